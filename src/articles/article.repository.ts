@@ -1,0 +1,196 @@
+// Queries over articles and what hangs off them (authors, tags, sources, pins). Plain functions taking
+// a Kysely instance or transaction; rows go no further than the service.
+import type { Db } from '../db/store.ts';
+import type { ArticleRow, NewArticleRow, SourceKind, SourceRole } from '../db/schema.ts';
+
+/** The columns every listing needs, joined with the article's section. */
+function publishedWithSection(db: Db) {
+  return db
+    .selectFrom('articles as a')
+    .innerJoin('sections as s', 's.id', 'a.section_id')
+    .where('a.status', '=', 'published')
+    .select([
+      'a.id',
+      'a.slug',
+      'a.language',
+      'a.headline',
+      'a.subtitle',
+      'a.summary',
+      'a.body',
+      'a.image_url',
+      'a.image_alt',
+      'a.published_at',
+      'a.updated_at',
+      'a.comments_open',
+      's.id as section_id',
+      's.slug as section_slug',
+      's.name as section_name',
+    ]);
+}
+
+export type ArticleListRow = Awaited<ReturnType<ReturnType<typeof publishedWithSection>['executeTakeFirstOrThrow']>>;
+
+export function findPublished(db: Db, sectionSlug: string, slug: string): Promise<ArticleListRow | undefined> {
+  return publishedWithSection(db).where('s.slug', '=', sectionSlug).where('a.slug', '=', slug).executeTakeFirst();
+}
+
+export function findPublishedById(db: Db, id: number): Promise<ArticleListRow | undefined> {
+  return publishedWithSection(db).where('a.id', '=', id).executeTakeFirst();
+}
+
+export interface ListFilter {
+  sectionId?: number;
+  tagId?: number;
+  personId?: number;
+  excludeIds?: readonly number[];
+}
+
+function filtered(db: Db, filter: ListFilter) {
+  let q = publishedWithSection(db);
+  if (filter.sectionId !== undefined) q = q.where('a.section_id', '=', filter.sectionId);
+  if (filter.tagId !== undefined) {
+    const tagId = filter.tagId;
+    q = q.where('a.id', 'in', (eb) => eb.selectFrom('article_tags').select('article_id').where('tag_id', '=', tagId));
+  }
+  if (filter.personId !== undefined) {
+    const personId = filter.personId;
+    q = q.where('a.id', 'in', (eb) => eb.selectFrom('article_authors').select('article_id').where('person_id', '=', personId));
+  }
+  if (filter.excludeIds?.length) q = q.where('a.id', 'not in', filter.excludeIds);
+  return q;
+}
+
+/** Published articles, newest first. */
+export function listPublished(db: Db, filter: ListFilter, limit: number, offset: number): Promise<ArticleListRow[]> {
+  return filtered(db, filter).orderBy('a.published_at', 'desc').orderBy('a.id', 'desc').limit(limit).offset(offset).execute();
+}
+
+export async function countPublished(db: Db, filter: ListFilter): Promise<number> {
+  const row = await filtered(db, filter)
+    .clearSelect()
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export function authorsOf(db: Db, articleIds: readonly number[]) {
+  if (!articleIds.length) return Promise.resolve([]);
+  return db
+    .selectFrom('article_authors as aa')
+    .innerJoin('people as p', 'p.id', 'aa.person_id')
+    .where('aa.article_id', 'in', articleIds)
+    .select(['aa.article_id', 'p.id', 'p.slug', 'p.name', 'p.url'])
+    .orderBy('aa.article_id')
+    .orderBy('aa.position')
+    .execute();
+}
+
+export function tagsOf(db: Db, articleIds: readonly number[]) {
+  if (!articleIds.length) return Promise.resolve([]);
+  return db
+    .selectFrom('article_tags as at')
+    .innerJoin('tags as t', 't.id', 'at.tag_id')
+    .where('at.article_id', 'in', articleIds)
+    .select(['at.article_id', 't.id', 't.slug', 't.name'])
+    .orderBy('t.name')
+    .execute();
+}
+
+export function sourcesOf(db: Db, articleId: number) {
+  return db
+    .selectFrom('sources as src')
+    .leftJoin('documents as d', 'd.id', 'src.document_id')
+    .where('src.article_id', '=', articleId)
+    .select([
+      'src.id',
+      'src.name',
+      'src.description',
+      'src.url',
+      'src.kind',
+      'src.role',
+      'd.id as document_id',
+      'd.title as document_title',
+      'd.sha256 as document_sha256',
+      'd.file_path as document_file',
+      'd.media_type as document_media_type',
+    ])
+    .orderBy('src.position')
+    .execute();
+}
+
+/** Published articles an editor pinned as related to this one, in pin order. */
+export function pinnedRelated(db: Db, articleId: number): Promise<ArticleListRow[]> {
+  return publishedWithSection(db)
+    .innerJoin('related_pins as rp', 'rp.related_article_id', 'a.id')
+    .where('rp.article_id', '=', articleId)
+    .where('a.id', '!=', articleId)
+    .orderBy('rp.position')
+    .execute();
+}
+
+export function findBySlugInSection(db: Db, sectionId: number, slug: string) {
+  return db.selectFrom('articles').select(['id']).where('section_id', '=', sectionId).where('slug', '=', slug).executeTakeFirst();
+}
+
+export async function insertArticle(db: Db, row: NewArticleRow): Promise<number> {
+  const inserted = await db.insertInto('articles').values(row).returning('id').executeTakeFirstOrThrow();
+  return inserted.id;
+}
+
+export async function setAuthors(db: Db, articleId: number, personIds: readonly number[]): Promise<void> {
+  await db.deleteFrom('article_authors').where('article_id', '=', articleId).execute();
+  if (personIds.length)
+    await db
+      .insertInto('article_authors')
+      .values(personIds.map((person_id, position) => ({ article_id: articleId, person_id, position })))
+      .execute();
+}
+
+export async function setTags(db: Db, articleId: number, tagIds: readonly number[]): Promise<void> {
+  await db.deleteFrom('article_tags').where('article_id', '=', articleId).execute();
+  if (tagIds.length)
+    await db
+      .insertInto('article_tags')
+      .values(tagIds.map((tag_id) => ({ article_id: articleId, tag_id })))
+      .execute();
+}
+
+export interface NewSource {
+  name: string;
+  description: string;
+  url: string | null;
+  kind: SourceKind;
+  role: SourceRole;
+  documentId: number | null;
+}
+
+export async function setSources(db: Db, articleId: number, sources: readonly NewSource[]): Promise<void> {
+  await db.deleteFrom('sources').where('article_id', '=', articleId).execute();
+  if (sources.length)
+    await db
+      .insertInto('sources')
+      .values(
+        sources.map((s, position) => ({
+          article_id: articleId,
+          position,
+          name: s.name,
+          description: s.description,
+          url: s.url,
+          kind: s.kind,
+          role: s.role,
+          document_id: s.documentId,
+        })),
+      )
+      .execute();
+}
+
+export async function setPins(db: Db, articleId: number, relatedIds: readonly number[]): Promise<void> {
+  await db.deleteFrom('related_pins').where('article_id', '=', articleId).execute();
+  if (relatedIds.length)
+    await db
+      .insertInto('related_pins')
+      .values(relatedIds.map((related_article_id, position) => ({ article_id: articleId, related_article_id, position })))
+      .execute();
+}
+
+export type { ArticleRow };

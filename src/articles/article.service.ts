@@ -1,0 +1,286 @@
+// Article domain logic: reading articles and listings as view models, and writing an article with its
+// authors, tags, sources and pins in one transaction. No Fastify here: the CLI uses it too.
+import MarkdownIt from 'markdown-it';
+import { z } from 'zod';
+import type { Store, Db } from '../db/store.ts';
+import type { SourceKind, SourceRole } from '../db/schema.ts';
+import { AppError } from '../errors.ts';
+import { excerpt, normaliseSpace } from '../lib/excerpt.ts';
+import { isSlug, slugify } from '../lib/slug.ts';
+import { articlePath, personPath, sectionPath, tagPath } from '../lib/paths.ts';
+import { findSectionBySlug } from '../sections/section.repository.ts';
+import { findPersonBySlug } from '../people/person.repository.ts';
+import { upsertTag } from '../tags/tag.repository.ts';
+import { insertDocument } from '../documents/document.repository.ts';
+import * as repo from './article.repository.ts';
+
+// Raw HTML in a body is shown as text, never rendered; markdown-it also refuses javascript: links.
+const markdown = new MarkdownIt({ html: false, linkify: true, typographer: false });
+
+export const EXCERPT_CHARS = 120;
+
+export interface SectionRef {
+  slug: string;
+  name: string;
+  path: string;
+}
+export interface PersonRef {
+  slug: string;
+  name: string;
+  path: string;
+}
+export interface TagRef {
+  slug: string;
+  name: string;
+  path: string;
+}
+export interface Source {
+  name: string;
+  description: string;
+  url: string | null;
+  kind: SourceKind;
+  role: SourceRole;
+  document: { title: string; sha256: string | null; held: boolean } | null;
+}
+
+/** An article as a listing or "Check Also" box shows it. */
+export interface ArticleCard {
+  id: number;
+  path: string;
+  language: string;
+  headline: string;
+  subtitle: string;
+  excerpt: string;
+  section: SectionRef;
+  authors: PersonRef[];
+  imageUrl: string | null;
+  imageAlt: string;
+  publishedAt: string;
+  updatedAt: string;
+}
+
+/** An article as its own page shows it. */
+export interface Article extends ArticleCard {
+  bodyHtml: string;
+  wordCount: number;
+  tags: TagRef[];
+  sources: Source[];
+  related: ArticleCard | null;
+  commentsOpen: boolean;
+}
+
+export interface Page<T> {
+  items: T[];
+  page: number;
+  pageCount: number;
+  total: number;
+}
+
+
+/** Plain text of a Markdown body: what excerpts and word counts are made from. */
+export function plainText(markdownSource: string): string {
+  const tokens = markdown.parse(markdownSource, {});
+  const parts: string[] = [];
+  for (const t of tokens) {
+    if (t.type === 'inline') parts.push((t.children ?? []).filter((c) => c.type === 'text' || c.type === 'code_inline').map((c) => c.content).join(''));
+  }
+  return normaliseSpace(parts.join(' '));
+}
+
+function countWords(text: string, language: string): number {
+  let n = 0;
+  for (const seg of new Intl.Segmenter(language, { granularity: 'word' }).segment(text)) if (seg.isWordLike) n++;
+  return n;
+}
+
+async function toCards(db: Db, rows: repo.ArticleListRow[]): Promise<ArticleCard[]> {
+  const authors = await repo.authorsOf(db, rows.map((r) => r.id));
+  return rows.map((r) => ({
+    id: r.id,
+    path: articlePath(r.section_slug, r.slug),
+    language: r.language,
+    headline: r.headline,
+    subtitle: r.subtitle,
+    excerpt: excerpt(r.summary || plainText(r.body), EXCERPT_CHARS, r.language),
+    section: { slug: r.section_slug, name: r.section_name, path: sectionPath(r.section_slug) },
+    authors: authors.filter((a) => a.article_id === r.id).map((a) => ({ slug: a.slug, name: a.name, path: personPath(a.slug) })),
+    imageUrl: r.image_url,
+    imageAlt: r.image_alt,
+    publishedAt: r.published_at ?? r.updated_at,
+    updatedAt: r.updated_at,
+  }));
+}
+
+/**
+ * The "Check Also" article: an editor's pin when there is one, otherwise the newest other published
+ * article of the same section, otherwise the newest other published article.
+ */
+async function relatedFor(db: Db, row: repo.ArticleListRow): Promise<ArticleCard | null> {
+  const pinned = await repo.pinnedRelated(db, row.id);
+  let pick = pinned[0];
+  if (!pick) pick = (await repo.listPublished(db, { sectionId: row.section_id, excludeIds: [row.id] }, 1, 0))[0];
+  if (!pick) pick = (await repo.listPublished(db, { excludeIds: [row.id] }, 1, 0))[0];
+  if (!pick) return null;
+  const [card] = await toCards(db, [pick]);
+  return card ?? null;
+}
+
+/** The published article at /<section>/<slug>, or a not_found error. */
+export async function getArticle(db: Db, sectionSlug: string, slug: string): Promise<Article> {
+  const row = await repo.findPublished(db, sectionSlug, slug);
+  if (!row) throw new AppError('not_found', 'No published article has this address.');
+  const [[card], tags, sources, related] = await Promise.all([
+    toCards(db, [row]),
+    repo.tagsOf(db, [row.id]),
+    repo.sourcesOf(db, row.id),
+    relatedFor(db, row),
+  ]);
+  return {
+    ...card!,
+    bodyHtml: markdown.render(row.body),
+    wordCount: countWords(plainText(row.body), row.language),
+    tags: tags.map((t) => ({ slug: t.slug, name: t.name, path: tagPath(t.slug) })),
+    sources: sources.map((s) => ({
+      name: s.name,
+      description: s.description,
+      url: s.url,
+      kind: s.kind,
+      role: s.role,
+      document: s.document_id !== null ? { title: s.document_title ?? s.name, sha256: s.document_sha256, held: s.document_file !== null } : null,
+    })),
+    related,
+    commentsOpen: row.comments_open === 1,
+  };
+}
+
+/** One page of published articles matching the filter, newest first. */
+export async function listArticles(db: Db, filter: repo.ListFilter, page: number, perPage: number): Promise<Page<ArticleCard>> {
+  const total = await repo.countPublished(db, filter);
+  const pageCount = Math.max(1, Math.ceil(total / perPage));
+  if (page > pageCount) throw new AppError('not_found', `There is no page ${page}; the last page is ${pageCount}.`);
+  const rows = await repo.listPublished(db, filter, perPage, (page - 1) * perPage);
+  return { items: await toCards(db, rows), page, pageCount, total };
+}
+
+// ---- writing ----------------------------------------------------------------------------------
+
+const isoDate = z.iso.datetime({ offset: true, error: 'expected an ISO-8601 date-time, e.g. 2022-01-10T09:30:00Z' });
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'expected an http or https URL' })
+  .max(2000, 'expected a URL of at most 2000 characters');
+const language = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'expected a language tag such as en, ar or fa');
+
+const sourceInput = z.object({
+  name: z.string().trim().min(1, 'a source needs a name').max(300),
+  description: z.string().trim().max(500).default(''),
+  url: httpUrl.nullable().default(null),
+  kind: z.enum(['outlet', 'agency', 'document', 'person']),
+  role: z.enum(['reported', 'relayed', 'quoted', 'obtained']),
+  document: z
+    .object({
+      title: z.string().trim().min(1).max(500),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lower-case hex digits').nullable().default(null),
+      filePath: z.string().min(1).nullable().default(null),
+      mediaType: z.string().min(1).nullable().default(null),
+    })
+    .nullable()
+    .default(null),
+});
+
+export const articleInput = z.object({
+  section: z.string().refine(isSlug, 'expected the slug of an existing section'),
+  slug: z.string().refine(isSlug, 'expected lower-case words joined by hyphens').optional(),
+  language: language.default('en'),
+  headline: z.string().trim().min(1, 'a headline is required').max(300, 'expected at most 300 characters'),
+  subtitle: z.string().trim().max(500).default(''),
+  summary: z.string().trim().max(1000).default(''),
+  body: z.string().max(500_000, 'expected a body of at most 500,000 characters').default(''),
+  imageUrl: httpUrl.nullable().default(null),
+  imageAlt: z.string().max(500).default(''),
+  authors: z.array(z.string().refine(isSlug)).default([]),
+  tags: z.array(z.string().trim().min(1).max(100)).max(50).default([]),
+  sources: z.array(sourceInput).max(100).default([]),
+  /** Related articles an editor pins, as "section/slug". */
+  pins: z.array(z.string().regex(/^[^/]+\/[^/]+$/, 'expected section/slug')).max(10).default([]),
+  status: z.enum(['draft', 'published']).default('published'),
+  publishedAt: isoDate.optional(),
+  updatedAt: isoDate.optional(),
+  commentsOpen: z.boolean().default(true),
+});
+export type ArticleInput = z.input<typeof articleInput>;
+
+function toIso(value: string | undefined, fallback: string): string {
+  return value ? new Date(value).toISOString() : fallback;
+}
+
+/** Validates and stores a new article with its relations; returns its id and path. */
+export async function createArticle(store: Store, input: ArticleInput, now = new Date()): Promise<{ id: number; path: string }> {
+  const parsed = articleInput.safeParse(input);
+  if (!parsed.success) {
+    const fields = Object.fromEntries(parsed.error.issues.map((i) => [i.path.join('.') || 'article', i.message]));
+    throw new AppError('invalid_input', `The article is not valid: ${Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('; ')}`, fields);
+  }
+  const a = parsed.data;
+  const stamp = now.toISOString();
+  const result = await store.db.transaction().execute(async (trx) => {
+    const section = await findSectionBySlug(trx, a.section);
+    if (!section) throw new AppError('invalid_input', `There is no section "${a.section}".`, { section: 'unknown section' });
+    const slug = a.slug ?? slugify(a.headline);
+    if (!isSlug(slug)) throw new AppError('invalid_input', 'Cannot make an address from this headline; give a slug.', { slug: 'required' });
+    if (await repo.findBySlugInSection(trx, section.id, slug))
+      throw new AppError('conflict', `An article at /${section.slug}/${slug} already exists.`, { slug: 'already used' });
+
+    const personIds: number[] = [];
+    for (const s of a.authors) {
+      const p = await findPersonBySlug(trx, s);
+      if (!p) throw new AppError('invalid_input', `There is no author "${s}".`, { authors: 'unknown author' });
+      personIds.push(p.id);
+    }
+    const pinIds: number[] = [];
+    for (const ref of a.pins) {
+      const [sectionSlug = '', articleSlug = ''] = ref.split('/');
+      const target = await findSectionBySlug(trx, sectionSlug);
+      const found = target && (await repo.findBySlugInSection(trx, target.id, articleSlug));
+      if (!found) throw new AppError('invalid_input', `Cannot pin "${ref}": no such article.`, { pins: 'unknown article' });
+      pinIds.push(found.id);
+    }
+
+    const published = a.status === 'published' ? toIso(a.publishedAt, stamp) : null;
+    const id = await repo.insertArticle(trx, {
+      section_id: section.id,
+      slug,
+      language: a.language,
+      headline: a.headline,
+      subtitle: a.subtitle,
+      summary: a.summary,
+      body: a.body,
+      image_url: a.imageUrl,
+      image_alt: a.imageAlt,
+      status: a.status,
+      published_at: published,
+      created_at: stamp,
+      updated_at: toIso(a.updatedAt, published ?? stamp),
+      comments_open: a.commentsOpen ? 1 : 0,
+    });
+    await repo.setAuthors(trx, id, personIds);
+    const tagIds: number[] = [];
+    for (const name of new Set(a.tags)) {
+      const tagSlug = slugify(name);
+      if (!tagSlug) throw new AppError('invalid_input', `The tag "${name}" has no letters or digits.`, { tags: 'invalid tag' });
+      tagIds.push(await upsertTag(trx, { slug: tagSlug, name }));
+    }
+    await repo.setTags(trx, id, [...new Set(tagIds)]);
+    const sources: repo.NewSource[] = [];
+    for (const s of a.sources) {
+      const documentId = s.document
+        ? await insertDocument(trx, { title: s.document.title, filePath: s.document.filePath, mediaType: s.document.mediaType, sha256: s.document.sha256, createdAt: stamp })
+        : null;
+      sources.push({ name: s.name, description: s.description, url: s.url, kind: s.kind, role: s.role, documentId });
+    }
+    await repo.setSources(trx, id, sources);
+    await repo.setPins(trx, id, pinIds);
+    return { id, path: articlePath(section.slug, slug) };
+  });
+  store.changes.bump();
+  return result;
+}

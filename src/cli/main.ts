@@ -1,0 +1,90 @@
+// The `gazette` command: serve, migrate, demo. Configuration comes from the environment, as for the server.
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config.ts';
+import { migrateToLatest, openStore } from '../db/database.ts';
+import { loadDemo } from '../demo/demo.service.ts';
+import { AppError } from '../errors.ts';
+import { startServer } from '../server.ts';
+
+const USAGE = `Usage: gazette <command>
+
+Commands:
+  serve     Serve the site (creates and migrates the database, loads demo content into an empty one)
+  migrate   Apply pending database migrations
+  demo      Load the demo content (once; a second run does nothing)
+
+Configuration is read from the environment: PORT, HOST, PUBLIC_URL, DATABASE_URL, LOG_LEVEL,
+SITE_NAME, SITE_LANGUAGE, DEMO_CONTENT. See README.md.`;
+
+/** Exit status for a configuration error (EX_CONFIG from sysexits.h). */
+const EX_CONFIG = 78;
+
+async function run(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { help: { type: 'boolean', short: 'h' } } });
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    return command || values.help ? 0 : 64;
+  }
+  if (rest.length) throw new UsageError(`gazette ${command}: unexpected argument "${rest[0]}"`);
+  const config = loadConfig();
+  switch (command) {
+    case 'serve': {
+      const server = await startServer(config);
+      const stop = async (signal: string) => {
+        server.app.log.info({ signal }, 'shutting down');
+        await server.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop('SIGINT'));
+      process.once('SIGTERM', () => void stop('SIGTERM'));
+      return -1;
+    }
+    case 'migrate': {
+      const store = openStore(config.database);
+      try {
+        const applied = await migrateToLatest(store.db);
+        console.log(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}` : 'The database is up to date.');
+      } finally {
+        await store.close();
+      }
+      return 0;
+    }
+    case 'demo': {
+      const store = openStore(config.database);
+      try {
+        await migrateToLatest(store.db);
+        const result = await loadDemo(store);
+        console.log(result.skipped ? 'The demo content is already loaded; nothing to do.' : `Loaded ${result.created.length} demo article(s):\n${result.created.map((p) => `  ${config.publicUrl}${p}`).join('\n')}`);
+      } finally {
+        await store.close();
+      }
+      return 0;
+    }
+    default:
+      throw new UsageError(`gazette: unknown command "${command}"\n\n${USAGE}`);
+  }
+}
+
+class UsageError extends Error {}
+
+run(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError) {
+      console.error(`gazette: ${error.message}`);
+      process.exitCode = EX_CONFIG;
+    } else if (error instanceof UsageError || (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) {
+      console.error(error.message);
+      process.exitCode = 64;
+    } else if (error instanceof AppError) {
+      console.error(`gazette: ${error.message}`);
+      process.exitCode = 1;
+    } else {
+      console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+      process.exitCode = 1;
+    }
+  },
+);

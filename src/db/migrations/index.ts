@@ -1,0 +1,8 @@
+// Migrations are listed here, in order, rather than discovered on disk: the list is checked by the
+// type checker and works the same under tsx, a bundler or tests.
+import type { Migration } from 'kysely';
+import * as m001 from './001_initial.ts';
+
+export const migrations: Record<string, Migration> = {
+  '001_initial': m001,
+};

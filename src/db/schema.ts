@@ -1,0 +1,118 @@
+// Kysely table types. Dates are ISO-8601 UTC strings ("2022-01-10T09:30:00.000Z") in every dialect,
+// so that ordering and comparison are plain string operations (see docs/decisions/0003-dates-as-iso-text.md).
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export type ArticleStatus = 'draft' | 'published';
+export type SourceKind = 'outlet' | 'agency' | 'document' | 'person';
+export type SourceRole = 'reported' | 'relayed' | 'quoted' | 'obtained';
+
+export interface SectionTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+  description: string;
+  language: string;
+  position: number;
+}
+
+export interface PersonTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+  bio: string;
+  url: string | null;
+}
+
+export interface TagTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+}
+
+export interface ArticleTable {
+  id: Generated<number>;
+  section_id: number;
+  slug: string;
+  language: string;
+  headline: string;
+  subtitle: string;
+  /** Optional hand-written summary; when empty the excerpt is cut from the body. */
+  summary: string;
+  /** Markdown source of the body; raw HTML in it is never rendered. */
+  body: string;
+  image_url: string | null;
+  image_alt: string;
+  status: ArticleStatus;
+  published_at: string | null;
+  created_at: string;
+  updated_at: string;
+  comments_open: number;
+}
+
+export interface ArticleAuthorTable {
+  article_id: number;
+  person_id: number;
+  position: number;
+}
+
+export interface ArticleTagTable {
+  article_id: number;
+  tag_id: number;
+}
+
+export interface DocumentTable {
+  id: Generated<number>;
+  title: string;
+  /** Path of the held file under the media folder; null when the publication describes but does not hold it. */
+  file_path: string | null;
+  media_type: string | null;
+  sha256: string | null;
+  created_at: string;
+}
+
+export interface SourceTable {
+  id: Generated<number>;
+  article_id: number;
+  position: number;
+  name: string;
+  /** Who or what the source is, e.g. "Lebanese daily newspaper"; shown beside the name. */
+  description: string;
+  url: string | null;
+  kind: SourceKind;
+  role: SourceRole;
+  document_id: number | null;
+}
+
+export interface RelatedPinTable {
+  article_id: number;
+  related_article_id: number;
+  position: number;
+}
+
+/** Monotonic counter bumped by every content change; the rendered-page cache keys on it. */
+export interface SiteStateTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  sections: SectionTable;
+  people: PersonTable;
+  tags: TagTable;
+  articles: ArticleTable;
+  article_authors: ArticleAuthorTable;
+  article_tags: ArticleTagTable;
+  documents: DocumentTable;
+  sources: SourceTable;
+  related_pins: RelatedPinTable;
+  site_state: SiteStateTable;
+}
+
+export type ArticleRow = Selectable<ArticleTable>;
+export type NewArticleRow = Insertable<ArticleTable>;
+export type ArticleUpdate = Updateable<ArticleTable>;
+export type SectionRow = Selectable<SectionTable>;
+export type PersonRow = Selectable<PersonTable>;
+export type TagRow = Selectable<TagTable>;
+export type SourceRow = Selectable<SourceTable>;
+export type DocumentRow = Selectable<DocumentTable>;

@@ -1,0 +1,44 @@
+// Start-up: open and migrate the store, load the demo content into an empty database, build the app, listen.
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import { migrateToLatest, openStore, type Store } from './db/database.ts';
+import { loadDemo } from './demo/demo.service.ts';
+import { buildApp } from './web/app.ts';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  store: Store;
+  /** The address actually bound (useful with PORT=0). */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** True when the database holds no article yet and never had the demo loaded. */
+async function isEmpty(store: Store): Promise<boolean> {
+  const article = await store.db.selectFrom('articles').select('id').limit(1).executeTakeFirst();
+  const marker = await store.db.selectFrom('site_state').select('key').where('key', '=', 'demo_loaded').executeTakeFirst();
+  return !article && !marker;
+}
+
+/** Opens the store, prepares it and serves the site until close() is called. */
+export async function startServer(config: Config): Promise<RunningServer> {
+  const store = openStore(config.database);
+  try {
+    await migrateToLatest(store.db);
+    if (config.demoContent && (await isEmpty(store))) await loadDemo(store);
+    const app = await buildApp(config, store);
+    const address = await app.listen({ port: config.port, host: config.host });
+    return {
+      app,
+      store,
+      url: address,
+      async close() {
+        await app.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

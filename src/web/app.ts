@@ -1,0 +1,104 @@
+// buildApp(): the Fastify application, separate from listen() so tests run it on port 0.
+// Every failure ends as an HTML page with the right 4xx/5xx status; nothing answers with a stack trace.
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import formbody from '@fastify/formbody';
+import type { Config } from '../config.ts';
+import type { Store } from '../db/store.ts';
+import { AppError, HTTP_STATUS } from '../errors.ts';
+import { articleRoutes } from '../articles/article.routes.ts';
+import { loadAssets } from './assets.ts';
+import { pagesPlugin, sendCached } from './plugins/pages.ts';
+import { createSite, type Site } from './site.ts';
+import { errorPage } from './theme/pages.ts';
+import { stringsFor } from './theme/i18n.ts';
+
+export const MAX_URL_LENGTH = 2048;
+
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'strict-origin-when-cross-origin',
+  'content-security-policy':
+    "default-src 'self'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'",
+};
+
+/** What a client-side mistake reported by Fastify itself means, in words a reader can act on. */
+function frameworkMessage(code: string | undefined, status: number): string {
+  switch (code) {
+    case 'FST_ERR_BAD_URL':
+      return 'The address is not valid: it contains a malformed percent-encoded character.';
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return 'This kind of request body is not accepted here.';
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'The request body is too large.';
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return 'The request body is not valid.';
+    default:
+      return status === 405 ? 'This method is not allowed here.' : 'This request is not valid.';
+  }
+}
+
+export interface BuildOptions {
+  /** Overrides the logger (tests pass false to keep output clean). */
+  logger?: boolean;
+}
+
+/** Builds the application over an open, migrated store. */
+export async function buildApp(config: Config, store: Store, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger === false ? false : { level: config.logLevel },
+    // Per-request lines only at debug/trace: at 25k req/s an access log costs more than the page.
+    logController: new LogController({ disableRequestLogging: !['debug', 'trace'].includes(config.logLevel) }),
+    routerOptions: { maxParamLength: 1000, ignoreDuplicateSlashes: false },
+    bodyLimit: 256 * 1024,
+    trustProxy: false,
+    frameworkErrors: (error, request, reply) => {
+      void renderError(request, reply, error.statusCode ?? 400, frameworkMessage(error.code, error.statusCode ?? 400));
+    },
+  });
+
+  const assets = loadAssets();
+  const site: Site = createSite(config, store, assets);
+
+  async function renderError(request: FastifyRequest, reply: FastifyReply, status: number, message: string) {
+    const language = site.language;
+    const t = stringsFor(language);
+    const title = status === 404 ? t.notFoundTitle : status >= 500 ? t.errorTitle : t.badRequestTitle;
+    const body = await site.render({ language, title, description: message, path: request.url.split('?')[0] ?? '/', noindex: true }, errorPage(language, title, message));
+    if (status === 404 && request.routeOptions.config?.pageCache) return reply.page(body, 404);
+    return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
+  }
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.headers(SECURITY_HEADERS);
+    if (request.url.length > MAX_URL_LENGTH) {
+      return renderError(request, reply, 414, `The address is too long: at most ${MAX_URL_LENGTH} characters are accepted.`);
+    }
+  });
+
+  await app.register(formbody);
+  await app.register(pagesPlugin, { clock: store.changes });
+
+  app.setErrorHandler(async (error, request, reply) => {
+    if (error instanceof AppError) return renderError(request, reply, HTTP_STATUS[error.code], error.message);
+    const status = typeof (error as { statusCode?: unknown }).statusCode === 'number' ? (error as { statusCode: number }).statusCode : 500;
+    if (status >= 400 && status < 500) return renderError(request, reply, status, frameworkMessage((error as { code?: string }).code, status));
+    request.log.error({ err: error, url: request.url.split('?')[0] }, 'request failed');
+    return renderError(request, reply, 500, 'The page could not be produced. The error has been logged.');
+  });
+
+  app.setNotFoundHandler(async (request, reply) => {
+    const t = stringsFor(site.language);
+    return renderError(request, reply, 404, t.notFoundText);
+  });
+
+  app.get<{ Params: { file: string } }>('/assets/:file', async (request, reply) => {
+    const asset = assets.get(`/assets/${request.params.file}`);
+    if (!asset) throw new AppError('not_found', 'There is no such file.');
+    reply.header('cache-control', asset.path === assets.stylesheetPath ? 'public, max-age=31536000, immutable' : 'public, max-age=86400');
+    return sendCached(request, reply, asset.body);
+  });
+
+  await app.register(articleRoutes, { store, site });
+  return app;
+}

@@ -1,0 +1,35 @@
+// The theme's static files, read once at start, fingerprinted by content so they can be cached for a year.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { CachedBody } from './page-cache.ts';
+
+export interface Asset {
+  path: string;
+  body: CachedBody;
+}
+
+export interface Assets {
+  readonly stylesheetPath: string;
+  readonly iconPath: string;
+  /** Asset by its public path, or undefined. */
+  get(path: string): Asset | undefined;
+}
+
+const DIR = new URL('./theme/assets/', import.meta.url);
+
+function load(file: string, contentType: string, fingerprint: boolean): Asset {
+  const bytes = fs.readFileSync(fileURLToPath(new URL(file, DIR)));
+  const [stem, ext] = [file.slice(0, file.lastIndexOf('.')), file.slice(file.lastIndexOf('.'))];
+  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 12);
+  const path = fingerprint ? `/assets/${stem}.${hash}${ext}` : `/assets/${file}`;
+  return { path, body: new CachedBody(200, contentType, bytes) };
+}
+
+/** Loads the theme's assets from disk. */
+export function loadAssets(): Assets {
+  const css = load('gazette.css', 'text/css; charset=utf-8', true);
+  const icon = load('logo.svg', 'image/svg+xml', false);
+  const byPath = new Map([css, icon].map((a) => [a.path, a]));
+  return { stylesheetPath: css.path, iconPath: icon.path, get: (p) => byPath.get(p) };
+}

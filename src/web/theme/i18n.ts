@@ -1,0 +1,190 @@
+// The theme's fixed strings in each language a page can be in, and the writing direction of each.
+// A page takes its language from its content (an article's language, a section's language).
+import type { SourceKind, SourceRole } from '../../db/schema.ts';
+
+export interface Strings {
+  skipToContent: string;
+  sections: string;
+  by: string;
+  published: string;
+  updated: string;
+  sources: string;
+  sourcesIntro: string;
+  kind: Record<SourceKind, string>;
+  role: Record<SourceRole, string>;
+  documentNotHeld: string;
+  documentHeld: string;
+  checkAlso: string;
+  leaveReply: string;
+  emailNotPublished: string;
+  requiredMarked: string;
+  name: string;
+  email: string;
+  website: string;
+  comment: string;
+  postComment: string;
+  commentsClosed: string;
+  tags: string;
+  latest: string;
+  more: string;
+  previous: string;
+  next: string;
+  pageOf: (page: number, count: number) => string;
+  noArticles: string;
+  notFoundTitle: string;
+  notFoundText: string;
+  badRequestTitle: string;
+  goHome: string;
+  errorTitle: string;
+  articlesBy: (name: string) => string;
+  taggedWith: (name: string) => string;
+  readingTime: (minutes: number) => string;
+  poweredBy: string;
+}
+
+const en: Strings = {
+  skipToContent: 'Skip to content',
+  sections: 'Sections',
+  by: 'By',
+  published: 'Published',
+  updated: 'Updated',
+  sources: 'Sources',
+  sourcesIntro: 'Who this report rests on, and what each did.',
+  kind: { outlet: 'Newspaper or outlet', agency: 'News agency', document: 'Document', person: 'Person' },
+  role: { reported: 'Reported', relayed: 'Relayed', quoted: 'Quoted', obtained: 'Obtained' },
+  documentNotHeld: 'Not held by this publication',
+  documentHeld: 'Held by this publication',
+  checkAlso: 'Check Also',
+  leaveReply: 'Leave a Reply',
+  emailNotPublished: 'Your email address will not be published.',
+  requiredMarked: 'Required fields are marked',
+  name: 'Name',
+  email: 'Email',
+  website: 'Website',
+  comment: 'Comment',
+  postComment: 'Post Comment',
+  commentsClosed: 'Comments are closed for this article.',
+  tags: 'Tags',
+  latest: 'Latest',
+  more: 'More from',
+  previous: 'Newer',
+  next: 'Older',
+  pageOf: (p, n) => `Page ${p} of ${n}`,
+  noArticles: 'Nothing has been published here yet.',
+  notFoundTitle: 'Page not found',
+  notFoundText: 'There is nothing at this address. It may have moved, or the link may be mistyped.',
+  badRequestTitle: 'This request cannot be answered',
+  goHome: 'Go to the front page',
+  errorTitle: 'Something went wrong',
+  articlesBy: (name) => `Articles by ${name}`,
+  taggedWith: (name) => `Tagged “${name}”`,
+  readingTime: (m) => `${m} min read`,
+  poweredBy: 'Published with Gazette',
+};
+
+const ar: Strings = {
+  skipToContent: 'انتقل إلى المحتوى',
+  sections: 'الأقسام',
+  by: 'بقلم',
+  published: 'نُشر في',
+  updated: 'حُدّث في',
+  sources: 'المصادر',
+  sourcesIntro: 'المصادر التي يستند إليها هذا التقرير ودور كل منها.',
+  kind: { outlet: 'صحيفة أو وسيلة إعلام', agency: 'وكالة أنباء', document: 'وثيقة', person: 'شخص' },
+  role: { reported: 'نشر الخبر', relayed: 'نقل الخبر', quoted: 'مُقتبس', obtained: 'حصل عليها' },
+  documentNotHeld: 'ليست في حوزة هذه الصحيفة',
+  documentHeld: 'في حوزة هذه الصحيفة',
+  checkAlso: 'اقرأ أيضاً',
+  leaveReply: 'اترك تعليقاً',
+  emailNotPublished: 'لن يتم نشر عنوان بريدك الإلكتروني.',
+  requiredMarked: 'الحقول الإلزامية مشار إليها بـ',
+  name: 'الاسم',
+  email: 'البريد الإلكتروني',
+  website: 'الموقع الإلكتروني',
+  comment: 'التعليق',
+  postComment: 'أرسل التعليق',
+  commentsClosed: 'التعليقات مغلقة على هذا المقال.',
+  tags: 'الوسوم',
+  latest: 'الأحدث',
+  more: 'المزيد من',
+  previous: 'الأحدث',
+  next: 'الأقدم',
+  pageOf: (p, n) => `الصفحة ${p} من ${n}`,
+  noArticles: 'لم يُنشر شيء هنا بعد.',
+  notFoundTitle: 'الصفحة غير موجودة',
+  notFoundText: 'لا يوجد شيء على هذا العنوان. ربما نُقل أو أن الرابط غير صحيح.',
+  badRequestTitle: 'لا يمكن تلبية هذا الطلب',
+  goHome: 'اذهب إلى الصفحة الرئيسية',
+  errorTitle: 'حدث خطأ',
+  articlesBy: (name) => `مقالات ${name}`,
+  taggedWith: (name) => `الوسم «${name}»`,
+  readingTime: (m) => `${m} د للقراءة`,
+  poweredBy: 'يُنشر بواسطة Gazette',
+};
+
+const fa: Strings = {
+  skipToContent: 'پرش به محتوا',
+  sections: 'بخش‌ها',
+  by: 'نوشته',
+  published: 'انتشار',
+  updated: 'به‌روزرسانی',
+  sources: 'منابع',
+  sourcesIntro: 'منابعی که این گزارش بر آن‌ها استوار است و نقش هر یک.',
+  kind: { outlet: 'روزنامه یا رسانه', agency: 'خبرگزاری', document: 'سند', person: 'شخص' },
+  role: { reported: 'گزارش داد', relayed: 'بازنشر کرد', quoted: 'نقل‌قول', obtained: 'به دست آورد' },
+  documentNotHeld: 'در اختیار این نشریه نیست',
+  documentHeld: 'در اختیار این نشریه است',
+  checkAlso: 'همچنین بخوانید',
+  leaveReply: 'دیدگاهی بنویسید',
+  emailNotPublished: 'نشانی ایمیل شما منتشر نخواهد شد.',
+  requiredMarked: 'بخش‌های موردنیاز علامت‌گذاری شده‌اند با',
+  name: 'نام',
+  email: 'ایمیل',
+  website: 'وب‌سایت',
+  comment: 'دیدگاه',
+  postComment: 'فرستادن دیدگاه',
+  commentsClosed: 'دیدگاه‌ها برای این مطلب بسته است.',
+  tags: 'برچسب‌ها',
+  latest: 'تازه‌ترین‌ها',
+  more: 'بیشتر از',
+  previous: 'جدیدتر',
+  next: 'قدیمی‌تر',
+  pageOf: (p, n) => `صفحه ${p} از ${n}`,
+  noArticles: 'هنوز چیزی در اینجا منتشر نشده است.',
+  notFoundTitle: 'صفحه پیدا نشد',
+  notFoundText: 'در این نشانی چیزی نیست. شاید جابه‌جا شده یا پیوند اشتباه است.',
+  badRequestTitle: 'این درخواست پاسخ داده نمی‌شود',
+  goHome: 'رفتن به صفحه نخست',
+  errorTitle: 'خطایی رخ داد',
+  articlesBy: (name) => `نوشته‌های ${name}`,
+  taggedWith: (name) => `برچسب «${name}»`,
+  readingTime: (m) => `${m} دقیقه مطالعه`,
+  poweredBy: 'منتشرشده با Gazette',
+};
+
+const STRINGS: Record<string, Strings> = { en, ar, fa };
+const RTL = new Set(['ar', 'fa', 'he', 'ur', 'ps', 'ckb', 'dv', 'yi']);
+
+/** The base language of a tag: "fa-IR" -> "fa". */
+const base = (language: string) => language.split('-')[0]!.toLowerCase();
+
+/** Fixed strings for a language, falling back to English for languages the theme does not carry. */
+export function stringsFor(language: string): Strings {
+  return STRINGS[base(language)] ?? en;
+}
+
+/** Writing direction of a language. */
+export function directionOf(language: string): 'rtl' | 'ltr' {
+  return RTL.has(base(language)) ? 'rtl' : 'ltr';
+}
+
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+/** A reader-facing date in the page's language (Persian pages use the Solar Hijri calendar, as readers expect). */
+export function formatDate(iso: string, language: string): string {
+  let f = dateFormats.get(language);
+  if (!f) {
+    f = new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' });
+    dateFormats.set(language, f);
+  }
+  return f.format(new Date(iso));
+}

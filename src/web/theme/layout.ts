@@ -1,0 +1,97 @@
+// The frame every page shares: head (canonical, OpenGraph, structured data, one stylesheet),
+// masthead with the section navigation, and footer.
+import { html, trusted, type SafeHtml } from '../../lib/html.ts';
+import { directionOf, stringsFor } from './i18n.ts';
+
+export interface SiteChrome {
+  siteName: string;
+  publicUrl: string;
+  stylesheet: string;
+  icon: string;
+  sections: { name: string; path: string; language: string }[];
+}
+
+export interface PageMeta {
+  language: string;
+  title: string;
+  description: string;
+  /** Path of the page's canonical URL, e.g. "/news/". */
+  path: string;
+  ogType?: 'website' | 'article' | 'profile';
+  image?: string | null;
+  jsonLd?: object | null;
+  article?: { publishedAt: string; updatedAt: string; section: string; tags: string[] };
+  /** Search engines should not index this page (errors, deep pagination). */
+  noindex?: boolean;
+  prev?: string | null;
+  next?: string | null;
+}
+
+/** Serialises JSON-LD so that no "</script>" or HTML comment can end the script element early. */
+export function jsonLdScript(data: object): SafeHtml {
+  const json = JSON.stringify(data).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return trusted(`<script type="application/ld+json">${json}</script>`);
+}
+
+/** A whole HTML document around a page's main content. */
+export function layout(site: SiteChrome, meta: PageMeta, main: SafeHtml): string {
+  const t = stringsFor(meta.language);
+  const dir = directionOf(meta.language);
+  const url = site.publicUrl + meta.path;
+  const title = meta.title === site.siteName ? site.siteName : `${meta.title} – ${site.siteName}`;
+  const ogLocale = { en: 'en_US', ar: 'ar_AR', fa: 'fa_IR' }[meta.language.split('-')[0] ?? 'en'];
+  const page = html`<!DOCTYPE html>
+<html lang="${meta.language}" dir="${dir}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title>
+<meta name="description" content="${meta.description}">
+<link rel="canonical" href="${url}">
+${meta.noindex ? html`<meta name="robots" content="noindex">` : ''}
+${meta.prev ? html`<link rel="prev" href="${site.publicUrl + meta.prev}">` : ''}
+${meta.next ? html`<link rel="next" href="${site.publicUrl + meta.next}">` : ''}
+<meta property="og:site_name" content="${site.siteName}">
+<meta property="og:type" content="${meta.ogType ?? 'website'}">
+<meta property="og:title" content="${meta.title}">
+<meta property="og:description" content="${meta.description}">
+<meta property="og:url" content="${url}">
+${ogLocale ? html`<meta property="og:locale" content="${ogLocale}">` : ''}
+${meta.image ? html`<meta property="og:image" content="${meta.image}">` : ''}
+${meta.article
+  ? html`<meta property="article:published_time" content="${meta.article.publishedAt}">
+<meta property="article:modified_time" content="${meta.article.updatedAt}">
+<meta property="article:section" content="${meta.article.section}">
+${meta.article.tags.map((tag) => html`<meta property="article:tag" content="${tag}">\n`)}`
+  : ''}
+<meta name="twitter:card" content="${meta.image ? 'summary_large_image' : 'summary'}">
+<link rel="icon" href="${site.icon}" type="image/svg+xml">
+<link rel="stylesheet" href="${site.stylesheet}">
+${meta.jsonLd ? jsonLdScript(meta.jsonLd) : ''}
+</head>
+<body>
+<a class="skip-link" href="#main">${t.skipToContent}</a>
+<header class="masthead">
+<div class="masthead-inner">
+<a class="site-name" href="/">${site.siteName}</a>
+<nav class="site-nav" aria-label="${t.sections}">
+<ul>
+${site.sections.map((s) => html`<li><a href="${s.path}" lang="${s.language}" dir="${directionOf(s.language)}"${meta.path === s.path ? trusted(' aria-current="page"') : ''}>${s.name}</a></li>`)}
+</ul>
+</nav>
+</div>
+</header>
+<main id="main" tabindex="-1">
+${main}
+</main>
+<footer class="site-footer">
+<div class="footer-inner">
+<p><a href="/">${site.siteName}</a></p>
+<p class="colophon">${t.poweredBy}</p>
+</div>
+</footer>
+</body>
+</html>
+`;
+  return page.value;
+}

@@ -1,0 +1,195 @@
+// The main content of each page type. Each returns SafeHtml for layout() to frame.
+import type { Article, ArticleCard, Page, Source } from '../../articles/article.service.ts';
+import { html, trusted, type SafeHtml } from '../../lib/html.ts';
+import { directionOf, formatDate, stringsFor, type Strings } from './i18n.ts';
+
+/** lang/dir attributes for content whose language may differ from the page's. */
+function langAttrs(contentLanguage: string, pageLanguage: string): SafeHtml {
+  if (contentLanguage === pageLanguage) return html``;
+  return html` lang="${contentLanguage}" dir="${directionOf(contentLanguage)}"`;
+}
+
+function time(iso: string, language: string): SafeHtml {
+  return html`<time datetime="${iso}">${formatDate(iso, language)}</time>`;
+}
+
+function byline(a: ArticleCard, t: Strings): SafeHtml {
+  if (!a.authors.length) return html``;
+  return html`<span class="byline-authors">${t.by} ${a.authors.map((p, i) => html`${i ? ', ' : ''}<a rel="author" href="${p.path}">${p.name}</a>`)}</span>`;
+}
+
+/** An article teaser in a listing. */
+function card(a: ArticleCard, pageLanguage: string, headingLevel: 2 | 3 = 2): SafeHtml {
+  const heading = html`<a href="${a.path}">${a.headline}</a>`;
+  return html`<article class="card"${langAttrs(a.language, pageLanguage)}>
+<p class="kicker"><a href="${a.section.path}">${a.section.name}</a></p>
+${headingLevel === 2 ? html`<h2 class="card-title">${heading}</h2>` : html`<h3 class="card-title">${heading}</h3>`}
+<p class="card-excerpt">${a.excerpt}</p>
+<p class="card-meta">${time(a.publishedAt, a.language)}</p>
+</article>`;
+}
+
+function sourceItem(s: Source, t: Strings): SafeHtml {
+  const name = s.url ? html`<a href="${s.url}" rel="nofollow noopener">${s.name}</a>` : html`${s.name}`;
+  const doc = s.document
+    ? html`<span class="source-doc">${s.document.held ? t.documentHeld : t.documentNotHeld}${s.document.sha256 ? html` · SHA-256 <code>${s.document.sha256}</code>` : ''}</span>`
+    : '';
+  return html`<li class="source source-${s.kind}">
+<span class="source-role">${t.role[s.role]}</span>
+<span class="source-name">${name}</span>
+<span class="source-kind">${t.kind[s.kind]}${s.description ? html` · ${s.description}` : ''}</span>
+${doc}
+</li>`;
+}
+
+function commentForm(a: Article, t: Strings): SafeHtml {
+  if (!a.commentsOpen) return html`<p class="comments-closed">${t.commentsClosed}</p>`;
+  return html`<form class="comment-form" method="post" action="/comments" novalidate>
+<p class="comment-notes">${t.emailNotPublished} <span>${t.requiredMarked} <span class="required" aria-hidden="true">*</span></span></p>
+<input type="hidden" name="article_id" value="${a.id}">
+<input type="hidden" name="comment_parent" value="0">
+<p class="field field-comment"><label for="comment">${t.comment} <span class="required" aria-hidden="true">*</span></label>
+<textarea id="comment" name="comment" rows="7" maxlength="10000" required></textarea></p>
+<div class="field-row">
+<p class="field"><label for="author">${t.name} <span class="required" aria-hidden="true">*</span></label>
+<input id="author" name="author" type="text" maxlength="120" autocomplete="name" required></p>
+<p class="field"><label for="email">${t.email} <span class="required" aria-hidden="true">*</span></label>
+<input id="email" name="email" type="email" maxlength="254" autocomplete="email" required dir="ltr"></p>
+<p class="field"><label for="url">${t.website}</label>
+<input id="url" name="url" type="url" maxlength="200" autocomplete="url" dir="ltr"></p>
+</div>
+<p class="form-submit"><button type="submit">${t.postComment}</button></p>
+</form>`;
+}
+
+/** The article page: header, body, sources, tags, "Check Also", "Leave a Reply". */
+export function articlePage(a: Article): SafeHtml {
+  const t = stringsFor(a.language);
+  const minutes = Math.max(1, Math.round(a.wordCount / 230));
+  const updated = a.updatedAt !== a.publishedAt;
+  return html`<article class="article" aria-labelledby="headline">
+<header class="article-header">
+<p class="kicker"><a href="${a.section.path}">${a.section.name}</a></p>
+<h1 id="headline">${a.headline}</h1>
+${a.subtitle ? html`<p class="subtitle">${a.subtitle}</p>` : ''}
+<p class="byline">${byline(a, t)}
+<span class="dates"><span>${t.published} ${time(a.publishedAt, a.language)}</span>${updated ? html` <span>${t.updated} ${time(a.updatedAt, a.language)}</span>` : ''}</span>
+<span class="reading-time">${t.readingTime(minutes)}</span></p>
+</header>
+${a.imageUrl ? html`<figure class="article-image"><img src="${a.imageUrl}" alt="${a.imageAlt}"></figure>` : ''}
+<div class="article-body">
+${trusted(a.bodyHtml)}
+</div>
+${a.sources.length
+  ? html`<aside class="sources" aria-labelledby="sources-title">
+<h2 id="sources-title">${t.sources}</h2>
+<p class="sources-intro">${t.sourcesIntro}</p>
+<ol class="source-list">
+${a.sources.map((s) => sourceItem(s, t))}
+</ol>
+</aside>`
+  : ''}
+${a.tags.length
+  ? html`<nav class="tags" aria-label="${t.tags}"><h2 class="visually-hidden">${t.tags}</h2><ul>${a.tags.map((tag) => html`<li><a href="${tag.path}" rel="tag">${tag.name}</a></li>`)}</ul></nav>`
+  : ''}
+</article>
+${a.related
+  ? html`<aside class="check-also" aria-labelledby="check-also-title">
+<h2 id="check-also-title">${t.checkAlso}</h2>
+${card(a.related, a.language, 3)}
+</aside>`
+  : ''}
+<section class="respond" id="respond" aria-labelledby="reply-title">
+<h2 id="reply-title">${t.leaveReply}</h2>
+${commentForm(a, t)}
+</section>`;
+}
+
+function pager(p: Page<unknown>, basePath: string, t: Strings): SafeHtml {
+  if (p.pageCount <= 1) return html``;
+  const href = (n: number) => (n === 1 ? basePath : `${basePath}?page=${n}`);
+  return html`<nav class="pager" aria-label="${t.pageOf(p.page, p.pageCount)}">
+${p.page > 1 ? html`<a rel="prev" href="${href(p.page - 1)}">${t.previous}</a>` : html`<span></span>`}
+<span class="pager-status">${t.pageOf(p.page, p.pageCount)}</span>
+${p.page < p.pageCount ? html`<a rel="next" href="${href(p.page + 1)}">${t.next}</a>` : html`<span></span>`}
+</nav>`;
+}
+
+/** Path of the previous and next pages of a listing, for <link rel=prev/next>. */
+export function pageLinks(p: Page<unknown>, basePath: string): { prev: string | null; next: string | null } {
+  const href = (n: number) => (n === 1 ? basePath : `${basePath}?page=${n}`);
+  return { prev: p.page > 1 ? href(p.page - 1) : null, next: p.page < p.pageCount ? href(p.page + 1) : null };
+}
+
+export interface ListingView {
+  language: string;
+  title: string;
+  description?: string;
+  basePath: string;
+  page: Page<ArticleCard>;
+}
+
+/** A section, tag or author page: a heading and one page of article cards. */
+export function listingPage(v: ListingView): SafeHtml {
+  const t = stringsFor(v.language);
+  return html`<header class="listing-header">
+<h1>${v.title}</h1>
+${v.description ? html`<p class="listing-description">${v.description}</p>` : ''}
+</header>
+${v.page.items.length
+  ? html`<div class="card-grid">${v.page.items.map((a) => card(a, v.language))}</div>`
+  : html`<p class="empty">${t.noArticles}</p>`}
+${pager(v.page, v.basePath, t)}`;
+}
+
+export interface HomeView {
+  language: string;
+  siteName: string;
+  latest: Page<ArticleCard>;
+  sections: { name: string; path: string; language: string; items: ArticleCard[] }[];
+}
+
+/** The front page: a lead story, the latest articles, then a block per section. */
+export function homePage(v: HomeView): SafeHtml {
+  const t = stringsFor(v.language);
+  const [lead, ...rest] = v.latest.items;
+  return html`<h1 class="visually-hidden">${v.siteName}</h1>
+${lead && v.latest.page === 1
+  ? html`<section class="lead" aria-label="${t.latest}">
+<article class="lead-story"${langAttrs(lead.language, v.language)}>
+<p class="kicker"><a href="${lead.section.path}">${lead.section.name}</a></p>
+<h2 class="lead-title"><a href="${lead.path}">${lead.headline}</a></h2>
+${lead.subtitle ? html`<p class="subtitle">${lead.subtitle}</p>` : ''}
+<p class="card-excerpt">${lead.excerpt}</p>
+<p class="card-meta">${byline(lead, stringsFor(lead.language))} ${time(lead.publishedAt, lead.language)}</p>
+</article>
+</section>`
+  : ''}
+<section class="latest" aria-labelledby="latest-title">
+<h2 id="latest-title" class="block-title">${t.latest}</h2>
+${v.latest.items.length
+  ? html`<div class="card-grid">${(v.latest.page === 1 ? rest : v.latest.items).map((a) => card(a, v.language, 3))}</div>`
+  : html`<p class="empty">${t.noArticles}</p>`}
+${pager(v.latest, '/', t)}
+</section>
+${v.latest.page === 1
+  ? v.sections
+      .filter((s) => s.items.length)
+      .map(
+        (s) => html`<section class="section-block"${langAttrs(s.language, v.language)} aria-label="${s.name}">
+<h2 class="block-title"><a href="${s.path}">${s.name}</a></h2>
+<div class="card-grid">${s.items.map((a) => card(a, s.language, 3))}</div>
+</section>`,
+      )
+  : ''}`;
+}
+
+/** A 4xx or 5xx page: what happened and a way back. */
+export function errorPage(language: string, title: string, message: string): SafeHtml {
+  const t = stringsFor(language);
+  return html`<div class="error-page">
+<h1>${title}</h1>
+<p>${message}</p>
+<p><a href="/">${t.goHome}</a></p>
+</div>`;
+}
