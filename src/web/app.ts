@@ -34,6 +34,7 @@ function frameworkMessage(code: string | undefined, status: number): string {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return 'The request body is not valid.';
     default:
+      if (status === 414) return `The address is too long: at most ${MAX_URL_LENGTH} characters are accepted.`;
       return status === 405 ? 'This method is not allowed here.' : 'This request is not valid.';
   }
 }
@@ -64,7 +65,10 @@ export async function buildApp(config: Config, store: Store, options: BuildOptio
     const language = site.language;
     const t = stringsFor(language);
     const title = status === 404 ? t.notFoundTitle : status >= 500 ? t.errorTitle : t.badRequestTitle;
-    const body = await site.render({ language, title, description: message, path: request.url.split('?')[0] ?? '/', noindex: true }, errorPage(language, title, message));
+    // An error page names the address asked for, unless that address is itself the problem.
+    const asked = request.url.split('?')[0] ?? '/';
+    const path = asked.length <= 300 && status !== 400 && status !== 414 ? asked : '/';
+    const body = await site.render({ language, title, description: message, path, noindex: true }, errorPage(language, title, message));
     if (status === 404 && request.routeOptions.config?.pageCache) return reply.page(body, 404);
     return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
   }

@@ -1,0 +1,117 @@
+// The `gazette` command as a user runs it: serve creates, migrates and fills an empty database once;
+// migrate and demo work on their own; mistakes exit non-zero with a message.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import SQLite from 'better-sqlite3';
+import { SEED_PATH, tempDir } from './helpers/server.ts';
+
+const BIN = path.resolve('bin/gazette.mjs');
+
+function gazette(args: string[], env: Record<string, string>) {
+  return spawnSync(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8', timeout: 60_000 });
+}
+
+/** Starts `gazette serve` on port 0 and resolves with its URL once it logs that it listens. */
+function serve(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [BIN, 'serve'], { env: { PATH: process.env.PATH, PORT: '0', LOG_LEVEL: 'info', ...env } });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (match) resolve({ child, url: match[1]! });
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('exit', (code) => reject(new Error(`gazette serve exited with ${code}: ${out}`)));
+  });
+}
+
+function stop(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.on('exit', (code) => resolve(code));
+    child.kill('SIGTERM');
+  });
+}
+
+const countArticles = (file: string) => {
+  const db = new SQLite(file, { readonly: true });
+  try {
+    return (db.prepare('select count(*) as n from articles').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+};
+
+describe('gazette serve', () => {
+  const tmp = tempDir();
+  const file = path.join(tmp.dir, 'nested', 'site.db');
+  const env = { DATABASE_URL: `file:${file}` };
+  after(() => tmp.remove());
+
+  it('creates the database, migrates it, loads the demo once and serves the seed article', async () => {
+    const first = await serve(env);
+    const response = await fetch(first.url + SEED_PATH);
+    assert.equal(response.status, 200);
+    assert.match(await response.text(), /Disclosure of confidential document/);
+    assert.equal(await stop(first.child), 0, 'stops cleanly on SIGTERM');
+    const count = countArticles(file);
+    assert.equal(count, 4);
+
+    const second = await serve(env);
+    assert.equal((await fetch(second.url + '/')).status, 200);
+    assert.equal(await stop(second.child), 0);
+    assert.equal(countArticles(file), count, 'the demo is not loaded twice');
+  });
+
+  it('leaves an empty database empty when DEMO_CONTENT=false', async () => {
+    const emptyFile = path.join(tmp.dir, 'empty.db');
+    const running = await serve({ DATABASE_URL: `file:${emptyFile}`, DEMO_CONTENT: 'false' });
+    const home = await fetch(running.url + '/');
+    assert.equal(home.status, 200);
+    assert.match(await home.text(), /Nothing has been published here yet/);
+    assert.equal((await fetch(running.url + SEED_PATH)).status, 404);
+    await stop(running.child);
+  });
+});
+
+describe('gazette migrate and demo', () => {
+  const tmp = tempDir();
+  const env = { DATABASE_URL: `file:${path.join(tmp.dir, 'g.db')}` };
+  before(() => undefined);
+  after(() => tmp.remove());
+
+  it('migrate applies the migrations, then reports the database up to date', () => {
+    const first = gazette(['migrate'], env);
+    assert.equal(first.status, 0, first.stderr);
+    assert.match(first.stdout, /Applied \d+ migration\(s\): 001_initial/);
+    const second = gazette(['migrate'], env);
+    assert.equal(second.status, 0, second.stderr);
+    assert.match(second.stdout, /up to date/);
+  });
+
+  it('demo loads the demo content once', () => {
+    const first = gazette(['demo'], env);
+    assert.equal(first.status, 0, first.stderr);
+    assert.match(first.stdout, /Loaded 4 demo article\(s\)/);
+    assert.match(first.stdout, /\/news\/disclosure-of-confidential-document/);
+    const second = gazette(['demo'], env);
+    assert.equal(second.status, 0, second.stderr);
+    assert.match(second.stdout, /already loaded/);
+  });
+
+  it('rejects an unknown command and prints usage', () => {
+    const result = gazette(['publish-everything'], env);
+    assert.equal(result.status, 64);
+    assert.match(result.stderr, /unknown command "publish-everything"/);
+    assert.match(result.stderr, /Usage: gazette <command>/);
+  });
+
+  it('prints usage for --help', () => {
+    const result = gazette(['--help'], env);
+    assert.equal(result.status, 0);
+    assert.match(result.stdout, /serve/);
+  });
+});

@@ -1,0 +1,96 @@
+// Configuration: every variable's bad values are refused at start with a message naming it.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from '../src/config.ts';
+import { tempDir } from './helpers/server.ts';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, 'expected a ConfigError');
+    return [...error.problems];
+  }
+  assert.fail(`expected ${JSON.stringify(env)} to be refused`);
+}
+
+describe('loadConfig', () => {
+  it('gives working defaults for an empty environment', () => {
+    const config = loadConfig({});
+    assert.equal(config.port, 3000);
+    assert.equal(config.host, '127.0.0.1');
+    assert.equal(config.publicUrl, 'http://localhost:3000');
+    assert.equal(config.database.kind, 'sqlite');
+    assert.equal(config.database.file, path.resolve('data/gazette.db'));
+    assert.equal(config.logLevel, 'info');
+    assert.ok(Object.isFrozen(config));
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({ PORT: '8080', HOST: '0.0.0.0', PUBLIC_URL: 'https://news.example.org/', DATABASE_URL: 'file:/tmp/x.db', LOG_LEVEL: 'warn' });
+    assert.equal(config.port, 8080);
+    assert.equal(config.host, '0.0.0.0');
+    assert.equal(config.publicUrl, 'https://news.example.org');
+    assert.deepEqual(config.database, { kind: 'sqlite', file: '/tmp/x.db' });
+    assert.equal(config.logLevel, 'warn');
+  });
+
+  const bad: [string, string, RegExp][] = [
+    ['PORT', 'eighty', /PORT: expected a whole number from 0 to 65535 \(got "eighty"\)/],
+    ['PORT', '70000', /PORT: expected a whole number from 0 to 65535/],
+    ['PORT', '-1', /PORT: expected a whole number/],
+    ['HOST', 'not a host!', /HOST: expected a host name or IP address/],
+    ['PUBLIC_URL', 'news.example.org', /PUBLIC_URL: expected an absolute http\(s\) URL/],
+    ['PUBLIC_URL', 'ftp://news.example.org', /PUBLIC_URL: expected an http or https URL/],
+    ['PUBLIC_URL', 'https://news.example.org/?a=1', /PUBLIC_URL: expected a URL without a query string/],
+    ['DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/test', /DATABASE_URL: PostgreSQL is not supported yet/],
+    ['DATABASE_URL', 'mysql://localhost/db', /DATABASE_URL: expected file:<path/],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent/],
+    ['DEMO_CONTENT', 'maybe', /DEMO_CONTENT: expected true or false/],
+    ['SITE_LANGUAGE', 'English', /SITE_LANGUAGE: expected a language tag/],
+  ];
+  for (const [name, value, message] of bad) {
+    it(`refuses ${name}=${value}`, () => {
+      const problems = problemsOf({ [name]: value });
+      assert.equal(problems.length, 1, problems.join('\n'));
+      assert.match(problems[0]!, message);
+    });
+  }
+
+  it('lists every bad variable at once', () => {
+    const problems = problemsOf({ PORT: 'x', LOG_LEVEL: 'y' });
+    assert.equal(problems.length, 2);
+    assert.ok(problems.some((p) => p.startsWith('PORT:')));
+    assert.ok(problems.some((p) => p.startsWith('LOG_LEVEL:')));
+  });
+});
+
+describe('gazette serve with bad configuration', () => {
+  const cases: [Record<string, string>, RegExp][] = [
+    [{ PORT: 'abc' }, /PORT: expected a whole number/],
+    [{ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' }, /DATABASE_URL: PostgreSQL is not supported yet/],
+    [{ LOG_LEVEL: 'chatty' }, /LOG_LEVEL: expected one of/],
+    [{ PUBLIC_URL: '/relative' }, /PUBLIC_URL: expected an absolute http\(s\) URL/],
+    [{ HOST: '' , PORT: '99999' }, /PORT: expected a whole number from 0 to 65535/],
+  ];
+  for (const [env, message] of cases) {
+    it(`exits non-zero naming the variable for ${JSON.stringify(env)}`, () => {
+      const tmp = tempDir();
+      try {
+        const result = spawnSync(process.execPath, ['bin/gazette.mjs', 'serve'], {
+          env: { PATH: process.env.PATH, DATABASE_URL: `file:${path.join(tmp.dir, 'g.db')}`, ...env },
+          encoding: 'utf8',
+          timeout: 30_000,
+        });
+        assert.equal(result.status, 78, `stdout: ${result.stdout}\nstderr: ${result.stderr}`);
+        assert.match(result.stderr, /Invalid configuration/);
+        assert.match(result.stderr, message);
+        assert.doesNotMatch(result.stderr, /at .*\.ts:\d+/, 'no stack trace for a configuration error');
+      } finally {
+        tmp.remove();
+      }
+    });
+  }
+});
