@@ -42,6 +42,17 @@ export interface Strings {
   poweredBy: string;
 }
 
+const numberFormats = new Map<string, Intl.NumberFormat>();
+/** A number written with the digits readers of the language expect (Persian ۱۲, Arabic ١٢). */
+function num(language: string, n: number): string {
+  let f = numberFormats.get(language);
+  if (!f) {
+    f = new Intl.NumberFormat(language);
+    numberFormats.set(language, f);
+  }
+  return f.format(n);
+}
+
 const en: Strings = {
   skipToContent: 'Skip to content',
   sections: 'Sections',
@@ -109,7 +120,7 @@ const ar: Strings = {
   more: 'المزيد من',
   previous: 'الأحدث',
   next: 'الأقدم',
-  pageOf: (p, n) => `الصفحة ${p} من ${n}`,
+  pageOf: (p, n) => `الصفحة ${num('ar', p)} من ${num('ar', n)}`,
   noArticles: 'لم يُنشر شيء هنا بعد.',
   notFoundTitle: 'الصفحة غير موجودة',
   notFoundText: 'لا يوجد شيء على هذا العنوان. ربما نُقل أو أن الرابط غير صحيح.',
@@ -118,7 +129,7 @@ const ar: Strings = {
   errorTitle: 'حدث خطأ',
   articlesBy: (name) => `مقالات ${name}`,
   taggedWith: (name) => `الوسم «${name}»`,
-  readingTime: (m) => `${m} د للقراءة`,
+  readingTime: (m) => `${num('ar', m)} د للقراءة`,
   poweredBy: 'يُنشر بواسطة Gazette',
 };
 
@@ -149,7 +160,7 @@ const fa: Strings = {
   more: 'بیشتر از',
   previous: 'جدیدتر',
   next: 'قدیمی‌تر',
-  pageOf: (p, n) => `صفحه ${p} از ${n}`,
+  pageOf: (p, n) => `صفحه ${num('fa', p)} از ${num('fa', n)}`,
   noArticles: 'هنوز چیزی در اینجا منتشر نشده است.',
   notFoundTitle: 'صفحه پیدا نشد',
   notFoundText: 'در این نشانی چیزی نیست. شاید جابه‌جا شده یا پیوند اشتباه است.',
@@ -158,7 +169,7 @@ const fa: Strings = {
   errorTitle: 'خطایی رخ داد',
   articlesBy: (name) => `نوشته‌های ${name}`,
   taggedWith: (name) => `برچسب «${name}»`,
-  readingTime: (m) => `${m} دقیقه مطالعه`,
+  readingTime: (m) => `${num('fa', m)} دقیقه مطالعه`,
   poweredBy: 'منتشرشده با Gazette',
 };
 
