@@ -129,8 +129,8 @@ export async function loadDemo(store: Store): Promise<DemoResult> {
         { name: 'الأخبار', description: 'صحيفة يومية لبنانية', kind: 'outlet', role: 'reported', url: 'https://al-akhbar.com' },
         { name: 'وكالة فارس للأنباء، المجموعة الدولية', description: 'وكالة أنباء إيرانية', kind: 'agency', role: 'relayed', url: 'https://www.farsnews.ir' },
       ],
-      publishedAt: '2022-01-16T10:00:00Z',
-      updatedAt: '2022-01-16T10:00:00Z',
+      publishedAt: '2022-01-16T07:30:00Z',
+      updatedAt: '2022-01-16T07:30:00Z',
     },
     {
       section: 'khabar',
@@ -148,8 +148,8 @@ export async function loadDemo(store: Store): Promise<DemoResult> {
         { name: 'الاخبار', description: 'روزنامه لبنانی', kind: 'outlet', role: 'reported', url: 'https://al-akhbar.com' },
         { name: 'گروه بین‌الملل خبرگزاری فارس', description: 'خبرگزاری ایرانی', kind: 'agency', role: 'relayed', url: 'https://www.farsnews.ir' },
       ],
-      publishedAt: '2022-01-16T10:30:00Z',
-      updatedAt: '2022-01-16T10:30:00Z',
+      publishedAt: '2022-01-16T08:00:00Z',
+      updatedAt: '2022-01-16T08:00:00Z',
     },
   ];
 

@@ -199,3 +199,14 @@ export function formatDate(iso: string, language: string): string {
   }
   return f.format(new Date(iso));
 }
+
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+/** A reader-facing clock time in UTC, e.g. "13:45 UTC". */
+export function formatTime(iso: string, language: string): string {
+  let f = timeFormats.get(language);
+  if (!f) {
+    f = new Intl.DateTimeFormat(language, { timeStyle: 'short', timeZone: 'UTC', hourCycle: 'h23' });
+    timeFormats.set(language, f);
+  }
+  return `${f.format(new Date(iso))} UTC`;
+}

@@ -1,7 +1,7 @@
 // The main content of each page type. Each returns SafeHtml for layout() to frame.
 import type { Article, ArticleCard, Page, Source } from '../../articles/article.service.ts';
 import { html, trusted, type SafeHtml } from '../../lib/html.ts';
-import { directionOf, formatDate, stringsFor, type Strings } from './i18n.ts';
+import { directionOf, formatDate, formatTime, stringsFor, type Strings } from './i18n.ts';
 
 /** lang/dir attributes for content whose language may differ from the page's. */
 function langAttrs(contentLanguage: string, pageLanguage: string): SafeHtml {
@@ -11,6 +11,11 @@ function langAttrs(contentLanguage: string, pageLanguage: string): SafeHtml {
 
 function time(iso: string, language: string): SafeHtml {
   return html`<time datetime="${iso}">${formatDate(iso, language)}</time>`;
+}
+
+/** A time later on the same day as publication: the clock time is what tells readers something. */
+function timeOfDay(iso: string, language: string): SafeHtml {
+  return html`<time datetime="${iso}">${formatTime(iso, language)}</time>`;
 }
 
 function byline(a: ArticleCard, t: Strings): SafeHtml {
@@ -73,7 +78,7 @@ export function articlePage(a: Article): SafeHtml {
 <h1 id="headline">${a.headline}</h1>
 ${a.subtitle ? html`<p class="subtitle">${a.subtitle}</p>` : ''}
 <p class="byline">${byline(a, t)}
-<span class="dates"><span>${t.published} ${time(a.publishedAt, a.language)}</span>${updated ? html` <span>${t.updated} ${time(a.updatedAt, a.language)}</span>` : ''}</span>
+<span class="dates"><span>${t.published} ${time(a.publishedAt, a.language)}</span>${updated ? html` <span>${t.updated} ${a.updatedAt.slice(0, 10) === a.publishedAt.slice(0, 10) ? timeOfDay(a.updatedAt, a.language) : time(a.updatedAt, a.language)}</span>` : ''}</span>
 <span class="reading-time">${t.readingTime(minutes)}</span></p>
 </header>
 ${a.imageUrl ? html`<figure class="article-image"><img src="${a.imageUrl}" alt="${a.imageAlt}"></figure>` : ''}
@@ -155,7 +160,7 @@ export function homePage(v: HomeView): SafeHtml {
   const [lead, ...rest] = v.latest.items;
   return html`<h1 class="visually-hidden">${v.siteName}</h1>
 ${lead && v.latest.page === 1
-  ? html`<section class="lead" aria-label="${t.latest}">
+  ? html`<section class="lead">
 <article class="lead-story"${langAttrs(lead.language, v.language)}>
 <p class="kicker"><a href="${lead.section.path}">${lead.section.name}</a></p>
 <h2 class="lead-title"><a href="${lead.path}">${lead.headline}</a></h2>
