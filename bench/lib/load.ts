@@ -1,0 +1,93 @@
+// HTTP load with autocannon's programmatic API.
+//
+// Where the client runs: in this (the bench) process, on one thread, while each server under test is its
+// own child process. On a 2-core machine that gives one core to the server and one to the client. Worker
+// threads (autocannon's `workers`) would only take CPU away from the server being measured, and a
+// separate client process would cost the same CPU as this one. Both the Gazette server and the bare
+// baseline are driven by the same client under the same conditions, so the client's own cost is common
+// to both sides of the ratio; when the client is the bottleneck (a very fast baseline), the ratio is
+// flattered, never harmed — README.md says how to read it.
+import autocannon from 'autocannon';
+import { cpuSeconds } from './proc.ts';
+
+export interface LoadOptions {
+  url: string;
+  connections: number;
+  durationSec: number;
+  /** Seconds of load sent first and thrown away (JIT, caches, TCP). 0 for none. */
+  warmupSec: number;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  /** Replace each `[<id>]` in the body with a fresh random id, for endpoints that refuse repeats. */
+  idReplacement?: boolean;
+  /** The server's pid, to report how busy it was: a server well below 100% was not the bottleneck. */
+  serverPid?: number;
+}
+
+export interface LoadFigures {
+  /** Mean of the per-second request counts. */
+  requestsPerSec: number;
+  /** Latency percentiles in milliseconds (autocannon records whole milliseconds). */
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** Connection errors, timeouts included. */
+  errors: number;
+  timeouts: number;
+  /** Responses whose status was not 2xx. */
+  non2xx: number;
+  /** Responses received, any status. */
+  responses: number;
+  durationSec: number;
+  statusCodes: Record<string, number>;
+  /** CPU used by this process (the load generator) during the measured run, in % of one core. */
+  clientCpuPct: number;
+  /** CPU used by the server during the measured run, in % of one core (when serverPid was given). */
+  serverCpuPct?: number;
+  /**
+   * Responses per CPU-second of the server: how much work one response costs, whatever the client and
+   * the neighbours did to the wall-clock rate. The steadiest figure on a shared machine.
+   */
+  responsesPerCpuSec?: number;
+}
+
+const round1 = (value: number) => Math.round(value * 10) / 10;
+
+/** Runs the warm-up, then the measured load, and returns the measured figures. */
+export async function runLoad(options: LoadOptions): Promise<LoadFigures> {
+  const common = {
+    url: options.url,
+    connections: options.connections,
+    method: options.method ?? 'GET',
+    headers: options.headers ?? {},
+    body: options.body,
+    idReplacement: options.idReplacement ?? false,
+  };
+  if (options.warmupSec > 0) await autocannon({ ...common, duration: options.warmupSec });
+  const serverBefore = options.serverPid === undefined ? undefined : cpuSeconds(options.serverPid);
+  const clientBefore = process.cpuUsage();
+  const started = performance.now();
+  const result = await autocannon({ ...common, duration: options.durationSec });
+  const wallSec = (performance.now() - started) / 1000;
+  const client = process.cpuUsage(clientBefore);
+  const serverAfter = options.serverPid === undefined ? undefined : cpuSeconds(options.serverPid);
+  const serverCpuSec = serverBefore !== undefined && serverAfter !== undefined ? serverAfter - serverBefore : undefined;
+  const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, Number(count)]));
+  const responses = Object.values(statusCodes).reduce((a, b) => a + b, 0);
+  return {
+    requestsPerSec: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    maxMs: result.latency.max,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+    responses,
+    durationSec: result.duration,
+    statusCodes,
+    clientCpuPct: round1(((client.user + client.system) / 1e6 / wallSec) * 100),
+    serverCpuPct: serverCpuSec === undefined ? undefined : round1((serverCpuSec / wallSec) * 100),
+    responsesPerCpuSec: serverCpuSec ? round1(responses / serverCpuSec) : undefined,
+  };
+}

@@ -1,0 +1,145 @@
+// Results on disk: one JSON file per scenario run (bench/results/<name>-<date>.json), and
+// bench/results/latest.md, rebuilt from the newest file of every scenario so that running one
+// scenario does not drop the others from the summary.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { GAZETTE_NODE_OPTIONS } from './gazette-server.ts';
+import type { BenchContext, ScenarioReport } from './scenario.ts';
+
+export const RESULTS_DIR = path.resolve(import.meta.dirname, '..', 'results');
+
+export interface ResultFile extends ScenarioReport {
+  scenario: string;
+  startedAt: string;
+  finishedAt: string;
+  settings: { durationSec: number; warmupSec: number; connections: number; rounds: number; gazetteNodeOptions?: string };
+  machine: { node: string; platform: string; cpus: number; cpuModel: string; loadAverageBefore: number[]; loadAverageAfter: number[] };
+  git: { commit: string; dirty: boolean } | null;
+}
+
+function gitState(): ResultFile['git'] {
+  try {
+    const cwd = path.resolve(RESULTS_DIR, '..', '..');
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'bin'], { cwd, encoding: 'utf8' }).trim() !== '';
+    return { commit, dirty };
+  } catch {
+    return null; // Not a git checkout: the figures stand without it.
+  }
+}
+
+/** What is known of a run before it starts. */
+export type RunInfo = Omit<ResultFile, keyof ScenarioReport | 'finishedAt' | 'machine'> & { machine: Omit<ResultFile['machine'], 'loadAverageAfter'> };
+
+/** Everything about the run that is not a measurement, taken before it starts. */
+export function describeRun(scenario: string, ctx: BenchContext): RunInfo {
+  return {
+    scenario,
+    startedAt: new Date().toISOString(),
+    settings: {
+      durationSec: ctx.durationSec,
+      warmupSec: ctx.warmupSec,
+      connections: ctx.connections,
+      rounds: ctx.rounds,
+      ...(GAZETTE_NODE_OPTIONS ? { gazetteNodeOptions: GAZETTE_NODE_OPTIONS } : {}),
+    },
+    machine: { node: process.version, platform: `${os.platform()} ${os.release()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', loadAverageBefore: os.loadavg() },
+    git: gitState(),
+  };
+}
+
+/** Writes one scenario's result file and rebuilds latest.md. */
+export function writeResult(run: RunInfo, report: ScenarioReport): { file: string; result: ResultFile } {
+  const result: ResultFile = {
+    ...run,
+    finishedAt: new Date().toISOString(),
+    machine: { ...run.machine, loadAverageAfter: os.loadavg() },
+    ...report,
+  };
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  // ISO 8601 basic-ish form: colons are not allowed in file names everywhere.
+  const stamp = result.startedAt.replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+  const file = path.join(RESULTS_DIR, `${result.scenario}-${stamp}.json`);
+  fs.writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+  fs.writeFileSync(path.join(RESULTS_DIR, 'latest.md'), renderLatest(readNewest()));
+  return { file, result };
+}
+
+/** The newest result file of each scenario, ordered by scenario name. */
+function readNewest(): ResultFile[] {
+  const newest = new Map<string, ResultFile>();
+  for (const name of fs.readdirSync(RESULTS_DIR)) {
+    if (!name.endsWith('.json')) continue;
+    let result: ResultFile;
+    try {
+      result = JSON.parse(fs.readFileSync(path.join(RESULTS_DIR, name), 'utf8')) as ResultFile;
+    } catch {
+      continue; // A file someone edited by hand: leave it out of the summary rather than fail the run.
+    }
+    if (typeof result.scenario !== 'string' || typeof result.startedAt !== 'string') continue;
+    const seen = newest.get(result.scenario);
+    if (!seen || seen.startedAt < result.startedAt) newest.set(result.scenario, result);
+  }
+  return [...newest.values()].sort((a, b) => a.scenario.localeCompare(b.scenario));
+}
+
+// Older result files may lack a figure added since: show it as blank rather than fail.
+const num = (value: number | undefined, digits = 0) =>
+  value === undefined ? '' : value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const mark = (pass: boolean) => (pass ? '✓ pass' : '✗ FAIL');
+
+/** One scenario as Markdown: the load runs, the other figures, the checks. Also printed to the terminal. */
+export function renderScenario(result: ResultFile): string {
+  const s = result.settings;
+  const load = (values: number[]) => values.map((v) => v.toFixed(2)).join(' ');
+  const lines = [
+    `## ${result.scenario} — ${result.startedAt.replace(/\.\d+Z$/, 'Z')}`,
+    '',
+    `${s.durationSec} s measured after ${s.warmupSec} s warm-up, ${s.connections} connections` +
+      `${s.rounds > 1 ? `, ${s.rounds} alternating rounds (figures and checks use medians)` : ''}` +
+      `${s.gazetteNodeOptions ? `, **Gazette run with BENCH_NODE_OPTIONS="${s.gazetteNodeOptions}"**` : ''}; node ${result.machine.node}, ` +
+      `${result.machine.cpus} CPUs, load average ${load(result.machine.loadAverageBefore)} before, ${load(result.machine.loadAverageAfter)} after` +
+      (result.git ? `; commit ${result.git.commit}${result.git.dirty ? ' with uncommitted changes in src/ or bin/' : ''}` : '') +
+      '.',
+    '',
+  ];
+  if (result.loads.length) {
+    lines.push(
+      '| run | req/s | p50 ms | p99 ms | max ms | errors | non-2xx | peak RSS MB | server CPU % | client CPU % | req per server CPU-s |',
+      '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    );
+    for (const r of result.loads) {
+      lines.push(
+        `| ${r.label} | ${num(r.requestsPerSec)} | ${r.p50Ms} | ${r.p99Ms} | ${r.maxMs} | ${r.errors} | ${r.non2xx} | ${num(r.peakRssMb, 1)} | ` +
+          `${num(r.serverCpuPct)} | ${num(r.clientCpuPct)} | ${num(r.responsesPerCpuSec)} |`,
+      );
+    }
+    lines.push('');
+  }
+  if (result.figures.length) {
+    lines.push('| figure | value |', '|---|--:|');
+    for (const f of result.figures) lines.push(`| ${f.label} | ${num(f.value, f.unit === '%' || f.value < 100 ? 1 : 0)} ${f.unit} |`);
+    lines.push('');
+  }
+  if (result.checks.length) {
+    lines.push('| check | kind | target | measured | |', '|---|---|---|---|---|');
+    for (const c of result.checks) lines.push(`| ${c.label} | ${c.kind} | ${c.target} | ${c.measured} | ${mark(c.pass)} |`);
+    lines.push('');
+  }
+  for (const note of result.notes) lines.push(`- ${note}`);
+  if (result.notes.length) lines.push('');
+  return lines.join('\n');
+}
+
+function renderLatest(results: ResultFile[]): string {
+  return [
+    '# Latest benchmark results',
+    '',
+    'Written by `npm run bench` from the newest `<scenario>-<date>.json` of each scenario in this folder.',
+    'Absolute figures depend on the machine and on what else it runs; compare ratios, and runs made together.',
+    '',
+    ...results.map(renderScenario),
+  ].join('\n');
+}
