@@ -1,5 +1,7 @@
-// The real Gazette server, started the way a user starts it (`gazette serve`), on a fresh temp database.
-import { spawn } from 'node:child_process';
+// The real Gazette server, started the way `npm start` starts it (the bundle in dist/, with the Node flags
+// of package.json's start script), on a fresh temp database.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { tempDir } from './cleanup.ts';
 import { spawnServer, type ServerProcess } from './child-server.ts';
@@ -17,6 +19,20 @@ function nodeOptionsEnv(): Record<string, string> {
   return GAZETTE_NODE_OPTIONS ? { NODE_OPTIONS: [process.env.NODE_OPTIONS, GAZETTE_NODE_OPTIONS].filter(Boolean).join(' ') } : {};
 }
 
+/**
+ * Builds dist/gazette.mjs and returns the node arguments of `npm start`, read from package.json so the
+ * benchmark measures exactly what users run: "node scripts/build.mjs && node FLAGS dist/gazette.mjs serve".
+ */
+function startArgs(): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const serve = pkg.scripts.start?.split('&&').at(-1)?.trim().split(/\s+/) ?? [];
+  if (serve[0] !== 'node' || serve.at(-2) !== 'dist/gazette.mjs' || serve.at(-1) !== 'serve')
+    throw new Error(`package.json's start script should end with "node [flags] dist/gazette.mjs serve", got "${pkg.scripts.start}"`);
+  const build = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'build.mjs')], { cwd: REPO_ROOT, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`build failed: ${build.stderr}`);
+  return [...serve.slice(1, -2), path.join(REPO_ROOT, 'dist', 'gazette.mjs'), 'serve'];
+}
+
 export interface GazetteServer extends ServerProcess {
   /** The temp folder holding the database; removed by stop(). */
   readonly dir: string;
@@ -29,7 +45,7 @@ export interface GazetteOptions {
   prepare?(databaseFile: string): Promise<void>;
 }
 
-/** Starts `node bin/gazette.mjs serve` on a free port over a new SQLite file in a temp folder. */
+/** Starts the server as `npm start` does, on a free port over a new SQLite file in a temp folder. */
 export async function startGazette(options: GazetteOptions = {}): Promise<GazetteServer> {
   const { dir, remove } = tempDir('gazette-bench-');
   const databaseFile = path.join(dir, 'gazette.db');
@@ -38,7 +54,7 @@ export async function startGazette(options: GazetteOptions = {}): Promise<Gazett
     const port = await freePort();
     const server = await spawnServer({
       label: 'Gazette server',
-      args: [path.join(REPO_ROOT, 'bin', 'gazette.mjs'), 'serve'],
+      args: startArgs(),
       cwd: REPO_ROOT,
       env: {
         ...process.env,

@@ -1,13 +1,13 @@
 // Demo content: the seed page (seed-article.txt, one real page of a news site) turned into data, plus the
 // article its "Check Also" box points to and two short right-to-left articles (Arabic, Persian).
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Store } from '../db/store.ts';
+import { projectFile } from '../lib/project-files.ts';
 import { createArticle, type ArticleInput } from '../articles/article.service.ts';
 import { upsertSection } from '../sections/section.repository.ts';
 import { upsertPerson } from '../people/person.repository.ts';
 
-const SEED_FILE = fileURLToPath(new URL('./seed-article.txt', import.meta.url));
+const SEED_FILE = projectFile('src/demo/seed-article.txt');
 
 export interface SeedPage {
   headline: string;

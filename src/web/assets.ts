@@ -1,7 +1,8 @@
 // The theme's static files, read once at start, fingerprinted by content so they can be cached for a year.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { projectFile } from '../lib/project-files.ts';
 import { CachedBody } from './page-cache.ts';
 
 export interface Asset {
@@ -16,14 +17,14 @@ export interface Assets {
   get(path: string): Asset | undefined;
 }
 
-const DIR = new URL('./theme/assets/', import.meta.url);
+const DIR = projectFile('src/web/theme/assets');
 
 function load(file: string, contentType: string, fingerprint: boolean): Asset {
-  const bytes = fs.readFileSync(fileURLToPath(new URL(file, DIR)));
+  const bytes = fs.readFileSync(path.join(DIR, file));
   const [stem, ext] = [file.slice(0, file.lastIndexOf('.')), file.slice(file.lastIndexOf('.'))];
   const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 12);
-  const path = fingerprint ? `/assets/${stem}.${hash}${ext}` : `/assets/${file}`;
-  return { path, body: new CachedBody(200, contentType, bytes) };
+  const publicPath = fingerprint ? `/assets/${stem}.${hash}${ext}` : `/assets/${file}`;
+  return { path: publicPath, body: new CachedBody(200, contentType, bytes) };
 }
 
 /** Loads the theme's assets from disk. */
