@@ -5,6 +5,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import SQLite from 'better-sqlite3';
+import { buildAndGetServeArgs } from '../scripts/start-command.mjs';
 import { SEED_PATH, tempDir } from './helpers/server.ts';
 
 const BIN = path.resolve('bin/gazette.mjs');
@@ -13,9 +14,9 @@ function gazette(args: string[], env: Record<string, string>) {
   return spawnSync(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8', timeout: 60_000 });
 }
 
-/** Starts `gazette serve` on port 0 and resolves with its URL once it logs that it listens. */
-function serve(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [BIN, 'serve'], { env: { PATH: process.env.PATH, PORT: '0', LOG_LEVEL: 'info', ...env } });
+/** Starts `gazette serve` (or other node arguments) on port 0 and resolves with its URL once it logs that it listens. */
+function serve(env: Record<string, string>, args = [BIN, 'serve']): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, PORT: '0', LOG_LEVEL: 'info', ...env } });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -74,6 +75,23 @@ describe('gazette serve', () => {
     assert.match(await home.text(), /Nothing has been published here yet/);
     assert.equal((await fetch(running.url + SEED_PATH)).status, 404);
     await stop(running.child);
+  });
+});
+
+describe('npm start', () => {
+  const tmp = tempDir();
+  after(() => tmp.remove());
+
+  it('builds the bundle and serves the seed article and its stylesheet from it', async () => {
+    const args = buildAndGetServeArgs(path.resolve('.'));
+    const running = await serve({ DATABASE_URL: `file:${path.join(tmp.dir, 'start.db')}` }, args);
+    const page = await fetch(running.url + SEED_PATH);
+    assert.equal(page.status, 200);
+    const html = await page.text();
+    assert.match(html, /The United States has no plans to leave Iraq/);
+    const sheet = /href="(\/assets\/gazette\.[0-9a-f]+\.css)"/.exec(html)![1]!;
+    assert.equal((await fetch(running.url + sheet)).status, 200);
+    assert.equal(await stop(running.child), 0);
   });
 });
 

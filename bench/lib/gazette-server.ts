@@ -1,8 +1,8 @@
 // The real Gazette server, started the way `npm start` starts it (the bundle in dist/, with the Node flags
 // of package.json's start script), on a fresh temp database.
-import { spawn, spawnSync } from 'node:child_process';
-import fs from 'node:fs';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { buildAndGetServeArgs } from '../../scripts/start-command.mjs';
 import { tempDir } from './cleanup.ts';
 import { spawnServer, type ServerProcess } from './child-server.ts';
 import { freePort } from './ports.ts';
@@ -17,20 +17,6 @@ export const GAZETTE_NODE_OPTIONS = process.env.BENCH_NODE_OPTIONS ?? '';
 
 function nodeOptionsEnv(): Record<string, string> {
   return GAZETTE_NODE_OPTIONS ? { NODE_OPTIONS: [process.env.NODE_OPTIONS, GAZETTE_NODE_OPTIONS].filter(Boolean).join(' ') } : {};
-}
-
-/**
- * Builds dist/gazette.mjs and returns the node arguments of `npm start`, read from package.json so the
- * benchmark measures exactly what users run: "node scripts/build.mjs && node FLAGS dist/gazette.mjs serve".
- */
-function startArgs(): string[] {
-  const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  const serve = pkg.scripts.start?.split('&&').at(-1)?.trim().split(/\s+/) ?? [];
-  if (serve[0] !== 'node' || serve.at(-2) !== 'dist/gazette.mjs' || serve.at(-1) !== 'serve')
-    throw new Error(`package.json's start script should end with "node [flags] dist/gazette.mjs serve", got "${pkg.scripts.start}"`);
-  const build = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'build.mjs')], { cwd: REPO_ROOT, encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(`build failed: ${build.stderr}`);
-  return [...serve.slice(1, -2), path.join(REPO_ROOT, 'dist', 'gazette.mjs'), 'serve'];
 }
 
 export interface GazetteServer extends ServerProcess {
@@ -54,7 +40,7 @@ export async function startGazette(options: GazetteOptions = {}): Promise<Gazett
     const port = await freePort();
     const server = await spawnServer({
       label: 'Gazette server',
-      args: startArgs(),
+      args: buildAndGetServeArgs(REPO_ROOT),
       cwd: REPO_ROOT,
       env: {
         ...process.env,
