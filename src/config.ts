@@ -18,6 +18,51 @@ export interface Config {
   readonly siteLanguage: string;
   /** Load the demo content into an empty database on first start. */
   readonly demoContent: boolean;
+  /** What feeds carry for each article: the whole body as HTML, or only the excerpt. */
+  readonly feedContent: 'full' | 'excerpt';
+  /** Reader comments: moderation, limits and spam rules. */
+  readonly comments: CommentsConfig;
+  /** Outgoing mail (reply and moderation notices); null when SMTP_HOST is not set. */
+  readonly mail: MailConfig | null;
+  /** Key for HMACs (form tokens, avatars, unsubscribe links); null means "generate once, keep in the database". */
+  readonly secret: string | null;
+}
+
+export type ModerationMode = 'hold-all' | 'hold-first' | 'hold-none';
+
+export interface CommentsConfig {
+  readonly moderation: ModerationMode;
+  /** Deepest reply level; 1 means no replies. */
+  readonly maxDepth: number;
+  /** Comments close this many days after publishing; 0 keeps them open. */
+  readonly closeAfterDays: number;
+  /** Longest comment text, in characters. */
+  readonly maxLength: number;
+  /** More links than this holds a comment for moderation. */
+  readonly maxLinks: number;
+  /** Words or phrases (lower case) that send a comment to spam. */
+  readonly blocklist: readonly string[];
+  /** IP addresses whose comments go to spam. */
+  readonly blockedIps: readonly string[];
+  /** Comments one IP address may post per window. */
+  readonly rateMax: number;
+  readonly rateWindowSeconds: number;
+  /** A form sent sooner than this after it was served is refused as typed too fast. */
+  readonly minSeconds: number;
+  /** How long a served form stays valid. */
+  readonly tokenHours: number;
+  /** Editors told by mail about held comments. */
+  readonly editorEmails: readonly string[];
+}
+
+export interface MailConfig {
+  readonly host: string;
+  readonly port: number;
+  /** TLS from the first byte (port 465); otherwise STARTTLS when the server offers it. */
+  readonly secure: boolean;
+  readonly user: string | null;
+  readonly password: string | null;
+  readonly from: string;
 }
 
 export type DatabaseTarget = { readonly kind: 'sqlite'; readonly file: string };
@@ -77,6 +122,31 @@ const databaseUrlSchema = z.string().transform((value, ctx): DatabaseTarget => {
   return { kind: 'sqlite', file: path.resolve(match[1]) };
 });
 
+const wholeNumber = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `expected a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `expected a whole number from ${min} to ${max}`);
+
+const booleanFlag = z.enum(['true', 'false', '1', '0'], { error: 'expected true or false' });
+
+const listOf = (item: z.ZodType<string>, what: string) =>
+  z.string().transform((value, ctx) => {
+    const items = value.split(/[,\n]/).map((v) => v.trim()).filter(Boolean);
+    for (const i of items)
+      if (!item.safeParse(i).success) {
+        ctx.addIssue({ code: 'custom', message: `expected a comma-separated list of ${what}` });
+        return z.NEVER;
+      }
+    return items;
+  });
+
+const mailbox = z.string().regex(/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/, 'expected an email address');
+
+/** Variables whose values must never be echoed in an error message. */
+const SECRET_VARIABLES = new Set(['SECRET_KEY', 'SMTP_PASSWORD']);
+
 const envSchema = z.object({
   PORT: portSchema.default(3000),
   HOST: hostSchema.default('127.0.0.1'),
@@ -88,6 +158,26 @@ const envSchema = z.object({
   SITE_NAME: z.string().trim().min(1, 'expected a non-empty publication name').max(120, 'expected at most 120 characters').default('Gazette'),
   SITE_LANGUAGE: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'expected a language tag such as en, ar or fa').default('en'),
   DEMO_CONTENT: z.enum(['true', 'false', '1', '0'], { error: 'expected true or false' }).default('true'),
+  FEED_CONTENT: z.enum(['full', 'excerpt'], { error: 'expected full or excerpt' }).default('full'),
+  SECRET_KEY: z.string().min(32, 'expected at least 32 characters of random text').optional(),
+  COMMENTS_MODERATION: z.enum(['hold-all', 'hold-first', 'hold-none'], { error: 'expected hold-all, hold-first or hold-none' }).default('hold-first'),
+  COMMENTS_MAX_DEPTH: wholeNumber(1, 20).default(5),
+  COMMENTS_CLOSE_AFTER_DAYS: wholeNumber(0, 36500).default(0),
+  COMMENTS_MAX_LENGTH: wholeNumber(1, 100_000).default(10_000),
+  COMMENTS_MAX_LINKS: wholeNumber(0, 1000).default(2),
+  COMMENTS_BLOCKLIST: z.string().transform((v) => v.split(/[,\n]/).map((w) => w.trim().toLowerCase()).filter(Boolean)).default([]),
+  COMMENTS_BLOCKED_IPS: listOf(z.string().regex(/^[0-9A-Fa-f.:]+$/), 'IP addresses').default([]),
+  COMMENTS_RATE_MAX: wholeNumber(1, 1_000_000).default(5),
+  COMMENTS_RATE_WINDOW_SECONDS: wholeNumber(1, 86_400).default(600),
+  COMMENTS_MIN_SECONDS: wholeNumber(0, 3600).default(3),
+  COMMENTS_TOKEN_HOURS: wholeNumber(1, 24 * 365).default(48),
+  COMMENTS_EDITOR_EMAILS: listOf(mailbox, 'email addresses').default([]),
+  SMTP_HOST: hostSchema.optional(),
+  SMTP_PORT: portSchema.default(587),
+  SMTP_SECURE: booleanFlag.default('false'),
+  SMTP_USER: z.string().optional(),
+  SMTP_PASSWORD: z.string().optional(),
+  MAIL_FROM: mailbox.optional(),
 });
 
 /** Reads and validates the environment; throws ConfigError listing every bad variable. */
@@ -98,7 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? 'environment');
-      const given = present[name];
+      const given = SECRET_VARIABLES.has(name) ? undefined : present[name];
       return `${name}: ${issue.message}${given !== undefined ? ` (got "${given}")` : ''}`;
     });
     throw new ConfigError(problems);
@@ -113,5 +203,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     siteName: e.SITE_NAME,
     siteLanguage: e.SITE_LANGUAGE,
     demoContent: e.DEMO_CONTENT === 'true' || e.DEMO_CONTENT === '1',
+    feedContent: e.FEED_CONTENT,
+    secret: e.SECRET_KEY ?? null,
+    comments: Object.freeze({
+      moderation: e.COMMENTS_MODERATION,
+      maxDepth: e.COMMENTS_MAX_DEPTH,
+      closeAfterDays: e.COMMENTS_CLOSE_AFTER_DAYS,
+      maxLength: e.COMMENTS_MAX_LENGTH,
+      maxLinks: e.COMMENTS_MAX_LINKS,
+      blocklist: Object.freeze(e.COMMENTS_BLOCKLIST),
+      blockedIps: Object.freeze(e.COMMENTS_BLOCKED_IPS),
+      rateMax: e.COMMENTS_RATE_MAX,
+      rateWindowSeconds: e.COMMENTS_RATE_WINDOW_SECONDS,
+      minSeconds: e.COMMENTS_MIN_SECONDS,
+      tokenHours: e.COMMENTS_TOKEN_HOURS,
+      editorEmails: Object.freeze(e.COMMENTS_EDITOR_EMAILS),
+    }),
+    mail: e.SMTP_HOST
+      ? Object.freeze({
+          host: e.SMTP_HOST,
+          port: e.SMTP_PORT,
+          secure: e.SMTP_SECURE === 'true' || e.SMTP_SECURE === '1',
+          user: e.SMTP_USER ?? null,
+          password: e.SMTP_PASSWORD ?? null,
+          from: e.MAIL_FROM ?? `gazette@${new URL(e.PUBLIC_URL ?? 'http://localhost').hostname}`,
+        })
+      : null,
   });
 }

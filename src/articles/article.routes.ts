@@ -3,7 +3,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Store } from '../db/store.ts';
 import { badRequest } from '../errors.ts';
-import { html } from '../lib/html.ts';
 import { getPerson } from '../people/person.service.ts';
 import { getSection } from '../sections/section.service.ts';
 import { getTag } from '../tags/tag.service.ts';
@@ -11,8 +10,11 @@ import type { Site } from '../web/site.ts';
 import { articlePage, homePage, listingPage, pageLinks } from '../web/theme/pages.ts';
 import { newsArticleJsonLd } from '../web/theme/structured-data.ts';
 import { stringsFor } from '../web/theme/i18n.ts';
-import { getArticle, listArticles, type ArticleCard, type Page } from './article.service.ts';
+import type { CommentsSectionView } from '../comments/comment.views.ts';
+import { getArticle, listArticles, type Article, type ArticleCard, type Page } from './article.service.ts';
 import type { ListFilter } from './article.repository.ts';
+import { feedAlternates, type FeedScope } from '../feeds/feed-paths.ts';
+import { translationsOf } from '../sitemaps/sitemap.service.ts';
 
 const PER_PAGE = 12;
 const HOME_SECTION_ITEMS = 3;
@@ -29,20 +31,26 @@ function pageNumber(request: FastifyRequest): number {
 
 const pageSuffix = (page: Page<unknown>, language: string) => (page.page > 1 ? ` – ${stringsFor(language).pageOf(page.page, page.pageCount)}` : '');
 
+/** What the article page needs from the comment pipeline. */
+export interface ArticleComments {
+  sectionFor(article: Article, query: unknown): Promise<CommentsSectionView>;
+}
+
 export interface ArticleRoutesOptions {
   store: Store;
   site: Site;
+  comments: ArticleComments;
 }
 
-export async function articleRoutes(app: FastifyInstance, { store, site }: ArticleRoutesOptions): Promise<void> {
+export async function articleRoutes(app: FastifyInstance, { store, site, comments }: ArticleRoutesOptions): Promise<void> {
   const { db } = store;
   const cached = { config: { pageCache: true } };
 
-  async function listing(request: FastifyRequest, filter: ListFilter, basePath: string, language: string, title: string, description: string) {
+  async function listing(request: FastifyRequest, filter: ListFilter, basePath: string, language: string, title: string, description: string, feeds: FeedScope) {
     const page = await listArticles(db, filter, pageNumber(request), PER_PAGE);
     const links = pageLinks(page, basePath);
     return site.render(
-      { language, title: title + pageSuffix(page, language), description: description || title, path: page.page > 1 ? `${basePath}?page=${page.page}` : basePath, ...links },
+      { language, title: title + pageSuffix(page, language), description: description || title, path: page.page > 1 ? `${basePath}?page=${page.page}` : basePath, ...links, alternates: feedAlternates(feeds, title) },
       listingPage({ language, title, description, basePath, page }),
     );
   }
@@ -67,7 +75,7 @@ export async function articleRoutes(app: FastifyInstance, { store, site }: Artic
 
   app.get<{ Params: { section: string } }>('/:section/', cached, async (request, reply) => {
     const section = await getSection(db, request.params.section);
-    return reply.page(await listing(request, { sectionId: section.id }, section.path, section.language, section.name, section.description));
+    return reply.page(await listing(request, { sectionId: section.id }, section.path, section.language, section.name, section.description, { kind: 'section', slug: section.slug }));
   });
 
   // "/news" -> "/news/": one canonical address per section.
@@ -79,13 +87,13 @@ export async function articleRoutes(app: FastifyInstance, { store, site }: Artic
   app.get<{ Params: { slug: string } }>('/tag/:slug/', cached, async (request, reply) => {
     const tag = await getTag(db, request.params.slug);
     const t = stringsFor(site.language);
-    return reply.page(await listing(request, { tagId: tag.id }, tag.path, site.language, t.taggedWith(tag.name), ''));
+    return reply.page(await listing(request, { tagId: tag.id }, tag.path, site.language, t.taggedWith(tag.name), '', { kind: 'tag', slug: tag.slug }));
   });
 
   app.get<{ Params: { slug: string } }>('/author/:slug/', cached, async (request, reply) => {
     const person = await getPerson(db, request.params.slug);
     const t = stringsFor(site.language);
-    return reply.page(await listing(request, { personId: person.id }, person.path, site.language, t.articlesBy(person.name), person.bio));
+    return reply.page(await listing(request, { personId: person.id }, person.path, site.language, t.articlesBy(person.name), person.bio, { kind: 'author', slug: person.slug }));
   });
 
   app.get<{ Params: { slug: string } }>('/tag/:slug', async (request, reply) => reply.redirect((await getTag(db, request.params.slug)).path, 301));
@@ -93,6 +101,7 @@ export async function articleRoutes(app: FastifyInstance, { store, site }: Artic
 
   app.get<{ Params: { section: string; slug: string } }>('/:section/:slug', cached, async (request, reply) => {
     const article = await getArticle(db, request.params.section, request.params.slug);
+    const translations = await translationsOf(db, article.id);
     const body = await site.render(
       {
         language: article.language,
@@ -103,19 +112,13 @@ export async function articleRoutes(app: FastifyInstance, { store, site }: Artic
         image: article.imageUrl,
         jsonLd: newsArticleJsonLd(article, site),
         article: { publishedAt: article.publishedAt, updatedAt: article.updatedAt, section: article.section.name, tags: article.tags.map((t) => t.name) },
+        alternates: [
+          ...translations.map((tr) => ({ href: tr.path, hreflang: tr.language })),
+          ...feedAlternates({ kind: 'section', slug: article.section.slug }, article.section.name),
+        ],
       },
-      articlePage(article),
+      articlePage(article, await comments.sectionFor(article, request.query)),
     );
     return reply.page(body);
-  });
-
-  // The comment pipeline is its own piece of work; until it lands the form gets a clear answer.
-  app.post('/comments', async (_request, reply) => {
-    const t = stringsFor(site.language);
-    const body = await site.render(
-      { language: site.language, title: 'Comments are not accepted yet', description: 'Comments are not accepted yet.', path: '/comments', noindex: true },
-      html`<div class="error-page"><h1>Comments are not accepted yet</h1><p>This site does not take comments yet. Nothing you typed was stored.</p><p><a href="/">${t.goHome}</a></p></div>`,
-    );
-    return reply.code(503).header('retry-after', '86400').type('text/html; charset=utf-8').send(body);
   });
 }

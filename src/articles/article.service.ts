@@ -5,19 +5,30 @@ import { z } from 'zod';
 import type { Store, Db } from '../db/store.ts';
 import type { SourceKind, SourceRole } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
-import { excerpt, normaliseSpace } from '../lib/excerpt.ts';
+import { excerpt } from '../lib/excerpt.ts';
+import { plainText } from '../lib/plain-text.ts';
 import { isSlug, slugify } from '../lib/slug.ts';
 import { articlePath, personPath, sectionPath, tagPath } from '../lib/paths.ts';
 import { findSectionBySlug } from '../sections/section.repository.ts';
 import { findPersonBySlug } from '../people/person.repository.ts';
 import { upsertTag } from '../tags/tag.repository.ts';
 import { insertDocument } from '../documents/document.repository.ts';
+import { indexArticle } from '../search/indexing.ts';
+import { relatedAfterChange, relatedIds } from '../related/related.service.ts';
+import { approvedCommentCounts } from '../comments/comment.service.ts';
 import * as repo from './article.repository.ts';
+
+export { plainText };
 
 // Raw HTML in a body is shown as text, never rendered; markdown-it also refuses javascript: links.
 const markdown = new MarkdownIt({ html: false, linkify: true, typographer: false });
 
 export const EXCERPT_CHARS = 120;
+
+/** The HTML of a Markdown body, exactly as the article page shows it (feeds carry the same). */
+export function bodyHtml(markdownSource: string): string {
+  return markdown.render(markdownSource);
+}
 
 export interface SectionRef {
   slug: string;
@@ -57,6 +68,8 @@ export interface ArticleCard {
   imageAlt: string;
   publishedAt: string;
   updatedAt: string;
+  /** Approved reader comments. */
+  commentCount: number;
 }
 
 /** An article as its own page shows it. */
@@ -77,16 +90,6 @@ export interface Page<T> {
 }
 
 
-/** Plain text of a Markdown body: what excerpts and word counts are made from. */
-export function plainText(markdownSource: string): string {
-  const tokens = markdown.parse(markdownSource, {});
-  const parts: string[] = [];
-  for (const t of tokens) {
-    if (t.type === 'inline') parts.push((t.children ?? []).filter((c) => c.type === 'text' || c.type === 'code_inline').map((c) => c.content).join(''));
-  }
-  return normaliseSpace(parts.join(' '));
-}
-
 function countWords(text: string, language: string): number {
   let n = 0;
   for (const seg of new Intl.Segmenter(language, { granularity: 'word' }).segment(text)) if (seg.isWordLike) n++;
@@ -94,7 +97,7 @@ function countWords(text: string, language: string): number {
 }
 
 async function toCards(db: Db, rows: repo.ArticleListRow[]): Promise<ArticleCard[]> {
-  const authors = await repo.authorsOf(db, rows.map((r) => r.id));
+  const [authors, comments] = await Promise.all([repo.authorsOf(db, rows.map((r) => r.id)), approvedCommentCounts(db, rows.map((r) => r.id))]);
   return rows.map((r) => ({
     id: r.id,
     path: articlePath(r.section_slug, r.slug),
@@ -108,16 +111,30 @@ async function toCards(db: Db, rows: repo.ArticleListRow[]): Promise<ArticleCard
     imageAlt: r.image_alt,
     publishedAt: r.published_at ?? r.updated_at,
     updatedAt: r.updated_at,
+    commentCount: comments.get(r.id) ?? 0,
   }));
 }
 
+/** Published articles as cards, in the order of the ids given; unknown and unpublished ids are skipped. */
+export async function cardsFor(db: Db, ids: readonly number[]): Promise<ArticleCard[]> {
+  const rows = (await Promise.all(ids.map((id) => repo.findPublishedById(db, id)))).filter((r): r is repo.ArticleListRow => r !== undefined);
+  return toCards(db, rows);
+}
+
 /**
- * The "Check Also" article: an editor's pin when there is one, otherwise the newest other published
- * article of the same section, otherwise the newest other published article.
+ * The "Check Also" article: an editor's pin when there is one, otherwise the most similar published
+ * article by content (src/related/), otherwise the newest other published article of the same section,
+ * otherwise the newest other published article.
  */
 async function relatedFor(db: Db, row: repo.ArticleListRow): Promise<ArticleCard | null> {
   const pinned = await repo.pinnedRelated(db, row.id);
   let pick = pinned[0];
+  if (!pick) {
+    for (const id of await relatedIds(db, row.id)) {
+      pick = id === row.id ? undefined : await repo.findPublishedById(db, id);
+      if (pick) break;
+    }
+  }
   if (!pick) pick = (await repo.listPublished(db, { sectionId: row.section_id, excludeIds: [row.id] }, 1, 0))[0];
   if (!pick) pick = (await repo.listPublished(db, { excludeIds: [row.id] }, 1, 0))[0];
   if (!pick) return null;
@@ -202,6 +219,8 @@ export const articleInput = z.object({
   sources: z.array(sourceInput).max(100).default([]),
   /** Related articles an editor pins, as "section/slug". */
   pins: z.array(z.string().regex(/^[^/]+\/[^/]+$/, 'expected section/slug')).max(10).default([]),
+  /** The article this one translates, as "section/slug" (becomes hreflang alternates). */
+  translationOf: z.string().regex(/^[^/]+\/[^/]+$/, 'expected section/slug').optional(),
   status: z.enum(['draft', 'published']).default('published'),
   publishedAt: isoDate.optional(),
   updatedAt: isoDate.optional(),
@@ -244,6 +263,14 @@ export async function createArticle(store: Store, input: ArticleInput, now = new
       if (!found) throw new AppError('invalid_input', `Cannot pin "${ref}": no such article.`, { pins: 'unknown article' });
       pinIds.push(found.id);
     }
+    let translationOf: number | null = null;
+    if (a.translationOf) {
+      const [sectionSlug = '', articleSlug = ''] = a.translationOf.split('/');
+      const target = await findSectionBySlug(trx, sectionSlug);
+      const found = target && (await repo.findBySlugInSection(trx, target.id, articleSlug));
+      if (!found) throw new AppError('invalid_input', `Cannot mark as a translation of "${a.translationOf}": no such article.`, { translationOf: 'unknown article' });
+      translationOf = found.id;
+    }
 
     const published = a.status === 'published' ? toIso(a.publishedAt, stamp) : null;
     const id = await repo.insertArticle(trx, {
@@ -261,6 +288,7 @@ export async function createArticle(store: Store, input: ArticleInput, now = new
       created_at: stamp,
       updated_at: toIso(a.updatedAt, published ?? stamp),
       comments_open: a.commentsOpen ? 1 : 0,
+      translation_of: translationOf,
     });
     await repo.setAuthors(trx, id, personIds);
     const tagIds: number[] = [];
@@ -279,7 +307,72 @@ export async function createArticle(store: Store, input: ArticleInput, now = new
     }
     await repo.setSources(trx, id, sources);
     await repo.setPins(trx, id, pinIds);
+    // Search and "Check Also" change with the article, in the same transaction.
+    await indexArticle(trx, id);
+    await relatedAfterChange(trx, id, now);
     return { id, path: articlePath(section.slug, slug) };
+  });
+  store.changes.bump();
+  return result;
+}
+
+export const articleChanges = z
+  .object({
+    headline: z.string().trim().min(1, 'a headline is required').max(300, 'expected at most 300 characters'),
+    subtitle: z.string().trim().max(500),
+    summary: z.string().trim().max(1000),
+    body: z.string().max(500_000, 'expected a body of at most 500,000 characters'),
+    tags: z.array(z.string().trim().min(1).max(100)).max(50),
+    status: z.enum(['draft', 'published']),
+  })
+  .partial();
+export type ArticleChanges = z.input<typeof articleChanges>;
+
+/**
+ * Changes the text, tags or status of an existing article; the search index and "Check Also" lists
+ * follow in the same transaction. Publishing a draft stamps its publication time.
+ */
+export async function updateArticle(store: Store, id: number, changes: ArticleChanges, now = new Date()): Promise<{ id: number; path: string }> {
+  const parsed = articleChanges.safeParse(changes);
+  if (!parsed.success) {
+    const fields = Object.fromEntries(parsed.error.issues.map((i) => [i.path.join('.') || 'article', i.message]));
+    throw new AppError('invalid_input', `The changes are not valid: ${Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('; ')}`, fields);
+  }
+  const c = parsed.data;
+  const stamp = now.toISOString();
+  const result = await store.db.transaction().execute(async (trx) => {
+    const current = await trx
+      .selectFrom('articles as a')
+      .innerJoin('sections as s', 's.id', 'a.section_id')
+      .select(['a.id', 'a.slug', 'a.status', 'a.published_at', 's.slug as section_slug'])
+      .where('a.id', '=', id)
+      .executeTakeFirst();
+    if (!current) throw new AppError('not_found', `There is no article with id ${id}.`);
+    await trx
+      .updateTable('articles')
+      .set({
+        ...(c.headline !== undefined && { headline: c.headline }),
+        ...(c.subtitle !== undefined && { subtitle: c.subtitle }),
+        ...(c.summary !== undefined && { summary: c.summary }),
+        ...(c.body !== undefined && { body: c.body }),
+        ...(c.status !== undefined && { status: c.status }),
+        ...(c.status === 'published' && current.published_at === null && { published_at: stamp }),
+        updated_at: stamp,
+      })
+      .where('id', '=', id)
+      .execute();
+    if (c.tags) {
+      const tagIds: number[] = [];
+      for (const name of new Set(c.tags)) {
+        const tagSlug = slugify(name);
+        if (!tagSlug) throw new AppError('invalid_input', `The tag "${name}" has no letters or digits.`, { tags: 'invalid tag' });
+        tagIds.push(await upsertTag(trx, { slug: tagSlug, name }));
+      }
+      await repo.setTags(trx, id, [...new Set(tagIds)]);
+    }
+    await indexArticle(trx, id);
+    await relatedAfterChange(trx, id, now);
+    return { id, path: articlePath(current.section_slug, current.slug) };
   });
   store.changes.bump();
   return result;

@@ -5,6 +5,8 @@ import { migrateToLatest, openStore } from '../db/database.ts';
 import { loadDemo } from '../demo/demo.service.ts';
 import { AppError } from '../errors.ts';
 import { startServer } from '../server.ts';
+import { SEARCH_USAGE, SearchUsageError, runDemoCorpus, runReindex } from './search.ts';
+import { COMMENTS_USAGE, CommentsUsageError, runComments } from './comments.ts';
 
 const USAGE = `Usage: gazette <command>
 
@@ -12,14 +14,29 @@ Commands:
   serve     Serve the site (creates and migrates the database, loads demo content into an empty one)
   migrate   Apply pending database migrations
   demo      Load the demo content (once; a second run does nothing)
+${SEARCH_USAGE}
+  comments  Moderate reader comments: list, approve, spam, trash, edit, reply, open, close
+            (gazette comments --help)
 
 Configuration is read from the environment: PORT, HOST, PUBLIC_URL, DATABASE_URL, LOG_LEVEL,
-SITE_NAME, SITE_LANGUAGE, DEMO_CONTENT. See README.md.`;
+SITE_NAME, SITE_LANGUAGE, DEMO_CONTENT, FEED_CONTENT. See README.md.`;
 
 /** Exit status for a configuration error (EX_CONFIG from sysexits.h). */
 const EX_CONFIG = 78;
 
 async function run(argv: string[]): Promise<number> {
+  // `comments` has its own actions and options, parsed in src/cli/comments.ts.
+  if (argv[0] === 'comments') {
+    const config = argv.includes('--help') || argv.includes('-h') || argv.length === 1 ? null : loadConfig();
+    if (!config) {
+      console.log(COMMENTS_USAGE);
+      return argv.length === 1 ? 64 : 0;
+    }
+    return runComments(argv.slice(1), config);
+  }
+  // `reindex` and `demo --articles N` take options of their own, parsed in src/cli/search.ts.
+  if (argv[0] === 'reindex' && !argv.includes('--help') && !argv.includes('-h')) return runReindex(argv.slice(1), loadConfig());
+  if (argv[0] === 'demo' && argv.length > 1 && !argv.includes('--help') && !argv.includes('-h')) return runDemoCorpus(argv.slice(1), loadConfig());
   const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { help: { type: 'boolean', short: 'h' } } });
   const [command, ...rest] = positionals;
   if (values.help || !command) {
@@ -76,6 +93,12 @@ run(process.argv.slice(2)).then(
     if (error instanceof ConfigError) {
       console.error(`gazette: ${error.message}`);
       process.exitCode = EX_CONFIG;
+    } else if (error instanceof CommentsUsageError) {
+      console.error(`gazette comments: ${error.message}\n\n${COMMENTS_USAGE}`);
+      process.exitCode = 64;
+    } else if (error instanceof SearchUsageError) {
+      console.error(`${error.message}\n\n${USAGE}`);
+      process.exitCode = 64;
     } else if (error instanceof UsageError || (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) {
       console.error(error.message);
       process.exitCode = 64;

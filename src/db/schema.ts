@@ -47,6 +47,8 @@ export interface ArticleTable {
   created_at: string;
   updated_at: string;
   comments_open: number;
+  /** The article this one translates (hreflang alternates); null for originals. Added by 003_search. */
+  translation_of: number | null;
 }
 
 export interface ArticleAuthorTable {
@@ -95,6 +97,58 @@ export interface SiteStateTable {
   value: string;
 }
 
+export type CommentStatus = 'pending' | 'approved' | 'spam' | 'trash';
+
+export interface CommentTable {
+  id: Generated<number>;
+  article_id: number;
+  parent_id: number | null;
+  /** 1 for a top-level comment, parent's depth + 1 for a reply. */
+  depth: number;
+  author_name: string;
+  /** For editors only; no public query selects it. */
+  author_email: string;
+  /** The address in lower case, to recognise a returning commenter. */
+  author_email_lower: string;
+  /** HMAC of the address with the server secret; seeds the avatar so public reads never touch the address. */
+  avatar_key: string;
+  author_url: string | null;
+  /** Plain text exactly as the reader sent it. */
+  body: string;
+  status: CommentStatus;
+  /** Why the comment was held or marked spam, for editors. */
+  moderation_note: string;
+  /** 1 when the commenter asked to be told of replies. */
+  notify: number;
+  ip: string;
+  user_agent: string;
+  created_at: string;
+  updated_at: string;
+  /** First approval; reply notices go out once, at that moment. */
+  approved_at: string | null;
+}
+
+/** Addresses that asked for no more mail, stored as a keyed HMAC. */
+export interface MailOptoutTable {
+  key: string;
+  created_at: string;
+}
+
+/** A computed "Check Also" candidate, best first; written by src/related/. */
+export interface RelatedArticleTable {
+  article_id: number;
+  related_article_id: number;
+  position: number;
+  /** Similarity relative to the article's match with itself (0..1), with section and recency boosts. */
+  score: number;
+}
+
+/** Articles whose related list has been computed (an empty list is a valid result). */
+export interface RelatedListTable {
+  article_id: number;
+  computed_at: string;
+}
+
 export interface Database {
   sections: SectionTable;
   people: PersonTable;
@@ -106,6 +160,10 @@ export interface Database {
   sources: SourceTable;
   related_pins: RelatedPinTable;
   site_state: SiteStateTable;
+  comments: CommentTable;
+  mail_optouts: MailOptoutTable;
+  related_articles: RelatedArticleTable;
+  related_lists: RelatedListTable;
 }
 
 export type ArticleRow = Selectable<ArticleTable>;
@@ -116,3 +174,5 @@ export type PersonRow = Selectable<PersonTable>;
 export type TagRow = Selectable<TagTable>;
 export type SourceRow = Selectable<SourceTable>;
 export type DocumentRow = Selectable<DocumentTable>;
+export type CommentRow = Selectable<CommentTable>;
+export type NewCommentRow = Insertable<CommentTable>;

@@ -116,6 +116,7 @@ export async function loadDemo(store: Store): Promise<DemoResult> {
     {
       section: 'akhbar',
       slug: 'kashf-wathiqa-sirriya',
+      translationOf: 'news/disclosure-of-confidential-document',
       language: 'ar',
       headline: 'الكشف عن وثيقة سرية',
       subtitle: 'الولايات المتحدة لا تنوي مغادرة العراق',
@@ -135,6 +136,7 @@ export async function loadDemo(store: Store): Promise<DemoResult> {
     {
       section: 'khabar',
       slug: 'efshaye-sanad-mahramaneh',
+      translationOf: 'news/disclosure-of-confidential-document',
       language: 'fa',
       headline: 'افشای سند محرمانه',
       subtitle: 'آمریکا قصد خروج از عراق را ندارد',

@@ -6,6 +6,11 @@ import type { Config } from '../config.ts';
 import type { Store } from '../db/store.ts';
 import { AppError, HTTP_STATUS } from '../errors.ts';
 import { articleRoutes } from '../articles/article.routes.ts';
+import { articleComments, commentRoutes } from '../comments/comment.routes.ts';
+import { openCommentService } from '../comments/comment.service.ts';
+import { searchRoutes } from '../search/search.routes.ts';
+import { feedRoutes } from '../feeds/feed.routes.ts';
+import { sitemapRoutes } from '../sitemaps/sitemap.routes.ts';
 import { loadAssets } from './assets.ts';
 import { pagesPlugin, sendCached } from './plugins/pages.ts';
 import { createSite, type Site } from './site.ts';
@@ -103,6 +108,12 @@ export async function buildApp(config: Config, store: Store, options: BuildOptio
     return sendCached(request, reply, asset.body);
   });
 
-  await app.register(articleRoutes, { store, site });
+  const comments = await openCommentService(store, config, (message, details) => app.log.warn(details, message));
+  app.addHook('onClose', () => comments.close());
+  await app.register(articleRoutes, { store, site, comments: articleComments(comments.service, config) });
+  await app.register(commentRoutes, { comments: comments.service, site, config, clock: store.changes });
+  await app.register(searchRoutes, { store, site });
+  await app.register(feedRoutes, { store, config });
+  await app.register(sitemapRoutes, { store, config });
   return app;
 }

@@ -2,6 +2,8 @@
 // masthead with the section navigation, and footer.
 import { html, trusted, type SafeHtml } from '../../lib/html.ts';
 import { directionOf, stringsFor } from './i18n.ts';
+import { feedAlternates } from '../../feeds/feed-paths.ts';
+import { searchStrings } from '../../search/search.strings.ts';
 
 export interface SiteChrome {
   siteName: string;
@@ -25,6 +27,21 @@ export interface PageMeta {
   noindex?: boolean;
   prev?: string | null;
   next?: string | null;
+  /** <link rel="alternate"> entries: feeds of this page (type + title) and translations (hreflang). Paths or absolute URLs. */
+  alternates?: Alternate[];
+}
+
+export interface Alternate {
+  href: string;
+  type?: string;
+  title?: string;
+  hreflang?: string;
+}
+
+function alternateLink(publicUrl: string, a: Alternate): SafeHtml {
+  const href = a.href.startsWith('/') ? publicUrl + a.href : a.href;
+  return html`<link rel="alternate" href="${href}"${a.type ? html` type="${a.type}"` : ''}${a.title ? html` title="${a.title}"` : ''}${a.hreflang ? html` hreflang="${a.hreflang}"` : ''}>
+`;
 }
 
 /** Serialises JSON-LD so that no "</script>" or HTML comment can end the script element early. */
@@ -39,6 +56,9 @@ export function layout(site: SiteChrome, meta: PageMeta, main: SafeHtml): string
   const dir = directionOf(meta.language);
   const url = site.publicUrl + meta.path;
   const title = meta.title === site.siteName ? site.siteName : `${meta.title} – ${site.siteName}`;
+  const s = searchStrings(meta.language);
+  // Every page announces the site's feeds; listing pages add their own before them.
+  const alternates = [...(meta.alternates ?? []), ...feedAlternates({ kind: 'site' }, site.siteName)];
   const ogLocale = { en: 'en_US', ar: 'ar_AR', fa: 'fa_IR' }[meta.language.split('-')[0] ?? 'en'];
   const page = html`<!DOCTYPE html>
 <html lang="${meta.language}" dir="${dir}">
@@ -67,7 +87,7 @@ ${meta.article.tags.map((tag) => html`<meta property="article:tag" content="${ta
 <meta name="twitter:card" content="${meta.image ? 'summary_large_image' : 'summary'}">
 <link rel="icon" href="${site.icon}" type="image/svg+xml">
 <link rel="stylesheet" href="${site.stylesheet}">
-${meta.jsonLd ? jsonLdScript(meta.jsonLd) : ''}
+${alternates.map((a) => alternateLink(site.publicUrl, a))}${meta.jsonLd ? jsonLdScript(meta.jsonLd) : ''}
 </head>
 <body>
 <a class="skip-link" href="#main">${t.skipToContent}</a>
@@ -79,6 +99,11 @@ ${meta.jsonLd ? jsonLdScript(meta.jsonLd) : ''}
 ${site.sections.map((s) => html`<li><a href="${s.path}" lang="${s.language}" dir="${directionOf(s.language)}"${meta.path === s.path ? trusted(' aria-current="page"') : ''}>${s.name}</a></li>`)}
 </ul>
 </nav>
+<form class="site-search" method="get" action="/search" role="search">
+<label class="visually-hidden" for="site-search-q">${s.search}</label>
+<input id="site-search-q" name="q" type="search" maxlength="200" placeholder="${s.search}">
+<button type="submit">${s.submit}</button>
+</form>
 </div>
 </header>
 <main id="main" tabindex="-1">

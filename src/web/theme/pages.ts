@@ -1,5 +1,7 @@
 // The main content of each page type. Each returns SafeHtml for layout() to frame.
 import type { Article, ArticleCard, Page, Source } from '../../articles/article.service.ts';
+import { commentStrings } from '../../comments/comment.strings.ts';
+import { commentsSection, type CommentsSectionView } from '../../comments/comment.views.ts';
 import { html, trusted, type SafeHtml } from '../../lib/html.ts';
 import { directionOf, formatDate, formatTime, stringsFor, type Strings } from './i18n.ts';
 
@@ -23,6 +25,11 @@ function byline(a: ArticleCard, t: Strings): SafeHtml {
   return html`<span class="byline-authors">${t.by} ${a.authors.map((p, i) => html`${i ? ', ' : ''}<a rel="author" href="${p.path}">${p.name}</a>`)}</span>`;
 }
 
+/** " · 3 comments", linked to the article's comments; nothing when there are none. */
+function commentCount(a: ArticleCard): SafeHtml {
+  return a.commentCount ? html` · <a class="card-comments" href="${a.path}#comments">${commentStrings(a.language).commentCount(a.commentCount)}</a>` : html``;
+}
+
 /** An article teaser in a listing. */
 function card(a: ArticleCard, pageLanguage: string, headingLevel: 2 | 3 = 2): SafeHtml {
   const heading = html`<a href="${a.path}">${a.headline}</a>`;
@@ -30,7 +37,7 @@ function card(a: ArticleCard, pageLanguage: string, headingLevel: 2 | 3 = 2): Sa
 <p class="kicker"><a href="${a.section.path}">${a.section.name}</a></p>
 ${headingLevel === 2 ? html`<h2 class="card-title">${heading}</h2>` : html`<h3 class="card-title">${heading}</h3>`}
 <p class="card-excerpt">${a.excerpt}</p>
-<p class="card-meta">${time(a.publishedAt, a.language)}</p>
+<p class="card-meta">${time(a.publishedAt, a.language)}${commentCount(a)}</p>
 </article>`;
 }
 
@@ -47,28 +54,8 @@ ${doc}
 </li>`;
 }
 
-function commentForm(a: Article, t: Strings): SafeHtml {
-  if (!a.commentsOpen) return html`<p class="comments-closed">${t.commentsClosed}</p>`;
-  return html`<form class="comment-form" method="post" action="/comments" novalidate>
-<p class="comment-notes">${t.emailNotPublished} <span>${t.requiredMarked} <span class="required" aria-hidden="true">*</span></span></p>
-<input type="hidden" name="article_id" value="${a.id}">
-<input type="hidden" name="comment_parent" value="0">
-<p class="field field-comment"><label for="comment">${t.comment} <span class="required" aria-hidden="true">*</span></label>
-<textarea id="comment" name="comment" rows="7" maxlength="10000" required></textarea></p>
-<div class="field-row">
-<p class="field"><label for="author">${t.name} <span class="required" aria-hidden="true">*</span></label>
-<input id="author" name="author" type="text" maxlength="120" autocomplete="name" required></p>
-<p class="field"><label for="email">${t.email} <span class="required" aria-hidden="true">*</span></label>
-<input id="email" name="email" type="email" maxlength="254" autocomplete="email" required dir="ltr"></p>
-<p class="field"><label for="url">${t.website}</label>
-<input id="url" name="url" type="url" maxlength="200" autocomplete="url" dir="ltr"></p>
-</div>
-<p class="form-submit"><button type="submit">${t.postComment}</button></p>
-</form>`;
-}
-
-/** The article page: header, body, sources, tags, "Check Also", "Leave a Reply". */
-export function articlePage(a: Article): SafeHtml {
+/** The article page: header, body, sources, tags, "Check Also", comments and "Leave a Reply". */
+export function articlePage(a: Article, comments: CommentsSectionView): SafeHtml {
   const t = stringsFor(a.language);
   const minutes = Math.max(1, Math.round(a.wordCount / 230));
   const updated = a.updatedAt !== a.publishedAt;
@@ -104,10 +91,7 @@ ${a.related
 ${card(a.related, a.language, 3)}
 </aside>`
   : ''}
-<section class="respond" id="respond" aria-labelledby="reply-title">
-<h2 id="reply-title">${t.leaveReply}</h2>
-${commentForm(a, t)}
-</section>`;
+${commentsSection(comments)}`;
 }
 
 function pager(p: Page<unknown>, basePath: string, t: Strings): SafeHtml {
@@ -166,7 +150,7 @@ ${lead && v.latest.page === 1
 <h2 class="lead-title"><a href="${lead.path}">${lead.headline}</a></h2>
 ${lead.subtitle ? html`<p class="subtitle">${lead.subtitle}</p>` : ''}
 <p class="card-excerpt">${lead.excerpt}</p>
-<p class="card-meta">${byline(lead, stringsFor(lead.language))} ${time(lead.publishedAt, lead.language)}</p>
+<p class="card-meta">${byline(lead, stringsFor(lead.language))} ${time(lead.publishedAt, lead.language)}${commentCount(lead)}</p>
 </article>
 </section>`
   : ''}

@@ -1,0 +1,112 @@
+// `gazette reindex` and `gazette demo --articles N`: rebuilding the search index and "Check Also" lists,
+// and loading a generated corpus. Both show a progress bar on a terminal and plain lines otherwise.
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import type { Config } from '../config.ts';
+import { migrateToLatest, openStore } from '../db/database.ts';
+import { loadDemo } from '../demo/demo.service.ts';
+import { loadCorpus } from '../demo/corpus.ts';
+import { rebuildIndex } from '../search/indexing.ts';
+import { recomputeAllRelated } from '../related/related.service.ts';
+
+export const SEARCH_USAGE = `  reindex   Rebuild the search index and the "Check Also" lists of every published article
+            --search-only   rebuild the search index only (lists are then computed when first read)
+  demo --articles N [--seed S] [--end YYYY-MM-DD]
+            Load the demo content plus N generated articles (English, Arabic, Persian) for
+            benchmarks; the same seed gives the same articles`;
+
+export class SearchUsageError extends Error {}
+
+function progress(label: string): { update(done: number, total: number): void; stop(): void } {
+  if (!process.stderr.isTTY) {
+    let lastShown = -1;
+    return {
+      update(done, total) {
+        const pct = total ? Math.floor((done / total) * 10) : 10;
+        if (pct !== lastShown) {
+          lastShown = pct;
+          console.error(`${label}: ${done}/${total}`);
+        }
+      },
+      stop() {},
+    };
+  }
+  const bar = new cliProgress.SingleBar({ format: `${label} [{bar}] {percentage}% | {value}/{total} | {eta_formatted} left`, stream: process.stderr }, cliProgress.Presets.shades_classic);
+  let started = false;
+  return {
+    update(done, total) {
+      if (!started) {
+        bar.start(total, done);
+        started = true;
+      } else {
+        bar.setTotal(total);
+        bar.update(done);
+      }
+    },
+    stop: () => bar.stop(),
+  };
+}
+
+/** gazette reindex [--search-only] */
+export async function runReindex(args: string[], config: Config): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { 'search-only': { type: 'boolean' } } });
+  if (positionals.length) throw new SearchUsageError(`gazette reindex: unexpected argument "${positionals[0]}"`);
+  const store = openStore(config.database);
+  try {
+    await migrateToLatest(store.db);
+    const started = Date.now();
+    const bar = progress('Search index');
+    const indexed = await rebuildIndex(store.db, bar.update);
+    bar.stop();
+    console.log(`Indexed ${indexed} published article(s) in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    if (!values['search-only']) {
+      const relatedStarted = Date.now();
+      const relatedBar = progress('Check Also');
+      const lists = await recomputeAllRelated(store.db, relatedBar.update);
+      relatedBar.stop();
+      console.log(`Computed ${lists} "Check Also" list(s) in ${((Date.now() - relatedStarted) / 1000).toFixed(1)} s.`);
+    }
+    store.changes.bump();
+  } finally {
+    await store.close();
+  }
+  return 0;
+}
+
+/** gazette demo --articles N [--seed S] [--end YYYY-MM-DD] */
+export async function runDemoCorpus(args: string[], config: Config): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: { articles: { type: 'string' }, seed: { type: 'string' }, end: { type: 'string' } },
+  });
+  if (positionals.length) throw new SearchUsageError(`gazette demo: unexpected argument "${positionals[0]}"`);
+  const articles = Number(values.articles);
+  if (!values.articles || !/^\d+$/.test(values.articles) || articles < 1 || articles > 2_000_000)
+    throw new SearchUsageError('gazette demo: --articles expects a whole number from 1 to 2000000');
+  if (values.seed !== undefined && !/^\d{1,9}$/.test(values.seed)) throw new SearchUsageError('gazette demo: --seed expects a whole number');
+  let end = new Date(new Date().toISOString().slice(0, 10) + 'T00:00:00Z');
+  if (values.end !== undefined) {
+    const parsed = new Date(`${values.end}T00:00:00Z`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(values.end) || Number.isNaN(parsed.getTime())) throw new SearchUsageError('gazette demo: --end expects a date written YYYY-MM-DD');
+    end = parsed;
+  }
+  const store = openStore(config.database);
+  try {
+    await migrateToLatest(store.db);
+    await loadDemo(store);
+    const started = Date.now();
+    const bar = progress('Articles');
+    const result = await loadCorpus(store, { articles, seed: Number(values.seed ?? 1), end }, bar.update);
+    bar.stop();
+    console.log(
+      result.skipped
+        ? 'A generated corpus is already loaded in this database; nothing to do.'
+        : `Loaded and indexed ${result.created} generated article(s) in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+    );
+  } finally {
+    await store.close();
+  }
+  return 0;
+}

@@ -1,0 +1,146 @@
+// Queries over comments, the articles they hang on and mail opt-outs. Public reads select a fixed list
+// of columns that leaves out the address, IP and user agent; only the editor queries at the end read them.
+import type { Db } from '../db/store.ts';
+import type { CommentStatus, NewCommentRow } from '../db/schema.ts';
+
+/** An article as the comment pipeline needs it. */
+export function findArticleById(db: Db, id: number) {
+  return db
+    .selectFrom('articles as a')
+    .innerJoin('sections as s', 's.id', 'a.section_id')
+    .where('a.id', '=', id)
+    .where('a.status', '=', 'published')
+    .select(['a.id', 'a.slug', 'a.language', 'a.headline', 'a.published_at', 'a.comments_open', 's.slug as section_slug'])
+    .executeTakeFirst();
+}
+
+export function findArticleByPath(db: Db, sectionSlug: string, slug: string) {
+  return db
+    .selectFrom('articles as a')
+    .innerJoin('sections as s', 's.id', 'a.section_id')
+    .where('s.slug', '=', sectionSlug)
+    .where('a.slug', '=', slug)
+    .where('a.status', '=', 'published')
+    .select(['a.id', 'a.slug', 'a.language', 'a.headline', 'a.published_at', 'a.comments_open', 's.slug as section_slug'])
+    .executeTakeFirst();
+}
+
+export type CommentArticleRow = NonNullable<Awaited<ReturnType<typeof findArticleById>>>;
+
+export async function setCommentsOpen(db: Db, articleId: number, open: boolean): Promise<void> {
+  await db.updateTable('articles').set({ comments_open: open ? 1 : 0 }).where('id', '=', articleId).execute();
+}
+
+const PUBLIC_COLUMNS = ['id', 'article_id', 'parent_id', 'depth', 'author_name', 'author_url', 'avatar_key', 'body', 'created_at'] as const;
+
+/** Approved comments of an article, oldest first, without any private column. */
+export function approvedForArticle(db: Db, articleId: number) {
+  return db.selectFrom('comments').select(PUBLIC_COLUMNS).where('article_id', '=', articleId).where('status', '=', 'approved').orderBy('created_at').orderBy('id').execute();
+}
+
+export type PublicCommentRow = Awaited<ReturnType<typeof approvedForArticle>>[number];
+
+/** One approved comment, without any private column. */
+export function findApproved(db: Db, id: number) {
+  return db.selectFrom('comments').select(PUBLIC_COLUMNS).where('id', '=', id).where('status', '=', 'approved').executeTakeFirst();
+}
+
+/** Number of approved comments per article id. */
+export async function approvedCounts(db: Db, articleIds: readonly number[]): Promise<Map<number, number>> {
+  if (!articleIds.length) return new Map();
+  const rows = await db
+    .selectFrom('comments')
+    .select(['article_id', (eb) => eb.fn.countAll<number | string>().as('n')])
+    .where('article_id', 'in', articleIds)
+    .where('status', '=', 'approved')
+    .groupBy('article_id')
+    .execute();
+  return new Map(rows.map((r) => [r.article_id, Number(r.n)]));
+}
+
+export async function insertComment(db: Db, row: NewCommentRow): Promise<number> {
+  const inserted = await db.insertInto('comments').values(row).returning('id').executeTakeFirstOrThrow();
+  return inserted.id;
+}
+
+/** True when this address already has an approved comment anywhere on the site. */
+export async function hasApprovedFrom(db: Db, emailLower: string): Promise<boolean> {
+  const row = await db.selectFrom('comments').select('id').where('author_email_lower', '=', emailLower).where('status', '=', 'approved').limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** True when the same address already sent the same text to the same article (trash aside). */
+export async function hasSameComment(db: Db, articleId: number, emailLower: string, body: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('comments')
+    .select('id')
+    .where('article_id', '=', articleId)
+    .where('author_email_lower', '=', emailLower)
+    .where('body', '=', body)
+    .where('status', '!=', 'trash')
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+// ---- editors ------------------------------------------------------------------------------------
+
+/** A comment with every column, for editors, the mailer and tests. */
+export function findComment(db: Db, id: number) {
+  return db.selectFrom('comments').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export interface QueueFilter {
+  status?: CommentStatus;
+  articleId?: number;
+  limit: number;
+}
+
+/** Comments for the moderation queue, newest first, with their article's address. */
+export function listForEditors(db: Db, filter: QueueFilter) {
+  let q = db
+    .selectFrom('comments as c')
+    .innerJoin('articles as a', 'a.id', 'c.article_id')
+    .innerJoin('sections as s', 's.id', 'a.section_id')
+    .selectAll('c')
+    .select(['a.slug as article_slug', 's.slug as section_slug']);
+  if (filter.status) q = q.where('c.status', '=', filter.status);
+  if (filter.articleId !== undefined) q = q.where('c.article_id', '=', filter.articleId);
+  return q.orderBy('c.created_at', 'desc').orderBy('c.id', 'desc').limit(filter.limit).execute();
+}
+
+export async function setStatus(db: Db, id: number, status: CommentStatus, now: string): Promise<void> {
+  await db
+    .updateTable('comments')
+    .set((eb) => ({
+      status,
+      updated_at: now,
+      approved_at: status === 'approved' ? eb.fn.coalesce('approved_at', eb.val(now)) : eb.ref('approved_at'),
+    }))
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function setBody(db: Db, id: number, body: string, now: string): Promise<void> {
+  await db.updateTable('comments').set({ body, updated_at: now }).where('id', '=', id).execute();
+}
+
+export async function insertOptout(db: Db, key: string, now: string): Promise<void> {
+  await db.insertInto('mail_optouts').values({ key, created_at: now }).onConflict((oc) => oc.column('key').doNothing()).execute();
+}
+
+export async function hasOptout(db: Db, key: string): Promise<boolean> {
+  return (await db.selectFrom('mail_optouts').select('key').where('key', '=', key).executeTakeFirst()) !== undefined;
+}
+
+// ---- the server secret --------------------------------------------------------------------------
+
+export async function readState(db: Db, key: string): Promise<string | undefined> {
+  return (await db.selectFrom('site_state').select('value').where('key', '=', key).executeTakeFirst())?.value;
+}
+
+/** Stores a value unless the key exists (another process may have raced us); returns the stored value. */
+export async function insertStateOnce(db: Db, key: string, value: string): Promise<string> {
+  await db.insertInto('site_state').values({ key, value }).onConflict((oc) => oc.column('key').doNothing()).execute();
+  return (await readState(db, key)) ?? value;
+}

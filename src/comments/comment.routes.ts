@@ -1,0 +1,146 @@
+// HTTP for comments: POST /comments (then 303 back to the article, or a private page that keeps what
+// the reader typed), the per-article comments feed, and unsubscribe links. Routes only translate HTTP
+// to the comment service and views. This plugin parses only HTML-form bodies, with its own size limit.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Article } from '../articles/article.service.ts';
+import type { Config } from '../config.ts';
+import type { ChangeClock } from '../db/store.ts';
+import type { Site } from '../web/site.ts';
+import { CommentRejected, REJECTION_STATUS, type RejectionProblem } from './comment.errors.ts';
+import { commentsRss } from './comment.feed.ts';
+import type { CommentService, CommentSubmission } from './comment.service.ts';
+import { commentStrings } from './comment.strings.ts';
+import { readArticleQuery, rejectionPage, unsubscribePage, type CommentsSectionView, type FormValues } from './comment.views.ts';
+
+const FIELDS = ['article_id', 'author', 'email', 'url', 'comment', 'comment_parent', 'notify', 'homepage', 'token'] as const;
+const NOT_A_FORM = Symbol('not a form');
+
+/** Form fields by name, first value wins; anything else is dropped. */
+function parseForm(body: string): CommentSubmission {
+  const params = new URLSearchParams(body);
+  const out: CommentSubmission = {};
+  for (const name of FIELDS) {
+    const value = params.get(name);
+    if (value !== null) out[name] = value;
+  }
+  return out;
+}
+
+/** The article page's comment section, built from the comment service (used by article.routes.ts). */
+export function articleComments(service: CommentService, config: Config) {
+  return {
+    async sectionFor(article: Article, query: unknown): Promise<CommentsSectionView> {
+      const { notice, replyTo } = readArticleQuery(query);
+      const view = await service.threadFor(
+        { id: article.id, path: article.path, language: article.language, commentsOpen: article.commentsOpen, publishedAt: article.publishedAt },
+        replyTo,
+      );
+      return { articleId: article.id, articlePath: article.path, language: article.language, view, notice, mail: config.mail !== null };
+    },
+  };
+}
+
+/**
+ * True when the request comes from another site's page. Browsers send Origin (or at least Referer) on
+ * form posts; the site's own origin is PUBLIC_URL's, or the host the request was addressed to.
+ */
+function isCrossSite(request: FastifyRequest, publicUrl: string): boolean {
+  if (request.headers['sec-fetch-site'] === 'cross-site') return true;
+  let origin = request.headers.origin;
+  if (origin === undefined && typeof request.headers.referer === 'string') {
+    try {
+      origin = new URL(request.headers.referer).origin;
+    } catch {
+      return true;
+    }
+  }
+  if (origin === undefined) return false;
+  const own = new Set([new URL(publicUrl).origin, `${request.protocol}://${request.host}`]);
+  return !own.has(origin);
+}
+
+export interface CommentRoutesOptions {
+  comments: CommentService;
+  site: Site;
+  config: Config;
+  clock: ChangeClock;
+}
+
+export async function commentRoutes(app: FastifyInstance, { comments, site, config, clock }: CommentRoutesOptions): Promise<void> {
+  // Percent-encoding makes one character up to 12 bytes; the rest of the form is small.
+  const bodyLimit = config.comments.maxLength * 12 + 16 * 1024;
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit }, (_request, body, done) => done(null, parseForm(body as string)));
+  app.addContentTypeParser('*', (_request, _payload, done) => done(null, NOT_A_FORM));
+
+  // Cached article pages carry a form token stamped when the page was rendered. Dropping the page cache
+  // at half the token's lifetime means no reader is handed a form that has already expired.
+  const refresh = setInterval(() => clock.bump(), (config.comments.tokenHours * 3_600_000) / 2);
+  refresh.unref();
+  app.addHook('onClose', async () => clearInterval(refresh));
+
+  async function refuse(reply: FastifyReply, problem: RejectionProblem, params: Readonly<Record<string, number>>, sub: CommentSubmission | null, rejection?: CommentRejected) {
+    const article = await comments.formArticle(sub?.article_id);
+    const language = article?.language ?? site.language;
+    const parentProblem = rejection?.issues.comment_parent !== undefined;
+    const values: FormValues | null = sub && {
+      author: sub.author ?? '',
+      email: sub.email ?? '',
+      url: sub.url ?? '',
+      comment: sub.comment ?? '',
+      comment_parent: parentProblem ? '0' : (sub.comment_parent ?? '0'),
+      notify: ['on', '1', 'yes', 'true'].includes(sub.notify ?? ''),
+    };
+    const form =
+      article && article.open && problem !== 'closed'
+        ? { articleId: article.id, token: article.token, language, replyTo: null, cancelHref: null, values, issues: rejection?.issues ?? {}, mail: config.mail !== null }
+        : null;
+    const ct = commentStrings(language);
+    const message = ct.problem(problem, params);
+    const body = await site.render(
+      { language, title: ct.notPostedTitle, description: message, path: '/comments', noindex: true },
+      rejectionPage({ language, problem, params, article: article && { path: article.path, headline: article.headline }, form, typed: sub?.comment ?? '' }),
+    );
+    const status = REJECTION_STATUS[problem];
+    // The form may hold the reader's own address: it is for this reader only, never for a cache.
+    reply.code(status).header('cache-control', 'no-store, private').type('text/html; charset=utf-8');
+    if (params.wait) reply.header('retry-after', String(params.wait));
+    return reply.send(body);
+  }
+
+  app.setErrorHandler(async (error, _request, reply) => {
+    if ((error as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') return refuse(reply, 'too_large', { bytes: bodyLimit }, null);
+    throw error;
+  });
+
+  app.post('/comments', async (request, reply) => {
+    const sub = request.body;
+    if (typeof sub !== 'object' || sub === null) return refuse(reply, 'wrong_content_type', {}, null);
+    const form = sub as CommentSubmission;
+    try {
+      if (isCrossSite(request, config.publicUrl)) throw new CommentRejected('cross_site', 'The form was sent from another site.');
+      const result = await comments.post(form, { ip: request.ip, userAgent: request.headers['user-agent'] ?? '', now: new Date() });
+      const target = result.status === 'approved' ? `${result.articlePath}?comment=approved#comment-${result.id}` : `${result.articlePath}?comment=held#respond`;
+      return reply.header('cache-control', 'no-store').redirect(target, 303);
+    } catch (error) {
+      if (error instanceof CommentRejected) return refuse(reply, error.problem, error.params, form, error);
+      throw error;
+    }
+  });
+
+  app.get<{ Params: { section: string; slug: string } }>('/:section/:slug/comments.xml', { config: { pageCache: true } }, async (request, reply) => {
+    const feed = await comments.feed(request.params.section, request.params.slug);
+    return reply.cachedBody(commentsRss(feed, { name: site.name, publicUrl: site.publicUrl }), 'application/rss+xml; charset=utf-8');
+  });
+
+  async function unsubscribe(request: FastifyRequest<{ Params: { key: string } }>, reply: FastifyReply, done: boolean) {
+    const key = request.params.key;
+    if (!comments.isOptoutKey(key)) return reply.callNotFound();
+    if (done) await comments.unsubscribe(key);
+    const ct = commentStrings(site.language);
+    const body = await site.render({ language: site.language, title: ct.unsubscribeTitle, description: ct.unsubscribeTitle, path: '/', noindex: true }, unsubscribePage(site.language, key, done));
+    return reply.header('cache-control', 'no-store, private').type('text/html; charset=utf-8').send(body);
+  }
+  app.get<{ Params: { key: string } }>('/comments/unsubscribe/:key', (request, reply) => unsubscribe(request, reply, false));
+  app.post<{ Params: { key: string } }>('/comments/unsubscribe/:key', (request, reply) => unsubscribe(request, reply, true));
+}

@@ -1,0 +1,535 @@
+// Comment domain logic: posting (every spam and abuse rule), moderation, threads for display, feeds,
+// notices by mail and opt-outs. No Fastify here: the web routes and the `gazette comments` CLI share it.
+import { randomBytes } from 'node:crypto';
+import type { CommentsConfig, Config } from '../config.ts';
+import type { CommentStatus } from '../db/schema.ts';
+import type { Db, Store } from '../db/store.ts';
+import { AppError } from '../errors.ts';
+import { articlePath } from '../lib/paths.ts';
+import { identicon, type Identicon } from './comment.avatar.ts';
+import { CommentRejected, type FieldIssue, type FieldName } from './comment.errors.ts';
+import { createMailer, type Mailer } from './comment.mail.ts';
+import { RateLimiter } from './comment.rate-limit.ts';
+import * as repo from './comment.repository.ts';
+import { commentHtml, countLinks } from './comment.text.ts';
+import { checkFormToken, issueFormToken, keyedDigest } from './comment.token.ts';
+
+/** What a reader sent, field by field, as the form names them (WordPress's names). */
+export interface CommentSubmission {
+  article_id?: string;
+  author?: string;
+  email?: string;
+  url?: string;
+  comment?: string;
+  comment_parent?: string;
+  notify?: string;
+  /** The honeypot: people never see it, so it stays empty. */
+  homepage?: string;
+  token?: string;
+}
+
+export interface PostContext {
+  ip: string;
+  userAgent: string;
+  now: Date;
+}
+
+export interface PostResult {
+  id: number;
+  status: CommentStatus;
+  articlePath: string;
+}
+
+/** A published comment as readers see it. */
+export interface PublicComment {
+  id: number;
+  parentId: number | null;
+  depth: number;
+  authorName: string;
+  authorUrl: string | null;
+  body: string;
+  bodyHtml: string;
+  createdAt: string;
+  avatar: Identicon;
+  /** False when a reply to it would go deeper than the limit. */
+  canReply: boolean;
+  children: PublicComment[];
+}
+
+/** A comment with everything an editor may see. */
+export interface EditorComment {
+  id: number;
+  status: CommentStatus;
+  articlePath: string;
+  parentId: number | null;
+  authorName: string;
+  authorEmail: string;
+  authorUrl: string | null;
+  ip: string;
+  createdAt: string;
+  note: string;
+  body: string;
+}
+
+/** The article fields the comment section needs. */
+export interface ArticleRef {
+  id: number;
+  path: string;
+  language: string;
+  commentsOpen: boolean;
+  publishedAt: string;
+}
+
+export interface ThreadView {
+  count: number;
+  open: boolean;
+  thread: PublicComment[];
+  /** The comment a ?replytocom= link points at, when it can take a reply. */
+  replyTo: { id: number; authorName: string } | null;
+  token: string;
+}
+
+export interface FeedView {
+  headline: string;
+  language: string;
+  path: string;
+  /** Newest first. */
+  items: PublicComment[];
+}
+
+const NAME_MAX = 120;
+const EMAIL_MAX = 254;
+const URL_MAX = 200;
+const FEED_ITEMS = 50;
+const HTML_CACHE_ENTRIES = 20_000;
+const SECRET_KEY_NAME = 'comments.hmac_secret';
+
+// Characters XML 1.0 cannot carry (so no feed could show them) and unpaired surrogates.
+const UNSHOWABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LINE_BREAKS = /[\t\r\n]/;
+const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
+
+const codePoints = (s: string) => [...s].length;
+
+/** SMTP errors quote recipients ("550 <a@b>: rejected"); log lines must not. */
+const withoutAddresses = (text: string) => text.replace(/[^\s<>"'@]+@[^\s<>"'@]+/g, '[address]');
+
+/** The HMAC secret: SECRET_KEY when set, otherwise one generated on first use and kept in site_state. */
+export async function resolveSecret(db: Db, config: Config): Promise<string> {
+  if (config.secret) return config.secret;
+  return (await repo.readState(db, SECRET_KEY_NAME)) ?? repo.insertStateOnce(db, SECRET_KEY_NAME, randomBytes(32).toString('base64url'));
+}
+
+/** Approved-comment counts for article cards. */
+export function approvedCommentCounts(db: Db, articleIds: readonly number[]): Promise<Map<number, number>> {
+  return repo.approvedCounts(db, articleIds);
+}
+
+/** True when an article takes comments now: open, and not past the auto-close age. */
+export function acceptsComments(open: boolean, publishedAt: string | null, rules: CommentsConfig, now: Date): boolean {
+  if (!open) return false;
+  if (rules.closeAfterDays === 0 || !publishedAt) return true;
+  return now.getTime() < Date.parse(publishedAt) + rules.closeAfterDays * 86_400_000;
+}
+
+export interface CommentServiceDeps {
+  store: Store;
+  config: Config;
+  secret: string;
+  mailer: Mailer | null;
+  /** Where failures of background mail are reported; never given an address. */
+  warn?: (message: string, details: Record<string, unknown>) => void;
+}
+
+export type CommentService = ReturnType<typeof createCommentService>;
+
+/** Builds the comment service over a store, the configuration and the resolved secret. */
+export function createCommentService(deps: CommentServiceDeps) {
+  const { store, config, secret, mailer } = deps;
+  const { db } = store;
+  const rules = config.comments;
+  const limiter = new RateLimiter(rules.rateMax, rules.rateWindowSeconds * 1000);
+  const pendingMail = new Set<Promise<void>>();
+
+  const avatarKey = (emailLower: string) => keyedDigest(secret, 'avatar', emailLower);
+  const optoutKey = (emailLower: string) => keyedDigest(secret, 'unsubscribe', emailLower);
+  const unsubscribeUrl = (emailLower: string) => `${config.publicUrl}/comments/unsubscribe/${optoutKey(emailLower)}`;
+
+  // Finding links is most of the cost of showing a comment; its HTML only changes when its text does.
+  const htmlOf = new Map<string, string>();
+  function bodyHtml(body: string): string {
+    let out = htmlOf.get(body);
+    if (out === undefined) {
+      out = commentHtml(body);
+      if (htmlOf.size >= HTML_CACHE_ENTRIES) htmlOf.delete(htmlOf.keys().next().value!);
+      htmlOf.set(body, out);
+    }
+    return out;
+  }
+
+  function toPublic(rows: repo.PublicCommentRow[]): PublicComment[] {
+    return rows.map((r) => ({
+      id: r.id,
+      parentId: r.parent_id,
+      depth: r.depth,
+      authorName: r.author_name,
+      authorUrl: r.author_url,
+      body: r.body,
+      bodyHtml: bodyHtml(r.body),
+      createdAt: r.created_at,
+      avatar: identicon(r.avatar_key),
+      canReply: r.depth < rules.maxDepth,
+      children: [],
+    }));
+  }
+
+  /** Nests comments under their parents; a reply whose parent is not shown stands at the top level. */
+  function thread(comments: PublicComment[]): PublicComment[] {
+    const byId = new Map(comments.map((c) => [c.id, c]));
+    const roots: PublicComment[] = [];
+    for (const c of comments) {
+      const parent = c.parentId !== null ? byId.get(c.parentId) : undefined;
+      (parent ? parent.children : roots).push(c);
+    }
+    return roots;
+  }
+
+  function validate(sub: CommentSubmission) {
+    const issues: Partial<Record<FieldName, FieldIssue>> = {};
+    const issue = (field: FieldName, problem: FieldIssue['problem'], params: Record<string, number> = {}) => {
+      issues[field] ??= { problem, params };
+    };
+    const author = sub.author ?? '';
+    if (author.trim() === '') issue('author', 'required');
+    else if (codePoints(author) > NAME_MAX) issue('author', 'too_long', { max: NAME_MAX, length: codePoints(author) });
+    else if (UNSHOWABLE.test(author) || LINE_BREAKS.test(author)) issue('author', 'control_chars');
+
+    const email = (sub.email ?? '').trim();
+    if (email === '') issue('email', 'required');
+    else if (email.length > EMAIL_MAX) issue('email', 'too_long', { max: EMAIL_MAX, length: email.length });
+    else if (!EMAIL.test(email) || UNSHOWABLE.test(email)) issue('email', 'email_invalid');
+
+    const url = sub.url ?? '';
+    if (url !== '') {
+      if (codePoints(url) > URL_MAX) issue('url', 'too_long', { max: URL_MAX, length: codePoints(url) });
+      else if (!/^https?:\/\/[^\s/?#]+[^\s]*$/i.test(url) || UNSHOWABLE.test(url) || !URL.canParse(url)) issue('url', 'url_invalid');
+    }
+
+    const text = sub.comment ?? '';
+    if (text.trim() === '') issue('comment', 'required');
+    else if (codePoints(text) > rules.maxLength) issue('comment', 'too_long', { max: rules.maxLength, length: codePoints(text) });
+    else if (UNSHOWABLE.test(text)) issue('comment', 'control_chars');
+
+    const parentText = (sub.comment_parent ?? '').trim();
+    let parentId: number | null = null;
+    if (parentText !== '' && parentText !== '0') {
+      if (/^[1-9]\d{0,12}$/.test(parentText)) parentId = Number(parentText);
+      else issue('comment_parent', 'parent_invalid');
+    }
+    if (Object.keys(issues).length) {
+      const summary = Object.entries(issues).map(([f, i]) => `${f}: ${i.problem}`).join(', ');
+      throw new CommentRejected('invalid', `The comment is not valid (${summary}).`, issues);
+    }
+    return { author, email, emailLower: email.toLowerCase(), url: url === '' ? null : url, text, parentId, notify: ['on', '1', 'yes', 'true'].includes(sub.notify ?? '') };
+  }
+
+  /** Where a new comment goes, and why, from the spam rules and the moderation mode. */
+  async function decide(v: ReturnType<typeof validate>, ip: string): Promise<{ status: CommentStatus; note: string }> {
+    if (rules.blockedIps.includes(ip)) return { status: 'spam', note: 'sent from a blocklisted IP address' };
+    const haystack = [v.author, v.email, v.url ?? '', v.text].join('\n').toLowerCase();
+    const word = rules.blocklist.find((w) => haystack.includes(w));
+    if (word !== undefined) return { status: 'spam', note: `contains the blocklisted word "${word}"` };
+    const links = countLinks(v.text);
+    if (links > rules.maxLinks) return { status: 'pending', note: `${links} links (more than ${rules.maxLinks})` };
+    switch (rules.moderation) {
+      case 'hold-none':
+        return { status: 'approved', note: '' };
+      case 'hold-all':
+        return { status: 'pending', note: 'every comment is held (COMMENTS_MODERATION=hold-all)' };
+      case 'hold-first':
+        return (await repo.hasApprovedFrom(db, v.emailLower)) ? { status: 'approved', note: '' } : { status: 'pending', note: 'first comment from this address' };
+    }
+  }
+
+  function later(job: () => Promise<void>, what: string, details: Record<string, unknown>): void {
+    if (!mailer) return;
+    const p = job()
+      .catch((error: unknown) => deps.warn?.(`${what} failed`, { ...details, error: withoutAddresses(error instanceof Error ? error.message : String(error)) }))
+      .finally(() => pendingMail.delete(p));
+    pendingMail.add(p);
+  }
+
+  async function mailTo(emailLower: string, to: string, subject: string, text: string): Promise<void> {
+    if (!mailer || (await repo.hasOptout(db, optoutKey(emailLower)))) return;
+    await mailer.send({ to, subject, text, unsubscribeUrl: unsubscribeUrl(emailLower) });
+  }
+
+  /** Tells the parent's author about an approved reply, if they asked to be told. */
+  function noticeReply(commentId: number): void {
+    later(
+      async () => {
+        const c = await repo.findComment(db, commentId);
+        if (!c || c.status !== 'approved' || c.parent_id === null) return;
+        const parent = await repo.findComment(db, c.parent_id);
+        if (!parent || !parent.notify || parent.status !== 'approved' || parent.author_email_lower === c.author_email_lower) return;
+        const article = await repo.findArticleById(db, c.article_id);
+        if (!article) return;
+        const link = `${config.publicUrl}${articlePath(article.section_slug, article.slug)}#comment-${c.id}`;
+        await mailTo(
+          parent.author_email_lower,
+          parent.author_email,
+          `New reply to your comment on “${article.headline}”`,
+          `${c.author_name} replied to your comment on “${article.headline}”:\n\n${c.body}\n\nRead it and answer: ${link}`,
+        );
+      },
+      'reply notice',
+      { comment: commentId },
+    );
+  }
+
+  /** Tells editors a comment waits for them. */
+  function noticeHeld(commentId: number): void {
+    if (!rules.editorEmails.length) return;
+    later(
+      async () => {
+        const c = await repo.findComment(db, commentId);
+        const article = c && (await repo.findArticleById(db, c.article_id));
+        if (!c || !article) return;
+        const link = `${config.publicUrl}${articlePath(article.section_slug, article.slug)}`;
+        const text = [
+          `A comment on “${article.headline}” (${link}) is waiting for moderation: ${c.moderation_note}.`,
+          '',
+          `Author: ${c.author_name} <${c.author_email}>${c.author_url ? ` ${c.author_url}` : ''}`,
+          `IP: ${c.ip}`,
+          '',
+          c.body,
+          '',
+          `Approve: gazette comments approve ${c.id}`,
+          `Spam:    gazette comments spam ${c.id}`,
+          `Trash:   gazette comments trash ${c.id}`,
+        ].join('\n');
+        for (const editor of rules.editorEmails) await mailTo(editor.toLowerCase(), editor, `Comment held for moderation: “${article.headline}”`, text);
+      },
+      'moderation notice',
+      { comment: commentId },
+    );
+  }
+
+  async function articleOrReject(rawId: string | undefined): Promise<repo.CommentArticleRow> {
+    const id = rawId !== undefined && /^[1-9]\d{0,12}$/.test(rawId.trim()) ? Number(rawId.trim()) : null;
+    const article = id !== null ? await repo.findArticleById(db, id) : undefined;
+    if (!article) throw new CommentRejected('unknown_article', 'The article this comment is for does not exist or is not published.');
+    return article;
+  }
+
+  async function insertChecked(article: repo.CommentArticleRow, v: ReturnType<typeof validate>, decision: { status: CommentStatus; note: string }, ctx: PostContext) {
+    const stamp = ctx.now.toISOString();
+    // The parent, the duplicate check and the insert share one transaction: no half-accepted comment.
+    const id = await db.transaction().execute(async (trx) => {
+      let depth = 1;
+      if (v.parentId !== null) {
+        const parent = await repo.findApproved(trx, v.parentId);
+        if (!parent || parent.article_id !== article.id)
+          throw new CommentRejected('invalid', 'The comment being replied to does not exist here.', { comment_parent: { problem: 'parent_invalid', params: {} } });
+        depth = parent.depth + 1;
+        if (depth > rules.maxDepth)
+          throw new CommentRejected('invalid', `Replies nest at most ${rules.maxDepth} levels deep.`, { comment_parent: { problem: 'too_deep', params: { max: rules.maxDepth } } });
+      }
+      if (await repo.hasSameComment(trx, article.id, v.emailLower, v.text)) throw new CommentRejected('duplicate', 'The same comment was already posted on this article.');
+      return repo.insertComment(trx, {
+        article_id: article.id,
+        parent_id: v.parentId,
+        depth,
+        author_name: v.author,
+        author_email: v.email,
+        author_email_lower: v.emailLower,
+        avatar_key: avatarKey(v.emailLower),
+        author_url: v.url,
+        body: v.text,
+        status: decision.status,
+        moderation_note: decision.note,
+        notify: v.notify ? 1 : 0,
+        ip: ctx.ip,
+        user_agent: ctx.userAgent.slice(0, 500),
+        created_at: stamp,
+        updated_at: stamp,
+        approved_at: decision.status === 'approved' ? stamp : null,
+      });
+    });
+    // Held and spam comments change no public page: keep the page cache, so a flood of them costs readers nothing.
+    if (decision.status === 'approved') store.changes.bump();
+    return id;
+  }
+
+  /** True when an unsubscribe key has the shape this site issues (it is not checked against addresses). */
+  const isOptoutKey = (key: string): boolean => /^[A-Za-z0-9_-]{43}$/.test(key);
+
+  /** Moves comments to a queue state; approving sends the reply notice once. */
+  async function moderate(ids: readonly number[], status: CommentStatus, now = new Date()): Promise<void> {
+    const firstApprovals: number[] = [];
+    await db.transaction().execute(async (trx) => {
+      for (const id of ids) {
+        const c = await repo.findComment(trx, id);
+        if (!c) throw new AppError('not_found', `There is no comment ${id}.`);
+        if (status === 'approved' && c.approved_at === null) firstApprovals.push(id);
+        await repo.setStatus(trx, id, status, now.toISOString());
+      }
+    });
+    store.changes.bump();
+    for (const id of firstApprovals) noticeReply(id);
+  }
+
+  return {
+    /** A fresh form token for an article. */
+    formToken(articleId: number, now = new Date()): string {
+      return issueFormToken(secret, articleId, now);
+    },
+
+    /** Accepts or refuses a reader's comment; refusals are CommentRejected and store nothing. */
+    async post(sub: CommentSubmission, ctx: PostContext): Promise<PostResult> {
+      const article = await articleOrReject(sub.article_id);
+      if (!acceptsComments(article.comments_open === 1, article.published_at, rules, ctx.now))
+        throw new CommentRejected('closed', 'Comments are closed for this article.');
+      if ((sub.homepage ?? '') !== '') throw new CommentRejected('honeypot', 'The hidden field was filled in.');
+      const check = checkFormToken(secret, sub.token ?? '', article.id, ctx.now, { minSeconds: rules.minSeconds, maxSeconds: rules.tokenHours * 3600 });
+      if (!check.ok) {
+        const wait = check.problem === 'too_fast' ? check.waitSeconds : 0;
+        throw new CommentRejected(check.problem, `The form token was refused (${check.problem}).`, {}, { wait });
+      }
+      const retryAfter = limiter.retryAfter(ctx.ip, ctx.now.getTime());
+      if (retryAfter > 0) throw new CommentRejected('rate_limited', 'Too many comments from this address.', {}, { wait: retryAfter });
+      const v = validate(sub);
+      const decision = await decide(v, ctx.ip);
+      const id = await insertChecked(article, v, decision, ctx);
+      limiter.hit(ctx.ip, ctx.now.getTime());
+      if (decision.status === 'approved') noticeReply(id);
+      else if (decision.status === 'pending') noticeHeld(id);
+      return { id, status: decision.status, articlePath: articlePath(article.section_slug, article.slug) };
+    },
+
+    /** The comment section of an article page. */
+    async threadFor(article: ArticleRef, replyToId: number | null, now = new Date()): Promise<ThreadView> {
+      const comments = toPublic(await repo.approvedForArticle(db, article.id));
+      const open = acceptsComments(article.commentsOpen, article.publishedAt, rules, now);
+      const target = replyToId !== null ? comments.find((c) => c.id === replyToId && c.canReply) : undefined;
+      return {
+        count: comments.length,
+        open,
+        thread: thread(comments),
+        replyTo: open && target ? { id: target.id, authorName: target.authorName } : null,
+        token: issueFormToken(secret, article.id, now),
+      };
+    },
+
+    /** The article a refused form belongs to, to show the form again; null when there is none. */
+    async formArticle(rawId: string | undefined, now = new Date()): Promise<{ id: number; path: string; language: string; headline: string; open: boolean; token: string } | null> {
+      const id = rawId !== undefined && /^[1-9]\d{0,12}$/.test(rawId.trim()) ? Number(rawId.trim()) : null;
+      const a = id !== null ? await repo.findArticleById(db, id) : undefined;
+      if (!a) return null;
+      return {
+        id: a.id,
+        path: articlePath(a.section_slug, a.slug),
+        language: a.language,
+        headline: a.headline,
+        open: acceptsComments(a.comments_open === 1, a.published_at, rules, now),
+        token: issueFormToken(secret, a.id, now),
+      };
+    },
+
+    /** Approved comments of an article for its feed, newest first; not_found when no such article. */
+    async feed(sectionSlug: string, slug: string): Promise<FeedView> {
+      const a = await repo.findArticleByPath(db, sectionSlug, slug);
+      if (!a) throw new AppError('not_found', 'No published article has this address.');
+      const items = toPublic(await repo.approvedForArticle(db, a.id)).reverse().slice(0, FEED_ITEMS);
+      return { headline: a.headline, language: a.language, path: articlePath(a.section_slug, a.slug), items };
+    },
+
+    isOptoutKey,
+
+    /** Records that the address behind an unsubscribe link wants no more mail. */
+    async unsubscribe(key: string, now = new Date()): Promise<void> {
+      if (!isOptoutKey(key)) throw new AppError('not_found', 'This unsubscribe link is not valid.');
+      await repo.insertOptout(db, key, now.toISOString());
+    },
+
+    // ---- editors --------------------------------------------------------------------------------
+
+    /** The moderation queue. */
+    async queue(filter: { status?: CommentStatus; article?: string; limit?: number } = {}): Promise<EditorComment[]> {
+      let articleId: number | undefined;
+      if (filter.article) {
+        const [sectionSlug = '', slug = ''] = filter.article.replace(/^\/+/, '').split('/');
+        const a = await repo.findArticleByPath(db, sectionSlug, slug);
+        if (!a) throw new AppError('not_found', `No published article at /${sectionSlug}/${slug}.`);
+        articleId = a.id;
+      }
+      const rows = await repo.listForEditors(db, { status: filter.status, articleId, limit: filter.limit ?? 50 });
+      return rows.map((r) => ({
+        id: r.id,
+        status: r.status,
+        articlePath: articlePath(r.section_slug, r.article_slug),
+        parentId: r.parent_id,
+        authorName: r.author_name,
+        authorEmail: r.author_email,
+        authorUrl: r.author_url,
+        ip: r.ip,
+        createdAt: r.created_at,
+        note: r.moderation_note,
+        body: r.body,
+      }));
+    },
+
+    moderate,
+
+    /** Replaces a comment's text (an editor's correction), under the same rules as a reader's. */
+    async edit(id: number, text: string, now = new Date()): Promise<void> {
+      const c = await repo.findComment(db, id);
+      if (!c) throw new AppError('not_found', `There is no comment ${id}.`);
+      validate({ author: c.author_name, email: c.author_email, url: c.author_url ?? '', comment: text });
+      await repo.setBody(db, id, text, now.toISOString());
+      store.changes.bump();
+    },
+
+    /** An editor's reply, published at once; the comment replied to is approved with it. */
+    async reply(parentId: number, who: { name: string; email: string }, text: string, now = new Date()): Promise<PostResult> {
+      const parent = await repo.findComment(db, parentId);
+      if (!parent) throw new AppError('not_found', `There is no comment ${parentId}.`);
+      const article = await repo.findArticleById(db, parent.article_id);
+      if (!article) throw new AppError('not_found', 'The article of this comment is not published.');
+      if (parent.status !== 'approved') await moderate([parentId], 'approved', now);
+      const v = validate({ author: who.name, email: who.email, comment: text, comment_parent: String(parentId) });
+      const id = await insertChecked(article, v, { status: 'approved', note: 'reply by an editor' }, { ip: '', userAgent: 'gazette cli', now });
+      noticeReply(id);
+      return { id, status: 'approved', articlePath: articlePath(article.section_slug, article.slug) };
+    },
+
+    /** Opens or closes comments on the article at section/slug. */
+    async setOpen(ref: string, open: boolean): Promise<string> {
+      const [sectionSlug = '', slug = ''] = ref.replace(/^\/+/, '').split('/');
+      const a = await repo.findArticleByPath(db, sectionSlug, slug);
+      if (!a) throw new AppError('not_found', `No published article at /${sectionSlug}/${slug}.`);
+      await repo.setCommentsOpen(db, a.id, open);
+      store.changes.bump();
+      return articlePath(a.section_slug, a.slug);
+    },
+
+    /** Waits for mail being sent in the background (on shutdown, and in tests). */
+    async settle(): Promise<void> {
+      while (pendingMail.size) await Promise.allSettled([...pendingMail]);
+    },
+  };
+}
+
+/** The comment service as the server runs it: secret resolved, mailer made when SMTP is configured. */
+export async function openCommentService(store: Store, config: Config, warn: CommentServiceDeps['warn']): Promise<{ service: CommentService; close(): Promise<void> }> {
+  const secret = await resolveSecret(store.db, config);
+  const mailer = config.mail ? createMailer(config.mail, config.siteName) : null;
+  const service = createCommentService({ store, config, secret, mailer, warn });
+  return {
+    service,
+    async close() {
+      await service.settle();
+      mailer?.close();
+    },
+  };
+}

@@ -1,0 +1,200 @@
+// Comment views: the thread and the "Leave a Reply" form under an article, the page that answers a
+// refused comment (form filled in again, problems beside their fields), and the unsubscribe pages.
+// Comment text arrives as HTML from comment.text.ts (escaped plain text plus autolinks); all else is escaped here.
+import { html, trusted, type SafeHtml } from '../lib/html.ts';
+import { formatDate, stringsFor, type Strings } from '../web/theme/i18n.ts';
+import { identiconSvg } from './comment.avatar.ts';
+import type { FieldIssue, FieldName, RejectionProblem } from './comment.errors.ts';
+import type { PublicComment, ThreadView } from './comment.service.ts';
+import { commentStrings, type CommentStrings } from './comment.strings.ts';
+
+export type Notice = 'held' | 'approved';
+
+/** What the article page shows about comments. */
+export interface CommentsSectionView {
+  articleId: number;
+  articlePath: string;
+  language: string;
+  view: ThreadView;
+  notice: Notice | null;
+  /** Whether mail is configured, so the reply-notice box means something. */
+  mail: boolean;
+}
+
+/** What a reader typed, sent back into the form after a refusal. */
+export interface FormValues {
+  author: string;
+  email: string;
+  url: string;
+  comment: string;
+  comment_parent: string;
+  notify: boolean;
+}
+
+export interface FormView {
+  articleId: number | null;
+  token: string;
+  language: string;
+  replyTo: { id: number; authorName: string } | null;
+  /** Where "cancel reply" leads. */
+  cancelHref: string | null;
+  values: FormValues | null;
+  issues: Readonly<Partial<Record<FieldName, FieldIssue>>>;
+  mail: boolean;
+}
+
+/** The path of an article's comment feed. */
+export const commentFeedPath = (articlePath: string) => `${articlePath}/comments.xml`;
+
+/** Reads the comment parts of an article URL's query: ?comment=held|approved and ?replytocom=<id>. */
+export function readArticleQuery(query: unknown): { notice: Notice | null; replyTo: number | null } {
+  const q = (query ?? {}) as Record<string, unknown>;
+  const notice = q.comment === 'held' || q.comment === 'approved' ? q.comment : null;
+  const replyTo = typeof q.replytocom === 'string' && /^[1-9]\d{0,12}$/.test(q.replytocom) ? Number(q.replytocom) : null;
+  return { notice, replyTo };
+}
+
+function required(): SafeHtml {
+  return html` <span class="required" aria-hidden="true">*</span>`;
+}
+
+function fieldError(id: string, message: string | null): SafeHtml {
+  return message ? html`<span class="field-error" id="${id}-error">${message}</span>` : html``;
+}
+
+function describedBy(id: string, message: string | null): SafeHtml {
+  return message ? html` aria-invalid="true" aria-describedby="${id}-error"` : html``;
+}
+
+/** The comment form, empty or filled in with what the reader sent. */
+export function commentForm(f: FormView): SafeHtml {
+  const t = stringsFor(f.language);
+  const ct = commentStrings(f.language);
+  const v = f.values;
+  const say = (field: FieldName) => {
+    const i = f.issues[field];
+    return i ? ct.field(field, i.problem, i.params) : null;
+  };
+  const parent = f.replyTo ? String(f.replyTo.id) : (v?.comment_parent ?? '0');
+  return html`<form class="comment-form" method="post" action="/comments" novalidate>
+<p class="comment-notes">${t.emailNotPublished} <span>${t.requiredMarked}${required()}</span></p>
+${f.replyTo
+  ? html`<p class="replying-to">${ct.replyTo('')}<bdi>${f.replyTo.authorName}</bdi>${f.cancelHref ? html` <a href="${f.cancelHref}">${ct.cancelReply}</a>` : ''}</p>`
+  : ''}
+${f.articleId !== null ? html`<input type="hidden" name="article_id" value="${f.articleId}">` : ''}
+<input type="hidden" name="comment_parent" value="${parent}">
+<input type="hidden" name="token" value="${f.token}">
+${fieldError('comment_parent', say('comment_parent'))}
+<p class="field field-comment"><label for="comment">${t.comment}${required()}</label>
+<textarea id="comment" name="comment" rows="7" required${describedBy('comment', say('comment'))}>${v?.comment ?? ''}</textarea>
+${fieldError('comment', say('comment'))}</p>
+<div class="field-row">
+<p class="field"><label for="author">${t.name}${required()}</label>
+<input id="author" name="author" type="text" maxlength="120" autocomplete="name" required value="${v?.author ?? ''}"${describedBy('author', say('author'))}>
+${fieldError('author', say('author'))}</p>
+<p class="field"><label for="email">${t.email}${required()}</label>
+<input id="email" name="email" type="email" maxlength="254" autocomplete="email" required dir="ltr" value="${v?.email ?? ''}"${describedBy('email', say('email'))}>
+${fieldError('email', say('email'))}</p>
+<p class="field"><label for="url">${t.website}</label>
+<input id="url" name="url" type="url" maxlength="200" autocomplete="url" dir="ltr" value="${v?.url ?? ''}"${describedBy('url', say('url'))}>
+${fieldError('url', say('url'))}</p>
+</div>
+<p class="comment-hp" aria-hidden="true"><label for="homepage">${ct.honeypot}</label>
+<input id="homepage" name="homepage" type="text" tabindex="-1" autocomplete="off" value=""></p>
+${f.mail
+  ? html`<p class="field-check"><input id="notify" name="notify" type="checkbox" value="on"${v?.notify ? trusted(' checked') : ''}> <label for="notify">${ct.notifyMe}</label></p>`
+  : ''}
+<p class="form-submit"><button type="submit">${t.postComment}</button></p>
+</form>`;
+}
+
+function commentItem(c: PublicComment, articlePath: string, language: string, t: Strings, ct: CommentStrings, open: boolean): SafeHtml {
+  const name = c.authorUrl ? html`<a class="comment-author-name" href="${c.authorUrl}" rel="nofollow ugc noopener"><bdi>${c.authorName}</bdi></a>` : html`<bdi class="comment-author-name">${c.authorName}</bdi>`;
+  return html`<li class="comment" id="comment-${c.id}">
+<article class="comment-body" aria-labelledby="comment-${c.id}-author">
+<header class="comment-meta">
+${identiconSvg(c.avatar)}
+<p class="comment-author" id="comment-${c.id}-author">${name} <span class="says">${ct.says}:</span></p>
+<p class="comment-date"><a href="${articlePath}#comment-${c.id}" title="${ct.permalink}"><time datetime="${c.createdAt}">${formatDate(c.createdAt, language)}</time></a></p>
+</header>
+<div class="comment-content">${trusted(c.bodyHtml)}</div>
+${open && c.canReply ? html`<p class="comment-reply"><a rel="nofollow" href="${articlePath}?replytocom=${c.id}#respond" aria-label="${ct.replyTo(c.authorName)}">${ct.reply}</a></p>` : ''}
+</article>
+${c.children.length ? html`<ol class="comment-children">${c.children.map((child) => commentItem(child, articlePath, language, t, ct, open))}</ol>` : ''}
+</li>`;
+}
+
+/** The comments and the "Leave a Reply" section of an article page. */
+export function commentsSection(s: CommentsSectionView): SafeHtml {
+  const t = stringsFor(s.language);
+  const ct = commentStrings(s.language);
+  const v = s.view;
+  const notice = s.notice === 'held' ? ct.noticeHeld : s.notice === 'approved' ? ct.noticeApproved : null;
+  return html`${v.count
+  ? html`<section class="comments" id="comments" aria-labelledby="comments-title">
+<h2 id="comments-title">${ct.commentsTitle(v.count)}</h2>
+<ol class="comment-list">
+${v.thread.map((c) => commentItem(c, s.articlePath, s.language, t, ct, v.open))}
+</ol>
+<p class="comments-feed"><a href="${commentFeedPath(s.articlePath)}" type="application/rss+xml">${ct.feed}</a></p>
+</section>`
+  : ''}
+<section class="respond" id="respond" aria-labelledby="reply-title">
+<h2 id="reply-title">${t.leaveReply}</h2>
+${notice ? html`<p class="comment-notice" role="status">${notice}</p>` : ''}
+${v.open
+  ? commentForm({
+      articleId: s.articleId,
+      token: v.token,
+      language: s.language,
+      replyTo: v.replyTo,
+      cancelHref: v.replyTo ? `${s.articlePath}#respond` : null,
+      values: null,
+      issues: {},
+      mail: s.mail,
+    })
+  : html`<p class="comments-closed">${t.commentsClosed}</p>`}
+</section>`;
+}
+
+export interface RejectionView {
+  language: string;
+  problem: RejectionProblem;
+  params: Readonly<Record<string, number>>;
+  article: { path: string; headline: string } | null;
+  /** The form again, when the article still takes comments. */
+  form: FormView | null;
+  /** What the reader typed, shown as text when no form can be offered. */
+  typed: string;
+}
+
+/** The private answer to a refused comment: what went wrong, and the reader's text kept. */
+export function rejectionPage(r: RejectionView): SafeHtml {
+  const ct = commentStrings(r.language);
+  return html`<div class="comment-rejected">
+<h1>${ct.notPostedTitle}</h1>
+<p class="comment-problem" role="alert">${ct.problem(r.problem, r.params)}</p>
+<p>${ct.notPostedIntro}</p>
+${r.article ? html`<p><a href="${r.article.path}">${ct.backToArticle}: ${r.article.headline}</a></p>` : ''}
+${r.form
+  ? html`<section class="respond" id="respond" aria-labelledby="reply-title">
+<h2 id="reply-title">${stringsFor(r.language).leaveReply}</h2>
+${commentForm(r.form)}
+</section>`
+  : r.typed
+    ? html`<p><label for="typed">${stringsFor(r.language).comment}</label></p><textarea id="typed" class="typed-text" rows="7" readonly>${r.typed}</textarea>`
+    : ''}
+</div>`;
+}
+
+/** Asks before unsubscribing: mail scanners follow links, so only the button's POST acts. */
+export function unsubscribePage(language: string, key: string, done: boolean): SafeHtml {
+  const ct = commentStrings(language);
+  return html`<div class="error-page">
+<h1>${ct.unsubscribeTitle}</h1>
+${done
+  ? html`<p role="status">${ct.unsubscribedText}</p>`
+  : html`<p>${ct.unsubscribeText}</p>
+<form method="post" action="/comments/unsubscribe/${key}"><p class="form-submit"><button type="submit">${ct.unsubscribeButton}</button></p></form>`}
+</div>`;
+}

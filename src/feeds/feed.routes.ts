@@ -1,0 +1,41 @@
+// Feed endpoints (paths in feed-paths.ts). Each answers with ETag and Last-Modified and honours
+// If-None-Match / If-Modified-Since with 304, so feed readers polling every few minutes cost little.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../config.ts';
+import type { Store } from '../db/store.ts';
+import { AppError } from '../errors.ts';
+import { httpDate, notModifiedSince } from './conditional-get.ts';
+import { FEED_MEDIA_TYPES, parseFeedFile, type FeedFormat, type FeedScope } from './feed-paths.ts';
+import { renderAtom, renderJsonFeed, renderRss } from './feed.render.ts';
+import { buildFeed, type FeedSite } from './feed.service.ts';
+
+export interface FeedRoutesOptions {
+  store: Store;
+  config: Config;
+}
+
+const RENDER = { rss: renderRss, atom: renderAtom, json: renderJsonFeed } as const;
+
+export async function feedRoutes(app: FastifyInstance, { store, config }: FeedRoutesOptions): Promise<void> {
+  const site: FeedSite = { name: config.siteName, publicUrl: config.publicUrl, language: config.siteLanguage, feedContent: config.feedContent };
+
+  async function send(request: FastifyRequest, reply: FastifyReply, scope: FeedScope, format: FeedFormat) {
+    const feed = await buildFeed(store.db, site, scope);
+    reply.header('last-modified', httpDate(feed.updated));
+    reply.header('cache-control', 'public, max-age=300');
+    if (notModifiedSince(request.headers, feed.updated)) return reply.code(304).send();
+    return reply.cachedBody(RENDER[format](feed), `${FEED_MEDIA_TYPES[format]}; charset=utf-8`);
+  }
+
+  app.get('/feed.xml', (request, reply) => send(request, reply, { kind: 'site' }, 'rss'));
+  app.get('/feed.atom', (request, reply) => send(request, reply, { kind: 'site' }, 'atom'));
+  app.get('/feed.json', (request, reply) => send(request, reply, { kind: 'site' }, 'json'));
+
+  app.get<{ Params: { kind: string; file: string } }>('/feeds/:kind/:file', async (request, reply) => {
+    const { kind, file } = request.params;
+    const parsed = parseFeedFile(file);
+    if (!parsed || (kind !== 'section' && kind !== 'tag' && kind !== 'author'))
+      throw new AppError('not_found', 'There is no feed at this address. Feeds end in .xml (RSS), .atom or .json.');
+    return send(request, reply, { kind, slug: parsed.slug }, parsed.format);
+  });
+}

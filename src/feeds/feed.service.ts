@@ -1,0 +1,115 @@
+// Feeds as data: the newest published articles of the site, a section, a tag or an author, in a
+// format-neutral model that rss.ts, atom.ts and json-feed.ts render. No Fastify here.
+import { bodyHtml, cardsFor } from '../articles/article.service.ts';
+import type { Db } from '../db/store.ts';
+import { getPerson } from '../people/person.service.ts';
+import { getSection } from '../sections/section.service.ts';
+import { getTag } from '../tags/tag.service.ts';
+import { feedPath, type FeedFormat, type FeedScope } from './feed-paths.ts';
+import { feedExtras, latestIds, tagNamesOf, type FeedFilter } from './feed.repository.ts';
+
+/** Articles per feed. */
+export const FEED_ITEMS = 20;
+
+export interface FeedSite {
+  name: string;
+  publicUrl: string;
+  language: string;
+  feedContent: 'full' | 'excerpt';
+}
+
+export interface FeedItem {
+  /** Permanent id: a tag: URI from the site's host, the article's creation day and its id. */
+  id: string;
+  url: string;
+  title: string;
+  /** Plain-text summary (subtitle or excerpt). */
+  summary: string;
+  /** The whole body as HTML, when the site publishes full content. */
+  contentHtml: string | null;
+  published: string;
+  updated: string;
+  language: string;
+  authors: { name: string; url: string }[];
+  categories: string[];
+  section: string;
+  imageUrl: string | null;
+}
+
+export interface Feed {
+  id: string;
+  title: string;
+  description: string;
+  language: string;
+  /** The HTML page the feed follows. */
+  homeUrl: string;
+  /** Absolute URL of this feed in each format. */
+  self: Record<FeedFormat, string>;
+  /** Newest modification among the items (or the epoch for an empty feed). */
+  updated: string;
+  generator: string;
+  items: FeedItem[];
+}
+
+/** A tag: URI (RFC 4151) that stays the same when a headline, slug or section changes. */
+export function entryId(publicUrl: string, createdAt: string, articleId: number): string {
+  return `tag:${new URL(publicUrl).hostname},${createdAt.slice(0, 10)}:article:${articleId}`;
+}
+
+/** Resolves a scope to its title, description, language, page and listing filter; not_found when absent. */
+async function describe(db: Db, site: FeedSite, scope: FeedScope) {
+  switch (scope.kind) {
+    case 'site':
+      return { title: site.name, description: `The latest articles from ${site.name}`, language: site.language, path: '/', filter: {} as FeedFilter };
+    case 'section': {
+      const s = await getSection(db, scope.slug);
+      return { title: `${s.name} – ${site.name}`, description: s.description || s.name, language: s.language, path: s.path, filter: { sectionId: s.id } };
+    }
+    case 'tag': {
+      const t = await getTag(db, scope.slug);
+      return { title: `${t.name} – ${site.name}`, description: `Articles tagged “${t.name}”`, language: site.language, path: t.path, filter: { tagId: t.id } };
+    }
+    case 'author': {
+      const p = await getPerson(db, scope.slug);
+      return { title: `${p.name} – ${site.name}`, description: p.bio || `Articles by ${p.name}`, language: site.language, path: p.path, filter: { personId: p.id } };
+    }
+  }
+}
+
+/** The feed of a scope: its newest published articles, newest first. */
+export async function buildFeed(db: Db, site: FeedSite, scope: FeedScope): Promise<Feed> {
+  const d = await describe(db, site, scope);
+  const cards = await cardsFor(db, await latestIds(db, d.filter, FEED_ITEMS));
+  const ids = cards.map((a) => a.id);
+  const [extras, tags] = await Promise.all([feedExtras(db, ids), tagNamesOf(db, ids)]);
+  const extraById = new Map(extras.map((e) => [e.id, e]));
+  const items: FeedItem[] = cards.map((a) => {
+    const extra = extraById.get(a.id);
+    return {
+      id: entryId(site.publicUrl, extra?.created_at ?? a.publishedAt, a.id),
+      url: site.publicUrl + a.path,
+      title: a.headline,
+      summary: a.subtitle || a.excerpt,
+      contentHtml: site.feedContent === 'full' && extra ? bodyHtml(extra.body) : null,
+      published: a.publishedAt,
+      updated: a.updatedAt,
+      language: a.language,
+      authors: a.authors.map((p) => ({ name: p.name, url: site.publicUrl + p.path })),
+      categories: tags.get(a.id) ?? [],
+      section: a.section.name,
+      imageUrl: a.imageUrl,
+    };
+  });
+  const updated = items.reduce((max, i) => (i.updated > max ? i.updated : max), '1970-01-01T00:00:00.000Z');
+  return {
+    id: site.publicUrl + feedPath(scope, 'atom'),
+    title: d.title,
+    description: d.description,
+    language: d.language,
+    homeUrl: site.publicUrl + d.path,
+    self: { rss: site.publicUrl + feedPath(scope, 'rss'), atom: site.publicUrl + feedPath(scope, 'atom'), json: site.publicUrl + feedPath(scope, 'json') },
+    updated,
+    generator: 'Gazette',
+    items,
+  };
+}

@@ -1,0 +1,64 @@
+// Stored "Check Also" lists: which articles each article's list holds, and whether it was computed.
+import type { Db } from '../db/store.ts';
+
+export interface StoredRelated {
+  relatedId: number;
+  score: number;
+}
+
+/** The stored list of an article, best first, or null when it was never computed (or went stale). */
+export async function storedList(db: Db, articleId: number): Promise<StoredRelated[] | null> {
+  const marker = await db.selectFrom('related_lists').select('article_id').where('article_id', '=', articleId).executeTakeFirst();
+  if (!marker) return null;
+  const rows = await db
+    .selectFrom('related_articles')
+    .select(['related_article_id', 'score'])
+    .where('article_id', '=', articleId)
+    .orderBy('position')
+    .execute();
+  return rows.map((r) => ({ relatedId: r.related_article_id, score: r.score }));
+}
+
+/** Replaces an article's list and marks it computed. */
+export async function saveList(db: Db, articleId: number, list: readonly StoredRelated[], computedAt: string): Promise<void> {
+  await db.deleteFrom('related_articles').where('article_id', '=', articleId).execute();
+  if (list.length)
+    await db
+      .insertInto('related_articles')
+      .values(list.map((r, position) => ({ article_id: articleId, related_article_id: r.relatedId, position, score: r.score })))
+      .execute();
+  await db
+    .insertInto('related_lists')
+    .values({ article_id: articleId, computed_at: computedAt })
+    .onConflict((oc) => oc.column('article_id').doUpdateSet({ computed_at: computedAt }))
+    .execute();
+}
+
+/** Forgets an article's list; it is computed again when next needed. */
+export async function dropList(db: Db, articleId: number): Promise<void> {
+  await db.deleteFrom('related_articles').where('article_id', '=', articleId).execute();
+  await db.deleteFrom('related_lists').where('article_id', '=', articleId).execute();
+}
+
+/** Articles whose stored list holds the given article. */
+export async function listsHolding(db: Db, relatedId: number): Promise<number[]> {
+  const rows = await db.selectFrom('related_articles').select('article_id').where('related_article_id', '=', relatedId).execute();
+  return rows.map((r) => r.article_id);
+}
+
+/** Which of the ids have a computed list. */
+export async function computedAmong(db: Db, ids: readonly number[]): Promise<Set<number>> {
+  if (!ids.length) return new Set();
+  const rows = await db.selectFrom('related_lists').select('article_id').where('article_id', 'in', ids).execute();
+  return new Set(rows.map((r) => r.article_id));
+}
+
+export function publishedFacts(db: Db, id: number) {
+  return db.selectFrom('articles').select(['id', 'section_id', 'published_at', 'status']).where('id', '=', id).executeTakeFirst();
+}
+
+/** Ids of published articles after an id, in id order. */
+export async function publishedIdsAfter(db: Db, afterId: number, limit: number): Promise<number[]> {
+  const rows = await db.selectFrom('articles').select('id').where('status', '=', 'published').where('id', '>', afterId).orderBy('id').limit(limit).execute();
+  return rows.map((r) => r.id);
+}

@@ -1,0 +1,119 @@
+// "Check Also": articles chosen by content similarity (bm25 over headline, subtitle, tags and body,
+// through the search index), boosted for the same section and for closeness in time. Lists are stored
+// and kept current incrementally: when an article is published or changed its own list is recomputed,
+// it is offered to the lists of the articles most like it, and lists that held it are marked stale and
+// recomputed when next read. An editor's pin is applied by the article service, before these lists.
+import type { Db } from '../db/store.ts';
+import { searchIndexFor } from '../search/indexing.ts';
+import { countPublishedArticles } from '../search/search.repository.ts';
+import * as repo from './related.repository.ts';
+
+/** How many related articles are stored per article (the page shows the first). */
+export const RELATED_LIST_SIZE = 5;
+/** Similar articles examined per computation, before boosts. */
+const CANDIDATES = 30;
+const SAME_SECTION_BOOST = 1.25;
+/** Articles published close together are more likely follow-ups of one story. */
+const RECENCY_HALF_LIFE_DAYS = 60;
+
+function boosted(similarity: number, sameSection: boolean, publishedA: string, publishedB: string): number {
+  const days = Math.abs(Date.parse(publishedA) - Date.parse(publishedB)) / 86_400_000;
+  const recency = Number.isFinite(days) ? 0.7 + 0.3 * Math.pow(0.5, days / RECENCY_HALF_LIFE_DAYS) : 0.7;
+  return similarity * (sameSection ? SAME_SECTION_BOOST : 1) * recency;
+}
+
+interface Scored {
+  relatedId: number;
+  score: number;
+  sectionId: number;
+  publishedAt: string;
+}
+
+async function candidatesFor(db: Db, id: number): Promise<{ facts: { section_id: number; published_at: string | null } | undefined; scored: Scored[] }> {
+  const facts = await repo.publishedFacts(db, id);
+  if (!facts || facts.status !== 'published') return { facts: undefined, scored: [] };
+  const similar = await searchIndexFor(db).similar(db, id, CANDIDATES);
+  const scored = similar
+    .map((s) => ({
+      relatedId: s.id,
+      score: boosted(s.similarity, s.sectionId === facts.section_id, facts.published_at ?? '', s.publishedAt),
+      sectionId: s.sectionId,
+      publishedAt: s.publishedAt,
+    }))
+    .sort((a, b) => b.score - a.score || b.publishedAt.localeCompare(a.publishedAt));
+  return { facts, scored };
+}
+
+/** Computes and stores one article's list; returns the related ids, best first. */
+export async function recomputeRelated(db: Db, id: number, now = new Date()): Promise<number[]> {
+  const { facts, scored } = await candidatesFor(db, id);
+  if (!facts) {
+    await repo.dropList(db, id);
+    return [];
+  }
+  const list = scored.slice(0, RELATED_LIST_SIZE);
+  await repo.saveList(db, id, list, now.toISOString());
+  return list.map((r) => r.relatedId);
+}
+
+/**
+ * Keeps lists current after an article was published, changed or unpublished. Runs inside the
+ * caller's transaction, after the search index was updated.
+ */
+export async function relatedAfterChange(db: Db, id: number, now = new Date()): Promise<void> {
+  // Lists that held this article were ranked against its old text (or it is gone): recompute on next read.
+  for (const holder of await repo.listsHolding(db, id)) if (holder !== id) await repo.dropList(db, holder);
+  const { facts, scored } = await candidatesFor(db, id);
+  if (!facts) {
+    await repo.dropList(db, id);
+    return;
+  }
+  await repo.saveList(db, id, scored.slice(0, RELATED_LIST_SIZE), now.toISOString());
+  // Offer this article to the computed lists of the articles most like it. Similarity is taken as
+  // symmetric: both scores are relative to an article's match with itself, so they are comparable.
+  const computed = await repo.computedAmong(db, scored.map((s) => s.relatedId));
+  for (const s of scored) {
+    if (!computed.has(s.relatedId)) continue;
+    const list = (await repo.storedList(db, s.relatedId)) ?? [];
+    if (list.some((r) => r.relatedId === id)) continue;
+    const worst = list[list.length - 1];
+    if (list.length >= RELATED_LIST_SIZE && worst && worst.score >= s.score) continue;
+    const merged = [...list, { relatedId: id, score: s.score }].sort((a, b) => b.score - a.score).slice(0, RELATED_LIST_SIZE);
+    await repo.saveList(db, s.relatedId, merged, now.toISOString());
+  }
+}
+
+/** Related article ids for reading, best first; computes and stores the list when it is missing. */
+export async function relatedIds(db: Db, id: number, now = new Date()): Promise<number[]> {
+  const stored = await repo.storedList(db, id);
+  if (stored) return stored.map((r) => r.relatedId);
+  if (db.isTransaction) return recomputeRelated(db, id, now);
+  // Two readers of a page not yet cached may both find the list missing: the transaction serialises
+  // them, and the second finds the first one's list instead of writing it again.
+  return db.transaction().execute(async (trx) => {
+    const again = await repo.storedList(trx, id);
+    return again ? again.map((r) => r.relatedId) : recomputeRelated(trx, id, now);
+  });
+}
+
+const RECOMPUTE_BATCH = 200;
+
+/** Recomputes every published article's list (for `gazette reindex`); returns how many were computed. */
+export async function recomputeAllRelated(db: Db, onProgress: (done: number, total: number) => void = () => {}, now = new Date()): Promise<number> {
+  const total = await countPublishedArticles(db);
+  onProgress(0, total);
+  let done = 0;
+  let after = 0;
+  for (;;) {
+    const ids = await repo.publishedIdsAfter(db, after, RECOMPUTE_BATCH);
+    if (!ids.length) break;
+    // One transaction per batch: far fewer commits, and readers never wait long.
+    await db.transaction().execute(async (trx) => {
+      for (const id of ids) await recomputeRelated(trx, id, now);
+    });
+    done += ids.length;
+    after = ids[ids.length - 1]!;
+    onProgress(done, total);
+  }
+  return done;
+}

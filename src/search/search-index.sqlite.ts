@@ -1,0 +1,256 @@
+// The SQLite implementation of SearchIndex: an FTS5 table (porter stemming over unicode61) whose rowid
+// is the article id, holding the normalised text of published articles only. Queries go through Kysely;
+// the FTS5 functions (MATCH, bm25, highlight) are written with Kysely's sql tag and bound parameters.
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { Db } from '../db/store.ts';
+import { indexText } from './normalise.ts';
+import { isStopword } from './stopwords.ts';
+import { matchExpression, type Clause } from './query.ts';
+import type { IndexDocument, MarkedFields, RankedIds, SearchFilters, SearchIndex, SimilarArticle } from './search-index.ts';
+import { MARK_CLOSE, MARK_OPEN } from './snippet.ts';
+
+type FtsColumns = {
+  rowid: number;
+  headline: string;
+  subtitle: string;
+  tags: string;
+  body: string;
+};
+
+type FtsTables = {
+  article_search: FtsColumns;
+  article_search_facets: { article_id: number; section_id: number; language: string; published_at: string };
+  /** fts5vocab 'row': one row per indexed term with the number of articles holding it. */
+  article_search_terms: { term: string; doc: number; cnt: number };
+  'temp.related_probe': FtsColumns;
+  /** fts5vocab 'instance' over the probe: every term occurrence with its column and word offset. */
+  'temp.related_probe_terms': { term: string; doc: number; col: string; offset: number };
+};
+
+/**
+ * bm25 column weights: headline, subtitle, tags, body. A headline hit is worth ten body hits, so an
+ * exact headline match outranks an article that only mentions the words.
+ */
+const SEARCH_WEIGHTS = sql`10.0, 4.0, 5.0, 1.0`;
+/** For similarity the topic words of the headline and tags matter more than in reader searches. */
+const SIMILAR_WEIGHTS = sql`6.0, 3.0, 6.0, 1.0`;
+/** How much each column of the article itself counts when choosing its characteristic words. */
+const COLUMN_TF_WEIGHT: Record<string, number> = { headline: 4, subtitle: 2, tags: 4, body: 1 };
+/** Characteristic words used to look for similar articles. */
+const SIMILAR_TERMS = 8;
+/** Terms whose document frequency is looked up (the article's most used ones). */
+const DF_LOOKUPS = 24;
+/** Share of all articles above which a term is not used to look for similar ones (large sites only). */
+const MAX_DF_SHARE = 0.05;
+/** Below this similarity (relative to the article itself) two articles only share a word or two. */
+const MIN_SIMILARITY = 0.1;
+
+function fts(db: Db): Kysely<Database & FtsTables> {
+  return db.withTables<FtsTables>();
+}
+
+const matches = (expression: string) => sql<boolean>`article_search match ${expression}`;
+
+/** Creates the per-connection scratch table used to split one article into stemmed terms. */
+async function ensureProbe(db: Db): Promise<void> {
+  await sql`create virtual table if not exists temp.related_probe using fts5(headline, subtitle, tags, body, tokenize = 'porter unicode61 remove_diacritics 2')`.execute(db);
+  await sql`create virtual table if not exists temp.related_probe_terms using fts5vocab('temp', 'related_probe', 'instance')`.execute(db);
+}
+
+/**
+ * Document frequencies change slowly, and looking one up walks the term's whole doclist: they are
+ * remembered per index instance and forgotten once the article count has grown by more than 1%
+ * (in a small database, after every new article, so answers there are always exact).
+ */
+function frequencyCache() {
+  const known = new Map<string, number>();
+  let basis = 0;
+  return {
+    sync(highestId: number) {
+      if (highestId > basis * 1.01 || highestId < basis || known.size > 200_000) {
+        known.clear();
+        basis = highestId;
+      }
+    },
+    get: (term: string) => known.get(term),
+    set: (term: string, df: number) => void known.set(term, df),
+  };
+}
+
+/** A SearchIndex over the FTS5 table created by migration 003. */
+export function createSqliteSearchIndex(): SearchIndex {
+  const frequencies = frequencyCache();
+  return {
+    async put(db, doc: IndexDocument) {
+      const f = fts(db);
+      await f.deleteFrom('article_search').where('rowid', '=', doc.id).execute();
+      await f
+        .insertInto('article_search_facets')
+        .values({ article_id: doc.id, section_id: doc.sectionId, language: doc.language, published_at: doc.publishedAt })
+        .onConflict((oc) => oc.column('article_id').doUpdateSet({ section_id: doc.sectionId, language: doc.language, published_at: doc.publishedAt }))
+        .execute();
+      await f
+        .insertInto('article_search')
+        .values({
+          rowid: doc.id,
+          headline: indexText(doc.headline),
+          subtitle: indexText(doc.subtitle),
+          tags: indexText(doc.tags.join(' . ')),
+          body: indexText(doc.body),
+        })
+        .execute();
+    },
+
+    async remove(db, id) {
+      await fts(db).deleteFrom('article_search').where('rowid', '=', id).execute();
+      await fts(db).deleteFrom('article_search_facets').where('article_id', '=', id).execute();
+    },
+
+    async clear(db) {
+      await fts(db).deleteFrom('article_search').execute();
+      await fts(db).deleteFrom('article_search_facets').execute();
+    },
+
+    async search(db, clauses, filters: SearchFilters, limit, offset, countLimit): Promise<RankedIds> {
+      if (!clauses.length) return { ids: [], total: 0, totalCapped: false };
+      const expression = matchExpression(clauses);
+      const filtered = filters.sectionId !== undefined || filters.language !== undefined || filters.from !== undefined || filters.before !== undefined;
+      // The index holds published articles only, so without filters there is nothing to join: joining
+      // every match to its article row costs more than ranking it. Filters read the small facets table;
+      // CROSS JOIN keeps the FTS table as the outer loop (otherwise SQLite may drive from the facets and
+      // run the full-text query once per article).
+      const base = () => {
+        const q = fts(db).selectFrom('article_search').where(matches(expression));
+        if (!filtered) return q;
+        let j = q.crossJoin('article_search_facets as a').whereRef('a.article_id', '=', 'article_search.rowid');
+        if (filters.sectionId !== undefined) j = j.where('a.section_id', '=', filters.sectionId);
+        if (filters.language !== undefined) j = j.where('a.language', '=', filters.language);
+        if (filters.from !== undefined) j = j.where('a.published_at', '>=', filters.from);
+        if (filters.before !== undefined) j = j.where('a.published_at', '<', filters.before);
+        return j;
+      };
+      const rows = await base()
+        .select([sql<number>`article_search.rowid`.as('id'), sql<number>`bm25(article_search, ${SEARCH_WEIGHTS})`.as('score')])
+        .orderBy('score')
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .offset(offset)
+        .execute();
+      // Counting every match of a common word costs as much as ranking them: stop at countLimit + 1.
+      const counted = await db
+        .selectFrom(base().select(sql<number>`article_search.rowid`.as('id')).limit(countLimit + 1).as('m'))
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      const n = Number(counted.n);
+      return { ids: rows.map((r) => r.id), total: Math.min(n, countLimit), totalCapped: n > countLimit };
+    },
+
+    async mark(db, clauses, ids) {
+      const out = new Map<number, MarkedFields>();
+      if (!clauses.length || !ids.length) return out;
+      const rows = await fts(db)
+        .selectFrom('article_search')
+        .where(matches(matchExpression(clauses)))
+        .where('rowid', 'in', ids)
+        .select([
+          'rowid',
+          sql<string>`highlight(article_search, 0, ${MARK_OPEN}, ${MARK_CLOSE})`.as('headline'),
+          sql<string>`highlight(article_search, 1, ${MARK_OPEN}, ${MARK_CLOSE})`.as('subtitle'),
+          sql<string>`highlight(article_search, 3, ${MARK_OPEN}, ${MARK_CLOSE})`.as('body'),
+        ])
+        .execute();
+      for (const r of rows) out.set(r.rowid, { headline: r.headline, subtitle: r.subtitle, body: r.body });
+      return out;
+    },
+
+    async similar(db, id, limit): Promise<SimilarArticle[]> {
+      const f = fts(db);
+      const own = await f.selectFrom('article_search').select(['headline', 'subtitle', 'tags', 'body']).where('rowid', '=', id).executeTakeFirst();
+      if (!own) return [];
+      // Split the article into stemmed terms with the index's own tokenizer, via a one-row scratch table.
+      await ensureProbe(db);
+      await f.deleteFrom('temp.related_probe').execute();
+      await f.insertInto('temp.related_probe').values({ rowid: 1, ...own }).execute();
+      const instances = await f.selectFrom('temp.related_probe_terms').select(['term', 'col', 'offset']).execute();
+      await f.deleteFrom('temp.related_probe').execute();
+
+      const columns: Record<string, string[]> = {
+        headline: own.headline.split(' '),
+        subtitle: own.subtitle.split(' '),
+        tags: own.tags.split(' '),
+        body: own.body.split(' '),
+      };
+      const terms = new Map<string, { tf: number; word: string }>();
+      for (const i of instances) {
+        const word = columns[i.col]?.[i.offset];
+        // Function words, numbers and very short words say little about a topic.
+        if (!word || [...i.term].length < 3 || /^\d+$/.test(i.term) || isStopword(word)) continue;
+        const t = terms.get(i.term) ?? { tf: 0, word };
+        t.tf += COLUMN_TF_WEIGHT[i.col] ?? 1;
+        terms.set(i.term, t);
+      }
+      if (!terms.size) return [];
+
+      // Document frequencies, one term at a time: fts5vocab answers "term = ?" from the term's own
+      // doclist, whereas "term IN (…)" walks the whole vocabulary. Only the terms the article uses most
+      // are looked up; the rest could not outweigh them.
+      // The highest article id stands in for the number of articles: idf only needs the scale, and
+      // max(id) is one index probe where count(*) would walk every row.
+      const highest = Number((await db.selectFrom('articles').select((eb) => eb.fn.max('id').as('n')).executeTakeFirst())?.n ?? 1);
+      frequencies.sync(highest);
+      const lookups = [...terms.entries()].sort((a, b) => b[1].tf - a[1].tf).slice(0, DF_LOOKUPS);
+      const docs: { term: string; doc: number }[] = [];
+      for (const [term] of lookups) {
+        let doc = frequencies.get(term);
+        if (doc === undefined) {
+          doc = (await f.selectFrom('article_search_terms').select('doc').where('term', '=', term).executeTakeFirst())?.doc ?? 0;
+          frequencies.set(term, doc);
+        }
+        docs.push({ term, doc });
+      }
+      const n = Math.max(1, highest, ...docs.map((d) => d.doc));
+      // Terms in more than a few percent of all articles find too many to rank quickly and say little
+      // about this one; small sites keep them, as nearly every word is "common" there.
+      const maxDf = n >= 1000 ? n * MAX_DF_SHARE : n;
+      const chosen = docs
+        // A term only this article has cannot find another one.
+        .filter((d) => d.doc >= 2 && d.doc <= maxDf)
+        .map((d) => ({ word: terms.get(d.term)!.word, weight: (1 + Math.log(terms.get(d.term)!.tf)) * Math.log(n / d.doc) }))
+        .filter((d) => d.weight > 0)
+        .sort((a, b) => b.weight - a.weight)
+        .slice(0, SIMILAR_TERMS);
+      if (!chosen.length) return [];
+      const expression = chosen.map((c) => `"${c.word}"`).join(' OR ');
+
+      // Rank in the index alone (it holds published articles only), then read the few winners' rows.
+      // The article itself is ranked too: its own score is the yardstick for the others. (A second
+      // query for it alone would cost as much as this one: bm25 counts each term's articles per query.)
+      const withSelf = await f
+        .selectFrom('article_search')
+        .where(matches(expression))
+        .select(['rowid', sql<number>`bm25(article_search, ${SIMILAR_WEIGHTS})`.as('score')])
+        .orderBy('score')
+        .limit(limit + 1)
+        .execute();
+      const selfScore = withSelf.find((r) => r.rowid === id);
+      const ranked = withSelf.filter((r) => r.rowid !== id).slice(0, limit);
+      if (!ranked.length) return [];
+      const facts = await db
+        .selectFrom('articles')
+        .select(['id', 'section_id', 'published_at'])
+        .where('id', 'in', ranked.map((r) => r.rowid))
+        .where('status', '=', 'published')
+        .execute();
+      const byId = new Map(facts.map((a) => [a.id, a]));
+      // bm25 scores are negative, better ones lower; the article's own score is the best any can reach.
+      const best = selfScore && selfScore.score < 0 ? selfScore.score : (ranked[0]?.score ?? -1);
+      return ranked
+        .filter((r) => byId.has(r.rowid))
+        .map((r) => ({ id: r.rowid, similarity: Math.min(1, r.score / best), sectionId: byId.get(r.rowid)!.section_id, publishedAt: byId.get(r.rowid)!.published_at ?? '' }))
+        .filter((r) => r.similarity >= MIN_SIMILARITY);
+    },
+  };
+}
+
+export const sqliteSearchIndex: SearchIndex = createSqliteSearchIndex();

@@ -1,0 +1,67 @@
+// What the application needs from a full-text index, independent of the database behind it. The
+// SQLite implementation (FTS5) is in search-index.sqlite.ts; a PostgreSQL one (tsvector + ts_rank)
+// would implement the same interface. Every method takes the Kysely instance or transaction to run in,
+// so index changes commit or roll back with the article change that caused them.
+import type { Db } from '../db/store.ts';
+import type { Clause } from './query.ts';
+
+/** The searchable text of one published article, as written (the index normalises it). */
+export interface IndexDocument {
+  id: number;
+  headline: string;
+  subtitle: string;
+  tags: readonly string[];
+  /** Plain text of the body. */
+  body: string;
+  /** What search filters select on. */
+  sectionId: number;
+  language: string;
+  publishedAt: string;
+}
+
+export interface SearchFilters {
+  sectionId?: number;
+  language?: string;
+  /** Inclusive lower bound on published_at, ISO-8601. */
+  from?: string;
+  /** Exclusive upper bound on published_at, ISO-8601. */
+  before?: string;
+}
+
+export interface RankedIds {
+  ids: number[];
+  /** Number of matching published articles, counted up to countLimit. */
+  total: number;
+  /** True when there are more than countLimit matches. */
+  totalCapped: boolean;
+}
+
+/** Index text of one result with matching words marked with MARK_OPEN/MARK_CLOSE (see snippet.ts). */
+export interface MarkedFields {
+  headline: string;
+  subtitle: string;
+  body: string;
+}
+
+/** A published article similar to a given one, with similarity relative to the article itself (about 0..1). */
+export interface SimilarArticle {
+  id: number;
+  similarity: number;
+  sectionId: number;
+  publishedAt: string;
+}
+
+export interface SearchIndex {
+  /** Adds or replaces an article's entry. */
+  put(db: Db, doc: IndexDocument): Promise<void>;
+  /** Removes an article's entry (unpublished or deleted); no-op when absent. */
+  remove(db: Db, id: number): Promise<void>;
+  /** Empties the index (before a rebuild). */
+  clear(db: Db): Promise<void>;
+  /** Published articles matching every clause, best first. */
+  search(db: Db, clauses: readonly Clause[], filters: SearchFilters, limit: number, offset: number, countLimit: number): Promise<RankedIds>;
+  /** Marked index text for the given results. */
+  mark(db: Db, clauses: readonly Clause[], ids: readonly number[]): Promise<Map<number, MarkedFields>>;
+  /** Published articles most similar to an indexed one, excluding itself, best first. */
+  similar(db: Db, id: number, limit: number): Promise<SimilarArticle[]>;
+}

@@ -1,0 +1,59 @@
+// Queries the search capability needs outside the FTS index itself: the text of articles to index,
+// and the filter choices offered on the search page.
+import type { Db } from '../db/store.ts';
+
+export interface ArticleTextRow {
+  id: number;
+  status: string;
+  headline: string;
+  subtitle: string;
+  body: string;
+  section_id: number;
+  language: string;
+  published_at: string | null;
+}
+
+function textColumns(db: Db) {
+  return db.selectFrom('articles').select(['id', 'status', 'headline', 'subtitle', 'body', 'section_id', 'language', 'published_at']);
+}
+
+export function articleText(db: Db, id: number): Promise<ArticleTextRow | undefined> {
+  return textColumns(db).where('id', '=', id).executeTakeFirst();
+}
+
+/** Published articles after an id, in id order: the pages a rebuild walks through. */
+export function publishedTextAfter(db: Db, afterId: number, limit: number): Promise<ArticleTextRow[]> {
+  return textColumns(db).where('status', '=', 'published').where('id', '>', afterId).orderBy('id').limit(limit).execute();
+}
+
+export async function countPublishedArticles(db: Db): Promise<number> {
+  const row = await db.selectFrom('articles').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'published').executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Tag names of each article, keyed by article id. */
+export async function tagNames(db: Db, ids: readonly number[]): Promise<Map<number, string[]>> {
+  const out = new Map<number, string[]>();
+  if (!ids.length) return out;
+  const rows = await db
+    .selectFrom('article_tags as at')
+    .innerJoin('tags as t', 't.id', 'at.tag_id')
+    .where('at.article_id', 'in', ids)
+    .select(['at.article_id', 't.name'])
+    .orderBy('t.name')
+    .execute();
+  for (const r of rows) out.set(r.article_id, [...(out.get(r.article_id) ?? []), r.name]);
+  return out;
+}
+
+/** Languages offered as a search filter: those of the sections (reading every article would cost a scan). */
+export async function sectionLanguages(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom('sections').select('language').distinct().orderBy('language').execute();
+  return rows.map((r) => r.language);
+}
+
+/** The newest published articles, by publication time only so that the (status, published_at) index serves it. */
+export async function latestPublishedIds(db: Db, limit: number): Promise<number[]> {
+  const rows = await db.selectFrom('articles').select('id').where('status', '=', 'published').orderBy('published_at', 'desc').limit(limit).execute();
+  return rows.map((r) => r.id);
+}

@@ -1,0 +1,55 @@
+// GET /search: the reader's search page. Not page-cached: every query is a new URL and caching them
+// would push article pages out of the cache; a search costs milliseconds.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Store } from '../db/store.ts';
+import { badRequest } from '../errors.ts';
+import type { Site } from '../web/site.ts';
+import { stringsFor } from '../web/theme/i18n.ts';
+import { search, type SearchRequest } from './search.service.ts';
+import { searchPage, searchQuery } from './search.views.ts';
+import { searchStrings } from './search.strings.ts';
+
+export interface SearchRoutesOptions {
+  store: Store;
+  site: Site;
+}
+
+const FIELDS = ['q', 'section', 'language', 'from', 'to', 'page'] as const;
+
+/** Reads the search fields from the query string; a field given twice is a mistake worth saying. */
+function searchRequest(request: FastifyRequest): SearchRequest {
+  const query = request.query as Record<string, unknown>;
+  const out: SearchRequest = {};
+  for (const name of FIELDS) {
+    const value = query[name];
+    if (value === undefined) continue;
+    if (typeof value !== 'string') throw badRequest(`The search field "${name}" was given more than once; give it once.`);
+    out[name] = value;
+  }
+  return out;
+}
+
+export async function searchRoutes(app: FastifyInstance, { store, site }: SearchRoutesOptions): Promise<void> {
+  app.get('/search', async (request, reply) => {
+    const started = performance.now();
+    const outcome = await search(store.db, searchRequest(request));
+    const language = site.language;
+    const s = searchStrings(language);
+    const t = stringsFor(language);
+    const qs = searchQuery(outcome, outcome.page);
+    const body = await site.render(
+      {
+        language,
+        title: outcome.searched ? s.resultsFor(outcome.query) : s.searchTitle,
+        description: outcome.searched ? s.resultsFor(outcome.query) : s.noQuery,
+        path: qs ? `/search?${qs}` : '/search',
+        // Result pages are endless and change with every article: keep them out of search engines.
+        noindex: true,
+      },
+      searchPage(outcome, language, { pageOf: t.pageOf, previous: t.previous, next: t.next }),
+    );
+    // Server-Timing lets a browser's developer tools (and bench/search.bench.ts) see the server's share.
+    reply.header('server-timing', `search;dur=${(performance.now() - started).toFixed(1)}`);
+    return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(body);
+  });
+}

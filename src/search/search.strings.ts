@@ -1,0 +1,110 @@
+// Fixed strings of the search page and of feed discovery, in each language the theme carries.
+// Kept beside the capability (as comment.strings.ts is) so the shared i18n table stays small.
+
+export interface SearchStrings {
+  search: string;
+  searchTitle: string;
+  resultsFor: (query: string) => string;
+  queryLabel: string;
+  submit: string;
+  filters: string;
+  section: string;
+  language: string;
+  anySection: string;
+  anyLanguage: string;
+  from: string;
+  to: string;
+  count: (n: number, capped: boolean) => string;
+  noQuery: string;
+  noResults: (query: string) => string;
+  tips: string[];
+  tryInstead: string;
+  latestInstead: string;
+  truncated: string;
+  languageName: (code: string) => string;
+  feedTitle: (name: string) => string;
+}
+
+const names = (locale: string) => {
+  const dn = new Intl.DisplayNames([locale], { type: 'language' });
+  return (code: string) => dn.of(code) ?? code;
+};
+
+const en: SearchStrings = {
+  search: 'Search',
+  searchTitle: 'Search',
+  resultsFor: (q) => `Search results for “${q}”`,
+  queryLabel: 'Search for',
+  submit: 'Search',
+  filters: 'Narrow the search',
+  section: 'Section',
+  language: 'Language',
+  anySection: 'All sections',
+  anyLanguage: 'All languages',
+  from: 'From',
+  to: 'To',
+  count: (n, capped) => (capped ? `More than ${n} articles found` : n === 1 ? '1 article found' : `${n} articles found`),
+  noQuery: 'Type one or more words to search every published article. Put a phrase in "double quotes"; end a word with * to match words that start with it.',
+  noResults: (q) => `No article matches “${q}”.`,
+  tips: ['Check the spelling, or try another word for the same thing.', 'Use fewer words: every word you type must appear in an article.', 'End a word with * to find every word that starts with it, e.g. negotiat*.'],
+  tryInstead: 'These searches do find articles:',
+  latestInstead: 'The latest articles',
+  truncated: 'Only the first words of this long search were used.',
+  languageName: names('en'),
+  feedTitle: (name) => `${name} (RSS)`,
+};
+
+const ar: SearchStrings = {
+  search: 'بحث',
+  searchTitle: 'البحث',
+  resultsFor: (q) => `نتائج البحث عن «${q}»`,
+  queryLabel: 'ابحث عن',
+  submit: 'ابحث',
+  filters: 'تضييق البحث',
+  section: 'القسم',
+  language: 'اللغة',
+  anySection: 'كل الأقسام',
+  anyLanguage: 'كل اللغات',
+  from: 'من',
+  to: 'إلى',
+  count: (n, capped) => (capped ? `عُثر على أكثر من ${n} مقال` : `عدد المقالات: ${n}`),
+  noQuery: 'اكتب كلمة أو أكثر للبحث في كل المقالات المنشورة. ضع العبارة بين "علامتي تنصيص"، وأنهِ الكلمة بـ * لتطابق كل كلمة تبدأ بها.',
+  noResults: (q) => `لا يوجد مقال يطابق «${q}».`,
+  tips: ['تحقق من الإملاء أو جرّب كلمة أخرى بالمعنى نفسه.', 'استخدم كلمات أقل: يجب أن ترد كل كلمة تكتبها في المقال.', 'أنهِ الكلمة بـ * لتجد كل كلمة تبدأ بها.'],
+  tryInstead: 'عمليات البحث هذه تجد مقالات:',
+  latestInstead: 'أحدث المقالات',
+  truncated: 'استُخدمت الكلمات الأولى فقط من هذا البحث الطويل.',
+  languageName: names('ar'),
+  feedTitle: (name) => `${name} (RSS)`,
+};
+
+const fa: SearchStrings = {
+  search: 'جستجو',
+  searchTitle: 'جستجو',
+  resultsFor: (q) => `نتایج جستجو برای «${q}»`,
+  queryLabel: 'جستجوی',
+  submit: 'جستجو',
+  filters: 'محدود کردن جستجو',
+  section: 'بخش',
+  language: 'زبان',
+  anySection: 'همه بخش‌ها',
+  anyLanguage: 'همه زبان‌ها',
+  from: 'از',
+  to: 'تا',
+  count: (n, capped) => (capped ? `بیش از ${n} مطلب پیدا شد` : `${n} مطلب پیدا شد`),
+  noQuery: 'یک یا چند واژه بنویسید تا همه مطالب منتشرشده جستجو شوند. عبارت را میان "گیومه" بگذارید و برای یافتن واژه‌هایی که با واژه‌ای آغاز می‌شوند، در پایان آن * بگذارید.',
+  noResults: (q) => `هیچ مطلبی با «${q}» پیدا نشد.`,
+  tips: ['املای واژه را بررسی کنید یا واژه دیگری با همان معنا بیازمایید.', 'واژه‌های کمتری بنویسید: همه واژه‌ها باید در مطلب باشند.', 'در پایان واژه * بگذارید تا همه واژه‌هایی که با آن آغاز می‌شوند پیدا شوند.'],
+  tryInstead: 'این جستجوها مطلب پیدا می‌کنند:',
+  latestInstead: 'تازه‌ترین مطالب',
+  truncated: 'تنها واژه‌های نخست این جستجوی بلند به کار رفت.',
+  languageName: names('fa'),
+  feedTitle: (name) => `${name} (RSS)`,
+};
+
+const STRINGS: Record<string, SearchStrings> = { en, ar, fa };
+
+/** Search strings for a language, English for languages the theme does not carry. */
+export function searchStrings(language: string): SearchStrings {
+  return STRINGS[language.split('-')[0]!.toLowerCase()] ?? en;
+}

@@ -1,0 +1,97 @@
+// The search page: the form with its filters, ranked results with highlighted snippets, a pager that
+// keeps the query, and a "nothing found" page that offers a way on.
+import { html, type SafeHtml } from '../lib/html.ts';
+import { directionOf, formatDate } from '../web/theme/i18n.ts';
+import type { SearchOutcome, SearchResult } from './search.service.ts';
+import { searchStrings, type SearchStrings } from './search.strings.ts';
+
+function langAttrs(contentLanguage: string, pageLanguage: string): SafeHtml {
+  if (contentLanguage === pageLanguage) return html``;
+  return html` lang="${contentLanguage}" dir="${directionOf(contentLanguage)}"`;
+}
+
+/** The query string of a search page with the same query and filters. */
+export function searchQuery(o: SearchOutcome, page = 1): string {
+  const params = new URLSearchParams();
+  if (o.query) params.set('q', o.query);
+  for (const [k, v] of Object.entries(o.filters)) if (v) params.set(k, v);
+  if (page > 1) params.set('page', String(page));
+  return params.toString();
+}
+
+function form(o: SearchOutcome, s: SearchStrings, pageLanguage: string): SafeHtml {
+  const option = (value: string, label: string, selected: boolean) => html`<option value="${value}"${selected ? html` selected` : ''}>${label}</option>`;
+  return html`<form class="search-form" method="get" action="/search" role="search">
+<p class="search-query"><label for="search-q">${s.queryLabel}</label>
+<input id="search-q" name="q" type="search" value="${o.query}" maxlength="200" autocomplete="off">
+<button type="submit">${s.submit}</button></p>
+<fieldset class="search-filters"><legend>${s.filters}</legend>
+<p class="field"><label for="search-section">${s.section}</label>
+<select id="search-section" name="section">${option('', s.anySection, !o.filters.section)}${o.sections.map((sec) =>
+    html`<option value="${sec.slug}"${langAttrs(sec.language, pageLanguage)}${o.filters.section === sec.slug ? html` selected` : ''}>${sec.name}</option>`,
+  )}</select></p>
+<p class="field"><label for="search-language">${s.language}</label>
+<select id="search-language" name="language">${option('', s.anyLanguage, !o.filters.language)}${o.languages.map((l) => option(l, s.languageName(l), o.filters.language === l))}</select></p>
+<p class="field"><label for="search-from">${s.from}</label>
+<input id="search-from" name="from" type="date" value="${o.filters.from}" dir="ltr"></p>
+<p class="field"><label for="search-to">${s.to}</label>
+<input id="search-to" name="to" type="date" value="${o.filters.to}" dir="ltr"></p>
+</fieldset>
+</form>`;
+}
+
+function result(r: SearchResult, pageLanguage: string): SafeHtml {
+  const a = r.card;
+  return html`<li class="search-result"${langAttrs(a.language, pageLanguage)}>
+<p class="kicker"><a href="${a.section.path}">${a.section.name}</a></p>
+<h2 class="search-result-title"><a href="${a.path}">${r.headlineHtml}</a></h2>
+<p class="search-snippet">${r.snippetHtml}</p>
+<p class="card-meta"><time datetime="${a.publishedAt}">${formatDate(a.publishedAt, a.language)}</time></p>
+</li>`;
+}
+
+function pager(o: SearchOutcome, s: SearchStrings, pageOf: (p: number, n: number) => string, newer: string, older: string): SafeHtml {
+  if (o.pageCount <= 1) return html``;
+  const href = (n: number) => `/search?${searchQuery(o, n)}`;
+  return html`<nav class="pager" aria-label="${pageOf(o.page, o.pageCount)}">
+${o.page > 1 ? html`<a rel="prev" href="${href(o.page - 1)}">${newer}</a>` : html`<span></span>`}
+<span class="pager-status">${pageOf(o.page, o.pageCount)}</span>
+${o.page < o.pageCount ? html`<a rel="next" href="${href(o.page + 1)}">${older}</a>` : html`<span></span>`}
+</nav>`;
+}
+
+export interface SearchPageLabels {
+  pageOf: (p: number, n: number) => string;
+  previous: string;
+  next: string;
+}
+
+/** The whole main content of /search. */
+export function searchPage(o: SearchOutcome, language: string, labels: SearchPageLabels): SafeHtml {
+  const s = searchStrings(language);
+  const heading = o.searched ? s.resultsFor(o.query) : s.searchTitle;
+  let body: SafeHtml;
+  if (!o.searched) {
+    body = html`<p class="search-help">${s.noQuery}</p>`;
+  } else if (o.results.length) {
+    body = html`<p class="search-count" role="status">${s.count(o.total, o.totalCapped)}</p>
+${o.truncated ? html`<p class="search-note">${s.truncated}</p>` : ''}
+<ol class="search-results">${o.results.map((r) => result(r, language))}</ol>
+${pager(o, s, labels.pageOf, labels.previous, labels.next)}`;
+  } else {
+    body = html`<div class="search-empty" role="status">
+<p class="search-none">${s.noResults(o.query)}</p>
+${o.suggestions.length
+  ? html`<p>${s.tryInstead}</p><ul class="search-suggestions">${o.suggestions.map((g) => html`<li><a href="/search?${g.query}">${g.label}</a></li>`)}</ul>`
+  : ''}
+<ul class="search-tips">${s.tips.map((tip) => html`<li>${tip}</li>`)}</ul>
+</div>
+${o.latest.length
+  ? html`<section class="search-latest" aria-labelledby="search-latest-title"><h2 id="search-latest-title">${s.latestInstead}</h2>
+<ul>${o.latest.map((a) => html`<li${langAttrs(a.language, language)}><a href="${a.path}">${a.headline}</a></li>`)}</ul></section>`
+  : ''}`;
+  }
+  return html`<header class="listing-header"><h1>${heading}</h1></header>
+${form(o, s, language)}
+${body}`;
+}

@@ -1,0 +1,135 @@
+// Queries behind the sitemaps: published article addresses with their modification times, the
+// translation groups they belong to, and the listing pages (home, sections, tags, authors).
+import type { Db } from '../db/store.ts';
+
+export interface ArticleUrlRow {
+  id: number;
+  section_slug: string;
+  slug: string;
+  language: string;
+  updated_at: string;
+  /** The original of this article's translation group (its own id when it is the original). */
+  group_id: number;
+}
+
+function publishedUrls(db: Db) {
+  return db
+    .selectFrom('articles as a')
+    .innerJoin('sections as s', 's.id', 'a.section_id')
+    .where('a.status', '=', 'published')
+    .select((eb) => ['a.id', 's.slug as section_slug', 'a.slug', 'a.language', 'a.updated_at', eb.fn.coalesce('a.translation_of', 'a.id').as('group_id')]);
+}
+
+export async function countPublished(db: Db): Promise<number> {
+  const row = await db.selectFrom('articles').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'published').executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** One page of published articles in id order (ids are stable, so an article keeps its sitemap file). */
+export function articleUrlPage(db: Db, limit: number, offset: number): Promise<ArticleUrlRow[]> {
+  return publishedUrls(db).orderBy('a.id').limit(limit).offset(offset).execute();
+}
+
+/** The newest modification time among the articles of one page. */
+export async function pageLastModified(db: Db, limit: number, offset: number): Promise<string | null> {
+  const row = await db
+    .selectFrom(db.selectFrom('articles').select('updated_at').where('status', '=', 'published').orderBy('id').limit(limit).offset(offset).as('p'))
+    .select((eb) => eb.fn.max('p.updated_at').as('m'))
+    .executeTakeFirst();
+  return row?.m ?? null;
+}
+
+/** Published members of the given translation groups. */
+export function groupMembers(db: Db, groupIds: readonly number[]): Promise<ArticleUrlRow[]> {
+  if (!groupIds.length) return Promise.resolve([]);
+  return publishedUrls(db)
+    .where((eb) => eb.or([eb('a.id', 'in', groupIds), eb('a.translation_of', 'in', groupIds)]))
+    .execute();
+}
+
+/** Groups (originals' ids) that have at least one published translation. */
+export async function translatedGroupIds(db: Db): Promise<number[]> {
+  const rows = await db
+    .selectFrom('articles')
+    .select('translation_of')
+    .distinct()
+    .where('status', '=', 'published')
+    .where('translation_of', 'is not', null)
+    .execute();
+  return rows.map((r) => r.translation_of).filter((id): id is number => id !== null);
+}
+
+/** The group an article belongs to. */
+export async function groupOf(db: Db, articleId: number): Promise<number | null> {
+  const row = await db.selectFrom('articles').select(['id', 'translation_of']).where('id', '=', articleId).executeTakeFirst();
+  return row ? (row.translation_of ?? row.id) : null;
+}
+
+export interface NewsRow {
+  id: number;
+  section_slug: string;
+  slug: string;
+  language: string;
+  headline: string;
+  published_at: string;
+}
+
+/** Articles published at or after a time, newest first. */
+export function publishedSince(db: Db, sinceIso: string, limit: number): Promise<NewsRow[]> {
+  return db
+    .selectFrom('articles as a')
+    .innerJoin('sections as s', 's.id', 'a.section_id')
+    .where('a.status', '=', 'published')
+    .where('a.published_at', '>=', sinceIso)
+    .select(['a.id', 's.slug as section_slug', 'a.slug', 'a.language', 'a.headline', 'a.published_at'])
+    .orderBy('a.published_at', 'desc')
+    .limit(limit)
+    .execute() as Promise<NewsRow[]>;
+}
+
+export async function lastModifiedOverall(db: Db): Promise<string | null> {
+  const row = await db.selectFrom('articles').select((eb) => eb.fn.max('updated_at').as('m')).where('status', '=', 'published').executeTakeFirst();
+  return row?.m ?? null;
+}
+
+export interface ListingRow {
+  slug: string;
+  last: string | null;
+}
+
+/** Sections with the newest modification among their published articles. */
+export function sectionListings(db: Db): Promise<ListingRow[]> {
+  return db
+    .selectFrom('sections as s')
+    .leftJoin('articles as a', (j) => j.onRef('a.section_id', '=', 's.id').on('a.status', '=', 'published'))
+    .select((eb) => ['s.slug', eb.fn.max('a.updated_at').as('last')])
+    .groupBy('s.id')
+    .orderBy('s.position')
+    .execute();
+}
+
+/** Tags that label at least one published article. */
+export function tagListings(db: Db): Promise<ListingRow[]> {
+  return db
+    .selectFrom('tags as t')
+    .innerJoin('article_tags as at', 'at.tag_id', 't.id')
+    .innerJoin('articles as a', 'a.id', 'at.article_id')
+    .where('a.status', '=', 'published')
+    .select((eb) => ['t.slug', eb.fn.max('a.updated_at').as('last')])
+    .groupBy('t.id')
+    .orderBy('t.slug')
+    .execute();
+}
+
+/** Authors of at least one published article. */
+export function authorListings(db: Db): Promise<ListingRow[]> {
+  return db
+    .selectFrom('people as p')
+    .innerJoin('article_authors as aa', 'aa.person_id', 'p.id')
+    .innerJoin('articles as a', 'a.id', 'aa.article_id')
+    .where('a.status', '=', 'published')
+    .select((eb) => ['p.slug', eb.fn.max('a.updated_at').as('last')])
+    .groupBy('p.id')
+    .orderBy('p.slug')
+    .execute();
+}

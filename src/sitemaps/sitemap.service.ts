@@ -1,0 +1,141 @@
+// Sitemaps (sitemaps.org protocol 0.9): an index naming every sitemap file, paged article sitemaps of
+// at most 50,000 URLs with hreflang alternates (xhtml:link) for translated articles, a sitemap of the
+// listing pages, and a Google News sitemap of the last 48 hours. lastmod is the real modification
+// time of the newest article a URL shows. XML is built with xmlbuilder2.
+import { create } from 'xmlbuilder2';
+import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
+import type { Db } from '../db/store.ts';
+import { AppError } from '../errors.ts';
+import { articlePath, personPath, sectionPath, tagPath } from '../lib/paths.ts';
+import { xmlText } from '../feeds/xml-text.ts';
+import * as repo from './sitemap.repository.ts';
+
+/** The protocol's limit of URLs per sitemap file. */
+export const URLS_PER_SITEMAP = 50_000;
+/** Google News reads articles of the last two days, at most 1,000 per file. */
+export const NEWS_WINDOW_HOURS = 48;
+export const NEWS_MAX_URLS = 1000;
+
+const NS = {
+  sitemap: 'http://www.sitemaps.org/schemas/sitemap/0.9',
+  news: 'http://www.google.com/schemas/sitemap-news/0.9',
+  xhtml: 'http://www.w3.org/1999/xhtml',
+};
+const XML_OPTIONS = { version: '1.0', encoding: 'UTF-8', invalidCharReplacement: '' } as const;
+
+/** W3C datetime (a profile of ISO 8601) in UTC, whole seconds. */
+export function w3cDate(iso: string): string {
+  return new Date(iso).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export interface SitemapSite {
+  name: string;
+  publicUrl: string;
+}
+
+export interface RenderedSitemap {
+  xml: string;
+  /** Modification time the response carries as Last-Modified; null when no single time dates it. */
+  lastModified: string | null;
+}
+
+const EPOCH = '1970-01-01T00:00:00.000Z';
+
+/** The sitemap index: the listing-pages sitemap, each page of articles, and the news sitemap. */
+export async function sitemapIndex(db: Db, site: SitemapSite, perFile = URLS_PER_SITEMAP): Promise<RenderedSitemap> {
+  const total = await repo.countPublished(db);
+  const overall = (await repo.lastModifiedOverall(db)) ?? EPOCH;
+  const root = create(XML_OPTIONS).ele(NS.sitemap, 'sitemapindex');
+  const entry = (path: string, lastmod: string | null) => {
+    const s = root.ele('sitemap');
+    s.ele('loc').txt(xmlText(site.publicUrl + path));
+    if (lastmod) s.ele('lastmod').txt(xmlText(w3cDate(lastmod)));
+  };
+  entry('/sitemaps/pages.xml', overall);
+  const files = Math.ceil(total / perFile);
+  for (let n = 1; n <= files; n++) entry(`/sitemaps/articles-${n}.xml`, await repo.pageLastModified(db, perFile, (n - 1) * perFile));
+  entry('/news-sitemap.xml', overall);
+  return { xml: root.end({ prettyPrint: false }), lastModified: overall };
+}
+
+function addAlternates(url: XMLBuilder, publicUrl: string, members: readonly repo.ArticleUrlRow[]) {
+  for (const m of members) url.ele(NS.xhtml, 'xhtml:link', { rel: 'alternate', hreflang: xmlText(m.language), href: xmlText(publicUrl + articlePath(m.section_slug, m.slug)) });
+}
+
+/** Page n (from 1) of the article sitemap; not_found past the last page. */
+export async function articleSitemap(db: Db, site: SitemapSite, n: number, perFile = URLS_PER_SITEMAP): Promise<RenderedSitemap> {
+  const rows = await repo.articleUrlPage(db, perFile, (n - 1) * perFile);
+  if (!rows.length && n !== 1) throw new AppError('not_found', `There is no article sitemap ${n}.`);
+  const groups = await translationGroups(db);
+  const root = create(XML_OPTIONS).ele(NS.sitemap, 'urlset', { 'xmlns:xhtml': NS.xhtml });
+  let last = EPOCH;
+  for (const r of rows) {
+    const url = root.ele('url');
+    url.ele('loc').txt(xmlText(site.publicUrl + articlePath(r.section_slug, r.slug)));
+    url.ele('lastmod').txt(xmlText(w3cDate(r.updated_at)));
+    const members = groups.get(r.group_id);
+    if (members && members.length > 1) addAlternates(url, site.publicUrl, members);
+    if (r.updated_at > last) last = r.updated_at;
+  }
+  return { xml: root.end({ prettyPrint: false }), lastModified: last };
+}
+
+/** Published members of every translation group that has a translation, keyed by group. */
+async function translationGroups(db: Db): Promise<Map<number, repo.ArticleUrlRow[]>> {
+  const out = new Map<number, repo.ArticleUrlRow[]>();
+  const ids = await repo.translatedGroupIds(db);
+  for (let i = 0; i < ids.length; i += 500) {
+    for (const m of await repo.groupMembers(db, ids.slice(i, i + 500))) out.set(m.group_id, [...(out.get(m.group_id) ?? []), m]);
+  }
+  return out;
+}
+
+/** The home page and every section, tag and author listing that has published articles. */
+export async function pagesSitemap(db: Db, site: SitemapSite): Promise<RenderedSitemap> {
+  const [overall, sections, tags, authors] = await Promise.all([repo.lastModifiedOverall(db), repo.sectionListings(db), repo.tagListings(db), repo.authorListings(db)]);
+  const root = create(XML_OPTIONS).ele(NS.sitemap, 'urlset');
+  const add = (path: string, lastmod: string | null) => {
+    const url = root.ele('url');
+    url.ele('loc').txt(xmlText(site.publicUrl + path));
+    if (lastmod) url.ele('lastmod').txt(xmlText(w3cDate(lastmod)));
+  };
+  add('/', overall);
+  for (const s of sections) if (s.last) add(sectionPath(s.slug), s.last);
+  for (const t of tags) add(tagPath(t.slug), t.last);
+  for (const p of authors) add(personPath(p.slug), p.last);
+  return { xml: root.end({ prettyPrint: false }), lastModified: overall ?? EPOCH };
+}
+
+/** Google News sitemap: articles published in the last 48 hours, with publication name and language. */
+export async function newsSitemap(db: Db, site: SitemapSite, now = new Date()): Promise<RenderedSitemap> {
+  const since = new Date(now.getTime() - NEWS_WINDOW_HOURS * 3_600_000).toISOString();
+  const rows = await repo.publishedSince(db, since, NEWS_MAX_URLS);
+  const root = create(XML_OPTIONS).ele(NS.sitemap, 'urlset', { 'xmlns:news': NS.news });
+  for (const r of rows) {
+    const url = root.ele('url');
+    url.ele('loc').txt(xmlText(site.publicUrl + articlePath(r.section_slug, r.slug)));
+    const news = url.ele(NS.news, 'news:news');
+    const publication = news.ele(NS.news, 'news:publication');
+    publication.ele(NS.news, 'news:name').txt(xmlText(site.name));
+    // Google wants an ISO 639 code: the base language of the article's tag.
+    publication.ele(NS.news, 'news:language').txt(xmlText(r.language.split('-')[0]!.toLowerCase()));
+    news.ele(NS.news, 'news:publication_date').txt(xmlText(w3cDate(r.published_at)));
+    news.ele(NS.news, 'news:title').txt(xmlText(r.headline));
+  }
+  // The file also changes when an article leaves the window, which no stored time records: no
+  // Last-Modified, so revalidation relies on the ETag alone.
+  return { xml: root.end({ prettyPrint: false }), lastModified: null };
+}
+
+/** robots.txt: everything may be crawled except search results; the sitemap index is named. */
+export function robotsTxt(site: SitemapSite): string {
+  return ['User-agent: *', 'Disallow: /search', '', `Sitemap: ${site.publicUrl}/sitemap.xml`, ''].join('\n');
+}
+
+/** Other language versions of an article (itself included), for hreflang links in its page. */
+export async function translationsOf(db: Db, articleId: number): Promise<{ language: string; path: string }[]> {
+  const group = await repo.groupOf(db, articleId);
+  if (group === null) return [];
+  const members = await repo.groupMembers(db, [group]);
+  return members.length > 1 ? members.map((m) => ({ language: m.language, path: articlePath(m.section_slug, m.slug) })) : [];
+}
