@@ -155,21 +155,24 @@ export default async function searchBench(ctx: BenchContext): Promise<ScenarioRe
     loads.push({ label: `gazette GET /search?${LOAD_QUERY}`, ...load });
     checks.push(valid('search load: no errors, only 2xx', load.errors === 0 && load.non2xx === 0, '0 errors, 0 non-2xx', `${load.errors} errors, ${load.non2xx} non-2xx`));
 
-    // 3. Feeds and sitemaps: generated on every request (feeds) or per content change (sitemaps).
+    // 3. Feeds and sitemaps. Feeds are written on every request; a sitemap file is written on its
+    // first request after a content change and then kept, so its first request is the one that counts.
     const documents = ['/feed.xml', '/feed.atom', '/feed.json', '/feeds/section/news.xml', '/feeds/tag/baghdad.atom', '/sitemap.xml', '/sitemaps/pages.xml', '/sitemaps/articles-1.xml', '/sitemaps/articles-2.xml', '/news-sitemap.xml'];
     for (const doc of documents) {
       const times: number[] = [];
       let status = 0;
       let bytes = 0;
       for (let i = 0; i < 3; i++) {
-        // A distinct query string each time: the page cache must not answer for the generator.
-        const { ms, value } = await timed(() => request(`${gazette.url}${doc}?fresh=${i}`));
+        const { ms, value } = await timed(() => request(`${gazette.url}${doc}`));
         times.push(ms);
         status = value.status;
         bytes = value.body.length;
       }
       checks.push(valid(`${doc} answers 200`, status === 200, '200', String(status)));
-      figures.push({ label: `generate ${doc} (${(bytes / 1024).toFixed(0)} KB, median of 3)`, value: median(times), unit: 'ms' });
+      figures.push(
+        { label: `${doc} (${(bytes / 1024).toFixed(0)} KB): first request`, value: times[0]!, unit: 'ms' },
+        { label: `${doc}: later requests (median of 2)`, value: median(times.slice(1)), unit: 'ms' },
+      );
     }
   } finally {
     const peak = rss.stop();

@@ -33,6 +33,8 @@ type FtsTables = {
  * exact headline match outranks an article that only mentions the words.
  */
 const SEARCH_WEIGHTS = sql`10.0, 4.0, 5.0, 1.0`;
+/** Matches ranked per search: the newest ones, when a query matches more (see search()). */
+export const RANK_WINDOW = 2000;
 /** For similarity the topic words of the headline and tags matter more than in reader searches. */
 const SIMILAR_WEIGHTS = sql`6.0, 3.0, 6.0, 1.0`;
 /** How much each column of the article itself counts when choosing its characteristic words. */
@@ -130,7 +132,17 @@ export function createSqliteSearchIndex(): SearchIndex {
         if (filters.before !== undefined) j = j.where('a.published_at', '<', filters.before);
         return j;
       };
-      const rows = await base()
+      // bm25 costs the same for every match, and a common word matches tens of thousands of articles.
+      // Only the RANK_WINDOW newest matches are ranked (ids grow with time): walking the matches in id
+      // order to find where that window starts is cheap, ranking them all is not.
+      const cutoff = await base()
+        .select(sql<number>`article_search.rowid`.as('id'))
+        .orderBy(sql`article_search.rowid`, 'desc')
+        .limit(1)
+        .offset(RANK_WINDOW - 1)
+        .executeTakeFirst();
+      const windowed = () => (cutoff ? base().where(sql<boolean>`article_search.rowid >= ${cutoff.id}`) : base());
+      const rows = await windowed()
         .select([sql<number>`article_search.rowid`.as('id'), sql<number>`bm25(article_search, ${SEARCH_WEIGHTS})`.as('score')])
         .orderBy('score')
         .orderBy('id', 'desc')
