@@ -8,7 +8,7 @@
 import type { Store } from '../db/store.ts';
 import { slugify } from '../lib/slug.ts';
 import { indexArticle } from '../search/indexing.ts';
-import { upsertSection } from '../sections/section.repository.ts';
+import { defineSection } from '../sections/section.service.ts';
 import { upsertPerson } from '../people/person.repository.ts';
 import { upsertTag } from '../tags/tag.repository.ts';
 
@@ -288,7 +288,7 @@ export async function loadCorpus(store: Store, options: CorpusOptions, onProgres
   for (const [language, list] of Object.entries(SECTIONS))
     for (const s of list) {
       const existing = await db.selectFrom('sections').select('id').where('slug', '=', s.slug).executeTakeFirst();
-      sectionIds.set(s.slug, existing?.id ?? (await upsertSection(db, { slug: s.slug, name: s.name, description: '', language, position: position++ })));
+      sectionIds.set(s.slug, existing?.id ?? (await defineSection(db, { slug: s.slug, name: s.name, description: '', language, position: position++ })));
     }
   const personIds = new Map<string, number>();
   const tagIds = new Map<string, number>();

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import type { Store } from '../db/store.ts';
 import { projectFile } from '../lib/project-files.ts';
 import { createArticle, type ArticleInput } from '../articles/article.service.ts';
-import { upsertSection } from '../sections/section.repository.ts';
+import { defineSection } from '../sections/section.service.ts';
 import { upsertPerson } from '../people/person.repository.ts';
 
 const SEED_FILE = projectFile('src/demo/seed-article.txt');
@@ -52,16 +52,16 @@ export async function loadDemo(store: Store): Promise<DemoResult> {
   if (present) return { created: [], skipped: true };
 
   const seed = readSeedPage();
-  await upsertSection(db, { slug: 'news', name: seed.section, description: 'Reporting from the region, with every source named.', language: 'en', position: 0 });
-  await upsertSection(db, {
+  await defineSection(db, { slug: 'news', name: seed.section, description: 'Reporting from the region, with every source named.', language: 'en', position: 0 });
+  await defineSection(db, {
     slug: 'occupied-palestinian-territories',
     name: 'Occupied Palestinian Territories',
     description: 'Reports on Israel and the Occupied Palestinian Territories.',
     language: 'en',
     position: 1,
   });
-  await upsertSection(db, { slug: 'akhbar', name: 'أخبار', description: 'أخبار المنطقة بمصادرها.', language: 'ar', position: 2 });
-  await upsertSection(db, { slug: 'khabar', name: 'خبر', description: 'خبرهای منطقه با منابعشان.', language: 'fa', position: 3 });
+  await defineSection(db, { slug: 'akhbar', name: 'أخبار', description: 'أخبار المنطقة بمصادرها.', language: 'ar', position: 2 });
+  await defineSection(db, { slug: 'khabar', name: 'خبر', description: 'خبرهای منطقه با منابعشان.', language: 'fa', position: 3 });
   await upsertPerson(db, {
     slug: 'international-desk',
     name: 'International Desk',

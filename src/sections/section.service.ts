@@ -2,7 +2,8 @@
 import type { Db } from '../db/store.ts';
 import { AppError } from '../errors.ts';
 import { sectionPath } from '../lib/paths.ts';
-import { findSectionBySlug, listSections } from './section.repository.ts';
+import { isSlug } from '../lib/slug.ts';
+import { findSectionBySlug, listSections, upsertSection } from './section.repository.ts';
 
 export interface Section {
   id: number;
@@ -13,8 +14,8 @@ export interface Section {
   path: string;
 }
 
-/** Paths the router uses for other things; a section cannot take them. */
-export const RESERVED_SECTION_SLUGS = new Set(['tag', 'author', 'assets', 'search', 'feed', 'feeds', 'comments', 'documents', 'api', 'admin', 'sitemap', 'robots.txt', 'favicon.ico']);
+/** Paths the router uses for other things; a section cannot take them (names with a dot are not slugs anyway). */
+export const RESERVED_SECTION_SLUGS = new Set(['tag', 'author', 'assets', 'search', 'feed', 'feeds', 'comments', 'documents', 'api', 'admin', 'sitemap', 'sitemaps']);
 
 const toSection = (r: { id: number; slug: string; name: string; description: string; language: string }): Section => ({
   id: r.id,
@@ -35,4 +36,20 @@ export async function getSection(db: Db, slug: string): Promise<Section> {
   const row = await findSectionBySlug(db, slug);
   if (!row) throw new AppError('not_found', 'There is no section at this address.');
   return toSection(row);
+}
+
+export interface SectionInput {
+  slug: string;
+  name: string;
+  description?: string;
+  language?: string;
+  position?: number;
+}
+
+/** Creates the section or updates the one with this slug; refuses slugs the router needs for itself. */
+export async function defineSection(db: Db, input: SectionInput): Promise<number> {
+  if (!isSlug(input.slug)) throw new AppError('invalid_input', `"${input.slug}" is not a valid section slug.`, { slug: 'invalid' });
+  if (RESERVED_SECTION_SLUGS.has(input.slug)) throw new AppError('invalid_input', `"${input.slug}" is used by the site itself; choose another section slug.`, { slug: 'reserved' });
+  if (!input.name.trim()) throw new AppError('invalid_input', 'A section needs a name.', { name: 'required' });
+  return upsertSection(db, { slug: input.slug, name: input.name.trim(), description: input.description ?? '', language: input.language ?? 'en', position: input.position ?? 0 });
 }
