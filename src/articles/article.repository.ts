@@ -45,8 +45,9 @@ export interface ListFilter {
   excludeIds?: readonly number[];
 }
 
-function filtered(db: Db, filter: ListFilter) {
-  let q = publishedWithSection(db);
+/** Ids of published articles matching the filter; no join, so ordering walks the (status, published_at) index. */
+function publishedIds(db: Db, filter: ListFilter) {
+  let q = db.selectFrom('articles as a').where('a.status', '=', 'published');
   if (filter.sectionId !== undefined) q = q.where('a.section_id', '=', filter.sectionId);
   if (filter.tagId !== undefined) {
     const tagId = filter.tagId;
@@ -60,14 +61,27 @@ function filtered(db: Db, filter: ListFilter) {
   return q;
 }
 
-/** Published articles, newest first. */
-export function listPublished(db: Db, filter: ListFilter, limit: number, offset: number): Promise<ArticleListRow[]> {
-  return filtered(db, filter).orderBy('a.published_at', 'desc').orderBy('a.id', 'desc').limit(limit).offset(offset).execute();
+/** Ids of published articles matching the filter, newest first. */
+export async function listPublishedIds(db: Db, filter: ListFilter, limit: number, offset = 0): Promise<number[]> {
+  const rows = await publishedIds(db, filter).select('a.id').orderBy('a.published_at', 'desc').orderBy('a.id', 'desc').limit(limit).offset(offset).execute();
+  return rows.map((r) => r.id);
 }
 
-export async function countPublished(db: Db, filter: ListFilter): Promise<number> {
-  const row = await filtered(db, filter)
-    .clearSelect()
+/** Published articles with these ids, in the order of the ids given. */
+export async function findPublishedByIds(db: Db, ids: readonly number[]): Promise<ArticleListRow[]> {
+  if (!ids.length) return [];
+  const rows = await publishedWithSection(db).where('a.id', 'in', ids).execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => byId.get(id)).filter((r): r is ArticleListRow => r !== undefined);
+}
+
+/** Published articles, newest first. */
+export async function listPublished(db: Db, filter: ListFilter, limit: number, offset: number): Promise<ArticleListRow[]> {
+  return findPublishedByIds(db, await listPublishedIds(db, filter, limit, offset));
+}
+
+export async function countPublished(db: Db, filter: ListFilter = {}): Promise<number> {
+  const row = await publishedIds(db, filter)
     .select((eb) => eb.fn.countAll<number | string>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);

@@ -117,8 +117,7 @@ async function toCards(db: Db, rows: repo.ArticleListRow[]): Promise<ArticleCard
 
 /** Published articles as cards, in the order of the ids given; unknown and unpublished ids are skipped. */
 export async function cardsFor(db: Db, ids: readonly number[]): Promise<ArticleCard[]> {
-  const rows = (await Promise.all(ids.map((id) => repo.findPublishedById(db, id)))).filter((r): r is repo.ArticleListRow => r !== undefined);
-  return toCards(db, rows);
+  return toCards(db, await repo.findPublishedByIds(db, ids));
 }
 
 /**

@@ -102,7 +102,7 @@ export async function loadDemo(store: Store): Promise<DemoResult> {
         { name: 'Fars News Agency, International Group', description: 'Iranian news agency; its international desk', kind: 'agency', role: 'relayed', url: 'https://www.farsnews.ir' },
         {
           name: 'Classified statement on the US–Iraqi strategic dialogue',
-          description: 'Confidential document obtained by Al-Akhbar; not held by this publication',
+          description: 'Confidential document obtained by Al-Akhbar',
           kind: 'document',
           role: 'quoted',
           document: { title: 'Classified statement on the US–Iraqi strategic dialogue (September 2021)' },

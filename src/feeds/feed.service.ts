@@ -6,7 +6,9 @@ import { getPerson } from '../people/person.service.ts';
 import { getSection } from '../sections/section.service.ts';
 import { getTag } from '../tags/tag.service.ts';
 import { feedPath, type FeedFormat, type FeedScope } from './feed-paths.ts';
-import { feedExtras, latestIds, tagNamesOf, type FeedFilter } from './feed.repository.ts';
+import { listPublishedIds, type ListFilter } from '../articles/article.repository.ts';
+import { tagNamesOf } from '../tags/tag.repository.ts';
+import { feedExtras } from './feed.repository.ts';
 
 /** Articles per feed. */
 export const FEED_ITEMS = 20;
@@ -60,7 +62,7 @@ export function entryId(publicUrl: string, createdAt: string, articleId: number)
 async function describe(db: Db, site: FeedSite, scope: FeedScope) {
   switch (scope.kind) {
     case 'site':
-      return { title: site.name, description: `The latest articles from ${site.name}`, language: site.language, path: '/', filter: {} as FeedFilter };
+      return { title: site.name, description: `The latest articles from ${site.name}`, language: site.language, path: '/', filter: {} as ListFilter };
     case 'section': {
       const s = await getSection(db, scope.slug);
       return { title: `${s.name} – ${site.name}`, description: s.description || s.name, language: s.language, path: s.path, filter: { sectionId: s.id } };
@@ -79,7 +81,7 @@ async function describe(db: Db, site: FeedSite, scope: FeedScope) {
 /** The feed of a scope: its newest published articles, newest first. */
 export async function buildFeed(db: Db, site: FeedSite, scope: FeedScope): Promise<Feed> {
   const d = await describe(db, site, scope);
-  const cards = await cardsFor(db, await latestIds(db, d.filter, FEED_ITEMS));
+  const cards = await cardsFor(db, await listPublishedIds(db, d.filter, FEED_ITEMS));
   const ids = cards.map((a) => a.id);
   const [extras, tags] = await Promise.all([feedExtras(db, ids), tagNamesOf(db, ids)]);
   const extraById = new Map(extras.map((e) => [e.id, e]));

@@ -5,7 +5,7 @@
 // recomputed when next read. An editor's pin is applied by the article service, before these lists.
 import type { Db } from '../db/store.ts';
 import { searchIndexFor } from '../search/indexing.ts';
-import { countPublishedArticles } from '../search/search.repository.ts';
+import { countPublished } from '../articles/article.repository.ts';
 import * as repo from './related.repository.ts';
 
 /** How many related articles are stored per article (the page shows the first). */
@@ -100,7 +100,7 @@ const RECOMPUTE_BATCH = 200;
 
 /** Recomputes every published article's list (for `gazette reindex`); returns how many were computed. */
 export async function recomputeAllRelated(db: Db, onProgress: (done: number, total: number) => void = () => {}, now = new Date()): Promise<number> {
-  const total = await countPublishedArticles(db);
+  const total = await countPublished(db);
   onProgress(0, total);
   let done = 0;
   let after = 0;

@@ -7,7 +7,9 @@ import { AppError } from '../errors.ts';
 import { plainText } from '../lib/plain-text.ts';
 import type { IndexDocument, SearchIndex } from './search-index.ts';
 import { sqliteSearchIndex } from './search-index.sqlite.ts';
-import { articleText, countPublishedArticles, publishedTextAfter, tagNames, type ArticleTextRow } from './search.repository.ts';
+import { countPublished } from '../articles/article.repository.ts';
+import { tagNamesOf } from '../tags/tag.repository.ts';
+import { articleText, publishedTextAfter, type ArticleTextRow } from './search.repository.ts';
 
 /** The index implementation for the database behind db. */
 export function searchIndexFor(db: Db): SearchIndex {
@@ -34,7 +36,7 @@ export async function indexArticle(db: Db, id: number): Promise<void> {
   const index = searchIndexFor(db);
   const row = await articleText(db, id);
   if (!row || row.status !== 'published') return index.remove(db, id);
-  const tags = (await tagNames(db, [id])).get(id) ?? [];
+  const tags = (await tagNamesOf(db, [id])).get(id) ?? [];
   await index.put(db, toDocument(row, tags));
 }
 
@@ -47,7 +49,7 @@ const REBUILD_BATCH = 500;
 export async function rebuildIndex(db: Db, onProgress: (done: number, total: number) => void = () => {}): Promise<number> {
   const index = searchIndexFor(db);
   return db.transaction().execute(async (trx) => {
-    const total = await countPublishedArticles(trx);
+    const total = await countPublished(trx);
     onProgress(0, total);
     await index.clear(trx);
     let done = 0;
@@ -55,7 +57,7 @@ export async function rebuildIndex(db: Db, onProgress: (done: number, total: num
     for (;;) {
       const rows = await publishedTextAfter(trx, after, REBUILD_BATCH);
       if (!rows.length) break;
-      const tags = await tagNames(trx, rows.map((r) => r.id));
+      const tags = await tagNamesOf(trx, rows.map((r) => r.id));
       for (const row of rows) await index.put(trx, toDocument(row, tags.get(row.id) ?? []));
       done += rows.length;
       after = rows[rows.length - 1]!.id;

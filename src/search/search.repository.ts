@@ -26,26 +26,6 @@ export function publishedTextAfter(db: Db, afterId: number, limit: number): Prom
   return textColumns(db).where('status', '=', 'published').where('id', '>', afterId).orderBy('id').limit(limit).execute();
 }
 
-export async function countPublishedArticles(db: Db): Promise<number> {
-  const row = await db.selectFrom('articles').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'published').executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
-/** Tag names of each article, keyed by article id. */
-export async function tagNames(db: Db, ids: readonly number[]): Promise<Map<number, string[]>> {
-  const out = new Map<number, string[]>();
-  if (!ids.length) return out;
-  const rows = await db
-    .selectFrom('article_tags as at')
-    .innerJoin('tags as t', 't.id', 'at.tag_id')
-    .where('at.article_id', 'in', ids)
-    .select(['at.article_id', 't.name'])
-    .orderBy('t.name')
-    .execute();
-  for (const r of rows) out.set(r.article_id, [...(out.get(r.article_id) ?? []), r.name]);
-  return out;
-}
-
 /** Languages offered as a search filter: those of the sections (reading every article would cost a scan). */
 export async function sectionLanguages(db: Db): Promise<string[]> {
   const rows = await db.selectFrom('sections').select('language').distinct().orderBy('language').execute();

@@ -20,11 +20,6 @@ function publishedUrls(db: Db) {
     .select((eb) => ['a.id', 's.slug as section_slug', 'a.slug', 'a.language', 'a.updated_at', eb.fn.coalesce('a.translation_of', 'a.id').as('group_id')]);
 }
 
-export async function countPublished(db: Db): Promise<number> {
-  const row = await db.selectFrom('articles').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'published').executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
 /** One page of published articles in id order (ids are stable, so an article keeps its sitemap file). */
 export function articleUrlPage(db: Db, limit: number, offset: number): Promise<ArticleUrlRow[]> {
   return publishedUrls(db).orderBy('a.id').limit(limit).offset(offset).execute();

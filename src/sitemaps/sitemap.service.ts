@@ -10,6 +10,7 @@ import type { Db } from '../db/store.ts';
 import { AppError } from '../errors.ts';
 import { articlePath, personPath, sectionPath, tagPath } from '../lib/paths.ts';
 import { xmlText } from '../feeds/xml-text.ts';
+import { countPublished } from '../articles/article.repository.ts';
 import * as repo from './sitemap.repository.ts';
 
 /** The protocol's limit of URLs per sitemap file. */
@@ -69,7 +70,7 @@ const EPOCH = '1970-01-01T00:00:00.000Z';
 
 /** The sitemap index: the listing-pages sitemap, each page of articles, and the news sitemap. */
 export async function sitemapIndex(db: Db, site: SitemapSite, perFile = URLS_PER_SITEMAP): Promise<RenderedSitemap> {
-  const total = await repo.countPublished(db);
+  const total = await countPublished(db);
   const overall = (await repo.lastModifiedOverall(db)) ?? EPOCH;
   const entries: [string, string | null][] = [['/sitemaps/pages.xml', overall]];
   const files = Math.ceil(total / perFile);
