@@ -66,7 +66,7 @@ describe('sitemap index and article sitemaps', () => {
     assert.equal(list.length, 4);
     assert.ok(!list.some((u) => u.loc.endsWith('/draft-sitemap')));
     const seed = list.find((u) => u.loc === `${PUBLIC_URL}/news/disclosure-of-confidential-document`)!;
-    assert.equal(seed.lastmod, '2022-01-16T13:45:00Z');
+    assert.equal(seed.lastmod, '2022-01-16T13:45:00.000Z');
   });
 
   test('translated articles carry hreflang alternates for every language, themselves included', async () => {
@@ -93,10 +93,10 @@ describe('sitemap index and article sitemaps', () => {
   });
 
   test('changing an article moves its lastmod to the time of the change', async () => {
-    const { id } = await createArticle(server.store, { section: 'news', slug: 'lastmod', headline: 'Lastmod', body: 'x', publishedAt: '2023-01-01T00:00:00Z', updatedAt: '2023-01-01T00:00:00Z' });
-    assert.equal(urls((await get('/sitemaps/articles-1.xml')).text).find((u) => u.loc.endsWith('/lastmod'))!.lastmod, '2023-01-01T00:00:00Z');
-    await updateArticle(server.store, id, { body: 'y' }, new Date('2024-05-06T07:08:09Z'));
-    assert.equal(urls((await get('/sitemaps/articles-1.xml')).text).find((u) => u.loc.endsWith('/lastmod'))!.lastmod, '2024-05-06T07:08:09Z');
+    const { id } = await createArticle(server.store, { section: 'news', slug: 'lastmod', headline: 'Lastmod', body: 'x', publishedAt: '2023-01-01T00:00:00.000Z', updatedAt: '2023-01-01T00:00:00.000Z' });
+    assert.equal(urls((await get('/sitemaps/articles-1.xml')).text).find((u) => u.loc.endsWith('/lastmod'))!.lastmod, '2023-01-01T00:00:00.000Z');
+    await updateArticle(server.store, id, { body: 'y' }, new Date('2024-05-06T07:08:09.000Z'));
+    assert.equal(urls((await get('/sitemaps/articles-1.xml')).text).find((u) => u.loc.endsWith('/lastmod'))!.lastmod, '2024-05-06T07:08:09.000Z');
   });
 
   test('article sitemaps are paged; each page and the index stay valid', async () => {
