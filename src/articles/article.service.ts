@@ -227,18 +227,21 @@ export const articleInput = z.object({
 });
 export type ArticleInput = z.input<typeof articleInput>;
 
+/** Parses service input, or throws invalid_input naming each bad field and what it expected. */
+function parseInput<T extends z.ZodType>(schema: T, input: unknown, problem: string): z.output<T> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const fields = Object.fromEntries(parsed.error.issues.map((i) => [i.path.join('.') || 'article', i.message]));
+  throw new AppError('invalid_input', `${problem}: ${Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('; ')}`, fields);
+}
+
 function toIso(value: string | undefined, fallback: string): string {
   return value ? new Date(value).toISOString() : fallback;
 }
 
 /** Validates and stores a new article with its relations; returns its id and path. */
 export async function createArticle(store: Store, input: ArticleInput, now = new Date()): Promise<{ id: number; path: string }> {
-  const parsed = articleInput.safeParse(input);
-  if (!parsed.success) {
-    const fields = Object.fromEntries(parsed.error.issues.map((i) => [i.path.join('.') || 'article', i.message]));
-    throw new AppError('invalid_input', `The article is not valid: ${Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('; ')}`, fields);
-  }
-  const a = parsed.data;
+  const a = parseInput(articleInput, input, 'The article is not valid');
   const stamp = now.toISOString();
   const result = await store.db.transaction().execute(async (trx) => {
     const section = await findSectionBySlug(trx, a.section);
@@ -332,12 +335,7 @@ export type ArticleChanges = z.input<typeof articleChanges>;
  * follow in the same transaction. Publishing a draft stamps its publication time.
  */
 export async function updateArticle(store: Store, id: number, changes: ArticleChanges, now = new Date()): Promise<{ id: number; path: string }> {
-  const parsed = articleChanges.safeParse(changes);
-  if (!parsed.success) {
-    const fields = Object.fromEntries(parsed.error.issues.map((i) => [i.path.join('.') || 'article', i.message]));
-    throw new AppError('invalid_input', `The changes are not valid: ${Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('; ')}`, fields);
-  }
-  const c = parsed.data;
+  const c = parseInput(articleChanges, changes, 'The changes are not valid');
   const stamp = now.toISOString();
   const result = await store.db.transaction().execute(async (trx) => {
     const current = await trx
