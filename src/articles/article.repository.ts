@@ -3,15 +3,15 @@
 import type { Db } from '../db/store.ts';
 import type { ArticleRow, NewArticleRow, SourceKind, SourceRole } from '../db/schema.ts';
 
-/** The columns every listing needs, joined with the article's section. */
-function publishedWithSection(db: Db) {
+/** The columns every listing needs, joined with the article's section; drafts included. */
+function withSection(db: Db) {
   return db
     .selectFrom('articles as a')
     .innerJoin('sections as s', 's.id', 'a.section_id')
-    .where('a.status', '=', 'published')
     .select([
       'a.id',
       'a.slug',
+      'a.status',
       'a.language',
       'a.headline',
       'a.subtitle',
@@ -28,14 +28,18 @@ function publishedWithSection(db: Db) {
     ]);
 }
 
+function publishedWithSection(db: Db) {
+  return withSection(db).where('a.status', '=', 'published');
+}
+
 export type ArticleListRow = Awaited<ReturnType<ReturnType<typeof publishedWithSection>['executeTakeFirstOrThrow']>>;
 
 export function findPublished(db: Db, sectionSlug: string, slug: string): Promise<ArticleListRow | undefined> {
   return publishedWithSection(db).where('s.slug', '=', sectionSlug).where('a.slug', '=', slug).executeTakeFirst();
 }
 
-export function findPublishedById(db: Db, id: number): Promise<ArticleListRow | undefined> {
-  return publishedWithSection(db).where('a.id', '=', id).executeTakeFirst();
+export async function findPublishedById(db: Db, id: number): Promise<ArticleListRow | undefined> {
+  return (await findPublishedByIds(db, [id]))[0];
 }
 
 export interface ListFilter {
@@ -67,10 +71,14 @@ export async function listPublishedIds(db: Db, filter: ListFilter, limit: number
   return rows.map((r) => r.id);
 }
 
-/** Published articles with these ids, in the order of the ids given. */
+/**
+ * Published articles with these ids, in the order of the ids given. The status is checked here, not in
+ * SQL: with `status = 'published'` in the query, SQLite (without statistics) may walk a status index
+ * over every published article instead of looking the ids up (20 ms instead of 0.2 ms at 100,000).
+ */
 export async function findPublishedByIds(db: Db, ids: readonly number[]): Promise<ArticleListRow[]> {
   if (!ids.length) return [];
-  const rows = await publishedWithSection(db).where('a.id', 'in', ids).execute();
+  const rows = (await withSection(db).where('a.id', 'in', ids).execute()).filter((r) => r.status === 'published');
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.map((id) => byId.get(id)).filter((r): r is ArticleListRow => r !== undefined);
 }

@@ -6,7 +6,7 @@ import type { Store, Db } from '../db/store.ts';
 import type { SourceKind, SourceRole } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import { excerpt } from '../lib/excerpt.ts';
-import { plainText } from '../lib/plain-text.ts';
+import { leadingBlocks, plainText } from '../lib/plain-text.ts';
 import { isSlug, slugify } from '../lib/slug.ts';
 import { articlePath, personPath, sectionPath, tagPath } from '../lib/paths.ts';
 import { findSectionBySlug } from '../sections/section.repository.ts';
@@ -104,7 +104,7 @@ async function toCards(db: Db, rows: repo.ArticleListRow[]): Promise<ArticleCard
     language: r.language,
     headline: r.headline,
     subtitle: r.subtitle,
-    excerpt: excerpt(r.summary || plainText(r.body), EXCERPT_CHARS, r.language),
+    excerpt: excerpt(r.summary || plainText(leadingBlocks(r.body)), EXCERPT_CHARS, r.language),
     section: { slug: r.section_slug, name: r.section_name, path: sectionPath(r.section_slug) },
     authors: authors.filter((a) => a.article_id === r.id).map((a) => ({ slug: a.slug, name: a.name, path: personPath(a.slug) })),
     imageUrl: r.image_url,

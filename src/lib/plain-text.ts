@@ -15,3 +15,13 @@ export function plainText(markdownSource: string): string {
   }
   return normaliseSpace(parts.join(' '));
 }
+
+/**
+ * The opening blocks of a Markdown body, at least `minChars` long when the body is: enough to cut an
+ * excerpt from without parsing a whole long article for every card in a listing or search result.
+ */
+export function leadingBlocks(markdownSource: string, minChars = 1000): string {
+  if (markdownSource.length <= minChars) return markdownSource;
+  const end = markdownSource.indexOf('\n\n', minChars);
+  return end < 0 ? markdownSource : markdownSource.slice(0, end);
+}

@@ -248,12 +248,14 @@ export function createSqliteSearchIndex(): SearchIndex {
       const selfScore = withSelf.find((r) => r.rowid === id);
       const ranked = withSelf.filter((r) => r.rowid !== id).slice(0, limit);
       if (!ranked.length) return [];
-      const facts = await db
-        .selectFrom('articles')
-        .select(['id', 'section_id', 'published_at'])
-        .where('id', 'in', ranked.map((r) => r.rowid))
-        .where('status', '=', 'published')
-        .execute();
+      // Status is checked in code: with it in the query SQLite may walk a status index instead of the ids.
+      const facts = (
+        await db
+          .selectFrom('articles')
+          .select(['id', 'section_id', 'published_at', 'status'])
+          .where('id', 'in', ranked.map((r) => r.rowid))
+          .execute()
+      ).filter((a) => a.status === 'published');
       const byId = new Map(facts.map((a) => [a.id, a]));
       // bm25 scores are negative, better ones lower; the article's own score is the best any can reach.
       const best = selfScore && selfScore.score < 0 ? selfScore.score : (ranked[0]?.score ?? -1);

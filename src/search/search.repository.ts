@@ -31,9 +31,3 @@ export async function sectionLanguages(db: Db): Promise<string[]> {
   const rows = await db.selectFrom('sections').select('language').distinct().orderBy('language').execute();
   return rows.map((r) => r.language);
 }
-
-/** The newest published articles, by publication time only so that the (status, published_at) index serves it. */
-export async function latestPublishedIds(db: Db, limit: number): Promise<number[]> {
-  const rows = await db.selectFrom('articles').select('id').where('status', '=', 'published').orderBy('published_at', 'desc').limit(limit).execute();
-  return rows.map((r) => r.id);
-}

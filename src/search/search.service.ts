@@ -9,7 +9,8 @@ import { allSections, type Section } from '../sections/section.service.ts';
 import { searchIndexFor } from './indexing.ts';
 import { MAX_QUERY_CHARS, parseQuery, type Clause } from './query.ts';
 import type { SearchFilters } from './search-index.ts';
-import { articleText, latestPublishedIds, sectionLanguages } from './search.repository.ts';
+import { listPublishedIds } from '../articles/article.repository.ts';
+import { articleText, sectionLanguages } from './search.repository.ts';
 import { highlightWhole, snippetAround } from './snippet.ts';
 
 export const RESULTS_PER_PAGE = 10;
@@ -133,7 +134,7 @@ export async function search(db: Db, request: SearchRequest): Promise<SearchOutc
   outcome.results = await toResults(db, parsed.clauses, ranked.ids);
   if (!outcome.results.length) {
     outcome.suggestions = await suggestionsFor(db, parsed.clauses, filters, outcome.filters);
-    outcome.latest = await cardsFor(db, await latestPublishedIds(db, 5));
+    outcome.latest = await cardsFor(db, await listPublishedIds(db, {}, 5));
   }
   return outcome;
 }
