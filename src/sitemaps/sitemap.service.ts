@@ -27,6 +27,11 @@ async function writeUrlset(items: readonly SitemapItemLoose[], xmlns: Partial<ty
   // The stream refuses to write a file without URLs; a site with no news in 48 hours (or no article
   // yet) still answers with a well-formed, empty urlset.
   if (!items.length) return create({ version: '1.0', encoding: 'UTF-8' }).ele(NS.sitemap, 'urlset', xmlns.news ? { 'xmlns:news': NS.news } : {}).end();
+  return streamUrlset(items, xmlns);
+}
+
+/** Writes items from any (async) source through a sitemap stream; the source must not be empty. */
+async function streamUrlset(items: Iterable<SitemapItemLoose> | AsyncIterable<SitemapItemLoose>, xmlns: Partial<typeof PLAIN>): Promise<string> {
   const stream = new SitemapStream({ xmlns: { ...PLAIN, ...xmlns } });
   return (await streamToPromise(Readable.from(items).pipe(stream))).toString('utf8');
 }
@@ -59,13 +64,16 @@ export async function sitemapIndex(db: Db, site: SitemapSite, perFile = URLS_PER
   return { xml, lastModified: overall };
 }
 
+/** Rows read at a time while a sitemap file is written, so a 50,000-URL file never holds all its rows. */
+const ROWS_PER_READ = 2000;
+
 /** Page n (from 1) of the article sitemap; not_found past the last page. */
-export async function articleSitemap(db: Db, site: SitemapSite, n: number, perFile = URLS_PER_SITEMAP): Promise<RenderedSitemap> {
-  const rows = await repo.articleUrlPage(db, perFile, (n - 1) * perFile);
-  if (!rows.length && n !== 1) throw new AppError('not_found', `There is no article sitemap ${n}.`);
+export async function articleSitemap(db: Db, site: SitemapSite, n: number, perFile = URLS_PER_SITEMAP, rowsPerRead = ROWS_PER_READ): Promise<RenderedSitemap> {
+  const first = await repo.articleUrlPage(db, Math.min(rowsPerRead, perFile), (n - 1) * perFile);
+  if (!first.length && n !== 1) throw new AppError('not_found', `There is no article sitemap ${n}.`);
   const groups = await translationGroups(db);
   let last = EPOCH;
-  const items = rows.map((r): SitemapItemLoose => {
+  const toItem = (r: repo.ArticleUrlRow): SitemapItemLoose => {
     if (r.updated_at > last) last = r.updated_at;
     const members = groups.get(r.group_id);
     return {
@@ -73,8 +81,18 @@ export async function articleSitemap(db: Db, site: SitemapSite, n: number, perFi
       lastmod: r.updated_at,
       ...(members && members.length > 1 ? { links: members.map((m) => ({ lang: m.language, url: site.publicUrl + articlePath(m.section_slug, m.slug) })) } : {}),
     };
-  });
-  const xml = await writeUrlset(items, { xhtml: true });
+  };
+  async function* items(): AsyncGenerator<SitemapItemLoose> {
+    let batch = first;
+    let written = 0;
+    while (batch.length) {
+      for (const r of batch) yield toItem(r);
+      written += batch.length;
+      if (written >= perFile) return;
+      batch = await repo.articleUrlsAfter(db, batch[batch.length - 1]!.id, Math.min(rowsPerRead, perFile - written));
+    }
+  }
+  const xml = first.length ? await streamUrlset(items(), { xhtml: true }) : await writeUrlset([], { xhtml: true });
   return { xml, lastModified: last };
 }
 

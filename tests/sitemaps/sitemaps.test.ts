@@ -114,6 +114,18 @@ describe('sitemap index and article sitemaps', () => {
     }
     assert.equal(seen.size, 5);
     await assert.rejects(articleSitemap(db, site, 4, 2), (e) => e instanceof AppError && e.code === 'not_found');
+
+    // Files are written from several reads of rows: 3 URLs per file read 2 rows at a time.
+    const inReads = new Set<string>();
+    const perFile: number[] = [];
+    for (let n = 1; n <= 2; n++) {
+      const page = await articleSitemap(db, site, n, 3, 2);
+      await assertValid(page.xml, 'urlset', `articles-${n}.xml (read in parts)`);
+      perFile.push(urls(page.xml).length);
+      for (const u of urls(page.xml)) inReads.add(u.loc);
+    }
+    assert.deepEqual(perFile, [3, 2]);
+    assert.deepEqual([...inReads].sort(), [...seen].sort());
     assert.equal((await get('/sitemaps/articles-2.xml')).res.status, 404);
     assert.equal((await get('/sitemaps/whatever.xml')).res.status, 404);
   });
