@@ -235,6 +235,17 @@ function parseInput<T extends z.ZodType>(schema: T, input: unknown, problem: str
   throw new AppError('invalid_input', `${problem}: ${Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('; ')}`, fields);
 }
 
+/** Gives the article exactly these tags, creating the ones that do not exist yet. */
+async function saveTags(db: Db, articleId: number, names: readonly string[]): Promise<void> {
+  const tagIds: number[] = [];
+  for (const name of new Set(names)) {
+    const tagSlug = slugify(name);
+    if (!tagSlug) throw new AppError('invalid_input', `The tag "${name}" has no letters or digits.`, { tags: 'invalid tag' });
+    tagIds.push(await upsertTag(db, { slug: tagSlug, name }));
+  }
+  await repo.setTags(db, articleId, [...new Set(tagIds)]);
+}
+
 function toIso(value: string | undefined, fallback: string): string {
   return value ? new Date(value).toISOString() : fallback;
 }
@@ -293,13 +304,7 @@ export async function createArticle(store: Store, input: ArticleInput, now = new
       translation_of: translationOf,
     });
     await repo.setAuthors(trx, id, personIds);
-    const tagIds: number[] = [];
-    for (const name of new Set(a.tags)) {
-      const tagSlug = slugify(name);
-      if (!tagSlug) throw new AppError('invalid_input', `The tag "${name}" has no letters or digits.`, { tags: 'invalid tag' });
-      tagIds.push(await upsertTag(trx, { slug: tagSlug, name }));
-    }
-    await repo.setTags(trx, id, [...new Set(tagIds)]);
+    await saveTags(trx, id, a.tags);
     const sources: repo.NewSource[] = [];
     for (const s of a.sources) {
       const documentId = s.document
@@ -358,15 +363,7 @@ export async function updateArticle(store: Store, id: number, changes: ArticleCh
       })
       .where('id', '=', id)
       .execute();
-    if (c.tags) {
-      const tagIds: number[] = [];
-      for (const name of new Set(c.tags)) {
-        const tagSlug = slugify(name);
-        if (!tagSlug) throw new AppError('invalid_input', `The tag "${name}" has no letters or digits.`, { tags: 'invalid tag' });
-        tagIds.push(await upsertTag(trx, { slug: tagSlug, name }));
-      }
-      await repo.setTags(trx, id, [...new Set(tagIds)]);
-    }
+    if (c.tags) await saveTags(trx, id, c.tags);
     await indexArticle(trx, id);
     await relatedAfterChange(trx, id, now);
     return { id, path: articlePath(current.section_slug, current.slug) };
