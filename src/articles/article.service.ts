@@ -18,7 +18,6 @@ import { relatedAfterChange, relatedIds } from '../related/related.service.ts';
 import { approvedCommentCounts } from '../comments/comment.service.ts';
 import * as repo from './article.repository.ts';
 
-export { plainText };
 
 // Raw HTML in a body is shown as text, never rendered; markdown-it also refuses javascript: links.
 const markdown = new MarkdownIt({ html: false, linkify: true, typographer: false });

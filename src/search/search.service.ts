@@ -1,6 +1,7 @@
 // Reader search: validating the request, ranking through the search index, and turning hits into
 // cards with highlighted headline and snippet. No Fastify here: routes and benchmarks call it alike.
-import { cardsFor, plainText, type ArticleCard } from '../articles/article.service.ts';
+import { cardsFor, type ArticleCard } from '../articles/article.service.ts';
+import { plainText } from '../lib/plain-text.ts';
 import type { Db } from '../db/store.ts';
 import { AppError } from '../errors.ts';
 import { excerpt } from '../lib/excerpt.ts';
