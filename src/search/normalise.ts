@@ -61,6 +61,45 @@ export interface Word {
   end: number;
 }
 
+/** How a character takes part in a word: starts or continues one, only continues one, or separates. */
+const CharRole = { Word: 1, Continues: 2, Separates: 3 } as const;
+type CharRole = (typeof CharRole)[keyof typeof CharRole];
+
+/**
+ * Roles of the non-ASCII characters met so far. Deciding a role takes Unicode property look-ups and an
+ * NFKC normalisation; a text repeats a few dozen letters thousands of times, so each is decided once.
+ * Only characters are kept (a few thousand in any real text), never text.
+ */
+const roles = new Map<string, CharRole>();
+
+function roleOf(ch: string): CharRole {
+  let role = roles.get(ch);
+  if (role === undefined) {
+    role = WORD_CHAR.test(ch) || /[\p{L}\p{N}]/u.test(ch.normalize('NFKC')) ? CharRole.Word : CONTINUES.test(ch) ? CharRole.Continues : CharRole.Separates;
+    if (roles.size < 65_536) roles.set(ch, role);
+  }
+  return role;
+}
+
+/**
+ * Index tokens of the non-ASCII words met recently. Word frequencies are skewed in every language, so a
+ * few thousand entries answer most look-ups; the map is emptied when it grows past its bound.
+ */
+const folded = new Map<string, readonly string[]>();
+const FOLDED_MAX = 50_000;
+
+function foldWord(slice: string): readonly string[] {
+  let parts = folded.get(slice);
+  if (parts === undefined) {
+    // Marks are dropped after NFKC: Arabic harakat by name above, any others (e.g. a combining accent
+    // left uncomposed) here, so the index never holds a mark that unicode61 would read as a separator.
+    parts = normaliseText(slice).replace(/\p{M}/gu, '').match(WORD_CHARS) ?? [];
+    if (folded.size >= FOLDED_MAX) folded.clear();
+    folded.set(slice, parts);
+  }
+  return parts;
+}
+
 /**
  * Splits original text into words, keeping each word's span in the original so that a match found in
  * the normalised text can be marked in the text as written. Marks, tatweel and joiners inside a word do
@@ -69,31 +108,34 @@ export interface Word {
 export function words(text: string): Word[] {
   const out: Word[] = [];
   let start = -1;
+  let ascii = true;
   let i = 0;
   const flush = (end: number) => {
     if (start < 0) return;
-    // Marks are dropped after NFKC: Arabic harakat by name above, any others (e.g. a combining accent
-    // left uncomposed) here, so the index never holds a mark that unicode61 would read as a separator.
     const slice = text.slice(start, end);
-    if (ASCII_WORD.test(slice)) {
-      out.push({ norm: slice.toLowerCase(), start, end });
-    } else {
-      const norm = normaliseText(slice).replace(/\p{M}/gu, '');
-      for (const part of norm.match(WORD_CHARS) ?? []) out.push({ norm: part, start, end });
-    }
+    if (ascii) out.push({ norm: slice.toLowerCase(), start, end });
+    else for (const part of foldWord(slice)) out.push({ norm: part, start, end });
     start = -1;
   };
   for (const ch of text) {
     const code = ch.charCodeAt(0);
     // ASCII is decided without Unicode look-ups: it is most of the text in most articles.
-    const isWordChar =
+    const role =
       code < 0x80
         ? (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a)
-        : WORD_CHAR.test(ch) || /[\p{L}\p{N}]/u.test(ch.normalize('NFKC'));
-    if (isWordChar) {
-      if (start < 0) start = i;
-    } else if (!(start >= 0 && code >= 0x80 && CONTINUES.test(ch))) {
+          ? CharRole.Word
+          : CharRole.Separates
+        : roleOf(ch);
+    if (role === CharRole.Word) {
+      if (start < 0) {
+        start = i;
+        ascii = true;
+      }
+      if (code >= 0x80) ascii = false;
+    } else if (!(start >= 0 && role === CharRole.Continues)) {
       flush(i);
+    } else {
+      ascii = false;
     }
     i += ch.length;
   }

@@ -1,5 +1,6 @@
 // Arabic and Persian normalisation: every variant a reader may type folds to the same indexed word.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { indexText, normaliseText, queryWords, words } from '../../src/search/normalise.ts';
 
@@ -80,4 +81,16 @@ test('indexText and words() agree word for word, so highlights line up with the 
     'Cafe\u0301 ½ ﬁnal ＡＢＣ e\u0301te\u0301 x\u0301y',
   ];
   for (const s of samples) assert.equal(indexText(s), words(s).map((w) => w.norm).join(' '), s);
+});
+
+test('indexText and words() agree on every naughty string, called twice (the second time from memory)', () => {
+  const entries = JSON.parse(readFileSync(new URL('../fixtures/naughty/blns-shared.json', import.meta.url), 'utf8')) as { string: string }[];
+  const strings = entries.map((e) => e.string);
+  assert.ok(strings.length > 300, `expected the big list of naughty strings, got ${strings.length}`);
+  for (let round = 0; round < 2; round++)
+    for (const s of strings) {
+      const ws = words(s);
+      assert.equal(ws.map((w) => w.norm).join(' '), indexText(s), s);
+      for (const w of ws) assert.ok(w.start < w.end && w.end <= s.length, `span of ${w.norm} in ${s}`);
+    }
 });
