@@ -43,7 +43,8 @@ export async function indexArticle(db: Db, id: number): Promise<void> {
 const REBUILD_BATCH = 500;
 
 /**
- * Rebuilds the whole index in one transaction (readers keep the old index until it commits).
+ * Rebuilds the whole index in one transaction (readers keep the old index until it commits), and
+ * compacts it before committing.
  * onProgress receives (done, total) after each batch.
  */
 export async function rebuildIndex(db: Db, onProgress: (done: number, total: number) => void = () => {}): Promise<number> {
@@ -63,6 +64,7 @@ export async function rebuildIndex(db: Db, onProgress: (done: number, total: num
       after = rows[rows.length - 1]!.id;
       onProgress(done, total);
     }
+    await index.compact(trx);
     return done;
   });
 }

@@ -64,4 +64,10 @@ export interface SearchIndex {
   mark(db: Db, clauses: readonly Clause[], ids: readonly number[]): Promise<Map<number, MarkedFields>>;
   /** Published articles most similar to an indexed one, excluding itself, best first. */
   similar(db: Db, id: number, limit: number): Promise<SimilarArticle[]>;
+  /**
+   * Tidies the index's storage so that queries read less of it. Without a budget, does all the work
+   * at once (after a rebuild or a bulk load); with one, does about that much and tells whether there
+   * was any work to do, so a running server can spread it out (see upkeep.ts).
+   */
+  compact(db: Db, budget?: number): Promise<boolean>;
 }

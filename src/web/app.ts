@@ -8,6 +8,7 @@ import { AppError, HTTP_STATUS } from '../errors.ts';
 import { articleRoutes } from '../articles/article.routes.ts';
 import { articleComments, commentRoutes } from '../comments/comment.routes.ts';
 import { openCommentService } from '../comments/comment.service.ts';
+import { DEFAULT_UPKEEP, startIndexUpkeep } from '../search/upkeep.ts';
 import { searchRoutes } from '../search/search.routes.ts';
 import { feedRoutes } from '../feeds/feed.routes.ts';
 import { sitemapRoutes } from '../sitemaps/sitemap.routes.ts';
@@ -113,6 +114,12 @@ export async function buildApp(config: Config, store: Store, options: BuildOptio
   await app.register(articleRoutes, { store, site, comments: articleComments(comments.service, config) });
   await app.register(commentRoutes, { comments: comments.service, site, config, clock: store.changes });
   await app.register(searchRoutes, { store, site });
+  const upkeep = startIndexUpkeep(store, {
+    ...DEFAULT_UPKEEP,
+    onError: (err) => app.log.error({ err }, 'search index upkeep failed'),
+    onRun: (slices) => app.log.debug({ slices }, 'search index merged'),
+  });
+  app.addHook('onClose', () => upkeep.stop());
   await app.register(feedRoutes, { store, config });
   await app.register(sitemapRoutes, { store, config });
   return app;
