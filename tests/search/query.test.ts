@@ -35,12 +35,27 @@ test('FTS operators and syntax are searched as plain words or dropped', () => {
   for (const q of ['NEAR(', 'a OR b', 'NOT x', 'x AND y', '(((', ')', 'headline:iraq', '^start', '{a b}', '"', '*', '"unbalanced', 'a"b"c"', '-x +y']) {
     const p = parsed(q);
     const expression = matchExpression(p.clauses);
-    // Every clause is a quoted string optionally followed by the prefix operator, joined by AND.
-    assert.match(expression, /^(?:"[^"]+"(?: \*)?(?: AND "[^"]+"(?: \*)?)*)?$/u, `${q} -> ${expression}`);
+    // Every clause is a quoted string (or a prefix ORed with its completions), joined by AND.
+    const clause = String.raw`(?:"[^"]+"|"[^"]+" \*|\("[^"]+" \*(?: OR "[^"]+")+\))`;
+    assert.match(expression, new RegExp(`^(?:${clause}(?: AND ${clause})*)?$`, 'u'), `${q} -> ${expression}`);
     for (const c of p.clauses) for (const w of c.words) assert.match(w, /^[\p{L}\p{N}]+$/u);
   }
   assert.deepEqual(parsed('NEAR(').clauses, [{ words: ['near'], prefix: false }]);
   assert.deepEqual(parsed('a OR b').clauses.map((c) => c.words[0]), ['a', 'or', 'b']);
+});
+
+test('a Latin prefix is widened to meet the stems the index holds', () => {
+  assert.equal(
+    matchExpression(parsed('negotiat*').clauses),
+    '("negotiat" * OR "negotiate" OR "negotiating" OR "negotia" OR "negoti" OR "negot")',
+  );
+  assert.equal(
+    matchExpression(parsed('"peace negotiati*" iraq').clauses),
+    '("peace negotiati" * OR "peace negotiatie" OR "peace negotiatiing" OR "peace negotiat" OR "peace negotia" OR "peace negoti") AND "iraq"',
+  );
+  // Short prefixes and other scripts are searched as typed.
+  assert.equal(matchExpression(parsed('poli*').clauses), '"poli" *');
+  assert.equal(matchExpression(parsed('مفاوض*').clauses), '"مفاوض" *');
 });
 
 test('an unbalanced quote is ignored and the words around it still count', () => {
