@@ -256,6 +256,39 @@ export function createSqliteSearchIndex(): SearchIndex {
     },
 
     compact: compactFts,
+
+    async prefixReach(db, prefix, wordLimit) {
+      // FTS5 stems a prefix before expanding it ("pres" becomes "pre"), so the reach is counted from the
+      // stem, which the index's own tokenizer gives through the scratch table. The scratch table is
+      // per connection: a transaction keeps another request from using it in between.
+      const stemOf = async (trx: Db) => {
+        const f = fts(trx);
+        await ensureProbe(trx);
+        await f.deleteFrom('temp.related_probe').execute();
+        await f.insertInto('temp.related_probe').values({ rowid: 1, headline: prefix, subtitle: '', tags: '', body: '' }).execute();
+        const row = await f.selectFrom('temp.related_probe_terms').select('term').orderBy('offset').executeTakeFirst();
+        await f.deleteFrom('temp.related_probe').execute();
+        return row?.term ?? prefix;
+      };
+      const stem = db.isTransaction ? await stemOf(db) : await db.transaction().execute(stemOf);
+      // Every word starting with the stem sorts between the stem and the stem with its last character
+      // raised by one; fts5vocab answers that range from the index's term list.
+      const last = stem.codePointAt(stem.length - 1) ?? 0;
+      const upper = stem.slice(0, stem.length - String.fromCodePoint(last).length) + String.fromCodePoint(last + 1);
+      const row = await db
+        .selectFrom(
+          fts(db)
+            .selectFrom('article_search_terms')
+            .select('doc')
+            .where('term', '>=', stem)
+            .where('term', '<', upper)
+            .limit(wordLimit)
+            .as('w'),
+        )
+        .select((eb) => [eb.fn.countAll<number>().as('words'), eb.fn.sum<number | null>('w.doc').as('postings')])
+        .executeTakeFirstOrThrow();
+      return { words: Number(row.words), postings: Number(row.postings ?? 0) };
+    },
   };
 }
 

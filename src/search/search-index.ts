@@ -65,6 +65,11 @@ export interface SearchIndex {
   /** Published articles most similar to an indexed one, excluding itself, best first. */
   similar(db: Db, id: number, limit: number): Promise<SimilarArticle[]>;
   /**
+   * What searching a prefix would cost: how many indexed words start with it (counted up to
+   * `wordLimit`) and how many article postings those words have in all.
+   */
+  prefixReach(db: Db, prefix: string, wordLimit: number): Promise<{ words: number; postings: number }>;
+  /**
    * Tidies the index's storage so that queries read less of it. Without a budget, does all the work
    * at once (after a rebuild or a bulk load); with one, does about that much and tells whether there
    * was any work to do, so a running server can spread it out (see upkeep.ts).

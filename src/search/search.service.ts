@@ -18,6 +18,14 @@ export const RESULTS_PER_PAGE = 10;
 /** Matches are counted up to this many; pages past it are not offered (nobody reads page 101). */
 export const MAX_COUNTED = 1000;
 export const MAX_SEARCH_PAGE = MAX_COUNTED / RESULTS_PER_PAGE;
+/**
+ * A prefix is searched as one only while the words it stands for are few and occur in few enough
+ * articles: FTS5 gathers every occurrence of every such word before ranking, so "pro*" or "ال*" on a
+ * large archive would take the better part of a second. Beyond these, the prefix is searched as the
+ * word typed and the page says so.
+ */
+export const MAX_PREFIX_WORDS = 100;
+export const MAX_PREFIX_POSTINGS = 40_000;
 
 /** A search request as it arrives, every field optional text. */
 export interface SearchRequest {
@@ -56,6 +64,8 @@ export interface SearchOutcome {
   totalCapped: boolean;
   /** Some words were ignored (more than the maximum). */
   truncated: boolean;
+  /** Prefixes (without the *) that stood for too many words and were searched as typed. */
+  broadPrefixes: string[];
   sections: Section[];
   languages: string[];
   /** When nothing was found: other searches that do find something. */
@@ -119,6 +129,7 @@ export async function search(db: Db, request: SearchRequest): Promise<SearchOutc
     total: 0,
     totalCapped: false,
     truncated: parsed.truncated,
+    broadPrefixes: [],
     sections,
     languages,
     suggestions: [],
@@ -127,17 +138,36 @@ export async function search(db: Db, request: SearchRequest): Promise<SearchOutc
   if (!outcome.searched) return outcome;
 
   const index = searchIndexFor(db);
-  const ranked = await index.search(db, parsed.clauses, filters, RESULTS_PER_PAGE, (page - 1) * RESULTS_PER_PAGE, MAX_COUNTED);
+  const clauses = await boundPrefixes(db, parsed.clauses, outcome.broadPrefixes);
+  const ranked = await index.search(db, clauses, filters, RESULTS_PER_PAGE, (page - 1) * RESULTS_PER_PAGE, MAX_COUNTED);
   outcome.total = ranked.total;
   outcome.totalCapped = ranked.totalCapped;
   outcome.pageCount = Math.max(1, Math.ceil(ranked.total / RESULTS_PER_PAGE));
   if (page > outcome.pageCount && ranked.total > 0) throw new AppError('not_found', `There is no page ${page}; the last page of results is ${outcome.pageCount}.`);
-  outcome.results = await toResults(db, parsed.clauses, ranked.ids);
+  outcome.results = await toResults(db, clauses, ranked.ids);
   if (!outcome.results.length) {
-    outcome.suggestions = await suggestionsFor(db, parsed.clauses, filters, outcome.filters);
+    outcome.suggestions = await suggestionsFor(db, clauses, filters, outcome.filters);
     outcome.latest = await cardsFor(db, await listPublishedIds(db, {}, 5));
   }
   return outcome;
+}
+
+/** The clauses with over-broad prefixes searched as typed; their words are added to `broad`. */
+async function boundPrefixes(db: Db, clauses: readonly Clause[], broad: string[]): Promise<Clause[]> {
+  const index = searchIndexFor(db);
+  const out: Clause[] = [];
+  for (const c of clauses) {
+    if (c.prefix) {
+      const reach = await index.prefixReach(db, c.words[c.words.length - 1]!, MAX_PREFIX_WORDS + 1);
+      if (reach.words > MAX_PREFIX_WORDS || reach.postings > MAX_PREFIX_POSTINGS) {
+        broad.push(c.words.join(' '));
+        out.push({ ...c, prefix: false });
+        continue;
+      }
+    }
+    out.push(c);
+  }
+  return out;
 }
 
 async function toResults(db: Db, clauses: readonly Clause[], ids: readonly number[]): Promise<SearchResult[]> {

@@ -21,6 +21,7 @@ export interface SearchStrings {
   tryInstead: string;
   latestInstead: string;
   truncated: string;
+  broadPrefix: (word: string) => string;
   languageName: (code: string) => string;
   feedTitle: (name: string) => string;
 }
@@ -50,6 +51,7 @@ const en: SearchStrings = {
   tryInstead: 'These searches do find articles:',
   latestInstead: 'The latest articles',
   truncated: 'Only the first words of this long search were used.',
+  broadPrefix: (w) => `“${w}*” stands for too many words to search them all, so it was searched as the word “${w}”. Type more letters before the * to find words that start with them.`,
   languageName: names('en'),
   feedTitle: (name) => `${name} (RSS)`,
 };
@@ -74,6 +76,7 @@ const ar: SearchStrings = {
   tryInstead: 'عمليات البحث هذه تجد مقالات:',
   latestInstead: 'أحدث المقالات',
   truncated: 'استُخدمت الكلمات الأولى فقط من هذا البحث الطويل.',
+  broadPrefix: (w) => `«${w}*» يشمل كلمات كثيرة جدًا، فبُحث عنه بوصفه الكلمة «${w}». اكتب أحرفًا أكثر قبل * للعثور على الكلمات التي تبدأ بها.`,
   languageName: names('ar'),
   feedTitle: (name) => `${name} (RSS)`,
 };
@@ -98,6 +101,7 @@ const fa: SearchStrings = {
   tryInstead: 'این جستجوها مطلب پیدا می‌کنند:',
   latestInstead: 'تازه‌ترین مطالب',
   truncated: 'تنها واژه‌های نخست این جستجوی بلند به کار رفت.',
+  broadPrefix: (w) => `«${w}*» واژه‌های بسیار زیادی را در بر می‌گیرد، پس همان واژهٔ «${w}» جستجو شد. برای یافتن واژه‌هایی که با آن آغاز می‌شوند، حروف بیشتری پیش از * بنویسید.`,
   languageName: names('fa'),
   feedTitle: (name) => `${name} (RSS)`,
 };

@@ -70,16 +70,17 @@ export interface SearchPageLabels {
 export function searchPage(o: SearchOutcome, language: string, labels: SearchPageLabels): SafeHtml {
   const s = searchStrings(language);
   const heading = o.searched ? s.resultsFor(o.query) : s.searchTitle;
+  const notes = html`${o.truncated ? html`<p class="search-note">${s.truncated}</p>` : ''}${o.broadPrefixes.map((w) => html`<p class="search-note">${s.broadPrefix(w)}</p>`)}`;
   let body: SafeHtml;
   if (!o.searched) {
     body = html`<p class="search-help">${s.noQuery}</p>`;
   } else if (o.results.length) {
     body = html`<p class="search-count" role="status">${s.count(o.total, o.totalCapped)}</p>
-${o.truncated ? html`<p class="search-note">${s.truncated}</p>` : ''}
+${notes}
 <ol class="search-results">${o.results.map((r) => result(r, language))}</ol>
 ${pager(o, s, labels.pageOf, labels.previous, labels.next)}`;
   } else {
-    body = html`<div class="search-empty" role="status">
+    body = html`${notes}<div class="search-empty" role="status">
 <p class="search-none">${s.noResults(o.query)}</p>
 ${o.suggestions.length
   ? html`<p>${s.tryInstead}</p><ul class="search-suggestions">${o.suggestions.map((g) => html`<li><a href="/search?${g.query}">${g.label}</a></li>`)}</ul>`

@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { parseHTML } from 'linkedom';
 import { createArticle, updateArticle } from '../../src/articles/article.service.ts';
 import { AppError } from '../../src/errors.ts';
+import { MAX_PREFIX_WORDS } from '../../src/search/search.service.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 let server: TestServer;
@@ -71,6 +72,10 @@ before(async () => {
     body: 'Ferries to Zanzibar <script>alert("body")</script> were delayed & crowded.',
     publishedAt: '2023-07-01T10:00:00Z',
   });
+  // More words starting with "zqx" than a prefix may stand for (consonants only: the stemmer keeps them).
+  const consonants = 'bcdfghjklmnpqrtvwxz';
+  const zqx = [...consonants].flatMap((a) => [...consonants].map((b) => `zqx${a}${b}`)).slice(0, MAX_PREFIX_WORDS + 20);
+  await createArticle(s, { section: 'news', slug: 'word-list', headline: 'A list of invented words', body: zqx.join(' '), publishedAt: '2023-02-01T10:00:00Z' });
   await createArticle(s, { section: 'news', slug: 'draft-quetzal', headline: 'Quetzal draft', body: 'quetzal quetzal', status: 'draft' });
   for (let i = 1; i <= 12; i++)
     await createArticle(s, { section: 'news', slug: `pager-${i}`, headline: `Pagination sample ${i}`, body: 'xylophone recital', publishedAt: `2023-08-${String(i).padStart(2, '0')}T10:00:00Z` });
@@ -98,6 +103,17 @@ describe('ranking and matching', () => {
     assert.deepEqual(await results(q('negotiat*')), ['/news/negotiating-water']);
     assert.deepEqual(await results(q('negotiati*')), ['/news/negotiating-water']);
     assert.deepEqual(await results(q('negotia*')), ['/news/negotiating-water']);
+  });
+
+  test('a prefix standing for too many words is searched as typed, and the page says so', async () => {
+    const broad = await get(`/search?${q('zqx*')}`);
+    assert.equal(broad.status, 200);
+    assert.match(broad.doc.querySelector('.search-note')?.textContent ?? '', /“zqx\*” stands for too many words/);
+    assert.equal(broad.doc.querySelectorAll('.search-result-title a').length, 0);
+    // A longer prefix stands for few words and is searched as a prefix, without a note.
+    const narrow = await get(`/search?${q('zqxb*')}`);
+    assert.deepEqual([...narrow.doc.querySelectorAll('.search-result-title a')].map((a) => a.getAttribute('href')), ['/news/word-list']);
+    assert.equal(narrow.doc.querySelector('.search-note'), null);
   });
 
   test('phrases match words in order only', async () => {
