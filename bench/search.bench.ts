@@ -25,13 +25,16 @@ const CORPUS_DIR = process.env.BENCH_CORPUS_DIR ?? path.join(os.tmpdir(), 'gazet
 /** Each query is asked this many times, one at a time, for the server-time percentiles. */
 const REPEATS = 20;
 
-/** The fixed query set: names, topics, phrases, prefixes, Arabic and Persian (with spelling variants), a miss, filters. */
+/** The fixed query set: names, topics, phrases, prefixes (one too broad to search as a prefix), Arabic and Persian (with spelling variants), a miss, filters. */
 export const QUERIES = [
   'q=baghdad',
   'q=inflation',
   'q=ceasefire+talks',
   'q=%22central+bank%22',
   'q=negotiat*',
+  // A short prefix within the limits (searched as a prefix), and one beyond them (searched as the word).
+  'q=neg*',
+  'q=con*',
   'q=parliament+vote+turnout',
   'q=hospital+vaccine+outbreak',
   `q=${encodeURIComponent('البصرة')}`,
