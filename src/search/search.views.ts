@@ -23,7 +23,7 @@ function form(o: SearchOutcome, s: SearchStrings, pageLanguage: string): SafeHtm
   const option = (value: string, label: string, selected: boolean) => html`<option value="${value}"${selected ? html` selected` : ''}>${label}</option>`;
   return html`<form class="search-form" method="get" action="/search" role="search">
 <p class="search-query"><label for="search-q">${s.queryLabel}</label>
-<input id="search-q" name="q" type="search" value="${o.query}" maxlength="200" autocomplete="off">
+<input id="search-q" name="q" type="search" value="${o.query}" maxlength="200" autocomplete="off" dir="auto">
 <button type="submit">${s.submit}</button></p>
 <fieldset class="search-filters"><legend>${s.filters}</legend>
 <p class="field"><label for="search-section">${s.section}</label>

@@ -108,12 +108,18 @@ describe('ranking and matching', () => {
   test('a prefix standing for too many words is searched as typed, and the page says so', async () => {
     const broad = await get(`/search?${q('zqx*')}`);
     assert.equal(broad.status, 200);
-    assert.match(broad.doc.querySelector('.search-note')?.textContent ?? '', /“zqx\*” stands for too many words/);
+    assert.match(broad.doc.querySelector('.search-note')?.textContent ?? '', /“\u2068zqx\*\u2069” stands for too many words to search them all, so it was searched as the word “\u2068zqx\u2069”/);
     assert.equal(broad.doc.querySelectorAll('.search-result-title a').length, 0);
     // A longer prefix stands for few words and is searched as a prefix, without a note.
     const narrow = await get(`/search?${q('zqxb*')}`);
     assert.deepEqual([...narrow.doc.querySelectorAll('.search-result-title a')].map((a) => a.getAttribute('href')), ['/news/word-list']);
     assert.equal(narrow.doc.querySelector('.search-note'), null);
+  });
+
+  test('the query is isolated from the sentence around it, so a right-to-left query keeps its place', async () => {
+    const page = await get(`/search?${q('مدرسة')}`);
+    assert.equal(page.doc.querySelector('h1')?.textContent, 'Search results for “\u2068مدرسة\u2069”');
+    assert.equal(page.doc.querySelector('#search-q')?.getAttribute('dir'), 'auto');
   });
 
   test('phrases match words in order only', async () => {

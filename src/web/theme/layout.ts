@@ -101,7 +101,7 @@ ${site.sections.map((s) => html`<li><a href="${s.path}" lang="${s.language}" dir
 </nav>
 <form class="site-search" method="get" action="/search" role="search">
 <label class="visually-hidden" for="site-search-q">${s.search}</label>
-<input id="site-search-q" name="q" type="search" maxlength="200" placeholder="${s.search}">
+<input id="site-search-q" name="q" type="search" maxlength="200" placeholder="${s.search}" dir="auto">
 <button type="submit">${s.submit}</button>
 </form>
 </div>
