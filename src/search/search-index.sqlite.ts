@@ -151,10 +151,16 @@ export function createSqliteSearchIndex(): SearchIndex {
     async mark(db, clauses, ids) {
       const out = new Map<number, MarkedFields>();
       if (!clauses.length || !ids.length) return out;
-      const rows = await fts(db)
-        .selectFrom('article_search')
-        .where(matches(matchExpression(clauses)))
-        .where('rowid', 'in', ids)
+      // With rowid IN (…) FTS5 runs the query once per id; a prefix then gathers every posting of every
+      // word it stands for, ten times over (9–13 ms at 100,000 articles). Results come from the newest
+      // RANK_WINDOW matches, so walking the matches from the oldest result onwards, once, is cheaper
+      // there; the unary + keeps the id list from being handed to FTS5.
+      const anyPrefix = clauses.some((c) => c.prefix);
+      let q = fts(db).selectFrom('article_search').where(matches(matchExpression(clauses)));
+      q = anyPrefix
+        ? q.where('rowid', '>=', Math.min(...ids)).where(sql<boolean>`+rowid in (${sql.join(ids)})`)
+        : q.where('rowid', 'in', ids);
+      const rows = await q
         .select([
           'rowid',
           sql<string>`highlight(article_search, 0, ${MARK_OPEN}, ${MARK_CLOSE})`.as('headline'),
