@@ -21,6 +21,11 @@ export function articleText(db: Db, id: number): Promise<ArticleTextRow | undefi
   return textColumns(db).where('id', '=', id).executeTakeFirst();
 }
 
+/** Several articles' text in one query (any order; unknown ids are left out). */
+export function articleTexts(db: Db, ids: readonly number[]): Promise<ArticleTextRow[]> {
+  return ids.length ? textColumns(db).where('id', 'in', ids).execute() : Promise.resolve([]);
+}
+
 /** Published articles after an id, in id order: the pages a rebuild walks through. */
 export function publishedTextAfter(db: Db, afterId: number, limit: number): Promise<ArticleTextRow[]> {
   return textColumns(db).where('status', '=', 'published').where('id', '>', afterId).orderBy('id').limit(limit).execute();

@@ -11,7 +11,7 @@ import { searchIndexFor } from './indexing.ts';
 import { MAX_QUERY_CHARS, parseQuery, type Clause } from './query.ts';
 import type { SearchFilters } from './search-index.ts';
 import { listPublishedIds } from '../articles/article.repository.ts';
-import { articleText, sectionLanguages } from './search.repository.ts';
+import { articleTexts, sectionLanguages } from './search.repository.ts';
 import { highlightWhole, snippetAround } from './snippet.ts';
 
 export const RESULTS_PER_PAGE = 10;
@@ -175,9 +175,9 @@ async function toResults(db: Db, clauses: readonly Clause[], ids: readonly numbe
   const [cards, marks, texts] = await Promise.all([
     cardsFor(db, ids),
     index.mark(db, clauses, ids),
-    Promise.all(ids.map((id) => articleText(db, id))),
+    articleTexts(db, ids),
   ]);
-  const textById = new Map(texts.filter((t) => t !== undefined).map((t) => [t.id, t]));
+  const textById = new Map(texts.map((t) => [t.id, t]));
   return cards.map((card) => {
     const marked = marks.get(card.id);
     const text = textById.get(card.id);
