@@ -50,7 +50,6 @@ export function normaliseText(text: string): string {
 /** Characters a word is made of; everything else separates words (as FTS5's unicode61 tokenizer does). */
 const WORD_CHARS = /[\p{L}\p{N}\p{Co}]+/gu;
 const WORD_CHAR = /^[\p{L}\p{N}\p{Co}]+$/u;
-const ASCII_WORD = /^[A-Za-z0-9]+$/;
 const CONTINUES = /^[\p{M}\u200C\u200D\u0640]$/u;
 
 /** One word of a text: its normalised form and where it sits in the original string. */

@@ -33,7 +33,7 @@ type FtsTables = {
  * exact headline match outranks an article that only mentions the words.
  */
 const SEARCH_WEIGHTS = sql`10.0, 4.0, 5.0, 1.0`;
-/** Matches ranked per search: the newest ones, when a query matches more (see search()); at least countLimit + 1. */
+/** Matches ranked per search: the newest ones, when a query matches more (see search(), which ranks countLimit + 1 when that is more). */
 export const RANK_WINDOW = 2000;
 /** For similarity the topic words of the headline and tags matter more than in reader searches. */
 const SIMILAR_WEIGHTS = sql`6.0, 3.0, 6.0, 1.0`;
@@ -54,10 +54,29 @@ function fts(db: Db): Kysely<Database & FtsTables> {
 
 const matches = (expression: string) => sql<boolean>`article_search match ${expression}`;
 
-/** Creates the per-connection scratch table used to split one article into stemmed terms. */
+/** Creates the per-connection scratch table used to split text into stemmed terms. */
 async function ensureProbe(db: Db): Promise<void> {
   await sql`create virtual table if not exists temp.related_probe using fts5(headline, subtitle, tags, body, tokenize = 'porter unicode61 remove_diacritics 2')`.execute(db);
   await sql`create virtual table if not exists temp.related_probe_terms using fts5vocab('temp', 'related_probe', 'instance')`.execute(db);
+}
+
+/**
+ * Splits text into the terms the index would store, with the index's own tokenizer, through a one-row
+ * scratch table: every term occurrence with its column and word offset. The scratch table belongs to
+ * the connection, so this runs in a transaction (the caller's, or one of its own), which keeps another
+ * request from using the table in between.
+ */
+async function probeTerms(db: Db, fields: Omit<FtsColumns, 'rowid'>): Promise<{ term: string; col: string; offset: number }[]> {
+  const split = async (trx: Db) => {
+    const f = fts(trx);
+    await ensureProbe(trx);
+    await f.deleteFrom('temp.related_probe').execute();
+    await f.insertInto('temp.related_probe').values({ rowid: 1, ...fields }).execute();
+    const instances = await f.selectFrom('temp.related_probe_terms').select(['term', 'col', 'offset']).execute();
+    await f.deleteFrom('temp.related_probe').execute();
+    return instances;
+  };
+  return db.isTransaction ? split(db) : db.transaction().execute(split);
 }
 
 /**
@@ -176,12 +195,7 @@ export function createSqliteSearchIndex(): SearchIndex {
       const f = fts(db);
       const own = await f.selectFrom('article_search').select(['headline', 'subtitle', 'tags', 'body']).where('rowid', '=', id).executeTakeFirst();
       if (!own) return [];
-      // Split the article into stemmed terms with the index's own tokenizer, via a one-row scratch table.
-      await ensureProbe(db);
-      await f.deleteFrom('temp.related_probe').execute();
-      await f.insertInto('temp.related_probe').values({ rowid: 1, ...own }).execute();
-      const instances = await f.selectFrom('temp.related_probe_terms').select(['term', 'col', 'offset']).execute();
-      await f.deleteFrom('temp.related_probe').execute();
+      const instances = await probeTerms(db, own);
 
       const columns: Record<string, string[]> = {
         headline: own.headline.split(' '),
@@ -265,18 +279,8 @@ export function createSqliteSearchIndex(): SearchIndex {
 
     async prefixReach(db, prefix, wordLimit) {
       // FTS5 stems a prefix before expanding it ("pres" becomes "pre"), so the reach is counted from the
-      // stem, which the index's own tokenizer gives through the scratch table. The scratch table is
-      // per connection: a transaction keeps another request from using it in between.
-      const stemOf = async (trx: Db) => {
-        const f = fts(trx);
-        await ensureProbe(trx);
-        await f.deleteFrom('temp.related_probe').execute();
-        await f.insertInto('temp.related_probe').values({ rowid: 1, headline: prefix, subtitle: '', tags: '', body: '' }).execute();
-        const row = await f.selectFrom('temp.related_probe_terms').select('term').orderBy('offset').executeTakeFirst();
-        await f.deleteFrom('temp.related_probe').execute();
-        return row?.term ?? prefix;
-      };
-      const stem = db.isTransaction ? await stemOf(db) : await db.transaction().execute(stemOf);
+      // stem the index's own tokenizer gives.
+      const stem = (await probeTerms(db, { headline: prefix, subtitle: '', tags: '', body: '' })).sort((a, b) => a.offset - b.offset)[0]?.term ?? prefix;
       // Every word starting with the stem sorts between the stem and the stem with its last character
       // raised by one; fts5vocab answers that range from the index's term list.
       const last = stem.codePointAt(stem.length - 1) ?? 0;
