@@ -34,9 +34,9 @@ const SENTENCES = [
 /** Loads the demo and 500 approved comments (one in five a reply) through the comment service. */
 async function prepare(databaseFile: string): Promise<void> {
   const config = loadConfig({ DATABASE_URL: `file:${databaseFile}`, COMMENTS_MODERATION: 'hold-none', COMMENTS_RATE_MAX: '1000000', COMMENTS_MIN_SECONDS: '0', LOG_LEVEL: 'silent' });
-  const store = openStore(config.database);
+  const store = await openStore(config.database);
   try {
-    await migrateToLatest(store.db);
+    await migrateToLatest(store);
     await loadDemo(store);
     const service = createCommentService({ store, config, secret: await resolveSecret(store.db, config), mailer: null });
     const article = await store.db

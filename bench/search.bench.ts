@@ -78,9 +78,9 @@ async function prepareCorpus(databaseFile: string, end: string, log: (line: stri
  * with createArticle (index and lists in its transaction), then its lists are recomputed alone, timed.
  */
 async function measureRelated(databaseFile: string, end: string, figures: Figure[], checks: Check[]) {
-  const store = openStore({ kind: 'sqlite', file: databaseFile });
+  const store = await openStore({ kind: 'sqlite', file: databaseFile });
   try {
-    await migrateToLatest(store.db);
+    await migrateToLatest(store);
     const create: number[] = [];
     const recompute: number[] = [];
     for (const a of generateCorpus({ articles: 25, seed: SEED + 1000, end: new Date(`${end}T00:00:00Z`) })) {
@@ -88,7 +88,7 @@ async function measureRelated(databaseFile: string, end: string, figures: Figure
         createArticle(store, { section: a.section, slug: `bench-${a.slug}`, language: a.language, headline: a.headline, subtitle: a.subtitle, body: a.body, tags: a.tags }),
       );
       create.push(made.ms);
-      recompute.push((await timed(() => store.db.transaction().execute((trx) => relatedAfterChange(trx, made.value.id)))).ms);
+      recompute.push((await timed(() => store.db.transaction().execute((trx) => relatedAfterChange(store.search, trx, made.value.id)))).ms);
     }
     // The first few pay for cold caches (SQLite pages, term frequencies, JIT); the figures say both.
     const warm = recompute.slice(5).sort((a, b) => a - b);

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// `npm test`: type-check, then run every *.test.ts under tests/ and src/ with node's test runner.
-// Node 20's runner does not expand globs and `node --test dir/` runs nothing, so files are collected
-// here, and finding none is an error. Arguments narrow the run: `npm test -- tests/config.test.ts`.
-import { spawnSync } from 'node:child_process';
+// `npm test`: type-check, then run every *.test.ts under tests/ and src/ with node's test runner, once
+// on SQLite and once more on PostgreSQL when TEST_DATABASE_URL names a server (.ci/run sets it). Node
+// 20's runner does not expand globs and `node --test dir/` runs nothing, so files are collected here,
+// and finding none is an error. Arguments narrow the run: `npm test -- tests/config.test.ts`.
+// GAZETTE_TEST_ENGINE=sqlite or =postgres runs one pass only.
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
@@ -31,5 +33,43 @@ if (!args.length) {
   }
 }
 
-const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', ...files], { stdio: 'inherit', cwd: root });
-process.exit(run.status ?? 1);
+/** Runs the files on one engine, echoing the TAP output; resolves to its exit status and counts. */
+function pass(engine) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', ...files], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      cwd: root,
+      env: { ...process.env, GAZETTE_TEST_ENGINE: engine },
+    });
+    const counts = { pass: 0, fail: 0, skipped: 0 };
+    let tail = '';
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      const text = tail + chunk.toString('utf8');
+      const lines = text.split('\n');
+      tail = lines.pop() ?? '';
+      for (const line of lines) {
+        const m = /^# (pass|fail|skipped) (\d+)$/.exec(line);
+        if (m) counts[m[1]] = Number(m[2]);
+      }
+    });
+    child.on('close', (status) => resolve({ engine, status: status ?? 1, ...counts }));
+  });
+}
+
+const only = process.env.GAZETTE_TEST_ENGINE;
+const engines = only ? [only] : ['sqlite', 'postgres'];
+const results = [];
+for (const engine of engines) {
+  if (engine === 'postgres' && !process.env.TEST_DATABASE_URL) {
+    console.log('# PostgreSQL pass skipped: TEST_DATABASE_URL is not set (e.g. postgres://postgres@127.0.0.1:5432/test)');
+    continue;
+  }
+  console.log(`# ${engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'} pass`);
+  results.push(await pass(engine));
+}
+
+for (const r of results) console.log(`# ${r.engine}: ${r.pass} passed, ${r.fail} failed, ${r.skipped} skipped`);
+const sum = (k) => results.reduce((n, r) => n + r[k], 0);
+console.log(`total: ${sum('pass')} passed, ${sum('fail')} failed, ${sum('skipped')} skipped`);
+process.exit(results.some((r) => r.status !== 0) ? 1 : 0);

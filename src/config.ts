@@ -65,7 +65,24 @@ export interface MailConfig {
   readonly from: string;
 }
 
-export type DatabaseTarget = { readonly kind: 'sqlite'; readonly file: string };
+export type DatabaseTarget =
+  | { readonly kind: 'sqlite'; readonly file: string }
+  | {
+      readonly kind: 'postgres';
+      /** The connection URL as given, password included: never log it (see describeDatabase). */
+      readonly url: string;
+      /** Connections in the pool (DATABASE_POOL_SIZE). */
+      readonly poolSize: number;
+      /** Longest a statement may run, in milliseconds (DATABASE_STATEMENT_TIMEOUT_MS); 0: no limit. */
+      readonly statementTimeoutMs: number;
+    };
+
+/** Where a database target points, safe to print: the file, or user@host:port/database without the password. */
+export function describeDatabase(target: DatabaseTarget): string {
+  if (target.kind === 'sqlite') return target.file;
+  const u = new URL(target.url);
+  return `postgres://${u.username ? `${decodeURIComponent(u.username)}@` : ''}${u.host}${u.pathname}`;
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -106,21 +123,46 @@ const publicUrlSchema = z.string().transform((value, ctx) => {
   return url.href.replace(/\/+$/, '');
 });
 
-const databaseUrlSchema = z.string().transform((value, ctx): DatabaseTarget => {
-  if (/^postgres(ql)?:\/\//i.test(value)) {
-    ctx.addIssue({
-      code: 'custom',
-      message: 'PostgreSQL is not supported yet; use an SQLite URL such as file:./data/gazette.db',
-    });
-    return z.NEVER;
+type DatabaseUrl = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
+const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full', 'no-verify'];
+
+const databaseUrlSchema = z.string().transform((value, ctx): DatabaseUrl => {
+  if (/^postgres(ql)?:/i.test(value)) {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'expected postgres://user:password@host:5432/database' });
+      return z.NEVER;
+    }
+    if (!url.hostname && !url.searchParams.get('host')) {
+      ctx.addIssue({ code: 'custom', message: 'expected a host name in postgres://user:password@host:5432/database' });
+      return z.NEVER;
+    }
+    if (url.pathname.length <= 1) {
+      ctx.addIssue({ code: 'custom', message: 'expected a database name in postgres://user:password@host:5432/database' });
+      return z.NEVER;
+    }
+    const sslmode = url.searchParams.get('sslmode');
+    if (sslmode !== null && !SSL_MODES.includes(sslmode)) {
+      ctx.addIssue({ code: 'custom', message: `expected sslmode to be one of ${SSL_MODES.join(', ')}` });
+      return z.NEVER;
+    }
+    return { kind: 'postgres', url: value };
   }
   const match = /^file:(.+)$/.exec(value);
   if (!match || !match[1]) {
-    ctx.addIssue({ code: 'custom', message: 'expected file:<path to an SQLite database>, e.g. file:./data/gazette.db' });
+    ctx.addIssue({ code: 'custom', message: 'expected file:<path to an SQLite database> (e.g. file:./data/gazette.db) or postgres://user:password@host:5432/database' });
     return z.NEVER;
   }
   return { kind: 'sqlite', file: path.resolve(match[1]) };
 });
+
+/** A URL with its password replaced, for error messages. */
+function withoutPassword(value: string): string {
+  return value.replace(/^([a-z]+:\/\/[^:/@]*:)[^@]*@/i, '$1***@');
+}
 
 const wholeNumber = (min: number, max: number) =>
   z
@@ -152,6 +194,8 @@ const envSchema = z.object({
   HOST: hostSchema.default('127.0.0.1'),
   PUBLIC_URL: publicUrlSchema.optional(),
   DATABASE_URL: databaseUrlSchema.default({ kind: 'sqlite', file: path.resolve('data/gazette.db') }),
+  DATABASE_POOL_SIZE: wholeNumber(1, 1000).default(10),
+  DATABASE_STATEMENT_TIMEOUT_MS: wholeNumber(0, 86_400_000).default(30_000),
   LOG_LEVEL: z
     .enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` })
     .default('info'),
@@ -188,7 +232,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? 'environment');
-      const given = SECRET_VARIABLES.has(name) ? undefined : present[name];
+      const raw = SECRET_VARIABLES.has(name) ? undefined : present[name];
+      const given = name === 'DATABASE_URL' && raw !== undefined ? withoutPassword(raw) : raw;
       return `${name}: ${issue.message}${given !== undefined ? ` (got "${given}")` : ''}`;
     });
     throw new ConfigError(problems);
@@ -198,7 +243,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
-    database: Object.freeze(e.DATABASE_URL),
+    database: Object.freeze(
+      e.DATABASE_URL.kind === 'sqlite'
+        ? e.DATABASE_URL
+        : { ...e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS },
+    ),
     logLevel: e.LOG_LEVEL,
     siteName: e.SITE_NAME,
     siteLanguage: e.SITE_LANGUAGE,

@@ -22,9 +22,9 @@ async function isEmpty(store: Store): Promise<boolean> {
 
 /** Opens the store, prepares it and serves the site until close() is called. */
 export async function startServer(config: Config): Promise<RunningServer> {
-  const store = openStore(config.database);
+  const store = await openStore(config.database);
   try {
-    await migrateToLatest(store.db);
+    await migrateToLatest(store);
     if (config.demoContent && (await isEmpty(store))) await loadDemo(store);
     const app = await buildApp(config, store);
     const address = await app.listen({ port: config.port, host: config.host });

@@ -100,7 +100,7 @@ export async function articleRoutes(app: FastifyInstance, { store, site, comment
   app.get<{ Params: { slug: string } }>('/author/:slug', async (request, reply) => reply.redirect((await getPerson(db, request.params.slug)).path, 301));
 
   app.get<{ Params: { section: string; slug: string } }>('/:section/:slug', cached, async (request, reply) => {
-    const article = await getArticle(db, request.params.section, request.params.slug);
+    const article = await getArticle(store, request.params.section, request.params.slug);
     const translations = await translationsOf(db, article.id);
     const body = await site.render(
       {

@@ -2,7 +2,7 @@
 // authors, tags, sources and pins in one transaction. No Fastify here: the CLI uses it too.
 import MarkdownIt from 'markdown-it';
 import { z } from 'zod';
-import type { Store, Db } from '../db/store.ts';
+import { EVERYTHING, type Store, type Db } from '../db/store.ts';
 import type { SourceKind, SourceRole } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import { excerpt } from '../lib/excerpt.ts';
@@ -14,6 +14,7 @@ import { findPersonBySlug } from '../people/person.repository.ts';
 import { upsertTag } from '../tags/tag.repository.ts';
 import { insertDocument } from '../documents/document.repository.ts';
 import { indexArticle } from '../search/indexing.ts';
+import type { SearchIndex } from '../search/search-index.ts';
 import { relatedAfterChange, relatedIds } from '../related/related.service.ts';
 import { approvedCommentCounts } from '../comments/comment.service.ts';
 import * as repo from './article.repository.ts';
@@ -124,11 +125,11 @@ export async function cardsFor(db: Db, ids: readonly number[]): Promise<ArticleC
  * article by content (src/related/), otherwise the newest other published article of the same section,
  * otherwise the newest other published article.
  */
-async function relatedFor(db: Db, row: repo.ArticleListRow): Promise<ArticleCard | null> {
+async function relatedFor(index: SearchIndex, db: Db, row: repo.ArticleListRow): Promise<ArticleCard | null> {
   const pinned = await repo.pinnedRelated(db, row.id);
   let pick = pinned[0];
   if (!pick) {
-    for (const id of await relatedIds(db, row.id)) {
+    for (const id of await relatedIds(index, db, row.id)) {
       pick = id === row.id ? undefined : await repo.findPublishedById(db, id);
       if (pick) break;
     }
@@ -141,14 +142,15 @@ async function relatedFor(db: Db, row: repo.ArticleListRow): Promise<ArticleCard
 }
 
 /** The published article at /<section>/<slug>, or a not_found error. */
-export async function getArticle(db: Db, sectionSlug: string, slug: string): Promise<Article> {
+export async function getArticle(store: Store, sectionSlug: string, slug: string): Promise<Article> {
+  const { db } = store;
   const row = await repo.findPublished(db, sectionSlug, slug);
   if (!row) throw new AppError('not_found', 'No published article has this address.');
   const [[card], tags, sources, related] = await Promise.all([
     toCards(db, [row]),
     repo.tagsOf(db, [row.id]),
     repo.sourcesOf(db, row.id),
-    relatedFor(db, row),
+    relatedFor(store.search, db, row),
   ]);
   return {
     ...card!,
@@ -314,11 +316,11 @@ export async function createArticle(store: Store, input: ArticleInput, now = new
     await repo.setSources(trx, id, sources);
     await repo.setPins(trx, id, pinIds);
     // Search and "Check Also" change with the article, in the same transaction.
-    await indexArticle(trx, id);
-    await relatedAfterChange(trx, id, now);
+    await indexArticle(store.search, trx, id);
+    await relatedAfterChange(store.search, trx, id, now);
     return { id, path: articlePath(section.slug, slug) };
   });
-  store.changes.bump();
+  store.changes.announce([EVERYTHING]);
   return result;
 }
 
@@ -363,10 +365,10 @@ export async function updateArticle(store: Store, id: number, changes: ArticleCh
       .where('id', '=', id)
       .execute();
     if (c.tags) await saveTags(trx, id, c.tags);
-    await indexArticle(trx, id);
-    await relatedAfterChange(trx, id, now);
+    await indexArticle(store.search, trx, id);
+    await relatedAfterChange(store.search, trx, id, now);
     return { id, path: articlePath(current.section_slug, current.slug) };
   });
-  store.changes.bump();
+  store.changes.announce([EVERYTHING]);
   return result;
 }

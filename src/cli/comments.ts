@@ -80,9 +80,9 @@ export async function runComments(argv: string[], config: Config, out: (line: st
     out(COMMENTS_USAGE);
     return action || values.help ? 0 : 64;
   }
-  const store = openStore(config.database);
+  const store = await openStore(config.database);
   const comments = await (async () => {
-    await migrateToLatest(store.db);
+    await migrateToLatest(store);
     return openCommentService(store, config, (message) => console.error(`gazette: ${message}`));
   })().catch(async (error: unknown) => {
     await store.close();

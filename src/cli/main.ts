@@ -58,9 +58,9 @@ async function run(argv: string[]): Promise<number> {
       return -1;
     }
     case 'migrate': {
-      const store = openStore(config.database);
+      const store = await openStore(config.database);
       try {
-        const applied = await migrateToLatest(store.db);
+        const applied = await migrateToLatest(store);
         console.log(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}` : 'The database is up to date.');
       } finally {
         await store.close();
@@ -68,9 +68,9 @@ async function run(argv: string[]): Promise<number> {
       return 0;
     }
     case 'demo': {
-      const store = openStore(config.database);
+      const store = await openStore(config.database);
       try {
-        await migrateToLatest(store.db);
+        await migrateToLatest(store);
         const result = await loadDemo(store);
         console.log(result.skipped ? 'The demo content is already loaded; nothing to do.' : `Loaded ${result.created.length} demo article(s):\n${result.created.map((p) => `  ${config.publicUrl}${p}`).join('\n')}`);
       } finally {

@@ -1,6 +1,7 @@
 // `gazette reindex` and `gazette demo --articles N`: rebuilding the search index and "Check Also" lists,
 // and loading a generated corpus. Both show a progress bar on a terminal and plain lines otherwise.
 import { parseArgs } from 'node:util';
+import { EVERYTHING } from '../db/store.ts';
 import cliProgress from 'cli-progress';
 import type { Config } from '../config.ts';
 import { migrateToLatest, openStore } from '../db/database.ts';
@@ -51,22 +52,22 @@ function progress(label: string): { update(done: number, total: number): void; s
 export async function runReindex(args: string[], config: Config): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { 'search-only': { type: 'boolean' } } });
   if (positionals.length) throw new SearchUsageError(`gazette reindex: unexpected argument "${positionals[0]}"`);
-  const store = openStore(config.database);
+  const store = await openStore(config.database);
   try {
-    await migrateToLatest(store.db);
+    await migrateToLatest(store);
     const started = Date.now();
     const bar = progress('Search index');
-    const indexed = await rebuildIndex(store.db, bar.update);
+    const indexed = await rebuildIndex(store, bar.update);
     bar.stop();
     console.log(`Indexed ${indexed} published article(s) in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
     if (!values['search-only']) {
       const relatedStarted = Date.now();
       const relatedBar = progress('Check Also');
-      const lists = await recomputeAllRelated(store.db, relatedBar.update);
+      const lists = await recomputeAllRelated(store.search, store.db, relatedBar.update);
       relatedBar.stop();
       console.log(`Computed ${lists} "Check Also" list(s) in ${((Date.now() - relatedStarted) / 1000).toFixed(1)} s.`);
     }
-    store.changes.bump();
+    store.changes.announce([EVERYTHING]);
   } finally {
     await store.close();
   }
@@ -92,9 +93,9 @@ export async function runDemoCorpus(args: string[], config: Config): Promise<num
     if (!/^\d{4}-\d{2}-\d{2}$/.test(values.end) || Number.isNaN(parsed.getTime())) throw new SearchUsageError('gazette demo: --end expects a date written YYYY-MM-DD');
     end = parsed;
   }
-  const store = openStore(config.database);
+  const store = await openStore(config.database);
   try {
-    await migrateToLatest(store.db);
+    await migrateToLatest(store);
     await loadDemo(store);
     const started = Date.now();
     const bar = progress('Articles');

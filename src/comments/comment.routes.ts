@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Article } from '../articles/article.service.ts';
 import type { Config } from '../config.ts';
-import type { ChangeClock } from '../db/store.ts';
+import { EVERYTHING, type ChangeFeed } from '../db/store.ts';
 import type { Site } from '../web/site.ts';
 import { CommentRejected, REJECTION_STATUS, type RejectionProblem } from './comment.errors.ts';
 import { commentsRss } from './comment.feed.ts';
@@ -63,10 +63,10 @@ export interface CommentRoutesOptions {
   comments: CommentService;
   site: Site;
   config: Config;
-  clock: ChangeClock;
+  changes: ChangeFeed;
 }
 
-export async function commentRoutes(app: FastifyInstance, { comments, site, config, clock }: CommentRoutesOptions): Promise<void> {
+export async function commentRoutes(app: FastifyInstance, { comments, site, config, changes }: CommentRoutesOptions): Promise<void> {
   // Percent-encoding makes one character up to 12 bytes; the rest of the form is small.
   const bodyLimit = config.comments.maxLength * 12 + 16 * 1024;
   app.removeAllContentTypeParsers();
@@ -75,7 +75,7 @@ export async function commentRoutes(app: FastifyInstance, { comments, site, conf
 
   // Cached article pages carry a form token stamped when the page was rendered. Dropping the page cache
   // at half the token's lifetime means no reader is handed a form that has already expired.
-  const refresh = setInterval(() => clock.bump(), (config.comments.tokenHours * 3_600_000) / 2);
+  const refresh = setInterval(() => changes.announce([EVERYTHING]), (config.comments.tokenHours * 3_600_000) / 2);
   refresh.unref();
   app.addHook('onClose', async () => clearInterval(refresh));
 

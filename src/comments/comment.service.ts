@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CommentsConfig, Config } from '../config.ts';
 import type { CommentStatus } from '../db/schema.ts';
-import type { Db, Store } from '../db/store.ts';
+import { EVERYTHING, type Db, type Store } from '../db/store.ts';
 import { AppError } from '../errors.ts';
 import { articlePath } from '../lib/paths.ts';
 import { identicon, type Identicon } from './comment.avatar.ts';
@@ -357,7 +357,7 @@ export function createCommentService(deps: CommentServiceDeps) {
       });
     });
     // Held and spam comments change no public page: keep the page cache, so a flood of them costs readers nothing.
-    if (decision.status === 'approved') store.changes.bump();
+    if (decision.status === 'approved') store.changes.announce([EVERYTHING]);
     return id;
   }
 
@@ -375,7 +375,7 @@ export function createCommentService(deps: CommentServiceDeps) {
         await repo.setStatus(trx, id, status, now.toISOString());
       }
     });
-    store.changes.bump();
+    store.changes.announce([EVERYTHING]);
     for (const id of firstApprovals) noticeReply(id);
   }
 
@@ -487,7 +487,7 @@ export function createCommentService(deps: CommentServiceDeps) {
       if (!c) throw new AppError('not_found', `There is no comment ${id}.`);
       validate({ author: c.author_name, email: c.author_email, url: c.author_url ?? '', comment: text });
       await repo.setBody(db, id, text, now.toISOString());
-      store.changes.bump();
+      store.changes.announce([EVERYTHING]);
     },
 
     /** An editor's reply, published at once; the comment replied to is approved with it. */
@@ -509,7 +509,7 @@ export function createCommentService(deps: CommentServiceDeps) {
       const a = await repo.findArticleByPath(db, sectionSlug, slug);
       if (!a) throw new AppError('not_found', `No published article at /${sectionSlug}/${slug}.`);
       await repo.setCommentsOpen(db, a.id, open);
-      store.changes.bump();
+      store.changes.announce([EVERYTHING]);
       return articlePath(a.section_slug, a.slug);
     },
 

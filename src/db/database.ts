@@ -1,23 +1,40 @@
-// Opening the configured store and bringing its schema up to date.
+// Opening the configured store and bringing its schema up to date. The engine is chosen here, once,
+// from the database target; everything else works through the Store it returns.
 import { Migrator } from 'kysely';
-import type { DatabaseTarget } from '../config.ts';
-import { migrations } from './migrations/index.ts';
-import { openSqlite } from './dialects/sqlite.ts';
-import type { Db, Store } from './store.ts';
+import { describeDatabase, type DatabaseTarget } from '../config.ts';
+import { migrationsFor } from './migrations/index.ts';
+import { openSqlite } from './dialects/sqlite/store.ts';
+import { openPostgres } from './dialects/postgres/store.ts';
+import type { Store } from './store.ts';
 
 export type { Db, Store } from './store.ts';
+export { StoreMissing } from './dialects/sqlite/store.ts';
+export { StoreUnavailable } from './dialects/postgres/store.ts';
 
-/** Opens the database named by the configuration. */
-export function openStore(target: DatabaseTarget): Store {
+export interface OpenOptions {
+  /** Refuse to create a database that does not exist yet (SQLite: the file). */
+  mustExist?: boolean;
+  /** Told of connection errors that happen in the background (a lost idle connection). */
+  onError?: (error: unknown) => void;
+}
+
+/** Opens the database named by the configuration; throws StoreUnavailable or StoreMissing when it cannot. */
+export async function openStore(target: DatabaseTarget, options: OpenOptions = {}): Promise<Store> {
   switch (target.kind) {
     case 'sqlite':
-      return openSqlite(target.file);
+      return openSqlite(target.file, { mustExist: options.mustExist });
+    case 'postgres':
+      return openPostgres(
+        { url: target.url, poolSize: target.poolSize, statementTimeoutMs: target.statementTimeoutMs, description: describeDatabase(target) },
+        options.onError,
+      );
   }
 }
 
 /** Applies every pending migration; returns the names applied. Throws on the first failure. */
-export async function migrateToLatest(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+export async function migrateToLatest(store: Store): Promise<string[]> {
+  const migrations = migrationsFor(store.schema);
+  const migrator = new Migrator({ db: store.db, provider: { getMigrations: async () => migrations } });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

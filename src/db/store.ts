@@ -1,20 +1,55 @@
-// What the rest of the application holds of a database: the Kysely instance, a clock that says when
-// content changed, and a way to close it. Each dialect in ./dialects/ builds one.
-import type { Kysely } from 'kysely';
+// What the rest of the application holds of a database: the Kysely instance, the engine's search
+// index, a feed of content changes, the few schema details migrations need, and a way to close it.
+// Each engine in ./dialects/<engine>/ builds one; openStore() in database.ts picks the engine once,
+// from the URL, and nothing else asks which engine it runs on.
+import type { ColumnDefinitionBuilder, Kysely } from 'kysely';
 import type { Database } from './schema.ts';
+import type { SearchIndex } from '../search/search-index.ts';
 
 export type Db = Kysely<Database>;
 
-/** Tells whether stored content changed since a reading; cheap enough to ask on every request. */
-export interface ChangeClock {
-  /** An opaque value that differs after any committed change. */
+/**
+ * What a write changed, as the keys cached pages depend on: `article:12`, `section:3`, `tag:7`,
+ * `author:2`, `comments:12`, `home`, `feeds`, `sitemaps`, `search`. `*` means everything.
+ */
+export type ChangeKey = string;
+export const EVERYTHING: ChangeKey = '*';
+
+/** Tells this process what changed, whichever process or app node made the change. */
+export interface ChangeFeed {
+  /**
+   * Called by services after they commit: listeners in this process hear at once, other processes
+   * through the engine (SQLite: a change log read when the file's data_version moves; PostgreSQL:
+   * NOTIFY). Never throws: a change that cannot be told to others is logged by the engine.
+   */
+  announce(keys: readonly ChangeKey[]): void;
+  /** Calls listener with the keys of every change seen from now on; returns a function that stops it. */
+  subscribe(listener: (keys: readonly ChangeKey[]) => void): () => void;
+  /**
+   * An opaque value that differs after any change seen. Cheap enough to ask on every request; on
+   * engines that are polled (SQLite) asking is also what picks up other processes' changes.
+   */
   current(): string;
-  /** Called by services after they commit a change through this process. */
-  bump(): void;
+}
+
+/** The schema details that differ between engines, for migrations (which are otherwise one file for all). */
+export interface SchemaDialect {
+  /** An auto-numbered integer primary key. */
+  idColumn(c: ColumnDefinitionBuilder): ColumnDefinitionBuilder;
+  /** Creates the engine's search index tables (migration 003). */
+  createSearchSchema(db: Kysely<unknown>): Promise<void>;
+  dropSearchSchema(db: Kysely<unknown>): Promise<void>;
+  /** Creates what the engine's change feed needs to reach other processes (migration 005). */
+  createChangeLog(db: Kysely<unknown>): Promise<void>;
+  dropChangeLog(db: Kysely<unknown>): Promise<void>;
 }
 
 export interface Store {
   readonly db: Db;
-  readonly changes: ChangeClock;
+  readonly search: SearchIndex;
+  readonly changes: ChangeFeed;
+  readonly schema: SchemaDialect;
+  /** Where the store lives, safe to print: a file path, or host/database without the password. */
+  readonly description: string;
   close(): Promise<void>;
 }

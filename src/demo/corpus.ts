@@ -5,9 +5,9 @@
 // distribution (mostly 250–900 words, a few over 2,000), as a news archive does. Arabic and Persian
 // text deliberately mixes spelling variants (harakat, tatweel, Arabic vs Persian yeh and kaf) so the
 // search normalisation is exercised at scale. All word lists here were written for Gazette.
-import type { Store } from '../db/store.ts';
+import { EVERYTHING, type Store } from '../db/store.ts';
 import { slugify } from '../lib/slug.ts';
-import { indexArticle, searchIndexFor } from '../search/indexing.ts';
+import { indexArticle } from '../search/indexing.ts';
 import { defineSection } from '../sections/section.service.ts';
 import { upsertPerson } from '../people/person.repository.ts';
 import { upsertTag } from '../tags/tag.repository.ts';
@@ -337,7 +337,7 @@ export async function loadCorpus(store: Store, options: CorpusOptions, onProgres
           ids.add(tagId);
         }
         await trx.insertInto('article_tags').values([...ids].map((tag_id) => ({ article_id: id, tag_id }))).execute();
-        await indexArticle(trx, id);
+        await indexArticle(store.search, trx, id);
       }
     });
     done += items.length;
@@ -349,8 +349,8 @@ export async function loadCorpus(store: Store, options: CorpusOptions, onProgres
   }
   if (batch.length) await flush();
   // Written batch by batch, the index is in many pieces; merged, it answers two to three times faster.
-  await searchIndexFor(db).compact(db);
+  await store.search.compact(db);
   await db.insertInto('site_state').values({ key: 'demo_corpus', value: marker }).execute();
-  store.changes.bump();
+  store.changes.announce([EVERYTHING]);
   return { created: done, skipped: false };
 }

@@ -1,7 +1,7 @@
 // Demo content: the seed page (seed-article.txt, one real page of a news site) turned into data, plus the
 // article its "Check Also" box points to and two short right-to-left articles (Arabic, Persian).
 import fs from 'node:fs';
-import type { Store } from '../db/store.ts';
+import { EVERYTHING, type Store } from '../db/store.ts';
 import { projectFile } from '../lib/project-files.ts';
 import { createArticle, type ArticleInput } from '../articles/article.service.ts';
 import { defineSection } from '../sections/section.service.ts';
@@ -171,6 +171,6 @@ export async function loadDemo(store: Store): Promise<DemoResult> {
     created.push((await createArticle(store, input)).path);
   }
   await db.insertInto('site_state').values({ key: 'demo_loaded', value: new Date().toISOString() }).execute();
-  store.changes.bump();
+  store.changes.announce([EVERYTHING]);
   return { created, skipped: false };
 }

@@ -4,7 +4,7 @@
 // it is offered to the lists of the articles most like it, and lists that held it are marked stale and
 // recomputed when next read. An editor's pin is applied by the article service, before these lists.
 import type { Db } from '../db/store.ts';
-import { searchIndexFor } from '../search/indexing.ts';
+import type { SearchIndex } from '../search/search-index.ts';
 import { countPublished } from '../articles/article.repository.ts';
 import * as repo from './related.repository.ts';
 
@@ -29,10 +29,10 @@ interface Scored {
   publishedAt: string;
 }
 
-async function candidatesFor(db: Db, id: number): Promise<{ facts: { section_id: number; published_at: string | null } | undefined; scored: Scored[] }> {
+async function candidatesFor(index: SearchIndex, db: Db, id: number): Promise<{ facts: { section_id: number; published_at: string | null } | undefined; scored: Scored[] }> {
   const facts = await repo.publishedFacts(db, id);
   if (!facts || facts.status !== 'published') return { facts: undefined, scored: [] };
-  const similar = await searchIndexFor(db).similar(db, id, CANDIDATES);
+  const similar = await index.similar(db, id, CANDIDATES);
   const scored = similar
     .map((s) => ({
       relatedId: s.id,
@@ -45,8 +45,8 @@ async function candidatesFor(db: Db, id: number): Promise<{ facts: { section_id:
 }
 
 /** Computes and stores one article's list; returns the related ids, best first. */
-export async function recomputeRelated(db: Db, id: number, now = new Date()): Promise<number[]> {
-  const { facts, scored } = await candidatesFor(db, id);
+export async function recomputeRelated(index: SearchIndex, db: Db, id: number, now = new Date()): Promise<number[]> {
+  const { facts, scored } = await candidatesFor(index, db, id);
   if (!facts) {
     await repo.dropList(db, id);
     return [];
@@ -60,10 +60,10 @@ export async function recomputeRelated(db: Db, id: number, now = new Date()): Pr
  * Keeps lists current after an article was published, changed or unpublished. Runs inside the
  * caller's transaction, after the search index was updated.
  */
-export async function relatedAfterChange(db: Db, id: number, now = new Date()): Promise<void> {
+export async function relatedAfterChange(index: SearchIndex, db: Db, id: number, now = new Date()): Promise<void> {
   // Lists that held this article were ranked against its old text (or it is gone): recompute on next read.
   for (const holder of await repo.listsHolding(db, id)) if (holder !== id) await repo.dropList(db, holder);
-  const { facts, scored } = await candidatesFor(db, id);
+  const { facts, scored } = await candidatesFor(index, db, id);
   if (!facts) {
     await repo.dropList(db, id);
     return;
@@ -84,22 +84,22 @@ export async function relatedAfterChange(db: Db, id: number, now = new Date()): 
 }
 
 /** Related article ids for reading, best first; computes and stores the list when it is missing. */
-export async function relatedIds(db: Db, id: number, now = new Date()): Promise<number[]> {
+export async function relatedIds(index: SearchIndex, db: Db, id: number, now = new Date()): Promise<number[]> {
   const stored = await repo.storedList(db, id);
   if (stored) return stored.map((r) => r.relatedId);
-  if (db.isTransaction) return recomputeRelated(db, id, now);
+  if (db.isTransaction) return recomputeRelated(index, db, id, now);
   // Two readers of a page not yet cached may both find the list missing: the transaction serialises
   // them, and the second finds the first one's list instead of writing it again.
   return db.transaction().execute(async (trx) => {
     const again = await repo.storedList(trx, id);
-    return again ? again.map((r) => r.relatedId) : recomputeRelated(trx, id, now);
+    return again ? again.map((r) => r.relatedId) : recomputeRelated(index, trx, id, now);
   });
 }
 
 const RECOMPUTE_BATCH = 200;
 
 /** Recomputes every published article's list (for `gazette reindex`); returns how many were computed. */
-export async function recomputeAllRelated(db: Db, onProgress: (done: number, total: number) => void = () => {}, now = new Date()): Promise<number> {
+export async function recomputeAllRelated(index: SearchIndex, db: Db, onProgress: (done: number, total: number) => void = () => {}, now = new Date()): Promise<number> {
   const total = await countPublished(db);
   onProgress(0, total);
   let done = 0;
@@ -109,7 +109,7 @@ export async function recomputeAllRelated(db: Db, onProgress: (done: number, tot
     if (!ids.length) break;
     // One transaction per batch: far fewer commits, and readers never wait long.
     await db.transaction().execute(async (trx) => {
-      for (const id of ids) await recomputeRelated(trx, id, now);
+      for (const id of ids) await recomputeRelated(index, trx, id, now);
     });
     done += ids.length;
     after = ids[ids.length - 1]!;

@@ -88,27 +88,21 @@ const SHORTER_BY = 3;
 /** Prefixes shorter than this are searched as typed: short stems would match unrelated words. */
 const MIN_WIDENED = 5;
 
-const quoted = (words: readonly string[]) => `"${words.join(' ').replace(/"/g, '""')}"`;
-
-/** One clause as FTS5 syntax: a quoted word or phrase; a prefix ORed with its widenings. */
-function clauseExpression(c: Clause): string {
-  if (!c.prefix) return quoted(c.words);
-  const last = c.words[c.words.length - 1] ?? '';
-  const head = c.words.slice(0, -1);
-  const alternatives = [`${quoted(c.words)} *`];
-  if (/^[a-z]+$/.test(last) && last.length >= MIN_WIDENED) {
-    for (const end of COMPLETIONS) alternatives.push(quoted([...head, last + end]));
-    for (let n = last.length - 1; n >= Math.max(MIN_WIDENED, last.length - SHORTER_BY); n--) alternatives.push(quoted([...head, last.slice(0, n)]));
-  }
-  return alternatives.length > 1 ? `(${alternatives.join(' OR ')})` : alternatives[0]!;
+/** One way a clause can match: words in order, the last maybe a prefix. A clause matches when any does. */
+export interface Alternative {
+  words: string[];
+  prefix: boolean;
 }
 
-/**
- * The FTS5 MATCH expression for the clauses, all joined with AND: each clause a quoted string (a
- * phrase when it has several words), a prefix followed by the prefix operator and ORed with its
- * completions. Words hold only letters and digits; quotes are doubled anyway so that the function is
- * safe on its own.
- */
-export function matchExpression(clauses: readonly Clause[]): string {
-  return clauses.map(clauseExpression).join(' AND ');
+/** The ways one clause can match: itself, and for a Latin prefix its completions and shorter stems. */
+export function alternatives(c: Clause): Alternative[] {
+  if (!c.prefix) return [{ words: c.words, prefix: false }];
+  const last = c.words[c.words.length - 1] ?? '';
+  const head = c.words.slice(0, -1);
+  const out: Alternative[] = [{ words: c.words, prefix: true }];
+  if (/^[a-z]+$/.test(last) && last.length >= MIN_WIDENED) {
+    for (const end of COMPLETIONS) out.push({ words: [...head, last + end], prefix: false });
+    for (let n = last.length - 1; n >= Math.max(MIN_WIDENED, last.length - SHORTER_BY); n--) out.push({ words: [...head, last.slice(0, n)], prefix: false });
+  }
+  return out;
 }

@@ -1,6 +1,6 @@
-// What the application needs from a full-text index, independent of the database behind it. The
-// SQLite implementation (FTS5) is in search-index.sqlite.ts; a PostgreSQL one (tsvector + ts_rank)
-// would implement the same interface. Every method takes the Kysely instance or transaction to run in,
+// What the application needs from a full-text index, independent of the database behind it. Each
+// engine implements it in src/db/dialects/<engine>/search-index.ts (SQLite: FTS5; PostgreSQL: tsvector
+// and GIN), and the store carries the one for its engine (store.search). Every method takes the Kysely instance or transaction to run in,
 // so index changes commit or roll back with the article change that caused them.
 import type { Db } from '../db/store.ts';
 import type { Clause } from './query.ts';
@@ -54,6 +54,11 @@ export interface SimilarArticle {
 export interface SearchIndex {
   /** Adds or replaces an article's entry. */
   put(db: Db, doc: IndexDocument): Promise<void>;
+  /**
+   * Adds or replaces many entries for a bulk load (rebuild, generated corpus). Statistics the engine
+   * keeps per term may lag until compact() is called without a budget, which every bulk load ends with.
+   */
+  putMany(db: Db, docs: readonly IndexDocument[]): Promise<void>;
   /** Removes an article's entry (unpublished or deleted); no-op when absent. */
   remove(db: Db, id: number): Promise<void>;
   /** Empties the index (before a rebuild). */

@@ -32,7 +32,7 @@ function searchRequest(request: FastifyRequest): SearchRequest {
 export async function searchRoutes(app: FastifyInstance, { store, site }: SearchRoutesOptions): Promise<void> {
   app.get('/search', async (request, reply) => {
     const started = performance.now();
-    const outcome = await search(store.db, searchRequest(request));
+    const outcome = await search(store, searchRequest(request));
     const language = site.language;
     const s = searchStrings(language);
     const t = stringsFor(language);

@@ -7,7 +7,8 @@ import { AppError } from '../errors.ts';
 import { excerpt } from '../lib/excerpt.ts';
 import { escapeHtml, trusted, type SafeHtml } from '../lib/html.ts';
 import { allSections, type Section } from '../sections/section.service.ts';
-import { searchIndexFor } from './indexing.ts';
+import type { SearchIndex } from './search-index.ts';
+import type { Store } from '../db/store.ts';
 import { MAX_QUERY_CHARS, parseQuery, type Clause } from './query.ts';
 import type { SearchFilters } from './search-index.ts';
 import { listPublishedIds } from '../articles/article.repository.ts';
@@ -93,7 +94,8 @@ function pageOf(value: string | undefined): number {
 }
 
 /** Runs a reader's search. Throws bad_request with a message a reader can act on for unusable input. */
-export async function search(db: Db, request: SearchRequest): Promise<SearchOutcome> {
+export async function search(store: Store, request: SearchRequest): Promise<SearchOutcome> {
+  const { db, search: index } = store;
   const raw = request.q ?? '';
   const parsed = parseQuery(raw);
   if ('problem' in parsed)
@@ -137,24 +139,22 @@ export async function search(db: Db, request: SearchRequest): Promise<SearchOutc
   };
   if (!outcome.searched) return outcome;
 
-  const index = searchIndexFor(db);
-  const clauses = await boundPrefixes(db, parsed.clauses, outcome.broadPrefixes);
+  const clauses = await boundPrefixes(index, db, parsed.clauses, outcome.broadPrefixes);
   const ranked = await index.search(db, clauses, filters, RESULTS_PER_PAGE, (page - 1) * RESULTS_PER_PAGE, MAX_COUNTED);
   outcome.total = ranked.total;
   outcome.totalCapped = ranked.totalCapped;
   outcome.pageCount = Math.max(1, Math.ceil(ranked.total / RESULTS_PER_PAGE));
   if (page > outcome.pageCount && ranked.total > 0) throw new AppError('not_found', `There is no page ${page}; the last page of results is ${outcome.pageCount}.`);
-  outcome.results = await toResults(db, clauses, ranked.ids);
+  outcome.results = await toResults(index, db, clauses, ranked.ids);
   if (!outcome.results.length) {
-    outcome.suggestions = await suggestionsFor(db, clauses, filters, outcome.filters);
+    outcome.suggestions = await suggestionsFor(index, db, clauses, filters, outcome.filters);
     outcome.latest = await cardsFor(db, await listPublishedIds(db, {}, 5));
   }
   return outcome;
 }
 
 /** The clauses with over-broad prefixes searched as typed; their words are added to `broad`. */
-async function boundPrefixes(db: Db, clauses: readonly Clause[], broad: string[]): Promise<Clause[]> {
-  const index = searchIndexFor(db);
+async function boundPrefixes(index: SearchIndex, db: Db, clauses: readonly Clause[], broad: string[]): Promise<Clause[]> {
   const out: Clause[] = [];
   for (const c of clauses) {
     if (c.prefix) {
@@ -170,8 +170,7 @@ async function boundPrefixes(db: Db, clauses: readonly Clause[], broad: string[]
   return out;
 }
 
-async function toResults(db: Db, clauses: readonly Clause[], ids: readonly number[]): Promise<SearchResult[]> {
-  const index = searchIndexFor(db);
+async function toResults(index: SearchIndex, db: Db, clauses: readonly Clause[], ids: readonly number[]): Promise<SearchResult[]> {
   const [cards, marks, texts] = await Promise.all([
     cardsFor(db, ids),
     index.mark(db, clauses, ids),
@@ -192,8 +191,7 @@ async function toResults(db: Db, clauses: readonly Clause[], ids: readonly numbe
 }
 
 /** Searches that would find something: each word alone, and the same words without the filters. */
-async function suggestionsFor(db: Db, clauses: readonly Clause[], filters: SearchFilters, shown: SearchOutcome['filters']): Promise<Suggestion[]> {
-  const index = searchIndexFor(db);
+async function suggestionsFor(index: SearchIndex, db: Db, clauses: readonly Clause[], filters: SearchFilters, shown: SearchOutcome['filters']): Promise<Suggestion[]> {
   const out: Suggestion[] = [];
   const filtered = filters.sectionId !== undefined || filters.language !== undefined || filters.from !== undefined || filters.before !== undefined;
   const text = (c: Clause) => (c.words.length > 1 ? `"${c.words.join(' ')}"` : c.words[0]!) + (c.prefix ? '*' : '');

@@ -3,7 +3,6 @@
 // articles makes every search seek through dozens of pieces. The server merges them in small slices
 // between requests, only after content changed, so an idle site does no work.
 import type { Store } from '../db/store.ts';
-import { searchIndexFor } from './indexing.ts';
 
 export interface UpkeepOptions {
   /** How often to look for new work. */
@@ -24,7 +23,7 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * slices. Returns the number of slices that did work. `shouldStop` is asked between slices.
  */
 export async function compactInSlices(store: Store, slice: number, shouldStop: () => boolean = () => false): Promise<number> {
-  const index = searchIndexFor(store.db);
+  const index = store.search;
   let worked = 0;
   while (!shouldStop() && (await index.compact(store.db, slice))) {
     worked++;

@@ -14,15 +14,16 @@ export interface ArticleUrlRow {
 }
 
 /**
- * Published article addresses, read in id order. The unary plus keeps SQLite (which has no statistics
- * here) from walking a status index and sorting every published row for each read: in id order the
- * primary key is the right path (a 50,000-URL file went from 6.5 s to about 1 s at 100,000 articles).
+ * Published article addresses, read in id order. Comparing `status || ''` rather than the column keeps
+ * SQLite (which has no statistics here) from walking a status index and sorting every published row for
+ * each read: in id order the primary key is the right path (a 50,000-URL file went from 6.5 s to about
+ * 1 s at 100,000 articles). The expression means the same on PostgreSQL, whose planner has statistics.
  */
 function publishedUrls(db: Db) {
   return db
     .selectFrom('articles as a')
     .innerJoin('sections as s', 's.id', 'a.section_id')
-    .where(sql<string>`+${sql.ref('a.status')}`, '=', 'published')
+    .where(sql<string>`${sql.ref('a.status')} || ''`, '=', 'published')
     .select((eb) => ['a.id', 's.slug as section_slug', 'a.slug', 'a.language', 'a.updated_at', eb.fn.coalesce('a.translation_of', 'a.id').as('group_id')]);
 }
 

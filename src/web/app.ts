@@ -112,7 +112,7 @@ export async function buildApp(config: Config, store: Store, options: BuildOptio
   const comments = await openCommentService(store, config, (message, details) => app.log.warn(details, message));
   app.addHook('onClose', () => comments.close());
   await app.register(articleRoutes, { store, site, comments: articleComments(comments.service, config) });
-  await app.register(commentRoutes, { comments: comments.service, site, config, clock: store.changes });
+  await app.register(commentRoutes, { comments: comments.service, site, config, changes: store.changes });
   await app.register(searchRoutes, { store, site });
   const upkeep = startIndexUpkeep(store, {
     ...DEFAULT_UPKEEP,

@@ -15,7 +15,7 @@ function gazette(server: TestServer, ...args: string[]): Promise<{ code: number;
     execFile(
       process.execPath,
       [BIN, 'comments', ...args],
-      { env: { PATH: process.env.PATH, DATABASE_URL: `file:${server.config.database.file}`, PUBLIC_URL: server.config.publicUrl, LOG_LEVEL: 'silent' }, timeout: 60_000 },
+      { env: { PATH: process.env.PATH, DATABASE_URL: server.databaseUrl, PUBLIC_URL: server.config.publicUrl, LOG_LEVEL: 'silent' }, timeout: 60_000 },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });

@@ -43,7 +43,7 @@ describe('JSON-LD on article pages (schema.org, offline)', () => {
       const response = await fetch(server.url + path);
       assert.equal(response.status, 200, `GET ${path}`);
       const [, section = '', slug = ''] = path.split('/');
-      pages.set(path, { article: await getArticle(server.store.db, section, slug), blocks: ldJsonBlocks(await response.text()) });
+      pages.set(path, { article: await getArticle(server.store, section, slug), blocks: ldJsonBlocks(await response.text()) });
     }
   });
   after(async () => {

@@ -56,7 +56,7 @@ async function open(context: BrowserContext, path: string, status = 200): Promis
 /** Everything issue 2 asks the seed article page to show, checked as a reader would look for it. */
 async function checkSeedArticle(page: Page): Promise<void> {
   const seed = readSeedPage();
-  const article = await getArticle(server.store.db, 'news', 'disclosure-of-confidential-document');
+  const article = await getArticle(server.store, 'news', 'disclosure-of-confidential-document');
   const main = page.getByRole('main');
 
   const section = main.getByRole('link', { name: 'News', exact: true });

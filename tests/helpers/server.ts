@@ -1,4 +1,5 @@
-// Test servers: the real application on a real SQLite file in a temp folder, listening on port 0.
+// Test servers: the real application over a real database (SQLite or PostgreSQL, see database.ts),
+// listening on port 0.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,6 +7,9 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { migrateToLatest, openStore, type Store } from '../../src/db/database.ts';
 import { loadDemo } from '../../src/demo/demo.service.ts';
 import { buildApp } from '../../src/web/app.ts';
+import { freshDatabase } from './database.ts';
+
+export { ENGINE } from './database.ts';
 
 export const PUBLIC_URL = 'http://gazette.test';
 
@@ -14,6 +18,8 @@ export interface TestServer {
   url: string;
   store: Store;
   config: Config;
+  /** DATABASE_URL of the server's database, for CLI runs against it. */
+  databaseUrl: string;
   dir: string;
   close(): Promise<void>;
 }
@@ -24,19 +30,20 @@ export function tempDir(prefix = 'gazette-test-'): { dir: string; remove(): void
   return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Starts the app over a new migrated SQLite file, with the demo content unless demo is false. */
+/** Starts the app over a new migrated database, with the demo content unless demo is false. */
 export async function startTestServer(options: { demo?: boolean; env?: Record<string, string> } = {}): Promise<TestServer> {
   const tmp = tempDir();
+  const database = await freshDatabase(tmp.dir);
   const config = loadConfig({
-    DATABASE_URL: `file:${path.join(tmp.dir, 'gazette.db')}`,
+    DATABASE_URL: database.url,
     PORT: '0',
     HOST: '127.0.0.1',
     PUBLIC_URL,
     LOG_LEVEL: 'silent',
     ...options.env,
   });
-  const store = openStore(config.database);
-  await migrateToLatest(store.db);
+  const store = await openStore(config.database);
+  await migrateToLatest(store);
   if (options.demo !== false) await loadDemo(store);
   const app = await buildApp(config, store, { logger: false });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -44,10 +51,12 @@ export async function startTestServer(options: { demo?: boolean; env?: Record<st
     url: address,
     store,
     config,
+    databaseUrl: database.url,
     dir: tmp.dir,
     async close() {
       await app.close();
       await store.close();
+      await database.drop();
       tmp.remove();
     },
   };

@@ -2,7 +2,8 @@
 // syntax from the search box ever reaches the database.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MAX_CLAUSES, MAX_QUERY_CHARS, matchExpression, parseQuery, type ParsedQuery } from '../../src/search/query.ts';
+import { MAX_CLAUSES, MAX_QUERY_CHARS, parseQuery, type ParsedQuery } from '../../src/search/query.ts';
+import { matchExpression } from '../../src/db/dialects/sqlite/search-index.ts';
 
 function parsed(q: string): ParsedQuery {
   const p = parseQuery(q);

@@ -1,12 +1,12 @@
 // Articles, sections, tags, people, sources, documents and related-article pins.
 // Written with Kysely's schema builder only, so the same migration runs on SQLite and PostgreSQL.
 import { sql, type Kysely } from 'kysely';
-import { idColumn } from '../dialects/portable.ts';
+import type { SchemaDialect } from '../store.ts';
 
-export async function up(db: Kysely<unknown>): Promise<void> {
+export async function up(db: Kysely<unknown>, dialect: SchemaDialect): Promise<void> {
   await db.schema
     .createTable('sections')
-    .addColumn('id', 'integer', idColumn(db))
+    .addColumn('id', 'integer', dialect.idColumn)
     .addColumn('slug', 'text', (c) => c.notNull().unique())
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
@@ -16,7 +16,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('people')
-    .addColumn('id', 'integer', idColumn(db))
+    .addColumn('id', 'integer', dialect.idColumn)
     .addColumn('slug', 'text', (c) => c.notNull().unique())
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('bio', 'text', (c) => c.notNull().defaultTo(''))
@@ -25,14 +25,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('tags')
-    .addColumn('id', 'integer', idColumn(db))
+    .addColumn('id', 'integer', dialect.idColumn)
     .addColumn('slug', 'text', (c) => c.notNull().unique())
     .addColumn('name', 'text', (c) => c.notNull())
     .execute();
 
   await db.schema
     .createTable('articles')
-    .addColumn('id', 'integer', idColumn(db))
+    .addColumn('id', 'integer', dialect.idColumn)
     .addColumn('section_id', 'integer', (c) => c.notNull().references('sections.id').onDelete('restrict'))
     .addColumn('slug', 'text', (c) => c.notNull())
     .addColumn('language', 'text', (c) => c.notNull().defaultTo('en'))
@@ -70,7 +70,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('documents')
-    .addColumn('id', 'integer', idColumn(db))
+    .addColumn('id', 'integer', dialect.idColumn)
     .addColumn('title', 'text', (c) => c.notNull())
     .addColumn('file_path', 'text')
     .addColumn('media_type', 'text')
@@ -80,7 +80,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('sources')
-    .addColumn('id', 'integer', idColumn(db))
+    .addColumn('id', 'integer', dialect.idColumn)
     .addColumn('article_id', 'integer', (c) => c.notNull().references('articles.id').onDelete('cascade'))
     .addColumn('position', 'integer', (c) => c.notNull())
     .addColumn('name', 'text', (c) => c.notNull())

@@ -1,11 +1,11 @@
 // Reader comments and mail opt-outs. Schema builder only, so the same migration runs on SQLite and PostgreSQL.
 import { sql, type Kysely } from 'kysely';
-import { idColumn } from '../dialects/portable.ts';
+import type { SchemaDialect } from '../store.ts';
 
-export async function up(db: Kysely<unknown>): Promise<void> {
+export async function up(db: Kysely<unknown>, dialect: SchemaDialect): Promise<void> {
   await db.schema
     .createTable('comments')
-    .addColumn('id', 'integer', idColumn(db))
+    .addColumn('id', 'integer', dialect.idColumn)
     .addColumn('article_id', 'integer', (c) => c.notNull().references('articles.id').onDelete('cascade'))
     .addColumn('parent_id', 'integer', (c) => c.references('comments.id').onDelete('cascade'))
     .addColumn('depth', 'integer', (c) => c.notNull().defaultTo(1))

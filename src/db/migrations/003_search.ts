@@ -1,13 +1,12 @@
-// Search and related articles: the full-text index (SQLite FTS5 here; PostgreSQL will use a tsvector
-// column in its own branch), stored "Check Also" lists, and the translation link between articles that
+// Search and related articles: the full-text index (each engine's own, see SchemaDialect), stored "Check Also" lists, and the translation link between articles that
 // sitemaps and pages turn into hreflang alternates.
 //
 // The index starts empty: its text is normalised in application code (src/search/normalise.ts), so an
 // existing database is filled by `gazette reindex`; new and changed articles are indexed as they are written.
-import { sql, type Kysely } from 'kysely';
-import { isPostgres } from '../dialects/portable.ts';
+import type { Kysely } from 'kysely';
+import type { SchemaDialect } from '../store.ts';
 
-export async function up(db: Kysely<unknown>): Promise<void> {
+export async function up(db: Kysely<unknown>, dialect: SchemaDialect): Promise<void> {
   // Translations point at the article they translate; the original is the group's key.
   await db.schema.alterTable('articles').addColumn('translation_of', 'integer', (c) => c.references('articles.id').onDelete('set null')).execute();
   await db.schema.createIndex('articles_translation_of_idx').on('articles').column('translation_of').execute();
@@ -31,29 +30,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('computed_at', 'text', (c) => c.notNull())
     .execute();
 
-  if (!isPostgres(db)) {
-    // porter: English stemming over unicode61 word splitting; remove_diacritics folds Latin accents.
-    // Arabic and Persian folding happens before text reaches the index, identically for queries.
-    await sql`create virtual table article_search using fts5(headline, subtitle, tags, body, tokenize = 'porter unicode61 remove_diacritics 2')`.execute(db);
-    await sql`create virtual table article_search_terms using fts5vocab(article_search, 'row')`.execute(db);
-    // What search filters read, one small row per indexed article: reading these columns from
-    // articles would load each matching article's whole body (they sit after it in the row).
-    await db.schema
-      .createTable('article_search_facets')
-      .addColumn('article_id', 'integer', (c) => c.primaryKey())
-      .addColumn('section_id', 'integer', (c) => c.notNull())
-      .addColumn('language', 'text', (c) => c.notNull())
-      .addColumn('published_at', 'text', (c) => c.notNull())
-      .execute();
-  }
+  await dialect.createSearchSchema(db);
 }
 
-export async function down(db: Kysely<unknown>): Promise<void> {
-  if (!isPostgres(db)) {
-    await sql`drop table if exists article_search_facets`.execute(db);
-    await sql`drop table if exists article_search_terms`.execute(db);
-    await sql`drop table if exists article_search`.execute(db);
-  }
+export async function down(db: Kysely<unknown>, dialect: SchemaDialect): Promise<void> {
+  await dialect.dropSearchSchema(db);
   await db.schema.dropTable('related_lists').execute();
   await db.schema.dropTable('related_articles').execute();
   await db.schema.dropIndex('articles_status_updated_idx').execute();

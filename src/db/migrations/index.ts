@@ -1,14 +1,30 @@
 // Migrations are listed here, in order, rather than discovered on disk: the list is checked by the
-// type checker and works the same under tsx, a bundler or tests.
-import type { Migration } from 'kysely';
+// type checker and works the same under tsx, a bundler or tests. Each takes the engine's SchemaDialect
+// for the few details that differ (identity columns, the search index, the change log).
+import type { Kysely, Migration } from 'kysely';
+import type { SchemaDialect } from '../store.ts';
 import * as m001 from './001_initial.ts';
 import * as m002 from './002_comments.ts';
 import * as m003 from './003_search.ts';
 import * as m004 from './004_listing_indexes.ts';
+import * as m005 from './005_change_log.ts';
 
-export const migrations: Record<string, Migration> = {
+interface MigrationModule {
+  up(db: Kysely<unknown>, dialect: SchemaDialect): Promise<void>;
+  down(db: Kysely<unknown>, dialect: SchemaDialect): Promise<void>;
+}
+
+const MODULES: Record<string, MigrationModule> = {
   '001_initial': m001,
   '002_comments': m002,
   '003_search': m003,
   '004_listing_indexes': m004,
+  '005_change_log': m005,
 };
+
+/** Every migration, by name, bound to an engine's schema details. */
+export function migrationsFor(dialect: SchemaDialect): Record<string, Migration> {
+  return Object.fromEntries(
+    Object.entries(MODULES).map(([name, m]) => [name, { up: (db: Kysely<unknown>) => m.up(db, dialect), down: (db: Kysely<unknown>) => m.down(db, dialect) }]),
+  );
+}

@@ -2,13 +2,13 @@
 // is the article id, holding the normalised text of published articles only. Queries go through Kysely;
 // the FTS5 functions (MATCH, bm25, highlight) are written with Kysely's sql tag and bound parameters.
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../db/schema.ts';
-import type { Db } from '../db/store.ts';
-import { indexText } from './normalise.ts';
-import { isStopword } from './stopwords.ts';
-import { matchExpression, type Clause } from './query.ts';
-import type { IndexDocument, MarkedFields, RankedIds, SearchFilters, SearchIndex, SimilarArticle } from './search-index.ts';
-import { MARK_CLOSE, MARK_OPEN } from './snippet.ts';
+import type { Database } from '../../schema.ts';
+import type { Db } from '../../store.ts';
+import { indexText } from '../../../search/normalise.ts';
+import { isStopword } from '../../../search/stopwords.ts';
+import { alternatives, type Clause } from '../../../search/query.ts';
+import type { IndexDocument, MarkedFields, RankedIds, SearchFilters, SearchIndex, SimilarArticle } from '../../../search/search-index.ts';
+import { MARK_CLOSE, MARK_OPEN } from '../../../search/snippet.ts';
 
 type FtsColumns = {
   rowid: number;
@@ -47,6 +47,22 @@ const DF_LOOKUPS = 24;
 const MAX_DF_SHARE = 0.05;
 /** Below this similarity (relative to the article itself) two articles only share a word or two. */
 const MIN_SIMILARITY = 0.1;
+
+const quoted = (words: readonly string[]) => `"${words.join(' ').replace(/"/g, '""')}"`;
+
+/** One clause as FTS5 syntax: a quoted word or phrase (a prefix followed by *), ORed with its alternatives. */
+function clauseExpression(c: Clause): string {
+  const parts = alternatives(c).map((a) => (a.prefix ? `${quoted(a.words)} *` : quoted(a.words)));
+  return parts.length > 1 ? `(${parts.join(' OR ')})` : parts[0]!;
+}
+
+/**
+ * The FTS5 MATCH expression for the clauses, all joined with AND. Words hold only letters and digits
+ * (see query.ts); quotes are doubled anyway so that the function is safe on its own.
+ */
+export function matchExpression(clauses: readonly Clause[]): string {
+  return clauses.map(clauseExpression).join(' AND ');
+}
 
 function fts(db: Db): Kysely<Database & FtsTables> {
   return db.withTables<FtsTables>();
@@ -99,7 +115,7 @@ function frequencyCache() {
   };
 }
 
-/** A SearchIndex over the FTS5 table created by migration 003. */
+/** A SearchIndex over the FTS5 table created by migration 003 (see schema.ts). */
 export function createSqliteSearchIndex(): SearchIndex {
   const frequencies = frequencyCache();
   return {
@@ -121,6 +137,10 @@ export function createSqliteSearchIndex(): SearchIndex {
           body: indexText(doc.body),
         })
         .execute();
+    },
+
+    async putMany(db, docs) {
+      for (const doc of docs) await this.put(db, doc);
     },
 
     async remove(db, id) {
@@ -219,7 +239,7 @@ export function createSqliteSearchIndex(): SearchIndex {
       // are looked up; the rest could not outweigh them.
       // The highest article id stands in for the number of articles: idf only needs the scale, and
       // max(id) is one index probe where count(*) would walk every row.
-      const highest = Number((await db.selectFrom('articles').select((eb) => eb.fn.max('id').as('n')).executeTakeFirst())?.n ?? 1);
+      const highest = Number((await f.selectFrom('article_search_facets').select((eb) => eb.fn.max('article_id').as('n')).executeTakeFirst())?.n ?? 1);
       frequencies.sync(highest);
       const lookups = [...terms.entries()].sort((a, b) => b[1].tf - a[1].tf).slice(0, DF_LOOKUPS);
       const docs: { term: string; doc: number }[] = [];
@@ -258,14 +278,12 @@ export function createSqliteSearchIndex(): SearchIndex {
       const selfScore = withSelf.find((r) => r.rowid === id);
       const ranked = withSelf.filter((r) => r.rowid !== id).slice(0, limit);
       if (!ranked.length) return [];
-      // Status is checked in code: with it in the query SQLite may walk a status index instead of the ids.
-      const facts = (
-        await db
-          .selectFrom('articles')
-          .select(['id', 'section_id', 'published_at', 'status'])
-          .where('id', 'in', ranked.map((r) => r.rowid))
-          .execute()
-      ).filter((a) => a.status === 'published');
+      // The facets table holds what Check Also weighs (section, date) for indexed, so published, articles.
+      const facts = await f
+        .selectFrom('article_search_facets')
+        .select(['article_id as id', 'section_id', 'published_at'])
+        .where('article_id', 'in', ranked.map((r) => r.rowid))
+        .execute();
       const byId = new Map(facts.map((a) => [a.id, a]));
       // bm25 scores are negative, better ones lower; the article's own score is the best any can reach.
       const best = selfScore && selfScore.score < 0 ? selfScore.score : (ranked[0]?.score ?? -1);
@@ -323,4 +341,3 @@ async function compactFts(db: Db, budget?: number): Promise<boolean> {
   return after - before >= 2;
 }
 
-export const sqliteSearchIndex: SearchIndex = createSqliteSearchIndex();

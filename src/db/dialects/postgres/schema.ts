@@ -1,0 +1,54 @@
+// PostgreSQL's side of the schema: identity columns, the tsvector search tables, no change log
+// (changes reach other connections through NOTIFY, see changes.ts).
+import { sql, type Kysely } from 'kysely';
+import type { SchemaDialect } from '../../store.ts';
+
+/** The text search configuration the index and every query use (see createSearchSchema). */
+export const TS_CONFIG = 'gazette';
+
+export const postgresSchema: SchemaDialect = {
+  idColumn: (c) => c.primaryKey().generatedByDefaultAsIdentity(),
+
+  async createSearchSchema(db: Kysely<unknown>) {
+    // English stemming (Snowball) without a stop-word list: SQLite's porter tokenizer keeps every word,
+    // and "the who" must find The Who on both engines. Arabic and Persian are folded before text reaches
+    // the index (src/search/normalise.ts), as on SQLite; the stemmer leaves their words as they are.
+    await sql`create text search dictionary gazette_stem (template = snowball, language = english)`.execute(db);
+    await sql`create text search configuration gazette (copy = simple)`.execute(db);
+    await sql`alter text search configuration gazette alter mapping for asciiword, asciihword, hword_asciipart, word, hword, hword_part with gazette_stem`.execute(db);
+
+    // One row per published article: what filters read, and the weighted document (A headline,
+    // B tags, C subtitle, D body). The folded text is kept apart, read only to highlight results.
+    await db.schema
+      .createTable('article_search')
+      .addColumn('article_id', 'integer', (c) => c.primaryKey())
+      .addColumn('section_id', 'integer', (c) => c.notNull())
+      .addColumn('language', 'text', (c) => c.notNull())
+      .addColumn('published_at', 'text', (c) => c.notNull())
+      .addColumn('document', sql`tsvector`, (c) => c.notNull())
+      .execute();
+    await sql`create index article_search_document_idx on article_search using gin (document)`.execute(db);
+    await db.schema
+      .createTable('article_search_text')
+      .addColumn('article_id', 'integer', (c) => c.primaryKey())
+      .addColumn('headline', 'text', (c) => c.notNull())
+      .addColumn('subtitle', 'text', (c) => c.notNull())
+      .addColumn('tags', 'text', (c) => c.notNull())
+      .addColumn('body', 'text', (c) => c.notNull())
+      .execute();
+    // How many indexed articles hold each term: the prefix guard and Check Also's term weights read it.
+    // Byte order ("C") makes a prefix a range of the primary key.
+    await sql`create table article_search_terms (term text collate "C" primary key, docs integer not null)`.execute(db);
+  },
+
+  async dropSearchSchema(db: Kysely<unknown>) {
+    await sql`drop table if exists article_search_terms`.execute(db);
+    await sql`drop table if exists article_search_text`.execute(db);
+    await sql`drop table if exists article_search`.execute(db);
+    await sql`drop text search configuration if exists gazette`.execute(db);
+    await sql`drop text search dictionary if exists gazette_stem`.execute(db);
+  },
+
+  async createChangeLog() {},
+  async dropChangeLog() {},
+};

@@ -1,0 +1,262 @@
+// The PostgreSQL implementation of SearchIndex: a tsvector per published article (GIN-indexed), built
+// with the `gazette` text search configuration (English Snowball stemming, no stop words) from the
+// same folded text SQLite's FTS5 table holds, so that both engines find the same articles for the same
+// words. Ranking is ts_rank over weighted parts; highlighting is ts_headline over the folded text.
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Database } from '../../schema.ts';
+import type { Db } from '../../store.ts';
+import { indexText } from '../../../search/normalise.ts';
+import { isStopword } from '../../../search/stopwords.ts';
+import { alternatives, type Clause } from '../../../search/query.ts';
+import type { IndexDocument, MarkedFields, RankedIds, SearchFilters, SearchIndex, SimilarArticle } from '../../../search/search-index.ts';
+import { MARK_CLOSE, MARK_OPEN } from '../../../search/snippet.ts';
+import { TS_CONFIG } from './schema.ts';
+
+type SearchTables = {
+  article_search: { article_id: number; section_id: number; language: string; published_at: string; document: string };
+  article_search_text: { article_id: number; headline: string; subtitle: string; tags: string; body: string };
+  article_search_terms: { term: string; docs: number };
+};
+
+/**
+ * ts_rank weights for classes {D, C, B, A}: body, subtitle, tags, headline — the same proportions as
+ * SQLite's bm25 weights (1, 4, 5, 10), so a headline hit outranks an article that only mentions a word.
+ */
+const SEARCH_WEIGHTS = '{0.1, 0.4, 0.5, 1.0}';
+/** Check Also weighs the topic words of the headline and tags more (as on SQLite: 1, 3, 6, 6). */
+const SIMILAR_WEIGHTS = '{0.166, 0.5, 1.0, 1.0}';
+/** Matches ranked per search: the newest ones, when a query matches more (as on SQLite). */
+const RANK_WINDOW = 2000;
+/** How much each weight class of the article itself counts when choosing its characteristic words. */
+const CLASS_TF_WEIGHT: Record<string, number> = { A: 4, B: 4, C: 2, D: 1 };
+const SIMILAR_TERMS = 8;
+const MAX_DF_SHARE = 0.05;
+const MIN_SIMILARITY = 0.1;
+/** ts_headline markers: index text holds letters, digits and spaces only, so these never occur in it. */
+const START = '<<';
+const STOP = '>>';
+
+function tables(db: Db): Kysely<Database & SearchTables> {
+  return db.withTables<SearchTables>();
+}
+
+/** A word as a tsquery operand: quoted, so nothing typed can become tsquery syntax. */
+const operand = (word: string) => `'${word.replace(/'/g, "''").replace(/\\/g, '\\\\')}'`;
+
+/**
+ * The tsquery text for the clauses: each alternative a word or a phrase (<->), a prefix marked :*,
+ * alternatives ORed, clauses ANDed. to_tsquery then stems each operand as the index was stemmed.
+ */
+export function tsqueryText(clauses: readonly Clause[]): string {
+  return clauses
+    .map((c) => {
+      const alts = alternatives(c).map((a) =>
+        a.words.map((w, i) => operand(w) + (a.prefix && i === a.words.length - 1 ? ':*' : '')).join(' <-> '),
+      );
+      return alts.length > 1 ? `(${alts.map((a) => `(${a})`).join(' | ')})` : `(${alts[0]})`;
+    })
+    .join(' & ');
+}
+
+const query = (clauses: readonly Clause[]): RawBuilder<string> => sql`to_tsquery(${TS_CONFIG}::regconfig, ${tsqueryText(clauses)})`;
+
+/** The weighted document of one article, from its folded parts. */
+function documentOf(parts: { headline: string; subtitle: string; tags: string; body: string }): RawBuilder<string> {
+  const part = (text: string, weight: string) => sql`setweight(to_tsvector(${TS_CONFIG}::regconfig, ${text}), ${weight}::"char")`;
+  return sql`${part(parts.headline, 'A')} || ${part(parts.tags, 'B')} || ${part(parts.subtitle, 'C')} || ${part(parts.body, 'D')}`;
+}
+
+function foldedParts(doc: IndexDocument) {
+  return {
+    headline: indexText(doc.headline),
+    subtitle: indexText(doc.subtitle),
+    tags: indexText(doc.tags.join(' . ')),
+    body: indexText(doc.body),
+  };
+}
+
+/**
+ * Adds delta to the article count of each term of a document (-1 for the old one, +1 for the new).
+ * Terms are written in sorted order, so concurrent writers lock them in the same order and never deadlock.
+ */
+async function countTerms(db: Db, articleId: number, delta: 1 | -1): Promise<void> {
+  await sql`
+    insert into article_search_terms (term, docs)
+    select t, ${delta} from article_search, unnest(tsvector_to_array(document)) as t
+    where article_id = ${articleId}
+    order by t
+    on conflict (term) do update set docs = article_search_terms.docs + excluded.docs`.execute(db);
+}
+
+/**
+ * Document frequencies change slowly and each lookup is a query: they are remembered per index and
+ * forgotten once the highest article id has grown by more than 1%.
+ */
+function frequencyCache() {
+  const known = new Map<string, number>();
+  let basis = 0;
+  return {
+    sync(highestId: number) {
+      if (highestId > basis * 1.01 || highestId < basis || known.size > 200_000) {
+        known.clear();
+        basis = highestId;
+      }
+    },
+    get: (term: string) => known.get(term),
+    set: (term: string, df: number) => void known.set(term, df),
+  };
+}
+
+export function createPostgresSearchIndex(): SearchIndex {
+  const frequencies = frequencyCache();
+
+  async function remove(db: Db, id: number) {
+    await countTerms(db, id, -1);
+    await tables(db).deleteFrom('article_search').where('article_id', '=', id).execute();
+    await tables(db).deleteFrom('article_search_text').where('article_id', '=', id).execute();
+  }
+
+  async function insert(db: Db, doc: IndexDocument, parts: ReturnType<typeof foldedParts>) {
+    const t = tables(db);
+    await t
+      .insertInto('article_search')
+      .values({ article_id: doc.id, section_id: doc.sectionId, language: doc.language, published_at: doc.publishedAt, document: documentOf(parts) })
+      .execute();
+    await t.insertInto('article_search_text').values({ article_id: doc.id, ...parts }).execute();
+  }
+
+  return {
+    async put(db, doc) {
+      const parts = foldedParts(doc);
+      await remove(db, doc.id);
+      await insert(db, doc, parts);
+      await countTerms(db, doc.id, 1);
+    },
+
+    remove,
+
+    async putMany(db, docs) {
+      // A bulk load counts terms once at the end (compact() without a budget), not per article.
+      for (const doc of docs) {
+        await tables(db).deleteFrom('article_search').where('article_id', '=', doc.id).execute();
+        await tables(db).deleteFrom('article_search_text').where('article_id', '=', doc.id).execute();
+        await insert(db, doc, foldedParts(doc));
+      }
+    },
+
+    async clear(db) {
+      await sql`truncate article_search, article_search_text, article_search_terms`.execute(db);
+    },
+
+    async search(db, clauses, filters: SearchFilters, limit, offset, countLimit): Promise<RankedIds> {
+      if (!clauses.length) return { ids: [], total: 0, totalCapped: false };
+      const q = query(clauses);
+      let matches = tables(db).selectFrom('article_search').select(['article_id', 'document']).where(sql<boolean>`document @@ ${q}`);
+      if (filters.sectionId !== undefined) matches = matches.where('section_id', '=', filters.sectionId);
+      if (filters.language !== undefined) matches = matches.where('language', '=', filters.language);
+      if (filters.from !== undefined) matches = matches.where('published_at', '>=', filters.from);
+      if (filters.before !== undefined) matches = matches.where('published_at', '<', filters.before);
+      // As on SQLite: only the newest matches are ranked, and the same rows give the count.
+      const window = Math.max(RANK_WINDOW, countLimit + 1);
+      const rows = await db
+        .selectFrom(matches.orderBy('article_id', 'desc').limit(window).as('m'))
+        .select([sql<number>`m.article_id`.as('id'), sql<number>`ts_rank(${SEARCH_WEIGHTS}::float4[], m.document, ${q}, 1)`.as('score')])
+        .execute();
+      // Best score first (ts_rank: higher is better); on a tie the newer article.
+      rows.sort((a, b) => b.score - a.score || b.id - a.id);
+      const n = rows.length;
+      return { ids: rows.slice(offset, offset + limit).map((r) => r.id), total: Math.min(n, countLimit), totalCapped: n > countLimit };
+    },
+
+    async mark(db, clauses, ids) {
+      const out = new Map<number, MarkedFields>();
+      if (!clauses.length || !ids.length) return out;
+      const q = query(clauses);
+      const options = `HighlightAll=true, StartSel=${START}, StopSel=${STOP}`;
+      const headline = (column: string) => sql<string>`ts_headline(${TS_CONFIG}::regconfig, ${sql.ref(column)}, ${q}, ${options})`;
+      const rows = await tables(db)
+        .selectFrom('article_search_text')
+        .select(['article_id', headline('headline').as('headline'), headline('subtitle').as('subtitle'), headline('body').as('body')])
+        .where('article_id', 'in', ids)
+        .execute();
+      const marks = (text: string) => text.replaceAll(START, MARK_OPEN).replaceAll(STOP, MARK_CLOSE);
+      for (const r of rows) out.set(r.article_id, { headline: marks(r.headline), subtitle: marks(r.subtitle), body: marks(r.body) });
+      return out;
+    },
+
+    async similar(db, id, limit): Promise<SimilarArticle[]> {
+      const t = tables(db);
+      // The article's own terms, with where they occur (weight class) and how often.
+      const own = await sql<{ lexeme: string; weights: string[] }>`
+        select lexeme, weights from article_search, unnest(document) where article_id = ${id}`.execute(db);
+      if (!own.rows.length) return [];
+      const terms = new Map<string, number>();
+      for (const r of own.rows) {
+        if ([...r.lexeme].length < 3 || /^\d+$/.test(r.lexeme) || isStopword(r.lexeme)) continue;
+        const weights = Array.isArray(r.weights) ? r.weights : String(r.weights).replace(/[{}]/g, '').split(',');
+        terms.set(r.lexeme, weights.reduce((sum, w) => sum + (CLASS_TF_WEIGHT[w] ?? 1), 0));
+      }
+      if (!terms.size) return [];
+
+      const highest = Number((await t.selectFrom('article_search').select((eb) => eb.fn.max('article_id').as('n')).executeTakeFirst())?.n ?? 1);
+      frequencies.sync(highest);
+      const lookups = [...terms.entries()].sort((a, b) => b[1] - a[1]).slice(0, 24).map(([term]) => term);
+      const missing = lookups.filter((term) => frequencies.get(term) === undefined);
+      if (missing.length) {
+        const found = await t.selectFrom('article_search_terms').select(['term', 'docs']).where('term', 'in', missing).execute();
+        const byTerm = new Map(found.map((f) => [f.term, f.docs]));
+        for (const term of missing) frequencies.set(term, byTerm.get(term) ?? 0);
+      }
+      const docs = lookups.map((term) => ({ term, doc: frequencies.get(term) ?? 0 }));
+      const n = Math.max(1, highest, ...docs.map((d) => d.doc));
+      const maxDf = n >= 1000 ? n * MAX_DF_SHARE : n;
+      const chosen = docs
+        .filter((d) => d.doc >= 2 && d.doc <= maxDf)
+        .map((d) => ({ term: d.term, weight: (1 + Math.log(terms.get(d.term)!)) * Math.log(n / d.doc) }))
+        .filter((d) => d.weight > 0)
+        .sort((a, b) => b.weight - a.weight)
+        .slice(0, SIMILAR_TERMS);
+      if (!chosen.length) return [];
+      // The lexemes are already stemmed: cast, not to_tsquery, so they are not stemmed twice.
+      const q = sql`${chosen.map((c) => operand(c.term)).join(' | ')}::tsquery`;
+      const ranked = await t
+        .selectFrom('article_search')
+        .where(sql<boolean>`document @@ ${q}`)
+        .select(['article_id', 'section_id', 'published_at', sql<number>`ts_rank(${SIMILAR_WEIGHTS}::float4[], document, ${q})`.as('score')])
+        .orderBy('score', 'desc')
+        .orderBy('article_id', 'desc')
+        .limit(limit + 1)
+        .execute();
+      const self = ranked.find((r) => r.article_id === id);
+      const others = ranked.filter((r) => r.article_id !== id).slice(0, limit);
+      if (!others.length) return [];
+      const best = self && self.score > 0 ? self.score : (others[0]?.score ?? 1);
+      return others
+        .map((r) => ({ id: r.article_id, similarity: Math.min(1, r.score / best), sectionId: r.section_id, publishedAt: r.published_at }))
+        .filter((r) => r.similarity >= MIN_SIMILARITY);
+    },
+
+    async prefixReach(db, prefix, wordLimit) {
+      // A prefix is stemmed before it is expanded, as on SQLite: the reach is counted from the stem.
+      const stemRow = await sql<{ stem: string | null }>`select (tsvector_to_array(to_tsvector(${TS_CONFIG}::regconfig, ${prefix})))[1] as stem`.execute(db);
+      const stem = stemRow.rows[0]?.stem ?? prefix;
+      const last = stem.codePointAt(stem.length - 1) ?? 0;
+      const upper = stem.slice(0, stem.length - String.fromCodePoint(last).length) + String.fromCodePoint(last + 1);
+      const row = await db
+        .selectFrom(tables(db).selectFrom('article_search_terms').select('docs').where('term', '>=', stem).where('term', '<', upper).where('docs', '>', 0).limit(wordLimit).as('w'))
+        .select((eb) => [eb.fn.countAll<number>().as('words'), eb.fn.sum<number | null>('w.docs').as('postings')])
+        .executeTakeFirstOrThrow();
+      return { words: Number(row.words), postings: Number(row.postings ?? 0) };
+    },
+
+    async compact(db, budget) {
+      // GIN keeps itself in shape (its pending list is merged by autovacuum); what needs doing after a
+      // bulk load is counting terms afresh and refreshing the planner's statistics.
+      if (budget !== undefined) return false;
+      await sql`truncate article_search_terms`.execute(db);
+      await sql`insert into article_search_terms (term, docs) select word, ndoc from ts_stat('select document from article_search') order by word`.execute(db);
+      await sql`analyze article_search`.execute(db);
+      return true;
+    },
+  };
+}

@@ -1,0 +1,82 @@
+// The PostgreSQL store: a pool of connections through Kysely's PostgresDialect, checked at open.
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from '../../schema.ts';
+import type { Store } from '../../store.ts';
+import { postgresChangeFeed } from './changes.ts';
+import { postgresSchema } from './schema.ts';
+import { createPostgresSearchIndex } from './search-index.ts';
+
+export interface PostgresTarget {
+  url: string;
+  poolSize: number;
+  statementTimeoutMs: number;
+  /** Safe to print: no password. */
+  description: string;
+}
+
+/** The oldest server the schema and queries are written for. */
+const MIN_VERSION = 150000;
+
+/** The database could not be reached or used at start; the message names no password. */
+export class StoreUnavailable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreUnavailable';
+  }
+}
+
+// Integers beyond 2^31 (count(*), sum()) arrive as text by default; every count here fits a double.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+
+/** Connects, checks the server, and returns the store over a pool. */
+export async function openPostgres(target: PostgresTarget, onError: (error: unknown) => void = () => {}): Promise<Store> {
+  const clientConfig: pg.ClientConfig = {
+    connectionString: target.url,
+    connectionTimeoutMillis: 5000,
+    application_name: 'gazette',
+    ...(target.statementTimeoutMs ? { statement_timeout: target.statementTimeoutMs } : {}),
+  };
+  const pool = new pg.Pool({ ...clientConfig, max: target.poolSize, idleTimeoutMillis: 30_000 });
+  // An idle connection the server closed (restart, failover) is dropped from the pool; the next
+  // query opens a new one. Without a listener the error would end the process.
+  pool.on('error', onError);
+  let version: number;
+  try {
+    const result = await pool.query<{ server_version_num: string }>('show server_version_num');
+    version = Number(result.rows[0]?.server_version_num ?? 0);
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw new StoreUnavailable(`cannot connect to ${target.description}: ${reasonOf(error)}`);
+  }
+  if (version < MIN_VERSION) {
+    await pool.end().catch(() => {});
+    throw new StoreUnavailable(`${target.description} runs PostgreSQL ${formatVersion(version)}; Gazette needs PostgreSQL 15 or later`);
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const changes = postgresChangeFeed(pool, clientConfig, onError);
+  return {
+    db,
+    search: createPostgresSearchIndex(),
+    changes,
+    schema: postgresSchema,
+    description: target.description,
+    async close() {
+      await changes.close();
+      await db.destroy();
+    },
+  };
+}
+
+/** Why a connection failed, in a line, without the URL (which may hold the password). */
+export function reasonOf(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length) return reasonOf(error.errors[0]);
+  const e = error as { code?: string; message?: string };
+  const message = (e.message ?? String(error)).replace(/postgres(ql)?:\/\/\S+/gi, '<url>');
+  return e.code && !message.includes(e.code) ? `${message} (${e.code})` : message;
+}
+
+function formatVersion(num: number): string {
+  return `${Math.floor(num / 10000)}.${num % 10000}`;
+}
