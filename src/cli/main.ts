@@ -7,6 +7,8 @@ import { AppError } from '../errors.ts';
 import { startServer } from '../server.ts';
 import { SEARCH_USAGE, SearchUsageError, runDemoCorpus, runReindex } from './search.ts';
 import { COMMENTS_USAGE, CommentsUsageError, runComments } from './comments.ts';
+import { COPY_USAGE, CopyUsageError, runCopy, runExport } from './copy.ts';
+import { StoreMissing, StoreUnavailable } from '../db/database.ts';
 
 const USAGE = `Usage: gazette <command>
 
@@ -17,9 +19,11 @@ Commands:
 ${SEARCH_USAGE}
   comments  Moderate reader comments: list, approve, spam, trash, edit, reply, open, close
             (gazette comments --help)
+${COPY_USAGE}
 
 Configuration is read from the environment: PORT, HOST, PUBLIC_URL, DATABASE_URL, LOG_LEVEL,
-SITE_NAME, SITE_LANGUAGE, DEMO_CONTENT, FEED_CONTENT. See README.md.`;
+SITE_NAME, SITE_LANGUAGE, DEMO_CONTENT, FEED_CONTENT, DATABASE_POOL_SIZE, DATABASE_STATEMENT_TIMEOUT_MS.
+See README.md.`;
 
 /** Exit status for a configuration error (EX_CONFIG from sysexits.h). */
 const EX_CONFIG = 78;
@@ -34,6 +38,8 @@ async function run(argv: string[]): Promise<number> {
     }
     return runComments(argv.slice(1), config);
   }
+  if (argv[0] === 'copy' && !argv.includes('--help') && !argv.includes('-h')) return runCopy(argv.slice(1));
+  if (argv[0] === 'export' && !argv.includes('--help') && !argv.includes('-h')) return runExport(argv.slice(1));
   // `reindex` and `demo --articles N` take options of their own, parsed in src/cli/search.ts.
   if (argv[0] === 'reindex' && !argv.includes('--help') && !argv.includes('-h')) return runReindex(argv.slice(1), loadConfig());
   if (argv[0] === 'demo' && argv.length > 1 && !argv.includes('--help') && !argv.includes('-h')) return runDemoCorpus(argv.slice(1), loadConfig());
@@ -96,7 +102,13 @@ run(process.argv.slice(2)).then(
     } else if (error instanceof CommentsUsageError) {
       console.error(`gazette comments: ${error.message}\n\n${COMMENTS_USAGE}`);
       process.exitCode = 64;
-    } else if (error instanceof SearchUsageError) {
+    } else if (error instanceof StoreUnavailable) {
+      console.error(`gazette: DATABASE_URL: ${error.message}`);
+      process.exitCode = error.exitCode;
+    } else if (error instanceof StoreMissing) {
+      console.error(`gazette: DATABASE_URL: there is no database at ${error.file}; run \`gazette migrate\` or \`gazette serve\` to create one, or set DATABASE_URL to the database you mean`);
+      process.exitCode = 66;
+    } else if (error instanceof SearchUsageError || error instanceof CopyUsageError) {
       console.error(`${error.message}\n\n${USAGE}`);
       process.exitCode = 64;
     } else if (error instanceof UsageError || (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) {

@@ -2,7 +2,7 @@
 // and loading a generated corpus. Both show a progress bar on a terminal and plain lines otherwise.
 import { parseArgs } from 'node:util';
 import { EVERYTHING } from '../db/store.ts';
-import cliProgress from 'cli-progress';
+import { progress } from './progress.ts';
 import type { Config } from '../config.ts';
 import { migrateToLatest, openStore } from '../db/database.ts';
 import { loadDemo } from '../demo/demo.service.ts';
@@ -18,35 +18,6 @@ export const SEARCH_USAGE = `  reindex   Rebuild the search index and the "Check
 
 export class SearchUsageError extends Error {}
 
-function progress(label: string): { update(done: number, total: number): void; stop(): void } {
-  if (!process.stderr.isTTY) {
-    let lastShown = -1;
-    return {
-      update(done, total) {
-        const pct = total ? Math.floor((done / total) * 10) : 10;
-        if (pct !== lastShown) {
-          lastShown = pct;
-          console.error(`${label}: ${done}/${total}`);
-        }
-      },
-      stop() {},
-    };
-  }
-  const bar = new cliProgress.SingleBar({ format: `${label} [{bar}] {percentage}% | {value}/{total} | {eta_formatted} left`, stream: process.stderr }, cliProgress.Presets.shades_classic);
-  let started = false;
-  return {
-    update(done, total) {
-      if (!started) {
-        bar.start(total, done);
-        started = true;
-      } else {
-        bar.setTotal(total);
-        bar.update(done);
-      }
-    },
-    stop: () => bar.stop(),
-  };
-}
 
 /** gazette reindex [--search-only] */
 export async function runReindex(args: string[], config: Config): Promise<number> {

@@ -49,6 +49,11 @@ export const postgresSchema: SchemaDialect = {
     await sql`drop text search dictionary if exists gazette_stem`.execute(db);
   },
 
+  async moveIdentityPast(db: Kysely<unknown>, table: string) {
+    // An identity column's sequence does not see ids written explicitly.
+    await sql`select setval(pg_get_serial_sequence(${table}, 'id'), greatest(coalesce(max(id), 0), 1), max(id) is not null) from ${sql.table(table)}`.execute(db);
+  },
+
   async createChangeLog() {},
   async dropChangeLog() {},
 };

@@ -20,7 +20,11 @@ const MIN_VERSION = 150000;
 
 /** The database could not be reached or used at start; the message names no password. */
 export class StoreUnavailable extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** 69 (EX_UNAVAILABLE) when the server cannot be reached; 78 (EX_CONFIG) when it is the wrong one. */
+    readonly exitCode = 69,
+  ) {
     super(message);
     this.name = 'StoreUnavailable';
   }
@@ -52,7 +56,7 @@ export async function openPostgres(target: PostgresTarget, onError: (error: unkn
   }
   if (version < MIN_VERSION) {
     await pool.end().catch(() => {});
-    throw new StoreUnavailable(`${target.description} runs PostgreSQL ${formatVersion(version)}; Gazette needs PostgreSQL 15 or later`);
+    throw new StoreUnavailable(`${target.description} runs PostgreSQL ${formatVersion(version)}; Gazette needs PostgreSQL 15 or later`, 78);
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const changes = postgresChangeFeed(pool, clientConfig, onError);

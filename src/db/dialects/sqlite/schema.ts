@@ -27,6 +27,9 @@ export const sqliteSchema: SchemaDialect = {
     await sql`drop table if exists article_search`.execute(db);
   },
 
+  // A rowid key always continues from the highest id in the table.
+  async moveIdentityPast() {},
+
   async createChangeLog(db: Kysely<unknown>) {
     // Other processes (the CLI, a second server on the same file) learn what changed from here.
     await db.schema
