@@ -2,6 +2,7 @@
 // migrate and demo work on their own; mistakes exit non-zero with a message.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import SQLite from 'better-sqlite3';
@@ -75,6 +76,33 @@ describe('gazette serve', () => {
     assert.match(await home.text(), /Nothing has been published here yet/);
     assert.equal((await fetch(running.url + SEED_PATH)).status, 404);
     await stop(running.child);
+  });
+});
+
+describe('gazette serve on a port already in use', () => {
+  const tmp = tempDir();
+  let taken: net.Server;
+  before(async () => {
+    taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  });
+  after(async () => {
+    await new Promise((resolve) => taken.close(resolve));
+    tmp.remove();
+  });
+
+  it('exits non-zero with one line naming the port and host, and no stack trace', async () => {
+    const port = (taken.address() as net.AddressInfo).port;
+    // spawn, not spawnSync: the port's holder lives in this process and must keep accepting.
+    const child = spawn(process.execPath, [BIN, 'serve'], { env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: `file:${path.join(tmp.dir, 'busy.db')}` } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.notEqual(code, 0);
+    assert.equal(stderr.trim(), `gazette: port ${port} on 127.0.0.1 is already in use; set PORT to another port`);
+    assert.doesNotMatch(stdout + stderr, /EADDRINUSE|\n\s+at /);
   });
 });
 

@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from '../config.ts';
 import { migrateToLatest, openStore } from '../db/database.ts';
 import { loadDemo } from '../demo/demo.service.ts';
 import { AppError } from '../errors.ts';
-import { startServer } from '../server.ts';
+import { AddressInUseError, startServer } from '../server.ts';
 import { SEARCH_USAGE, SearchUsageError, runDemoCorpus, runReindex } from './search.ts';
 import { COMMENTS_USAGE, CommentsUsageError, runComments } from './comments.ts';
 
@@ -102,7 +102,7 @@ run(process.argv.slice(2)).then(
     } else if (error instanceof UsageError || (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) {
       console.error(error.message);
       process.exitCode = 64;
-    } else if (error instanceof AppError) {
+    } else if (error instanceof AppError || error instanceof AddressInUseError) {
       console.error(`gazette: ${error.message}`);
       process.exitCode = 1;
     } else {
