@@ -77,11 +77,11 @@ export type DatabaseTarget =
       readonly statementTimeoutMs: number;
     };
 
-/** Where a database target points, safe to print: the file, or user@host:port/database without the password. */
+/** Where a database target points, safe to print: the file, or postgres://host:port/database without user or password. */
 export function describeDatabase(target: DatabaseTarget): string {
   if (target.kind === 'sqlite') return target.file;
   const u = new URL(target.url);
-  return `postgres://${u.username ? `${decodeURIComponent(u.username)}@` : ''}${u.host}${u.pathname}`;
+  return `postgres://${u.host}${u.pathname}`;
 }
 
 export class ConfigError extends Error {

@@ -1,9 +1,11 @@
 // Expected failures carry a code from a closed set; one handler in src/web maps each code to an HTTP
 // status and a page, and the CLI maps them to an exit message. Nothing matches on message text.
+// HTTP_STATUS is the only map from a code to a status: other failures (a refused comment) name a code.
 
 export type ErrorCode =
   | 'not_found'
   | 'bad_request'
+  | 'forbidden'
   | 'invalid_input'
   | 'conflict'
   | 'unsupported_media_type'
@@ -15,6 +17,7 @@ export type ErrorCode =
 export const HTTP_STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   bad_request: 400,
+  forbidden: 403,
   invalid_input: 422,
   conflict: 409,
   unsupported_media_type: 415,

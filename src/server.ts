@@ -13,6 +13,18 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Another process already listens on the configured port and host. */
+export class AddressInUseError extends Error {
+  constructor(
+    readonly port: number,
+    readonly host: string,
+    options?: ErrorOptions,
+  ) {
+    super(`port ${port} on ${host} is already in use; set PORT to another port`, options);
+    this.name = 'AddressInUseError';
+  }
+}
+
 /** True when the database holds no article yet and never had the demo loaded. */
 async function isEmpty(store: Store): Promise<boolean> {
   const article = await store.db.selectFrom('articles').select('id').limit(1).executeTakeFirst();
@@ -27,7 +39,14 @@ export async function startServer(config: Config): Promise<RunningServer> {
     await migrateToLatest(store);
     if (config.demoContent && (await isEmpty(store))) await loadDemo(store);
     const app = await buildApp(config, store);
-    const address = await app.listen({ port: config.port, host: config.host });
+    let address: string;
+    try {
+      address = await app.listen({ port: config.port, host: config.host });
+    } catch (error) {
+      await app.close();
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new AddressInUseError(config.port, config.host, { cause: error });
+      throw error;
+    }
     return {
       app,
       store,

@@ -2,16 +2,19 @@
 // migrate and demo work on their own; mistakes exit non-zero with a message.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import SQLite from 'better-sqlite3';
 import { buildAndGetServeArgs } from '../scripts/start-command.mjs';
+import { describeDatabase, loadConfig } from '../src/config.ts';
 import { SEED_PATH, tempDir } from './helpers/server.ts';
 
 const BIN = path.resolve('bin/gazette.mjs');
 
-function gazette(args: string[], env: Record<string, string>) {
-  return spawnSync(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8', timeout: 60_000 });
+function gazette(args: string[], env: Record<string, string>, cwd?: string) {
+  return spawnSync(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8', timeout: 60_000, cwd });
 }
 
 /** Starts `gazette serve` (or other node arguments) on port 0 and resolves with its URL once it logs that it listens. */
@@ -78,6 +81,35 @@ describe('gazette serve', () => {
   });
 });
 
+describe('gazette serve on a port already in use', () => {
+  const tmp = tempDir();
+  let taken: net.Server;
+  before(async () => {
+    taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  });
+  after(async () => {
+    await new Promise((resolve) => taken.close(resolve));
+    tmp.remove();
+  });
+
+  it('exits non-zero with one line naming the port and host, and no stack trace', async () => {
+    const port = (taken.address() as net.AddressInfo).port;
+    // spawn, not spawnSync: the port's holder lives in this process and must keep accepting.
+    const child = spawn(process.execPath, [BIN, 'serve'], { env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: `file:${path.join(tmp.dir, 'busy.db')}` } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.notEqual(code, 0);
+    const lines = stderr.trim().split('\n');
+    assert.equal(lines.at(-1), `gazette: port ${port} on 127.0.0.1 is already in use; set PORT to another port`);
+    assert.ok(lines.length <= 2, `one line after the database line: ${stderr}`);
+    assert.doesNotMatch(stdout + stderr, /EADDRINUSE|\n\s+at /);
+  });
+});
+
 describe('npm start', () => {
   const tmp = tempDir();
   after(() => tmp.remove());
@@ -131,5 +163,50 @@ describe('gazette migrate and demo', () => {
     const result = gazette(['--help'], env);
     assert.equal(result.status, 0);
     assert.match(result.stdout, /serve/);
+  });
+});
+
+describe('gazette and its database', () => {
+  const tmp = tempDir();
+  after(() => tmp.remove());
+
+  it('refuses to create a database for commands that only work on content, naming the path and DATABASE_URL', () => {
+    const file = path.join(tmp.dir, 'missing', 'site.db');
+    for (const args of [['comments', 'list'], ['comments', 'approve', '1'], ['reindex'], ['reindex', '--search-only']]) {
+      const result = gazette(args, { DATABASE_URL: `file:${file}` });
+      assert.equal(result.status, 66, `${args.join(' ')}: ${result.stderr}`);
+      assert.match(result.stderr, new RegExp(`^gazette: using the SQLite database ${file}\n`));
+      assert.match(result.stderr, new RegExp(`gazette ${args[0]}: there is no database at ${file}\\. Set DATABASE_URL`));
+      assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+      assert.equal(fs.existsSync(path.dirname(file)), false, 'neither the file nor its folder was created');
+    }
+  });
+
+  it('run from another folder without DATABASE_URL, says which ./data/gazette.db it means and creates nothing', () => {
+    const elsewhere = path.join(tmp.dir, 'elsewhere');
+    fs.mkdirSync(elsewhere);
+    const result = gazette(['comments', 'list'], {}, elsewhere);
+    assert.equal(result.status, 66, result.stderr);
+    assert.match(result.stderr, new RegExp(`there is no database at ${path.join(elsewhere, 'data', 'gazette.db')}\\.`));
+    assert.deepEqual(fs.readdirSync(elsewhere), []);
+  });
+
+  it('names the database for every command, and works once migrate has created it', () => {
+    const file = path.join(tmp.dir, 'made.db');
+    const env = { DATABASE_URL: `file:${file}` };
+    const migrate = gazette(['migrate'], env);
+    assert.equal(migrate.status, 0, migrate.stderr);
+    assert.equal(migrate.stderr, `gazette: using the SQLite database ${file}\n`);
+    for (const args of [['comments', 'list'], ['reindex', '--search-only'], ['demo']]) {
+      const result = gazette(args, env);
+      assert.equal(result.status, 0, `${args.join(' ')}: ${result.stderr}`);
+      assert.match(result.stderr, new RegExp(`^gazette: using the SQLite database ${file}\n`));
+    }
+  });
+
+  it('describes a PostgreSQL database by host and name only, never the password', () => {
+    const said = describeDatabase(loadConfig({ DATABASE_URL: 'postgres://editor:s3cret-pw@db.example:5432/gazette?sslmode=require' }).database);
+    assert.equal(said, 'postgres://db.example:5432/gazette');
+    assert.doesNotMatch(said, /s3cret|editor/);
   });
 });

@@ -254,6 +254,57 @@ describe('listing pages', () => {
   });
 });
 
+describe('addresses typed with capitals or the wrong trailing slash', () => {
+  let server: TestServer;
+  let arabicPath: string;
+  before(async () => {
+    server = await startTestServer();
+    arabicPath = (await createArticle(server.store, { section: 'akhbar', headline: 'خبر عاجل', body: 'نص.', authors: ['international-desk'] })).path;
+    await createArticle(server.store, { section: 'news', headline: 'Embargoed story', status: 'draft', body: 'Not yet.' });
+    await createArticle(server.store, { section: 'news', slug: 'été', headline: 'Summer', body: 'Warm.' });
+  });
+  after(() => server.close());
+
+  const redirects: [string, string][] = [
+    ['/News/Disclosure-Of-Confidential-Document', SEED_PATH],
+    ['/news/disclosure-of-confidential-document/', SEED_PATH],
+    ['/NEWS/Disclosure-of-confidential-document/?comment=held', `${SEED_PATH}?comment=held`],
+    ['/news/DISCLOSURE-OF-CONFIDENTIAL-DOCUMENT?a=1&b=2', `${SEED_PATH}?a=1&b=2`],
+    ['/News/', '/news/'],
+    ['/News', '/news/'],
+    ['/NEWS/?page=1', '/news/?page=1'],
+    ['/news?page=1', '/news/?page=1'],
+  ];
+  for (const [from, to] of redirects) {
+    it(`${from} -> 301 ${to}`, async () => {
+      const { response } = await get(server, from);
+      assert.equal(response.status, 301);
+      assert.equal(response.headers.get('location'), to);
+      assert.equal((await fetch(server.url + from)).status, 200, 'the redirect ends on the page');
+    });
+  }
+
+  for (const path of ['/News/No-Such-Article', '/news/no-such-article/', '/No-Such-Section/', '/No-Such-Section', '/No-Such-Section/Some-Article/', '/news/Embargoed-Story', '/news/embargoed-story/'])
+    it(`${path} -> 404 (nothing published there in any case)`, async () => {
+      const { response, text } = await get(server, path);
+      assert.equal(response.status, 404);
+      assert.match(text, /Page not found/);
+    });
+
+  it('keeps non-ASCII slugs working and lowers only ASCII capitals', async () => {
+    assert.match(arabicPath, /^\/akhbar\/%D8%AE/);
+    assert.equal((await get(server, arabicPath)).response.status, 200);
+    assert.equal((await get(server, arabicPath.toLowerCase())).response.status, 200, 'percent-encoding in lower-case hex is the same address');
+    for (const from of [`${arabicPath}/`, arabicPath.replace('/akhbar/', '/Akhbar/'), `${arabicPath.replace('/akhbar/', '/AKHBAR/')}/`]) {
+      const { response } = await get(server, from);
+      assert.equal(response.status, 301, from);
+      assert.equal(response.headers.get('location'), arabicPath);
+    }
+    assert.equal((await get(server, '/news/%C3%A9t%C3%A9')).response.status, 200);
+    assert.equal((await get(server, '/news/%C3%89T%C3%89')).response.status, 404, '"ÉTÉ" is not lowered to "été"');
+  });
+});
+
 describe('right-to-left articles', () => {
   let server: TestServer;
   before(async () => {

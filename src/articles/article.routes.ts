@@ -1,17 +1,18 @@
 // Reader-facing pages built from articles: the article page, the home page, and the section, tag and
 // author listings. Routes only translate HTTP to service calls and views.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Store } from '../db/store.ts';
-import { badRequest } from '../errors.ts';
+import { AppError, badRequest } from '../errors.ts';
+import { lowerAscii } from '../lib/slug.ts';
 import { getPerson } from '../people/person.service.ts';
-import { getSection } from '../sections/section.service.ts';
+import { findSection, getSection } from '../sections/section.service.ts';
 import { getTag } from '../tags/tag.service.ts';
 import type { Site } from '../web/site.ts';
 import { articlePage, homePage, listingPage, pageLinks } from '../web/theme/pages.ts';
 import { newsArticleJsonLd } from '../web/theme/structured-data.ts';
 import { stringsFor } from '../web/theme/i18n.ts';
 import type { CommentsSectionView } from '../comments/comment.views.ts';
-import { getArticle, listArticles, type Article, type ArticleCard, type Page } from './article.service.ts';
+import { getArticle, listArticles, publishedArticlePath, type Article, type ArticleCard, type Page } from './article.service.ts';
 import type { ListFilter } from './article.repository.ts';
 import { feedAlternates, type FeedScope } from '../feeds/feed-paths.ts';
 import { translationsOf } from '../sitemaps/sitemap.service.ts';
@@ -55,6 +56,38 @@ export async function articleRoutes(app: FastifyInstance, { store, site, comment
     );
   }
 
+  // Addresses are lower case, sections' end in a slash and articles' do not. An address typed with ASCII
+  // capitals or the wrong trailing slash is sent to the page it names (301, query string kept) when that
+  // page exists; otherwise it stays a 404. Other scripts are compared as written.
+
+  /** Answers 301 to `path`, keeping the query string of the request. */
+  function moved(request: FastifyRequest, reply: FastifyReply, path: string) {
+    const query = request.url.indexOf('?');
+    return reply.redirect(query === -1 ? path : path + request.url.slice(query), 301);
+  }
+
+  /** Runs `load`; when it finds nothing and `movedTo` names an existing page, answers 301 there and returns undefined. */
+  async function orMoved<T>(request: FastifyRequest, reply: FastifyReply, load: () => Promise<T>, movedTo: () => Promise<string | null>): Promise<T | undefined> {
+    try {
+      return await load();
+    } catch (error) {
+      const to = error instanceof AppError && error.code === 'not_found' ? await movedTo() : null;
+      if (to === null) throw error;
+      await moved(request, reply, to);
+      return undefined;
+    }
+  }
+
+  async function sectionMovedTo(slug: string): Promise<string | null> {
+    const lower = lowerAscii(slug);
+    return lower === slug ? null : ((await findSection(db, lower))?.path ?? null);
+  }
+
+  async function articleMovedTo(sectionSlug: string, slug: string): Promise<string | null> {
+    const [section, article] = [lowerAscii(sectionSlug), lowerAscii(slug)];
+    return section === sectionSlug && article === slug ? null : publishedArticlePath(db, section, article);
+  }
+
   app.get('/', cached, async (request, reply) => {
     const latest = await listArticles(db, {}, pageNumber(request), PER_PAGE);
     const sections: { name: string; path: string; language: string; items: ArticleCard[] }[] = [];
@@ -74,14 +107,18 @@ export async function articleRoutes(app: FastifyInstance, { store, site, comment
   });
 
   app.get<{ Params: { section: string } }>('/:section/', cached, async (request, reply) => {
-    const section = await getSection(db, request.params.section);
+    const slug = request.params.section;
+    const section = await orMoved(request, reply, () => getSection(db, slug), () => sectionMovedTo(slug));
+    if (!section) return reply;
     return reply.page(await listing(request, { sectionId: section.id }, section.path, section.language, section.name, section.description, { kind: 'section', slug: section.slug }));
   });
 
-  // "/news" -> "/news/": one canonical address per section.
+  // "/news" (or "/News") -> "/news/": one canonical address per section.
   app.get<{ Params: { section: string } }>('/:section', async (request, reply) => {
-    const section = await getSection(db, request.params.section);
-    return reply.redirect(section.path, 301);
+    const slug = request.params.section;
+    const section = await orMoved(request, reply, () => getSection(db, slug), () => sectionMovedTo(slug));
+    if (!section) return reply;
+    return moved(request, reply, section.path);
   });
 
   app.get<{ Params: { slug: string } }>('/tag/:slug/', cached, async (request, reply) => {
@@ -100,7 +137,9 @@ export async function articleRoutes(app: FastifyInstance, { store, site, comment
   app.get<{ Params: { slug: string } }>('/author/:slug', async (request, reply) => reply.redirect((await getPerson(db, request.params.slug)).path, 301));
 
   app.get<{ Params: { section: string; slug: string } }>('/:section/:slug', cached, async (request, reply) => {
-    const article = await getArticle(store, request.params.section, request.params.slug);
+    const { section, slug } = request.params;
+    const article = await orMoved(request, reply, () => getArticle(store, section, slug), () => articleMovedTo(section, slug));
+    if (!article) return reply;
     const translations = await translationsOf(db, article.id);
     const body = await site.render(
       {
@@ -120,5 +159,13 @@ export async function articleRoutes(app: FastifyInstance, { store, site, comment
       articlePage(article, await comments.sectionFor(article, request.query)),
     );
     return reply.page(body);
+  });
+
+  // "/news/some-article/" (or with capitals) -> "/news/some-article".
+  app.get<{ Params: { section: string; slug: string } }>('/:section/:slug/', async (request, reply) => {
+    const { section, slug } = request.params;
+    const to = (await publishedArticlePath(db, section, slug)) ?? (await articleMovedTo(section, slug));
+    if (to === null) return reply.callNotFound();
+    return moved(request, reply, to);
   });
 }

@@ -170,6 +170,12 @@ export async function getArticle(store: Store, sectionSlug: string, slug: string
   };
 }
 
+/** The address of the published article at /<section>/<slug>, or null (a cheap existence check for redirects). */
+export async function publishedArticlePath(db: Db, sectionSlug: string, slug: string): Promise<string | null> {
+  const row = await repo.findPublished(db, sectionSlug, slug);
+  return row ? articlePath(row.section_slug, row.slug) : null;
+}
+
 /** One page of published articles matching the filter, newest first. */
 export async function listArticles(db: Db, filter: repo.ListFilter, page: number, perPage: number): Promise<Page<ArticleCard>> {
   const total = await repo.countPublished(db, filter);

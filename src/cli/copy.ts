@@ -8,6 +8,7 @@ import { migrateToLatest, openStore } from '../db/database.ts';
 import { EVERYTHING, type Store } from '../db/store.ts';
 import { rebuildIndex } from '../search/indexing.ts';
 import { progress } from './progress.ts';
+import { useDatabase } from './database.ts';
 
 export const COPY_USAGE = `  copy      Copy the whole site into another, empty database:
             gazette copy --from URL --to URL (file:… or postgres://…; --from defaults to DATABASE_URL)
@@ -39,8 +40,9 @@ export async function runCopy(args: string[]): Promise<number> {
   const to = target('--to', values.to);
   if (describeDatabase(from) === describeDatabase(to)) throw new CopyUsageError('gazette copy: --from and --to name the same database');
 
-  console.error(`gazette: copying ${describeDatabase(from)} -> ${describeDatabase(to)}`);
-  const source = await openStore(from, { mustExist: true });
+  useDatabase(from, 'copy');
+  console.error(`gazette: copying into ${describeDatabase(to)}`);
+  const source = await openStore(from);
   let destination: Store | null = null;
   try {
     destination = await openStore(to);
@@ -77,7 +79,8 @@ export async function runExport(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { out: { type: 'string' } } });
   if (positionals.length) throw new CopyUsageError(`gazette export: unexpected argument "${positionals[0]}"`);
   const config = loadConfig();
-  const store = await openStore(config.database, { mustExist: true });
+  useDatabase(config.database, 'export');
+  const store = await openStore(config.database);
   try {
     if (!values.out) {
       for await (const line of canonicalExport(store)) if (!process.stdout.write(`${line}\n`)) await new Promise((r) => process.stdout.once('drain', r));

@@ -1,14 +1,16 @@
-// The `gazette` command: serve, migrate, demo. Configuration comes from the environment, as for the server.
+// The `gazette` command: serve, migrate, demo, reindex, comments. Configuration comes from the environment,
+// as for the server.
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.ts';
 import { migrateToLatest, openStore } from '../db/database.ts';
 import { loadDemo } from '../demo/demo.service.ts';
 import { AppError } from '../errors.ts';
-import { startServer } from '../server.ts';
+import { AddressInUseError, startServer } from '../server.ts';
 import { SEARCH_USAGE, SearchUsageError, runDemoCorpus, runReindex } from './search.ts';
 import { COMMENTS_USAGE, CommentsUsageError, runComments } from './comments.ts';
 import { COPY_USAGE, CopyUsageError, runCopy, runExport } from './copy.ts';
-import { StoreMissing, StoreUnavailable } from '../db/database.ts';
+import { StoreUnavailable } from '../db/database.ts';
+import { DatabaseMissingError, EX_NOINPUT, useDatabase } from './database.ts';
 
 const USAGE = `Usage: gazette <command>
 
@@ -23,26 +25,34 @@ ${COPY_USAGE}
 
 Configuration is read from the environment: PORT, HOST, PUBLIC_URL, DATABASE_URL, LOG_LEVEL,
 SITE_NAME, SITE_LANGUAGE, DEMO_CONTENT, FEED_CONTENT, DATABASE_POOL_SIZE, DATABASE_STATEMENT_TIMEOUT_MS.
-See README.md.`;
+See README.md. Every command names the database it uses on stderr. DATABASE_URL defaults to
+file:./data/gazette.db in the current folder; only serve, migrate and demo create a database that does
+not exist yet.`;
 
 /** Exit status for a configuration error (EX_CONFIG from sysexits.h). */
 const EX_CONFIG = 78;
 
+/** The configuration for `command`, after saying which database it uses and refusing a missing one it needs. */
+function configFor(command: string) {
+  const config = loadConfig();
+  useDatabase(config.database, command);
+  return config;
+}
+
 async function run(argv: string[]): Promise<number> {
   // `comments` has its own actions and options, parsed in src/cli/comments.ts.
   if (argv[0] === 'comments') {
-    const config = argv.includes('--help') || argv.includes('-h') || argv.length === 1 ? null : loadConfig();
-    if (!config) {
+    if (argv.includes('--help') || argv.includes('-h') || argv.length === 1) {
       console.log(COMMENTS_USAGE);
       return argv.length === 1 ? 64 : 0;
     }
-    return runComments(argv.slice(1), config);
+    return runComments(argv.slice(1), configFor('comments'));
   }
   if (argv[0] === 'copy' && !argv.includes('--help') && !argv.includes('-h')) return runCopy(argv.slice(1));
   if (argv[0] === 'export' && !argv.includes('--help') && !argv.includes('-h')) return runExport(argv.slice(1));
   // `reindex` and `demo --articles N` take options of their own, parsed in src/cli/search.ts.
-  if (argv[0] === 'reindex' && !argv.includes('--help') && !argv.includes('-h')) return runReindex(argv.slice(1), loadConfig());
-  if (argv[0] === 'demo' && argv.length > 1 && !argv.includes('--help') && !argv.includes('-h')) return runDemoCorpus(argv.slice(1), loadConfig());
+  if (argv[0] === 'reindex' && !argv.includes('--help') && !argv.includes('-h')) return runReindex(argv.slice(1), configFor('reindex'));
+  if (argv[0] === 'demo' && argv.length > 1 && !argv.includes('--help') && !argv.includes('-h')) return runDemoCorpus(argv.slice(1), configFor('demo'));
   const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { help: { type: 'boolean', short: 'h' } } });
   const [command, ...rest] = positionals;
   if (values.help || !command) {
@@ -50,9 +60,9 @@ async function run(argv: string[]): Promise<number> {
     return command || values.help ? 0 : 64;
   }
   if (rest.length) throw new UsageError(`gazette ${command}: unexpected argument "${rest[0]}"`);
-  const config = loadConfig();
   switch (command) {
     case 'serve': {
+      const config = configFor(command);
       const server = await startServer(config);
       const stop = async (signal: string) => {
         server.app.log.info({ signal }, 'shutting down');
@@ -64,6 +74,7 @@ async function run(argv: string[]): Promise<number> {
       return -1;
     }
     case 'migrate': {
+      const config = configFor(command);
       const store = await openStore(config.database);
       try {
         const applied = await migrateToLatest(store);
@@ -74,6 +85,7 @@ async function run(argv: string[]): Promise<number> {
       return 0;
     }
     case 'demo': {
+      const config = configFor(command);
       const store = await openStore(config.database);
       try {
         await migrateToLatest(store);
@@ -99,22 +111,22 @@ run(process.argv.slice(2)).then(
     if (error instanceof ConfigError) {
       console.error(`gazette: ${error.message}`);
       process.exitCode = EX_CONFIG;
+    } else if (error instanceof DatabaseMissingError) {
+      console.error(error.message);
+      process.exitCode = EX_NOINPUT;
     } else if (error instanceof CommentsUsageError) {
       console.error(`gazette comments: ${error.message}\n\n${COMMENTS_USAGE}`);
       process.exitCode = 64;
     } else if (error instanceof StoreUnavailable) {
       console.error(`gazette: DATABASE_URL: ${error.message}`);
       process.exitCode = error.exitCode;
-    } else if (error instanceof StoreMissing) {
-      console.error(`gazette: DATABASE_URL: there is no database at ${error.file}; run \`gazette migrate\` or \`gazette serve\` to create one, or set DATABASE_URL to the database you mean`);
-      process.exitCode = 66;
     } else if (error instanceof SearchUsageError || error instanceof CopyUsageError) {
       console.error(`${error.message}\n\n${USAGE}`);
       process.exitCode = 64;
     } else if (error instanceof UsageError || (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) {
       console.error(error.message);
       process.exitCode = 64;
-    } else if (error instanceof AppError) {
+    } else if (error instanceof AppError || error instanceof AddressInUseError) {
       console.error(`gazette: ${error.message}`);
       process.exitCode = 1;
     } else {

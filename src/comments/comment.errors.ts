@@ -19,26 +19,11 @@ export type RejectionProblem =
 export type FieldName = 'author' | 'email' | 'url' | 'comment' | 'comment_parent';
 export type FieldProblem = 'required' | 'too_long' | 'control_chars' | 'email_invalid' | 'url_invalid' | 'parent_invalid' | 'too_deep';
 
-/** HTTP status of each refusal (the web layer's concern, kept beside the codes so none is forgotten). */
-export const REJECTION_STATUS: Record<RejectionProblem, number> = {
-  unknown_article: 404,
-  closed: 403,
-  cross_site: 403,
-  honeypot: 400,
-  token_invalid: 400,
-  token_expired: 400,
-  too_fast: 400,
-  rate_limited: 429,
-  duplicate: 409,
-  invalid: 422,
-  wrong_content_type: 415,
-  too_large: 413,
-};
-
-const APP_CODE: Record<RejectionProblem, ErrorCode> = {
+/** The error code of each refusal; its HTTP status comes from HTTP_STATUS in src/errors.ts. */
+export const REJECTION_CODE: Record<RejectionProblem, ErrorCode> = {
   unknown_article: 'not_found',
-  closed: 'bad_request',
-  cross_site: 'bad_request',
+  closed: 'forbidden',
+  cross_site: 'forbidden',
   honeypot: 'bad_request',
   token_invalid: 'bad_request',
   token_expired: 'bad_request',
@@ -63,7 +48,7 @@ export class CommentRejected extends AppError {
     readonly issues: Readonly<Partial<Record<FieldName, FieldIssue>>> = {},
     readonly params: Readonly<Record<string, number>> = {},
   ) {
-    super(APP_CODE[problem], message, Object.fromEntries(Object.entries(issues).map(([k, v]) => [k, v.problem])));
+    super(REJECTION_CODE[problem], message, Object.fromEntries(Object.entries(issues).map(([k, v]) => [k, v.problem])));
     this.name = 'CommentRejected';
   }
 }

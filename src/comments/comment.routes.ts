@@ -6,7 +6,8 @@ import type { Article } from '../articles/article.service.ts';
 import type { Config } from '../config.ts';
 import { EVERYTHING, type ChangeFeed } from '../db/store.ts';
 import type { Site } from '../web/site.ts';
-import { CommentRejected, REJECTION_STATUS, type RejectionProblem } from './comment.errors.ts';
+import { HTTP_STATUS } from '../errors.ts';
+import { CommentRejected, REJECTION_CODE, type RejectionProblem } from './comment.errors.ts';
 import { commentsRss } from './comment.feed.ts';
 import type { CommentService, CommentSubmission } from './comment.service.ts';
 import { commentStrings } from './comment.strings.ts';
@@ -101,7 +102,7 @@ export async function commentRoutes(app: FastifyInstance, { comments, site, conf
       { language, title: ct.notPostedTitle, description: message, path: '/comments', noindex: true },
       rejectionPage({ language, problem, params, article: article && { path: article.path, headline: article.headline }, form, typed: sub?.comment ?? '' }),
     );
-    const status = REJECTION_STATUS[problem];
+    const status = HTTP_STATUS[REJECTION_CODE[problem]];
     // The form may hold the reader's own address: it is for this reader only, never for a cache.
     reply.code(status).header('cache-control', 'no-store, private').type('text/html; charset=utf-8');
     if (params.wait) reply.header('retry-after', String(params.wait));

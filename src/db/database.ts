@@ -8,21 +8,18 @@ import { openPostgres } from './dialects/postgres/store.ts';
 import type { Store } from './store.ts';
 
 export type { Db, Store } from './store.ts';
-export { StoreMissing } from './dialects/sqlite/store.ts';
 export { StoreUnavailable } from './dialects/postgres/store.ts';
 
 export interface OpenOptions {
-  /** Refuse to create a database that does not exist yet (SQLite: the file). */
-  mustExist?: boolean;
   /** Told of connection errors that happen in the background (a lost idle connection). */
   onError?: (error: unknown) => void;
 }
 
-/** Opens the database named by the configuration; throws StoreUnavailable or StoreMissing when it cannot. */
+/** Opens the database named by the configuration; throws StoreUnavailable when it cannot. */
 export async function openStore(target: DatabaseTarget, options: OpenOptions = {}): Promise<Store> {
   switch (target.kind) {
     case 'sqlite':
-      return openSqlite(target.file, { mustExist: options.mustExist });
+      return openSqlite(target.file);
     case 'postgres':
       return openPostgres(
         { url: target.url, poolSize: target.poolSize, statementTimeoutMs: target.statementTimeoutMs, description: describeDatabase(target) },

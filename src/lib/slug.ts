@@ -16,3 +16,11 @@ export function slugify(title: string): string {
 export function isSlug(value: string): boolean {
   return value.length > 0 && value.length <= 120 && /^[\p{L}\p{N}\p{M}]+(?:-[\p{L}\p{N}\p{M}]+)*$/u.test(value);
 }
+
+/**
+ * Lowers ASCII capitals only: slugs of other scripts are left as written (no locale rules such as the
+ * Turkish dotless i), so an address typed with capitals can be matched to a slug without guessing.
+ */
+export function lowerAscii(value: string): string {
+  return value.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+}

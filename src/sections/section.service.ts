@@ -31,11 +31,17 @@ export async function allSections(db: Db): Promise<Section[]> {
   return (await listSections(db)).map(toSection);
 }
 
+/** The section with this slug, or null. */
+export async function findSection(db: Db, slug: string): Promise<Section | null> {
+  const row = await findSectionBySlug(db, slug);
+  return row ? toSection(row) : null;
+}
+
 /** The section with this slug, or a not_found error. */
 export async function getSection(db: Db, slug: string): Promise<Section> {
-  const row = await findSectionBySlug(db, slug);
-  if (!row) throw new AppError('not_found', 'There is no section at this address.');
-  return toSection(row);
+  const section = await findSection(db, slug);
+  if (!section) throw new AppError('not_found', 'There is no section at this address.');
+  return section;
 }
 
 export interface SectionInput {

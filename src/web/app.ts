@@ -82,7 +82,7 @@ export async function buildApp(config: Config, store: Store, options: BuildOptio
   app.addHook('onRequest', async (request, reply) => {
     reply.headers(SECURITY_HEADERS);
     if (request.url.length > MAX_URL_LENGTH) {
-      return renderError(request, reply, 414, `The address is too long: at most ${MAX_URL_LENGTH} characters are accepted.`);
+      return renderError(request, reply, HTTP_STATUS.uri_too_long, `The address is too long: at most ${MAX_URL_LENGTH} characters are accepted.`);
     }
   });
 
@@ -99,7 +99,7 @@ export async function buildApp(config: Config, store: Store, options: BuildOptio
 
   app.setNotFoundHandler(async (request, reply) => {
     const t = stringsFor(site.language);
-    return renderError(request, reply, 404, t.notFoundText);
+    return renderError(request, reply, HTTP_STATUS.not_found, t.notFoundText);
   });
 
   app.get<{ Params: { file: string } }>('/assets/:file', async (request, reply) => {

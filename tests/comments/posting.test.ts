@@ -2,7 +2,9 @@
 // a message naming the problem, the form again with what they typed) and that nothing was stored.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { CommentRejected, type RejectionProblem } from '../../src/comments/comment.errors.ts';
 import { issueFormToken } from '../../src/comments/comment.token.ts';
+import { HTTP_STATUS } from '../../src/errors.ts';
 import { resolveSecret } from '../../src/comments/comment.service.ts';
 import type { TestServer } from '../helpers/server.ts';
 import {
@@ -265,6 +267,35 @@ describe('posting a comment', () => {
   it('refuses an oversize body with 413', async () => {
     const form = await readForm(server, SEED_PATH);
     await assertRefused(server, () => postComment(server, fields(form, { comment: 'x'.repeat(200_000) })), 413, /request is too large/);
+  });
+
+  it('serves each refusal with the status src/errors.ts gives its error code', async () => {
+    // One map from code to status: a refusal's AppError code, handled anywhere, means the status served here.
+    const statusOf = (problem: RejectionProblem) => HTTP_STATUS[new CommentRejected(problem, '').code];
+    const form = await readForm(server, SEED_PATH);
+    const once = fields(form);
+    assert.equal((await postComment(server, once)).status, 303);
+    const served: [RejectionProblem, number][] = [
+      ['cross_site', (await postComment(server, fields(form), { origin: 'https://evil.example' })).status],
+      ['honeypot', (await postComment(server, fields(form, { homepage: 'x' }))).status],
+      ['token_invalid', (await postComment(server, fields(form, { token: '' }))).status],
+      ['unknown_article', (await postComment(server, fields(form, { article_id: '999999' }))).status],
+      ['invalid', (await postComment(server, fields(form, { comment: '' }))).status],
+      ['duplicate', (await postComment(server, once)).status],
+      ['too_large', (await postComment(server, fields(form, { comment: 'x'.repeat(200_000) }))).status],
+      ['wrong_content_type', (await fetch(`${server.url}/comments`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', origin: server.url } })).status],
+    ];
+    const service = await serviceFor(server);
+    const closedForm = await readForm(server, '/akhbar/kashf-wathiqa-sirriya');
+    await service.setOpen('akhbar/kashf-wathiqa-sirriya', false);
+    try {
+      served.push(['closed', (await postComment(server, fields(closedForm))).status]);
+    } finally {
+      await service.setOpen('akhbar/kashf-wathiqa-sirriya', true);
+    }
+    for (const [problem, status] of served) assert.equal(status, statusOf(problem), `${problem}: served ${status}, its code ${new CommentRejected(problem, '').code}`);
+    assert.equal(statusOf('closed'), 403, 'closed comments stay 403');
+    assert.equal(statusOf('cross_site'), 403, 'a form from another site stays 403');
   });
 
   it('is never answered from the page cache, and a notice URL shows no private data', async () => {

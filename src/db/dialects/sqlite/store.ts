@@ -9,14 +9,8 @@ import { sqliteChangeFeed } from './changes.ts';
 import { sqliteSchema } from './schema.ts';
 import { createSqliteSearchIndex } from './search-index.ts';
 
-export interface SqliteOptions {
-  /** Refuse to create the file when it does not exist (every CLI command but serve, migrate and demo). */
-  mustExist?: boolean;
-}
-
 /** Opens (creating if needed) the SQLite file and returns the store over it. */
-export function openSqlite(file: string, options: SqliteOptions = {}): Store {
-  if (options.mustExist && !fs.existsSync(file)) throw new StoreMissing(file);
+export function openSqlite(file: string): Store {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const native = new SQLite(file);
   native.pragma('journal_mode = WAL');
@@ -32,12 +26,4 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Store {
     description: file,
     close: () => db.destroy(),
   };
-}
-
-/** The SQLite file named by DATABASE_URL does not exist, and this command does not create one. */
-export class StoreMissing extends Error {
-  constructor(readonly file: string) {
-    super(`There is no database at ${file}`);
-    this.name = 'StoreMissing';
-  }
 }
