@@ -45,8 +45,11 @@ describe('loadConfig', () => {
     ['PUBLIC_URL', 'news.example.org', /PUBLIC_URL: expected an absolute http\(s\) URL/],
     ['PUBLIC_URL', 'ftp://news.example.org', /PUBLIC_URL: expected an http or https URL/],
     ['PUBLIC_URL', 'https://news.example.org/?a=1', /PUBLIC_URL: expected a URL without a query string/],
-    ['DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/test', /DATABASE_URL: PostgreSQL is not supported yet/],
-    ['DATABASE_URL', 'mysql://localhost/db', /DATABASE_URL: expected file:<path/],
+    ['DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/', /DATABASE_URL: expected a database name in postgres:\/\//],
+    ['DATABASE_URL', 'postgres://u:pw@db.example/news?sslmode=sometimes', /DATABASE_URL: expected sslmode to be one of disable, .*\(got "postgres:\/\/u:\*\*\*@db.example\/news\?sslmode=sometimes"\)/],
+    ['DATABASE_URL', 'mysql://localhost/db', /DATABASE_URL: expected file:<path.* or postgres:\/\//],
+    ['DATABASE_POOL_SIZE', '0', /DATABASE_POOL_SIZE: expected a whole number from 1 to 1000/],
+    ['DATABASE_STATEMENT_TIMEOUT_MS', 'soon', /DATABASE_STATEMENT_TIMEOUT_MS: expected a whole number/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent/],
     ['DEMO_CONTENT', 'maybe', /DEMO_CONTENT: expected true or false/],
     ['SITE_LANGUAGE', 'English', /SITE_LANGUAGE: expected a language tag/],
@@ -59,6 +62,17 @@ describe('loadConfig', () => {
     });
   }
 
+  it('reads a PostgreSQL URL with its pool size and statement timeout', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://editor:pw@db.example:5433/news?sslmode=require', DATABASE_POOL_SIZE: '4', DATABASE_STATEMENT_TIMEOUT_MS: '2500' });
+    assert.deepEqual(config.database, { kind: 'postgres', url: 'postgres://editor:pw@db.example:5433/news?sslmode=require', poolSize: 4, statementTimeoutMs: 2500 });
+  });
+
+  it('never echoes a database password', () => {
+    const problems = problemsOf({ DATABASE_URL: 'postgres://editor:s3cret@db.example/' });
+    assert.equal(problems.length, 1);
+    assert.doesNotMatch(problems[0]!, /s3cret/);
+  });
+
   it('lists every bad variable at once', () => {
     const problems = problemsOf({ PORT: 'x', LOG_LEVEL: 'y' });
     assert.equal(problems.length, 2);
@@ -67,10 +81,25 @@ describe('loadConfig', () => {
   });
 });
 
+describe('gazette serve with an unreachable database', () => {
+  it('exits 69 naming DATABASE_URL and the reason, never the password', () => {
+    // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+    const result = spawnSync(process.execPath, ['bin/gazette.mjs', 'serve'], {
+      env: { PATH: process.env.PATH, DATABASE_URL: 'postgres://editor:s3cret-pw@127.0.0.1:1/news', PORT: '0' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    assert.equal(result.status, 69, `stdout: ${result.stdout}\nstderr: ${result.stderr}`);
+    assert.match(result.stderr, /DATABASE_URL: cannot connect to postgres:\/\/127\.0\.0\.1:1\/news: .*ECONNREFUSED/);
+    assert.doesNotMatch(result.stderr, /s3cret|editor/);
+    assert.doesNotMatch(result.stderr, /at .*\.ts:\d+/, 'no stack trace');
+  });
+});
+
 describe('gazette serve with bad configuration', () => {
   const cases: [Record<string, string>, RegExp][] = [
     [{ PORT: 'abc' }, /PORT: expected a whole number/],
-    [{ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' }, /DATABASE_URL: PostgreSQL is not supported yet/],
+    [{ DATABASE_URL: 'postgresql://postgres:hunter2@127.0.0.1:5432' }, /DATABASE_URL: expected a database name/],
     [{ LOG_LEVEL: 'chatty' }, /LOG_LEVEL: expected one of/],
     [{ PUBLIC_URL: '/relative' }, /PUBLIC_URL: expected an absolute http\(s\) URL/],
     [{ HOST: '' , PORT: '99999' }, /PORT: expected a whole number from 0 to 65535/],

@@ -26,6 +26,9 @@ export async function saveList(db: Db, articleId: number, list: readonly StoredR
     await db
       .insertInto('related_articles')
       .values(list.map((r, position) => ({ article_id: articleId, related_article_id: r.relatedId, position, score: r.score })))
+      // Two readers of a page whose list is missing may compute it at once on separate connections
+      // (PostgreSQL): the second one's rows meet the first one's, which hold the same list.
+      .onConflict((oc) => oc.columns(['article_id', 'related_article_id']).doNothing())
       .execute();
   await db
     .insertInto('related_lists')
