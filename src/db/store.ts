@@ -51,6 +51,8 @@ export interface Store {
   readonly search: SearchIndex;
   readonly changes: ChangeFeed;
   readonly schema: SchemaDialect;
+  /** True when an error means the database cannot be reached right now (pages answer 503 until it returns). */
+  isUnavailable(error: unknown): boolean;
   /** Where the store lives, safe to print: a file path, or host/database without the password. */
   readonly description: string;
   close(): Promise<void>;

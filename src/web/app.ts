@@ -67,10 +67,10 @@ export async function buildApp(config: Config, store: Store, options: BuildOptio
   const assets = loadAssets();
   const site: Site = createSite(config, store, assets);
 
-  async function renderError(request: FastifyRequest, reply: FastifyReply, status: number, message: string) {
+  async function renderError(request: FastifyRequest, reply: FastifyReply, status: number, message: string, heading?: string) {
     const language = site.language;
     const t = stringsFor(language);
-    const title = status === 404 ? t.notFoundTitle : status >= 500 ? t.errorTitle : t.badRequestTitle;
+    const title = heading ?? (status === 404 ? t.notFoundTitle : status >= 500 ? t.errorTitle : t.badRequestTitle);
     // An error page names the address asked for, unless that address is itself the problem.
     const asked = request.url.split('?')[0] ?? '/';
     const path = asked.length <= 300 && status !== 400 && status !== 414 ? asked : '/';
@@ -91,6 +91,12 @@ export async function buildApp(config: Config, store: Store, options: BuildOptio
 
   app.setErrorHandler(async (error, request, reply) => {
     if (error instanceof AppError) return renderError(request, reply, HTTP_STATUS[error.code], error.message);
+    if (store.isUnavailable(error)) {
+      request.log.warn({ url: request.url.split('?')[0], reason: (error as Error).message }, 'database unavailable');
+      const t = stringsFor(site.language);
+      reply.header('retry-after', '5');
+      return renderError(request, reply, HTTP_STATUS.service_unavailable, t.unavailableText, t.unavailableTitle);
+    }
     const status = typeof (error as { statusCode?: unknown }).statusCode === 'number' ? (error as { statusCode: number }).statusCode : 500;
     if (status >= 400 && status < 500) return renderError(request, reply, status, frameworkMessage((error as { code?: string }).code, status));
     request.log.error({ err: error, url: request.url.split('?')[0] }, 'request failed');

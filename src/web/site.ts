@@ -20,7 +20,15 @@ export function createSite(config: Config, store: Store, assets: Assets): Site {
   let cached: { version: string; sections: Section[] } | null = null;
   async function sections(): Promise<Section[]> {
     const version = store.changes.current();
-    if (!cached || cached.version !== version) cached = { version, sections: await allSections(store.db) };
+    if (!cached || cached.version !== version) {
+      try {
+        cached = { version, sections: await allSections(store.db) };
+      } catch (error) {
+        // While the database is away, pages that can still be made (error pages) keep the last navigation.
+        if (!store.isUnavailable(error)) throw error;
+        return cached?.sections ?? [];
+      }
+    }
     return cached.sections;
   }
   return {

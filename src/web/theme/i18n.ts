@@ -36,6 +36,8 @@ export interface Strings {
   badRequestTitle: string;
   goHome: string;
   errorTitle: string;
+  unavailableTitle: string;
+  unavailableText: string;
   articlesBy: (name: string) => string;
   taggedWith: (name: string) => string;
   readingTime: (minutes: number) => string;
@@ -87,6 +89,8 @@ const en: Strings = {
   badRequestTitle: 'This request cannot be answered',
   goHome: 'Go to the front page',
   errorTitle: 'Something went wrong',
+  unavailableTitle: 'Back in a moment',
+  unavailableText: 'The site cannot reach its database just now. Please try again in a few moments.',
   articlesBy: (name) => `Articles by ${name}`,
   taggedWith: (name) => `Tagged “${name}”`,
   readingTime: (m) => `${m} min read`,
@@ -127,6 +131,8 @@ const ar: Strings = {
   badRequestTitle: 'لا يمكن تلبية هذا الطلب',
   goHome: 'اذهب إلى الصفحة الرئيسية',
   errorTitle: 'حدث خطأ',
+  unavailableTitle: 'نعود بعد قليل',
+  unavailableText: 'لا يستطيع الموقع الوصول إلى قاعدة بياناته الآن. يُرجى المحاولة بعد لحظات.',
   articlesBy: (name) => `مقالات ${name}`,
   taggedWith: (name) => `الوسم «${name}»`,
   readingTime: (m) => `${num('ar', m)} د للقراءة`,
@@ -167,6 +173,8 @@ const fa: Strings = {
   badRequestTitle: 'این درخواست پاسخ داده نمی‌شود',
   goHome: 'رفتن به صفحه نخست',
   errorTitle: 'خطایی رخ داد',
+  unavailableTitle: 'به‌زودی برمی‌گردیم',
+  unavailableText: 'سایت اکنون به پایگاه داده‌اش دسترسی ندارد. لطفاً چند لحظه دیگر دوباره تلاش کنید.',
   articlesBy: (name) => `نوشته‌های ${name}`,
   taggedWith: (name) => `برچسب «${name}»`,
   readingTime: (m) => `${num('fa', m)} دقیقه مطالعه`,

@@ -66,11 +66,25 @@ export async function openPostgres(target: PostgresTarget, onError: (error: unkn
     changes,
     schema: postgresSchema,
     description: target.description,
+    isUnavailable: isConnectionError,
     async close() {
       await changes.close();
       await db.destroy();
     },
   };
+}
+
+/** Network failures, and the server's own "shutting down / not accepting connections" (SQLSTATE 57P0x, 08xxx). */
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', '57P01', '57P02', '57P03']);
+
+/** True when an error says the server cannot be reached, rather than that a query was wrong. */
+export function isConnectionError(error: unknown): boolean {
+  if (error instanceof AggregateError) return error.errors.some(isConnectionError);
+  const e = error as { code?: unknown; message?: unknown } | null;
+  if (!e || typeof e !== 'object') return false;
+  if (typeof e.code === 'string' && (CONNECTION_CODES.has(e.code) || e.code.startsWith('08'))) return true;
+  // node-postgres reports a dropped connection and a pool wait past connectionTimeoutMillis by message only.
+  return typeof e.message === 'string' && /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/.test(e.message);
 }
 
 /** Why a connection failed, in a line, without the URL (which may hold the password). */

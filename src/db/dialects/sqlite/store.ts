@@ -24,6 +24,8 @@ export function openSqlite(file: string): Store {
     changes: sqliteChangeFeed(native),
     schema: sqliteSchema,
     description: file,
+    // An embedded file does not go away while the process holds it open.
+    isUnavailable: () => false,
     close: () => db.destroy(),
   };
 }
