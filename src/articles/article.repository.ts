@@ -1,7 +1,11 @@
 // Queries over articles and what hangs off them (authors, tags, sources, pins). Plain functions taking
 // a Kysely instance or transaction; rows go no further than the service.
+import { sql } from 'kysely';
 import type { Db } from '../db/store.ts';
 import type { ArticleRow, NewArticleRow, SourceKind, SourceRole } from '../db/schema.ts';
+
+/** Characters of plain text read for a card's excerpt. */
+const LEAD_CHARS = 600;
 
 /** The columns every listing needs, joined with the article's section; drafts included. */
 function withSection(db: Db) {
@@ -16,7 +20,8 @@ function withSection(db: Db) {
       'a.headline',
       'a.subtitle',
       'a.summary',
-      'a.body',
+      // Enough of the plain text to cut an excerpt from, without reading a long article's whole body.
+      sql<string>`substr(a.body_text, 1, ${LEAD_CHARS})`.as('lead'),
       'a.image_url',
       'a.image_alt',
       'a.published_at',
@@ -34,8 +39,13 @@ function publishedWithSection(db: Db) {
 
 export type ArticleListRow = Awaited<ReturnType<ReturnType<typeof publishedWithSection>['executeTakeFirstOrThrow']>>;
 
-export function findPublished(db: Db, sectionSlug: string, slug: string): Promise<ArticleListRow | undefined> {
-  return publishedWithSection(db).where('s.slug', '=', sectionSlug).where('a.slug', '=', slug).executeTakeFirst();
+/** A published article with what its own page shows beyond a card: the rendered body and word count. */
+export function findPublished(db: Db, sectionSlug: string, slug: string) {
+  return publishedWithSection(db)
+    .select(['a.body_html', 'a.word_count'])
+    .where('s.slug', '=', sectionSlug)
+    .where('a.slug', '=', slug)
+    .executeTakeFirst();
 }
 
 export async function findPublishedById(db: Db, id: number): Promise<ArticleListRow | undefined> {
@@ -216,3 +226,84 @@ export async function setPins(db: Db, articleId: number, relatedIds: readonly nu
 }
 
 export type { ArticleRow };
+
+// What other capabilities ask of articles (through article.lookups.ts).
+
+/** The text an article is indexed by, with what search filters on; drafts included (the index skips them). */
+function textColumns(db: Db) {
+  return db.selectFrom('articles').select(['id', 'status', 'headline', 'subtitle', 'body_text', 'section_id', 'language', 'published_at']);
+}
+export type ArticleTextRow = Awaited<ReturnType<ReturnType<typeof textColumns>['executeTakeFirstOrThrow']>>;
+
+export function articleTexts(db: Db, ids: readonly number[]): Promise<ArticleTextRow[]> {
+  return ids.length ? textColumns(db).where('id', 'in', ids).execute() : Promise.resolve([]);
+}
+
+export function publishedTextsAfter(db: Db, afterId: number, limit: number): Promise<ArticleTextRow[]> {
+  return textColumns(db).where('status', '=', 'published').where('id', '>', afterId).orderBy('id').limit(limit).execute();
+}
+
+/** Tag names of each article, keyed by article id, in name order. */
+export async function tagNamesOf(db: Db, articleIds: readonly number[]): Promise<Map<number, string[]>> {
+  const out = new Map<number, string[]>();
+  if (!articleIds.length) return out;
+  const rows = await db
+    .selectFrom('article_tags as at')
+    .innerJoin('tags as t', 't.id', 'at.tag_id')
+    .where('at.article_id', 'in', articleIds)
+    .select(['at.article_id', 't.name'])
+    .orderBy('t.name')
+    .execute();
+  for (const r of rows) out.set(r.article_id, [...(out.get(r.article_id) ?? []), r.name]);
+  return out;
+}
+
+export function facts(db: Db, id: number) {
+  return db.selectFrom('articles').select(['id', 'section_id', 'published_at', 'status']).where('id', '=', id).executeTakeFirst();
+}
+
+export async function publishedIdsAfter(db: Db, afterId: number, limit: number): Promise<number[]> {
+  const rows = await db.selectFrom('articles').select('id').where('status', '=', 'published').where('id', '>', afterId).orderBy('id').limit(limit).execute();
+  return rows.map((r) => r.id);
+}
+
+export function feedExtras(db: Db, ids: readonly number[]) {
+  if (!ids.length) return Promise.resolve([]);
+  return db.selectFrom('articles').select(['id', 'body_html', 'created_at']).where('id', 'in', ids).execute();
+}
+
+/** A published article as the comment pipeline needs it, by id or by address. */
+function commentTargets(db: Db) {
+  return db
+    .selectFrom('articles as a')
+    .innerJoin('sections as s', 's.id', 'a.section_id')
+    .where('a.status', '=', 'published')
+    .select(['a.id', 'a.slug', 'a.language', 'a.headline', 'a.published_at', 'a.comments_open', 's.slug as section_slug']);
+}
+export type CommentTargetRow = Awaited<ReturnType<ReturnType<typeof commentTargets>['executeTakeFirstOrThrow']>>;
+
+export function commentTargetById(db: Db, id: number): Promise<CommentTargetRow | undefined> {
+  return commentTargets(db).where('a.id', '=', id).executeTakeFirst();
+}
+
+export function commentTargetAt(db: Db, sectionSlug: string, slug: string): Promise<CommentTargetRow | undefined> {
+  return commentTargets(db).where('s.slug', '=', sectionSlug).where('a.slug', '=', slug).executeTakeFirst();
+}
+
+export async function setCommentsOpen(db: Db, articleId: number, open: boolean): Promise<void> {
+  await db.updateTable('articles').set({ comments_open: open ? 1 : 0 }).where('id', '=', articleId).execute();
+}
+
+/** Addresses of any articles (drafts too), for editors' lists. */
+export function addressesOf(db: Db, ids: readonly number[]) {
+  if (!ids.length) return Promise.resolve([]);
+  return db.selectFrom('articles as a').innerJoin('sections as s', 's.id', 'a.section_id').where('a.id', 'in', ids).select(['a.id', 'a.slug', 's.slug as section_slug']).execute();
+}
+
+export function idAt(db: Db, sectionSlug: string, slug: string) {
+  return db.selectFrom('articles as a').innerJoin('sections as s', 's.id', 'a.section_id').where('s.slug', '=', sectionSlug).where('a.slug', '=', slug).select('a.id').executeTakeFirst();
+}
+
+export async function anyArticle(db: Db): Promise<boolean> {
+  return Boolean(await db.selectFrom('articles').select('id').limit(1).executeTakeFirst());
+}

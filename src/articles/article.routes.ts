@@ -15,7 +15,7 @@ import type { CommentsSectionView } from '../comments/comment.views.ts';
 import { getArticle, listArticles, publishedArticlePath, type Article, type ArticleCard, type Page } from './article.service.ts';
 import type { ListFilter } from './article.repository.ts';
 import { feedAlternates, type FeedScope } from '../feeds/feed-paths.ts';
-import { translationsOf } from '../sitemaps/sitemap.service.ts';
+import { translationsOf } from './article.addresses.ts';
 
 const PER_PAGE = 12;
 const HOME_SECTION_ITEMS = 3;

@@ -1,12 +1,11 @@
 // Article domain logic: reading articles and listings as view models, and writing an article with its
 // authors, tags, sources and pins in one transaction. No Fastify here: the CLI uses it too.
-import MarkdownIt from 'markdown-it';
 import { z } from 'zod';
 import { EVERYTHING, type Store, type Db } from '../db/store.ts';
 import type { SourceKind, SourceRole } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import { excerpt } from '../lib/excerpt.ts';
-import { leadingBlocks, plainText } from '../lib/plain-text.ts';
+import { deriveBody } from './article.body.ts';
 import { isSlug, slugify } from '../lib/slug.ts';
 import { articlePath, personPath, sectionPath, tagPath } from '../lib/paths.ts';
 import { findSectionBySlug } from '../sections/section.repository.ts';
@@ -19,16 +18,7 @@ import { relatedAfterChange, relatedIds } from '../related/related.service.ts';
 import { approvedCommentCounts } from '../comments/comment.service.ts';
 import * as repo from './article.repository.ts';
 
-
-// Raw HTML in a body is shown as text, never rendered; markdown-it also refuses javascript: links.
-const markdown = new MarkdownIt({ html: false, linkify: true, typographer: false });
-
 export const EXCERPT_CHARS = 120;
-
-/** The HTML of a Markdown body, exactly as the article page shows it (feeds carry the same). */
-export function bodyHtml(markdownSource: string): string {
-  return markdown.render(markdownSource);
-}
 
 export interface SectionRef {
   slug: string;
@@ -89,13 +79,6 @@ export interface Page<T> {
   total: number;
 }
 
-
-function countWords(text: string, language: string): number {
-  let n = 0;
-  for (const seg of new Intl.Segmenter(language, { granularity: 'word' }).segment(text)) if (seg.isWordLike) n++;
-  return n;
-}
-
 async function toCards(db: Db, rows: repo.ArticleListRow[]): Promise<ArticleCard[]> {
   const [authors, comments] = await Promise.all([repo.authorsOf(db, rows.map((r) => r.id)), approvedCommentCounts(db, rows.map((r) => r.id))]);
   return rows.map((r) => ({
@@ -104,7 +87,7 @@ async function toCards(db: Db, rows: repo.ArticleListRow[]): Promise<ArticleCard
     language: r.language,
     headline: r.headline,
     subtitle: r.subtitle,
-    excerpt: excerpt(r.summary || plainText(leadingBlocks(r.body)), EXCERPT_CHARS, r.language),
+    excerpt: excerpt(r.summary || r.lead, EXCERPT_CHARS, r.language),
     section: { slug: r.section_slug, name: r.section_name, path: sectionPath(r.section_slug) },
     authors: authors.filter((a) => a.article_id === r.id).map((a) => ({ slug: a.slug, name: a.name, path: personPath(a.slug) })),
     imageUrl: r.image_url,
@@ -154,8 +137,8 @@ export async function getArticle(store: Store, sectionSlug: string, slug: string
   ]);
   return {
     ...card!,
-    bodyHtml: markdown.render(row.body),
-    wordCount: countWords(plainText(row.body), row.language),
+    bodyHtml: row.body_html,
+    wordCount: row.word_count,
     tags: tags.map((t) => ({ slug: t.slug, name: t.name, path: tagPath(t.slug) })),
     sources: sources.map((s) => ({
       name: s.name,
@@ -293,6 +276,7 @@ export async function createArticle(store: Store, input: ArticleInput, now = new
     }
 
     const published = a.status === 'published' ? toIso(a.publishedAt, stamp) : null;
+    const derived = deriveBody(a.body, a.language);
     const id = await repo.insertArticle(trx, {
       section_id: section.id,
       slug,
@@ -301,6 +285,9 @@ export async function createArticle(store: Store, input: ArticleInput, now = new
       subtitle: a.subtitle,
       summary: a.summary,
       body: a.body,
+      body_html: derived.html,
+      body_text: derived.text,
+      word_count: derived.words,
       image_url: a.imageUrl,
       image_alt: a.imageAlt,
       status: a.status,
@@ -353,17 +340,18 @@ export async function updateArticle(store: Store, id: number, changes: ArticleCh
     const current = await trx
       .selectFrom('articles as a')
       .innerJoin('sections as s', 's.id', 'a.section_id')
-      .select(['a.id', 'a.slug', 'a.status', 'a.published_at', 's.slug as section_slug'])
+      .select(['a.id', 'a.slug', 'a.status', 'a.language', 'a.published_at', 's.slug as section_slug'])
       .where('a.id', '=', id)
       .executeTakeFirst();
     if (!current) throw new AppError('not_found', `There is no article with id ${id}.`);
+    const derived = c.body !== undefined ? deriveBody(c.body, current.language) : null;
     await trx
       .updateTable('articles')
       .set({
         ...(c.headline !== undefined && { headline: c.headline }),
         ...(c.subtitle !== undefined && { subtitle: c.subtitle }),
         ...(c.summary !== undefined && { summary: c.summary }),
-        ...(c.body !== undefined && { body: c.body }),
+        ...(derived && { body: c.body, body_html: derived.html, body_text: derived.text, word_count: derived.words }),
         ...(c.status !== undefined && { status: c.status }),
         ...(c.status === 'published' && current.published_at === null && { published_at: stamp }),
         updated_at: stamp,

@@ -1,35 +1,7 @@
-// Queries over comments, the articles they hang on and mail opt-outs. Public reads select a fixed list
+// Queries over comments and mail opt-outs (the articles they hang on are asked of src/articles/). Public reads select a fixed list
 // of columns that leaves out the address, IP and user agent; only the editor queries at the end read them.
 import type { Db } from '../db/store.ts';
 import type { CommentStatus, NewCommentRow } from '../db/schema.ts';
-
-/** An article as the comment pipeline needs it. */
-export function findArticleById(db: Db, id: number) {
-  return db
-    .selectFrom('articles as a')
-    .innerJoin('sections as s', 's.id', 'a.section_id')
-    .where('a.id', '=', id)
-    .where('a.status', '=', 'published')
-    .select(['a.id', 'a.slug', 'a.language', 'a.headline', 'a.published_at', 'a.comments_open', 's.slug as section_slug'])
-    .executeTakeFirst();
-}
-
-export function findArticleByPath(db: Db, sectionSlug: string, slug: string) {
-  return db
-    .selectFrom('articles as a')
-    .innerJoin('sections as s', 's.id', 'a.section_id')
-    .where('s.slug', '=', sectionSlug)
-    .where('a.slug', '=', slug)
-    .where('a.status', '=', 'published')
-    .select(['a.id', 'a.slug', 'a.language', 'a.headline', 'a.published_at', 'a.comments_open', 's.slug as section_slug'])
-    .executeTakeFirst();
-}
-
-export type CommentArticleRow = NonNullable<Awaited<ReturnType<typeof findArticleById>>>;
-
-export async function setCommentsOpen(db: Db, articleId: number, open: boolean): Promise<void> {
-  await db.updateTable('articles').set({ comments_open: open ? 1 : 0 }).where('id', '=', articleId).execute();
-}
 
 const PUBLIC_COLUMNS = ['id', 'article_id', 'parent_id', 'depth', 'author_name', 'author_url', 'avatar_key', 'body', 'created_at'] as const;
 
@@ -100,10 +72,7 @@ export interface QueueFilter {
 export function listForEditors(db: Db, filter: QueueFilter) {
   let q = db
     .selectFrom('comments as c')
-    .innerJoin('articles as a', 'a.id', 'c.article_id')
-    .innerJoin('sections as s', 's.id', 'a.section_id')
-    .selectAll('c')
-    .select(['a.slug as article_slug', 's.slug as section_slug']);
+    .selectAll('c');
   if (filter.status) q = q.where('c.status', '=', filter.status);
   if (filter.articleId !== undefined) q = q.where('c.article_id', '=', filter.articleId);
   return q.orderBy('c.created_at', 'desc').orderBy('c.id', 'desc').limit(filter.limit).execute();

@@ -11,6 +11,7 @@ import { CommentRejected, type FieldIssue, type FieldName } from './comment.erro
 import { createMailer, type Mailer } from './comment.mail.ts';
 import { RateLimiter } from './comment.rate-limit.ts';
 import * as repo from './comment.repository.ts';
+import { commentTarget, commentTargetAt, pathsOf, setCommentsOpen, type CommentTarget } from '../articles/article.lookups.ts';
 import { commentHtml, countLinks } from './comment.text.ts';
 import { checkFormToken, issueFormToken, keyedDigest } from './comment.token.ts';
 
@@ -272,9 +273,9 @@ export function createCommentService(deps: CommentServiceDeps) {
         if (!c || c.status !== 'approved' || c.parent_id === null) return;
         const parent = await repo.findComment(db, c.parent_id);
         if (!parent || !parent.notify || parent.status !== 'approved' || parent.author_email_lower === c.author_email_lower) return;
-        const article = await repo.findArticleById(db, c.article_id);
+        const article = await commentTarget(db, c.article_id);
         if (!article) return;
-        const link = `${config.publicUrl}${articlePath(article.section_slug, article.slug)}#comment-${c.id}`;
+        const link = `${config.publicUrl}${article.path}#comment-${c.id}`;
         await mailTo(
           parent.author_email_lower,
           parent.author_email,
@@ -293,9 +294,9 @@ export function createCommentService(deps: CommentServiceDeps) {
     later(
       async () => {
         const c = await repo.findComment(db, commentId);
-        const article = c && (await repo.findArticleById(db, c.article_id));
+        const article = c && (await commentTarget(db, c.article_id));
         if (!c || !article) return;
-        const link = `${config.publicUrl}${articlePath(article.section_slug, article.slug)}`;
+        const link = `${config.publicUrl}${article.path}`;
         const text = [
           `A comment on “${article.headline}” (${link}) is waiting for moderation: ${c.moderation_note}.`,
           '',
@@ -315,14 +316,14 @@ export function createCommentService(deps: CommentServiceDeps) {
     );
   }
 
-  async function articleOrReject(rawId: string | undefined): Promise<repo.CommentArticleRow> {
+  async function articleOrReject(rawId: string | undefined): Promise<CommentTarget> {
     const id = rawId !== undefined && /^[1-9]\d{0,12}$/.test(rawId.trim()) ? Number(rawId.trim()) : null;
-    const article = id !== null ? await repo.findArticleById(db, id) : undefined;
+    const article = id !== null ? await commentTarget(db, id) : undefined;
     if (!article) throw new CommentRejected('unknown_article', 'The article this comment is for does not exist or is not published.');
     return article;
   }
 
-  async function insertChecked(article: repo.CommentArticleRow, v: ReturnType<typeof validate>, decision: { status: CommentStatus; note: string }, ctx: PostContext) {
+  async function insertChecked(article: CommentTarget, v: ReturnType<typeof validate>, decision: { status: CommentStatus; note: string }, ctx: PostContext) {
     const stamp = ctx.now.toISOString();
     // The parent, the duplicate check and the insert share one transaction: no half-accepted comment.
     const id = await db.transaction().execute(async (trx) => {
@@ -388,7 +389,7 @@ export function createCommentService(deps: CommentServiceDeps) {
     /** Accepts or refuses a reader's comment; refusals are CommentRejected and store nothing. */
     async post(sub: CommentSubmission, ctx: PostContext): Promise<PostResult> {
       const article = await articleOrReject(sub.article_id);
-      if (!acceptsComments(article.comments_open === 1, article.published_at, rules, ctx.now))
+      if (!acceptsComments(article.commentsOpen, article.publishedAt, rules, ctx.now))
         throw new CommentRejected('closed', 'Comments are closed for this article.');
       if ((sub.homepage ?? '') !== '') throw new CommentRejected('honeypot', 'The hidden field was filled in.');
       const check = checkFormToken(secret, sub.token ?? '', article.id, ctx.now, { minSeconds: rules.minSeconds, maxSeconds: rules.tokenHours * 3600 });
@@ -404,7 +405,7 @@ export function createCommentService(deps: CommentServiceDeps) {
       limiter.hit(ctx.ip, ctx.now.getTime());
       if (decision.status === 'approved') noticeReply(id);
       else if (decision.status === 'pending') noticeHeld(id);
-      return { id, status: decision.status, articlePath: articlePath(article.section_slug, article.slug) };
+      return { id, status: decision.status, articlePath: article.path };
     },
 
     /** The comment section of an article page. */
@@ -424,24 +425,24 @@ export function createCommentService(deps: CommentServiceDeps) {
     /** The article a refused form belongs to, to show the form again; null when there is none. */
     async formArticle(rawId: string | undefined, now = new Date()): Promise<{ id: number; path: string; language: string; headline: string; open: boolean; token: string } | null> {
       const id = rawId !== undefined && /^[1-9]\d{0,12}$/.test(rawId.trim()) ? Number(rawId.trim()) : null;
-      const a = id !== null ? await repo.findArticleById(db, id) : undefined;
+      const a = id !== null ? await commentTarget(db, id) : undefined;
       if (!a) return null;
       return {
         id: a.id,
-        path: articlePath(a.section_slug, a.slug),
+        path: a.path,
         language: a.language,
         headline: a.headline,
-        open: acceptsComments(a.comments_open === 1, a.published_at, rules, now),
+        open: acceptsComments(a.commentsOpen, a.publishedAt, rules, now),
         token: issueFormToken(secret, a.id, now),
       };
     },
 
     /** Approved comments of an article for its feed, newest first; not_found when no such article. */
     async feed(sectionSlug: string, slug: string): Promise<FeedView> {
-      const a = await repo.findArticleByPath(db, sectionSlug, slug);
+      const a = await commentTargetAt(db, sectionSlug, slug);
       if (!a) throw new AppError('not_found', 'No published article has this address.');
       const items = toPublic(await repo.approvedForArticle(db, a.id)).reverse().slice(0, FEED_ITEMS);
-      return { headline: a.headline, language: a.language, path: articlePath(a.section_slug, a.slug), items };
+      return { headline: a.headline, language: a.language, path: a.path, items };
     },
 
     isOptoutKey,
@@ -459,15 +460,16 @@ export function createCommentService(deps: CommentServiceDeps) {
       let articleId: number | undefined;
       if (filter.article) {
         const [sectionSlug = '', slug = ''] = filter.article.replace(/^\/+/, '').split('/');
-        const a = await repo.findArticleByPath(db, sectionSlug, slug);
+        const a = await commentTargetAt(db, sectionSlug, slug);
         if (!a) throw new AppError('not_found', `No published article at /${sectionSlug}/${slug}.`);
         articleId = a.id;
       }
       const rows = await repo.listForEditors(db, { status: filter.status, articleId, limit: filter.limit ?? 50 });
+      const paths = await pathsOf(db, rows.map((r) => r.article_id));
       return rows.map((r) => ({
         id: r.id,
         status: r.status,
-        articlePath: articlePath(r.section_slug, r.article_slug),
+        articlePath: paths.get(r.article_id) ?? '',
         parentId: r.parent_id,
         authorName: r.author_name,
         authorEmail: r.author_email,
@@ -494,23 +496,23 @@ export function createCommentService(deps: CommentServiceDeps) {
     async reply(parentId: number, who: { name: string; email: string }, text: string, now = new Date()): Promise<PostResult> {
       const parent = await repo.findComment(db, parentId);
       if (!parent) throw new AppError('not_found', `There is no comment ${parentId}.`);
-      const article = await repo.findArticleById(db, parent.article_id);
+      const article = await commentTarget(db, parent.article_id);
       if (!article) throw new AppError('not_found', 'The article of this comment is not published.');
       if (parent.status !== 'approved') await moderate([parentId], 'approved', now);
       const v = validate({ author: who.name, email: who.email, comment: text, comment_parent: String(parentId) });
       const id = await insertChecked(article, v, { status: 'approved', note: 'reply by an editor' }, { ip: '', userAgent: 'gazette cli', now });
       noticeReply(id);
-      return { id, status: 'approved', articlePath: articlePath(article.section_slug, article.slug) };
+      return { id, status: 'approved', articlePath: article.path };
     },
 
     /** Opens or closes comments on the article at section/slug. */
     async setOpen(ref: string, open: boolean): Promise<string> {
       const [sectionSlug = '', slug = ''] = ref.replace(/^\/+/, '').split('/');
-      const a = await repo.findArticleByPath(db, sectionSlug, slug);
+      const a = await commentTargetAt(db, sectionSlug, slug);
       if (!a) throw new AppError('not_found', `No published article at /${sectionSlug}/${slug}.`);
-      await repo.setCommentsOpen(db, a.id, open);
+      await setCommentsOpen(db, a.id, open);
       store.changes.announce([EVERYTHING]);
-      return articlePath(a.section_slug, a.slug);
+      return a.path;
     },
 
     /** Waits for mail being sent in the background (on shutdown, and in tests). */

@@ -49,6 +49,10 @@ export interface ArticleTable {
   comments_open: number;
   /** The article this one translates (hreflang alternates); null for originals. Added by 003_search. */
   translation_of: number | null;
+  /** Derived from body when the article is written (006): the HTML shown, the plain text, the word count. */
+  body_html: Generated<string>;
+  body_text: Generated<string>;
+  word_count: Generated<number>;
 }
 
 export interface ArticleAuthorTable {

@@ -1,14 +1,12 @@
 // Feeds as data: the newest published articles of the site, a section, a tag or an author, in a
 // format-neutral model that rss.ts, atom.ts and json-feed.ts render. No Fastify here.
-import { bodyHtml, cardsFor } from '../articles/article.service.ts';
+import { cardsFor } from '../articles/article.service.ts';
 import type { Db } from '../db/store.ts';
 import { getPerson } from '../people/person.service.ts';
 import { getSection } from '../sections/section.service.ts';
 import { getTag } from '../tags/tag.service.ts';
 import { feedPath, type FeedFormat, type FeedScope } from './feed-paths.ts';
-import { listPublishedIds, type ListFilter } from '../articles/article.repository.ts';
-import { tagNamesOf } from '../tags/tag.repository.ts';
-import { feedExtras } from './feed.repository.ts';
+import { feedBodies, publishedIds, tagNamesOf, type ListFilter } from '../articles/article.lookups.ts';
 
 /** Articles per feed. */
 export const FEED_ITEMS = 20;
@@ -81,18 +79,17 @@ async function describe(db: Db, site: FeedSite, scope: FeedScope) {
 /** The feed of a scope: its newest published articles, newest first. */
 export async function buildFeed(db: Db, site: FeedSite, scope: FeedScope): Promise<Feed> {
   const d = await describe(db, site, scope);
-  const cards = await cardsFor(db, await listPublishedIds(db, d.filter, FEED_ITEMS));
+  const cards = await cardsFor(db, await publishedIds(db, d.filter, FEED_ITEMS));
   const ids = cards.map((a) => a.id);
-  const [extras, tags] = await Promise.all([feedExtras(db, ids), tagNamesOf(db, ids)]);
-  const extraById = new Map(extras.map((e) => [e.id, e]));
+  const [extraById, tags] = await Promise.all([feedBodies(db, ids), tagNamesOf(db, ids)]);
   const items: FeedItem[] = cards.map((a) => {
     const extra = extraById.get(a.id);
     return {
-      id: entryId(site.publicUrl, extra?.created_at ?? a.publishedAt, a.id),
+      id: entryId(site.publicUrl, extra?.createdAt ?? a.publishedAt, a.id),
       url: site.publicUrl + a.path,
       title: a.headline,
       summary: a.subtitle || a.excerpt,
-      contentHtml: site.feedContent === 'full' && extra ? bodyHtml(extra.body) : null,
+      contentHtml: site.feedContent === 'full' && extra ? extra.bodyHtml : null,
       published: a.publishedAt,
       updated: a.updatedAt,
       language: a.language,

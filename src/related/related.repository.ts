@@ -55,13 +55,3 @@ export async function computedAmong(db: Db, ids: readonly number[]): Promise<Set
   const rows = await db.selectFrom('related_lists').select('article_id').where('article_id', 'in', ids).execute();
   return new Set(rows.map((r) => r.article_id));
 }
-
-export function publishedFacts(db: Db, id: number) {
-  return db.selectFrom('articles').select(['id', 'section_id', 'published_at', 'status']).where('id', '=', id).executeTakeFirst();
-}
-
-/** Ids of published articles after an id, in id order. */
-export async function publishedIdsAfter(db: Db, afterId: number, limit: number): Promise<number[]> {
-  const rows = await db.selectFrom('articles').select('id').where('status', '=', 'published').where('id', '>', afterId).orderBy('id').limit(limit).execute();
-  return rows.map((r) => r.id);
-}

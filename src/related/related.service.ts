@@ -5,7 +5,7 @@
 // recomputed when next read. An editor's pin is applied by the article service, before these lists.
 import type { Db } from '../db/store.ts';
 import type { SearchIndex } from '../search/search-index.ts';
-import { countPublished } from '../articles/article.repository.ts';
+import { articleFacts, countPublished, publishedIdsAfter } from '../articles/article.lookups.ts';
 import * as repo from './related.repository.ts';
 
 /** How many related articles are stored per article (the page shows the first). */
@@ -29,14 +29,14 @@ interface Scored {
   publishedAt: string;
 }
 
-async function candidatesFor(index: SearchIndex, db: Db, id: number): Promise<{ facts: { section_id: number; published_at: string | null } | undefined; scored: Scored[] }> {
-  const facts = await repo.publishedFacts(db, id);
-  if (!facts || facts.status !== 'published') return { facts: undefined, scored: [] };
+async function candidatesFor(index: SearchIndex, db: Db, id: number): Promise<{ facts: { sectionId: number; publishedAt: string | null } | undefined; scored: Scored[] }> {
+  const facts = await articleFacts(db, id);
+  if (!facts || !facts.published) return { facts: undefined, scored: [] };
   const similar = await index.similar(db, id, CANDIDATES);
   const scored = similar
     .map((s) => ({
       relatedId: s.id,
-      score: boosted(s.similarity, s.sectionId === facts.section_id, facts.published_at ?? '', s.publishedAt),
+      score: boosted(s.similarity, s.sectionId === facts.sectionId, facts.publishedAt ?? '', s.publishedAt),
       sectionId: s.sectionId,
       publishedAt: s.publishedAt,
     }))
@@ -105,7 +105,7 @@ export async function recomputeAllRelated(index: SearchIndex, db: Db, onProgress
   let done = 0;
   let after = 0;
   for (;;) {
-    const ids = await repo.publishedIdsAfter(db, after, RECOMPUTE_BATCH);
+    const ids = await publishedIdsAfter(db, after, RECOMPUTE_BATCH);
     if (!ids.length) break;
     // One transaction per batch: far fewer commits, and readers never wait long.
     await db.transaction().execute(async (trx) => {

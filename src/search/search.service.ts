@@ -1,7 +1,6 @@
 // Reader search: validating the request, ranking through the search index, and turning hits into
 // cards with highlighted headline and snippet. No Fastify here: routes and benchmarks call it alike.
 import { cardsFor, type ArticleCard } from '../articles/article.service.ts';
-import { plainText } from '../lib/plain-text.ts';
 import type { Db } from '../db/store.ts';
 import { AppError } from '../errors.ts';
 import { excerpt } from '../lib/excerpt.ts';
@@ -11,8 +10,7 @@ import type { SearchIndex } from './search-index.ts';
 import type { Store } from '../db/store.ts';
 import { MAX_QUERY_CHARS, parseQuery, type Clause } from './query.ts';
 import type { SearchFilters } from './search-index.ts';
-import { listPublishedIds } from '../articles/article.repository.ts';
-import { articleTexts, sectionLanguages } from './search.repository.ts';
+import { articleTexts, publishedIds } from '../articles/article.lookups.ts';
 import { highlightWhole, snippetAround } from './snippet.ts';
 
 export const RESULTS_PER_PAGE = 10;
@@ -105,7 +103,9 @@ export async function search(store: Store, request: SearchRequest): Promise<Sear
   const to = day(request.to, 'to');
   if (from && to && from > to) throw new AppError('bad_request', 'The "from" date is after the "to" date; swap them to search that period.');
 
-  const [sections, languages] = await Promise.all([allSections(db), sectionLanguages(db)]);
+  const sections = await allSections(db);
+  // Languages offered as a filter: those of the sections (reading every article would cost a scan).
+  const languages = [...new Set(sections.map((s) => s.language))].sort();
   const filters: SearchFilters = {};
   const sectionSlug = request.section ?? '';
   if (sectionSlug) {
@@ -148,7 +148,7 @@ export async function search(store: Store, request: SearchRequest): Promise<Sear
   outcome.results = await toResults(index, db, clauses, ranked.ids);
   if (!outcome.results.length) {
     outcome.suggestions = await suggestionsFor(index, db, clauses, filters, outcome.filters);
-    outcome.latest = await cardsFor(db, await listPublishedIds(db, {}, 5));
+    outcome.latest = await cardsFor(db, await publishedIds(db, {}, 5));
   }
   return outcome;
 }
@@ -181,7 +181,7 @@ async function toResults(index: SearchIndex, db: Db, clauses: readonly Clause[],
     const marked = marks.get(card.id);
     const text = textById.get(card.id);
     const headlineHtml = highlightWhole(card.headline, marked?.headline ?? null);
-    const body = text ? plainText(text.body) : '';
+    const body = text ? text.bodyText : '';
     const snippetHtml =
       (body && snippetAround(body, marked?.body ?? null)) ||
       (card.subtitle && snippetAround(card.subtitle, marked?.subtitle ?? null)) ||

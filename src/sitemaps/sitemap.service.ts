@@ -11,7 +11,7 @@ import type { Db } from '../db/store.ts';
 import { AppError } from '../errors.ts';
 import { articlePath, personPath, sectionPath, tagPath } from '../lib/paths.ts';
 import { countPublished } from '../articles/article.repository.ts';
-import * as repo from './sitemap.repository.ts';
+import * as addresses from '../articles/article.addresses.ts';
 
 /** The protocol's limit of URLs per sitemap file. */
 export const URLS_PER_SITEMAP = 50_000;
@@ -54,10 +54,10 @@ const EPOCH = '1970-01-01T00:00:00.000Z';
 /** The sitemap index: the listing-pages sitemap, each page of articles, and the news sitemap. */
 export async function sitemapIndex(db: Db, site: SitemapSite, perFile = URLS_PER_SITEMAP): Promise<RenderedSitemap> {
   const total = await countPublished(db);
-  const overall = (await repo.lastModifiedOverall(db)) ?? EPOCH;
+  const overall = (await addresses.lastModified(db)) ?? EPOCH;
   const entries: [string, string | null][] = [['/sitemaps/pages.xml', overall]];
   const files = Math.ceil(total / perFile);
-  for (let n = 1; n <= files; n++) entries.push([`/sitemaps/articles-${n}.xml`, await repo.pageLastModified(db, perFile, (n - 1) * perFile)]);
+  for (let n = 1; n <= files; n++) entries.push([`/sitemaps/articles-${n}.xml`, await addresses.pageLastModified(db, perFile, (n - 1) * perFile)]);
   entries.push(['/news-sitemap.xml', overall]);
   const stream = new SitemapIndexStream();
   const xml = (await streamToPromise(Readable.from(entries.map(([path, lastmod]) => ({ url: site.publicUrl + path, ...(lastmod ? { lastmod } : {}) }))).pipe(stream))).toString('utf8');
@@ -69,17 +69,17 @@ const ROWS_PER_READ = 2000;
 
 /** Page n (from 1) of the article sitemap; not_found past the last page. */
 export async function articleSitemap(db: Db, site: SitemapSite, n: number, perFile = URLS_PER_SITEMAP, rowsPerRead = ROWS_PER_READ): Promise<RenderedSitemap> {
-  const first = await repo.articleUrlPage(db, Math.min(rowsPerRead, perFile), (n - 1) * perFile);
+  const first = await addresses.publishedAddressPage(db, Math.min(rowsPerRead, perFile), (n - 1) * perFile);
   if (!first.length && n !== 1) throw new AppError('not_found', `There is no article sitemap ${n}.`);
-  const groups = await translationGroups(db);
+  const groups = await addresses.translationGroups(db);
   let last = EPOCH;
-  const toItem = (r: repo.ArticleUrlRow): SitemapItemLoose => {
-    if (r.updated_at > last) last = r.updated_at;
-    const members = groups.get(r.group_id);
+  const toItem = (r: addresses.ArticleAddress): SitemapItemLoose => {
+    if (r.updatedAt > last) last = r.updatedAt;
+    const members = groups.get(r.groupId);
     return {
-      url: site.publicUrl + articlePath(r.section_slug, r.slug),
-      lastmod: r.updated_at,
-      ...(members && members.length > 1 ? { links: members.map((m) => ({ lang: m.language, url: site.publicUrl + articlePath(m.section_slug, m.slug) })) } : {}),
+      url: site.publicUrl + r.path,
+      lastmod: r.updatedAt,
+      ...(members && members.length > 1 ? { links: members.map((m) => ({ lang: m.language, url: site.publicUrl + m.path })) } : {}),
     };
   };
   async function* items(): AsyncGenerator<SitemapItemLoose> {
@@ -89,26 +89,16 @@ export async function articleSitemap(db: Db, site: SitemapSite, n: number, perFi
       for (const r of batch) yield toItem(r);
       written += batch.length;
       if (written >= perFile) return;
-      batch = await repo.articleUrlsAfter(db, batch[batch.length - 1]!.id, Math.min(rowsPerRead, perFile - written));
+      batch = await addresses.publishedAddressesAfter(db, batch[batch.length - 1]!.id, Math.min(rowsPerRead, perFile - written));
     }
   }
   const xml = first.length ? await streamUrlset(items(), { xhtml: true }) : await writeUrlset([], { xhtml: true });
   return { xml, lastModified: last };
 }
 
-/** Published members of every translation group that has a translation, keyed by group. */
-async function translationGroups(db: Db): Promise<Map<number, repo.ArticleUrlRow[]>> {
-  const out = new Map<number, repo.ArticleUrlRow[]>();
-  const ids = await repo.translatedGroupIds(db);
-  for (let i = 0; i < ids.length; i += 500) {
-    for (const m of await repo.groupMembers(db, ids.slice(i, i + 500))) out.set(m.group_id, [...(out.get(m.group_id) ?? []), m]);
-  }
-  return out;
-}
-
 /** The home page and every section, tag and author listing that has published articles. */
 export async function pagesSitemap(db: Db, site: SitemapSite): Promise<RenderedSitemap> {
-  const [overall, sections, tags, authors] = await Promise.all([repo.lastModifiedOverall(db), repo.sectionListings(db), repo.tagListings(db), repo.authorListings(db)]);
+  const [overall, { sections, tags, authors }] = await Promise.all([addresses.lastModified(db), addresses.listingChanges(db)]);
   const entries: [string, string | null][] = [['/', overall]];
   for (const s of sections) if (s.last) entries.push([sectionPath(s.slug), s.last]);
   for (const t of tags) entries.push([tagPath(t.slug), t.last]);
@@ -120,14 +110,14 @@ export async function pagesSitemap(db: Db, site: SitemapSite): Promise<RenderedS
 /** Google News sitemap: articles published in the last 48 hours, with publication name and language. */
 export async function newsSitemap(db: Db, site: SitemapSite, now = new Date()): Promise<RenderedSitemap> {
   const since = new Date(now.getTime() - NEWS_WINDOW_HOURS * 3_600_000).toISOString();
-  const rows = await repo.publishedSince(db, since, NEWS_MAX_URLS);
+  const rows = await addresses.publishedSince(db, since, NEWS_MAX_URLS);
   const items = rows.map(
     (r): SitemapItemLoose => ({
-      url: site.publicUrl + articlePath(r.section_slug, r.slug),
+      url: site.publicUrl + r.path,
       news: {
         // Google wants an ISO 639 code: the base language of the article's tag.
         publication: { name: site.name, language: r.language.split('-')[0]!.toLowerCase() },
-        publication_date: r.published_at,
+        publication_date: r.publishedAt,
         title: r.headline,
       },
     }),
@@ -141,12 +131,4 @@ export async function newsSitemap(db: Db, site: SitemapSite, now = new Date()): 
 /** robots.txt: everything may be crawled except search results; the sitemap index is named. */
 export function robotsTxt(site: SitemapSite): string {
   return ['User-agent: *', 'Disallow: /search', '', `Sitemap: ${site.publicUrl}/sitemap.xml`, ''].join('\n');
-}
-
-/** Other language versions of an article (itself included), for hreflang links in its page. */
-export async function translationsOf(db: Db, articleId: number): Promise<{ language: string; path: string }[]> {
-  const group = await repo.groupOf(db, articleId);
-  if (group === null) return [];
-  const members = await repo.groupMembers(db, [group]);
-  return members.length > 1 ? members.map((m) => ({ language: m.language, path: articlePath(m.section_slug, m.slug) })) : [];
 }

@@ -8,6 +8,7 @@ import * as m002 from './002_comments.ts';
 import * as m003 from './003_search.ts';
 import * as m004 from './004_listing_indexes.ts';
 import * as m005 from './005_change_log.ts';
+import * as m006 from './006_article_body_derived.ts';
 
 interface MigrationModule {
   up(db: Kysely<unknown>, dialect: SchemaDialect): Promise<void>;
@@ -20,6 +21,7 @@ const MODULES: Record<string, MigrationModule> = {
   '003_search': m003,
   '004_listing_indexes': m004,
   '005_change_log': m005,
+  '006_article_body_derived': m006,
 };
 
 /** Every migration, by name, bound to an engine's schema details. */

@@ -1,5 +1,6 @@
-// Queries behind the sitemaps: published article addresses with their modification times, the
-// translation groups they belong to, and the listing pages (home, sections, tags, authors).
+// Where published articles live and when they changed: addresses in id order, translation groups, the
+// newest changes per section, tag and author. Read by sitemaps and hreflang links through
+// article.addresses.ts; rows never leave the articles capability.
 import { sql } from 'kysely';
 import type { Db } from '../db/store.ts';
 
