@@ -1,7 +1,9 @@
 // Reader-facing pages built from articles: the article page, the home page, and the section, tag and
 // author listings. Routes only translate HTTP to service calls and views.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Store } from '../db/store.ts';
+import { key } from '../db/change-keys.ts';
+import type { PageCacheRoute, QueryParam } from '../web/plugins/pages.ts';
 import { badRequest } from '../errors.ts';
 import { getPerson } from '../people/person.service.ts';
 import { getSection } from '../sections/section.service.ts';
@@ -11,7 +13,7 @@ import { articlePage, homePage, listingPage, pageLinks } from '../web/theme/page
 import { newsArticleJsonLd } from '../web/theme/structured-data.ts';
 import { stringsFor } from '../web/theme/i18n.ts';
 import type { CommentsSectionView } from '../comments/comment.views.ts';
-import { getArticle, listArticles, type Article, type ArticleCard, type Page } from './article.service.ts';
+import { cardKeys, getArticle, listArticles, type Article, type ArticleCard, type Page } from './article.service.ts';
 import type { ListFilter } from './article.repository.ts';
 import { feedAlternates, type FeedScope } from '../feeds/feed-paths.ts';
 import { translationsOf } from '../sitemaps/sitemap.service.ts';
@@ -33,6 +35,8 @@ const pageSuffix = (page: Page<unknown>, language: string) => (page.page > 1 ? `
 
 /** What the article page needs from the comment pipeline. */
 export interface ArticleComments {
+  /** The query parameters sectionFor() reads (the notice after posting, the comment replied to). */
+  readonly query: readonly QueryParam[];
   sectionFor(article: Article, query: unknown): Promise<CommentsSectionView>;
 }
 
@@ -44,10 +48,19 @@ export interface ArticleRoutesOptions {
 
 export async function articleRoutes(app: FastifyInstance, { store, site, comments }: ArticleRoutesOptions): Promise<void> {
   const { db } = store;
-  const cached = { config: { pageCache: true } };
+  // Listings read ?page= only. A page past the last one is a 404 that a new article may fill; the
+  // handler records its listing's key before it looks.
+  const listingCache: PageCacheRoute = { query: ['page'], missing: [] };
+  const listed = { config: { pageCache: listingCache } };
 
-  async function listing(request: FastifyRequest, filter: ListFilter, basePath: string, language: string, title: string, description: string, feeds: FeedScope) {
+  /** Records what a page of cards shows; the listing itself was recorded before it was read. */
+  const dependsOnCards = (reply: FastifyReply, cards: readonly ArticleCard[]) => {
+    for (const card of cards) reply.dependsOn(...cardKeys(card));
+  };
+
+  async function listing(request: FastifyRequest, reply: FastifyReply, filter: ListFilter, basePath: string, language: string, title: string, description: string, feeds: FeedScope) {
     const page = await listArticles(db, filter, pageNumber(request), PER_PAGE);
+    dependsOnCards(reply, page.items);
     const links = pageLinks(page, basePath);
     return site.render(
       { language, title: title + pageSuffix(page, language), description: description || title, path: page.page > 1 ? `${basePath}?page=${page.page}` : basePath, ...links, alternates: feedAlternates(feeds, title) },
@@ -55,12 +68,15 @@ export async function articleRoutes(app: FastifyInstance, { store, site, comment
     );
   }
 
-  app.get('/', cached, async (request, reply) => {
+  app.get('/', listed, async (request, reply) => {
+    reply.dependsOn(key.home, ...site.keys);
     const latest = await listArticles(db, {}, pageNumber(request), PER_PAGE);
+    dependsOnCards(reply, latest.items);
     const sections: { name: string; path: string; language: string; items: ArticleCard[] }[] = [];
     if (latest.page === 1) {
       for (const s of await site.sections()) {
         const items = (await listArticles(db, { sectionId: s.id }, 1, HOME_SECTION_ITEMS)).items;
+        dependsOnCards(reply, items);
         sections.push({ name: s.name, path: s.path, language: s.language, items });
       }
     }
@@ -73,9 +89,12 @@ export async function articleRoutes(app: FastifyInstance, { store, site, comment
     return reply.page(body);
   });
 
-  app.get<{ Params: { section: string } }>('/:section/', cached, async (request, reply) => {
+  // An unknown section's page appears when the section is defined.
+  app.get<{ Params: { section: string } }>('/:section/', { config: { pageCache: { ...listingCache, missing: [key.sections] } } }, async (request, reply) => {
+    reply.dependsOn(...site.keys);
     const section = await getSection(db, request.params.section);
-    return reply.page(await listing(request, { sectionId: section.id }, section.path, section.language, section.name, section.description, { kind: 'section', slug: section.slug }));
+    reply.dependsOn(key.section(section.id));
+    return reply.page(await listing(request, reply, { sectionId: section.id }, section.path, section.language, section.name, section.description, { kind: 'section', slug: section.slug }));
   });
 
   // "/news" -> "/news/": one canonical address per section.
@@ -84,23 +103,31 @@ export async function articleRoutes(app: FastifyInstance, { store, site, comment
     return reply.redirect(section.path, 301);
   });
 
-  app.get<{ Params: { slug: string } }>('/tag/:slug/', cached, async (request, reply) => {
+  // Tags are made by article writes, which announce `articles`.
+  app.get<{ Params: { slug: string } }>('/tag/:slug/', { config: { pageCache: { ...listingCache, missing: [key.articles] } } }, async (request, reply) => {
+    reply.dependsOn(...site.keys);
     const tag = await getTag(db, request.params.slug);
+    reply.dependsOn(key.tag(tag.id));
     const t = stringsFor(site.language);
-    return reply.page(await listing(request, { tagId: tag.id }, tag.path, site.language, t.taggedWith(tag.name), '', { kind: 'tag', slug: tag.slug }));
+    return reply.page(await listing(request, reply, { tagId: tag.id }, tag.path, site.language, t.taggedWith(tag.name), '', { kind: 'tag', slug: tag.slug }));
   });
 
-  app.get<{ Params: { slug: string } }>('/author/:slug/', cached, async (request, reply) => {
+  app.get<{ Params: { slug: string } }>('/author/:slug/', { config: { pageCache: { ...listingCache, missing: [key.people] } } }, async (request, reply) => {
+    reply.dependsOn(...site.keys);
     const person = await getPerson(db, request.params.slug);
+    reply.dependsOn(key.author(person.id));
     const t = stringsFor(site.language);
-    return reply.page(await listing(request, { personId: person.id }, person.path, site.language, t.articlesBy(person.name), person.bio, { kind: 'author', slug: person.slug }));
+    return reply.page(await listing(request, reply, { personId: person.id }, person.path, site.language, t.articlesBy(person.name), person.bio, { kind: 'author', slug: person.slug }));
   });
 
   app.get<{ Params: { slug: string } }>('/tag/:slug', async (request, reply) => reply.redirect((await getTag(db, request.params.slug)).path, 301));
   app.get<{ Params: { slug: string } }>('/author/:slug', async (request, reply) => reply.redirect((await getPerson(db, request.params.slug)).path, 301));
 
-  app.get<{ Params: { section: string; slug: string } }>('/:section/:slug', cached, async (request, reply) => {
+  // The comment section reads the notice and reply parameters; a missing article appears with any article write.
+  app.get<{ Params: { section: string; slug: string } }>('/:section/:slug', { config: { pageCache: { query: comments.query, missing: [key.articles] } } }, async (request, reply) => {
+    reply.dependsOn(...site.keys);
     const article = await getArticle(store, request.params.section, request.params.slug);
+    reply.dependsOn(...article.keys);
     const translations = await translationsOf(db, article.id);
     const body = await site.render(
       {

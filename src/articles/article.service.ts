@@ -2,7 +2,8 @@
 // authors, tags, sources and pins in one transaction. No Fastify here: the CLI uses it too.
 import MarkdownIt from 'markdown-it';
 import { z } from 'zod';
-import { EVERYTHING, type Store, type Db } from '../db/store.ts';
+import { EVERYTHING, type ChangeKey, type Store, type Db } from '../db/store.ts';
+import { key } from '../db/change-keys.ts';
 import type { SourceKind, SourceRole } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import { excerpt } from '../lib/excerpt.ts';
@@ -80,6 +81,8 @@ export interface Article extends ArticleCard {
   sources: Source[];
   related: ArticleCard | null;
   commentsOpen: boolean;
+  /** What the page shows from the store, as change keys (site chrome aside; see src/db/change-keys.ts). */
+  keys: ChangeKey[];
 }
 
 export interface Page<T> {
@@ -115,6 +118,14 @@ async function toCards(db: Db, rows: repo.ArticleListRow[]): Promise<ArticleCard
   }));
 }
 
+/**
+ * What a card shows from the store, as change keys: the article, its comment count and its authors'
+ * names (the home page's lead shows them). The section's name is in every page's navigation (`sections`).
+ */
+export function cardKeys(card: ArticleCard): ChangeKey[] {
+  return [key.article(card.id), key.comments(card.id), ...(card.authors.length ? [key.people] : [])];
+}
+
 /** Published articles as cards, in the order of the ids given; unknown and unpublished ids are skipped. */
 export async function cardsFor(db: Db, ids: readonly number[]): Promise<ArticleCard[]> {
   return toCards(db, await repo.findPublishedByIds(db, ids));
@@ -123,22 +134,33 @@ export async function cardsFor(db: Db, ids: readonly number[]): Promise<ArticleC
 /**
  * The "Check Also" article: an editor's pin when there is one, otherwise the most similar published
  * article by content (src/related/), otherwise the newest other published article of the same section,
- * otherwise the newest other published article.
+ * otherwise the newest other published article. With it, the change keys that could change the pick:
+ * a write to a pinned or listed article announces the articles pinning or listing it (see
+ * articleWriteKeys), `related` is announced when every list is recomputed, and the fallbacks change
+ * with their section's listing or with any article.
  */
-async function relatedFor(index: SearchIndex, db: Db, row: repo.ArticleListRow): Promise<ArticleCard | null> {
+async function relatedFor(index: SearchIndex, db: Db, row: repo.ArticleListRow): Promise<{ card: ArticleCard | null; keys: ChangeKey[] }> {
   const pinned = await repo.pinnedRelated(db, row.id);
   let pick = pinned[0];
+  const keys: ChangeKey[] = [];
   if (!pick) {
+    keys.push(key.related);
     for (const id of await relatedIds(index, db, row.id)) {
       pick = id === row.id ? undefined : await repo.findPublishedById(db, id);
       if (pick) break;
     }
   }
-  if (!pick) pick = (await repo.listPublished(db, { sectionId: row.section_id, excludeIds: [row.id] }, 1, 0))[0];
-  if (!pick) pick = (await repo.listPublished(db, { excludeIds: [row.id] }, 1, 0))[0];
-  if (!pick) return null;
+  if (!pick) {
+    keys.push(key.section(row.section_id));
+    pick = (await repo.listPublished(db, { sectionId: row.section_id, excludeIds: [row.id] }, 1, 0))[0];
+  }
+  if (!pick) {
+    keys.push(key.articles);
+    pick = (await repo.listPublished(db, { excludeIds: [row.id] }, 1, 0))[0];
+  }
+  if (!pick) return { card: null, keys };
   const [card] = await toCards(db, [pick]);
-  return card ?? null;
+  return { card: card ?? null, keys: card ? [...keys, ...cardKeys(card)] : keys };
 }
 
 /** The published article at /<section>/<slug>, or a not_found error. */
@@ -165,8 +187,11 @@ export async function getArticle(store: Store, sectionSlug: string, slug: string
       role: s.role,
       document: s.document_id !== null ? { title: s.document_title ?? s.name, sha256: s.document_sha256, held: s.document_file !== null } : null,
     })),
-    related,
+    related: related.card,
     commentsOpen: row.comments_open === 1,
+    // Its translations need no key of their own: a write to any article of a translation group
+    // announces every article of the group (articleWriteKeys).
+    keys: [...cardKeys(card!), ...(tags.length ? [key.tags] : []), ...related.keys],
   };
 }
 

@@ -90,6 +90,7 @@ export interface ThreadView {
 }
 
 export interface FeedView {
+  articleId: number;
   headline: string;
   language: string;
   path: string;
@@ -441,7 +442,7 @@ export function createCommentService(deps: CommentServiceDeps) {
       const a = await repo.findArticleByPath(db, sectionSlug, slug);
       if (!a) throw new AppError('not_found', 'No published article has this address.');
       const items = toPublic(await repo.approvedForArticle(db, a.id)).reverse().slice(0, FEED_ITEMS);
-      return { headline: a.headline, language: a.language, path: articlePath(a.section_slug, a.slug), items };
+      return { articleId: a.id, headline: a.headline, language: a.language, path: articlePath(a.section_slug, a.slug), items };
     },
 
     isOptoutKey,
