@@ -2,7 +2,7 @@
 // authors, tags, sources and pins in one transaction. No Fastify here: the CLI uses it too.
 import MarkdownIt from 'markdown-it';
 import { z } from 'zod';
-import { EVERYTHING, type ChangeKey, type Store, type Db } from '../db/store.ts';
+import type { ChangeKey, Store, Db } from '../db/store.ts';
 import { key } from '../db/change-keys.ts';
 import type { SourceKind, SourceRole } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
@@ -12,7 +12,7 @@ import { isSlug, slugify } from '../lib/slug.ts';
 import { articlePath, personPath, sectionPath, tagPath } from '../lib/paths.ts';
 import { findSectionBySlug } from '../sections/section.repository.ts';
 import { findPersonBySlug } from '../people/person.repository.ts';
-import { upsertTag } from '../tags/tag.repository.ts';
+import { findTagBySlug, upsertTag } from '../tags/tag.repository.ts';
 import { insertDocument } from '../documents/document.repository.ts';
 import { indexArticle } from '../search/indexing.ts';
 import type { SearchIndex } from '../search/search-index.ts';
@@ -261,15 +261,40 @@ function parseInput<T extends z.ZodType>(schema: T, input: unknown, problem: str
   throw new AppError('invalid_input', `${problem}: ${Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('; ')}`, fields);
 }
 
-/** Gives the article exactly these tags, creating the ones that do not exist yet. */
-async function saveTags(db: Db, articleId: number, names: readonly string[]): Promise<void> {
+/**
+ * Gives the article exactly these tags, creating the ones that do not exist yet. A tag written with
+ * another spelling (same slug) is renamed to it, which changes every page showing the tag: `renamed`.
+ */
+async function saveTags(db: Db, articleId: number, names: readonly string[]): Promise<{ renamed: boolean }> {
   const tagIds: number[] = [];
+  let renamed = false;
   for (const name of new Set(names)) {
     const tagSlug = slugify(name);
     if (!tagSlug) throw new AppError('invalid_input', `The tag "${name}" has no letters or digits.`, { tags: 'invalid tag' });
+    const existing = await findTagBySlug(db, tagSlug);
+    if (existing && existing.name !== name) renamed = true;
     tagIds.push(await upsertTag(db, { slug: tagSlug, name }));
   }
   await repo.setTags(db, articleId, [...new Set(tagIds)]);
+  return { renamed };
+}
+
+/**
+ * What a write to an article changed, as change keys, read inside its transaction after the write:
+ * the article and every listing, feed and sitemap that may show it, its section, tags and authors,
+ * the articles whose "Check Also" may show it (they pin it, or their computed list changed), and the
+ * articles of its translation group (their pages link to it). `also` adds what only the caller knows
+ * (tags it no longer has, a renamed tag). A draft's write announces the same although no public page
+ * shows a draft: simpler, and what it drops is rendered again once.
+ */
+async function articleWriteKeys(db: Db, id: number, checkAlsoChanged: readonly number[], also: readonly ChangeKey[]): Promise<ChangeKey[]> {
+  const keys = new Set<ChangeKey>([key.article(id), key.articles, key.home, key.feeds, key.sitemaps, key.search, ...also]);
+  const row = await db.selectFrom('articles').select('section_id').where('id', '=', id).executeTakeFirstOrThrow();
+  keys.add(key.section(row.section_id));
+  for (const t of await repo.tagsOf(db, [id])) keys.add(key.tag(t.id));
+  for (const p of await repo.authorsOf(db, [id])) keys.add(key.author(p.id));
+  for (const other of [...checkAlsoChanged, ...(await repo.pinnedBy(db, id)), ...(await repo.translationGroup(db, id))]) keys.add(key.article(other));
+  return [...keys];
 }
 
 function toIso(value: string | undefined, fallback: string): string {
@@ -330,7 +355,7 @@ export async function createArticle(store: Store, input: ArticleInput, now = new
       translation_of: translationOf,
     });
     await repo.setAuthors(trx, id, personIds);
-    await saveTags(trx, id, a.tags);
+    const { renamed } = await saveTags(trx, id, a.tags);
     const sources: repo.NewSource[] = [];
     for (const s of a.sources) {
       const documentId = s.document
@@ -342,11 +367,12 @@ export async function createArticle(store: Store, input: ArticleInput, now = new
     await repo.setPins(trx, id, pinIds);
     // Search and "Check Also" change with the article, in the same transaction.
     await indexArticle(store.search, trx, id);
-    await relatedAfterChange(store.search, trx, id, now);
-    return { id, path: articlePath(section.slug, slug) };
+    const checkAlso = await relatedAfterChange(store.search, trx, id, now);
+    const keys = await articleWriteKeys(trx, id, checkAlso, renamed ? [key.tags] : []);
+    return { id, path: articlePath(section.slug, slug), keys };
   });
-  store.changes.announce([EVERYTHING]);
-  return result;
+  store.changes.announce(result.keys);
+  return { id: result.id, path: result.path };
 }
 
 export const articleChanges = z
@@ -376,6 +402,8 @@ export async function updateArticle(store: Store, id: number, changes: ArticleCh
       .where('a.id', '=', id)
       .executeTakeFirst();
     if (!current) throw new AppError('not_found', `There is no article with id ${id}.`);
+    // Tags it loses change their listings too.
+    const also: ChangeKey[] = (await repo.tagsOf(trx, [id])).map((t) => key.tag(t.id));
     await trx
       .updateTable('articles')
       .set({
@@ -389,11 +417,12 @@ export async function updateArticle(store: Store, id: number, changes: ArticleCh
       })
       .where('id', '=', id)
       .execute();
-    if (c.tags) await saveTags(trx, id, c.tags);
+    if (c.tags && (await saveTags(trx, id, c.tags)).renamed) also.push(key.tags);
     await indexArticle(store.search, trx, id);
-    await relatedAfterChange(store.search, trx, id, now);
-    return { id, path: articlePath(current.section_slug, current.slug) };
+    const checkAlso = await relatedAfterChange(store.search, trx, id, now);
+    const keys = await articleWriteKeys(trx, id, checkAlso, also);
+    return { id, path: articlePath(current.section_slug, current.slug), keys };
   });
-  store.changes.announce([EVERYTHING]);
-  return result;
+  store.changes.announce(result.keys);
+  return { id: result.id, path: result.path };
 }

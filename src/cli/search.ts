@@ -1,7 +1,7 @@
 // `gazette reindex` and `gazette demo --articles N`: rebuilding the search index and "Check Also" lists,
 // and loading a generated corpus. Both show a progress bar on a terminal and plain lines otherwise.
 import { parseArgs } from 'node:util';
-import { EVERYTHING } from '../db/store.ts';
+import { key } from '../db/change-keys.ts';
 import cliProgress from 'cli-progress';
 import type { Config } from '../config.ts';
 import { migrateToLatest, openStore } from '../db/database.ts';
@@ -67,7 +67,8 @@ export async function runReindex(args: string[], config: Config): Promise<number
       relatedBar.stop();
       console.log(`Computed ${lists} "Check Also" list(s) in ${((Date.now() - relatedStarted) / 1000).toFixed(1)} s.`);
     }
-    store.changes.announce([EVERYTHING]);
+    // Search results may rank differently; without --search-only every "Check Also" list was recomputed.
+    store.changes.announce(values['search-only'] ? [key.search] : [key.search, key.related]);
   } finally {
     await store.close();
   }
