@@ -160,6 +160,28 @@ export function pinnedRelated(db: Db, articleId: number): Promise<ArticleListRow
     .execute();
 }
 
+/** Articles that pin the given one (any status). */
+export async function pinnedBy(db: Db, relatedId: number): Promise<number[]> {
+  const rows = await db.selectFrom('related_pins').select('article_id').where('related_article_id', '=', relatedId).execute();
+  return rows.map((r) => r.article_id);
+}
+
+/**
+ * Articles whose page may list this one among its translations (any status, itself included): the
+ * group it belongs to (its original and that original's translations) and its own translations.
+ */
+export async function translationGroup(db: Db, articleId: number): Promise<number[]> {
+  const row = await db.selectFrom('articles').select(['id', 'translation_of']).where('id', '=', articleId).executeTakeFirst();
+  if (!row) return [];
+  const ends = [row.id, row.translation_of ?? row.id];
+  const rows = await db
+    .selectFrom('articles')
+    .select('id')
+    .where((eb) => eb.or([eb('id', 'in', ends), eb('translation_of', 'in', ends)]))
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 export function findBySlugInSection(db: Db, sectionId: number, slug: string) {
   return db.selectFrom('articles').select(['id']).where('section_id', '=', sectionId).where('slug', '=', slug).executeTakeFirst();
 }

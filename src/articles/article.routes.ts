@@ -4,6 +4,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Store } from '../db/store.ts';
 import { AppError, badRequest } from '../errors.ts';
 import { lowerAscii } from '../lib/slug.ts';
+import { key } from '../db/change-keys.ts';
+import type { PageCacheRoute, QueryParam } from '../web/plugins/pages.ts';
 import { getPerson } from '../people/person.service.ts';
 import { findSection, getSection } from '../sections/section.service.ts';
 import { getTag } from '../tags/tag.service.ts';
@@ -12,7 +14,7 @@ import { articlePage, homePage, listingPage, pageLinks } from '../web/theme/page
 import { newsArticleJsonLd } from '../web/theme/structured-data.ts';
 import { stringsFor } from '../web/theme/i18n.ts';
 import type { CommentsSectionView } from '../comments/comment.views.ts';
-import { getArticle, listArticles, publishedArticlePath, type Article, type ArticleCard, type Page } from './article.service.ts';
+import { cardKeys, getArticle, listArticles, publishedArticlePath, type Article, type ArticleCard, type Page } from './article.service.ts';
 import type { ListFilter } from './article.repository.ts';
 import { feedAlternates, type FeedScope } from '../feeds/feed-paths.ts';
 import { translationsOf } from './article.addresses.ts';
@@ -34,6 +36,8 @@ const pageSuffix = (page: Page<unknown>, language: string) => (page.page > 1 ? `
 
 /** What the article page needs from the comment pipeline. */
 export interface ArticleComments {
+  /** The query parameters sectionFor() reads (the notice after posting, the comment replied to). */
+  readonly query: readonly QueryParam[];
   sectionFor(article: Article, query: unknown): Promise<CommentsSectionView>;
 }
 
@@ -45,10 +49,19 @@ export interface ArticleRoutesOptions {
 
 export async function articleRoutes(app: FastifyInstance, { store, site, comments }: ArticleRoutesOptions): Promise<void> {
   const { db } = store;
-  const cached = { config: { pageCache: true } };
+  // Listings read ?page= only. A page past the last one is a 404 that a new article may fill; the
+  // handler records its listing's key before it looks.
+  const listingCache: PageCacheRoute = { query: ['page'], missing: [] };
+  const listed = { config: { pageCache: listingCache } };
 
-  async function listing(request: FastifyRequest, filter: ListFilter, basePath: string, language: string, title: string, description: string, feeds: FeedScope) {
+  /** Records what a page of cards shows; the listing itself was recorded before it was read. */
+  const dependsOnCards = (reply: FastifyReply, cards: readonly ArticleCard[]) => {
+    for (const card of cards) reply.dependsOn(...cardKeys(card));
+  };
+
+  async function listing(request: FastifyRequest, reply: FastifyReply, filter: ListFilter, basePath: string, language: string, title: string, description: string, feeds: FeedScope) {
     const page = await listArticles(db, filter, pageNumber(request), PER_PAGE);
+    dependsOnCards(reply, page.items);
     const links = pageLinks(page, basePath);
     return site.render(
       { language, title: title + pageSuffix(page, language), description: description || title, path: page.page > 1 ? `${basePath}?page=${page.page}` : basePath, ...links, alternates: feedAlternates(feeds, title) },
@@ -88,12 +101,15 @@ export async function articleRoutes(app: FastifyInstance, { store, site, comment
     return section === sectionSlug && article === slug ? null : publishedArticlePath(db, section, article);
   }
 
-  app.get('/', cached, async (request, reply) => {
+  app.get('/', listed, async (request, reply) => {
+    reply.dependsOn(key.home, ...site.keys);
     const latest = await listArticles(db, {}, pageNumber(request), PER_PAGE);
+    dependsOnCards(reply, latest.items);
     const sections: { name: string; path: string; language: string; items: ArticleCard[] }[] = [];
     if (latest.page === 1) {
       for (const s of await site.sections()) {
         const items = (await listArticles(db, { sectionId: s.id }, 1, HOME_SECTION_ITEMS)).items;
+        dependsOnCards(reply, items);
         sections.push({ name: s.name, path: s.path, language: s.language, items });
       }
     }
@@ -106,11 +122,14 @@ export async function articleRoutes(app: FastifyInstance, { store, site, comment
     return reply.page(body);
   });
 
-  app.get<{ Params: { section: string } }>('/:section/', cached, async (request, reply) => {
+  // An unknown section's page appears when the section is defined.
+  app.get<{ Params: { section: string } }>('/:section/', { config: { pageCache: { ...listingCache, missing: [key.sections] } } }, async (request, reply) => {
+    reply.dependsOn(...site.keys);
     const slug = request.params.section;
     const section = await orMoved(request, reply, () => getSection(db, slug), () => sectionMovedTo(slug));
     if (!section) return reply;
-    return reply.page(await listing(request, { sectionId: section.id }, section.path, section.language, section.name, section.description, { kind: 'section', slug: section.slug }));
+    reply.dependsOn(key.section(section.id));
+    return reply.page(await listing(request, reply, { sectionId: section.id }, section.path, section.language, section.name, section.description, { kind: 'section', slug: section.slug }));
   });
 
   // "/news" (or "/News") -> "/news/": one canonical address per section.
@@ -121,25 +140,33 @@ export async function articleRoutes(app: FastifyInstance, { store, site, comment
     return moved(request, reply, section.path);
   });
 
-  app.get<{ Params: { slug: string } }>('/tag/:slug/', cached, async (request, reply) => {
+  // Tags are made by article writes, which announce `articles`.
+  app.get<{ Params: { slug: string } }>('/tag/:slug/', { config: { pageCache: { ...listingCache, missing: [key.articles] } } }, async (request, reply) => {
+    reply.dependsOn(...site.keys);
     const tag = await getTag(db, request.params.slug);
+    reply.dependsOn(key.tag(tag.id));
     const t = stringsFor(site.language);
-    return reply.page(await listing(request, { tagId: tag.id }, tag.path, site.language, t.taggedWith(tag.name), '', { kind: 'tag', slug: tag.slug }));
+    return reply.page(await listing(request, reply, { tagId: tag.id }, tag.path, site.language, t.taggedWith(tag.name), '', { kind: 'tag', slug: tag.slug }));
   });
 
-  app.get<{ Params: { slug: string } }>('/author/:slug/', cached, async (request, reply) => {
+  app.get<{ Params: { slug: string } }>('/author/:slug/', { config: { pageCache: { ...listingCache, missing: [key.people] } } }, async (request, reply) => {
+    reply.dependsOn(...site.keys);
     const person = await getPerson(db, request.params.slug);
+    reply.dependsOn(key.author(person.id));
     const t = stringsFor(site.language);
-    return reply.page(await listing(request, { personId: person.id }, person.path, site.language, t.articlesBy(person.name), person.bio, { kind: 'author', slug: person.slug }));
+    return reply.page(await listing(request, reply, { personId: person.id }, person.path, site.language, t.articlesBy(person.name), person.bio, { kind: 'author', slug: person.slug }));
   });
 
   app.get<{ Params: { slug: string } }>('/tag/:slug', async (request, reply) => reply.redirect((await getTag(db, request.params.slug)).path, 301));
   app.get<{ Params: { slug: string } }>('/author/:slug', async (request, reply) => reply.redirect((await getPerson(db, request.params.slug)).path, 301));
 
-  app.get<{ Params: { section: string; slug: string } }>('/:section/:slug', cached, async (request, reply) => {
+  // The comment section reads the notice and reply parameters; a missing article appears with any article write.
+  app.get<{ Params: { section: string; slug: string } }>('/:section/:slug', { config: { pageCache: { query: comments.query, missing: [key.articles] } } }, async (request, reply) => {
+    reply.dependsOn(...site.keys);
     const { section, slug } = request.params;
     const article = await orMoved(request, reply, () => getArticle(store, section, slug), () => articleMovedTo(section, slug));
     if (!article) return reply;
+    reply.dependsOn(...article.keys);
     const translations = await translationsOf(db, article.id);
     const body = await site.render(
       {

@@ -1,7 +1,8 @@
 // Article domain logic: reading articles and listings as view models, and writing an article with its
 // authors, tags, sources and pins in one transaction. No Fastify here: the CLI uses it too.
 import { z } from 'zod';
-import { EVERYTHING, type Store, type Db } from '../db/store.ts';
+import type { ChangeKey, Store, Db } from '../db/store.ts';
+import { key } from '../db/change-keys.ts';
 import type { SourceKind, SourceRole } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import { excerpt } from '../lib/excerpt.ts';
@@ -10,7 +11,7 @@ import { isSlug, slugify } from '../lib/slug.ts';
 import { articlePath, personPath, sectionPath, tagPath } from '../lib/paths.ts';
 import { findSectionBySlug } from '../sections/section.repository.ts';
 import { findPersonBySlug } from '../people/person.repository.ts';
-import { upsertTag } from '../tags/tag.repository.ts';
+import { findTagBySlug, upsertTag } from '../tags/tag.repository.ts';
 import { insertDocument } from '../documents/document.repository.ts';
 import { indexArticle } from '../search/indexing.ts';
 import type { SearchIndex } from '../search/search-index.ts';
@@ -70,6 +71,8 @@ export interface Article extends ArticleCard {
   sources: Source[];
   related: ArticleCard | null;
   commentsOpen: boolean;
+  /** What the page shows from the store, as change keys (site chrome aside; see src/db/change-keys.ts). */
+  keys: ChangeKey[];
 }
 
 export interface Page<T> {
@@ -98,6 +101,14 @@ async function toCards(db: Db, rows: repo.ArticleListRow[]): Promise<ArticleCard
   }));
 }
 
+/**
+ * What a card shows from the store, as change keys: the article, its comment count and its authors'
+ * names (the home page's lead shows them). The section's name is in every page's navigation (`sections`).
+ */
+export function cardKeys(card: ArticleCard): ChangeKey[] {
+  return [key.article(card.id), key.comments(card.id), ...(card.authors.length ? [key.people] : [])];
+}
+
 /** Published articles as cards, in the order of the ids given; unknown and unpublished ids are skipped. */
 export async function cardsFor(db: Db, ids: readonly number[]): Promise<ArticleCard[]> {
   return toCards(db, await repo.findPublishedByIds(db, ids));
@@ -106,22 +117,33 @@ export async function cardsFor(db: Db, ids: readonly number[]): Promise<ArticleC
 /**
  * The "Check Also" article: an editor's pin when there is one, otherwise the most similar published
  * article by content (src/related/), otherwise the newest other published article of the same section,
- * otherwise the newest other published article.
+ * otherwise the newest other published article. With it, the change keys that could change the pick:
+ * a write to a pinned or listed article announces the articles pinning or listing it (see
+ * articleWriteKeys), `related` is announced when every list is recomputed, and the fallbacks change
+ * with their section's listing or with any article.
  */
-async function relatedFor(index: SearchIndex, db: Db, row: repo.ArticleListRow): Promise<ArticleCard | null> {
+async function relatedFor(index: SearchIndex, db: Db, row: repo.ArticleListRow): Promise<{ card: ArticleCard | null; keys: ChangeKey[] }> {
   const pinned = await repo.pinnedRelated(db, row.id);
   let pick = pinned[0];
+  const keys: ChangeKey[] = [];
   if (!pick) {
+    keys.push(key.related);
     for (const id of await relatedIds(index, db, row.id)) {
       pick = id === row.id ? undefined : await repo.findPublishedById(db, id);
       if (pick) break;
     }
   }
-  if (!pick) pick = (await repo.listPublished(db, { sectionId: row.section_id, excludeIds: [row.id] }, 1, 0))[0];
-  if (!pick) pick = (await repo.listPublished(db, { excludeIds: [row.id] }, 1, 0))[0];
-  if (!pick) return null;
+  if (!pick) {
+    keys.push(key.section(row.section_id));
+    pick = (await repo.listPublished(db, { sectionId: row.section_id, excludeIds: [row.id] }, 1, 0))[0];
+  }
+  if (!pick) {
+    keys.push(key.articles);
+    pick = (await repo.listPublished(db, { excludeIds: [row.id] }, 1, 0))[0];
+  }
+  if (!pick) return { card: null, keys };
   const [card] = await toCards(db, [pick]);
-  return card ?? null;
+  return { card: card ?? null, keys: card ? [...keys, ...cardKeys(card)] : keys };
 }
 
 /** The published article at /<section>/<slug>, or a not_found error. */
@@ -148,8 +170,11 @@ export async function getArticle(store: Store, sectionSlug: string, slug: string
       role: s.role,
       document: s.document_id !== null ? { title: s.document_title ?? s.name, sha256: s.document_sha256, held: s.document_file !== null } : null,
     })),
-    related,
+    related: related.card,
     commentsOpen: row.comments_open === 1,
+    // Its translations need no key of their own: a write to any article of a translation group
+    // announces every article of the group (articleWriteKeys).
+    keys: [...cardKeys(card!), ...(tags.length ? [key.tags] : []), ...related.keys],
   };
 }
 
@@ -225,15 +250,40 @@ function parseInput<T extends z.ZodType>(schema: T, input: unknown, problem: str
   throw new AppError('invalid_input', `${problem}: ${Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('; ')}`, fields);
 }
 
-/** Gives the article exactly these tags, creating the ones that do not exist yet. */
-async function saveTags(db: Db, articleId: number, names: readonly string[]): Promise<void> {
+/**
+ * Gives the article exactly these tags, creating the ones that do not exist yet. A tag written with
+ * another spelling (same slug) is renamed to it, which changes every page showing the tag: `renamed`.
+ */
+async function saveTags(db: Db, articleId: number, names: readonly string[]): Promise<{ renamed: boolean }> {
   const tagIds: number[] = [];
+  let renamed = false;
   for (const name of new Set(names)) {
     const tagSlug = slugify(name);
     if (!tagSlug) throw new AppError('invalid_input', `The tag "${name}" has no letters or digits.`, { tags: 'invalid tag' });
+    const existing = await findTagBySlug(db, tagSlug);
+    if (existing && existing.name !== name) renamed = true;
     tagIds.push(await upsertTag(db, { slug: tagSlug, name }));
   }
   await repo.setTags(db, articleId, [...new Set(tagIds)]);
+  return { renamed };
+}
+
+/**
+ * What a write to an article changed, as change keys, read inside its transaction after the write:
+ * the article and every listing, feed and sitemap that may show it, its section, tags and authors,
+ * the articles whose "Check Also" may show it (they pin it, or their computed list changed), and the
+ * articles of its translation group (their pages link to it). `also` adds what only the caller knows
+ * (tags it no longer has, a renamed tag). A draft's write announces the same although no public page
+ * shows a draft: simpler, and what it drops is rendered again once.
+ */
+async function articleWriteKeys(db: Db, id: number, checkAlsoChanged: readonly number[], also: readonly ChangeKey[]): Promise<ChangeKey[]> {
+  const keys = new Set<ChangeKey>([key.article(id), key.articles, key.home, key.feeds, key.sitemaps, key.search, ...also]);
+  const row = await db.selectFrom('articles').select('section_id').where('id', '=', id).executeTakeFirstOrThrow();
+  keys.add(key.section(row.section_id));
+  for (const t of await repo.tagsOf(db, [id])) keys.add(key.tag(t.id));
+  for (const p of await repo.authorsOf(db, [id])) keys.add(key.author(p.id));
+  for (const other of [...checkAlsoChanged, ...(await repo.pinnedBy(db, id)), ...(await repo.translationGroup(db, id))]) keys.add(key.article(other));
+  return [...keys];
 }
 
 function toIso(value: string | undefined, fallback: string): string {
@@ -298,7 +348,7 @@ export async function createArticle(store: Store, input: ArticleInput, now = new
       translation_of: translationOf,
     });
     await repo.setAuthors(trx, id, personIds);
-    await saveTags(trx, id, a.tags);
+    const { renamed } = await saveTags(trx, id, a.tags);
     const sources: repo.NewSource[] = [];
     for (const s of a.sources) {
       const documentId = s.document
@@ -310,11 +360,12 @@ export async function createArticle(store: Store, input: ArticleInput, now = new
     await repo.setPins(trx, id, pinIds);
     // Search and "Check Also" change with the article, in the same transaction.
     await indexArticle(store.search, trx, id);
-    await relatedAfterChange(store.search, trx, id, now);
-    return { id, path: articlePath(section.slug, slug) };
+    const checkAlso = await relatedAfterChange(store.search, trx, id, now);
+    const keys = await articleWriteKeys(trx, id, checkAlso, renamed ? [key.tags] : []);
+    return { id, path: articlePath(section.slug, slug), keys };
   });
-  store.changes.announce([EVERYTHING]);
-  return result;
+  store.changes.announce(result.keys);
+  return { id: result.id, path: result.path };
 }
 
 export const articleChanges = z
@@ -345,6 +396,8 @@ export async function updateArticle(store: Store, id: number, changes: ArticleCh
       .executeTakeFirst();
     if (!current) throw new AppError('not_found', `There is no article with id ${id}.`);
     const derived = c.body !== undefined ? deriveBody(c.body, current.language) : null;
+    // Tags it loses change their listings too.
+    const also: ChangeKey[] = (await repo.tagsOf(trx, [id])).map((t) => key.tag(t.id));
     await trx
       .updateTable('articles')
       .set({
@@ -358,11 +411,12 @@ export async function updateArticle(store: Store, id: number, changes: ArticleCh
       })
       .where('id', '=', id)
       .execute();
-    if (c.tags) await saveTags(trx, id, c.tags);
+    if (c.tags && (await saveTags(trx, id, c.tags)).renamed) also.push(key.tags);
     await indexArticle(store.search, trx, id);
-    await relatedAfterChange(store.search, trx, id, now);
-    return { id, path: articlePath(current.section_slug, current.slug) };
+    const checkAlso = await relatedAfterChange(store.search, trx, id, now);
+    const keys = await articleWriteKeys(trx, id, checkAlso, also);
+    return { id, path: articlePath(current.section_slug, current.slug), keys };
   });
-  store.changes.announce([EVERYTHING]);
-  return result;
+  store.changes.announce(result.keys);
+  return { id: result.id, path: result.path };
 }

@@ -1,8 +1,8 @@
 // `gazette reindex` and `gazette demo --articles N`: rebuilding the search index and "Check Also" lists,
 // and loading a generated corpus. Both show a progress bar on a terminal and plain lines otherwise.
 import { parseArgs } from 'node:util';
-import { EVERYTHING } from '../db/store.ts';
 import { progress } from './progress.ts';
+import { key } from '../db/change-keys.ts';
 import type { Config } from '../config.ts';
 import { migrateToLatest, openStore } from '../db/database.ts';
 import { loadDemo } from '../demo/demo.service.ts';
@@ -38,7 +38,8 @@ export async function runReindex(args: string[], config: Config): Promise<number
       relatedBar.stop();
       console.log(`Computed ${lists} "Check Also" list(s) in ${((Date.now() - relatedStarted) / 1000).toFixed(1)} s.`);
     }
-    store.changes.announce([EVERYTHING]);
+    // Search results may rank differently; without --search-only every "Check Also" list was recomputed.
+    store.changes.announce(values['search-only'] ? [key.search] : [key.search, key.related]);
   } finally {
     await store.close();
   }

@@ -5,13 +5,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Article } from '../articles/article.service.ts';
 import type { Config } from '../config.ts';
 import { EVERYTHING, type ChangeFeed } from '../db/store.ts';
+import { key } from '../db/change-keys.ts';
 import type { Site } from '../web/site.ts';
 import { HTTP_STATUS } from '../errors.ts';
 import { CommentRejected, REJECTION_CODE, type RejectionProblem } from './comment.errors.ts';
 import { commentsRss } from './comment.feed.ts';
 import type { CommentService, CommentSubmission } from './comment.service.ts';
 import { commentStrings } from './comment.strings.ts';
-import { readArticleQuery, rejectionPage, unsubscribePage, type CommentsSectionView, type FormValues } from './comment.views.ts';
+import { ARTICLE_QUERY, readArticleQuery, rejectionPage, unsubscribePage, type CommentsSectionView, type FormValues } from './comment.views.ts';
 
 const FIELDS = ['article_id', 'author', 'email', 'url', 'comment', 'comment_parent', 'notify', 'homepage', 'token'] as const;
 const NOT_A_FORM = Symbol('not a form');
@@ -30,6 +31,7 @@ function parseForm(body: string): CommentSubmission {
 /** The article page's comment section, built from the comment service (used by article.routes.ts). */
 export function articleComments(service: CommentService, config: Config) {
   return {
+    query: ARTICLE_QUERY,
     async sectionFor(article: Article, query: unknown): Promise<CommentsSectionView> {
       const { notice, replyTo } = readArticleQuery(query);
       const view = await service.threadFor(
@@ -75,7 +77,8 @@ export async function commentRoutes(app: FastifyInstance, { comments, site, conf
   app.addContentTypeParser('*', (_request, _payload, done) => done(null, NOT_A_FORM));
 
   // Cached article pages carry a form token stamped when the page was rendered. Dropping the page cache
-  // at half the token's lifetime means no reader is handed a form that has already expired.
+  // at half the token's lifetime means no reader is handed a form that has already expired. (It also
+  // bounds how long a page shows the form after COMMENTS_CLOSE_AFTER_DAYS closed it: no write says so.)
   const refresh = setInterval(() => changes.announce([EVERYTHING]), (config.comments.tokenHours * 3_600_000) / 2);
   refresh.unref();
   app.addHook('onClose', async () => clearInterval(refresh));
@@ -129,8 +132,10 @@ export async function commentRoutes(app: FastifyInstance, { comments, site, conf
     }
   });
 
-  app.get<{ Params: { section: string; slug: string } }>('/:section/:slug/comments.xml', { config: { pageCache: true } }, async (request, reply) => {
+  // A missing article's feed appears with any article write.
+  app.get<{ Params: { section: string; slug: string } }>('/:section/:slug/comments.xml', { config: { pageCache: { query: [], missing: [key.articles] } } }, async (request, reply) => {
     const feed = await comments.feed(request.params.section, request.params.slug);
+    reply.dependsOn(key.article(feed.articleId), key.comments(feed.articleId));
     return reply.cachedBody(commentsRss(feed, { name: site.name, publicUrl: site.publicUrl }), 'application/rss+xml; charset=utf-8');
   });
 

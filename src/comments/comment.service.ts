@@ -3,7 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import type { CommentsConfig, Config } from '../config.ts';
 import type { CommentStatus } from '../db/schema.ts';
-import { EVERYTHING, type Db, type Store } from '../db/store.ts';
+import type { Db, Store } from '../db/store.ts';
+import { key } from '../db/change-keys.ts';
 import { AppError } from '../errors.ts';
 import { articlePath } from '../lib/paths.ts';
 import { identicon, type Identicon } from './comment.avatar.ts';
@@ -91,6 +92,7 @@ export interface ThreadView {
 }
 
 export interface FeedView {
+  articleId: number;
   headline: string;
   language: string;
   path: string;
@@ -358,7 +360,8 @@ export function createCommentService(deps: CommentServiceDeps) {
       });
     });
     // Held and spam comments change no public page: keep the page cache, so a flood of them costs readers nothing.
-    if (decision.status === 'approved') store.changes.announce([EVERYTHING]);
+    // An approved one changes its article's thread, comment feed and the comment count on its cards.
+    if (decision.status === 'approved') store.changes.announce([key.comments(article.id)]);
     return id;
   }
 
@@ -368,15 +371,18 @@ export function createCommentService(deps: CommentServiceDeps) {
   /** Moves comments to a queue state; approving sends the reply notice once. */
   async function moderate(ids: readonly number[], status: CommentStatus, now = new Date()): Promise<void> {
     const firstApprovals: number[] = [];
+    // Only a comment that was or becomes approved was or will be on a public page.
+    const shownOn = new Set<number>();
     await db.transaction().execute(async (trx) => {
       for (const id of ids) {
         const c = await repo.findComment(trx, id);
         if (!c) throw new AppError('not_found', `There is no comment ${id}.`);
         if (status === 'approved' && c.approved_at === null) firstApprovals.push(id);
+        if (c.status === 'approved' || status === 'approved') shownOn.add(c.article_id);
         await repo.setStatus(trx, id, status, now.toISOString());
       }
     });
-    store.changes.announce([EVERYTHING]);
+    if (shownOn.size) store.changes.announce([...shownOn].map((articleId) => key.comments(articleId)));
     for (const id of firstApprovals) noticeReply(id);
   }
 
@@ -442,7 +448,7 @@ export function createCommentService(deps: CommentServiceDeps) {
       const a = await commentTargetAt(db, sectionSlug, slug);
       if (!a) throw new AppError('not_found', 'No published article has this address.');
       const items = toPublic(await repo.approvedForArticle(db, a.id)).reverse().slice(0, FEED_ITEMS);
-      return { headline: a.headline, language: a.language, path: a.path, items };
+      return { articleId: a.id, headline: a.headline, language: a.language, path: a.path, items };
     },
 
     isOptoutKey,
@@ -489,7 +495,7 @@ export function createCommentService(deps: CommentServiceDeps) {
       if (!c) throw new AppError('not_found', `There is no comment ${id}.`);
       validate({ author: c.author_name, email: c.author_email, url: c.author_url ?? '', comment: text });
       await repo.setBody(db, id, text, now.toISOString());
-      store.changes.announce([EVERYTHING]);
+      if (c.status === 'approved') store.changes.announce([key.comments(c.article_id)]);
     },
 
     /** An editor's reply, published at once; the comment replied to is approved with it. */
@@ -511,7 +517,8 @@ export function createCommentService(deps: CommentServiceDeps) {
       const a = await commentTargetAt(db, sectionSlug, slug);
       if (!a) throw new AppError('not_found', `No published article at /${sectionSlug}/${slug}.`);
       await setCommentsOpen(db, a.id, open);
-      store.changes.announce([EVERYTHING]);
+      // Whether an article takes comments shows in its comment section only.
+      store.changes.announce([key.comments(a.id)]);
       return a.path;
     },
 

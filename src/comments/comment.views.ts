@@ -46,11 +46,23 @@ export interface FormView {
 /** The path of an article's comment feed. */
 export const commentFeedPath = (articlePath: string) => `${articlePath}/comments.xml`;
 
+const NOTICE = /^(?:held|approved)$/;
+const COMMENT_ID = /^[1-9]\d{0,12}$/;
+
+/**
+ * The query parameters readArticleQuery() reads, with the values it understands: the page cache keeps
+ * only these in its key, so ?comment=anything-else shares the page without a notice.
+ */
+export const ARTICLE_QUERY = [
+  { name: 'comment', accept: NOTICE },
+  { name: 'replytocom', accept: COMMENT_ID },
+] as const;
+
 /** Reads the comment parts of an article URL's query: ?comment=held|approved and ?replytocom=<id>. */
 export function readArticleQuery(query: unknown): { notice: Notice | null; replyTo: number | null } {
   const q = (query ?? {}) as Record<string, unknown>;
-  const notice = q.comment === 'held' || q.comment === 'approved' ? q.comment : null;
-  const replyTo = typeof q.replytocom === 'string' && /^[1-9]\d{0,12}$/.test(q.replytocom) ? Number(q.replytocom) : null;
+  const notice = typeof q.comment === 'string' && NOTICE.test(q.comment) ? (q.comment as Notice) : null;
+  const replyTo = typeof q.replytocom === 'string' && COMMENT_ID.test(q.replytocom) ? Number(q.replytocom) : null;
   return { notice, replyTo };
 }
 

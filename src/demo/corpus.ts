@@ -5,7 +5,8 @@
 // distribution (mostly 250–900 words, a few over 2,000), as a news archive does. Arabic and Persian
 // text deliberately mixes spelling variants (harakat, tatweel, Arabic vs Persian yeh and kaf) so the
 // search normalisation is exercised at scale. All word lists here were written for Gazette.
-import { EVERYTHING, type Store } from '../db/store.ts';
+import type { Store } from '../db/store.ts';
+import { key } from '../db/change-keys.ts';
 import { slugify } from '../lib/slug.ts';
 import { indexArticle } from '../search/indexing.ts';
 import { defineSection } from '../sections/section.service.ts';
@@ -288,7 +289,7 @@ export async function loadCorpus(store: Store, options: CorpusOptions, onProgres
   for (const [language, list] of Object.entries(SECTIONS))
     for (const s of list) {
       const existing = await db.selectFrom('sections').select('id').where('slug', '=', s.slug).executeTakeFirst();
-      sectionIds.set(s.slug, existing?.id ?? (await defineSection(db, { slug: s.slug, name: s.name, description: '', language, position: position++ })));
+      sectionIds.set(s.slug, existing?.id ?? (await defineSection(store, { slug: s.slug, name: s.name, description: '', language, position: position++ })));
     }
   const personIds = new Map<string, number>();
   const tagIds = new Map<string, number>();
@@ -351,6 +352,19 @@ export async function loadCorpus(store: Store, options: CorpusOptions, onProgres
   // Written batch by batch, the index is in many pieces; merged, it answers two to three times faster.
   await store.search.compact(db);
   await db.insertInto('site_state').values({ key: 'demo_corpus', value: marker }).execute();
-  store.changes.announce([EVERYTHING]);
+  // New articles only: no existing article or "Check Also" list changed, but every listing, feed and
+  // sitemap did, and people and tags were written (upsertPerson and upsertTag may rename).
+  store.changes.announce([
+    key.articles,
+    key.home,
+    key.feeds,
+    key.sitemaps,
+    key.search,
+    key.people,
+    key.tags,
+    ...[...new Set(sectionIds.values())].map(key.section),
+    ...[...new Set(personIds.values())].map(key.author),
+    ...[...new Set(tagIds.values())].map(key.tag),
+  ]);
   return { created: done, skipped: false };
 }

@@ -1,11 +1,11 @@
 // Demo content: the seed page (seed-article.txt, one real page of a news site) turned into data, plus the
 // article its "Check Also" box points to and two short right-to-left articles (Arabic, Persian).
 import fs from 'node:fs';
-import { EVERYTHING, type Store } from '../db/store.ts';
+import type { Store } from '../db/store.ts';
 import { projectFile } from '../lib/project-files.ts';
 import { createArticle, type ArticleInput } from '../articles/article.service.ts';
 import { defineSection } from '../sections/section.service.ts';
-import { upsertPerson } from '../people/person.repository.ts';
+import { definePerson } from '../people/person.service.ts';
 
 const SEED_FILE = projectFile('src/demo/seed-article.txt');
 
@@ -52,17 +52,17 @@ export async function loadDemo(store: Store): Promise<DemoResult> {
   if (present) return { created: [], skipped: true };
 
   const seed = readSeedPage();
-  await defineSection(db, { slug: 'news', name: seed.section, description: 'Reporting from the region, with every source named.', language: 'en', position: 0 });
-  await defineSection(db, {
+  await defineSection(store, { slug: 'news', name: seed.section, description: 'Reporting from the region, with every source named.', language: 'en', position: 0 });
+  await defineSection(store, {
     slug: 'occupied-palestinian-territories',
     name: 'Occupied Palestinian Territories',
     description: 'Reports on Israel and the Occupied Palestinian Territories.',
     language: 'en',
     position: 1,
   });
-  await defineSection(db, { slug: 'akhbar', name: 'أخبار', description: 'أخبار المنطقة بمصادرها.', language: 'ar', position: 2 });
-  await defineSection(db, { slug: 'khabar', name: 'خبر', description: 'خبرهای منطقه با منابعشان.', language: 'fa', position: 3 });
-  await upsertPerson(db, {
+  await defineSection(store, { slug: 'akhbar', name: 'أخبار', description: 'أخبار المنطقة بمصادرها.', language: 'ar', position: 2 });
+  await defineSection(store, { slug: 'khabar', name: 'خبر', description: 'خبرهای منطقه با منابعشان.', language: 'fa', position: 3 });
+  await definePerson(store, {
     slug: 'international-desk',
     name: 'International Desk',
     bio: 'The translation and international desk: reports from the regional press, relayed with their sources.',
@@ -170,7 +170,7 @@ export async function loadDemo(store: Store): Promise<DemoResult> {
     if (existing) continue;
     created.push((await createArticle(store, input)).path);
   }
+  // Sections, the author and each article announced their own changes; the marker is on no page.
   await db.insertInto('site_state').values({ key: 'demo_loaded', value: new Date().toISOString() }).execute();
-  store.changes.announce([EVERYTHING]);
   return { created, skipped: false };
 }

@@ -3,6 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Store } from '../db/store.ts';
+import { key } from '../db/change-keys.ts';
 import { AppError } from '../errors.ts';
 import { httpDate, notModifiedSince } from './conditional-get.ts';
 import { FEED_MEDIA_TYPES, parseFeedFile, type FeedFormat, type FeedScope } from './feed-paths.ts';
@@ -21,17 +22,21 @@ export async function feedRoutes(app: FastifyInstance, { store, config }: FeedRo
 
   async function send(request: FastifyRequest, reply: FastifyReply, scope: FeedScope, format: FeedFormat) {
     const feed = await buildFeed(store.db, site, scope);
+    reply.dependsOn(...feed.keys);
     reply.header('last-modified', httpDate(feed.updated));
     reply.header('cache-control', 'public, max-age=300');
     if (notModifiedSince(request.headers, feed.updated)) return reply.code(304).send();
     return reply.cachedBody(RENDER[format](feed), `${FEED_MEDIA_TYPES[format]}; charset=utf-8`);
   }
 
-  app.get('/feed.xml', (request, reply) => send(request, reply, { kind: 'site' }, 'rss'));
-  app.get('/feed.atom', (request, reply) => send(request, reply, { kind: 'site' }, 'atom'));
-  app.get('/feed.json', (request, reply) => send(request, reply, { kind: 'site' }, 'json'));
+  // Kept in the page cache, Last-Modified and all; a feed read no query parameter. A missing scope
+  // appears when a section is defined, an article write makes a tag, or a person is added.
+  const cached = { config: { pageCache: { query: [], missing: [key.sections, key.articles, key.people] } } };
+  app.get('/feed.xml', cached, (request, reply) => send(request, reply, { kind: 'site' }, 'rss'));
+  app.get('/feed.atom', cached, (request, reply) => send(request, reply, { kind: 'site' }, 'atom'));
+  app.get('/feed.json', cached, (request, reply) => send(request, reply, { kind: 'site' }, 'json'));
 
-  app.get<{ Params: { kind: string; file: string } }>('/feeds/:kind/:file', async (request, reply) => {
+  app.get<{ Params: { kind: string; file: string } }>('/feeds/:kind/:file', cached, async (request, reply) => {
     const { kind, file } = request.params;
     const parsed = parseFeedFile(file);
     if (!parsed || (kind !== 'section' && kind !== 'tag' && kind !== 'author'))

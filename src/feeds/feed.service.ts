@@ -1,7 +1,8 @@
 // Feeds as data: the newest published articles of the site, a section, a tag or an author, in a
 // format-neutral model that rss.ts, atom.ts and json-feed.ts render. No Fastify here.
 import { cardsFor } from '../articles/article.service.ts';
-import type { Db } from '../db/store.ts';
+import type { ChangeKey, Db } from '../db/store.ts';
+import { key } from '../db/change-keys.ts';
 import { getPerson } from '../people/person.service.ts';
 import { getSection } from '../sections/section.service.ts';
 import { getTag } from '../tags/tag.service.ts';
@@ -49,6 +50,11 @@ export interface Feed {
   updated: string;
   generator: string;
   items: FeedItem[];
+  /**
+   * What the feed shows from the store, as change keys: every article write announces `feeds`; the
+   * names of sections, authors and tags change without one.
+   */
+  keys: ChangeKey[];
 }
 
 /** A tag: URI (RFC 4151) that stays the same when a headline, slug or section changes. */
@@ -60,18 +66,18 @@ export function entryId(publicUrl: string, createdAt: string, articleId: number)
 async function describe(db: Db, site: FeedSite, scope: FeedScope) {
   switch (scope.kind) {
     case 'site':
-      return { title: site.name, description: `The latest articles from ${site.name}`, language: site.language, path: '/', filter: {} as ListFilter };
+      return { title: site.name, description: `The latest articles from ${site.name}`, language: site.language, path: '/', filter: {} as ListFilter, keys: [] };
     case 'section': {
       const s = await getSection(db, scope.slug);
-      return { title: `${s.name} – ${site.name}`, description: s.description || s.name, language: s.language, path: s.path, filter: { sectionId: s.id } };
+      return { title: `${s.name} – ${site.name}`, description: s.description || s.name, language: s.language, path: s.path, filter: { sectionId: s.id }, keys: [key.section(s.id)] };
     }
     case 'tag': {
       const t = await getTag(db, scope.slug);
-      return { title: `${t.name} – ${site.name}`, description: `Articles tagged “${t.name}”`, language: site.language, path: t.path, filter: { tagId: t.id } };
+      return { title: `${t.name} – ${site.name}`, description: `Articles tagged “${t.name}”`, language: site.language, path: t.path, filter: { tagId: t.id }, keys: [key.tag(t.id)] };
     }
     case 'author': {
       const p = await getPerson(db, scope.slug);
-      return { title: `${p.name} – ${site.name}`, description: p.bio || `Articles by ${p.name}`, language: site.language, path: p.path, filter: { personId: p.id } };
+      return { title: `${p.name} – ${site.name}`, description: p.bio || `Articles by ${p.name}`, language: site.language, path: p.path, filter: { personId: p.id }, keys: [key.author(p.id)] };
     }
   }
 }
@@ -110,5 +116,6 @@ export async function buildFeed(db: Db, site: FeedSite, scope: FeedScope): Promi
     updated,
     generator: 'Gazette',
     items,
+    keys: [key.feeds, key.sections, key.people, key.tags, ...d.keys],
   };
 }

@@ -58,15 +58,21 @@ export async function recomputeRelated(index: SearchIndex, db: Db, id: number, n
 
 /**
  * Keeps lists current after an article was published, changed or unpublished. Runs inside the
- * caller's transaction, after the search index was updated.
+ * caller's transaction, after the search index was updated. Returns the other articles whose list
+ * was dropped or changed: their "Check Also" may now show another article.
  */
-export async function relatedAfterChange(index: SearchIndex, db: Db, id: number, now = new Date()): Promise<void> {
+export async function relatedAfterChange(index: SearchIndex, db: Db, id: number, now = new Date()): Promise<number[]> {
+  const changed = new Set<number>();
   // Lists that held this article were ranked against its old text (or it is gone): recompute on next read.
-  for (const holder of await repo.listsHolding(db, id)) if (holder !== id) await repo.dropList(db, holder);
+  for (const holder of await repo.listsHolding(db, id))
+    if (holder !== id) {
+      await repo.dropList(db, holder);
+      changed.add(holder);
+    }
   const { facts, scored } = await candidatesFor(index, db, id);
   if (!facts) {
     await repo.dropList(db, id);
-    return;
+    return [...changed];
   }
   await repo.saveList(db, id, scored.slice(0, RELATED_LIST_SIZE), now.toISOString());
   // Offer this article to the computed lists of the articles most like it. Similarity is taken as
@@ -80,7 +86,9 @@ export async function relatedAfterChange(index: SearchIndex, db: Db, id: number,
     if (list.length >= RELATED_LIST_SIZE && worst && worst.score >= s.score) continue;
     const merged = [...list, { relatedId: id, score: s.score }].sort((a, b) => b.score - a.score).slice(0, RELATED_LIST_SIZE);
     await repo.saveList(db, s.relatedId, merged, now.toISOString());
+    changed.add(s.relatedId);
   }
+  return [...changed];
 }
 
 /** Related article ids for reading, best first; computes and stores the list when it is missing. */

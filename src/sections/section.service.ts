@@ -1,5 +1,6 @@
 // Sections as the rest of the application sees them.
-import type { Db } from '../db/store.ts';
+import type { Db, Store } from '../db/store.ts';
+import { key } from '../db/change-keys.ts';
 import { AppError } from '../errors.ts';
 import { sectionPath } from '../lib/paths.ts';
 import { isSlug } from '../lib/slug.ts';
@@ -52,10 +53,15 @@ export interface SectionInput {
   position?: number;
 }
 
-/** Creates the section or updates the one with this slug; refuses slugs the router needs for itself. */
-export async function defineSection(db: Db, input: SectionInput): Promise<number> {
+/**
+ * Creates the section or updates the one with this slug; refuses slugs the router needs for itself.
+ * Every page's navigation shows the sections, so this announces `sections` besides the section's own key.
+ */
+export async function defineSection(store: Store, input: SectionInput): Promise<number> {
   if (!isSlug(input.slug)) throw new AppError('invalid_input', `"${input.slug}" is not a valid section slug.`, { slug: 'invalid' });
   if (RESERVED_SECTION_SLUGS.has(input.slug)) throw new AppError('invalid_input', `"${input.slug}" is used by the site itself; choose another section slug.`, { slug: 'reserved' });
   if (!input.name.trim()) throw new AppError('invalid_input', 'A section needs a name.', { name: 'required' });
-  return upsertSection(db, { slug: input.slug, name: input.name.trim(), description: input.description ?? '', language: input.language ?? 'en', position: input.position ?? 0 });
+  const id = await upsertSection(store.db, { slug: input.slug, name: input.name.trim(), description: input.description ?? '', language: input.language ?? 'en', position: input.position ?? 0 });
+  store.changes.announce([key.section(id), key.sections]);
+  return id;
 }

@@ -3,6 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Store } from '../db/store.ts';
+import { key } from '../db/change-keys.ts';
 import { AppError } from '../errors.ts';
 import { httpDate, notModifiedSince } from '../feeds/conditional-get.ts';
 import { articleSitemap, newsSitemap, pagesSitemap, robotsTxt, sitemapIndex, type RenderedSitemap, type SitemapSite } from './sitemap.service.ts';
@@ -15,28 +16,17 @@ export interface SitemapRoutesOptions {
 const XML = 'application/xml; charset=utf-8';
 const MAX_SITEMAP_PAGE = 100_000;
 
-/** Generated files kept until content changes (the index, pages, a few article files). */
-const CACHED_FILES = 8;
-
 export async function sitemapRoutes(app: FastifyInstance, { store, config }: SitemapRoutesOptions): Promise<void> {
   const site: SitemapSite = { name: config.siteName, publicUrl: config.publicUrl };
   const { db } = store;
-  // A 50,000-URL file takes seconds to write, so each file is kept until the change clock moves. Not
-  // the page cache: a hit there would answer without Last-Modified. The news sitemap also depends on
-  // the time of day, so it is always written afresh (it is small).
-  const generated = new Map<string, { version: string; sitemap: RenderedSitemap }>();
-  async function cachedSitemap(key: string, make: () => Promise<RenderedSitemap>): Promise<RenderedSitemap> {
-    const version = store.changes.current();
-    const hit = generated.get(key);
-    if (hit && hit.version === version) return hit.sitemap;
-    const sitemap = await make();
-    generated.delete(key);
-    generated.set(key, { version, sitemap });
-    while (generated.size > CACHED_FILES) generated.delete(generated.keys().next().value!);
-    return sitemap;
-  }
+  // A 50,000-URL file takes seconds to write: the index, pages and article files are kept in the page
+  // cache (with their Last-Modified) until an article write announces `sitemaps`. An article file past
+  // the last one may appear with the next article. The news sitemap also depends on the time of day, so
+  // it is always written afresh (it is small).
+  const cached = { config: { pageCache: { query: [], missing: [key.sitemaps] } } };
 
   function send(request: FastifyRequest, reply: FastifyReply, sitemap: RenderedSitemap) {
+    reply.dependsOn(key.sitemaps);
     reply.header('cache-control', 'public, max-age=600');
     if (sitemap.lastModified) {
       reply.header('last-modified', httpDate(sitemap.lastModified));
@@ -46,13 +36,13 @@ export async function sitemapRoutes(app: FastifyInstance, { store, config }: Sit
   }
 
   app.get('/robots.txt', async (_request, reply) => reply.cachedBody(robotsTxt(site), 'text/plain; charset=utf-8'));
-  app.get('/sitemap.xml', async (request, reply) => send(request, reply, await cachedSitemap('index', () => sitemapIndex(db, site))));
+  app.get('/sitemap.xml', cached, async (request, reply) => send(request, reply, await sitemapIndex(db, site)));
   app.get('/news-sitemap.xml', async (request, reply) => send(request, reply, await newsSitemap(db, site)));
-  app.get<{ Params: { file: string } }>('/sitemaps/:file', async (request, reply) => {
+  app.get<{ Params: { file: string } }>('/sitemaps/:file', cached, async (request, reply) => {
     const { file } = request.params;
-    if (file === 'pages.xml') return send(request, reply, await cachedSitemap(file, () => pagesSitemap(db, site)));
+    if (file === 'pages.xml') return send(request, reply, await pagesSitemap(db, site));
     const m = /^articles-([1-9]\d{0,5})\.xml$/.exec(file);
     if (!m || Number(m[1]) > MAX_SITEMAP_PAGE) throw new AppError('not_found', 'There is no sitemap at this address; /sitemap.xml lists them all.');
-    return send(request, reply, await cachedSitemap(file, () => articleSitemap(db, site, Number(m[1]))));
+    return send(request, reply, await articleSitemap(db, site, Number(m[1])));
   });
 }

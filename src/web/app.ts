@@ -75,7 +75,7 @@ export async function buildApp(config: Config, store: Store, options: BuildOptio
     const asked = request.url.split('?')[0] ?? '/';
     const path = asked.length <= 300 && status !== 400 && status !== 414 ? asked : '/';
     const body = await site.render({ language, title, description: message, path, noindex: true }, errorPage(language, title, message));
-    if (status === 404 && request.routeOptions.config?.pageCache) return reply.page(body, 404);
+    if (status === 404 && request.routeOptions.config?.pageCache) return reply.dependsOn(...site.keys).page(body, 404);
     return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
   }
 
@@ -87,7 +87,7 @@ export async function buildApp(config: Config, store: Store, options: BuildOptio
   });
 
   await app.register(formbody);
-  await app.register(pagesPlugin, { clock: store.changes });
+  await app.register(pagesPlugin, { changes: store.changes });
 
   app.setErrorHandler(async (error, request, reply) => {
     if (error instanceof AppError) return renderError(request, reply, HTTP_STATUS[error.code], error.message);

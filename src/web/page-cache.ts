@@ -1,8 +1,10 @@
-// Rendered responses kept in memory with their compressed forms and ETag, dropped as a whole when
-// the store's change clock moves. Pure data structures: the Fastify wiring is in plugins/pages.ts.
+// Rendered responses kept in memory with their compressed forms and ETag. Each entry records the
+// change keys it was built from (src/db/change-keys.ts); an announced key drops exactly the entries that
+// recorded it, `*` drops them all. Pure data structures: the Fastify wiring is in plugins/pages.ts.
 import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import Negotiator from 'negotiator';
+import { EVERYTHING, type ChangeFeed, type ChangeKey } from '../db/store.ts';
 
 export type Encoding = 'br' | 'gzip' | 'identity';
 
@@ -16,6 +18,8 @@ export class CachedBody {
     readonly status: number,
     readonly contentType: string,
     readonly identity: Buffer,
+    /** Headers sent again with every copy (cache-control, last-modified as the route set them; surrogate-key). */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     this.etag = `W/"${createHash('sha1').update(identity).digest('base64url').slice(0, 22)}"`;
   }
@@ -61,57 +65,135 @@ export function etagMatches(ifNoneMatch: string | undefined, etag: string): bool
   return ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === bare);
 }
 
-/** A least-recently-used map of rendered responses, bounded by entry count and bytes. */
+export interface CacheEntry {
+  body: CachedBody;
+  /** What the response was built from; announcing any of them drops the entry. */
+  keys: readonly ChangeKey[];
+}
+
+/** Announcements remembered so that a response rendered while one was made is not stored (see set()). */
+const RECENT_ANNOUNCEMENTS = 1000;
+
+/**
+ * A least-recently-used map of rendered responses, bounded by entry count and bytes, with an index
+ * from each change key to the entries that recorded it.
+ */
 export class PageCache {
-  private entries = new Map<string, CachedBody>();
-  private version = '';
+  private entries = new Map<string, CacheEntry>();
+  private dependents = new Map<ChangeKey, Set<string>>();
   private bytes = 0;
+  /** Announcements heard so far, and the latest ones with their keys. */
+  private heard = 0;
+  private recent: { at: number; keys: readonly ChangeKey[] }[] = [];
+  private readonly unsubscribe: () => void;
 
   constructor(
-    private readonly clock: { current(): string },
+    private readonly changes: Pick<ChangeFeed, 'current' | 'subscribe'>,
     private readonly maxEntries = 2000,
     private readonly maxBytes = 64 * 1024 * 1024,
-  ) {}
+  ) {
+    this.unsubscribe = changes.subscribe((keys) => this.drop(keys));
+  }
 
-  /** The cached response for a key, if content has not changed since it was stored. */
-  get(key: string): CachedBody | undefined {
-    this.checkVersion();
-    const hit = this.entries.get(key);
+  /** Stops listening to the change feed. */
+  close(): void {
+    this.unsubscribe();
+  }
+
+  /** The cached response for a URL key, if nothing it was built from changed since it was stored. */
+  get(url: string): CacheEntry | undefined {
+    // Asking the feed is also what brings in other processes' changes on engines that are polled.
+    this.changes.current();
+    const hit = this.entries.get(url);
     if (hit) {
       // Re-insert to mark as most recently used.
-      this.entries.delete(key);
-      this.entries.set(key, hit);
+      this.entries.delete(url);
+      this.entries.set(url, hit);
     }
     return hit;
   }
 
-  set(key: string, value: CachedBody): void {
-    this.checkVersion();
-    const old = this.entries.get(key);
-    if (old) {
-      this.bytes -= old.cost;
-      this.entries.delete(key);
+  /** A mark taken before rendering, for set(): changes heard after it may not be in the rendered bytes. */
+  mark(): number {
+    this.changes.current();
+    return this.heard;
+  }
+
+  /**
+   * Stores a response built from the given keys, unless one of them (or `*`) was announced since
+   * `since` (a mark() taken before rendering began): the bytes may then predate the change, and no
+   * later announcement would drop them. Returns whether it was stored.
+   */
+  set(url: string, body: CachedBody, keys: readonly ChangeKey[], since: number): boolean {
+    this.changes.current();
+    if (this.changedSince(since, keys)) return false;
+    this.delete(url);
+    const unique = [...new Set(keys)];
+    this.entries.set(url, { body, keys: unique });
+    this.bytes += body.cost;
+    for (const k of unique) {
+      let urls = this.dependents.get(k);
+      if (!urls) this.dependents.set(k, (urls = new Set()));
+      urls.add(url);
     }
-    this.entries.set(key, value);
-    this.bytes += value.cost;
     while (this.entries.size > this.maxEntries || this.bytes > this.maxBytes) {
       const oldest = this.entries.keys().next();
       if (oldest.done) break;
-      this.bytes -= this.entries.get(oldest.value)?.cost ?? 0;
-      this.entries.delete(oldest.value);
+      this.delete(oldest.value);
     }
+    return this.entries.has(url);
   }
 
   get size(): number {
     return this.entries.size;
   }
 
-  private checkVersion(): void {
-    const now = this.clock.current();
-    if (now !== this.version) {
-      this.entries.clear();
-      this.bytes = 0;
-      this.version = now;
+  /** The URL keys held, least recently used first. */
+  urls(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  /** The URL keys of the entries that recorded a change key. */
+  dependentsOf(key: ChangeKey): string[] {
+    return [...(this.dependents.get(key) ?? [])];
+  }
+
+  /** How many distinct change keys the index holds (each with at least one entry). */
+  get indexedKeys(): number {
+    return this.dependents.size;
+  }
+
+  private delete(url: string): void {
+    const entry = this.entries.get(url);
+    if (!entry) return;
+    this.entries.delete(url);
+    this.bytes -= entry.body.cost;
+    for (const k of entry.keys) {
+      const urls = this.dependents.get(k);
+      urls?.delete(url);
+      if (urls?.size === 0) this.dependents.delete(k);
     }
+  }
+
+  private drop(keys: readonly ChangeKey[]): void {
+    this.heard++;
+    this.recent.push({ at: this.heard, keys });
+    if (this.recent.length > RECENT_ANNOUNCEMENTS) this.recent.splice(0, this.recent.length - RECENT_ANNOUNCEMENTS);
+    if (keys.includes(EVERYTHING)) {
+      this.entries.clear();
+      this.dependents.clear();
+      this.bytes = 0;
+      return;
+    }
+    for (const k of keys) for (const url of this.dependentsOf(k)) this.delete(url);
+  }
+
+  private changedSince(since: number, keys: readonly ChangeKey[]): boolean {
+    if (since === this.heard) return false;
+    const oldest = this.recent[0]?.at ?? this.heard + 1;
+    // Announcements made since then are no longer remembered: assume one of them mattered.
+    if (since + 1 < oldest) return true;
+    const mine = new Set(keys);
+    return this.recent.some((r) => r.at > since && r.keys.some((k) => k === EVERYTHING || mine.has(k)));
   }
 }

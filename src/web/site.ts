@@ -1,7 +1,8 @@
 // What every page needs besides its own content: the site's name and URL, the fingerprinted stylesheet,
 // the section navigation (re-read only when content changed), and a function that frames a page.
 import type { Config } from '../config.ts';
-import type { Store } from '../db/store.ts';
+import type { ChangeKey, Store } from '../db/store.ts';
+import { key } from '../db/change-keys.ts';
 import type { SafeHtml } from '../lib/html.ts';
 import { allSections, type Section } from '../sections/section.service.ts';
 import type { Assets } from './assets.ts';
@@ -12,6 +13,8 @@ export interface Site {
   readonly publicUrl: string;
   readonly language: string;
   sections(): Promise<Section[]>;
+  /** What the chrome render() adds shows from the store (the section navigation), as change keys. */
+  readonly keys: readonly ChangeKey[];
   /** Frames main content in the site's layout and returns the whole HTML document. */
   render(meta: PageMeta, main: SafeHtml): Promise<string>;
 }
@@ -36,6 +39,7 @@ export function createSite(config: Config, store: Store, assets: Assets): Site {
     publicUrl: config.publicUrl,
     language: config.siteLanguage,
     sections,
+    keys: [key.sections],
     async render(meta, main) {
       const chrome: SiteChrome = {
         siteName: config.siteName,

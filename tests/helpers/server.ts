@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { migrateToLatest, openStore, type Store } from '../../src/db/database.ts';
 import { loadDemo } from '../../src/demo/demo.service.ts';
@@ -16,6 +17,8 @@ export const PUBLIC_URL = 'http://gazette.test';
 export interface TestServer {
   /** Base URL of the listening server, e.g. http://127.0.0.1:41234 */
   url: string;
+  /** The application, for what HTTP does not show (e.g. app.pageCache). */
+  app: FastifyInstance;
   store: Store;
   config: Config;
   /** DATABASE_URL of the server's database, for CLI runs against it. */
@@ -49,6 +52,7 @@ export async function startTestServer(options: { demo?: boolean; env?: Record<st
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     url: address,
+    app,
     store,
     config,
     databaseUrl: database.url,

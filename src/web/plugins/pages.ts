@@ -1,31 +1,66 @@
 // Serving rendered pages: reply.page() stores a rendered body in the page cache and sends it; an
-// onRequest hook answers later GET/HEAD requests for the same URL from the cache, with ETag/304 and
-// brotli/gzip, before any route handler or database query runs.
+// onRequest hook answers later GET/HEAD requests for the same normalised URL from the cache, with
+// ETag/304 and brotli/gzip, before any route handler or database query runs. Routes record what a
+// response is built from with reply.dependsOn(); an entry is dropped when one of those keys is
+// announced on the store's change feed. The keys go out as Surrogate-Key (the header CDNs purge by),
+// and responses of cached routes say in Server-Timing whether the cache served them.
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ChangeFeed, ChangeKey } from '../../db/store.ts';
+import { notModifiedSince } from '../../feeds/conditional-get.ts';
 import { CachedBody, PageCache, chooseEncoding, etagMatches } from '../page-cache.ts';
+
+/**
+ * A query parameter a cached route reads: its name (any value is kept), or its name with the values the
+ * route understands (any other value is removed, as if the parameter were absent).
+ */
+export type QueryParam = string | { readonly name: string; readonly accept: RegExp };
+
+/** How a route's responses are cached. */
+export interface PageCacheRoute {
+  /**
+   * Every query parameter the route reads. The others (utm_*, fbclid, anything unknown) are removed
+   * before the route sees the request and are not part of the cache key, so they share one entry.
+   */
+  query: readonly QueryParam[];
+  /** What could make a missing page (a 404) of this route exist; a cached 404 depends on these too. */
+  missing: readonly ChangeKey[];
+}
 
 declare module 'fastify' {
   interface FastifyReply {
-    /** Sends an HTML page; cacheable pages (GET, 200/404) are kept until content changes. */
+    /** Sends an HTML page; cacheable pages (GET, 200/404) are kept until what they depend on changes. */
     page(html: string, status?: number): FastifyReply;
     /** Sends any body through the same ETag/compression path, cached like a page. */
     cachedBody(body: string | Buffer, contentType: string, status?: number): FastifyReply;
+    /** Records content this response is built from; a cached copy is dropped when one of these keys is announced. */
+    dependsOn(...keys: readonly ChangeKey[]): FastifyReply;
+  }
+  interface FastifyInstance {
+    /** The rendered-page cache (read by tests and diagnostics). */
+    pageCache: PageCache;
   }
   interface FastifyContextConfig {
-    /** Set on routes whose responses may be cached (they depend only on the URL and stored content). */
-    pageCache?: boolean;
+    /** Set on routes whose responses may be cached: they depend only on the path, these query parameters and stored content. */
+    pageCache?: PageCacheRoute;
   }
 }
 
 const HTML = 'text/html; charset=utf-8';
+/** Headers a route sets that every cached copy must carry again. */
+const REPLAYED = ['cache-control', 'last-modified'] as const;
+/** Statuses whose responses a shared cache may keep, and so may purge by key. */
+const keyedStatus = (status: number) => (status >= 200 && status < 300) || status === 304 || status === 404;
+const surrogateKey = (keys: ReadonlySet<ChangeKey>) => [...keys].sort().join(' ');
 
 /** Sends a cached body with its ETag, answering 304 or picking the best encoding. */
 export function sendCached(request: FastifyRequest, reply: FastifyReply, entry: CachedBody): FastifyReply {
+  for (const [name, value] of Object.entries(entry.headers)) reply.header(name, value);
   reply.header('etag', entry.etag);
   reply.header('vary', 'Accept-Encoding');
   if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-cache');
-  if (entry.status === 200 && etagMatches(request.headers['if-none-match'], entry.etag)) {
+  const lastModified = entry.headers['last-modified'];
+  if (entry.status === 200 && (etagMatches(request.headers['if-none-match'], entry.etag) || (lastModified !== undefined && notModifiedSince(request.headers, lastModified)))) {
     return reply.code(304).send();
   }
   const { encoding, bytes } = entry.body(chooseEncoding(request.headers['accept-encoding']));
@@ -33,24 +68,103 @@ export function sendCached(request: FastifyRequest, reply: FastifyReply, entry: 
   return reply.code(entry.status).type(entry.contentType).send(bytes);
 }
 
+const byName = (a: QueryParam, b: QueryParam) => {
+  const x = typeof a === 'string' ? a : a.name;
+  const y = typeof b === 'string' ? b : b.name;
+  return x < y ? -1 : x > y ? 1 : 0;
+};
+const sortedParams = new WeakMap<PageCacheRoute, readonly QueryParam[]>();
+
+/**
+ * The cache key of a request (its path, then the route's parameters in name order) and the query the
+ * route may read. Built from the parsed query the route would read, so one key always means one page.
+ */
+export function normalise(url: string, query: Record<string, unknown>, route: PageCacheRoute): { key: string; query: Record<string, unknown> } {
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
+  let params = sortedParams.get(route);
+  if (!params) sortedParams.set(route, (params = [...route.query].sort(byName)));
+  const kept: Record<string, unknown> = {};
+  const parts: string[] = [];
+  for (const p of params) {
+    const name = typeof p === 'string' ? p : p.name;
+    const value = query[name];
+    if (value === undefined) continue;
+    if (typeof p !== 'string' && !(typeof value === 'string' && p.accept.test(value))) continue;
+    kept[name] = value;
+    for (const v of Array.isArray(value) ? value : [value]) parts.push(`${encodeURIComponent(name)}=${encodeURIComponent(String(v))}`);
+  }
+  return { key: parts.length ? `${path}?${parts.join('&')}` : path, query: kept };
+}
+
+/** What one request's response depends on, and how the page cache saw it. */
+interface ResponseState {
+  keys: Set<ChangeKey>;
+  cache: { key: string; hit: boolean; since: number } | null;
+}
+
 export interface PagesOptions {
-  clock: { current(): string };
+  changes: Pick<ChangeFeed, 'current' | 'subscribe'>;
 }
 
 export const pagesPlugin = fp<PagesOptions>(
   async (app, opts) => {
-    const cache = new PageCache(opts.clock);
+    const cache = new PageCache(opts.changes);
+    app.decorate('pageCache', cache);
+    app.addHook('onClose', async () => cache.close());
+    const states = new WeakMap<FastifyRequest, ResponseState>();
+    const stateOf = (request: FastifyRequest): ResponseState => {
+      let state = states.get(request);
+      if (!state) states.set(request, (state = { keys: new Set(), cache: null }));
+      return state;
+    };
 
     app.addHook('onRequest', async (request, reply) => {
-      if ((request.method !== 'GET' && request.method !== 'HEAD') || !request.routeOptions.config.pageCache) return;
-      const hit = cache.get(request.url);
-      if (hit) return sendCached(request, reply, hit);
+      const route = request.routeOptions.config.pageCache;
+      if (!route || (request.method !== 'GET' && request.method !== 'HEAD')) return;
+      const { key, query } = normalise(request.url, (request.query ?? {}) as Record<string, unknown>, route);
+      request.query = query;
+      const state = stateOf(request);
+      const hit = cache.get(key);
+      if (hit) {
+        // Its Surrogate-Key is among the headers it was stored with.
+        state.cache = { key, hit: true, since: 0 };
+        return sendCached(request, reply, hit.body);
+      }
+      state.cache = { key, hit: false, since: cache.mark() };
+    });
+
+    // Responses that did not go through store() (a 304 a route answered itself) get their headers here.
+    app.addHook('onSend', async (request, reply, payload) => {
+      const state = states.get(request);
+      if (!state) return payload;
+      if (state.keys.size && !reply.hasHeader('surrogate-key') && keyedStatus(reply.statusCode)) reply.header('surrogate-key', surrogateKey(state.keys));
+      if (state.cache) {
+        const timing = `cache;desc=${state.cache.hit ? 'hit' : 'miss'}`;
+        const before = reply.getHeader('server-timing');
+        reply.header('server-timing', before ? `${String(before)}, ${timing}` : timing);
+      }
+      return payload;
     });
 
     function store(request: FastifyRequest, reply: FastifyReply, body: string | Buffer, contentType: string, status: number) {
-      const entry = new CachedBody(status, contentType, Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8'));
-      const cacheable = (request.method === 'GET' || request.method === 'HEAD') && request.routeOptions.config.pageCache && (status === 200 || status === 404);
-      if (cacheable) cache.set(request.url, entry);
+      const state = stateOf(request);
+      const missing = request.routeOptions.config.pageCache?.missing;
+      // Where this response goes in the cache, when it may: a GET/HEAD of a cached route that missed.
+      const slot = missing && state.cache && !state.cache.hit && (status === 200 || status === 404) ? state.cache : null;
+      if (slot && missing && status === 404) for (const k of missing) state.keys.add(k);
+      const headers: Record<string, string> = {};
+      for (const name of REPLAYED) {
+        const value = reply.getHeader(name);
+        if (typeof value === 'string') headers[name] = value;
+      }
+      if (state.keys.size && keyedStatus(status)) headers['surrogate-key'] = surrogateKey(state.keys);
+      const entry = new CachedBody(status, contentType, Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8'), headers);
+      if (slot) {
+        // A response that names nothing it depends on would never be dropped: better not kept at all.
+        if (state.keys.size) cache.set(slot.key, entry, [...state.keys], slot.since);
+        else request.log.warn({ url: slot.key.split('?')[0] }, 'a cacheable response recorded no change keys; not cached');
+      }
       return sendCached(request, reply, entry);
     }
 
@@ -59,6 +173,11 @@ export const pagesPlugin = fp<PagesOptions>(
     });
     app.decorateReply('cachedBody', function (this: FastifyReply, body: string | Buffer, contentType: string, status = 200) {
       return store(this.request, this, body, contentType, status);
+    });
+    app.decorateReply('dependsOn', function (this: FastifyReply, ...keys: readonly ChangeKey[]) {
+      const state = stateOf(this.request);
+      for (const k of keys) state.keys.add(k);
+      return this;
     });
   },
   { name: 'gazette-pages' },
