@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { migrateToLatest, openStore, type Store } from './db/database.ts';
-import { loadDemo } from './demo/demo.service.ts';
+import { isEmptySite, loadDemo } from './demo/demo.service.ts';
 import { buildApp } from './web/app.ts';
 
 export interface RunningServer {
@@ -25,19 +25,12 @@ export class AddressInUseError extends Error {
   }
 }
 
-/** True when the database holds no article yet and never had the demo loaded. */
-async function isEmpty(store: Store): Promise<boolean> {
-  const article = await store.db.selectFrom('articles').select('id').limit(1).executeTakeFirst();
-  const marker = await store.db.selectFrom('site_state').select('key').where('key', '=', 'demo_loaded').executeTakeFirst();
-  return !article && !marker;
-}
-
 /** Opens the store, prepares it and serves the site until close() is called. */
 export async function startServer(config: Config): Promise<RunningServer> {
   const store = await openStore(config.database);
   try {
     await migrateToLatest(store);
-    if (config.demoContent && (await isEmpty(store))) await loadDemo(store);
+    if (config.demoContent && (await isEmptySite(store))) await loadDemo(store);
     const app = await buildApp(config, store);
     let address: string;
     try {

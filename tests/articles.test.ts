@@ -2,7 +2,8 @@
 // refusal half-way through leaves nothing behind.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createArticle, updateArticle } from '../src/articles/article.service.ts';
+import { createArticle, createArticles, updateArticle } from '../src/articles/article.service.ts';
+import { search } from '../src/search/search.service.ts';
 import { AppError } from '../src/errors.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 
@@ -67,5 +68,23 @@ describe('createArticle and updateArticle', () => {
     await assert.rejects(updateArticle(server.store, 999_999, { headline: 'Ghost' }), isError('not_found', /no article with id 999999/));
     const page = await (await fetch(`${server.url}/news/to-be-edited`)).text();
     assert.match(page, /First version\./);
+  });
+
+  it('stores many articles through the same validation, searchable at once, and stops at a bad one', async () => {
+    const before = await counts();
+    const good = (n: number) => ({ section: 'news', slug: `bulk-${n}`, headline: `Harbour cranes report ${n}`, body: `The port authority counted cranes, report ${n}.`, tags: ['Ports'] });
+    const ids = await createArticles(server.store, [good(1), good(2), good(3)]);
+    assert.equal(ids.length, 3);
+    assert.equal((await counts()).articles, before.articles + 3);
+    const found = await search(server.store, { q: 'harbour cranes' });
+    assert.equal(found.total, 3, 'indexed in the same transactions');
+
+    // The second batch holds a bad article: it is named, and its batch leaves nothing behind.
+    await assert.rejects(
+      createArticles(server.store, [good(4), { section: 'news', headline: '', body: 'x' }, good(5)]),
+      isError('invalid_input', /Article 2 is not valid: headline: a headline is required/),
+    );
+    await assert.rejects(createArticles(server.store, [good(6), { ...good(1) }]), isError('conflict', /\/news\/bulk-1 already exists/));
+    assert.equal((await counts()).articles, before.articles + 3, 'no article of a refused batch stays');
   });
 });

@@ -1,7 +1,7 @@
 // Article domain logic: reading articles and listings as view models, and writing an article with its
 // authors, tags, sources and pins in one transaction. No Fastify here: the CLI uses it too.
 import { z } from 'zod';
-import type { ChangeKey, Store, Db } from '../db/store.ts';
+import { EVERYTHING, type ChangeKey, type Store, type Db } from '../db/store.ts';
 import { key } from '../db/change-keys.ts';
 import type { SourceKind, SourceRole } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
@@ -9,11 +9,12 @@ import { excerpt } from '../lib/excerpt.ts';
 import { deriveBody } from './article.body.ts';
 import { isSlug, slugify } from '../lib/slug.ts';
 import { articlePath, personPath, sectionPath, tagPath } from '../lib/paths.ts';
-import { findSectionBySlug } from '../sections/section.repository.ts';
-import { findPersonBySlug } from '../people/person.repository.ts';
-import { findTagBySlug, upsertTag } from '../tags/tag.repository.ts';
-import { insertDocument } from '../documents/document.repository.ts';
-import { indexArticle } from '../search/indexing.ts';
+import { findSection } from '../sections/section.service.ts';
+import { findPerson } from '../people/person.service.ts';
+import { ensureTag } from '../tags/tag.service.ts';
+import { recordDocument } from '../documents/document.service.ts';
+import { indexArticle, indexDocument } from '../search/indexing.ts';
+import { articleTexts } from './article.lookups.ts';
 import type { SearchIndex } from '../search/search-index.ts';
 import { relatedAfterChange, relatedIds } from '../related/related.service.ts';
 import { approvedCommentCounts } from '../comments/comment.service.ts';
@@ -260,9 +261,9 @@ async function saveTags(db: Db, articleId: number, names: readonly string[]): Pr
   for (const name of new Set(names)) {
     const tagSlug = slugify(name);
     if (!tagSlug) throw new AppError('invalid_input', `The tag "${name}" has no letters or digits.`, { tags: 'invalid tag' });
-    const existing = await findTagBySlug(db, tagSlug);
-    if (existing && existing.name !== name) renamed = true;
-    tagIds.push(await upsertTag(db, { slug: tagSlug, name }));
+    const tag = await ensureTag(db, tagSlug, name);
+    if (tag.renamed) renamed = true;
+    tagIds.push(tag.id);
   }
   await repo.setTags(db, articleId, [...new Set(tagIds)]);
   return { renamed };
@@ -290,82 +291,137 @@ function toIso(value: string | undefined, fallback: string): string {
   return value ? new Date(value).toISOString() : fallback;
 }
 
+/**
+ * Stores one validated article with its authors, tags, sources and pins, inside the caller's
+ * transaction; the search index and "Check Also" are the caller's to update.
+ */
+async function storeArticle(trx: Db, a: ParsedArticle, stamp: string): Promise<{ id: number; path: string; renamedTag: boolean }> {
+  const section = await findSection(trx, a.section);
+  if (!section) throw new AppError('invalid_input', `There is no section "${a.section}".`, { section: 'unknown section' });
+  const slug = a.slug ?? slugify(a.headline);
+  if (!isSlug(slug)) throw new AppError('invalid_input', 'Cannot make an address from this headline; give a slug.', { slug: 'required' });
+  if (await repo.findBySlugInSection(trx, section.id, slug))
+    throw new AppError('conflict', `An article at /${section.slug}/${slug} already exists.`, { slug: 'already used' });
+
+  const personIds: number[] = [];
+  for (const s of a.authors) {
+    const p = await findPerson(trx, s);
+    if (!p) throw new AppError('invalid_input', `There is no author "${s}".`, { authors: 'unknown author' });
+    personIds.push(p.id);
+  }
+  const pinIds: number[] = [];
+  for (const ref of a.pins) {
+    const [sectionSlug = '', articleSlug = ''] = ref.split('/');
+    const target = await findSection(trx, sectionSlug);
+    const found = target && (await repo.findBySlugInSection(trx, target.id, articleSlug));
+    if (!found) throw new AppError('invalid_input', `Cannot pin "${ref}": no such article.`, { pins: 'unknown article' });
+    pinIds.push(found.id);
+  }
+  let translationOf: number | null = null;
+  if (a.translationOf) {
+    const [sectionSlug = '', articleSlug = ''] = a.translationOf.split('/');
+    const target = await findSection(trx, sectionSlug);
+    const found = target && (await repo.findBySlugInSection(trx, target.id, articleSlug));
+    if (!found) throw new AppError('invalid_input', `Cannot mark as a translation of "${a.translationOf}": no such article.`, { translationOf: 'unknown article' });
+    translationOf = found.id;
+  }
+
+  const published = a.status === 'published' ? toIso(a.publishedAt, stamp) : null;
+  const derived = deriveBody(a.body, a.language);
+  const id = await repo.insertArticle(trx, {
+    section_id: section.id,
+    slug,
+    language: a.language,
+    headline: a.headline,
+    subtitle: a.subtitle,
+    summary: a.summary,
+    body: a.body,
+    body_html: derived.html,
+    body_text: derived.text,
+    word_count: derived.words,
+    image_url: a.imageUrl,
+    image_alt: a.imageAlt,
+    status: a.status,
+    published_at: published,
+    // An article published before it was entered (an archive, an import) was made no later than that.
+    created_at: published && published < stamp ? published : stamp,
+    updated_at: toIso(a.updatedAt, published ?? stamp),
+    comments_open: a.commentsOpen ? 1 : 0,
+    translation_of: translationOf,
+  });
+  await repo.setAuthors(trx, id, personIds);
+  const { renamed } = await saveTags(trx, id, a.tags);
+  const sources: repo.NewSource[] = [];
+  for (const s of a.sources) {
+    const documentId = s.document
+      ? await recordDocument(trx, { title: s.document.title, filePath: s.document.filePath, mediaType: s.document.mediaType, sha256: s.document.sha256, createdAt: stamp })
+      : null;
+    sources.push({ name: s.name, description: s.description, url: s.url, kind: s.kind, role: s.role, documentId });
+  }
+  await repo.setSources(trx, id, sources);
+  await repo.setPins(trx, id, pinIds);
+  return { id, path: articlePath(section.slug, slug), renamedTag: renamed };
+}
+
+type ParsedArticle = z.output<typeof articleInput>;
+
 /** Validates and stores a new article with its relations; returns its id and path. */
 export async function createArticle(store: Store, input: ArticleInput, now = new Date()): Promise<{ id: number; path: string }> {
   const a = parseInput(articleInput, input, 'The article is not valid');
   const stamp = now.toISOString();
   const result = await store.db.transaction().execute(async (trx) => {
-    const section = await findSectionBySlug(trx, a.section);
-    if (!section) throw new AppError('invalid_input', `There is no section "${a.section}".`, { section: 'unknown section' });
-    const slug = a.slug ?? slugify(a.headline);
-    if (!isSlug(slug)) throw new AppError('invalid_input', 'Cannot make an address from this headline; give a slug.', { slug: 'required' });
-    if (await repo.findBySlugInSection(trx, section.id, slug))
-      throw new AppError('conflict', `An article at /${section.slug}/${slug} already exists.`, { slug: 'already used' });
-
-    const personIds: number[] = [];
-    for (const s of a.authors) {
-      const p = await findPersonBySlug(trx, s);
-      if (!p) throw new AppError('invalid_input', `There is no author "${s}".`, { authors: 'unknown author' });
-      personIds.push(p.id);
-    }
-    const pinIds: number[] = [];
-    for (const ref of a.pins) {
-      const [sectionSlug = '', articleSlug = ''] = ref.split('/');
-      const target = await findSectionBySlug(trx, sectionSlug);
-      const found = target && (await repo.findBySlugInSection(trx, target.id, articleSlug));
-      if (!found) throw new AppError('invalid_input', `Cannot pin "${ref}": no such article.`, { pins: 'unknown article' });
-      pinIds.push(found.id);
-    }
-    let translationOf: number | null = null;
-    if (a.translationOf) {
-      const [sectionSlug = '', articleSlug = ''] = a.translationOf.split('/');
-      const target = await findSectionBySlug(trx, sectionSlug);
-      const found = target && (await repo.findBySlugInSection(trx, target.id, articleSlug));
-      if (!found) throw new AppError('invalid_input', `Cannot mark as a translation of "${a.translationOf}": no such article.`, { translationOf: 'unknown article' });
-      translationOf = found.id;
-    }
-
-    const published = a.status === 'published' ? toIso(a.publishedAt, stamp) : null;
-    const derived = deriveBody(a.body, a.language);
-    const id = await repo.insertArticle(trx, {
-      section_id: section.id,
-      slug,
-      language: a.language,
-      headline: a.headline,
-      subtitle: a.subtitle,
-      summary: a.summary,
-      body: a.body,
-      body_html: derived.html,
-      body_text: derived.text,
-      word_count: derived.words,
-      image_url: a.imageUrl,
-      image_alt: a.imageAlt,
-      status: a.status,
-      published_at: published,
-      created_at: stamp,
-      updated_at: toIso(a.updatedAt, published ?? stamp),
-      comments_open: a.commentsOpen ? 1 : 0,
-      translation_of: translationOf,
-    });
-    await repo.setAuthors(trx, id, personIds);
-    const { renamed } = await saveTags(trx, id, a.tags);
-    const sources: repo.NewSource[] = [];
-    for (const s of a.sources) {
-      const documentId = s.document
-        ? await insertDocument(trx, { title: s.document.title, filePath: s.document.filePath, mediaType: s.document.mediaType, sha256: s.document.sha256, createdAt: stamp })
-        : null;
-      sources.push({ name: s.name, description: s.description, url: s.url, kind: s.kind, role: s.role, documentId });
-    }
-    await repo.setSources(trx, id, sources);
-    await repo.setPins(trx, id, pinIds);
+    const { id, path, renamedTag } = await storeArticle(trx, a, stamp);
     // Search and "Check Also" change with the article, in the same transaction.
     await indexArticle(store.search, trx, id);
     const checkAlso = await relatedAfterChange(store.search, trx, id, now);
-    const keys = await articleWriteKeys(trx, id, checkAlso, renamed ? [key.tags] : []);
-    return { id, path: articlePath(section.slug, slug), keys };
+    const keys = await articleWriteKeys(trx, id, checkAlso, renamedTag ? [key.tags] : []);
+    return { id, path, keys };
   });
   store.changes.announce(result.keys);
   return { id: result.id, path: result.path };
+}
+
+/** Articles stored per transaction by createArticles. */
+const BULK_BATCH = 500;
+
+/**
+ * Stores many articles (a generated corpus, an import) with the same validation and the same writer as
+ * createArticle, a batch per transaction. Each batch is indexed for search in its transaction, the
+ * index is compacted at the end, and "Check Also" lists are computed when first read. A bad article
+ * stops the load with an error naming it; the batches before it stay. Returns the ids, in input order.
+ */
+export async function createArticles(
+  store: Store,
+  inputs: Iterable<ArticleInput> | AsyncIterable<ArticleInput>,
+  onProgress: (done: number) => void = () => {},
+  now = new Date(),
+): Promise<number[]> {
+  const stamp = now.toISOString();
+  const ids: number[] = [];
+  let batch: ParsedArticle[] = [];
+  const flush = async () => {
+    const items = batch;
+    batch = [];
+    const made = await store.db.transaction().execute(async (trx) => {
+      const out: number[] = [];
+      for (const a of items) out.push((await storeArticle(trx, a, stamp)).id);
+      const texts = (await articleTexts(trx, out)).filter((t) => t.published);
+      await store.search.putMany(trx, texts.map(indexDocument));
+      return out;
+    });
+    ids.push(...made);
+    onProgress(ids.length);
+  };
+  for await (const input of inputs) {
+    batch.push(parseInput(articleInput, input, `Article ${ids.length + batch.length + 1} is not valid`));
+    if (batch.length >= BULK_BATCH) await flush();
+  }
+  if (batch.length) await flush();
+  if (ids.length) {
+    await store.search.compact(store.db);
+    store.changes.announce([EVERYTHING]);
+  }
+  return ids;
 }
 
 export const articleChanges = z

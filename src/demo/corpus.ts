@@ -6,12 +6,10 @@
 // text deliberately mixes spelling variants (harakat, tatweel, Arabic vs Persian yeh and kaf) so the
 // search normalisation is exercised at scale. All word lists here were written for Gazette.
 import type { Store } from '../db/store.ts';
-import { key } from '../db/change-keys.ts';
 import { slugify } from '../lib/slug.ts';
-import { indexArticle } from '../search/indexing.ts';
-import { defineSection } from '../sections/section.service.ts';
-import { upsertPerson } from '../people/person.repository.ts';
-import { upsertTag } from '../tags/tag.repository.ts';
+import { createArticles, type ArticleInput } from '../articles/article.service.ts';
+import { defineSection, findSection } from '../sections/section.service.ts';
+import { definePerson, findPerson } from '../people/person.service.ts';
 
 /** A small, fast, seedable generator (mulberry32): plenty for text, never for secrets. */
 export function randomSource(seed: number): () => number {
@@ -271,12 +269,10 @@ export function* generateCorpus(options: CorpusOptions): Generator<CorpusArticle
   }
 }
 
-const BATCH = 500;
-
 /**
- * Stores a generated corpus (after the regular demo content, whose sections it shares) and indexes
- * it for search in the same transactions. "Check Also" lists are computed when first read.
- * Refuses to run twice on one database.
+ * Stores a generated corpus (after the regular demo content, whose sections it shares) through the
+ * article service's bulk writer: the same validation as any article, indexed for search batch by
+ * batch. "Check Also" lists are computed when first read. Refuses to run twice on one database.
  */
 export async function loadCorpus(store: Store, options: CorpusOptions, onProgress: (done: number, total: number) => void = () => {}): Promise<{ created: number; skipped: boolean }> {
   const { db } = store;
@@ -284,87 +280,36 @@ export async function loadCorpus(store: Store, options: CorpusOptions, onProgres
   const present = await db.selectFrom('site_state').select('value').where('key', '=', 'demo_corpus').executeTakeFirst();
   if (present) return { created: 0, skipped: true };
 
-  const sectionIds = new Map<string, number>();
   let position = 10;
   for (const [language, list] of Object.entries(SECTIONS))
-    for (const s of list) {
-      const existing = await db.selectFrom('sections').select('id').where('slug', '=', s.slug).executeTakeFirst();
-      sectionIds.set(s.slug, existing?.id ?? (await defineSection(store, { slug: s.slug, name: s.name, description: '', language, position: position++ })));
-    }
-  const personIds = new Map<string, number>();
-  const tagIds = new Map<string, number>();
+    for (const s of list) if (!(await findSection(db, s.slug))) await defineSection(store, { slug: s.slug, name: s.name, description: '', language, position: position++ });
 
-  let done = 0;
-  onProgress(0, options.articles);
-  let batch: CorpusArticle[] = [];
-  const flush = async () => {
-    const items = batch;
-    batch = [];
-    await db.transaction().execute(async (trx) => {
-      for (const a of items) {
-        let personId = personIds.get(a.author);
-        if (personId === undefined) {
-          personId = await upsertPerson(trx, { slug: slugify(a.author), name: a.author, bio: '', url: null });
-          personIds.set(a.author, personId);
-        }
-        const { id } = await trx
-          .insertInto('articles')
-          .values({
-            section_id: sectionIds.get(a.section)!,
-            slug: a.slug,
-            language: a.language,
-            headline: a.headline,
-            subtitle: a.subtitle,
-            summary: '',
-            body: a.body,
-            image_url: null,
-            image_alt: '',
-            status: 'published',
-            published_at: a.publishedAt,
-            created_at: a.publishedAt,
-            updated_at: a.publishedAt,
-            comments_open: 1,
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        await trx.insertInto('article_authors').values({ article_id: id, person_id: personId, position: 0 }).execute();
-        const ids = new Set<number>();
-        for (const name of a.tags) {
-          let tagId = tagIds.get(name);
-          if (tagId === undefined) {
-            tagId = await upsertTag(trx, { slug: slugify(name), name });
-            tagIds.set(name, tagId);
-          }
-          ids.add(tagId);
-        }
-        await trx.insertInto('article_tags').values([...ids].map((tag_id) => ({ article_id: id, tag_id }))).execute();
-        await indexArticle(store.search, trx, id);
+  // Authors are people first: an article names existing authors by slug.
+  const authors = new Set<string>();
+  async function* inputs(): AsyncGenerator<ArticleInput> {
+    for (const a of generateCorpus(options)) {
+      const slug = slugify(a.author);
+      if (!authors.has(slug)) {
+        if (!(await findPerson(db, slug))) await definePerson(store, { slug, name: a.author, bio: '', url: null });
+        authors.add(slug);
       }
-    });
-    done += items.length;
-    onProgress(done, options.articles);
-  };
-  for (const a of generateCorpus(options)) {
-    batch.push(a);
-    if (batch.length >= BATCH) await flush();
+      yield {
+        section: a.section,
+        slug: a.slug,
+        language: a.language,
+        headline: a.headline,
+        subtitle: a.subtitle,
+        body: a.body,
+        tags: a.tags,
+        authors: [slug],
+        status: 'published',
+        publishedAt: a.publishedAt,
+        updatedAt: a.publishedAt,
+      };
+    }
   }
-  if (batch.length) await flush();
-  // Written batch by batch, the index is in many pieces; merged, it answers two to three times faster.
-  await store.search.compact(db);
+  onProgress(0, options.articles);
+  const ids = await createArticles(store, inputs(), (done) => onProgress(done, options.articles));
   await db.insertInto('site_state').values({ key: 'demo_corpus', value: marker }).execute();
-  // New articles only: no existing article or "Check Also" list changed, but every listing, feed and
-  // sitemap did, and people and tags were written (upsertPerson and upsertTag may rename).
-  store.changes.announce([
-    key.articles,
-    key.home,
-    key.feeds,
-    key.sitemaps,
-    key.search,
-    key.people,
-    key.tags,
-    ...[...new Set(sectionIds.values())].map(key.section),
-    ...[...new Set(personIds.values())].map(key.author),
-    ...[...new Set(tagIds.values())].map(key.tag),
-  ]);
-  return { created: done, skipped: false };
+  return { created: ids.length, skipped: false };
 }

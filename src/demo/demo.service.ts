@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import type { Store } from '../db/store.ts';
 import { projectFile } from '../lib/project-files.ts';
 import { createArticle, type ArticleInput } from '../articles/article.service.ts';
+import { articleIdAt, hasArticles } from '../articles/article.lookups.ts';
 import { defineSection } from '../sections/section.service.ts';
 import { definePerson } from '../people/person.service.ts';
 
@@ -160,17 +161,16 @@ export async function loadDemo(store: Store): Promise<DemoResult> {
   // and the marker below is written last: an interrupted load is finished by the next run.
   for (const input of articles) {
     const section = input.section;
-    const existing = await db
-      .selectFrom('articles')
-      .innerJoin('sections', 'sections.id', 'articles.section_id')
-      .select('articles.id')
-      .where('sections.slug', '=', section)
-      .where('articles.slug', '=', input.slug ?? '')
-      .executeTakeFirst();
-    if (existing) continue;
+    if ((await articleIdAt(db, section, input.slug ?? '')) !== undefined) continue;
     created.push((await createArticle(store, input)).path);
   }
   // Sections, the author and each article announced their own changes; the marker is on no page.
   await db.insertInto('site_state').values({ key: 'demo_loaded', value: new Date().toISOString() }).execute();
   return { created, skipped: false };
+}
+
+/** True when the database holds no article yet and never had the demo loaded: `gazette serve` then loads it. */
+export async function isEmptySite(store: Store): Promise<boolean> {
+  const marker = await store.db.selectFrom('site_state').select('key').where('key', '=', 'demo_loaded').executeTakeFirst();
+  return !marker && !(await hasArticles(store.db));
 }

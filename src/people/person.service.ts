@@ -15,6 +15,12 @@ export interface Person {
   path: string;
 }
 
+/** The author with this slug, if any. */
+export async function findPerson(db: Db, slug: string): Promise<Person | null> {
+  const row = await findPersonBySlug(db, slug);
+  return row ? { ...row, path: personPath(row.slug) } : null;
+}
+
 /** The author with this slug, or a not_found error. */
 export async function getPerson(db: Db, slug: string): Promise<Person> {
   const row = await findPersonBySlug(db, slug);

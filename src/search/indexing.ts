@@ -4,7 +4,8 @@ import type { Db, Store } from '../db/store.ts';
 import type { IndexDocument, SearchIndex } from './search-index.ts';
 import { articleTexts, countPublished, publishedTextsAfter, type ArticleText } from '../articles/article.lookups.ts';
 
-function toDocument(a: ArticleText): IndexDocument {
+/** An article's text as the index takes it. */
+export function indexDocument(a: ArticleText): IndexDocument {
   return {
     id: a.id,
     headline: a.headline,
@@ -21,7 +22,7 @@ function toDocument(a: ArticleText): IndexDocument {
 export async function indexArticle(index: SearchIndex, db: Db, id: number): Promise<void> {
   const [text] = await articleTexts(db, [id]);
   if (!text || !text.published) return index.remove(db, id);
-  await index.put(db, toDocument(text));
+  await index.put(db, indexDocument(text));
 }
 
 const REBUILD_BATCH = 500;
@@ -42,7 +43,7 @@ export async function rebuildIndex(store: Store, onProgress: (done: number, tota
     for (;;) {
       const rows = await publishedTextsAfter(trx, after, REBUILD_BATCH);
       if (!rows.length) break;
-      await index.putMany(trx, rows.map(toDocument));
+      await index.putMany(trx, rows.map(indexDocument));
       done += rows.length;
       after = rows[rows.length - 1]!.id;
       onProgress(done, total);

@@ -14,18 +14,3 @@ export async function upsertTag(db: Db, t: Omit<TagRow, 'id'>): Promise<number> 
   }
   return (await db.insertInto('tags').values(t).returning('id').executeTakeFirstOrThrow()).id;
 }
-
-/** Tag names of each article, keyed by article id, in name order. */
-export async function tagNamesOf(db: Db, articleIds: readonly number[]): Promise<Map<number, string[]>> {
-  const out = new Map<number, string[]>();
-  if (!articleIds.length) return out;
-  const rows = await db
-    .selectFrom('article_tags as at')
-    .innerJoin('tags as t', 't.id', 'at.tag_id')
-    .where('at.article_id', 'in', articleIds)
-    .select(['at.article_id', 't.name'])
-    .orderBy('t.name')
-    .execute();
-  for (const r of rows) out.set(r.article_id, [...(out.get(r.article_id) ?? []), r.name]);
-  return out;
-}

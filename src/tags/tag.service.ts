@@ -2,13 +2,23 @@
 import type { Db } from '../db/store.ts';
 import { AppError } from '../errors.ts';
 import { tagPath } from '../lib/paths.ts';
-import { findTagBySlug } from './tag.repository.ts';
+import { findTagBySlug, upsertTag } from './tag.repository.ts';
 
 export interface Tag {
   id: number;
   slug: string;
   name: string;
   path: string;
+}
+
+/**
+ * The id of the tag with this name's slug, made when there is none; a tag spelled differently is
+ * renamed to this spelling (`renamed` then says so: every page showing it changes). Runs in the
+ * caller's transaction; article writes are what make tags, and they announce the change.
+ */
+export async function ensureTag(db: Db, slug: string, name: string): Promise<{ id: number; renamed: boolean }> {
+  const existing = await findTagBySlug(db, slug);
+  return { id: await upsertTag(db, { slug, name }), renamed: Boolean(existing && existing.name !== name) };
 }
 
 /** The tag with this slug, or a not_found error. */
