@@ -1,11 +1,13 @@
-// GET /search: the reader's search page. Not page-cached: every query is a new URL and caching them
-// would push article pages out of the cache; a search costs milliseconds.
+// GET /search: the reader's search page. Not in the page cache: every query is a new URL and caching
+// them would push article pages out; repeated searches are answered by a small cache of their own
+// (search.cache.ts).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Store } from '../db/store.ts';
 import { badRequest } from '../errors.ts';
 import type { Site } from '../web/site.ts';
 import { stringsFor } from '../web/theme/i18n.ts';
-import { search, type SearchRequest } from './search.service.ts';
+import type { SearchRequest } from './search.service.ts';
+import { cachedSearch } from './search.cache.ts';
 import { searchPage, searchQuery } from './search.views.ts';
 import { searchStrings } from './search.strings.ts';
 
@@ -30,9 +32,11 @@ function searchRequest(request: FastifyRequest): SearchRequest {
 }
 
 export async function searchRoutes(app: FastifyInstance, { store, site }: SearchRoutesOptions): Promise<void> {
+  const search = cachedSearch(store);
+  app.addHook('onClose', async () => search.close());
   app.get('/search', async (request, reply) => {
     const started = performance.now();
-    const outcome = await search(store, searchRequest(request));
+    const { outcome, hit } = await search(searchRequest(request));
     const language = site.language;
     const s = searchStrings(language);
     const t = stringsFor(language);
@@ -49,7 +53,7 @@ export async function searchRoutes(app: FastifyInstance, { store, site }: Search
       searchPage(outcome, language, { pageOf: t.pageOf, previous: t.previous, next: t.next }),
     );
     // Server-Timing lets a browser's developer tools (and bench/search.bench.ts) see the server's share.
-    reply.header('server-timing', `search;dur=${(performance.now() - started).toFixed(1)}`);
+    reply.header('server-timing', `search;dur=${(performance.now() - started).toFixed(1)}, cache;desc=${hit ? 'hit' : 'miss'}`);
     return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(body);
   });
 }
