@@ -67,12 +67,6 @@ export async function translatedGroupIds(db: Db): Promise<number[]> {
   return rows.map((r) => r.translation_of).filter((id): id is number => id !== null);
 }
 
-/** The group an article belongs to. */
-export async function groupOf(db: Db, articleId: number): Promise<number | null> {
-  const row = await db.selectFrom('articles').select(['id', 'translation_of']).where('id', '=', articleId).executeTakeFirst();
-  return row ? (row.translation_of ?? row.id) : null;
-}
-
 export interface NewsRow {
   id: number;
   section_slug: string;

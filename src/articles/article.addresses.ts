@@ -48,10 +48,13 @@ export async function translationGroups(db: Db): Promise<Map<number, ArticleAddr
   return out;
 }
 
-/** Other language versions of an article (itself included), for hreflang links; empty without translations. */
-export async function translationsOf(db: Db, articleId: number): Promise<{ language: string; path: string }[]> {
-  const group = await repo.groupOf(db, articleId);
-  if (group === null) return [];
+export interface Translation {
+  language: string;
+  path: string;
+}
+
+/** The published members of a translation group (keyed by its original's id); empty when it has one member. */
+export async function translationsOfGroup(db: Db, group: number): Promise<Translation[]> {
   const members = await repo.groupMembers(db, [group]);
   return members.length > 1 ? members.map((m) => ({ language: m.language, path: articlePath(m.section_slug, m.slug) })) : [];
 }

@@ -27,6 +27,7 @@ function withSection(db: Db) {
       'a.published_at',
       'a.updated_at',
       'a.comments_open',
+      'a.translation_of',
       's.id as section_id',
       's.slug as section_slug',
       's.name as section_name',

@@ -17,7 +17,6 @@ import type { CommentsSectionView } from '../comments/comment.views.ts';
 import { cardKeys, getArticle, listArticles, publishedArticlePath, type Article, type ArticleCard, type Page } from './article.service.ts';
 import type { ListFilter } from './article.repository.ts';
 import { feedAlternates, type FeedScope } from '../feeds/feed-paths.ts';
-import { translationsOf } from './article.addresses.ts';
 
 const PER_PAGE = 12;
 const HOME_SECTION_ITEMS = 3;
@@ -167,7 +166,7 @@ export async function articleRoutes(app: FastifyInstance, { store, site, comment
     const article = await orMoved(request, reply, () => getArticle(store, section, slug), () => articleMovedTo(section, slug));
     if (!article) return reply;
     reply.dependsOn(...article.keys);
-    const translations = await translationsOf(db, article.id);
+    const translations = article.translations;
     const body = await site.render(
       {
         language: article.language,

@@ -19,6 +19,7 @@ import type { SearchIndex } from '../search/search-index.ts';
 import { relatedAfterChange, relatedIds } from '../related/related.service.ts';
 import { approvedCommentCounts } from '../comments/comment.service.ts';
 import * as repo from './article.repository.ts';
+import { translationsOfGroup as translationGroup, type Translation } from './article.addresses.ts';
 
 export const EXCERPT_CHARS = 120;
 
@@ -71,6 +72,8 @@ export interface Article extends ArticleCard {
   tags: TagRef[];
   sources: Source[];
   related: ArticleCard | null;
+  /** The article's language versions, itself included; empty when it has none (hreflang links). */
+  translations: Translation[];
   commentsOpen: boolean;
   /** What the page shows from the store, as change keys (site chrome aside; see src/db/change-keys.ts). */
   keys: ChangeKey[];
@@ -123,7 +126,7 @@ export async function cardsFor(db: Db, ids: readonly number[]): Promise<ArticleC
  * articleWriteKeys), `related` is announced when every list is recomputed, and the fallbacks change
  * with their section's listing or with any article.
  */
-async function relatedFor(index: SearchIndex, db: Db, row: repo.ArticleListRow): Promise<{ card: ArticleCard | null; keys: ChangeKey[] }> {
+async function relatedFor(index: SearchIndex, db: Db, row: repo.ArticleListRow): Promise<{ pick: repo.ArticleListRow | undefined; keys: ChangeKey[] }> {
   const pinned = await repo.pinnedRelated(db, row.id);
   let pick = pinned[0];
   const keys: ChangeKey[] = [];
@@ -142,9 +145,7 @@ async function relatedFor(index: SearchIndex, db: Db, row: repo.ArticleListRow):
     keys.push(key.articles);
     pick = (await repo.listPublished(db, { excludeIds: [row.id] }, 1, 0))[0];
   }
-  if (!pick) return { card: null, keys };
-  const [card] = await toCards(db, [pick]);
-  return { card: card ?? null, keys: card ? [...keys, ...cardKeys(card)] : keys };
+  return { pick, keys };
 }
 
 /** The published article at /<section>/<slug>, or a not_found error. */
@@ -152,12 +153,14 @@ export async function getArticle(store: Store, sectionSlug: string, slug: string
   const { db } = store;
   const row = await repo.findPublished(db, sectionSlug, slug);
   if (!row) throw new AppError('not_found', 'No published article has this address.');
-  const [[card], tags, sources, related] = await Promise.all([
-    toCards(db, [row]),
+  const [tags, sources, related, translations] = await Promise.all([
     repo.tagsOf(db, [row.id]),
     repo.sourcesOf(db, row.id),
     relatedFor(store.search, db, row),
+    translationGroup(db, row.translation_of ?? row.id),
   ]);
+  // The article's card and its "Check Also" card in one pass (authors, comment counts).
+  const [card, relatedCard] = await toCards(db, related.pick ? [row, related.pick] : [row]);
   return {
     ...card!,
     bodyHtml: row.body_html,
@@ -171,11 +174,12 @@ export async function getArticle(store: Store, sectionSlug: string, slug: string
       role: s.role,
       document: s.document_id !== null ? { title: s.document_title ?? s.name, sha256: s.document_sha256, held: s.document_file !== null } : null,
     })),
-    related: related.card,
+    related: relatedCard ?? null,
+    translations,
     commentsOpen: row.comments_open === 1,
     // Its translations need no key of their own: a write to any article of a translation group
     // announces every article of the group (articleWriteKeys).
-    keys: [...cardKeys(card!), ...(tags.length ? [key.tags] : []), ...related.keys],
+    keys: [...cardKeys(card!), ...(tags.length ? [key.tags] : []), ...related.keys, ...(relatedCard ? cardKeys(relatedCard) : [])],
   };
 }
 

@@ -8,6 +8,12 @@ import { EVERYTHING, type ChangeFeed, type ChangeKey } from '../db/store.ts';
 
 export type Encoding = 'br' | 'gzip' | 'identity';
 
+/**
+ * Brotli quality 5: measured on the seed article (16 KB), quality 9 took 25 ms for an output 0.3%
+ * smaller than quality 5's, which takes about 1 ms. Every page not yet in the cache pays it once.
+ */
+const BROTLI_QUALITY = 5;
+
 /** One representation set of a response body: identity, and brotli/gzip made on first demand. */
 export class CachedBody {
   readonly etag: string;
@@ -29,7 +35,7 @@ export class CachedBody {
     if (encoding === 'identity' || this.identity.length < 1024) return { encoding: 'identity', bytes: this.identity };
     if (encoding === 'br') {
       this.br ??= brotliCompressSync(this.identity, {
-        params: { [zlib.BROTLI_PARAM_QUALITY]: 9, [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_TEXT, [zlib.BROTLI_PARAM_SIZE_HINT]: this.identity.length },
+        params: { [zlib.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_TEXT, [zlib.BROTLI_PARAM_SIZE_HINT]: this.identity.length },
       });
       return { encoding, bytes: this.br };
     }

@@ -101,6 +101,8 @@ export function normalise(url: string, query: Record<string, unknown>, route: Pa
 interface ResponseState {
   keys: Set<ChangeKey>;
   cache: { key: string; hit: boolean; since: number } | null;
+  /** When the request arrived (performance.now()), for the server time a miss took. */
+  started: number;
 }
 
 export interface PagesOptions {
@@ -115,7 +117,7 @@ export const pagesPlugin = fp<PagesOptions>(
     const states = new WeakMap<FastifyRequest, ResponseState>();
     const stateOf = (request: FastifyRequest): ResponseState => {
       let state = states.get(request);
-      if (!state) states.set(request, (state = { keys: new Set(), cache: null }));
+      if (!state) states.set(request, (state = { keys: new Set(), cache: null, started: performance.now() }));
       return state;
     };
 
@@ -140,7 +142,8 @@ export const pagesPlugin = fp<PagesOptions>(
       if (!state) return payload;
       if (state.keys.size && !reply.hasHeader('surrogate-key') && keyedStatus(reply.statusCode)) reply.header('surrogate-key', surrogateKey(state.keys));
       if (state.cache) {
-        const timing = `cache;desc=${state.cache.hit ? 'hit' : 'miss'}`;
+        // A miss also says how long the page took to make (rendering and compressing included).
+        const timing = state.cache.hit ? 'cache;desc=hit' : `cache;desc=miss, render;dur=${(performance.now() - state.started).toFixed(2)}`;
         const before = reply.getHeader('server-timing');
         reply.header('server-timing', before ? `${String(before)}, ${timing}` : timing);
       }

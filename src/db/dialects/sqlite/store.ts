@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import type { Database } from '../../schema.ts';
 import type { Store } from '../../store.ts';
 import { sqliteChangeFeed } from './changes.ts';
@@ -17,7 +17,7 @@ export function openSqlite(file: string): Store {
   native.pragma('synchronous = NORMAL');
   native.pragma('foreign_keys = ON');
   native.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: native }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(native) }) });
   return {
     db,
     search: createSqliteSearchIndex(),
@@ -27,5 +27,32 @@ export function openSqlite(file: string): Store {
     // An embedded file does not go away while the process holds it open.
     isUnavailable: () => false,
     close: () => db.destroy(),
+  };
+}
+
+/** Prepared statements kept per connection; SQL with long IN lists varies, so the set is bounded. */
+const STATEMENTS = 500;
+
+/**
+ * The connection as Kysely sees it, with prepared statements reused: Kysely prepares every query it
+ * runs, and preparing cost more than running for the small queries a page makes (about a quarter of
+ * an uncached article render). A statement is run to completion before it is asked for again: Kysely
+ * reads all rows at once, and the project streams no query.
+ */
+function withStatementCache(native: SQLite.Database): SqliteDatabase {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    close: () => native.close(),
+    prepare(sql: string) {
+      let statement = statements.get(sql);
+      if (statement) {
+        statements.delete(sql);
+      } else {
+        statement = native.prepare(sql);
+        if (statements.size >= STATEMENTS) statements.delete(statements.keys().next().value!);
+      }
+      statements.set(sql, statement);
+      return statement;
+    },
   };
 }
