@@ -6,11 +6,13 @@ export function findPersonBySlug(db: Db, slug: string): Promise<PersonRow | unde
   return db.selectFrom('people').selectAll().where('slug', '=', slug).executeTakeFirst();
 }
 
+/** Creates the person or updates the one with this slug, in one statement (safe under concurrent writers). */
 export async function upsertPerson(db: Db, p: Omit<PersonRow, 'id'>): Promise<number> {
-  const existing = await findPersonBySlug(db, p.slug);
-  if (existing) {
-    await db.updateTable('people').set(p).where('id', '=', existing.id).execute();
-    return existing.id;
-  }
-  return (await db.insertInto('people').values(p).returning('id').executeTakeFirstOrThrow()).id;
+  const row = await db
+    .insertInto('people')
+    .values(p)
+    .onConflict((oc) => oc.column('slug').doUpdateSet((eb) => ({ name: eb.ref('excluded.name'), bio: eb.ref('excluded.bio'), url: eb.ref('excluded.url') })))
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
 }

@@ -10,11 +10,20 @@ export function listSections(db: Db): Promise<SectionRow[]> {
   return db.selectFrom('sections').selectAll().orderBy('position').orderBy('name').execute();
 }
 
+/** Creates the section or updates the one with this slug, in one statement (safe under concurrent writers). */
 export async function upsertSection(db: Db, s: Omit<SectionRow, 'id'>): Promise<number> {
-  const existing = await findSectionBySlug(db, s.slug);
-  if (existing) {
-    await db.updateTable('sections').set(s).where('id', '=', existing.id).execute();
-    return existing.id;
-  }
-  return (await db.insertInto('sections').values(s).returning('id').executeTakeFirstOrThrow()).id;
+  const row = await db
+    .insertInto('sections')
+    .values(s)
+    .onConflict((oc) =>
+      oc.column('slug').doUpdateSet((eb) => ({
+        name: eb.ref('excluded.name'),
+        description: eb.ref('excluded.description'),
+        language: eb.ref('excluded.language'),
+        position: eb.ref('excluded.position'),
+      })),
+    )
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
 }

@@ -6,11 +6,13 @@ export function findTagBySlug(db: Db, slug: string): Promise<TagRow | undefined>
   return db.selectFrom('tags').selectAll().where('slug', '=', slug).executeTakeFirst();
 }
 
+/** Creates the tag or renames the one with this slug; one statement, so concurrent writers cannot both insert it. */
 export async function upsertTag(db: Db, t: Omit<TagRow, 'id'>): Promise<number> {
-  const existing = await findTagBySlug(db, t.slug);
-  if (existing) {
-    if (existing.name !== t.name) await db.updateTable('tags').set({ name: t.name }).where('id', '=', existing.id).execute();
-    return existing.id;
-  }
-  return (await db.insertInto('tags').values(t).returning('id').executeTakeFirstOrThrow()).id;
+  const row = await db
+    .insertInto('tags')
+    .values(t)
+    .onConflict((oc) => oc.column('slug').doUpdateSet((eb) => ({ name: eb.ref('excluded.name') })))
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
 }

@@ -76,14 +76,20 @@ function foldedParts(doc: IndexDocument) {
 }
 
 /**
- * Adds delta to the article count of each term of a document (-1 for the old one, +1 for the new).
- * Terms are written in sorted order, so concurrent writers lock them in the same order and never deadlock.
+ * Moves the article counts of terms from an article's indexed document to `next` (null: the article
+ * leaves the index), in one statement whose rows are written in term order, so that concurrent writers
+ * lock shared terms in the same order and never deadlock.
  */
-async function countTerms(db: Db, articleId: number, delta: 1 | -1): Promise<void> {
+async function countTerms(db: Db, articleId: number, next: RawBuilder<string> | null): Promise<void> {
+  const added = next ? sql`union all select unnest(tsvector_to_array(${next})), 1` : sql``;
   await sql`
     insert into article_search_terms (term, docs)
-    select t, ${delta} from article_search, unnest(tsvector_to_array(document)) as t
-    where article_id = ${articleId}
+    select t, sum(d) from (
+      select unnest(tsvector_to_array(document)) as t, -1 as d from article_search where article_id = ${articleId}
+      ${added}
+    ) as changes
+    group by t
+    having sum(d) <> 0
     order by t
     on conflict (term) do update set docs = article_search_terms.docs + excluded.docs`.execute(db);
 }
@@ -111,7 +117,7 @@ export function createPostgresSearchIndex(): SearchIndex {
   const frequencies = frequencyCache();
 
   async function remove(db: Db, id: number) {
-    await countTerms(db, id, -1);
+    await countTerms(db, id, null);
     await tables(db).deleteFrom('article_search').where('article_id', '=', id).execute();
     await tables(db).deleteFrom('article_search_text').where('article_id', '=', id).execute();
   }
@@ -128,9 +134,10 @@ export function createPostgresSearchIndex(): SearchIndex {
   return {
     async put(db, doc) {
       const parts = foldedParts(doc);
-      await remove(db, doc.id);
+      await countTerms(db, doc.id, documentOf(parts));
+      await tables(db).deleteFrom('article_search').where('article_id', '=', doc.id).execute();
+      await tables(db).deleteFrom('article_search_text').where('article_id', '=', doc.id).execute();
       await insert(db, doc, parts);
-      await countTerms(db, doc.id, 1);
     },
 
     remove,
