@@ -6,10 +6,11 @@ import net from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import SQLite from 'better-sqlite3';
 import { buildAndGetServeArgs } from '../scripts/start-command.mjs';
 import { describeDatabase, loadConfig } from '../src/config.ts';
 import { SEED_PATH, tempDir } from './helpers/server.ts';
+import { freshDatabase, type TestDatabase } from './helpers/database.ts';
+import { openStore } from '../src/db/database.ts';
 
 const BIN = path.resolve('bin/gazette.mjs');
 
@@ -40,20 +41,33 @@ function stop(child: ChildProcess): Promise<number | null> {
   });
 }
 
-const countArticles = (file: string) => {
-  const db = new SQLite(file, { readonly: true });
+/** Articles in the database at this URL (SQLite or PostgreSQL, whichever the suite runs on). */
+async function countArticles(url: string): Promise<number> {
+  const store = await openStore(loadConfig({ DATABASE_URL: url }).database);
   try {
-    return (db.prepare('select count(*) as n from articles').get() as { n: number }).n;
+    return Number((await store.db.selectFrom('articles').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
   } finally {
-    db.close();
+    await store.close();
   }
-};
+}
 
 describe('gazette serve', () => {
   const tmp = tempDir();
-  const file = path.join(tmp.dir, 'nested', 'site.db');
-  const env = { DATABASE_URL: `file:${file}` };
-  after(() => tmp.remove());
+  const databases: TestDatabase[] = [];
+  // On SQLite, in a folder that does not exist yet: serve creates it.
+  const fresh = async (name: string) => {
+    const d = await freshDatabase(path.join(tmp.dir, name));
+    databases.push(d);
+    return d.url;
+  };
+  let env: Record<string, string>;
+  before(async () => {
+    env = { DATABASE_URL: await fresh('nested') };
+  });
+  after(async () => {
+    for (const d of databases) await d.drop();
+    tmp.remove();
+  });
 
   it('creates the database, migrates it, loads the demo once and serves the seed article', async () => {
     const first = await serve(env);
@@ -61,18 +75,17 @@ describe('gazette serve', () => {
     assert.equal(response.status, 200);
     assert.match(await response.text(), /Disclosure of confidential document/);
     assert.equal(await stop(first.child), 0, 'stops cleanly on SIGTERM');
-    const count = countArticles(file);
+    const count = await countArticles(env.DATABASE_URL!);
     assert.equal(count, 4);
 
     const second = await serve(env);
     assert.equal((await fetch(second.url + '/')).status, 200);
     assert.equal(await stop(second.child), 0);
-    assert.equal(countArticles(file), count, 'the demo is not loaded twice');
+    assert.equal(await countArticles(env.DATABASE_URL!), count, 'the demo is not loaded twice');
   });
 
   it('leaves an empty database empty when DEMO_CONTENT=false', async () => {
-    const emptyFile = path.join(tmp.dir, 'empty.db');
-    const running = await serve({ DATABASE_URL: `file:${emptyFile}`, DEMO_CONTENT: 'false' });
+    const running = await serve({ DATABASE_URL: await fresh('empty'), DEMO_CONTENT: 'false' });
     const home = await fetch(running.url + '/');
     assert.equal(home.status, 200);
     assert.match(await home.text(), /Nothing has been published here yet/);
@@ -111,12 +124,15 @@ describe('gazette serve on a port already in use', () => {
 });
 
 describe('npm start', () => {
-  const tmp = tempDir();
-  after(() => tmp.remove());
+  let database: TestDatabase;
+  before(async () => {
+    database = await freshDatabase();
+  });
+  after(() => database.drop());
 
   it('builds the bundle and serves the seed article and its stylesheet from it', async () => {
     const args = buildAndGetServeArgs(path.resolve('.'));
-    const running = await serve({ DATABASE_URL: `file:${path.join(tmp.dir, 'start.db')}` }, args);
+    const running = await serve({ DATABASE_URL: database.url }, args);
     const page = await fetch(running.url + SEED_PATH);
     assert.equal(page.status, 200);
     const html = await page.text();
@@ -128,10 +144,13 @@ describe('npm start', () => {
 });
 
 describe('gazette migrate and demo', () => {
-  const tmp = tempDir();
-  const env = { DATABASE_URL: `file:${path.join(tmp.dir, 'g.db')}` };
-  before(() => undefined);
-  after(() => tmp.remove());
+  let database: TestDatabase;
+  let env: Record<string, string>;
+  before(async () => {
+    database = await freshDatabase();
+    env = { DATABASE_URL: database.url };
+  });
+  after(() => database.drop());
 
   it('migrate applies the migrations, then reports the database up to date', () => {
     const first = gazette(['migrate'], env);
