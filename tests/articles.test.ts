@@ -87,4 +87,17 @@ describe('createArticle and updateArticle', () => {
     await assert.rejects(createArticles(server.store, [good(6), { ...good(1) }]), isError('conflict', /\/news\/bulk-1 already exists/));
     assert.equal((await counts()).articles, before.articles + 3, 'no article of a refused batch stays');
   });
+
+  it('writers racing for one address: one article is stored, the others are told it is taken', async () => {
+    const results = await Promise.allSettled(
+      Array.from({ length: 6 }, (_, n) => createArticle(server.store, { section: 'news', slug: 'race-for-this-address', headline: `Racing writer ${n}`, body: 'Same address.' })),
+    );
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+    for (const r of results)
+      if (r.status === 'rejected')
+        assert.ok(
+          (r.reason instanceof AppError && r.reason.code === 'conflict') || server.store.isUniqueViolation(r.reason),
+          `a conflict, not another failure: ${String(r.reason)}`,
+        );
+  });
 });

@@ -53,6 +53,11 @@ export interface Store {
   readonly schema: SchemaDialect;
   /** True when an error means the database cannot be reached right now (pages answer 503 until it returns). */
   isUnavailable(error: unknown): boolean;
+  /**
+   * True when an error is a unique constraint refusing a row: two writers raced to create the same thing
+   * (a slug) after each checked it was free. Answered 409, like the check that usually catches it.
+   */
+  isUniqueViolation(error: unknown): boolean;
   /** Where the store lives, safe to print: a file path, or host/database without the password. */
   readonly description: string;
   close(): Promise<void>;

@@ -91,6 +91,9 @@ export async function buildApp(config: Config, store: Store, options: BuildOptio
 
   app.setErrorHandler(async (error, request, reply) => {
     if (error instanceof AppError) return renderError(request, reply, HTTP_STATUS[error.code], error.message);
+    if (store.isUniqueViolation(error)) {
+      return renderError(request, reply, HTTP_STATUS.conflict, 'Someone else made the same change at the same moment. Reload the page and try again.');
+    }
     if (store.isUnavailable(error)) {
       request.log.warn({ url: request.url.split('?')[0], reason: (error as Error).message }, 'database unavailable');
       const t = stringsFor(site.language);

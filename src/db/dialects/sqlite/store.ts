@@ -26,6 +26,7 @@ export function openSqlite(file: string): Store {
     description: file,
     // An embedded file does not go away while the process holds it open.
     isUnavailable: () => false,
+    isUniqueViolation: (error) => ['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY'].includes((error as { code?: string } | null)?.code ?? ''),
     close: () => db.destroy(),
   };
 }
