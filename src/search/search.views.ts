@@ -2,7 +2,7 @@
 // keeps the query, and a "nothing found" page that offers a way on.
 import { html, type SafeHtml } from '../lib/html.ts';
 import { directionOf, formatDate } from '../web/theme/i18n.ts';
-import type { SearchOutcome, SearchResult } from './search.service.ts';
+import type { SearchOutcome, SearchResult, Segment } from './search.service.ts';
 import { searchStrings, type SearchStrings } from './search.strings.ts';
 
 function langAttrs(contentLanguage: string, pageLanguage: string): SafeHtml {
@@ -40,12 +40,17 @@ function form(o: SearchOutcome, s: SearchStrings, pageLanguage: string): SafeHtm
 </form>`;
 }
 
+/** Text shown as segments: every segment escaped, the matched words in <mark>. */
+function highlighted(segments: readonly Segment[]): SafeHtml {
+  return html`${segments.map((s) => (s.match ? html`<mark>${s.text}</mark>` : html`${s.text}`))}`;
+}
+
 function result(r: SearchResult, pageLanguage: string): SafeHtml {
   const a = r.card;
   return html`<li class="search-result"${langAttrs(a.language, pageLanguage)}>
 <p class="kicker"><a href="${a.section.path}">${a.section.name}</a></p>
-<h2 class="search-result-title"><a href="${a.path}">${r.headlineHtml}</a></h2>
-<p class="search-snippet">${r.snippetHtml}</p>
+<h2 class="search-result-title"><a href="${a.path}">${highlighted(r.headline)}</a></h2>
+<p class="search-snippet">${highlighted(r.snippet)}</p>
 <p class="card-meta"><time datetime="${a.publishedAt}">${formatDate(a.publishedAt, a.language)}</time></p>
 </li>`;
 }
