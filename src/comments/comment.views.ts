@@ -1,11 +1,12 @@
 // Comment views: the thread and the "Leave a Reply" form under an article, the page that answers a
 // refused comment (form filled in again, problems beside their fields), and the unsubscribe pages.
-// Comment text arrives as HTML from comment.text.ts (escaped plain text plus autolinks); all else is escaped here.
+// Everything is escaped here, comment text included (it arrives as paragraphs of text runs and links).
 import { html, trusted, type SafeHtml } from '../lib/html.ts';
 import { formatDate, stringsFor, type Strings } from '../web/theme/i18n.ts';
 import { identiconSvg } from './comment.avatar.ts';
 import type { FieldIssue, FieldName, RejectionProblem } from './comment.errors.ts';
 import type { PublicComment, ThreadView } from './comment.service.ts';
+import type { Paragraph } from './comment.text.ts';
 import { commentStrings, type CommentStrings } from './comment.strings.ts';
 
 export type Notice = 'held' | 'approved';
@@ -120,6 +121,13 @@ ${f.mail
 </form>`;
 }
 
+/** A comment's text: a <p> per paragraph, <br> between lines, its http(s) addresses linked. */
+export function commentText(paragraphs: readonly Paragraph[]): SafeHtml {
+  return html`${paragraphs.map(
+    (p, i) => html`${i ? '\n' : ''}<p>${p.lines.map((line, j) => html`${j ? html`<br>\n` : ''}${line.map((run) => (run.href ? html`<a href="${run.href}" rel="nofollow ugc noopener">${run.text}</a>` : run.text))}`)}</p>`,
+  )}`;
+}
+
 function commentItem(c: PublicComment, articlePath: string, language: string, t: Strings, ct: CommentStrings, open: boolean): SafeHtml {
   const name = c.authorUrl ? html`<a class="comment-author-name" href="${c.authorUrl}" rel="nofollow ugc noopener"><bdi>${c.authorName}</bdi></a>` : html`<bdi class="comment-author-name">${c.authorName}</bdi>`;
   return html`<li class="comment" id="comment-${c.id}">
@@ -129,7 +137,7 @@ ${identiconSvg(c.avatar)}
 <p class="comment-author" id="comment-${c.id}-author">${name} <span class="says">${ct.says}:</span></p>
 <p class="comment-date"><a href="${articlePath}#comment-${c.id}" title="${ct.permalink}"><time datetime="${c.createdAt}">${formatDate(c.createdAt, language)}</time></a></p>
 </header>
-<div class="comment-content">${trusted(c.bodyHtml)}</div>
+<div class="comment-content">${commentText(c.paragraphs)}</div>
 ${open && c.canReply ? html`<p class="comment-reply"><a rel="nofollow" href="${articlePath}?replytocom=${c.id}#respond" aria-label="${ct.replyTo(c.authorName)}">${ct.reply}</a></p>` : ''}
 </article>
 ${c.children.length ? html`<ol class="comment-children">${c.children.map((child) => commentItem(child, articlePath, language, t, ct, open))}</ol>` : ''}
