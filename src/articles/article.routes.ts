@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Store } from '../db/store.ts';
 import { AppError, badRequest } from '../errors.ts';
 import { lowerAscii } from '../lib/slug.ts';
+import { listingPagePath } from '../lib/paths.ts';
 import { key } from '../db/change-keys.ts';
 import type { PageCacheRoute, QueryParam } from '../web/plugins/pages.ts';
 import { getPerson } from '../people/person.service.ts';
@@ -64,7 +65,7 @@ export async function articleRoutes(app: FastifyInstance, { store, site, comment
     dependsOnCards(reply, page.items);
     const links = pageLinks(page, basePath);
     return site.render(
-      { language, title: title + pageSuffix(page, language), description: description || title, path: page.page > 1 ? `${basePath}?page=${page.page}` : basePath, ...links, alternates: feedAlternates(feeds, title) },
+      { language, title: title + pageSuffix(page, language), description: description || title, path: listingPagePath(basePath, page.page), ...links, alternates: feedAlternates(feeds, title) },
       listingPage({ language, title, description, basePath, page }),
     );
   }
@@ -116,7 +117,7 @@ export async function articleRoutes(app: FastifyInstance, { store, site, comment
     const language = site.language;
     const description = latest.items[0] ? `${site.name}: ${latest.items.slice(0, 3).map((a) => a.headline).join(' · ')}` : site.name;
     const body = await site.render(
-      { language, title: site.name + pageSuffix(latest, language), description, path: latest.page > 1 ? `/?page=${latest.page}` : '/', ...pageLinks(latest, '/') },
+      { language, title: site.name + pageSuffix(latest, language), description, path: listingPagePath('/', latest.page), ...pageLinks(latest, '/') },
       homePage({ language, siteName: site.name, latest, sections }),
     );
     return reply.page(body);

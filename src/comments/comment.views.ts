@@ -2,6 +2,7 @@
 // refused comment (form filled in again, problems beside their fields), and the unsubscribe pages.
 // Everything is escaped here, comment text included (it arrives as paragraphs of text runs and links).
 import { html, trusted, type SafeHtml } from '../lib/html.ts';
+import { commentFeedPath } from '../lib/paths.ts';
 import { formatDate, stringsFor, type Strings } from '../web/theme/i18n.ts';
 import { identiconSvg } from './comment.avatar.ts';
 import type { FieldIssue, FieldName, RejectionProblem } from './comment.errors.ts';
@@ -43,9 +44,6 @@ export interface FormView {
   issues: Readonly<Partial<Record<FieldName, FieldIssue>>>;
   mail: boolean;
 }
-
-/** The path of an article's comment feed. */
-export const commentFeedPath = (articlePath: string) => `${articlePath}/comments.xml`;
 
 const NOTICE = /^(?:held|approved)$/;
 const COMMENT_ID = /^[1-9]\d{0,12}$/;

@@ -6,7 +6,8 @@ import { badRequest } from '../errors.ts';
 import type { Site } from '../web/site.ts';
 import { stringsFor } from '../web/theme/i18n.ts';
 import { search, type SearchRequest } from './search.service.ts';
-import { searchPage, searchQuery } from './search.views.ts';
+import { searchPage } from './search.views.ts';
+import { searchPath } from '../lib/paths.ts';
 import { searchStrings } from './search.strings.ts';
 
 export interface SearchRoutesOptions {
@@ -36,13 +37,12 @@ export async function searchRoutes(app: FastifyInstance, { store, site }: Search
     const language = site.language;
     const s = searchStrings(language);
     const t = stringsFor(language);
-    const qs = searchQuery(outcome, outcome.page);
     const body = await site.render(
       {
         language,
         title: outcome.searched ? s.resultsFor(outcome.query) : s.searchTitle,
         description: outcome.searched ? s.resultsFor(outcome.query) : s.noQuery,
-        path: qs ? `/search?${qs}` : '/search',
+        path: searchPath(outcome.query, outcome.filters, outcome.page),
         // Result pages are endless and change with every article: keep them out of search engines.
         noindex: true,
       },

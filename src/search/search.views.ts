@@ -1,6 +1,7 @@
 // The search page: the form with its filters, ranked results with highlighted snippets, a pager that
 // keeps the query, and a "nothing found" page that offers a way on.
 import { html, type SafeHtml } from '../lib/html.ts';
+import { searchPath } from '../lib/paths.ts';
 import { directionOf, formatDate } from '../web/theme/i18n.ts';
 import type { SearchOutcome, SearchResult, Segment } from './search.service.ts';
 import { searchStrings, type SearchStrings } from './search.strings.ts';
@@ -8,15 +9,6 @@ import { searchStrings, type SearchStrings } from './search.strings.ts';
 function langAttrs(contentLanguage: string, pageLanguage: string): SafeHtml {
   if (contentLanguage === pageLanguage) return html``;
   return html` lang="${contentLanguage}" dir="${directionOf(contentLanguage)}"`;
-}
-
-/** The query string of a search page with the same query and filters. */
-export function searchQuery(o: SearchOutcome, page = 1): string {
-  const params = new URLSearchParams();
-  if (o.query) params.set('q', o.query);
-  for (const [k, v] of Object.entries(o.filters)) if (v) params.set(k, v);
-  if (page > 1) params.set('page', String(page));
-  return params.toString();
 }
 
 function form(o: SearchOutcome, s: SearchStrings, pageLanguage: string): SafeHtml {
@@ -57,7 +49,7 @@ function result(r: SearchResult, pageLanguage: string): SafeHtml {
 
 function pager(o: SearchOutcome, s: SearchStrings, pageOf: (p: number, n: number) => string, newer: string, older: string): SafeHtml {
   if (o.pageCount <= 1) return html``;
-  const href = (n: number) => `/search?${searchQuery(o, n)}`;
+  const href = (n: number) => searchPath(o.query, o.filters, n);
   return html`<nav class="pager" aria-label="${pageOf(o.page, o.pageCount)}">
 ${o.page > 1 ? html`<a rel="prev" href="${href(o.page - 1)}">${newer}</a>` : html`<span></span>`}
 <span class="pager-status">${pageOf(o.page, o.pageCount)}</span>

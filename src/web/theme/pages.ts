@@ -3,6 +3,7 @@ import type { Article, ArticleCard, Page, Source } from '../../articles/article.
 import { commentStrings } from '../../comments/comment.strings.ts';
 import { commentsSection, type CommentsSectionView } from '../../comments/comment.views.ts';
 import { html, trusted, type SafeHtml } from '../../lib/html.ts';
+import { listingPagePath } from '../../lib/paths.ts';
 import { directionOf, formatDate, formatTime, stringsFor, type Strings } from './i18n.ts';
 
 /** lang/dir attributes for content whose language may differ from the page's. */
@@ -96,7 +97,7 @@ ${commentsSection(comments)}`;
 
 function pager(p: Page<unknown>, basePath: string, t: Strings): SafeHtml {
   if (p.pageCount <= 1) return html``;
-  const href = (n: number) => (n === 1 ? basePath : `${basePath}?page=${n}`);
+  const href = (n: number) => listingPagePath(basePath, n);
   return html`<nav class="pager" aria-label="${t.pageOf(p.page, p.pageCount)}">
 ${p.page > 1 ? html`<a rel="prev" href="${href(p.page - 1)}">${t.previous}</a>` : html`<span></span>`}
 <span class="pager-status">${t.pageOf(p.page, p.pageCount)}</span>
@@ -106,7 +107,7 @@ ${p.page < p.pageCount ? html`<a rel="next" href="${href(p.page + 1)}">${t.next}
 
 /** Path of the previous and next pages of a listing, for <link rel=prev/next>. */
 export function pageLinks(p: Page<unknown>, basePath: string): { prev: string | null; next: string | null } {
-  const href = (n: number) => (n === 1 ? basePath : `${basePath}?page=${n}`);
+  const href = (n: number) => listingPagePath(basePath, n);
   return { prev: p.page > 1 ? href(p.page - 1) : null, next: p.page < p.pageCount ? href(p.page + 1) : null };
 }
 
