@@ -13,7 +13,7 @@ import { getTag } from '../tags/tag.service.ts';
 import type { Site } from '../web/site.ts';
 import { articlePage, homePage, listingPage, pageLinks } from '../web/theme/pages.ts';
 import { newsArticleJsonLd } from '../web/theme/structured-data.ts';
-import { stringsFor } from '../web/theme/i18n.ts';
+import { stringsFor } from '../web/i18n/site.ts';
 import type { CommentsSectionView } from '../comments/comment.views.ts';
 import { cardKeys, getArticle, listArticles, publishedArticlePath, type Article, type ArticleCard, type Page } from './article.service.ts';
 import type { ListFilter } from './article.repository.ts';

@@ -11,7 +11,7 @@ import { HTTP_STATUS } from '../errors.ts';
 import { CommentRejected, REJECTION_CODE, type RejectionProblem } from './comment.errors.ts';
 import { commentsRss } from './comment.feed.ts';
 import type { CommentService, CommentSubmission } from './comment.service.ts';
-import { commentStrings } from './comment.strings.ts';
+import { commentStrings } from '../web/i18n/comments.ts';
 import { ARTICLE_QUERY, readArticleQuery, rejectionPage, unsubscribePage, type CommentsSectionView, type FormValues } from './comment.views.ts';
 
 const FIELDS = ['article_id', 'author', 'email', 'url', 'comment', 'comment_parent', 'notify', 'homepage', 'token'] as const;

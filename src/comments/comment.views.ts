@@ -3,12 +3,13 @@
 // Everything is escaped here, comment text included (it arrives as paragraphs of text runs and links).
 import { html, trusted, type SafeHtml } from '../lib/html.ts';
 import { commentFeedPath } from '../lib/paths.ts';
-import { formatDate, stringsFor, type Strings } from '../web/theme/i18n.ts';
+import { formatDate } from '../web/i18n/format.ts';
+import { stringsFor, type Strings } from '../web/i18n/site.ts';
 import { identiconSvg } from './comment.avatar.ts';
 import type { FieldIssue, FieldName, RejectionProblem } from './comment.errors.ts';
 import type { PublicComment, ThreadView } from './comment.service.ts';
 import type { Paragraph } from './comment.text.ts';
-import { commentStrings, type CommentStrings } from './comment.strings.ts';
+import { commentStrings, type CommentStrings } from '../web/i18n/comments.ts';
 
 export type Notice = 'held' | 'approved';
 

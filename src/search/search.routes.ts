@@ -4,11 +4,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Store } from '../db/store.ts';
 import { badRequest } from '../errors.ts';
 import type { Site } from '../web/site.ts';
-import { stringsFor } from '../web/theme/i18n.ts';
+import { stringsFor } from '../web/i18n/site.ts';
 import { search, type SearchRequest } from './search.service.ts';
 import { searchPage } from './search.views.ts';
 import { searchPath } from '../lib/paths.ts';
-import { searchStrings } from './search.strings.ts';
+import { searchStrings } from '../web/i18n/search.ts';
 
 export interface SearchRoutesOptions {
   store: Store;

@@ -2,9 +2,9 @@
 // keeps the query, and a "nothing found" page that offers a way on.
 import { html, type SafeHtml } from '../lib/html.ts';
 import { searchPath } from '../lib/paths.ts';
-import { directionOf, formatDate } from '../web/theme/i18n.ts';
+import { directionOf, formatDate } from '../web/i18n/format.ts';
 import type { SearchOutcome, SearchResult, Segment } from './search.service.ts';
-import { searchStrings, type SearchStrings } from './search.strings.ts';
+import { searchStrings, type SearchStrings } from '../web/i18n/search.ts';
 
 function langAttrs(contentLanguage: string, pageLanguage: string): SafeHtml {
   if (contentLanguage === pageLanguage) return html``;

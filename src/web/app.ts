@@ -16,7 +16,7 @@ import { loadAssets } from './assets.ts';
 import { pagesPlugin, sendCached } from './plugins/pages.ts';
 import { createSite, type Site } from './site.ts';
 import { errorPage } from './theme/pages.ts';
-import { stringsFor } from './theme/i18n.ts';
+import { stringsFor } from './i18n/site.ts';
 
 export const MAX_URL_LENGTH = 2048;
 

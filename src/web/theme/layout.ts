@@ -1,9 +1,10 @@
 // The frame every page shares: head (canonical, OpenGraph, structured data, one stylesheet),
 // masthead with the section navigation, and footer.
 import { html, trusted, type SafeHtml } from '../../lib/html.ts';
-import { directionOf, stringsFor } from './i18n.ts';
+import { directionOf } from '../i18n/format.ts';
+import { stringsFor } from '../i18n/site.ts';
 import { feedAlternates } from '../../feeds/feed-paths.ts';
-import { searchStrings } from '../../search/search.strings.ts';
+import { searchStrings } from '../i18n/search.ts';
 
 export interface SiteChrome {
   siteName: string;

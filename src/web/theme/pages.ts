@@ -1,10 +1,11 @@
 // The main content of each page type. Each returns SafeHtml for layout() to frame.
 import type { Article, ArticleCard, Page, Source } from '../../articles/article.service.ts';
-import { commentStrings } from '../../comments/comment.strings.ts';
+import { commentStrings } from '../i18n/comments.ts';
 import { commentsSection, type CommentsSectionView } from '../../comments/comment.views.ts';
 import { html, trusted, type SafeHtml } from '../../lib/html.ts';
 import { listingPagePath } from '../../lib/paths.ts';
-import { directionOf, formatDate, formatTime, stringsFor, type Strings } from './i18n.ts';
+import { directionOf, formatDate, formatTime } from '../i18n/format.ts';
+import { stringsFor, type Strings } from '../i18n/site.ts';
 
 /** lang/dir attributes for content whose language may differ from the page's. */
 function langAttrs(contentLanguage: string, pageLanguage: string): SafeHtml {
