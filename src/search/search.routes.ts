@@ -3,12 +3,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Store } from '../db/store.ts';
 import { badRequest } from '../errors.ts';
-import type { Site } from '../web/site.ts';
-import { stringsFor } from '../web/i18n/site.ts';
-import { search, type SearchRequest } from './search.service.ts';
-import { searchPage } from './search.views.ts';
 import { searchPath } from '../lib/paths.ts';
 import { searchStrings } from '../web/i18n/search.ts';
+import type { Site } from '../web/site.ts';
+import { search, type SearchRequest } from './search.service.ts';
 
 export interface SearchRoutesOptions {
   store: Store;
@@ -36,7 +34,6 @@ export async function searchRoutes(app: FastifyInstance, { store, site }: Search
     const outcome = await search(store, searchRequest(request));
     const language = site.language;
     const s = searchStrings(language);
-    const t = stringsFor(language);
     const body = await site.render(
       {
         language,
@@ -46,7 +43,7 @@ export async function searchRoutes(app: FastifyInstance, { store, site }: Search
         // Result pages are endless and change with every article: keep them out of search engines.
         noindex: true,
       },
-      searchPage(outcome, language, { pageOf: t.pageOf, previous: t.previous, next: t.next }),
+      site.theme.searchPage(outcome, language),
     );
     // Server-Timing lets a browser's developer tools (and bench/search.bench.ts) see the server's share.
     reply.header('server-timing', `search;dur=${(performance.now() - started).toFixed(1)}`);

@@ -12,10 +12,12 @@ import { DEFAULT_UPKEEP, startIndexUpkeep } from '../search/upkeep.ts';
 import { searchRoutes } from '../search/search.routes.ts';
 import { feedRoutes } from '../feeds/feed.routes.ts';
 import { sitemapRoutes } from '../sitemaps/sitemap.routes.ts';
+import { feedAlternates } from '../feeds/feed-paths.ts';
+import { allSections } from '../sections/section.service.ts';
 import { loadAssets } from './assets.ts';
 import { pagesPlugin, sendCached } from './plugins/pages.ts';
 import { createSite, type Site } from './site.ts';
-import { errorPage } from './theme/pages.ts';
+import { defaultTheme } from './theme/index.ts';
 import { stringsFor } from './i18n/site.ts';
 
 export const MAX_URL_LENGTH = 2048;
@@ -64,8 +66,13 @@ export async function buildApp(config: Config, store: Store, options: BuildOptio
     },
   });
 
-  const assets = loadAssets();
-  const site: Site = createSite(config, store, assets);
+  const assets = loadAssets(defaultTheme.assets);
+  const site: Site = createSite(config, store, {
+    theme: defaultTheme,
+    assets,
+    feeds: feedAlternates({ kind: 'site' }, config.siteName),
+    loadSections: () => allSections(store.db),
+  });
 
   async function renderError(request: FastifyRequest, reply: FastifyReply, status: number, message: string, heading?: string) {
     const language = site.language;
@@ -74,7 +81,7 @@ export async function buildApp(config: Config, store: Store, options: BuildOptio
     // An error page names the address asked for, unless that address is itself the problem.
     const asked = request.url.split('?')[0] ?? '/';
     const path = asked.length <= 300 && status !== 400 && status !== 414 ? asked : '/';
-    const body = await site.render({ language, title, description: message, path, noindex: true }, errorPage(language, title, message));
+    const body = await site.render({ language, title, description: message, path, noindex: true }, site.theme.errorPage(language, title, message));
     if (status === 404 && request.routeOptions.config?.pageCache) return reply.dependsOn(...site.keys).page(body, 404);
     return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
   }

@@ -2,11 +2,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../../src/config.ts';
-import { identicon, identiconSvg } from '../../src/comments/comment.avatar.ts';
+import { identicon } from '../../src/comments/comment.avatar.ts';
 import { RateLimiter } from '../../src/comments/comment.rate-limit.ts';
 import { commentParagraphs, countLinks } from '../../src/comments/comment.text.ts';
 import { checkFormToken, issueFormToken, keyedDigest } from '../../src/comments/comment.token.ts';
-import { commentText } from '../../src/comments/comment.views.ts';
+import { commentText, identiconSvg } from '../../src/web/theme/comments.ts';
 
 describe('comment text', () => {
   it('reads paragraphs and lines, keeping every character as text', () => {
