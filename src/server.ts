@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { migrateToLatest, openStore, type Store } from './db/database.ts';
 import { isEmptySite, loadDemo } from './demo/demo.service.ts';
-import { buildApp } from './web/app.ts';
+import { buildApp } from './app.ts';
 
 export interface RunningServer {
   app: FastifyInstance;

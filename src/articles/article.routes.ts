@@ -1,19 +1,19 @@
 // Reader-facing pages built from articles: the article page, the home page, and the section, tag and
-// author listings. Routes only translate HTTP to service calls and views.
+// author listings. Routes only translate HTTP to service calls and the theme's pages.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Store } from '../db/store.ts';
 import { AppError, badRequest } from '../errors.ts';
 import { lowerAscii } from '../lib/slug.ts';
+import { listingPagePath } from '../lib/paths.ts';
 import { key } from '../db/change-keys.ts';
 import type { PageCacheRoute, QueryParam } from '../web/plugins/pages.ts';
 import { getPerson } from '../people/person.service.ts';
 import { findSection, getSection } from '../sections/section.service.ts';
 import { getTag } from '../tags/tag.service.ts';
 import type { Site } from '../web/site.ts';
-import { articlePage, homePage, listingPage, pageLinks } from '../web/theme/pages.ts';
-import { newsArticleJsonLd } from '../web/theme/structured-data.ts';
-import { stringsFor } from '../web/theme/i18n.ts';
-import type { CommentsSectionView } from '../comments/comment.views.ts';
+import type { CommentsSectionView } from '../web/theme.ts';
+import { stringsFor } from '../web/i18n/site.ts';
+import { newsArticleJsonLd } from './article.jsonld.ts';
 import { cardKeys, getArticle, listArticles, publishedArticlePath, type Article, type ArticleCard, type Page } from './article.service.ts';
 import type { ListFilter } from './article.repository.ts';
 import { feedAlternates, type FeedScope } from '../feeds/feed-paths.ts';
@@ -29,6 +29,11 @@ function pageNumber(request: FastifyRequest): number {
   if (typeof value !== 'string' || !/^[1-9]\d*$/.test(value) || Number(value) > MAX_PAGE)
     throw badRequest(`The page number must be a whole number from 1 to ${MAX_PAGE}.`);
   return Number(value);
+}
+
+/** Paths of the previous and next pages of a listing, for <link rel=prev/next>. */
+function pageLinks(p: Page<unknown>, basePath: string): { prev: string | null; next: string | null } {
+  return { prev: p.page > 1 ? listingPagePath(basePath, p.page - 1) : null, next: p.page < p.pageCount ? listingPagePath(basePath, p.page + 1) : null };
 }
 
 const pageSuffix = (page: Page<unknown>, language: string) => (page.page > 1 ? ` – ${stringsFor(language).pageOf(page.page, page.pageCount)}` : '');
@@ -48,6 +53,7 @@ export interface ArticleRoutesOptions {
 
 export async function articleRoutes(app: FastifyInstance, { store, site, comments }: ArticleRoutesOptions): Promise<void> {
   const { db } = store;
+  const { theme } = site;
   // Listings read ?page= only. A page past the last one is a 404 that a new article may fill; the
   // handler records its listing's key before it looks.
   const listingCache: PageCacheRoute = { query: ['page'], missing: [] };
@@ -63,8 +69,8 @@ export async function articleRoutes(app: FastifyInstance, { store, site, comment
     dependsOnCards(reply, page.items);
     const links = pageLinks(page, basePath);
     return site.render(
-      { language, title: title + pageSuffix(page, language), description: description || title, path: page.page > 1 ? `${basePath}?page=${page.page}` : basePath, ...links, alternates: feedAlternates(feeds, title) },
-      listingPage({ language, title, description, basePath, page }),
+      { language, title: title + pageSuffix(page, language), description: description || title, path: listingPagePath(basePath, page.page), ...links, alternates: feedAlternates(feeds, title) },
+      theme.listingPage({ language, title, description, basePath, page }),
     );
   }
 
@@ -115,8 +121,8 @@ export async function articleRoutes(app: FastifyInstance, { store, site, comment
     const language = site.language;
     const description = latest.items[0] ? `${site.name}: ${latest.items.slice(0, 3).map((a) => a.headline).join(' · ')}` : site.name;
     const body = await site.render(
-      { language, title: site.name + pageSuffix(latest, language), description, path: latest.page > 1 ? `/?page=${latest.page}` : '/', ...pageLinks(latest, '/') },
-      homePage({ language, siteName: site.name, latest, sections }),
+      { language, title: site.name + pageSuffix(latest, language), description, path: listingPagePath('/', latest.page), ...pageLinks(latest, '/') },
+      theme.homePage({ language, siteName: site.name, latest, sections }),
     );
     return reply.page(body);
   });
@@ -182,7 +188,7 @@ export async function articleRoutes(app: FastifyInstance, { store, site, comment
           ...feedAlternates({ kind: 'section', slug: article.section.slug }, article.section.name),
         ],
       },
-      articlePage(article, await comments.sectionFor(article, request.query)),
+      theme.articlePage(article, await comments.sectionFor(article, request.query)),
     );
     return reply.page(body);
   });

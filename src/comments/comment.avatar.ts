@@ -1,6 +1,6 @@
-// Avatars drawn here from a keyed digest of the commenter's address: a symmetric 5x5 identicon as inline
-// SVG. No third-party service sees the address, and the picture cannot be turned back into it.
-import { SafeHtml } from '../lib/html.ts';
+// Avatars drawn here from a keyed digest of the commenter's address: a symmetric 5x5 identicon, as data
+// (the theme draws it as inline SVG). No third-party service sees the address, and the picture cannot be
+// turned back into it.
 
 export interface Identicon {
   hue: number;
@@ -24,13 +24,4 @@ export function identicon(digest: string): Identicon {
   }
   // An empty pattern would look like a missing image: fall back to the centre column.
   return { hue, path: path || 'M2 0h1v5h-1z' };
-}
-
-/** Inline SVG for an identicon; decorative, so hidden from assistive technology. */
-export function identiconSvg(icon: Identicon, size = 40): SafeHtml {
-  const hue = Math.trunc(icon.hue) % 360;
-  const path = /^[Mhvz0-9 -]*$/.test(icon.path) ? icon.path : '';
-  return new SafeHtml(
-    `<svg class="comment-avatar" width="${size}" height="${size}" viewBox="-0.5 -0.5 6 6" aria-hidden="true" focusable="false"><rect x="-0.5" y="-0.5" width="6" height="6" fill="hsl(${hue} 40% 92%)"/><path d="${path}" fill="hsl(${hue} 55% 38%)"/></svg>`,
-  );
 }

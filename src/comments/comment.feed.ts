@@ -1,7 +1,9 @@
 // The per-article comments feed (RSS 2.0), built with xmlbuilder2 so every value is escaped by the
 // serialiser. It names commenters with dc:creator: RSS's <author> would need an email address.
 import { create } from 'xmlbuilder2';
+import { escapeHtml } from '../lib/html.ts';
 import type { FeedView } from './comment.service.ts';
+import type { Paragraph } from './comment.text.ts';
 
 export interface FeedSite {
   name: string;
@@ -16,6 +18,12 @@ const rfc822 = (iso: string) => new Date(iso).toUTCString();
  * "<b>". Escaping every "&" first leaves nothing for it to mistake.
  */
 const text = (value: string) => value.replace(/&/g, '&amp;');
+
+/** A comment as the HTML of an item's description: a <p> per paragraph, <br> between lines, links kept. */
+function descriptionHtml(paragraphs: readonly Paragraph[]): string {
+  const run = (r: { text: string; href?: string }) => (r.href ? `<a href="${escapeHtml(r.href)}" rel="nofollow ugc noopener">${escapeHtml(r.text)}</a>` : escapeHtml(r.text));
+  return paragraphs.map((p) => `<p>${p.lines.map((line) => line.map(run).join('')).join('<br>\n')}</p>`).join('\n');
+}
 
 /** RSS 2.0 XML for an article's newest approved comments. */
 export function commentsRss(feed: FeedView, site: FeedSite): string {
@@ -38,7 +46,7 @@ export function commentsRss(feed: FeedView, site: FeedSite): string {
     item.ele('guid', { isPermaLink: 'true' }).txt(text(link));
     item.ele('dc:creator').txt(text(c.authorName));
     item.ele('pubDate').txt(rfc822(c.createdAt));
-    item.ele('description').txt(text(c.bodyHtml));
+    item.ele('description').txt(text(descriptionHtml(c.paragraphs)));
   }
   return doc.end({ prettyPrint: false });
 }

@@ -1,18 +1,20 @@
 // HTTP for comments: POST /comments (then 303 back to the article, or a private page that keeps what
 // the reader typed), the per-article comments feed, and unsubscribe links. Routes only translate HTTP
-// to the comment service and views. This plugin parses only HTML-form bodies, with its own size limit.
+// to the comment service and the theme's pages. This plugin parses only HTML-form bodies, with its own
+// size limit.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Article } from '../articles/article.service.ts';
 import type { Config } from '../config.ts';
 import { EVERYTHING, type ChangeFeed } from '../db/store.ts';
 import { key } from '../db/change-keys.ts';
-import type { Site } from '../web/site.ts';
 import { HTTP_STATUS } from '../errors.ts';
+import { commentStrings } from '../web/i18n/comments.ts';
+import type { QueryParam } from '../web/plugins/pages.ts';
+import type { Site } from '../web/site.ts';
+import type { CommentNotice, CommentsSectionView, FormValues } from '../web/theme.ts';
 import { CommentRejected, REJECTION_CODE, type RejectionProblem } from './comment.errors.ts';
 import { commentsRss } from './comment.feed.ts';
 import type { CommentService, CommentSubmission } from './comment.service.ts';
-import { commentStrings } from './comment.strings.ts';
-import { ARTICLE_QUERY, readArticleQuery, rejectionPage, unsubscribePage, type CommentsSectionView, type FormValues } from './comment.views.ts';
 
 const FIELDS = ['article_id', 'author', 'email', 'url', 'comment', 'comment_parent', 'notify', 'homepage', 'token'] as const;
 const NOT_A_FORM = Symbol('not a form');
@@ -28,7 +30,27 @@ function parseForm(body: string): CommentSubmission {
   return out;
 }
 
-/** The article page's comment section, built from the comment service (used by article.routes.ts). */
+const NOTICE = /^(?:held|approved)$/;
+const COMMENT_ID = /^[1-9]\d{0,12}$/;
+
+/**
+ * The query parameters readArticleQuery() reads, with the values it understands: the page cache keeps
+ * only these in its key, so ?comment=anything-else shares the page without a notice.
+ */
+const ARTICLE_QUERY: readonly QueryParam[] = [
+  { name: 'comment', accept: NOTICE },
+  { name: 'replytocom', accept: COMMENT_ID },
+];
+
+/** Reads the comment parts of an article URL's query: ?comment=held|approved and ?replytocom=<id>. */
+function readArticleQuery(query: unknown): { notice: CommentNotice | null; replyTo: number | null } {
+  const q = (query ?? {}) as Record<string, unknown>;
+  const notice = typeof q.comment === 'string' && NOTICE.test(q.comment) ? (q.comment as CommentNotice) : null;
+  const replyTo = typeof q.replytocom === 'string' && COMMENT_ID.test(q.replytocom) ? Number(q.replytocom) : null;
+  return { notice, replyTo };
+}
+
+/** The article page's comment section, built from the comment service (the app hands it to the article routes). */
 export function articleComments(service: CommentService, config: Config) {
   return {
     query: ARTICLE_QUERY,
@@ -103,7 +125,7 @@ export async function commentRoutes(app: FastifyInstance, { comments, site, conf
     const message = ct.problem(problem, params);
     const body = await site.render(
       { language, title: ct.notPostedTitle, description: message, path: '/comments', noindex: true },
-      rejectionPage({ language, problem, params, article: article && { path: article.path, headline: article.headline }, form, typed: sub?.comment ?? '' }),
+      site.theme.rejectionPage({ language, problem, params, article: article && { path: article.path, headline: article.headline }, form, typed: sub?.comment ?? '' }),
     );
     const status = HTTP_STATUS[REJECTION_CODE[problem]];
     // The form may hold the reader's own address: it is for this reader only, never for a cache.
@@ -144,7 +166,7 @@ export async function commentRoutes(app: FastifyInstance, { comments, site, conf
     if (!comments.isOptoutKey(key)) return reply.callNotFound();
     if (done) await comments.unsubscribe(key);
     const ct = commentStrings(site.language);
-    const body = await site.render({ language: site.language, title: ct.unsubscribeTitle, description: ct.unsubscribeTitle, path: '/', noindex: true }, unsubscribePage(site.language, key, done));
+    const body = await site.render({ language: site.language, title: ct.unsubscribeTitle, description: ct.unsubscribeTitle, path: '/', noindex: true }, site.theme.unsubscribePage(site.language, key, done));
     return reply.header('cache-control', 'no-store, private').type('text/html; charset=utf-8').send(body);
   }
   app.get<{ Params: { key: string } }>('/comments/unsubscribe/:key', (request, reply) => unsubscribe(request, reply, false));

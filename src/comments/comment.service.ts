@@ -13,7 +13,7 @@ import { createMailer, type Mailer } from './comment.mail.ts';
 import { RateLimiter } from './comment.rate-limit.ts';
 import * as repo from './comment.repository.ts';
 import { commentTarget, commentTargetAt, pathsOf, setCommentsOpen, type CommentTarget } from '../articles/article.lookups.ts';
-import { commentHtml, countLinks } from './comment.text.ts';
+import { commentParagraphs, countLinks, type Paragraph } from './comment.text.ts';
 import { checkFormToken, issueFormToken, keyedDigest } from './comment.token.ts';
 
 /** What a reader sent, field by field, as the form names them (WordPress's names). */
@@ -49,8 +49,10 @@ export interface PublicComment {
   depth: number;
   authorName: string;
   authorUrl: string | null;
+  /** The text as the reader typed it. */
   body: string;
-  bodyHtml: string;
+  /** The same text read for display: paragraphs, lines, links. */
+  paragraphs: Paragraph[];
   createdAt: string;
   avatar: Identicon;
   /** False when a reply to it would go deeper than the limit. */
@@ -104,7 +106,7 @@ const NAME_MAX = 120;
 const EMAIL_MAX = 254;
 const URL_MAX = 200;
 const FEED_ITEMS = 50;
-const HTML_CACHE_ENTRIES = 20_000;
+const PARAGRAPHS_CACHE_ENTRIES = 20_000;
 const SECRET_KEY_NAME = 'comments.hmac_secret';
 
 // Characters XML 1.0 cannot carry (so no feed could show them) and unpaired surrogates.
@@ -158,14 +160,14 @@ export function createCommentService(deps: CommentServiceDeps) {
   const optoutKey = (emailLower: string) => keyedDigest(secret, 'unsubscribe', emailLower);
   const unsubscribeUrl = (emailLower: string) => `${config.publicUrl}/comments/unsubscribe/${optoutKey(emailLower)}`;
 
-  // Finding links is most of the cost of showing a comment; its HTML only changes when its text does.
-  const htmlOf = new Map<string, string>();
-  function bodyHtml(body: string): string {
-    let out = htmlOf.get(body);
+  // Finding links is most of the cost of showing a comment; its paragraphs only change when its text does.
+  const paragraphsOf = new Map<string, Paragraph[]>();
+  function paragraphs(body: string): Paragraph[] {
+    let out = paragraphsOf.get(body);
     if (out === undefined) {
-      out = commentHtml(body);
-      if (htmlOf.size >= HTML_CACHE_ENTRIES) htmlOf.delete(htmlOf.keys().next().value!);
-      htmlOf.set(body, out);
+      out = commentParagraphs(body);
+      if (paragraphsOf.size >= PARAGRAPHS_CACHE_ENTRIES) paragraphsOf.delete(paragraphsOf.keys().next().value!);
+      paragraphsOf.set(body, out);
     }
     return out;
   }
@@ -178,7 +180,7 @@ export function createCommentService(deps: CommentServiceDeps) {
       authorName: r.author_name,
       authorUrl: r.author_url,
       body: r.body,
-      bodyHtml: bodyHtml(r.body),
+      paragraphs: paragraphs(r.body),
       createdAt: r.created_at,
       avatar: identicon(r.avatar_key),
       canReply: r.depth < rules.maxDepth,

@@ -1,7 +1,7 @@
-// Comment text is plain text. On display it becomes paragraphs, line breaks and links for the http(s)
-// addresses it contains; every other character is escaped, so no markup a reader typed is ever live.
+// Comment text is plain text. For display it is read into paragraphs, lines and links for the http(s)
+// addresses it contains: data, which pages and feeds turn into HTML, escaping every piece of text, so no
+// markup a reader typed is ever live.
 import MarkdownIt from 'markdown-it';
-import { escapeHtml } from '../lib/html.ts';
 
 // markdown-it's linkify-it instance is the one detector used site-wide; only its matcher is used here.
 const linkify = new MarkdownIt({ linkify: true }).linkify;
@@ -25,22 +25,33 @@ export function countLinks(text: string): number {
   return linksIn(text).length;
 }
 
-function lineHtml(line: string): string {
-  let out = '';
-  let at = 0;
-  for (const link of linksIn(line)) {
-    out += escapeHtml(line.slice(at, link.index));
-    out += `<a href="${escapeHtml(link.url)}" rel="nofollow ugc noopener">${escapeHtml(line.slice(link.index, link.lastIndex))}</a>`;
-    at = link.lastIndex;
-  }
-  return out + escapeHtml(line.slice(at));
+/** A run of a comment's text: plain text, or text naming an http(s) address, with the address to link to. */
+export interface TextRun {
+  text: string;
+  href?: string;
 }
 
-/** HTML for a comment's text: a <p> per blank-line-separated block, <br> per line break, autolinks. */
-export function commentHtml(text: string): string {
+/** A block of a comment's text between blank lines: its lines, each a list of runs. */
+export interface Paragraph {
+  lines: TextRun[][];
+}
+
+function lineRuns(line: string): TextRun[] {
+  const out: TextRun[] = [];
+  let at = 0;
+  for (const link of linksIn(line)) {
+    if (link.index > at) out.push({ text: line.slice(at, link.index) });
+    out.push({ text: line.slice(link.index, link.lastIndex), href: link.url });
+    at = link.lastIndex;
+  }
+  if (at < line.length || !out.length) out.push({ text: line.slice(at) });
+  return out;
+}
+
+/** A comment's text as paragraphs (blank-line-separated blocks) of lines, with its links found. */
+export function commentParagraphs(text: string): Paragraph[] {
   return text
     .split(/(?:\r\n|\r|\n)[ \t]*(?:\r\n|\r|\n)\s*/)
     .filter((block) => block.trim() !== '')
-    .map((block) => `<p>${block.split(/\r\n|\r|\n/).map(lineHtml).join('<br>\n')}</p>`)
-    .join('\n');
+    .map((block) => ({ lines: block.split(/\r\n|\r|\n/).map(lineRuns) }));
 }

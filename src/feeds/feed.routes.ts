@@ -5,7 +5,7 @@ import type { Config } from '../config.ts';
 import type { Store } from '../db/store.ts';
 import { key } from '../db/change-keys.ts';
 import { AppError } from '../errors.ts';
-import { httpDate, notModifiedSince } from './conditional-get.ts';
+import { httpDate, notModifiedSince } from '../web/conditional-get.ts';
 import { FEED_MEDIA_TYPES, parseFeedFile, type FeedFormat, type FeedScope } from './feed-paths.ts';
 import { renderAtom, renderJsonFeed, renderRss } from './feed.render.ts';
 import { buildFeed, type FeedSite } from './feed.service.ts';

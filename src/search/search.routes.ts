@@ -4,12 +4,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Store } from '../db/store.ts';
 import { badRequest } from '../errors.ts';
+import { searchPath } from '../lib/paths.ts';
+import { searchStrings } from '../web/i18n/search.ts';
 import type { Site } from '../web/site.ts';
-import { stringsFor } from '../web/theme/i18n.ts';
 import type { SearchRequest } from './search.service.ts';
 import { cachedSearch } from './search.cache.ts';
-import { searchPage, searchQuery } from './search.views.ts';
-import { searchStrings } from './search.strings.ts';
 
 export interface SearchRoutesOptions {
   store: Store;
@@ -39,18 +38,16 @@ export async function searchRoutes(app: FastifyInstance, { store, site }: Search
     const { outcome, hit } = await search(searchRequest(request));
     const language = site.language;
     const s = searchStrings(language);
-    const t = stringsFor(language);
-    const qs = searchQuery(outcome, outcome.page);
     const body = await site.render(
       {
         language,
         title: outcome.searched ? s.resultsFor(outcome.query) : s.searchTitle,
         description: outcome.searched ? s.resultsFor(outcome.query) : s.noQuery,
-        path: qs ? `/search?${qs}` : '/search',
+        path: searchPath(outcome.query, outcome.filters, outcome.page),
         // Result pages are endless and change with every article: keep them out of search engines.
         noindex: true,
       },
-      searchPage(outcome, language, { pageOf: t.pageOf, previous: t.previous, next: t.next }),
+      site.theme.searchPage(outcome, language),
     );
     // Server-Timing lets a browser's developer tools (and bench/search.bench.ts) see the server's share.
     reply.header('server-timing', `search;dur=${(performance.now() - started).toFixed(1)}, cache;desc=${hit ? 'hit' : 'miss'}`);

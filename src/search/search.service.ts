@@ -1,17 +1,19 @@
 // Reader search: validating the request, ranking through the search index, and turning hits into
-// cards with highlighted headline and snippet. No Fastify here: routes and benchmarks call it alike.
+// cards with highlighted headline and snippet (as segments of text, not HTML). No Fastify here: routes
+// and benchmarks call it alike.
 import { cardsFor, type ArticleCard } from '../articles/article.service.ts';
 import type { Db } from '../db/store.ts';
 import { AppError } from '../errors.ts';
 import { excerpt } from '../lib/excerpt.ts';
-import { escapeHtml, trusted, type SafeHtml } from '../lib/html.ts';
 import { allSections, type Section } from '../sections/section.service.ts';
 import type { SearchIndex } from './search-index.ts';
 import type { Store } from '../db/store.ts';
 import { MAX_QUERY_CHARS, parseQuery, type Clause } from './query.ts';
 import type { SearchFilters } from './search-index.ts';
 import { articleTexts, publishedIds } from '../articles/article.lookups.ts';
-import { highlightWhole, snippetAround } from './snippet.ts';
+import { highlightWhole, snippetAround, type Segment } from './snippet.ts';
+
+export type { Segment } from './snippet.ts';
 
 export const RESULTS_PER_PAGE = 10;
 /** Matches are counted up to this many; pages past it are not offered (nobody reads page 101). */
@@ -40,8 +42,10 @@ export interface SearchRequest {
 
 export interface SearchResult {
   card: ArticleCard;
-  headlineHtml: SafeHtml;
-  snippetHtml: SafeHtml;
+  /** The headline as written, its matched words marked. */
+  headline: Segment[];
+  /** About 32 words of the body (or the subtitle) around the matches, "… " where text was left out; the excerpt when neither matched. */
+  snippet: Segment[];
 }
 
 export interface Suggestion {
@@ -180,13 +184,11 @@ async function toResults(index: SearchIndex, db: Db, clauses: readonly Clause[],
   return cards.map((card) => {
     const marked = marks.get(card.id);
     const text = textById.get(card.id);
-    const headlineHtml = highlightWhole(card.headline, marked?.headline ?? null);
+    const headline = highlightWhole(card.headline, marked?.headline ?? null);
     const body = text ? text.bodyText : '';
-    const snippetHtml =
-      (body && snippetAround(body, marked?.body ?? null)) ||
-      (card.subtitle && snippetAround(card.subtitle, marked?.subtitle ?? null)) ||
-      trusted(escapeHtml(card.excerpt || excerpt(body, 200, card.language)));
-    return { card, headlineHtml, snippetHtml };
+    const snippet = (body && snippetAround(body, marked?.body ?? null)) ||
+      (card.subtitle && snippetAround(card.subtitle, marked?.subtitle ?? null)) || [{ text: card.excerpt || excerpt(body, 200, card.language), match: false }];
+    return { card, headline, snippet };
   });
 }
 

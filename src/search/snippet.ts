@@ -1,9 +1,15 @@
 // Highlighted snippets built from the text as written. The index marks matching words in its normalised
 // copy (one index word per original word, see normalise.ts); here those marks are mapped back onto the
-// original words. Every piece of original text is escaped before any <mark> is added around it, so
+// original words. The result is data, not HTML: the text as written cut into segments, each saying
+// whether it is a matched word. The search page escapes every segment and marks the matched ones, so
 // nothing in an article can become markup.
-import { escapeHtml, trusted, type SafeHtml } from '../lib/html.ts';
 import { words, type Word } from './normalise.ts';
+
+/** A stretch of shown text; `match` when it is a word the search matched. */
+export interface Segment {
+  text: string;
+  match: boolean;
+}
 
 /** Characters the index is asked to put around matches; they never occur in indexed text. */
 export const MARK_OPEN = '\u0001';
@@ -39,35 +45,44 @@ function align(original: string, highlighted: string | null): { list: Word[]; ma
   return marks.length === list.length ? { list, marks } : null;
 }
 
-function render(original: string, list: Word[], marks: boolean[], from: number, to: number): string {
-  let out = '';
+/** Adds text to segments, joining it to the previous unmatched segment; empty text adds nothing. */
+function push(out: Segment[], text: string, match: boolean): void {
+  if (text === '') return;
+  const last = out[out.length - 1];
+  if (!match && last && !last.match) last.text += text;
+  else out.push({ text, match });
+}
+
+/** Words from..to of the original as segments, with the text between them; each matched word is its own segment. */
+function segments(original: string, list: Word[], marks: boolean[], from: number, to: number, out: Segment[] = []): Segment[] {
   let pos = list[from]?.start ?? 0;
   const end = list[to - 1]?.end ?? original.length;
   for (let i = from; i < to; i++) {
     const w = list[i]!;
-    out += escapeHtml(original.slice(pos, w.start));
-    const text = escapeHtml(original.slice(w.start, w.end));
-    out += marks[i] ? `<mark>${text}</mark>` : text;
+    push(out, original.slice(pos, w.start), false);
+    push(out, original.slice(w.start, w.end), marks[i] ?? false);
     pos = w.end;
   }
-  out += escapeHtml(original.slice(pos, end));
+  push(out, original.slice(pos, end), false);
   return out;
 }
 
-/** The whole text with matching words marked (for headlines). Unmarked escaped text when alignment fails. */
-export function highlightWhole(original: string, highlighted: string | null): SafeHtml {
+/** The whole text with matching words marked (for headlines). One unmatched segment when alignment fails. */
+export function highlightWhole(original: string, highlighted: string | null): Segment[] {
   const a = align(original, highlighted);
-  if (!a || !a.list.length) return trusted(escapeHtml(original));
-  const lead = escapeHtml(original.slice(0, a.list[0]!.start));
-  const tail = escapeHtml(original.slice(a.list[a.list.length - 1]!.end));
-  return trusted(lead + render(original, a.list, a.marks, 0, a.list.length) + tail);
+  if (!a || !a.list.length) return original ? [{ text: original, match: false }] : [];
+  const out: Segment[] = [];
+  push(out, original.slice(0, a.list[0]!.start), false);
+  segments(original, a.list, a.marks, 0, a.list.length, out);
+  push(out, original.slice(a.list[a.list.length - 1]!.end), false);
+  return out;
 }
 
 /**
  * A window of about maxWords words around the densest run of matches, marked, with "…" where text
  * was left out. Null when nothing in this text matched (the caller shows another field or an excerpt).
  */
-export function snippetAround(original: string, highlighted: string | null, maxWords = 32): SafeHtml | null {
+export function snippetAround(original: string, highlighted: string | null, maxWords = 32): Segment[] | null {
   const a = align(original, highlighted);
   if (!a) return null;
   const { list, marks } = a;
@@ -91,6 +106,9 @@ export function snippetAround(original: string, highlighted: string | null, maxW
   let from = Math.max(0, Math.min(best, firstInWindow - 4));
   const to = Math.min(list.length, from + maxWords);
   from = Math.max(0, Math.min(from, to - maxWords));
-  const body = render(original, list, marks, from, to);
-  return trusted(`${from > 0 ? '… ' : ''}${body}${to < list.length ? ' …' : ''}`);
+  const out: Segment[] = [];
+  if (from > 0) push(out, '… ', false);
+  segments(original, list, marks, from, to, out);
+  if (to < list.length) push(out, ' …', false);
+  return out;
 }

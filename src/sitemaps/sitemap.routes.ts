@@ -5,7 +5,7 @@ import type { Config } from '../config.ts';
 import type { Store } from '../db/store.ts';
 import { key } from '../db/change-keys.ts';
 import { AppError } from '../errors.ts';
-import { httpDate, notModifiedSince } from '../feeds/conditional-get.ts';
+import { httpDate, notModifiedSince } from '../web/conditional-get.ts';
 import { articleSitemap, newsSitemap, pagesSitemap, robotsTxt, sitemapIndex, type RenderedSitemap, type SitemapSite } from './sitemap.service.ts';
 
 export interface SitemapRoutesOptions {

@@ -1,8 +1,8 @@
 // The theme's static files, read once at start, fingerprinted by content so they can be cached for a year.
+// Served by plugins/assets.ts.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { projectFile } from '../lib/project-files.ts';
 import { CachedBody } from './page-cache.ts';
 
 export interface Asset {
@@ -17,20 +17,18 @@ export interface Assets {
   get(path: string): Asset | undefined;
 }
 
-const DIR = projectFile('src/web/theme/assets');
-
-function load(file: string, contentType: string, fingerprint: boolean): Asset {
-  const bytes = fs.readFileSync(path.join(DIR, file));
+function load(dir: string, file: string, contentType: string, fingerprint: boolean): Asset {
+  const bytes = fs.readFileSync(path.join(dir, file));
   const [stem, ext] = [file.slice(0, file.lastIndexOf('.')), file.slice(file.lastIndexOf('.'))];
   const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 12);
   const publicPath = fingerprint ? `/assets/${stem}.${hash}${ext}` : `/assets/${file}`;
   return { path: publicPath, body: new CachedBody(200, contentType, bytes) };
 }
 
-/** Loads the theme's assets from disk. */
-export function loadAssets(): Assets {
-  const css = load('gazette.css', 'text/css; charset=utf-8', true);
-  const icon = load('logo.svg', 'image/svg+xml', false);
+/** Loads a theme's assets from its folder: gazette.css (fingerprinted) and logo.svg. */
+export function loadAssets(dir: string): Assets {
+  const css = load(dir, 'gazette.css', 'text/css; charset=utf-8', true);
+  const icon = load(dir, 'logo.svg', 'image/svg+xml', false);
   const byPath = new Map([css, icon].map((a) => [a.path, a]));
   return { stylesheetPath: css.path, iconPath: icon.path, get: (p) => byPath.get(p) };
 }

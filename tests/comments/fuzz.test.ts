@@ -55,6 +55,14 @@ async function inParallel<T>(items: readonly T[], width: number, job: (item: T, 
   );
 }
 
+/**
+ * Tables left out of the "no other row changes" snapshot besides comments: the change log records that
+ * approved comments changed pages (it is the change feed's, not content), and the server's index upkeep
+ * merges the SQLite search index's segments a minute after a change (decision 0009), which this suite
+ * outlasts when it runs beside others.
+ */
+const NOT_CONTENT = ['comments', 'change_log', 'article_search_data', 'article_search_idx'];
+
 describe('naughty strings as comments, names and websites', () => {
   let server: TestServer;
   const strings = loadStrings();
@@ -64,8 +72,7 @@ describe('naughty strings as comments, names and websites', () => {
 
   before(async () => {
     server = await startCommentServer({ COMMENTS_MODERATION: 'hold-none', COMMENTS_MAX_LINKS: '1000' });
-    // The change log records that approved comments changed pages; it is the change feed's, not content.
-    others = await snapshot(server, ['comments', 'change_log']);
+    others = await snapshot(server, NOT_CONTENT);
     const form = await readForm(server, SEED_PATH);
     const jobs: Sent[] = strings.flatMap((value) => (['comment', 'author', 'url'] as const).map((field) => ({ field, value })));
     await inParallel(jobs, 6, async (sent, i) => {
@@ -118,7 +125,7 @@ describe('naughty strings as comments, names and websites', () => {
   });
 
   it('changes no other row', async () => {
-    assert.deepEqual(await snapshot(server, ['comments', 'change_log']), others);
+    assert.deepEqual(await snapshot(server, NOT_CONTENT), others);
   });
 
   it('renders nothing live from any payload', async () => {

@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { getArticle } from '../../src/articles/article.service.ts';
 import { readSeedPage } from '../../src/demo/demo.service.ts';
 import { normaliseSpace } from '../../src/lib/excerpt.ts';
-import { stringsFor } from '../../src/web/theme/i18n.ts';
+import { stringsFor } from '../../src/web/i18n/site.ts';
 import { SEED_PATH, startTestServer, type TestServer } from '../helpers/server.ts';
 import { axeViolations, launchBrowser } from './browser.ts';
 

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { migrateToLatest, openStore, type Store } from '../../src/db/database.ts';
 import { loadDemo } from '../../src/demo/demo.service.ts';
-import { buildApp } from '../../src/web/app.ts';
+import { buildApp } from '../../src/app.ts';
 import { freshDatabase } from './database.ts';
 
 export { ENGINE } from './database.ts';

@@ -7,7 +7,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ChangeFeed, ChangeKey } from '../../db/store.ts';
-import { notModifiedSince } from '../../feeds/conditional-get.ts';
+import { notModifiedSince } from '../conditional-get.ts';
 import { CachedBody, PageCache, chooseEncoding, etagMatches } from '../page-cache.ts';
 
 /**

@@ -1,42 +1,10 @@
 // The frame every page shares: head (canonical, OpenGraph, structured data, one stylesheet),
 // masthead with the section navigation, and footer.
 import { html, trusted, type SafeHtml } from '../../lib/html.ts';
-import { directionOf, stringsFor } from './i18n.ts';
-import { feedAlternates } from '../../feeds/feed-paths.ts';
-import { searchStrings } from '../../search/search.strings.ts';
-
-export interface SiteChrome {
-  siteName: string;
-  publicUrl: string;
-  stylesheet: string;
-  icon: string;
-  sections: { name: string; path: string; language: string }[];
-}
-
-export interface PageMeta {
-  language: string;
-  title: string;
-  description: string;
-  /** Path of the page's canonical URL, e.g. "/news/". */
-  path: string;
-  ogType?: 'website' | 'article' | 'profile';
-  image?: string | null;
-  jsonLd?: object | null;
-  article?: { publishedAt: string; updatedAt: string; section: string; tags: string[] };
-  /** Search engines should not index this page (errors, deep pagination). */
-  noindex?: boolean;
-  prev?: string | null;
-  next?: string | null;
-  /** <link rel="alternate"> entries: feeds of this page (type + title) and translations (hreflang). Paths or absolute URLs. */
-  alternates?: Alternate[];
-}
-
-export interface Alternate {
-  href: string;
-  type?: string;
-  title?: string;
-  hreflang?: string;
-}
+import { directionOf } from '../i18n/format.ts';
+import { searchStrings } from '../i18n/search.ts';
+import { stringsFor } from '../i18n/site.ts';
+import type { Alternate, PageMeta, SiteChrome } from '../theme.ts';
 
 function alternateLink(publicUrl: string, a: Alternate): SafeHtml {
   const href = a.href.startsWith('/') ? publicUrl + a.href : a.href;
@@ -58,7 +26,7 @@ export function layout(site: SiteChrome, meta: PageMeta, main: SafeHtml): string
   const title = meta.title === site.siteName ? site.siteName : `${meta.title} – ${site.siteName}`;
   const s = searchStrings(meta.language);
   // Every page announces the site's feeds; listing pages add their own before them.
-  const alternates = [...(meta.alternates ?? []), ...feedAlternates({ kind: 'site' }, site.siteName)];
+  const alternates = [...(meta.alternates ?? []), ...site.feeds];
   const ogLocale = { en: 'en_US', ar: 'ar_AR', fa: 'fa_IR' }[meta.language.split('-')[0] ?? 'en'];
   const page = html`<!DOCTYPE html>
 <html lang="${meta.language}" dir="${dir}">

@@ -1,19 +1,14 @@
-// The main content of each page type. Each returns SafeHtml for layout() to frame.
-import type { Article, ArticleCard, Page, Source } from '../../articles/article.service.ts';
-import { commentStrings } from '../../comments/comment.strings.ts';
-import { commentsSection, type CommentsSectionView } from '../../comments/comment.views.ts';
+// The article page, the front page and the section, tag and author listings, drawn from the article
+// service's models. Each returns the main content for layout() to frame.
+import type { Article, ArticleCard, Source } from '../../articles/article.service.ts';
 import { html, trusted, type SafeHtml } from '../../lib/html.ts';
-import { directionOf, formatDate, formatTime, stringsFor, type Strings } from './i18n.ts';
-
-/** lang/dir attributes for content whose language may differ from the page's. */
-function langAttrs(contentLanguage: string, pageLanguage: string): SafeHtml {
-  if (contentLanguage === pageLanguage) return html``;
-  return html` lang="${contentLanguage}" dir="${directionOf(contentLanguage)}"`;
-}
-
-function time(iso: string, language: string): SafeHtml {
-  return html`<time datetime="${iso}">${formatDate(iso, language)}</time>`;
-}
+import { listingPagePath } from '../../lib/paths.ts';
+import { commentStrings } from '../i18n/comments.ts';
+import { formatTime } from '../i18n/format.ts';
+import { stringsFor, type Strings } from '../i18n/site.ts';
+import type { CommentsSectionView, HomeView, ListingView } from '../theme.ts';
+import { commentsSection } from './comments.ts';
+import { langAttrs, pager, time } from './parts.ts';
 
 /** A time later on the same day as publication: the clock time is what tells readers something. */
 function timeOfDay(iso: string, language: string): SafeHtml {
@@ -94,30 +89,6 @@ ${card(a.related, a.language, 3)}
 ${commentsSection(comments)}`;
 }
 
-function pager(p: Page<unknown>, basePath: string, t: Strings): SafeHtml {
-  if (p.pageCount <= 1) return html``;
-  const href = (n: number) => (n === 1 ? basePath : `${basePath}?page=${n}`);
-  return html`<nav class="pager" aria-label="${t.pageOf(p.page, p.pageCount)}">
-${p.page > 1 ? html`<a rel="prev" href="${href(p.page - 1)}">${t.previous}</a>` : html`<span></span>`}
-<span class="pager-status">${t.pageOf(p.page, p.pageCount)}</span>
-${p.page < p.pageCount ? html`<a rel="next" href="${href(p.page + 1)}">${t.next}</a>` : html`<span></span>`}
-</nav>`;
-}
-
-/** Path of the previous and next pages of a listing, for <link rel=prev/next>. */
-export function pageLinks(p: Page<unknown>, basePath: string): { prev: string | null; next: string | null } {
-  const href = (n: number) => (n === 1 ? basePath : `${basePath}?page=${n}`);
-  return { prev: p.page > 1 ? href(p.page - 1) : null, next: p.page < p.pageCount ? href(p.page + 1) : null };
-}
-
-export interface ListingView {
-  language: string;
-  title: string;
-  description?: string;
-  basePath: string;
-  page: Page<ArticleCard>;
-}
-
 /** A section, tag or author page: a heading and one page of article cards. */
 export function listingPage(v: ListingView): SafeHtml {
   const t = stringsFor(v.language);
@@ -128,14 +99,7 @@ ${v.description ? html`<p class="listing-description">${v.description}</p>` : ''
 ${v.page.items.length
   ? html`<div class="card-grid">${v.page.items.map((a) => card(a, v.language))}</div>`
   : html`<p class="empty">${t.noArticles}</p>`}
-${pager(v.page, v.basePath, t)}`;
-}
-
-export interface HomeView {
-  language: string;
-  siteName: string;
-  latest: Page<ArticleCard>;
-  sections: { name: string; path: string; language: string; items: ArticleCard[] }[];
+${pager(v.page.page, v.page.pageCount, (n) => listingPagePath(v.basePath, n), t)}`;
 }
 
 /** The front page: a lead story, the latest articles, then a block per section. */
@@ -159,7 +123,7 @@ ${lead.subtitle ? html`<p class="subtitle">${lead.subtitle}</p>` : ''}
 ${v.latest.items.length
   ? html`<div class="card-grid">${(v.latest.page === 1 ? rest : v.latest.items).map((a) => card(a, v.language, 3))}</div>`
   : html`<p class="empty">${t.noArticles}</p>`}
-${pager(v.latest, '/', t)}
+${pager(v.latest.page, v.latest.pageCount, (n) => listingPagePath('/', n), t)}
 </section>
 ${v.latest.page === 1
   ? v.sections
@@ -171,14 +135,4 @@ ${v.latest.page === 1
 </section>`,
       )
   : ''}`;
-}
-
-/** A 4xx or 5xx page: what happened and a way back. */
-export function errorPage(language: string, title: string, message: string): SafeHtml {
-  const t = stringsFor(language);
-  return html`<div class="error-page">
-<h1>${title}</h1>
-<p>${message}</p>
-<p><a href="/">${t.goHome}</a></p>
-</div>`;
 }

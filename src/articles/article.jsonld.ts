@@ -1,6 +1,7 @@
 // schema.org JSON-LD for article pages. Sources become data a machine can read: reports and relays
-// and documents go to isBasedOn, quoted people and documents to citation.
-import type { Article, Source } from '../../articles/article.service.ts';
+// and documents go to isBasedOn, quoted people and documents to citation. Data about the article, not
+// its look: the route puts it in the page's head, whatever the theme.
+import type { Article, Source } from './article.service.ts';
 
 interface Site {
   name: string;

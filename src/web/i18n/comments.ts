@@ -1,6 +1,7 @@
-// Reader-facing words of the comment pages in each language the theme carries. The labels shared with
-// the rest of the theme (Leave a Reply, Name, Email, ...) stay in src/web/theme/i18n.ts.
-import type { RejectionProblem, FieldName, FieldProblem } from './comment.errors.ts';
+// Reader-facing words of the comment pages in each language the site carries: the thread, notices,
+// refusals and unsubscribing. The form's labels (Leave a Reply, Name, Email, ...) are in site.ts.
+import type { RejectionProblem, FieldName, FieldProblem } from '../../comments/comment.errors.ts';
+import { baseLanguage } from './format.ts';
 
 export interface CommentStrings {
   commentsTitle: (n: number) => string;
@@ -194,7 +195,7 @@ const fa: CommentStrings = {
 
 const STRINGS: Record<string, CommentStrings> = { en, ar, fa };
 
-/** Comment strings for a language, English when the theme does not carry it. */
+/** Comment strings for a language, English when the site does not carry it. */
 export function commentStrings(language: string): CommentStrings {
-  return STRINGS[language.split('-')[0]!.toLowerCase()] ?? en;
+  return STRINGS[baseLanguage(language)] ?? en;
 }

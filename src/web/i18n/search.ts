@@ -1,5 +1,5 @@
-// Fixed strings of the search page and of feed discovery, in each language the theme carries.
-// Kept beside the capability (as comment.strings.ts is) so the shared i18n table stays small.
+// Fixed strings of the search page and the masthead's search box, in each language the site carries.
+import { baseLanguage } from './format.ts';
 
 export interface SearchStrings {
   search: string;
@@ -114,7 +114,7 @@ const fa: SearchStrings = {
 
 const STRINGS: Record<string, SearchStrings> = { en, ar, fa };
 
-/** Search strings for a language, English for languages the theme does not carry. */
+/** Search strings for a language, English for languages the site does not carry. */
 export function searchStrings(language: string): SearchStrings {
-  return STRINGS[language.split('-')[0]!.toLowerCase()] ?? en;
+  return STRINGS[baseLanguage(language)] ?? en;
 }

@@ -1,6 +1,9 @@
-// The theme's fixed strings in each language a page can be in, and the writing direction of each.
-// A page takes its language from its content (an article's language, a section's language).
+// The site's fixed words in each language a page can be in: the frame of every page, article pages and
+// listings, the comment form's labels, error pages. A page takes its language from its content (an
+// article's language, a section's language). Theme-neutral: routes read titles here, and any theme
+// shows the same words.
 import type { SourceKind, SourceRole } from '../../db/schema.ts';
+import { baseLanguage, formatNumber as num } from './format.ts';
 
 export interface Strings {
   skipToContent: string;
@@ -42,17 +45,6 @@ export interface Strings {
   taggedWith: (name: string) => string;
   readingTime: (minutes: number) => string;
   poweredBy: string;
-}
-
-const numberFormats = new Map<string, Intl.NumberFormat>();
-/** A number written with the digits readers of the language expect (Persian ۱۲, Arabic ١٢). */
-function num(language: string, n: number): string {
-  let f = numberFormats.get(language);
-  if (!f) {
-    f = new Intl.NumberFormat(language);
-    numberFormats.set(language, f);
-  }
-  return f.format(n);
 }
 
 const en: Strings = {
@@ -182,39 +174,8 @@ const fa: Strings = {
 };
 
 const STRINGS: Record<string, Strings> = { en, ar, fa };
-const RTL = new Set(['ar', 'fa', 'he', 'ur', 'ps', 'ckb', 'dv', 'yi']);
 
-/** The base language of a tag: "fa-IR" -> "fa". */
-const base = (language: string) => language.split('-')[0]!.toLowerCase();
-
-/** Fixed strings for a language, falling back to English for languages the theme does not carry. */
+/** Fixed strings for a language, falling back to English for languages the site does not carry. */
 export function stringsFor(language: string): Strings {
-  return STRINGS[base(language)] ?? en;
-}
-
-/** Writing direction of a language. */
-export function directionOf(language: string): 'rtl' | 'ltr' {
-  return RTL.has(base(language)) ? 'rtl' : 'ltr';
-}
-
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
-/** A reader-facing date in the page's language (Persian pages use the Solar Hijri calendar, as readers expect). */
-export function formatDate(iso: string, language: string): string {
-  let f = dateFormats.get(language);
-  if (!f) {
-    f = new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' });
-    dateFormats.set(language, f);
-  }
-  return f.format(new Date(iso));
-}
-
-const timeFormats = new Map<string, Intl.DateTimeFormat>();
-/** A reader-facing clock time in UTC, e.g. "13:45 UTC". */
-export function formatTime(iso: string, language: string): string {
-  let f = timeFormats.get(language);
-  if (!f) {
-    f = new Intl.DateTimeFormat(language, { timeStyle: 'short', timeZone: 'UTC', hourCycle: 'h23' });
-    timeFormats.set(language, f);
-  }
-  return `${f.format(new Date(iso))} UTC`;
+  return STRINGS[baseLanguage(language)] ?? en;
 }

@@ -1,23 +1,11 @@
 // The search page: the form with its filters, ranked results with highlighted snippets, a pager that
 // keeps the query, and a "nothing found" page that offers a way on.
-import { html, type SafeHtml } from '../lib/html.ts';
-import { directionOf, formatDate } from '../web/theme/i18n.ts';
-import type { SearchOutcome, SearchResult } from './search.service.ts';
-import { searchStrings, type SearchStrings } from './search.strings.ts';
-
-function langAttrs(contentLanguage: string, pageLanguage: string): SafeHtml {
-  if (contentLanguage === pageLanguage) return html``;
-  return html` lang="${contentLanguage}" dir="${directionOf(contentLanguage)}"`;
-}
-
-/** The query string of a search page with the same query and filters. */
-export function searchQuery(o: SearchOutcome, page = 1): string {
-  const params = new URLSearchParams();
-  if (o.query) params.set('q', o.query);
-  for (const [k, v] of Object.entries(o.filters)) if (v) params.set(k, v);
-  if (page > 1) params.set('page', String(page));
-  return params.toString();
-}
+import { html, type SafeHtml } from '../../lib/html.ts';
+import { searchPath } from '../../lib/paths.ts';
+import type { SearchOutcome, SearchResult, Segment } from '../../search/search.service.ts';
+import { searchStrings, type SearchStrings } from '../i18n/search.ts';
+import { stringsFor } from '../i18n/site.ts';
+import { langAttrs, pager, time } from './parts.ts';
 
 function form(o: SearchOutcome, s: SearchStrings, pageLanguage: string): SafeHtml {
   const option = (value: string, label: string, selected: boolean) => html`<option value="${value}"${selected ? html` selected` : ''}>${label}</option>`;
@@ -40,34 +28,23 @@ function form(o: SearchOutcome, s: SearchStrings, pageLanguage: string): SafeHtm
 </form>`;
 }
 
+/** Text shown as segments: every segment escaped, the matched words in <mark>. */
+function highlighted(segments: readonly Segment[]): SafeHtml {
+  return html`${segments.map((s) => (s.match ? html`<mark>${s.text}</mark>` : html`${s.text}`))}`;
+}
+
 function result(r: SearchResult, pageLanguage: string): SafeHtml {
   const a = r.card;
   return html`<li class="search-result"${langAttrs(a.language, pageLanguage)}>
 <p class="kicker"><a href="${a.section.path}">${a.section.name}</a></p>
-<h2 class="search-result-title"><a href="${a.path}">${r.headlineHtml}</a></h2>
-<p class="search-snippet">${r.snippetHtml}</p>
-<p class="card-meta"><time datetime="${a.publishedAt}">${formatDate(a.publishedAt, a.language)}</time></p>
+<h2 class="search-result-title"><a href="${a.path}">${highlighted(r.headline)}</a></h2>
+<p class="search-snippet">${highlighted(r.snippet)}</p>
+<p class="card-meta">${time(a.publishedAt, a.language)}</p>
 </li>`;
 }
 
-function pager(o: SearchOutcome, s: SearchStrings, pageOf: (p: number, n: number) => string, newer: string, older: string): SafeHtml {
-  if (o.pageCount <= 1) return html``;
-  const href = (n: number) => `/search?${searchQuery(o, n)}`;
-  return html`<nav class="pager" aria-label="${pageOf(o.page, o.pageCount)}">
-${o.page > 1 ? html`<a rel="prev" href="${href(o.page - 1)}">${newer}</a>` : html`<span></span>`}
-<span class="pager-status">${pageOf(o.page, o.pageCount)}</span>
-${o.page < o.pageCount ? html`<a rel="next" href="${href(o.page + 1)}">${older}</a>` : html`<span></span>`}
-</nav>`;
-}
-
-export interface SearchPageLabels {
-  pageOf: (p: number, n: number) => string;
-  previous: string;
-  next: string;
-}
-
 /** The whole main content of /search. */
-export function searchPage(o: SearchOutcome, language: string, labels: SearchPageLabels): SafeHtml {
+export function searchPage(o: SearchOutcome, language: string): SafeHtml {
   const s = searchStrings(language);
   const heading = o.searched ? s.resultsFor(o.query) : s.searchTitle;
   const notes = html`${o.truncated ? html`<p class="search-note">${s.truncated}</p>` : ''}${o.broadPrefixes.map((w) => html`<p class="search-note">${s.broadPrefix(w)}</p>`)}`;
@@ -78,7 +55,7 @@ export function searchPage(o: SearchOutcome, language: string, labels: SearchPag
     body = html`<p class="search-count" role="status">${s.count(o.total, o.totalCapped)}</p>
 ${notes}
 <ol class="search-results">${o.results.map((r) => result(r, language))}</ol>
-${pager(o, s, labels.pageOf, labels.previous, labels.next)}`;
+${pager(o.page, o.pageCount, (n) => searchPath(o.query, o.filters, n), stringsFor(language))}`;
   } else {
     body = html`${notes}<div class="search-empty" role="status">
 <p class="search-none">${s.noResults(o.query)}</p>

@@ -1,69 +1,24 @@
-// Comment views: the thread and the "Leave a Reply" form under an article, the page that answers a
-// refused comment (form filled in again, problems beside their fields), and the unsubscribe pages.
-// Comment text arrives as HTML from comment.text.ts (escaped plain text plus autolinks); all else is escaped here.
-import { html, trusted, type SafeHtml } from '../lib/html.ts';
-import { formatDate, stringsFor, type Strings } from '../web/theme/i18n.ts';
-import { identiconSvg } from './comment.avatar.ts';
-import type { FieldIssue, FieldName, RejectionProblem } from './comment.errors.ts';
-import type { PublicComment, ThreadView } from './comment.service.ts';
-import { commentStrings, type CommentStrings } from './comment.strings.ts';
+// Comments under an article (the thread and the "Leave a Reply" form), the page that answers a refused
+// comment (form filled in again, problems beside their fields), and the unsubscribe pages. Everything is
+// escaped here, comment text included (it arrives as paragraphs of text runs and links).
+import type { Identicon } from '../../comments/comment.avatar.ts';
+import type { FieldName } from '../../comments/comment.errors.ts';
+import type { PublicComment } from '../../comments/comment.service.ts';
+import type { Paragraph } from '../../comments/comment.text.ts';
+import { SafeHtml, html, trusted } from '../../lib/html.ts';
+import { commentFeedPath } from '../../lib/paths.ts';
+import { commentStrings, type CommentStrings } from '../i18n/comments.ts';
+import { formatDate } from '../i18n/format.ts';
+import { stringsFor, type Strings } from '../i18n/site.ts';
+import type { CommentsSectionView, FormView, RejectionView } from '../theme.ts';
 
-export type Notice = 'held' | 'approved';
-
-/** What the article page shows about comments. */
-export interface CommentsSectionView {
-  articleId: number;
-  articlePath: string;
-  language: string;
-  view: ThreadView;
-  notice: Notice | null;
-  /** Whether mail is configured, so the reply-notice box means something. */
-  mail: boolean;
-}
-
-/** What a reader typed, sent back into the form after a refusal. */
-export interface FormValues {
-  author: string;
-  email: string;
-  url: string;
-  comment: string;
-  comment_parent: string;
-  notify: boolean;
-}
-
-export interface FormView {
-  articleId: number | null;
-  token: string;
-  language: string;
-  replyTo: { id: number; authorName: string } | null;
-  /** Where "cancel reply" leads. */
-  cancelHref: string | null;
-  values: FormValues | null;
-  issues: Readonly<Partial<Record<FieldName, FieldIssue>>>;
-  mail: boolean;
-}
-
-/** The path of an article's comment feed. */
-export const commentFeedPath = (articlePath: string) => `${articlePath}/comments.xml`;
-
-const NOTICE = /^(?:held|approved)$/;
-const COMMENT_ID = /^[1-9]\d{0,12}$/;
-
-/**
- * The query parameters readArticleQuery() reads, with the values it understands: the page cache keeps
- * only these in its key, so ?comment=anything-else shares the page without a notice.
- */
-export const ARTICLE_QUERY = [
-  { name: 'comment', accept: NOTICE },
-  { name: 'replytocom', accept: COMMENT_ID },
-] as const;
-
-/** Reads the comment parts of an article URL's query: ?comment=held|approved and ?replytocom=<id>. */
-export function readArticleQuery(query: unknown): { notice: Notice | null; replyTo: number | null } {
-  const q = (query ?? {}) as Record<string, unknown>;
-  const notice = typeof q.comment === 'string' && NOTICE.test(q.comment) ? (q.comment as Notice) : null;
-  const replyTo = typeof q.replytocom === 'string' && COMMENT_ID.test(q.replytocom) ? Number(q.replytocom) : null;
-  return { notice, replyTo };
+/** Inline SVG for a commenter's identicon; decorative, so hidden from assistive technology. */
+export function identiconSvg(icon: Identicon, size = 40): SafeHtml {
+  const hue = Math.trunc(icon.hue) % 360;
+  const path = /^[Mhvz0-9 -]*$/.test(icon.path) ? icon.path : '';
+  return new SafeHtml(
+    `<svg class="comment-avatar" width="${size}" height="${size}" viewBox="-0.5 -0.5 6 6" aria-hidden="true" focusable="false"><rect x="-0.5" y="-0.5" width="6" height="6" fill="hsl(${hue} 40% 92%)"/><path d="${path}" fill="hsl(${hue} 55% 38%)"/></svg>`,
+  );
 }
 
 function required(): SafeHtml {
@@ -120,6 +75,13 @@ ${f.mail
 </form>`;
 }
 
+/** A comment's text: a <p> per paragraph, <br> between lines, its http(s) addresses linked. */
+export function commentText(paragraphs: readonly Paragraph[]): SafeHtml {
+  return html`${paragraphs.map(
+    (p, i) => html`${i ? '\n' : ''}<p>${p.lines.map((line, j) => html`${j ? html`<br>\n` : ''}${line.map((run) => (run.href ? html`<a href="${run.href}" rel="nofollow ugc noopener">${run.text}</a>` : run.text))}`)}</p>`,
+  )}`;
+}
+
 function commentItem(c: PublicComment, articlePath: string, language: string, t: Strings, ct: CommentStrings, open: boolean): SafeHtml {
   const name = c.authorUrl ? html`<a class="comment-author-name" href="${c.authorUrl}" rel="nofollow ugc noopener"><bdi>${c.authorName}</bdi></a>` : html`<bdi class="comment-author-name">${c.authorName}</bdi>`;
   return html`<li class="comment" id="comment-${c.id}">
@@ -129,7 +91,7 @@ ${identiconSvg(c.avatar)}
 <p class="comment-author" id="comment-${c.id}-author">${name} <span class="says">${ct.says}:</span></p>
 <p class="comment-date"><a href="${articlePath}#comment-${c.id}" title="${ct.permalink}"><time datetime="${c.createdAt}">${formatDate(c.createdAt, language)}</time></a></p>
 </header>
-<div class="comment-content">${trusted(c.bodyHtml)}</div>
+<div class="comment-content">${commentText(c.paragraphs)}</div>
 ${open && c.canReply ? html`<p class="comment-reply"><a rel="nofollow" href="${articlePath}?replytocom=${c.id}#respond" aria-label="${ct.replyTo(c.authorName)}">${ct.reply}</a></p>` : ''}
 </article>
 ${c.children.length ? html`<ol class="comment-children">${c.children.map((child) => commentItem(child, articlePath, language, t, ct, open))}</ol>` : ''}
@@ -167,17 +129,6 @@ ${v.open
     })
   : html`<p class="comments-closed">${t.commentsClosed}</p>`}
 </section>`;
-}
-
-export interface RejectionView {
-  language: string;
-  problem: RejectionProblem;
-  params: Readonly<Record<string, number>>;
-  article: { path: string; headline: string } | null;
-  /** The form again, when the article still takes comments. */
-  form: FormView | null;
-  /** What the reader typed, shown as text when no form can be offered. */
-  typed: string;
 }
 
 /** The private answer to a refused comment: what went wrong, and the reader's text kept. */

@@ -1,0 +1,96 @@
+// buildApp(): the HTTP application, assembled here, above the capabilities, from web/'s plugins and each
+// capability's routes. Separate from listen() so tests run it on port 0.
+//
+// The root context holds what every context shares: security headers and the URL length limit, the
+// page cache's reply methods, and the background work (comment mail, search index upkeep). Each audience
+// is then one encapsulated context with its own hooks, body parsers and error format: today the public
+// site (HTML pages, feeds, sitemaps). A context for editors or an API registers beside it the same way,
+// e.g. `app.register(adminSite, { prefix: '/admin', ... })`, with its own auth, CSRF and rate-limit hooks
+// and its own error handler (JSON for an API).
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import formbody from '@fastify/formbody';
+import type { Config } from './config.ts';
+import type { Store } from './db/store.ts';
+import { articleRoutes } from './articles/article.routes.ts';
+import { articleComments, commentRoutes } from './comments/comment.routes.ts';
+import { openCommentService, type CommentService } from './comments/comment.service.ts';
+import { feedAlternates } from './feeds/feed-paths.ts';
+import { feedRoutes } from './feeds/feed.routes.ts';
+import { DEFAULT_UPKEEP, startIndexUpkeep } from './search/upkeep.ts';
+import { searchRoutes } from './search/search.routes.ts';
+import { allSections } from './sections/section.service.ts';
+import { sitemapRoutes } from './sitemaps/sitemap.routes.ts';
+import { loadAssets, type Assets } from './web/assets.ts';
+import { assetRoutes } from './web/plugins/assets.ts';
+import { errorPages, frameworkErrorPages } from './web/plugins/errors.ts';
+import { pagesPlugin } from './web/plugins/pages.ts';
+import { securityPlugin } from './web/plugins/security.ts';
+import { createSite, type Site } from './web/site.ts';
+import { defaultTheme } from './web/theme/index.ts';
+
+export interface BuildOptions {
+  /** Overrides the logger (tests pass false to keep output clean). */
+  logger?: boolean;
+}
+
+/** Builds the application over an open, migrated store. */
+export async function buildApp(config: Config, store: Store, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const theme = defaultTheme;
+  const assets = loadAssets(theme.assets);
+  const site = createSite(config, store, {
+    theme,
+    assets,
+    feeds: feedAlternates({ kind: 'site' }, config.siteName),
+    loadSections: () => allSections(store.db),
+  });
+
+  const app = Fastify({
+    logger: options.logger === false ? false : { level: config.logLevel },
+    // Per-request lines only at debug/trace: at 25k req/s an access log costs more than the page.
+    logController: new LogController({ disableRequestLogging: !['debug', 'trace'].includes(config.logLevel) }),
+    routerOptions: { maxParamLength: 1000, ignoreDuplicateSlashes: false },
+    bodyLimit: 256 * 1024,
+    trustProxy: false,
+    // A malformed address is refused before a context is chosen; it gets the public site's error page.
+    frameworkErrors: frameworkErrorPages(site),
+  });
+
+  await app.register(securityPlugin);
+  await app.register(pagesPlugin, { changes: store.changes });
+
+  const comments = await openCommentService(store, config, (message, details) => app.log.warn(details, message));
+  app.addHook('onClose', () => comments.close());
+  const upkeep = startIndexUpkeep(store, {
+    ...DEFAULT_UPKEEP,
+    onError: (err) => app.log.error({ err }, 'search index upkeep failed'),
+    onRun: (slices) => app.log.debug({ slices }, 'search index merged'),
+  });
+  app.addHook('onClose', () => upkeep.stop());
+
+  await app.register(publicSite, { config, store, site, assets, comments: comments.service });
+  return app;
+}
+
+interface PublicSiteOptions {
+  config: Config;
+  store: Store;
+  site: Site;
+  assets: Assets;
+  comments: CommentService;
+}
+
+/**
+ * The public site, one encapsulated context: failures answered as HTML error pages (its not-found
+ * handler serves every address no other context claims), HTML-form bodies, and the readers' routes.
+ */
+async function publicSite(app: FastifyInstance, { config, store, site, assets, comments }: PublicSiteOptions): Promise<void> {
+  // First, so the routes registered below (and their own error handlers) fall back to it.
+  await app.register(errorPages, { site, isUnavailable: (error) => store.isUnavailable(error), isUniqueViolation: (error) => store.isUniqueViolation(error) });
+  await app.register(formbody);
+  await app.register(assetRoutes, { assets });
+  await app.register(articleRoutes, { store, site, comments: articleComments(comments, config) });
+  await app.register(commentRoutes, { comments, site, config, changes: store.changes });
+  await app.register(searchRoutes, { store, site });
+  await app.register(feedRoutes, { store, config });
+  await app.register(sitemapRoutes, { store, config });
+}

@@ -1,0 +1,133 @@
+// The theme, as routes see it: one object that frames every page and draws each page's main content from
+// the services' models as they are. Routes reach it through site.theme (src/web/site.ts) and never import
+// a theme's files; the default theme is src/web/theme/. A theme takes the models' types only, calls no
+// service and reads no request, and takes its words from src/web/i18n/ (decision 0012).
+import type { Article, ArticleCard, Page } from '../articles/article.service.ts';
+import type { FieldIssue, FieldName, RejectionProblem } from '../comments/comment.errors.ts';
+import type { ThreadView } from '../comments/comment.service.ts';
+import type { SafeHtml } from '../lib/html.ts';
+import type { SearchOutcome } from '../search/search.service.ts';
+
+/** What every page shows besides its own content. */
+export interface SiteChrome {
+  siteName: string;
+  publicUrl: string;
+  stylesheet: string;
+  icon: string;
+  sections: { name: string; path: string; language: string }[];
+  /** The site's own feeds, announced on every page. */
+  feeds: readonly Alternate[];
+}
+
+/** A page's head: its language, title, canonical path and what describes it to machines. */
+export interface PageMeta {
+  language: string;
+  title: string;
+  description: string;
+  /** Path of the page's canonical URL, e.g. "/news/". */
+  path: string;
+  ogType?: 'website' | 'article' | 'profile';
+  image?: string | null;
+  jsonLd?: object | null;
+  article?: { publishedAt: string; updatedAt: string; section: string; tags: string[] };
+  /** Search engines should not index this page (errors, deep pagination). */
+  noindex?: boolean;
+  prev?: string | null;
+  next?: string | null;
+  /** <link rel="alternate"> entries: feeds of this page (type + title) and translations (hreflang). Paths or absolute URLs. */
+  alternates?: Alternate[];
+}
+
+export interface Alternate {
+  href: string;
+  type?: string;
+  title?: string;
+  hreflang?: string;
+}
+
+/** A section, tag or author page. */
+export interface ListingView {
+  language: string;
+  title: string;
+  description?: string;
+  basePath: string;
+  page: Page<ArticleCard>;
+}
+
+/** The front page: the latest articles, then the newest of each section. */
+export interface HomeView {
+  language: string;
+  siteName: string;
+  latest: Page<ArticleCard>;
+  sections: { name: string; path: string; language: string; items: ArticleCard[] }[];
+}
+
+/** What the reader is told after posting: ?comment=held or ?comment=approved. */
+export type CommentNotice = 'held' | 'approved';
+
+/** What an article page shows about comments. */
+export interface CommentsSectionView {
+  articleId: number;
+  articlePath: string;
+  language: string;
+  view: ThreadView;
+  notice: CommentNotice | null;
+  /** Whether mail is configured, so the reply-notice box means something. */
+  mail: boolean;
+}
+
+/** What a reader typed, sent back into the form after a refusal. */
+export interface FormValues {
+  author: string;
+  email: string;
+  url: string;
+  comment: string;
+  comment_parent: string;
+  notify: boolean;
+}
+
+/** The comment form, empty or filled in again. */
+export interface FormView {
+  articleId: number | null;
+  token: string;
+  language: string;
+  replyTo: { id: number; authorName: string } | null;
+  /** Where "cancel reply" leads. */
+  cancelHref: string | null;
+  values: FormValues | null;
+  issues: Readonly<Partial<Record<FieldName, FieldIssue>>>;
+  mail: boolean;
+}
+
+/** The private answer to a refused comment. */
+export interface RejectionView {
+  language: string;
+  problem: RejectionProblem;
+  params: Readonly<Record<string, number>>;
+  article: { path: string; headline: string } | null;
+  /** The form again, when the article still takes comments. */
+  form: FormView | null;
+  /** What the reader typed, shown as text when no form can be offered. */
+  typed: string;
+}
+
+/** A theme: the document around every page, the main content of each kind of page, and its files. */
+export interface Theme {
+  /** The folder holding the theme's stylesheet (gazette.css) and icon (logo.svg), served under /assets/. */
+  readonly assets: string;
+  /** A whole HTML document: head, masthead with the navigation, the main content, footer. */
+  layout(chrome: SiteChrome, meta: PageMeta, main: SafeHtml): string;
+  /** An article: header, body, sources, tags, "Check Also", comments and "Leave a Reply". */
+  articlePage(article: Article, comments: CommentsSectionView): SafeHtml;
+  homePage(view: HomeView): SafeHtml;
+  /** A section, tag or author page: a heading and one page of article cards. */
+  listingPage(view: ListingView): SafeHtml;
+  /** /search: the form, ranked results with their matches marked, or a way on when nothing matched. */
+  searchPage(outcome: SearchOutcome, language: string): SafeHtml;
+  /** What went wrong with a comment, and the reader's text kept. */
+  rejectionPage(view: RejectionView): SafeHtml;
+  /** Asks before unsubscribing (done: says it is done). */
+  unsubscribePage(language: string, key: string, done: boolean): SafeHtml;
+  /** A 4xx or 5xx page: what happened and a way back. */
+  errorPage(language: string, title: string, message: string): SafeHtml;
+}
