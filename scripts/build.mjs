@@ -6,9 +6,11 @@ import { build } from 'esbuild';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
+// The search worker threads (src/search/search.pool.ts) load dist/search-worker.mjs beside the server.
 await build({
-  entryPoints: [path.join(root, 'src/cli/main.ts')],
-  outfile: path.join(root, 'dist/gazette.mjs'),
+  entryPoints: { gazette: path.join(root, 'src/cli/main.ts'), 'search-worker': path.join(root, 'src/search/search.worker.ts') },
+  outdir: path.join(root, 'dist'),
+  outExtension: { '.js': '.mjs' },
   bundle: true,
   platform: 'node',
   format: 'esm',

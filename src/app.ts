@@ -18,6 +18,7 @@ import { feedAlternates } from './feeds/feed-paths.ts';
 import { feedRoutes } from './feeds/feed.routes.ts';
 import { DEFAULT_UPKEEP, startIndexUpkeep } from './search/upkeep.ts';
 import { searchRoutes } from './search/search.routes.ts';
+import { searchRunner, searchThreads } from './search/search.pool.ts';
 import { allSections } from './sections/section.service.ts';
 import { sitemapRoutes } from './sitemaps/sitemap.routes.ts';
 import { loadAssets, type Assets } from './web/assets.ts';
@@ -90,7 +91,9 @@ async function publicSite(app: FastifyInstance, { config, store, site, assets, c
   await app.register(assetRoutes, { assets });
   await app.register(articleRoutes, { store, site, comments: articleComments(comments, config) });
   await app.register(commentRoutes, { comments, site, config, changes: store.changes });
-  await app.register(searchRoutes, { store, site });
+  const runSearch = searchRunner(store, config.database, searchThreads(store, config.searchThreads));
+  app.addHook('onClose', () => runSearch.close());
+  await app.register(searchRoutes, { store, site, runSearch });
   await app.register(feedRoutes, { store, config });
   await app.register(sitemapRoutes, { store, config });
 }

@@ -11,6 +11,8 @@ export interface Config {
   /** Absolute origin used in canonical links, feeds and structured data, without a trailing slash. */
   readonly publicUrl: string;
   readonly database: DatabaseTarget;
+  /** Worker threads that run searches on SQLite (SEARCH_THREADS); null: one per core, at most 4. */
+  readonly searchThreads: number | null;
   readonly logLevel: LogLevel;
   /** Name of the publication, shown in the masthead and as the publisher in structured data. */
   readonly siteName: string;
@@ -195,6 +197,7 @@ const envSchema = z.object({
   PUBLIC_URL: publicUrlSchema.optional(),
   DATABASE_URL: databaseUrlSchema.default({ kind: 'sqlite', file: path.resolve('data/gazette.db') }),
   DATABASE_POOL_SIZE: wholeNumber(1, 1000).default(10),
+  SEARCH_THREADS: wholeNumber(0, 64).optional(),
   DATABASE_STATEMENT_TIMEOUT_MS: wholeNumber(0, 86_400_000).default(30_000),
   LOG_LEVEL: z
     .enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` })
@@ -249,6 +252,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : { ...e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS },
     ),
     logLevel: e.LOG_LEVEL,
+    searchThreads: e.SEARCH_THREADS ?? null,
     siteName: e.SITE_NAME,
     siteLanguage: e.SITE_LANGUAGE,
     demoContent: e.DEMO_CONTENT === 'true' || e.DEMO_CONTENT === '1',

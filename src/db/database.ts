@@ -11,6 +11,8 @@ export type { Db, Store } from './store.ts';
 export { StoreUnavailable } from './dialects/postgres/store.ts';
 
 export interface OpenOptions {
+  /** Only read (a search thread's connection): SQLite opens the file read-only. */
+  readOnly?: boolean;
   /** Told of connection errors that happen in the background (a lost idle connection). */
   onError?: (error: unknown) => void;
 }
@@ -19,7 +21,7 @@ export interface OpenOptions {
 export async function openStore(target: DatabaseTarget, options: OpenOptions = {}): Promise<Store> {
   switch (target.kind) {
     case 'sqlite':
-      return openSqlite(target.file);
+      return openSqlite(target.file, { readOnly: options.readOnly });
     case 'postgres':
       return openPostgres(
         { url: target.url, poolSize: target.poolSize, statementTimeoutMs: target.statementTimeoutMs, description: describeDatabase(target) },

@@ -58,6 +58,12 @@ export interface Store {
    * (a slug) after each checked it was free. Answered 409, like the check that usually catches it.
    */
   isUniqueViolation(error: unknown): boolean;
+  /**
+   * True when the store reads through one connection at a time per thread (SQLite), so that long reads
+   * (searches) are best spread over worker threads with connections of their own; false when its reads
+   * already run in parallel (PostgreSQL's pool).
+   */
+  readonly readsInParallelThreads: boolean;
   /** Where the store lives, safe to print: a file path, or host/database without the password. */
   readonly description: string;
   close(): Promise<void>;

@@ -4,7 +4,7 @@
 // change empties this cache; it is small and kept apart from the page cache, so a flood of distinct
 // queries cannot push article pages out. The outcome is data (see search.service.ts), not HTML.
 import type { Store } from '../db/store.ts';
-import { search, type SearchOutcome, type SearchRequest } from './search.service.ts';
+import type { SearchOutcome, SearchRequest } from './search.service.ts';
 
 export interface CachedSearch {
   (request: SearchRequest): Promise<{ outcome: SearchOutcome; hit: boolean }>;
@@ -13,8 +13,8 @@ export interface CachedSearch {
   readonly size: number;
 }
 
-/** Searches through a bounded least-recently-used cache of outcomes, emptied by any content change. */
-export function cachedSearch(store: Store, maxEntries = 500): CachedSearch {
+/** Searches (with `search`) through a bounded least-recently-used cache of outcomes, emptied by any content change. */
+export function cachedSearch(store: Store, search: (request: SearchRequest) => Promise<SearchOutcome>, maxEntries = 500): CachedSearch {
   const entries = new Map<string, SearchOutcome>();
   // A search started before a change must not be stored after it.
   let generation = 0;
@@ -32,7 +32,7 @@ export function cachedSearch(store: Store, maxEntries = 500): CachedSearch {
       return { outcome: hit, hit: true };
     }
     const started = generation;
-    const outcome = await search(store, request);
+    const outcome = await search(request);
     if (generation === started) {
       entries.set(key, outcome);
       if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);

@@ -7,12 +7,14 @@ import { badRequest } from '../errors.ts';
 import { searchPath } from '../lib/paths.ts';
 import { searchStrings } from '../web/i18n/search.ts';
 import type { Site } from '../web/site.ts';
-import type { SearchRequest } from './search.service.ts';
+import type { SearchOutcome, SearchRequest } from './search.service.ts';
 import { cachedSearch } from './search.cache.ts';
 
 export interface SearchRoutesOptions {
   store: Store;
   site: Site;
+  /** Runs a search (in worker threads on SQLite: search.pool.ts). */
+  runSearch: (request: SearchRequest) => Promise<SearchOutcome>;
 }
 
 const FIELDS = ['q', 'section', 'language', 'from', 'to', 'page'] as const;
@@ -30,8 +32,8 @@ function searchRequest(request: FastifyRequest): SearchRequest {
   return out;
 }
 
-export async function searchRoutes(app: FastifyInstance, { store, site }: SearchRoutesOptions): Promise<void> {
-  const search = cachedSearch(store);
+export async function searchRoutes(app: FastifyInstance, { store, site, runSearch }: SearchRoutesOptions): Promise<void> {
+  const search = cachedSearch(store, runSearch);
   app.addHook('onClose', async () => search.close());
   app.get('/search', async (request, reply) => {
     const started = performance.now();

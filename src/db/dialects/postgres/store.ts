@@ -67,6 +67,7 @@ export async function openPostgres(target: PostgresTarget, onError: (error: unkn
     schema: postgresSchema,
     description: target.description,
     isUnavailable: isConnectionError,
+    readsInParallelThreads: false,
     isUniqueViolation: (error) => (error as { code?: string } | null)?.code === '23505',
     async close() {
       await changes.close();

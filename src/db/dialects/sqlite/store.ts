@@ -9,13 +9,18 @@ import { sqliteChangeFeed } from './changes.ts';
 import { sqliteSchema } from './schema.ts';
 import { createSqliteSearchIndex } from './search-index.ts';
 
-/** Opens (creating if needed) the SQLite file and returns the store over it. */
-export function openSqlite(file: string): Store {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const native = new SQLite(file);
-  native.pragma('journal_mode = WAL');
-  native.pragma('synchronous = NORMAL');
-  native.pragma('foreign_keys = ON');
+/**
+ * Opens (creating if needed) the SQLite file and returns the store over it. A read-only store (a search
+ * thread's) opens an existing file and changes no setting of it.
+ */
+export function openSqlite(file: string, options: { readOnly?: boolean } = {}): Store {
+  if (!options.readOnly) fs.mkdirSync(path.dirname(file), { recursive: true });
+  const native = new SQLite(file, { readonly: options.readOnly === true, fileMustExist: options.readOnly === true });
+  if (!options.readOnly) {
+    native.pragma('journal_mode = WAL');
+    native.pragma('synchronous = NORMAL');
+    native.pragma('foreign_keys = ON');
+  }
   native.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(native) }) });
   return {
@@ -26,6 +31,7 @@ export function openSqlite(file: string): Store {
     description: file,
     // An embedded file does not go away while the process holds it open.
     isUnavailable: () => false,
+    readsInParallelThreads: true,
     isUniqueViolation: (error) => ['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY'].includes((error as { code?: string } | null)?.code ?? ''),
     close: () => db.destroy(),
   };
