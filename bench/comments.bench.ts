@@ -7,17 +7,19 @@
 //    posted to another article (held ones, which change no public page; then accepted ones, which make
 //    the next read re-render it). Target set here: reads keep >= 50% of their rate while held comments
 //    pour in (a blocked read path would drop to ~0); no read fails in either case.
+// On SQLite and, when a server is reachable, on PostgreSQL, one engine after the other.
 import { migrateToLatest, openStore } from '../src/db/database.ts';
+import type { Engine } from './lib/engines.ts';
 import { loadConfig } from '../src/config.ts';
 import { loadDemo } from '../src/demo/demo.service.ts';
 import { createCommentService, resolveSecret } from '../src/comments/comment.service.ts';
 import { SEED_ARTICLE_PATH } from './article.bench.ts';
 import { startBareServer } from './lib/bare-server.ts';
 import { compareWithBare } from './lib/compare.ts';
-import { startGazette } from './lib/gazette-server.ts';
+import { startGazette, type BenchDatabase } from './lib/gazette-server.ts';
 import { request } from './lib/http.ts';
 import { runLoad } from './lib/load.ts';
-import { atLeast, valid, type BenchContext, type Check, type LoadRow, type ScenarioReport } from './lib/scenario.ts';
+import { addTo, atLeast, emptyReport, onEngine, valid, type BenchContext, type Check, type LoadRow, type ScenarioReport } from './lib/scenario.ts';
 
 const COMMENTS = 500;
 /** The demo article that takes the comments posted under load. */
@@ -32,8 +34,8 @@ const SENTENCES = [
 ];
 
 /** Loads the demo and 500 approved comments (one in five a reply) through the comment service. */
-async function prepare(databaseFile: string): Promise<void> {
-  const config = loadConfig({ DATABASE_URL: `file:${databaseFile}`, COMMENTS_MODERATION: 'hold-none', COMMENTS_RATE_MAX: '1000000', COMMENTS_MIN_SECONDS: '0', LOG_LEVEL: 'silent' });
+async function prepare(database: BenchDatabase): Promise<void> {
+  const config = loadConfig({ DATABASE_URL: database.url, COMMENTS_MODERATION: 'hold-none', COMMENTS_RATE_MAX: '1000000', COMMENTS_MIN_SECONDS: '0', LOG_LEVEL: 'silent' });
   const store = await openStore(config.database);
   try {
     await migrateToLatest(store);
@@ -74,8 +76,9 @@ function formBody(fields: Record<string, string>, text: string): string {
   return [...encoded, `comment=${encodeURIComponent(text)}+[<id>]`].join('&');
 }
 
-export default async function comments(ctx: BenchContext): Promise<ScenarioReport> {
+async function onOneEngine(ctx: BenchContext, engine: Engine): Promise<ScenarioReport> {
   const gazette = await startGazette({
+    engine,
     // hold-first: APPROVED_EMAIL's comments publish at once, a new address's are held.
     env: { COMMENTS_MODERATION: 'hold-first', COMMENTS_RATE_MAX: '1000000', COMMENTS_MIN_SECONDS: '0', DEMO_CONTENT: 'false' },
     prepare,
@@ -111,7 +114,7 @@ export default async function comments(ctx: BenchContext): Promise<ScenarioRepor
       ['accepted', accepted, '?comment=approved#comment-'],
     ] as const) {
       ctx.log(`POST /comments (${label}): ${ctx.warmupSec} s warm-up, ${ctx.durationSec} s at ${ctx.connections} connections`);
-      const figures303 = await runLoad({ url: `${gazette.url}/comments`, method: 'POST', headers, body, idReplacement: true, connections: ctx.connections, durationSec: ctx.durationSec, warmupSec: ctx.warmupSec, serverPid: gazette.pid });
+      const figures303 = await runLoad({ url: `${gazette.url}/comments`, method: 'POST', headers, body, idReplacement: true, connections: ctx.connections, durationSec: ctx.durationSec, warmupSec: ctx.warmupSec, serverPid: gazette.pid, databasePids: gazette.databasePids });
       loads.push({ label: `gazette POST /comments (${label})`, ...figures303 });
       const only303 = figures303.statusCodes['303'] === figures303.responses && figures303.responses > 0;
       checks.push(valid(`POST (${label}): every response 303 to ${where}`, only303, '303 only', JSON.stringify(figures303.statusCodes)));
@@ -128,7 +131,7 @@ export default async function comments(ctx: BenchContext): Promise<ScenarioRepor
 
     // 3. Page reads alone, then while comments are posted (8 posting connections beside the readers).
     const readers = Math.max(1, ctx.connections - 8);
-    const alone = await runLoad({ url: gazette.url + SEED_ARTICLE_PATH, connections: readers, durationSec: ctx.durationSec, warmupSec: ctx.warmupSec, serverPid: gazette.pid });
+    const alone = await runLoad({ url: gazette.url + SEED_ARTICLE_PATH, connections: readers, durationSec: ctx.durationSec, warmupSec: ctx.warmupSec, serverPid: gazette.pid, databasePids: gazette.databasePids });
     loads.push({ label: `gazette GET article, ${readers} readers, no posting`, ...alone });
     for (const [label, body] of [
       ['held', held],
@@ -136,7 +139,7 @@ export default async function comments(ctx: BenchContext): Promise<ScenarioRepor
     ] as const) {
       ctx.log(`GET article while posting ${label} comments: ${ctx.durationSec} s`);
       const [reads, posts] = await Promise.all([
-        runLoad({ url: gazette.url + SEED_ARTICLE_PATH, connections: readers, durationSec: ctx.durationSec, warmupSec: 0, serverPid: gazette.pid }),
+        runLoad({ url: gazette.url + SEED_ARTICLE_PATH, connections: readers, durationSec: ctx.durationSec, warmupSec: 0, serverPid: gazette.pid, databasePids: gazette.databasePids }),
         runLoad({ url: `${gazette.url}/comments`, method: 'POST', headers, body, idReplacement: true, connections: 8, durationSec: ctx.durationSec, warmupSec: 0 }),
       ]);
       loads.push({ label: `gazette GET article while posting ${label}`, ...reads }, { label: `gazette POST ${label} beside readers`, ...posts });
@@ -159,4 +162,14 @@ export default async function comments(ctx: BenchContext): Promise<ScenarioRepor
   } finally {
     await gazette.stop();
   }
+}
+
+export default async function comments(ctx: BenchContext): Promise<ScenarioReport> {
+  const report = emptyReport();
+  for (const engine of ctx.engines) {
+    ctx.log(`— ${engine.label}`);
+    addTo(report, onEngine(engine, await onOneEngine(ctx, engine)));
+  }
+  if (ctx.postgresSkipped) report.notes.push(ctx.postgresSkipped);
+  return report;
 }
