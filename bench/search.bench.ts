@@ -180,6 +180,18 @@ async function onOneEngine(ctx: BenchContext, engine: Engine): Promise<ScenarioR
   });
   const rss = sampleRss(gazette.pid);
   try {
+    return await measure();
+  } catch (error) {
+    // A server that died mid-run says why in its output.
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\nGazette server output (last lines):\n${gazette.output().split('\n').slice(-30).join('\n')}`, { cause: error });
+  } finally {
+    const peak = rss.stop();
+    figures.push({ label: 'gazette peak RSS (whole run)', value: peak / (1024 * 1024), unit: 'MB' });
+    checks.push(below('gazette peak RSS', peak / (1024 * 1024), 300, ' MB'));
+    await gazette.stop().catch(() => {});
+  }
+
+  async function measure(): Promise<ScenarioReport> {
     // 1. Search server time, from the Server-Timing header, each query asked REPEATS times.
     ctx.log(`search: ${QUERIES.length} queries × ${REPEATS}`);
     const serverMs: number[] = [];
@@ -245,13 +257,8 @@ async function onOneEngine(ctx: BenchContext, engine: Engine): Promise<ScenarioR
       sizes.push(`${doc} ${(bytes / 1024).toFixed(0)} KB`);
     }
     notes.push(`Sizes: ${sizes.join(', ')}.`);
-  } finally {
-    const peak = rss.stop();
-    figures.push({ label: 'gazette peak RSS (whole run)', value: peak / (1024 * 1024), unit: 'MB' });
-    checks.push(below('gazette peak RSS', peak / (1024 * 1024), 300, ' MB'));
-    await gazette.stop().catch(() => {});
+    return { loads, figures, checks, notes };
   }
-  return { loads, figures, checks, notes };
 }
 
 export default async function searchBench(ctx: BenchContext): Promise<ScenarioReport> {
