@@ -17,8 +17,16 @@ export const CORPUS_ARTICLES = Number(process.env.BENCH_CORPUS_ARTICLES ?? proce
 export const CORPUS_SEED = 1;
 export const CORPUS_DIR = process.env.BENCH_CORPUS_DIR ?? path.join(os.tmpdir(), 'gazette-bench-corpus');
 
-/** The newest article's date: today (UTC), so that feeds and the news sitemap have recent articles. */
+/**
+ * The newest article's date: today (UTC), so that feeds and the news sitemap have recent articles; or
+ * BENCH_CORPUS_END (YYYY-MM-DD), to use a corpus kept from an earlier day instead of loading a new one.
+ */
 export function corpusEnd(): string {
+  const given = process.env.BENCH_CORPUS_END;
+  if (given) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(given) || Number.isNaN(Date.parse(given))) throw new Error(`BENCH_CORPUS_END: expected a date such as 2026-11-28 (got "${given}")`);
+    return given;
+  }
   return new Date().toISOString().slice(0, 10);
 }
 
