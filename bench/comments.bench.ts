@@ -188,38 +188,32 @@ function pageLinks(html: string): string[] {
 }
 
 /**
- * The pages that do not show B, found on the site itself: every page linked from the home page and
- * from those pages, that answers 200 with HTML, does not mention B's address, and stays the same
- * (apart from the comment form's token) after a comment on B is accepted.
+ * The pages that do not show B, found on the site itself: the pages linked from the home page and from
+ * those pages, that answer 200 with HTML, do not mention B's address, and stay the same (apart from the
+ * comment form's token) after a comment on B is accepted.
  */
 async function pagesNotShowing(gazette: GazetteServer, b: string, postOne: () => Promise<void>): Promise<string[]> {
-  const seen = new Set<string>(['/']);
-  const candidates: string[] = [];
   const before = new Map<string, Buffer>();
-  for (const p of pageLinks((await request(gazette.url + '/')).body.toString('utf8'))) seen.add(p);
-  for (const p of [...seen]) {
-    const res = await request(gazette.url + p);
-    if (res.status !== 200 || !String(res.headers['content-type'] ?? '').startsWith('text/html')) continue;
-    const text = res.body.toString('utf8');
-    for (const q of pageLinks(text)) if (seen.size < 4 * MAX_READ_PAGES) seen.add(q);
-    if (p === b || text.includes(b)) continue;
-    candidates.push(p);
-    before.set(p, res.body);
-  }
-  // The pages reached from the first ones, if there is room.
-  for (const p of seen) {
-    if (before.has(p) || p === b || candidates.length >= 2 * MAX_READ_PAGES) continue;
-    const res = await request(gazette.url + p);
-    if (res.status !== 200 || !String(res.headers['content-type'] ?? '').startsWith('text/html')) continue;
-    if (res.body.toString('utf8').includes(b)) continue;
-    candidates.push(p);
-    before.set(p, res.body);
+  const fetched = new Set<string>();
+  let level = ['/'];
+  for (let depth = 0; depth < 3 && level.length; depth++) {
+    const next: string[] = [];
+    for (const p of level) {
+      if (fetched.has(p) || fetched.size >= 4 * MAX_READ_PAGES) continue;
+      fetched.add(p);
+      const res = await request(gazette.url + p);
+      if (res.status !== 200 || !String(res.headers['content-type'] ?? '').startsWith('text/html')) continue;
+      const text = res.body.toString('utf8');
+      next.push(...pageLinks(text));
+      if (!text.includes(b)) before.set(p, res.body);
+    }
+    level = next;
   }
   await postOne();
   const kept: string[] = [];
-  for (const p of candidates) {
+  for (const [p, body] of before) {
     const res = await request(gazette.url + p);
-    if (res.status === 200 && samePage(before.get(p)!, res.body)) kept.push(p);
+    if (res.status === 200 && samePage(body, res.body)) kept.push(p);
     if (kept.length >= MAX_READ_PAGES) break;
   }
   return kept;

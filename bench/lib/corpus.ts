@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createNamedDatabase, databaseExists, dropDatabase, renameDatabase, urlForDatabase, type Engine } from './engines.ts';
+import { analyzeDatabase, createNamedDatabase, databaseExists, dropDatabase, renameDatabase, urlForDatabase, type Engine } from './engines.ts';
 import { runGazette } from './gazette-server.ts';
 import type { Figure } from './scenario.ts';
 
@@ -74,6 +74,10 @@ export async function ensureCorpus(engine: Engine, log: (line: string) => void, 
     for (const suffix of ['-wal', '-shm']) if (fs.existsSync(loading + suffix)) fs.renameSync(loading + suffix, name + suffix);
     fs.renameSync(loading, name);
   } else {
+    // Planner statistics, which autovacuum would gather soon after a bulk load; on a server where it is
+    // off (as on the development machines) the tables would keep none, and some queries would be
+    // planned blind.
+    await analyzeDatabase(engine, loading);
     await renameDatabase(engine, loading, name);
   }
   figures.push({ label: `corpus load + index (${CORPUS_ARTICLES} articles, gazette demo --articles)`, value: loaded.ms / 1000, unit: 's', engine: engine.label });

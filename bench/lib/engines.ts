@@ -86,7 +86,9 @@ export async function chooseEngines(): Promise<EngineChoice> {
       if (num < 150000) throw new Error(`the server runs PostgreSQL ${version}; Gazette needs 15 or later`);
       const role = await client.query<{ ok: boolean }>('select rolcreatedb or rolsuper as ok from pg_roles where rolname = current_user');
       if (!role.rows[0]?.ok) throw new Error('the user may not create databases (CREATEDB), and each run needs its own');
-      return `PostgreSQL ${version.split(' ')[0]} at ${new URL(url).host}`;
+      // Said because it decides whether tables get planner statistics by themselves (see lib/corpus.ts).
+      const autovacuum = (await client.query<{ v: string }>("select current_setting('autovacuum') as v")).rows[0]?.v;
+      return `PostgreSQL ${version.split(' ')[0]} at ${new URL(url).host}${autovacuum === 'off' ? ', autovacuum off' : ''}`;
     });
     return { engines: [SQLITE, { kind: 'postgres', label: 'PostgreSQL', adminUrl: url, description }] };
   } catch (error) {
@@ -106,6 +108,11 @@ export async function databaseExists(engine: PostgresEngine, name: string): Prom
 /** A database's size on disk, in bytes. */
 export async function databaseSize(engine: PostgresEngine, name: string): Promise<number> {
   return withClient(engine.adminUrl, async (c) => Number((await c.query<{ size: string }>('select pg_database_size($1) as size', [name])).rows[0]?.size ?? 0));
+}
+
+/** Gathers planner statistics for a whole database (ANALYZE), as autovacuum would after a bulk load. */
+export async function analyzeDatabase(engine: PostgresEngine, name: string): Promise<void> {
+  await withClient(urlForDatabase(engine.adminUrl, name), (c) => c.query('analyze'));
 }
 
 /** Drops a database (and ends the sessions still on it). */
