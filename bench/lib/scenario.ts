@@ -69,6 +69,17 @@ export function below(label: string, value: number, max: number, unit: string, d
   return { label, kind: 'target', target: `< ${max}${unit}`, measured: `${value.toFixed(digits)}${unit}`, pass: value < max };
 }
 
+/**
+ * A target on a load's p99 latency that a load with no answers, or with requests that timed out
+ * (autocannon gives up after 10 s and leaves them out of its latencies), cannot pass.
+ */
+export function p99Below(label: string, load: Pick<LoadFigures, 'p99Ms' | 'responses' | 'timeouts'>, maxMs: number): Check {
+  const target = `< ${maxMs} ms`;
+  if (load.timeouts > 0) return { label, kind: 'target', target, measured: `${load.timeouts} requests unanswered after 10 s`, pass: false };
+  if (load.responses === 0) return { label, kind: 'target', target, measured: 'no response within the run', pass: false };
+  return below(label, load.p99Ms, maxMs, ' ms', 0);
+}
+
 /** A validity check: the run measured what it claims to measure. */
 export function valid(label: string, pass: boolean, target: string, measured: string): Check {
   return { label, kind: 'validity', target, measured, pass };
