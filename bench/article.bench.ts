@@ -1,36 +1,143 @@
 // Issue 2: the seed article page, served from the page cache, against a bare node:http server that
 // answers the same bytes. Targets: >= 50% of the bare server's req/s, p99 < 20 ms at 32 connections,
-// peak RSS < 150 MB.
-import { compareWithBare } from './lib/compare.ts';
+// peak RSS < 150 MB. Also: the same page asked with tracking parameters (?utm_source=x&fbclid=<random>
+// per request), which a cache keyed on the page rather than the raw URL serves like the plain URL
+// (target: req/s within 10% of the plain URL's).
+// On SQLite and, when a server is reachable, on PostgreSQL (target: the cached page within 10% of
+// SQLite's req/s), one engine after the other.
+import { compareWithBare, median } from './lib/compare.ts';
+import type { Engine } from './lib/engines.ts';
 import { startGazette } from './lib/gazette-server.ts';
+import { request } from './lib/http.ts';
+import { runLoad } from './lib/load.ts';
 import { residentBytes } from './lib/proc.ts';
-import { atLeast, below, type BenchContext, type Check, type ScenarioReport } from './lib/scenario.ts';
+import { addTo, atLeast, below, emptyReport, onEngine, valid, type BenchContext, type Check, type LoadRow, type ScenarioReport } from './lib/scenario.ts';
 
 export const SEED_ARTICLE_PATH = '/news/disclosure-of-confidential-document';
+/** Tracking parameters as links from newsletters and social networks carry them; `[<id>]` is a new random id per request. */
+export const TRACKING_QUERY = '?utm_source=x&fbclid=[<id>]';
 
-export default async function article(ctx: BenchContext): Promise<ScenarioReport> {
-  const gazette = await startGazette();
+/** What the cross-engine comparison needs from one engine's run. */
+interface Cached {
+  requestsPerSec: number;
+  responsesPerCpuSec?: number;
+}
+
+/** The server's own word on a response, when it gives one (Server-Timing: cache;desc=hit|miss). */
+export function cacheStatus(headers: Record<string, string | string[] | undefined>): 'hit' | 'miss' | undefined {
+  const timing = String(headers['server-timing'] ?? '');
+  const m = /(?:^|,)\s*cache;[^,]*desc="?(hit|miss)/i.exec(timing);
+  return m ? (m[1]!.toLowerCase() as 'hit' | 'miss') : undefined;
+}
+
+/** The comment form's token (written when the page is rendered), masked so two renders of one page compare equal. */
+const TOKEN = /(name="token" value=")[^"]*"/g;
+
+const masked = (b: Buffer) => b.toString('utf8').replace(TOKEN, '$1"');
+
+/** Whether two responses are the same page: the same bytes, or the same apart from the comment form's token. */
+export function samePage(a: Buffer, b: Buffer): boolean {
+  return a.equals(b) || masked(a) === masked(b);
+}
+
+/** How a variant's bytes compare with the plain page's. */
+function comparePages(plain: Buffer, variant: Buffer): string {
+  if (variant.equals(plain)) return 'the same bytes as the plain URL (served from the same cache entry, or rendered alike)';
+  return samePage(plain, variant)
+    ? "the plain URL's page except the comment form's token, which is written at render time: it was rendered anew, not served from the plain URL's cache entry"
+    : `a different page from the plain URL's (${variant.length} vs ${plain.length} bytes)`;
+}
+
+async function onOneEngine(ctx: BenchContext, engine: Engine): Promise<{ report: ScenarioReport; cached: Cached }> {
+  const gazette = await startGazette({ engine });
   try {
     // Memory after start-up and before any load: tells the fixed cost of the process from what load adds.
     const idleRssMb = residentBytes(gazette.pid) / (1024 * 1024);
     const { runs, gazette: g, ratio, cpuRatio, checks, notes } = await compareWithBare(ctx, gazette, { path: SEED_ARTICLE_PATH });
-    const serverOutput = gazette.output().trim();
-    if (serverOutput) notes.push(`The Gazette server wrote (LOG_LEVEL=warn): ${serverOutput.split('\n').slice(-5).join(' / ')}`);
     const rss: Check =
       g.peakRssMb === undefined
         ? { label: 'gazette peak RSS', kind: 'target', target: '< 150 MB', measured: 'not measured (no /proc)', pass: false }
         : below('gazette peak RSS', g.peakRssMb, 150, ' MB');
+    const loads: LoadRow[] = [...runs];
+
+    // The same article with tracking parameters, a new fbclid on every request.
+    const variant = SEED_ARTICLE_PATH + TRACKING_QUERY;
+    const variantRuns: LoadRow[] = [];
+    for (let round = 1; round <= ctx.rounds; round++) {
+      ctx.log(`${variant}${ctx.rounds > 1 ? ` (round ${round})` : ''}: ${ctx.warmupSec} s warm-up, ${ctx.durationSec} s at ${ctx.connections} connections`);
+      const figures = await runLoad({
+        url: gazette.url + variant,
+        idReplacement: true,
+        connections: ctx.connections,
+        durationSec: ctx.durationSec,
+        warmupSec: ctx.warmupSec,
+        serverPid: gazette.pid,
+        databasePids: gazette.databasePids,
+      });
+      variantRuns.push({ label: `gazette GET ${SEED_ARTICLE_PATH}?utm_source=x&fbclid=<random>${ctx.rounds > 1 ? ` (round ${round})` : ''}`, ...figures });
+    }
+    loads.push(...variantRuns);
+    const variantRate = median(variantRuns.map((r) => r.requestsPerSec));
+    const variantRatio = g.requestsPerSec > 0 ? variantRate / g.requestsPerSec : 0;
+    const non2xx = variantRuns.reduce((t, r) => t + r.non2xx, 0);
+    const errors = variantRuns.reduce((t, r) => t + r.errors, 0);
+    checks.push(valid('tracking-parameter variant: every response 200, no errors', non2xx === 0 && errors === 0, 'non-2xx = 0, errors = 0', `${non2xx} non-2xx, ${errors} errors`));
+    // One more variant, and the plain page, to say whether they are the same page and how the server saw it.
+    const plain = await request(gazette.url + SEED_ARTICLE_PATH);
+    const once = await request(`${gazette.url}${SEED_ARTICLE_PATH}?utm_source=x&fbclid=bench${Date.now()}`);
+    const said = cacheStatus(once.headers);
+    notes.push(`A fresh ?utm_source=x&fbclid=… request answered ${once.status}: ${comparePages(plain.body, once.body)}${said ? `; the server's Server-Timing says cache ${said}.` : '; the server sends no cache status in Server-Timing.'}`);
+
+    const serverOutput = gazette.output().trim();
+    if (serverOutput) notes.push(`The Gazette server wrote (LOG_LEVEL=warn): ${serverOutput.split('\n').slice(-5).join(' / ')}`);
     return {
-      loads: runs,
-      figures: [
-        { label: 'gazette / bare req/s', value: ratio * 100, unit: '%' },
-        ...(cpuRatio === undefined ? [] : [{ label: 'gazette / bare requests per server CPU-second', value: cpuRatio * 100, unit: '%' }]),
-        { label: 'gazette RSS after start-up, before load', value: idleRssMb, unit: 'MB' },
-      ],
-      checks: [...checks, atLeast('req/s relative to bare node:http', ratio * 100, 50, '%'), below('gazette p99 latency', g.p99Ms, 20, ' ms', 0), rss],
-      notes,
+      report: {
+        loads,
+        figures: [
+          { label: 'cached article: gazette / bare req/s', value: ratio * 100, unit: '%' },
+          ...(cpuRatio === undefined ? [] : [{ label: 'cached article: gazette / bare requests per server CPU-second', value: cpuRatio * 100, unit: '%' }]),
+          { label: 'cached article: gazette req/s', value: g.requestsPerSec, unit: 'req/s' },
+          { label: 'tracking-parameter variant: req/s', value: variantRate, unit: 'req/s' },
+          { label: 'tracking-parameter variant / plain URL req/s', value: variantRatio * 100, unit: '%' },
+          { label: 'gazette RSS after start-up, before load', value: idleRssMb, unit: 'MB' },
+        ],
+        checks: [
+          ...checks,
+          atLeast('req/s relative to bare node:http', ratio * 100, 50, '%'),
+          below('gazette p99 latency', g.p99Ms, 20, ' ms', 0),
+          rss,
+          // "within 10% of the plain URL": a variant may be faster, not more than 10% slower.
+          atLeast('?utm_source=x&fbclid=<random>: req/s relative to the plain URL', variantRatio * 100, 90, '%'),
+        ],
+        notes,
+      },
+      cached: { requestsPerSec: g.requestsPerSec, responsesPerCpuSec: g.responsesPerCpuSec },
     };
   } finally {
     await gazette.stop();
   }
+}
+
+export default async function article(ctx: BenchContext): Promise<ScenarioReport> {
+  const report = emptyReport();
+  const cached = new Map<string, Cached>();
+  for (const engine of ctx.engines) {
+    ctx.log(`— ${engine.label}`);
+    const part = await onOneEngine(ctx, engine);
+    addTo(report, onEngine(engine, part.report));
+    cached.set(engine.kind, part.cached);
+  }
+  const sqlite = cached.get('sqlite');
+  const postgres = cached.get('postgres');
+  if (sqlite && postgres) {
+    const ratio = (postgres.requestsPerSec / sqlite.requestsPerSec) * 100;
+    report.figures.push({ label: 'cached article: PostgreSQL / SQLite req/s', value: ratio, unit: '%' });
+    if (sqlite.responsesPerCpuSec && postgres.responsesPerCpuSec) {
+      report.figures.push({ label: 'cached article: PostgreSQL / SQLite requests per server CPU-second', value: (postgres.responsesPerCpuSec / sqlite.responsesPerCpuSec) * 100, unit: '%' });
+    }
+    report.checks.push(atLeast('cached article on PostgreSQL: req/s relative to SQLite (within 10%)', ratio, 90, '%'));
+    report.notes.push('The two engines were measured one after the other in this run, each on its own fresh database; the cached page is served without a query, so the two should be level.');
+  }
+  if (ctx.postgresSkipped) report.notes.push(ctx.postgresSkipped);
+  return report;
 }

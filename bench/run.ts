@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { chooseEngines } from './lib/engines.ts';
 import { describeRun, renderScenario, writeResult } from './lib/results.ts';
 import type { BenchContext, Scenario } from './lib/scenario.ts';
 
@@ -38,11 +39,23 @@ async function main(): Promise<number> {
   }
   const names = wanted.length ? wanted : available;
 
+  let choice;
+  try {
+    choice = await chooseEngines();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    return 69;
+  }
+  const postgres = choice.engines.find((e) => e.kind === 'postgres');
+  console.log(postgres ? `Engines: SQLite and ${postgres.description}, side by side.` : `Engine: SQLite only. ${choice.skipped}`);
+
   const ctx: BenchContext = {
     durationSec: positiveNumber('BENCH_DURATION', 10),
     warmupSec: positiveNumber('BENCH_WARMUP', 2),
     connections: Math.round(positiveNumber('BENCH_CONNECTIONS', 32)),
     rounds: Math.max(1, Math.round(positiveNumber('BENCH_ROUNDS', 1))),
+    engines: choice.engines,
+    ...(choice.skipped ? { postgresSkipped: choice.skipped } : {}),
     log: (line) => console.log(`  ${line}`),
   };
 

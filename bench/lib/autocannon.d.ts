@@ -13,6 +13,21 @@ declare module 'autocannon' {
     p99: number;
   }
 
+  /** One request as autocannon builds it; setupRequest may return a changed copy (e.g. another path). */
+  interface RequestSpec {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+  }
+
+  interface RequestTemplate extends RequestSpec {
+    /** Called before every request made from this template. */
+    setupRequest?: (request: RequestSpec, context: Record<string, unknown>) => RequestSpec;
+    /** Called with every response to a request made from this template. */
+    onResponse?: (status: number, body: string, context: Record<string, unknown>, headers: Record<string, string | string[]>) => void;
+  }
+
   interface Options {
     url: string;
     connections?: number;
@@ -25,6 +40,9 @@ declare module 'autocannon' {
     body?: string | Buffer;
     idReplacement?: boolean;
     workers?: number;
+    /** Requests per second over all connections. */
+    overallRate?: number;
+    requests?: RequestTemplate[];
   }
 
   interface Result {
@@ -40,5 +58,8 @@ declare module 'autocannon' {
   }
 
   function autocannon(options: Options): Promise<Result>;
+  namespace autocannon {
+    export type { RequestSpec, RequestTemplate, Options, Result };
+  }
   export default autocannon;
 }

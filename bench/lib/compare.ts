@@ -47,7 +47,7 @@ export interface CompareOptions {
 
 const MB = 1024 * 1024;
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
@@ -66,7 +66,11 @@ function summarise(runs: LoadRow[]): Summary {
 }
 
 /** Fetches `path` once, then load-tests Gazette and a bare server serving the same bytes. */
-export async function compareWithBare(ctx: BenchContext, gazette: ServerProcess, options: CompareOptions): Promise<Comparison> {
+export async function compareWithBare(
+  ctx: BenchContext,
+  gazette: ServerProcess & { databasePids?: () => Promise<number[]> },
+  options: CompareOptions,
+): Promise<Comparison> {
   const headers = options.headers ?? {};
   const first = await request(gazette.url + options.path, { headers });
   if (first.status !== 200) throw new Error(`GET ${options.path} answered ${first.status}, not 200: benchmarking an error page is worthless.`);
@@ -91,6 +95,7 @@ export async function compareWithBare(ctx: BenchContext, gazette: ServerProcess,
         warmupSec: ctx.warmupSec,
         headers,
         serverPid: server.pid,
+        ...(side === 'gazette' && gazette.databasePids ? { databasePids: gazette.databasePids } : {}),
       });
       const peak = rss.stop();
       return { label: labels[side] + (ctx.rounds > 1 ? ` (round ${round})` : ''), ...figures, peakRssMb: peak ? Math.round((peak / MB) * 10) / 10 : undefined };

@@ -1,10 +1,13 @@
 // The real Gazette server, started the way `npm start` starts it (the bundle in dist/, with the Node flags
-// of package.json's start script), on a fresh temp database.
+// of package.json's start script), on a fresh database of the engine asked for: a new SQLite file in a
+// temp folder, or a new database on the PostgreSQL server of BENCH_DATABASE_URL (lib/engines.ts).
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { buildAndGetServeArgs } from '../../scripts/start-command.mjs';
-import { tempDir } from './cleanup.ts';
+import { atExit, tempDir } from './cleanup.ts';
 import { spawnServer, type ServerProcess } from './child-server.ts';
+import { backendPids, createDatabase, SQLITE, type Engine } from './engines.ts';
 import { freePort } from './ports.ts';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -19,32 +22,60 @@ function nodeOptionsEnv(): Record<string, string> {
   return GAZETTE_NODE_OPTIONS ? { NODE_OPTIONS: [process.env.NODE_OPTIONS, GAZETTE_NODE_OPTIONS].filter(Boolean).join(' ') } : {};
 }
 
+/** The database a benchmarked server runs on. */
+export interface BenchDatabase {
+  readonly engine: Engine;
+  /** Its DATABASE_URL (file:… or postgres://…), for the server, the CLI and openStore. */
+  readonly url: string;
+}
+
 export interface GazetteServer extends ServerProcess {
-  /** The temp folder holding the database; removed by stop(). */
-  readonly dir: string;
+  readonly database: BenchDatabase;
+  /**
+   * The PostgreSQL backends serving this server's connections (none on SQLite, which runs inside the
+   * server process): their CPU time is part of what a response costs.
+   */
+  databasePids?: () => Promise<number[]>;
 }
 
 export interface GazetteOptions {
+  /** SQLite (default) or PostgreSQL. */
+  engine?: Engine;
+  /** Start from a copy of a kept database: an SQLite file, or a PostgreSQL database used as a template. */
+  from?: string;
   /** Extra or overriding environment variables (DEMO_CONTENT, SITE_NAME, …). */
   env?: Record<string, string>;
-  /** Called with the database file before the server starts, e.g. to load a corpus. */
-  prepare?(databaseFile: string): Promise<void>;
+  /** Called with the (empty, or copied) database before the server starts, e.g. to load content. */
+  prepare?(database: BenchDatabase): Promise<void>;
 }
 
-/** Starts the server as `npm start` does, on a free port over a new SQLite file in a temp folder. */
+/** Starts the server as `npm start` does, on a free port over a new database. */
 export async function startGazette(options: GazetteOptions = {}): Promise<GazetteServer> {
+  const engine = options.engine ?? SQLITE;
   const { dir, remove } = tempDir('gazette-bench-');
-  const databaseFile = path.join(dir, 'gazette.db');
+  let dropDatabase = async () => {};
   try {
-    await options.prepare?.(databaseFile);
+    let database: BenchDatabase;
+    let databasePids: (() => Promise<number[]>) | undefined;
+    if (engine.kind === 'sqlite') {
+      const file = path.join(dir, 'gazette.db');
+      if (options.from) fs.copyFileSync(options.from, file);
+      database = { engine, url: `file:${file}` };
+    } else {
+      const created = await createDatabase(engine, options.from);
+      dropDatabase = () => created.drop();
+      database = { engine, url: created.url };
+      databasePids = () => backendPids(engine, created.name);
+    }
+    await options.prepare?.(database);
     const port = await freePort();
     const server = await spawnServer({
-      label: 'Gazette server',
+      label: `Gazette server (${engine.label})`,
       args: buildAndGetServeArgs(REPO_ROOT),
       cwd: REPO_ROOT,
       env: {
         ...process.env,
-        DATABASE_URL: `file:${databaseFile}`,
+        DATABASE_URL: database.url,
         PORT: String(port),
         HOST: '127.0.0.1',
         LOG_LEVEL: 'warn',
@@ -55,13 +86,16 @@ export async function startGazette(options: GazetteOptions = {}): Promise<Gazett
     });
     return {
       ...server,
-      dir,
+      database,
+      ...(databasePids ? { databasePids } : {}),
       async stop() {
         await server.stop();
+        await dropDatabase();
         remove();
       },
     };
   } catch (error) {
+    await dropDatabase().catch(() => {});
     remove();
     throw error;
   }
@@ -75,20 +109,28 @@ export interface CommandResult {
   ms: number;
 }
 
-/** Runs `gazette <args>` against a database file (e.g. to load a corpus in GazetteOptions.prepare). */
-export function runGazette(databaseFile: string, args: string[], env: Record<string, string> = {}): Promise<CommandResult> {
+/** Runs `gazette <args>` against a database (its DATABASE_URL), e.g. to load a corpus. */
+export function runGazette(databaseUrl: string, args: string[], env: Record<string, string> = {}): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'gazette.mjs'), ...args], {
       cwd: REPO_ROOT,
-      env: { ...process.env, DATABASE_URL: `file:${databaseFile}`, LOG_LEVEL: 'warn', ...nodeOptionsEnv(), ...env },
+      env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', ...nodeOptionsEnv(), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // A corpus load runs for many minutes: it must not outlive a bench that was stopped.
+    const forget = atExit(() => child.kill('SIGKILL'));
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr, ms: performance.now() - started }));
+    child.once('error', (error) => {
+      forget();
+      reject(error);
+    });
+    child.once('close', (code) => {
+      forget();
+      resolve({ code, stdout, stderr, ms: performance.now() - started });
+    });
   });
 }

@@ -9,7 +9,7 @@ export interface Response {
 }
 
 /** Sends one request and collects the whole response. */
-export function request(url: string, options: { method?: string; headers?: Record<string, string> } = {}): Promise<Response> {
+export function request(url: string, options: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<Response> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: options.method ?? 'GET', headers: options.headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
@@ -18,6 +18,6 @@ export function request(url: string, options: { method?: string; headers?: Recor
       res.on('error', reject);
     });
     req.on('error', reject);
-    req.end();
+    req.end(options.body);
   });
 }

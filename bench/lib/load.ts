@@ -8,6 +8,7 @@
 // to both sides of the ratio; when the client is the bottleneck (a very fast baseline), the ratio is
 // flattered, never harmed — README.md says how to read it.
 import autocannon from 'autocannon';
+import { cpuByPid } from './engines.ts';
 import { cpuSeconds } from './proc.ts';
 
 export interface LoadOptions {
@@ -19,10 +20,21 @@ export interface LoadOptions {
   method?: string;
   headers?: Record<string, string>;
   body?: string | Buffer;
-  /** Replace each `[<id>]` in the body with a fresh random id, for endpoints that refuse repeats. */
+  /** Replace each `[<id>]` in the body and the URL with a fresh random id, for requests that must differ. */
   idReplacement?: boolean;
+  /**
+   * The path (and query) of each request, asked anew for every request, e.g. to spread reads over many
+   * pages; `url` then only gives the origin. Runs in the load generator, so keep it cheap.
+   */
+  nextPath?: () => string;
+  /** Called with each measured response's status and headers (names in lower case). */
+  onResponse?: (status: number, headers: Record<string, string>) => void;
+  /** Requests per second over all connections (autocannon's overallRate); none: as fast as answered. */
+  overallRate?: number;
   /** The server's pid, to report how busy it was: a server well below 100% was not the bottleneck. */
   serverPid?: number;
+  /** The PostgreSQL backends serving the server (GazetteServer.databasePids), whose CPU is counted too. */
+  databasePids?: () => Promise<number[]>;
 }
 
 export interface LoadFigures {
@@ -45,17 +57,30 @@ export interface LoadFigures {
   clientCpuPct: number;
   /** CPU used by the server during the measured run, in % of one core (when serverPid was given). */
   serverCpuPct?: number;
+  /** CPU used by the server's PostgreSQL backends during the measured run, in % of one core (PostgreSQL only). */
+  databaseCpuPct?: number;
   /**
-   * Responses per CPU-second of the server: how much work one response costs, whatever the client and
-   * the neighbours did to the wall-clock rate. The steadiest figure on a shared machine.
+   * Responses per CPU-second of the server (and of its PostgreSQL backends, on PostgreSQL): how much work
+   * one response costs, whatever the client and the neighbours did to the wall-clock rate. The steadiest
+   * figure on a shared machine.
    */
   responsesPerCpuSec?: number;
 }
 
 const round1 = (value: number) => Math.round(value * 10) / 10;
 
+/** CPU seconds the database backends used between two readings (a backend that appeared counts whole). */
+function databaseCpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, sec] of after) total += sec - (before.get(pid) ?? 0);
+  return total;
+}
+
 /** Runs the warm-up, then the measured load, and returns the measured figures. */
 export async function runLoad(options: LoadOptions): Promise<LoadFigures> {
+  const { nextPath } = options;
+  let measuring = false;
+  const onResponse = options.onResponse;
   const common = {
     url: options.url,
     connections: options.connections,
@@ -63,16 +88,42 @@ export async function runLoad(options: LoadOptions): Promise<LoadFigures> {
     headers: options.headers ?? {},
     body: options.body,
     idReplacement: options.idReplacement ?? false,
+    ...(options.overallRate ? { overallRate: options.overallRate } : {}),
+    ...(nextPath || onResponse
+      ? {
+          requests: [
+            {
+              ...(nextPath ? { setupRequest: (request: autocannon.RequestSpec) => ({ ...request, path: nextPath() }) } : {}),
+              ...(onResponse
+                ? {
+                    onResponse: (status: number, _body: string, _context: unknown, headers: Record<string, string | string[]>) => {
+                      if (!measuring) return;
+                      const lower: Record<string, string> = {};
+                      for (const [name, value] of Object.entries(headers)) lower[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+                      onResponse(status, lower);
+                    },
+                  }
+                : {}),
+            },
+          ],
+        }
+      : {}),
   };
   if (options.warmupSec > 0) await autocannon({ ...common, duration: options.warmupSec });
+  const dbBefore = options.databasePids ? cpuByPid(await options.databasePids()) : undefined;
   const serverBefore = options.serverPid === undefined ? undefined : cpuSeconds(options.serverPid);
   const clientBefore = process.cpuUsage();
   const started = performance.now();
+  measuring = true;
   const result = await autocannon({ ...common, duration: options.durationSec });
+  measuring = false;
   const wallSec = (performance.now() - started) / 1000;
   const client = process.cpuUsage(clientBefore);
   const serverAfter = options.serverPid === undefined ? undefined : cpuSeconds(options.serverPid);
+  const dbAfter = options.databasePids ? cpuByPid(await options.databasePids()) : undefined;
   const serverCpuSec = serverBefore !== undefined && serverAfter !== undefined ? serverAfter - serverBefore : undefined;
+  const databaseCpuSec = dbBefore && dbAfter ? databaseCpuBetween(dbBefore, dbAfter) : undefined;
+  const costCpuSec = serverCpuSec === undefined ? undefined : serverCpuSec + (databaseCpuSec ?? 0);
   const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, Number(count)]));
   const responses = Object.values(statusCodes).reduce((a, b) => a + b, 0);
   return {
@@ -88,6 +139,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadFigures> {
     statusCodes,
     clientCpuPct: round1(((client.user + client.system) / 1e6 / wallSec) * 100),
     serverCpuPct: serverCpuSec === undefined ? undefined : round1((serverCpuSec / wallSec) * 100),
-    responsesPerCpuSec: serverCpuSec ? round1(responses / serverCpuSec) : undefined,
+    ...(databaseCpuSec === undefined ? {} : { databaseCpuPct: round1((databaseCpuSec / wallSec) * 100) }),
+    responsesPerCpuSec: costCpuSec ? round1(responses / costCpuSec) : undefined,
   };
 }

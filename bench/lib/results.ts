@@ -6,22 +6,23 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { GAZETTE_NODE_OPTIONS } from './gazette-server.ts';
-import type { BenchContext, ScenarioReport } from './scenario.ts';
+import type { BenchContext, Figure, ScenarioReport } from './scenario.ts';
 
-export const RESULTS_DIR = path.resolve(import.meta.dirname, '..', 'results');
+/** bench/results/, or BENCH_RESULTS_DIR (e.g. a temp folder for trial runs that are not to be kept). */
+export const RESULTS_DIR = process.env.BENCH_RESULTS_DIR ? path.resolve(process.env.BENCH_RESULTS_DIR) : path.resolve(import.meta.dirname, '..', 'results');
 
 export interface ResultFile extends ScenarioReport {
   scenario: string;
   startedAt: string;
   finishedAt: string;
-  settings: { durationSec: number; warmupSec: number; connections: number; rounds: number; gazetteNodeOptions?: string };
-  machine: { node: string; platform: string; cpus: number; cpuModel: string; loadAverageBefore: number[]; loadAverageAfter: number[] };
+  settings: { durationSec: number; warmupSec: number; connections: number; rounds: number; gazetteNodeOptions?: string; engines?: string[]; postgresSkipped?: string };
+  machine: { node: string; platform: string; cpus: number; cpuModel: string; postgres?: string; loadAverageBefore: number[]; loadAverageAfter: number[] };
   git: { commit: string; dirty: boolean } | null;
 }
 
 function gitState(): ResultFile['git'] {
   try {
-    const cwd = path.resolve(RESULTS_DIR, '..', '..');
+    const cwd = path.resolve(import.meta.dirname, '..', '..');
     const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd, encoding: 'utf8' }).trim();
     const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'bin'], { cwd, encoding: 'utf8' }).trim() !== '';
     return { commit, dirty };
@@ -44,8 +45,17 @@ export function describeRun(scenario: string, ctx: BenchContext): RunInfo {
       connections: ctx.connections,
       rounds: ctx.rounds,
       ...(GAZETTE_NODE_OPTIONS ? { gazetteNodeOptions: GAZETTE_NODE_OPTIONS } : {}),
+      engines: ctx.engines.map((e) => e.label),
+      ...(ctx.postgresSkipped ? { postgresSkipped: ctx.postgresSkipped } : {}),
     },
-    machine: { node: process.version, platform: `${os.platform()} ${os.release()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', loadAverageBefore: os.loadavg() },
+    machine: {
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      ...Object.fromEntries(ctx.engines.flatMap((e) => (e.kind === 'postgres' ? [['postgres', e.description]] : []))),
+      loadAverageBefore: os.loadavg(),
+    },
     git: gitState(),
   };
 }
@@ -105,22 +115,42 @@ export function renderScenario(result: ResultFile): string {
       '.',
     '',
   ];
+  if (s.engines && s.engines.length) {
+    lines.push(`Engines: ${s.engines.join(', ')}${result.machine.postgres ? ` (${result.machine.postgres})` : ''}.${s.postgresSkipped ? ` ${s.postgresSkipped}` : ''}`, '');
+  }
   if (result.loads.length) {
+    // The PostgreSQL backends' CPU, shown when a run measured it.
+    const db = result.loads.some((r) => r.databaseCpuPct !== undefined);
     lines.push(
-      '| run | req/s | p50 ms | p99 ms | max ms | errors | non-2xx | peak RSS MB | server CPU % | client CPU % | req per server CPU-s |',
-      '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+      `| run | req/s | p50 ms | p99 ms | max ms | errors | non-2xx | peak RSS MB | server CPU % |${db ? ' database CPU % |' : ''} client CPU % | req per server CPU-s |`,
+      `|---|--:|--:|--:|--:|--:|--:|--:|--:|${db ? '--:|' : ''}--:|--:|`,
     );
     for (const r of result.loads) {
       lines.push(
         `| ${r.label} | ${num(r.requestsPerSec)} | ${r.p50Ms} | ${r.p99Ms} | ${r.maxMs} | ${r.errors} | ${r.non2xx} | ${num(r.peakRssMb, 1)} | ` +
-          `${num(r.serverCpuPct)} | ${num(r.clientCpuPct)} | ${num(r.responsesPerCpuSec)} |`,
+          `${num(r.serverCpuPct)} |${db ? ` ${num(r.databaseCpuPct)} |` : ''} ${num(r.clientCpuPct)} | ${num(r.responsesPerCpuSec)} |`,
       );
     }
     lines.push('');
   }
-  if (result.figures.length) {
+  const value = (f: Figure) => `${num(f.value, f.unit === '%' || Math.abs(f.value) < 100 ? 1 : 0)} ${f.unit}`;
+  // Figures measured on an engine, one column per engine, in the order the engines first appear.
+  const perEngine = result.figures.filter((f) => f.engine !== undefined);
+  if (perEngine.length) {
+    const engines = [...new Set(perEngine.map((f) => f.engine!))];
+    const rows = new Map<string, Map<string, Figure>>();
+    for (const f of perEngine) {
+      if (!rows.has(f.label)) rows.set(f.label, new Map());
+      rows.get(f.label)!.set(f.engine!, f);
+    }
+    lines.push(`| figure | ${engines.join(' | ')} |`, `|---|${engines.map(() => '--:|').join('')}`);
+    for (const [label, byEngine] of rows) lines.push(`| ${label} | ${engines.map((e) => (byEngine.has(e) ? value(byEngine.get(e)!) : '')).join(' | ')} |`);
+    lines.push('');
+  }
+  const shared = result.figures.filter((f) => f.engine === undefined);
+  if (shared.length) {
     lines.push('| figure | value |', '|---|--:|');
-    for (const f of result.figures) lines.push(`| ${f.label} | ${num(f.value, f.unit === '%' || f.value < 100 ? 1 : 0)} ${f.unit} |`);
+    for (const f of shared) lines.push(`| ${f.label} | ${value(f)} |`);
     lines.push('');
   }
   if (result.checks.length) {
