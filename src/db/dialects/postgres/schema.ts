@@ -54,6 +54,18 @@ export const postgresSchema: SchemaDialect = {
     await sql`select setval(pg_get_serial_sequence(${table}, 'id'), greatest(coalesce(max(id), 0), 1), max(id) is not null) from ${sql.table(table)}`.execute(db);
   },
 
+  async addRankingDocument(db: Kysely<unknown>) {
+    // Filled from the folded text already indexed, in the same shape put() writes (see search-index.ts).
+    await sql`alter table article_search add column rank_document tsvector`.execute(db);
+    const part = (column: string, weight: string) => sql`setweight(to_tsvector('gazette', ${sql.raw(column)}), ${weight}::"char")`;
+    await sql`
+      update article_search s
+      set rank_document = ${part('t.headline', 'A')} || ${part('t.tags', 'B')} || ${part('t.subtitle', 'C')} || ${part('left(t.body, 1500)', 'D')}
+      from article_search_text t
+      where t.article_id = s.article_id`.execute(db);
+    await sql`alter table article_search alter column rank_document set not null`.execute(db);
+  },
+
   async createChangeLog() {},
   async dropChangeLog() {},
 };

@@ -27,6 +27,9 @@ export const sqliteSchema: SchemaDialect = {
     await sql`drop table if exists article_search`.execute(db);
   },
 
+  // FTS5 ranks from its own doclists: nothing to add.
+  async addRankingDocument() {},
+
   // A rowid key always continues from the highest id in the table.
   async moveIdentityPast() {},
 
