@@ -39,6 +39,8 @@ export interface SchemaDialect {
   /** Creates the engine's search index tables (migration 003). */
   createSearchSchema(db: Kysely<unknown>): Promise<void>;
   dropSearchSchema(db: Kysely<unknown>): Promise<void>;
+  /** Runs first in every migration: a migration may rewrite every row, so no statement timeout applies. */
+  beginMigration(db: Kysely<unknown>): Promise<void>;
   /** Adds what the engine's search ranks by, when it is kept apart from what it matches by (migration 007). */
   addRankingDocument(db: Kysely<unknown>): Promise<void>;
   /** After rows were written with explicit ids: the next generated id comes after the highest one. */

@@ -29,6 +29,18 @@ const MODULES: Record<string, MigrationModule> = {
 /** Every migration, by name, bound to an engine's schema details. */
 export function migrationsFor(dialect: SchemaDialect): Record<string, Migration> {
   return Object.fromEntries(
-    Object.entries(MODULES).map(([name, m]) => [name, { up: (db: Kysely<unknown>) => m.up(db, dialect), down: (db: Kysely<unknown>) => m.down(db, dialect) }]),
+    Object.entries(MODULES).map(([name, m]) => [
+      name,
+      {
+        up: async (db: Kysely<unknown>) => {
+          await dialect.beginMigration(db);
+          await m.up(db, dialect);
+        },
+        down: async (db: Kysely<unknown>) => {
+          await dialect.beginMigration(db);
+          await m.down(db, dialect);
+        },
+      },
+    ]),
   );
 }

@@ -54,6 +54,11 @@ export const postgresSchema: SchemaDialect = {
     await sql`select setval(pg_get_serial_sequence(${table}, 'id'), greatest(coalesce(max(id), 0), 1), max(id) is not null) from ${sql.table(table)}`.execute(db);
   },
 
+  async beginMigration(db: Kysely<unknown>) {
+    // Migrations run in a transaction: the setting ends with it.
+    await sql`set local statement_timeout = 0`.execute(db);
+  },
+
   async addRankingDocument(db: Kysely<unknown>) {
     // Filled from the folded text already indexed, in the same shape put() writes (see search-index.ts).
     await sql`alter table article_search add column rank_document tsvector`.execute(db);

@@ -27,6 +27,8 @@ export const sqliteSchema: SchemaDialect = {
     await sql`drop table if exists article_search`.execute(db);
   },
 
+  async beginMigration() {},
+
   // FTS5 ranks from its own doclists: nothing to add.
   async addRankingDocument() {},
 
