@@ -6,7 +6,6 @@ import type { CommentStatus } from '../db/schema.ts';
 import type { Db, Store } from '../db/store.ts';
 import { key } from '../db/change-keys.ts';
 import { AppError } from '../errors.ts';
-import { articlePath } from '../lib/paths.ts';
 import { identicon, type Identicon } from './comment.avatar.ts';
 import { CommentRejected, type FieldIssue, type FieldName } from './comment.errors.ts';
 import { createMailer, type Mailer } from './comment.mail.ts';

@@ -11,6 +11,7 @@ import { alternatives, type Clause } from '../../../search/query.ts';
 import type { IndexDocument, MarkedFields, RankedIds, SearchFilters, SearchIndex, SimilarArticle } from '../../../search/search-index.ts';
 import { MARK_CLOSE, MARK_OPEN } from '../../../search/snippet.ts';
 import { TS_CONFIG } from './schema.ts';
+import { chooseTerms, DF_LOOKUPS, frequencyCache, MIN_SIMILARITY } from '../../../search/similar-terms.ts';
 
 type SearchTables = {
   article_search: { article_id: number; section_id: number; language: string; published_at: string; document: string; rank_document: string };
@@ -29,9 +30,6 @@ const SIMILAR_WEIGHTS = '{0.166, 0.5, 1.0, 1.0}';
 const RANK_WINDOW = 2000;
 /** How much each weight class of the article itself counts when choosing its characteristic words. */
 const CLASS_TF_WEIGHT: Record<string, number> = { A: 4, B: 4, C: 2, D: 1 };
-const SIMILAR_TERMS = 8;
-const MAX_DF_SHARE = 0.05;
-const MIN_SIMILARITY = 0.1;
 /** ts_headline markers: index text holds letters, digits and spaces only, so these never occur in it. */
 const START = '<<';
 const STOP = '>>';
@@ -105,25 +103,6 @@ async function countTerms(db: Db, articleId: number, next: RawBuilder<string> | 
     having sum(d) <> 0
     order by t
     on conflict (term) do update set docs = article_search_terms.docs + excluded.docs`.execute(db);
-}
-
-/**
- * Document frequencies change slowly and each lookup is a query: they are remembered per index and
- * forgotten once the highest article id has grown by more than 1%.
- */
-function frequencyCache() {
-  const known = new Map<string, number>();
-  let basis = 0;
-  return {
-    sync(highestId: number) {
-      if (highestId > basis * 1.01 || highestId < basis || known.size > 200_000) {
-        known.clear();
-        basis = highestId;
-      }
-    },
-    get: (term: string) => known.get(term),
-    set: (term: string, df: number) => void known.set(term, df),
-  };
 }
 
 export function createPostgresSearchIndex(): SearchIndex {
@@ -232,22 +211,14 @@ export function createPostgresSearchIndex(): SearchIndex {
 
       const highest = Number((await t.selectFrom('article_search').select((eb) => eb.fn.max('article_id').as('n')).executeTakeFirst())?.n ?? 1);
       frequencies.sync(highest);
-      const lookups = [...terms.entries()].sort((a, b) => b[1] - a[1]).slice(0, 24).map(([term]) => term);
+      const lookups = [...terms.entries()].sort((a, b) => b[1] - a[1]).slice(0, DF_LOOKUPS).map(([term]) => term);
       const missing = lookups.filter((term) => frequencies.get(term) === undefined);
       if (missing.length) {
         const found = await t.selectFrom('article_search_terms').select(['term', 'docs']).where('term', 'in', missing).execute();
         const byTerm = new Map(found.map((f) => [f.term, f.docs]));
         for (const term of missing) frequencies.set(term, byTerm.get(term) ?? 0);
       }
-      const docs = lookups.map((term) => ({ term, doc: frequencies.get(term) ?? 0 }));
-      const n = Math.max(1, highest, ...docs.map((d) => d.doc));
-      const maxDf = n >= 1000 ? n * MAX_DF_SHARE : n;
-      const chosen = docs
-        .filter((d) => d.doc >= 2 && d.doc <= maxDf)
-        .map((d) => ({ term: d.term, weight: (1 + Math.log(terms.get(d.term)!)) * Math.log(n / d.doc) }))
-        .filter((d) => d.weight > 0)
-        .sort((a, b) => b.weight - a.weight)
-        .slice(0, SIMILAR_TERMS);
+      const chosen = chooseTerms(lookups.map((term) => ({ term, tf: terms.get(term)!, doc: frequencies.get(term) ?? 0 })), highest);
       if (!chosen.length) return [];
       // The lexemes are already stemmed: cast, not to_tsquery, so they are not stemmed twice.
       const q = sql`${chosen.map((c) => operand(c.term)).join(' | ')}::tsquery`;

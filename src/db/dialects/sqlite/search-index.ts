@@ -9,6 +9,7 @@ import { isStopword } from '../../../search/stopwords.ts';
 import { alternatives, type Clause } from '../../../search/query.ts';
 import type { IndexDocument, MarkedFields, RankedIds, SearchFilters, SearchIndex, SimilarArticle } from '../../../search/search-index.ts';
 import { MARK_CLOSE, MARK_OPEN } from '../../../search/snippet.ts';
+import { chooseTerms, DF_LOOKUPS, frequencyCache, MIN_SIMILARITY } from '../../../search/similar-terms.ts';
 
 type FtsColumns = {
   rowid: number;
@@ -39,14 +40,6 @@ export const RANK_WINDOW = 2000;
 const SIMILAR_WEIGHTS = sql`6.0, 3.0, 6.0, 1.0`;
 /** How much each column of the article itself counts when choosing its characteristic words. */
 const COLUMN_TF_WEIGHT: Record<string, number> = { headline: 4, subtitle: 2, tags: 4, body: 1 };
-/** Characteristic words used to look for similar articles. */
-const SIMILAR_TERMS = 8;
-/** Terms whose document frequency is looked up (the article's most used ones). */
-const DF_LOOKUPS = 24;
-/** Share of all articles above which a term is not used to look for similar ones (large sites only). */
-const MAX_DF_SHARE = 0.05;
-/** Below this similarity (relative to the article itself) two articles only share a word or two. */
-const MIN_SIMILARITY = 0.1;
 
 const quoted = (words: readonly string[]) => `"${words.join(' ').replace(/"/g, '""')}"`;
 
@@ -93,26 +86,6 @@ async function probeTerms(db: Db, fields: Omit<FtsColumns, 'rowid'>): Promise<{ 
     return instances;
   };
   return db.isTransaction ? split(db) : db.transaction().execute(split);
-}
-
-/**
- * Document frequencies change slowly, and looking one up walks the term's whole doclist: they are
- * remembered per index instance and forgotten once the article count has grown by more than 1%
- * (in a small database, after every new article, so answers there are always exact).
- */
-function frequencyCache() {
-  const known = new Map<string, number>();
-  let basis = 0;
-  return {
-    sync(highestId: number) {
-      if (highestId > basis * 1.01 || highestId < basis || known.size > 200_000) {
-        known.clear();
-        basis = highestId;
-      }
-    },
-    get: (term: string) => known.get(term),
-    set: (term: string, df: number) => void known.set(term, df),
-  };
 }
 
 /** A SearchIndex over the FTS5 table created by migration 003 (see schema.ts). */
@@ -251,19 +224,10 @@ export function createSqliteSearchIndex(): SearchIndex {
         }
         docs.push({ term, doc });
       }
-      const n = Math.max(1, highest, ...docs.map((d) => d.doc));
-      // Terms in more than a few percent of all articles find too many to rank quickly and say little
-      // about this one; small sites keep them, as nearly every word is "common" there.
-      const maxDf = n >= 1000 ? n * MAX_DF_SHARE : n;
-      const chosen = docs
-        // A term only this article has cannot find another one.
-        .filter((d) => d.doc >= 2 && d.doc <= maxDf)
-        .map((d) => ({ word: terms.get(d.term)!.word, weight: (1 + Math.log(terms.get(d.term)!.tf)) * Math.log(n / d.doc) }))
-        .filter((d) => d.weight > 0)
-        .sort((a, b) => b.weight - a.weight)
-        .slice(0, SIMILAR_TERMS);
+      const chosen = chooseTerms(docs.map((d) => ({ ...d, tf: terms.get(d.term)!.tf })), highest);
       if (!chosen.length) return [];
-      const expression = chosen.map((c) => `"${c.word}"`).join(' OR ');
+      // FTS5 stems what it is given: the words as the article has them, not their stems.
+      const expression = chosen.map((c) => `"${terms.get(c.term)!.word}"`).join(' OR ');
 
       // Rank in the index alone (it holds published articles only), then read the few winners' rows.
       // The article itself is ranked too: its own score is the yardstick for the others. (A second
