@@ -10,9 +10,8 @@ import { CopyRefused, copyContent, exportText, unaccountedTables } from '../src/
 import { migrateToLatest, openStore, type Store } from '../src/db/database.ts';
 import { search } from '../src/search/search.service.ts';
 import { fields, postComment, readForm, SEED_PATH, serviceFor, startCommentServer } from './comments/helpers.ts';
-import { ENGINE } from './helpers/database.ts';
+import { ENGINE, freshPostgresDatabase, type TestDatabase } from './helpers/database.ts';
 import { tempDir, type TestServer } from './helpers/server.ts';
-import pg from 'pg';
 
 const BIN = path.resolve('bin/gazette.mjs');
 const skip =
@@ -20,27 +19,13 @@ const skip =
 
 let server: TestServer;
 const tmp = tempDir('gazette-copy-');
-const pgDatabases: string[] = [];
-
-async function admin(statement: string) {
-  const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
+const pgDatabases: TestDatabase[] = [];
 
 /** A new, empty PostgreSQL database on the test server; dropped after the tests. */
 async function newPostgres(): Promise<string> {
-  const name = `gazette_copy_${process.pid}_${pgDatabases.length}`;
-  await admin(`drop database if exists ${name} with (force)`);
-  await admin(`create database ${name}`);
-  pgDatabases.push(name);
-  const url = new URL(process.env.TEST_DATABASE_URL!);
-  url.pathname = `/${name}`;
-  return url.toString();
+  const database = await freshPostgresDatabase();
+  pgDatabases.push(database);
+  return database.url;
 }
 
 const open = (url: string) => openStore(loadConfig({ DATABASE_URL: url }).database);
@@ -76,7 +61,7 @@ before(async () => {
 after(async () => {
   if (skip) return;
   await server.close();
-  for (const name of pgDatabases) await admin(`drop database if exists ${name} with (force)`);
+  for (const database of pgDatabases) await database.drop();
   tmp.remove();
 });
 

@@ -38,6 +38,11 @@ export async function freshDatabase(dir?: string): Promise<TestDatabase> {
       },
     };
   }
+  return freshPostgresDatabase();
+}
+
+/** A new, empty database on the PostgreSQL test server, whichever engine the pass tests (copy tests need both). */
+export async function freshPostgresDatabase(): Promise<TestDatabase> {
   const server = testServerUrl();
   const name = `gazette_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   await admin(server, `create database ${name}`);
