@@ -10,6 +10,7 @@ import * as m004 from './004_listing_indexes.ts';
 import * as m005 from './005_change_log.ts';
 import * as m006 from './006_article_body_derived.ts';
 import * as m007 from './007_search_ranking.ts';
+import * as m009 from './009_comment_threads.ts';
 
 interface MigrationModule {
   up(db: Kysely<unknown>, dialect: SchemaDialect): Promise<void>;
@@ -24,6 +25,7 @@ const MODULES: Record<string, MigrationModule> = {
   '005_change_log': m005,
   '006_article_body_derived': m006,
   '007_search_ranking': m007,
+  '009_comment_threads': m009,
 };
 
 /** Every migration, by name, bound to an engine's schema details. */
