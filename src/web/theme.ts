@@ -74,6 +74,8 @@ export interface CommentsSectionView {
   notice: CommentNotice | null;
   /** Whether mail is configured, so the reply-notice box means something. */
   mail: boolean;
+  /** What the page's head says about the comment page shown: its canonical path, noindex, rel=prev/next. */
+  head: Required<Pick<PageMeta, 'path' | 'noindex' | 'prev' | 'next'>>;
 }
 
 /** What a reader typed, sent back into the form after a refusal. */
