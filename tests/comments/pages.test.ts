@@ -5,7 +5,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parseFeed } from '@rowanmanning/feed-parser';
+import { Migrator, type Kysely } from 'kysely';
 import { parseHTML } from 'linkedom';
+import { loadConfig } from '../../src/config.ts';
+import { openStore } from '../../src/db/database.ts';
+import { migrationsFor } from '../../src/db/migrations/index.ts';
+import { loadDemo } from '../../src/demo/demo.service.ts';
+import { freshDatabase } from '../helpers/database.ts';
 import type { CommentService } from '../../src/comments/comment.service.ts';
 import { formatNumber } from '../../src/web/i18n/format.ts';
 import type { TestServer } from '../helpers/server.ts';
@@ -307,5 +313,37 @@ describe('comment pages on an article with few comments', () => {
     const r = await postComment(server, fields(form));
     assert.equal(r.location, `${SEED_PATH}?comment=approved#comment-${commentIdFrom(r.location)}`);
     assert.equal((await doc(server, SEED_PATH)).querySelector('nav.comment-pages'), null);
+  });
+});
+
+describe('migration 009: the thread of comments written before comment pages', () => {
+  it('fills in root_id from the top down, and goes back down', async () => {
+    const database = await freshDatabase();
+    const store = await openStore(loadConfig({ DATABASE_URL: database.url }).database);
+    try {
+      const migrator = new Migrator({ db: store.db, provider: { getMigrations: async () => migrationsFor(store.schema) } });
+      assert.equal((await migrator.migrateTo('007_search_ranking')).error, undefined);
+      await loadDemo(store);
+      const { id: articleId } = await store.db.selectFrom('articles').select('id').orderBy('id').executeTakeFirstOrThrow();
+      // As the code before migration 009 wrote them: no root_id column yet.
+      const old = store.db as unknown as Kysely<{ comments: Record<string, unknown> }>;
+      const insert = async (parent: number | null, depth: number, status = 'approved') => {
+        const row = { article_id: articleId, parent_id: parent, depth, author_name: 'A', author_email: 'a@example.org', author_email_lower: 'a@example.org', avatar_key: 'k', body: `at depth ${depth}`, status, created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.000Z' };
+        return Number((await old.insertInto('comments').values(row).returning('id').executeTakeFirstOrThrow()).id);
+      };
+      const a = await insert(null, 1);
+      const b = await insert(a, 2);
+      const c = await insert(b, 3, 'trash');
+      const d = await insert(c, 4);
+      const e = await insert(null, 1);
+      const f = await insert(e, 2);
+      assert.equal((await migrator.migrateToLatest()).error, undefined);
+      const roots = await store.db.selectFrom('comments').select(['id', 'root_id']).orderBy('id').execute();
+      assert.deepEqual(roots.map((r) => [r.id, r.root_id]), [[a, a], [b, a], [c, a], [d, a], [e, e], [f, e]]);
+      assert.equal((await migrator.migrateTo('007_search_ranking')).error, undefined, 'down again');
+    } finally {
+      await store.close();
+      await database.drop();
+    }
   });
 });
