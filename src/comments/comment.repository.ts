@@ -31,21 +31,28 @@ export async function approvedTotals(db: Db, articleId: number): Promise<{ comme
  * id (oldest first), each thread's comments in the order they were written: one comment page.
  */
 export function approvedThreadSlice(db: Db, articleId: number, offset: number, limit: number) {
-  const roots = db
-    .selectFrom('comments')
-    .select('root_id')
-    .distinct()
-    .where('article_id', '=', articleId)
-    .where('status', '=', 'approved')
-    .orderBy('root_id')
-    .limit(limit)
-    .offset(offset);
+  // The slice is a run of consecutive thread ids, so the page is every approved comment whose thread id
+  // lies between the run's first and last. Both ends are uncorrelated scalar subqueries, which both
+  // engines run once. (`root_id in (… limit …)` or a join with it is run again for every comment by
+  // PostgreSQL when a fresh table has no statistics yet: 22 s for 4,836 comments.)
+  const slice = () =>
+    db
+      .selectFrom('comments')
+      .select('root_id')
+      .distinct()
+      .where('article_id', '=', articleId)
+      .where('status', '=', 'approved')
+      .orderBy('root_id')
+      .limit(limit)
+      .offset(offset)
+      .as('slice');
   return db
     .selectFrom('comments')
     .select(PUBLIC_COLUMNS)
     .where('article_id', '=', articleId)
     .where('status', '=', 'approved')
-    .where('root_id', 'in', roots)
+    .where('root_id', '>=', (eb) => eb.selectFrom(slice()).select((s) => s.fn.min('slice.root_id').as('first')))
+    .where('root_id', '<=', (eb) => eb.selectFrom(slice()).select((s) => s.fn.max('slice.root_id').as('last')))
     .orderBy('root_id')
     .orderBy('created_at')
     .orderBy('id')
