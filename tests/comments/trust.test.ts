@@ -325,3 +325,20 @@ describe('names and texts made only of invisible characters', () => {
     }
   });
 });
+
+describe('comments that close by age', () => {
+  it('are found for the hourly look that drops their cached pages (pages no longer expire with a token)', async () => {
+    const server = await startCommentServer({ COMMENTS_CLOSE_AFTER_DAYS: '30' });
+    try {
+      const service = await serviceFor(server);
+      const article = await server.store.db.selectFrom('articles').select(['id', 'published_at']).where('slug', '=', SEED_PATH.split('/').pop()!).executeTakeFirstOrThrow();
+      const closesAt = Date.parse(article.published_at!) + 30 * 86_400_000;
+      const hour = 3_600_000;
+      assert.ok((await service.closedBetween(new Date(closesAt - hour), new Date(closesAt + hour))).includes(article.id));
+      assert.ok(!(await service.closedBetween(new Date(closesAt + hour), new Date(closesAt + 2 * hour))).includes(article.id));
+      assert.ok(!(await service.closedBetween(new Date(closesAt - 2 * hour), new Date(closesAt - hour))).includes(article.id));
+    } finally {
+      await server.close();
+    }
+  });
+});
