@@ -200,8 +200,8 @@ function pageLinks(html: string): string[] {
 
 /**
  * The pages that do not show B, found on the site itself: the pages linked from the home page and from
- * those pages, that answer 200 with HTML, do not mention B's address, and stay the same (apart from the
- * comment form's token) after a comment on B is accepted.
+ * those pages, that answer 200 with HTML, do not mention B's address, and stay byte-identical after a
+ * comment on B is accepted.
  */
 async function pagesNotShowing(gazette: GazetteServer, b: string, postOne: () => Promise<void>): Promise<string[]> {
   const before = new Map<string, Buffer>();
