@@ -237,7 +237,13 @@ describe('the form’s minimum age is timed per reader', () => {
     const b = await (await fetch(server.url + SEED_PATH)).text();
     assert.equal(a, b);
     assert.equal((await readPageForm(server, SEED_PATH)).token, '');
-    assert.match(a, /<script src="\/assets\/comments\.[0-9a-f]{12}\.js" defer><\/script>/);
+    const src = /<script src="(\/assets\/comments\.[0-9a-f]{12}\.js)" defer><\/script>/.exec(a)?.[1];
+    assert.ok(src, 'the form’s script is linked');
+    const script = await fetch(server.url + src);
+    assert.equal(script.status, 200);
+    assert.match(script.headers.get('content-type') ?? '', /^text\/javascript/);
+    assert.match(script.headers.get('cache-control') ?? '', /immutable/);
+    assert.match(await script.text(), /\/comments\/token\?article=/);
   });
 
   it('hands out a per-reader token that works once old enough', async () => {
