@@ -124,6 +124,11 @@ describe('stalled requests', () => {
     assert.match(await client.closed, /^HTTP\/1\.1 408 /);
   });
 
+  test('a connection that sends nothing is closed too', { timeout: 30_000 }, async () => {
+    const client = connect(server);
+    assert.match(await client.closed, /^HTTP\/1\.1 408 /);
+  });
+
   test('the log names a flood of stalls once, not once per socket', { timeout: 30_000 }, async () => {
     const clients = Array.from({ length: 20 }, () => connect(server));
     for (const c of clients) c.socket.write('POST /comments HTTP/1.1\r\nHost: gazette.test\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 10\r\n\r\nab');
