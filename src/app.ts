@@ -1,12 +1,13 @@
 // buildApp(): the HTTP application, assembled here, above the capabilities, from web/'s plugins and each
 // capability's routes. Separate from listen() so tests run it on port 0.
 //
-// The root context holds what every context shares: security headers and the URL length limit, the
-// page cache's reply methods, and the background work (comment mail, search index upkeep). Each audience
-// is then one encapsulated context with its own hooks, body parsers and error format: today the public
-// site (HTML pages, feeds, sitemaps). A context for editors or an API registers beside it the same way,
-// e.g. `app.register(adminSite, { prefix: '/admin', ... })`, with its own auth, CSRF and rate-limit hooks
-// and its own error handler (JSON for an API).
+// Below any context, the server's time and connection limits and the answers to requests no context
+// sees (decision 0015). The root context holds what every context shares: security headers and the URL
+// length limit, the page cache's reply methods, and the background work (comment mail, search index
+// upkeep). Each audience is then one encapsulated context with its own hooks, body parsers and error
+// format: today the public site (HTML pages, feeds, sitemaps). A context for editors or an API registers
+// beside it the same way, e.g. `app.register(adminSite, { prefix: '/admin', ... })`, with its own auth,
+// CSRF and rate-limit hooks and its own error handler (JSON for an API).
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
 import type { Config } from './config.ts';
