@@ -79,6 +79,9 @@ export async function startGazette(options: GazetteOptions = {}): Promise<Gazett
         PORT: String(port),
         HOST: '127.0.0.1',
         LOG_LEVEL: 'warn',
+        // The load generator is one address holding BENCH_CONNECTIONS connections, which may be more
+        // than a reader's share (decision 0015).
+        MAX_CONNECTIONS_PER_ADDRESS: '0',
         ...nodeOptionsEnv(),
         ...options.env,
       },

@@ -49,7 +49,7 @@ async function postThreads(service: CommentService, articleId: number, n: number
     seq += 1;
     const r = await service.post(
       { article_id: String(articleId), token, author: `${label} author ${seq}`, email: `${label.toLowerCase()}${seq}.${process.pid}@example.org`, comment: text, comment_parent: String(parent) },
-      { ip: '192.0.2.7', userAgent: 'test', now: new Date() },
+      { ip: '192.0.2.7', userAgent: 'test', now: new Date(), browserComments: [] },
     );
     assert.equal(r.status, 'approved');
     return r.id;

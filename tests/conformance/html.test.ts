@@ -90,7 +90,7 @@ describe('HTML conformance (Nu Html Checker)', () => {
         // The fourth answers the third: a thread with a reply.
         const parent = i === 4 ? last : 0;
         const sent = { article_id: String(id), token, author: `Reader ${i}`, email: `reader${i}@example.org`, comment: `Comment ${i} & <more>.`, comment_parent: String(parent) };
-        last = (await comments.post(sent, { ip: '192.0.2.1', userAgent: 'test', now: new Date() })).id;
+        last = (await comments.post(sent, { ip: '192.0.2.1', userAgent: 'test', now: new Date(), browserComments: [] })).id;
       }
     }
     for (const [name, pagePath] of PAGES) {
