@@ -2,7 +2,7 @@
 // as for the server.
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.ts';
-import { migrateToLatest, openStore } from '../db/database.ts';
+import { isBusy, migrateToLatest, openStore } from '../db/database.ts';
 import { loadDemo } from '../demo/demo.service.ts';
 import { AppError } from '../errors.ts';
 import { AddressInUseError, startServer } from '../server.ts';
@@ -31,6 +31,8 @@ not exist yet.`;
 
 /** Exit status for a configuration error (EX_CONFIG from sysexits.h). */
 const EX_CONFIG = 78;
+/** Exit status when the database stayed busy past the wait: try again later (EX_TEMPFAIL from sysexits.h). */
+const EX_TEMPFAIL = 75;
 
 /** The configuration for `command`, after saying which database it uses and refusing a missing one it needs. */
 function configFor(command: string) {
@@ -126,6 +128,9 @@ run(process.argv.slice(2)).then(
     } else if (error instanceof UsageError || (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) {
       console.error(error.message);
       process.exitCode = 64;
+    } else if (isBusy(error)) {
+      console.error('gazette: the database is busy: another process kept it locked for longer than the 5 s wait, and nothing was changed. Try again in a moment.');
+      process.exitCode = EX_TEMPFAIL;
     } else if (error instanceof AppError || error instanceof AddressInUseError) {
       console.error(`gazette: ${error.message}`);
       process.exitCode = 1;

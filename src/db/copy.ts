@@ -120,7 +120,7 @@ export async function copyContent(from: Store, to: Store, onProgress: (table: st
   if (present.length) throw new CopyRefused(`The target database is not empty (${present.map(([t, n]) => `${t}: ${n} rows`).join(', ')}); copy into a new database.`);
   const totals = await countRows(from);
   let copied = 0;
-  await to.db.transaction().execute(async (trx) => {
+  await to.writeTransaction(async (trx) => {
     const target = trx as unknown as AnyDb;
     for (const spec of CONTENT_TABLES) {
       const columns = sourceColumns.get(spec.name)!;
