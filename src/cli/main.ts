@@ -11,6 +11,7 @@ import { COMMENTS_USAGE, CommentsUsageError, runComments } from './comments.ts';
 import { COPY_USAGE, CopyUsageError, runCopy, runExport } from './copy.ts';
 import { StoreUnavailable } from '../db/database.ts';
 import { DatabaseMissingError, EX_NOINPUT, useDatabase } from './database.ts';
+import { forTerminal } from '../lib/terminal-text.ts';
 
 const USAGE = `Usage: gazette <command>
 
@@ -132,7 +133,8 @@ run(process.argv.slice(2)).then(
       console.error('gazette: the database is busy: another process kept it locked for longer than the 5 s wait, and nothing was changed. Try again in a moment.');
       process.exitCode = EX_TEMPFAIL;
     } else if (error instanceof AppError || error instanceof AddressInUseError) {
-      console.error(`gazette: ${error.message}`);
+      // A refusal may quote stored text (an address, a name).
+      console.error(`gazette: ${forTerminal(error.message)}`);
       process.exitCode = 1;
     } else {
       console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
