@@ -4,7 +4,8 @@ import { Migrator } from 'kysely';
 import { describeDatabase, type DatabaseTarget } from '../config.ts';
 import { migrationsFor } from './migrations/index.ts';
 import { openSqlite } from './dialects/sqlite/store.ts';
-import { isLockTimeout, openPostgres } from './dialects/postgres/store.ts';
+import { openPostgres } from './dialects/postgres/store.ts';
+import { isLockTimeout } from './dialects/postgres/transactions.ts';
 import { isSqliteBusy } from './dialects/sqlite/transactions.ts';
 import type { Store } from './store.ts';
 

@@ -1,12 +1,12 @@
 // The PostgreSQL store: a pool of connections through Kysely's PostgresDialect, checked at open.
-import { CompiledQuery, Kysely, PostgresDialect } from 'kysely';
-import type { Db } from '../../store.ts';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../../schema.ts';
 import type { Store } from '../../store.ts';
 import { postgresChangeFeed } from './changes.ts';
 import { postgresSchema } from './schema.ts';
 import { createPostgresSearchIndex } from './search-index.ts';
+import { isLockTimeout, takeWriteTurn } from './transactions.ts';
 
 export interface PostgresTarget {
   url: string;
@@ -76,26 +76,6 @@ export async function openPostgres(target: PostgresTarget, onError: (error: unkn
       await db.destroy();
     },
   };
-}
-
-/**
- * Gazette's writers take turns, as on SQLite (decision 0013): every write transaction first takes this
- * transaction-level advisory lock, so its reads and checks see no other writer's changes in between. It
- * waits at most 5 s, like SQLite's busy_timeout, then fails with lock_not_available (answered 503); the
- * statements after it get the server's usual lock_timeout back. One round trip: a query without
- * parameters goes through the simple protocol, which runs several statements.
- */
-const TAKE_WRITE_TURN = CompiledQuery.raw(
-  "set local lock_timeout = '5s'; select pg_advisory_xact_lock(7449354444534473985); set local lock_timeout to default",
-);
-
-async function takeWriteTurn(trx: Db): Promise<void> {
-  await trx.executeQuery(TAKE_WRITE_TURN);
-}
-
-/** lock_not_available (55P03): the write turn was not free within its wait. */
-export function isLockTimeout(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === '55P03';
 }
 
 /** Network failures, and the server's own "shutting down / not accepting connections" (SQLSTATE 57P0x, 08xxx). */
