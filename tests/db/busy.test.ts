@@ -111,6 +111,25 @@ describe('writing while another process writes', () => {
     );
   });
 
+  it('keeps serving cached pages while a post waits for the write lock', sqliteOnly, async () => {
+    await fetch(server.url + SEED_PATH); // now in the page cache
+    const writer = await startWriter(fileOf(server), 0, 120_000);
+    try {
+      let waiting = true;
+      const posted = postComment(server, fields(form)).finally(() => {
+        waiting = false;
+      });
+      // SQLite's own wait would stop the server's only thread until the post gave up: no page in between.
+      const statuses: number[] = [];
+      while (waiting) statuses.push((await fetch(server.url + SEED_PATH)).status);
+      assert.equal((await posted).status, 503);
+      assert.ok(statuses.length >= 20, `pages answered while the post waited: ${statuses.length}`);
+      assert.deepEqual([...new Set(statuses)], [200]);
+    } finally {
+      await stopWriter(writer);
+    }
+  });
+
   it('answers 503 with Retry-After, and the CLI a clear line, when the lock is held past the wait; nothing is stored', sqliteOnly, async () => {
     const before = await server.store.db.selectFrom('comments').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     // Held until this test lets go: longer than busy_timeout (5 s) plus a CLI start.

@@ -9,7 +9,7 @@ import type { Store } from '../../store.ts';
 import { sqliteChangeFeed } from './changes.ts';
 import { sqliteSchema } from './schema.ts';
 import { createSqliteSearchIndex } from './search-index.ts';
-import { WaitingSqliteDialect, isSqliteBusy } from './transactions.ts';
+import { BUSY_TIMEOUT_MS, WaitingSqliteDialect, isSqliteBusy } from './transactions.ts';
 
 /**
  * Opens (creating if needed) the SQLite file and returns the store over it. A read-only store (a search
@@ -25,8 +25,9 @@ export function openSqlite(file: string, options: { readOnly?: boolean } = {}): 
     native.pragma('synchronous = NORMAL');
     native.pragma('foreign_keys = ON');
   }
-  // How long a write waits for another connection's lock before it fails (answered 503).
-  native.pragma('busy_timeout = 5000');
+  // How long a single statement waits for another connection's lock before it fails (answered 503);
+  // transactions wait as long, without holding up the event loop (transactions.ts).
+  native.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   const db = new Kysely<Database>({ dialect: new WaitingSqliteDialect({ database: withStatementCache(native) }) });
   const changes = sqliteChangeFeed(native, db);
   return {
