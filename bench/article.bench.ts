@@ -24,21 +24,15 @@ export function cacheStatus(headers: Record<string, string | string[] | undefine
   return m ? (m[1]!.toLowerCase() as 'hit' | 'miss') : undefined;
 }
 
-/** The comment form's token (written when the page is rendered), masked so two renders of one page compare equal. */
-const TOKEN = /(name="token" value=")[^"]*"/g;
-
-const masked = (b: Buffer) => b.toString('utf8').replace(TOKEN, '$1"');
-
-/** Whether two responses are the same page: the same bytes, or the same apart from the comment form's token. */
+/** Whether two responses are the same page. Pages carry nothing per reader or per render (the comment form's token is fetched by each reader, decision 0014), so the same page is the same bytes. */
 export function samePage(a: Buffer, b: Buffer): boolean {
-  return a.equals(b) || masked(a) === masked(b);
+  return a.equals(b);
 }
 
 /** How a variant's bytes compare with the plain page's. */
 function comparePages(plain: Buffer, variant: Buffer): string {
-  if (variant.equals(plain)) return 'the same bytes as the plain URL (served from the same cache entry, or rendered alike)';
   return samePage(plain, variant)
-    ? "the plain URL's page except the comment form's token, which is written at render time: it was rendered anew, not served from the plain URL's cache entry"
+    ? 'the same bytes as the plain URL (served from the same cache entry, or rendered alike)'
     : `a different page from the plain URL's (${variant.length} vs ${plain.length} bytes)`;
 }
 

@@ -16,6 +16,7 @@ import type { Engine } from './lib/engines.ts';
 import { loadConfig } from '../src/config.ts';
 import { loadDemo } from '../src/demo/demo.service.ts';
 import { createCommentService, resolveSecret } from '../src/comments/comment.service.ts';
+import { signBrowserComments } from '../src/comments/comment.token.ts';
 import { SEED_ARTICLE_PATH, samePage } from './article.bench.ts';
 import { median } from './lib/compare.ts';
 import { startBareServer } from './lib/bare-server.ts';
@@ -29,6 +30,11 @@ const COMMENTS = 500;
 /** The demo article that takes the comments posted under load. */
 const POSTED_PATH = '/akhbar/kashf-wathiqa-sirriya';
 const APPROVED_EMAIL = 'regular.reader@example.org';
+const APPROVED_NAME = 'Regular';
+/** The server's secret, so the bench can make the cookie of the regular's browser (decision 0014). */
+const BENCH_SECRET = 'bench secret, not for any real site, long enough';
+/** The regular's comment is the first one prepare() stores. */
+const APPROVED_COMMENT_ID = 1;
 const SENTENCES = [
   'The document quoted here deserves a closer reading than it got in most outlets.',
   'Which ministry confirmed this? The report names two different sources for the same claim.',
@@ -39,7 +45,7 @@ const SENTENCES = [
 
 /** Loads the demo and 500 approved comments (one in five a reply) through the comment service. */
 async function prepare(database: BenchDatabase): Promise<void> {
-  const config = loadConfig({ DATABASE_URL: database.url, COMMENTS_MODERATION: 'hold-none', COMMENTS_RATE_MAX: '1000000', COMMENTS_MIN_SECONDS: '0', LOG_LEVEL: 'silent' });
+  const config = loadConfig({ DATABASE_URL: database.url, COMMENTS_MODERATION: 'hold-none', COMMENTS_RATE_MAX: '1000000', COMMENTS_MIN_SECONDS: '0', LOG_LEVEL: 'silent', SECRET_KEY: BENCH_SECRET });
   const store = await openStore(config.database);
   try {
     await migrateToLatest(store);
@@ -59,14 +65,15 @@ async function prepare(database: BenchDatabase): Promise<void> {
         {
           article_id: String(article.id),
           token,
-          author: `Reader ${i}`,
+          author: i === 0 ? APPROVED_NAME : `Reader ${i}`,
           email: i === 0 ? APPROVED_EMAIL : `reader${i}@example.org`,
           url: i % 3 === 0 ? `https://reader${i}.example/` : '',
           comment: text,
           comment_parent: String(parent),
         },
-        { ip: `198.51.100.${i % 250}`, userAgent: 'bench', now: new Date() },
+        { ip: `198.51.100.${i % 250}`, userAgent: 'bench', now: new Date(), browserComments: [] },
       );
+      if (i === 0 && result.id !== APPROVED_COMMENT_ID) throw new Error(`the regular's comment got id ${result.id}, not ${APPROVED_COMMENT_ID}`);
       if (!parent) topLevel.push(result.id);
     }
   } finally {
@@ -84,7 +91,8 @@ async function onOneEngine(ctx: BenchContext, engine: Engine): Promise<ScenarioR
   const gazette = await startGazette({
     engine,
     // hold-first: APPROVED_EMAIL's comments publish at once, a new address's are held.
-    env: { COMMENTS_MODERATION: 'hold-first', COMMENTS_RATE_MAX: '1000000', COMMENTS_MIN_SECONDS: '0', DEMO_CONTENT: 'false' },
+    // The regular is trusted through their browser's cookie, which the posts below carry.
+    env: { COMMENTS_MODERATION: 'hold-first', COMMENTS_RATE_MAX: '1000000', COMMENTS_MIN_SECONDS: '0', DEMO_CONTENT: 'false', SECRET_KEY: BENCH_SECRET },
     prepare,
   });
   const loads: LoadRow[] = [];
@@ -105,11 +113,14 @@ async function onOneEngine(ctx: BenchContext, engine: Engine): Promise<ScenarioR
     checks.push(valid('the page shows all 500 comments', shown === COMMENTS, `${COMMENTS}`, String(shown)));
     // Comments are posted to another article, so the page read in part 3 keeps its 500 comments.
     const target = (await request(gazette.url + POSTED_PATH)).body.toString('utf8');
-    const token = /name="token" value="([^"]+)"/.exec(target)?.[1] ?? '';
     const articleId = /name="article_id" value="(\d+)"/.exec(target)?.[1] ?? '';
-    const headers = { 'content-type': 'application/x-www-form-urlencoded', origin: gazette.url };
+    // Pages carry no token: each reader's comes from /comments/token, as the form's script fetches it.
+    const token = (JSON.parse((await request(`${gazette.url}/comments/token?article=${articleId}`)).body.toString('utf8')) as { token: string }).token;
+    // The regular's browser cookie rides on every post; it trusts only the regular's name and address.
+    const cookie = `gazette_commenter=${signBrowserComments(BENCH_SECRET, [APPROVED_COMMENT_ID])}`;
+    const headers = { 'content-type': 'application/x-www-form-urlencoded', origin: gazette.url, cookie };
     const base = { article_id: articleId, token, comment_parent: '0', url: '' };
-    const accepted = formBody({ ...base, author: 'Regular', email: APPROVED_EMAIL }, 'A published comment under load');
+    const accepted = formBody({ ...base, author: APPROVED_NAME, email: APPROVED_EMAIL }, 'A published comment under load');
     const held = formBody({ ...base, author: 'Newcomer', email: 'newcomer@example.org' }, 'A held comment under load');
 
     // 2. POST throughput, each against the bare server answering the same 303.
@@ -189,8 +200,8 @@ function pageLinks(html: string): string[] {
 
 /**
  * The pages that do not show B, found on the site itself: the pages linked from the home page and from
- * those pages, that answer 200 with HTML, do not mention B's address, and stay the same (apart from the
- * comment form's token) after a comment on B is accepted.
+ * those pages, that answer 200 with HTML, do not mention B's address, and stay byte-identical after a
+ * comment on B is accepted.
  */
 async function pagesNotShowing(gazette: GazetteServer, b: string, postOne: () => Promise<void>): Promise<string[]> {
   const before = new Map<string, Buffer>();

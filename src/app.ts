@@ -89,7 +89,7 @@ async function publicSite(app: FastifyInstance, { config, store, site, assets, c
   await app.register(errorPages, { site, isUnavailable: (error) => store.isUnavailable(error), isUniqueViolation: (error) => store.isUniqueViolation(error) });
   await app.register(formbody);
   await app.register(assetRoutes, { assets });
-  await app.register(articleRoutes, { store, site, comments: articleComments(comments, config) });
+  await app.register(articleRoutes, { store, site, comments: articleComments(comments, config, assets.commentScriptPath) });
   await app.register(commentRoutes, { comments, site, config, changes: store.changes });
   const runSearch = searchRunner(store, config.database, searchThreads(store, config.searchThreads));
   app.addHook('onClose', () => runSearch.close());

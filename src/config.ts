@@ -26,7 +26,7 @@ export interface Config {
   readonly comments: CommentsConfig;
   /** Outgoing mail (reply and moderation notices); null when SMTP_HOST is not set. */
   readonly mail: MailConfig | null;
-  /** Key for HMACs (form tokens, avatars, unsubscribe links); null means "generate once, keep in the database". */
+  /** Key for HMACs (form tokens, the commenter cookie, avatars, unsubscribe links); null means "generate once, keep in the database". */
   readonly secret: string | null;
 }
 
@@ -49,9 +49,9 @@ export interface CommentsConfig {
   /** Comments one IP address may post per window. */
   readonly rateMax: number;
   readonly rateWindowSeconds: number;
-  /** A form sent sooner than this after it was served is refused as typed too fast. */
+  /** A form sent sooner than this after its token was issued (per reader) is refused as typed too fast. */
   readonly minSeconds: number;
-  /** How long a served form stays valid. */
+  /** How long a form token stays valid. */
   readonly tokenHours: number;
   /** Editors told by mail about held comments. */
   readonly editorEmails: readonly string[];

@@ -100,6 +100,9 @@ export async function commentTargetAt(db: Db, sectionSlug: string, slug: string)
   return r && toTarget(r);
 }
 
+/** Ids of articles published after `from` and by `to` (ISO times), for comments that close by age. */
+export const publishedIdsBetween = repo.publishedIdsBetween;
+
 /** Opens or closes an article to new comments. The caller announces the change. */
 export const setCommentsOpen = repo.setCommentsOpen;
 

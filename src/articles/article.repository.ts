@@ -99,6 +99,12 @@ export async function listPublished(db: Db, filter: ListFilter, limit: number, o
   return findPublishedByIds(db, await listPublishedIds(db, filter, limit, offset));
 }
 
+/** Ids of published articles whose publication time is after `from` and not after `to` (ISO text). */
+export async function publishedIdsBetween(db: Db, from: string, to: string): Promise<number[]> {
+  const rows = await db.selectFrom('articles').select('id').where('status', '=', 'published').where('published_at', '>', from).where('published_at', '<=', to).execute();
+  return rows.map((r) => r.id);
+}
+
 export async function countPublished(db: Db, filter: ListFilter = {}): Promise<number> {
   const row = await publishedIds(db, filter)
     .select((eb) => eb.fn.countAll<number | string>().as('n'))

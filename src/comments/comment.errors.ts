@@ -7,6 +7,7 @@ export type RejectionProblem =
   | 'closed'
   | 'cross_site'
   | 'honeypot'
+  | 'confirm'
   | 'token_invalid'
   | 'token_expired'
   | 'too_fast'
@@ -17,7 +18,7 @@ export type RejectionProblem =
   | 'too_large';
 
 export type FieldName = 'author' | 'email' | 'url' | 'comment' | 'comment_parent';
-export type FieldProblem = 'required' | 'too_long' | 'control_chars' | 'email_invalid' | 'url_invalid' | 'parent_invalid' | 'too_deep';
+export type FieldProblem = 'required' | 'too_long' | 'invisible' | 'control_chars' | 'email_invalid' | 'url_invalid' | 'parent_invalid' | 'too_deep';
 
 /** The error code of each refusal; its HTTP status comes from HTTP_STATUS in src/errors.ts. */
 export const REJECTION_CODE: Record<RejectionProblem, ErrorCode> = {
@@ -25,6 +26,7 @@ export const REJECTION_CODE: Record<RejectionProblem, ErrorCode> = {
   closed: 'forbidden',
   cross_site: 'forbidden',
   honeypot: 'bad_request',
+  confirm: 'bad_request',
   token_invalid: 'bad_request',
   token_expired: 'bad_request',
   too_fast: 'bad_request',

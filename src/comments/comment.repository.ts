@@ -41,18 +41,31 @@ export async function hasApprovedFrom(db: Db, emailLower: string): Promise<boole
   return row !== undefined;
 }
 
-/** True when the same address already sent the same text to the same article (trash aside). */
-export async function hasSameComment(db: Db, articleId: number, emailLower: string, body: string): Promise<boolean> {
+/** True when an approved comment on the article has exactly this text (public facts only). */
+export async function hasApprovedText(db: Db, articleId: number, body: string): Promise<boolean> {
+  const row = await db.selectFrom('comments').select('id').where('article_id', '=', articleId).where('status', '=', 'approved').where('body', '=', body).limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** True when one of these comments (the ones a browser sent) is on the article with exactly this text (trash aside). */
+export async function hasTextAmong(db: Db, ids: readonly number[], articleId: number, body: string): Promise<boolean> {
+  if (!ids.length) return false;
   const row = await db
     .selectFrom('comments')
     .select('id')
+    .where('id', 'in', ids)
     .where('article_id', '=', articleId)
-    .where('author_email_lower', '=', emailLower)
     .where('body', '=', body)
     .where('status', '!=', 'trash')
     .limit(1)
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/** Who wrote these comments (the ones a browser sent) and where they stand. */
+export function authorsOf(db: Db, ids: readonly number[]) {
+  if (!ids.length) return Promise.resolve([]);
+  return db.selectFrom('comments').select(['id', 'status', 'author_name', 'author_email_lower']).where('id', 'in', ids).execute();
 }
 
 // ---- editors ------------------------------------------------------------------------------------

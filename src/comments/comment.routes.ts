@@ -1,17 +1,18 @@
 // HTTP for comments: POST /comments (then 303 back to the article, or a private page that keeps what
-// the reader typed), the per-article comments feed, and unsubscribe links. Routes only translate HTTP
-// to the comment service and the theme's pages. This plugin parses only HTML-form bodies, with its own
-// size limit.
+// the reader typed), GET /comments/token (a per-reader form token for the form's script), the
+// per-article comments feed, and unsubscribe links. Routes only translate HTTP to the comment service
+// and the theme's pages, and keep the commenter cookie (decision 0014). This plugin parses only
+// HTML-form bodies, with its own size limit.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Article } from '../articles/article.service.ts';
 import type { Config } from '../config.ts';
-import { EVERYTHING, type ChangeFeed } from '../db/store.ts';
+import type { ChangeFeed } from '../db/store.ts';
 import { key } from '../db/change-keys.ts';
 import { HTTP_STATUS } from '../errors.ts';
 import { commentStrings } from '../web/i18n/comments.ts';
 import type { QueryParam } from '../web/plugins/pages.ts';
 import type { Site } from '../web/site.ts';
-import type { CommentNotice, CommentsSectionView, FormValues } from '../web/theme.ts';
+import type { CommentNotice, CommentsSectionView, FormValues, UnsubscribeState } from '../web/theme.ts';
 import { CommentRejected, REJECTION_CODE, type RejectionProblem } from './comment.errors.ts';
 import { commentsRss } from './comment.feed.ts';
 import type { CommentService, CommentSubmission } from './comment.service.ts';
@@ -51,7 +52,7 @@ function readArticleQuery(query: unknown): { notice: CommentNotice | null; reply
 }
 
 /** The article page's comment section, built from the comment service (the app hands it to the article routes). */
-export function articleComments(service: CommentService, config: Config) {
+export function articleComments(service: CommentService, config: Config, formScript: string) {
   return {
     query: ARTICLE_QUERY,
     async sectionFor(article: Article, query: unknown): Promise<CommentsSectionView> {
@@ -60,7 +61,7 @@ export function articleComments(service: CommentService, config: Config) {
         { id: article.id, path: article.path, language: article.language, commentsOpen: article.commentsOpen, publishedAt: article.publishedAt },
         replyTo,
       );
-      return { articleId: article.id, articlePath: article.path, language: article.language, view, notice, mail: config.mail !== null };
+      return { articleId: article.id, articlePath: article.path, language: article.language, view, notice, mail: config.mail !== null, formScript };
     },
   };
 }
@@ -84,6 +85,31 @@ function isCrossSite(request: FastifyRequest, publicUrl: string): boolean {
   return !own.has(origin);
 }
 
+/** The cookie naming the comments a browser sent: how hold-first knows a returning reader (decision 0014). */
+const BROWSER_COOKIE = 'gazette_commenter';
+const BROWSER_COOKIE_SECONDS = 365 * 86_400;
+
+/** One cookie's value from a Cookie header. */
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+/**
+ * The Set-Cookie line for the commenter cookie. Path=/comments: browsers send it with comment posts only,
+ * never with a page request, so pages stay the same for everyone and the page cache never sees it.
+ */
+function browserCookie(value: string, publicUrl: string): string {
+  const secure = publicUrl.startsWith('https:') ? '; Secure' : '';
+  return `${BROWSER_COOKIE}=${value}; Max-Age=${BROWSER_COOKIE_SECONDS}; Path=/comments; HttpOnly; SameSite=Lax${secure}`;
+}
+
+/** How often articles whose comments closed by age are looked for, so their cached pages drop the form. */
+const CLOSE_SWEEP_MS = 3_600_000;
+
 export interface CommentRoutesOptions {
   comments: CommentService;
   site: Site;
@@ -98,12 +124,21 @@ export async function commentRoutes(app: FastifyInstance, { comments, site, conf
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit }, (_request, body, done) => done(null, parseForm(body as string)));
   app.addContentTypeParser('*', (_request, _payload, done) => done(null, NOT_A_FORM));
 
-  // Cached article pages carry a form token stamped when the page was rendered. Dropping the page cache
-  // at half the token's lifetime means no reader is handed a form that has already expired. (It also
-  // bounds how long a page shows the form after COMMENTS_CLOSE_AFTER_DAYS closed it: no write says so.)
-  const refresh = setInterval(() => changes.announce([EVERYTHING]), (config.comments.tokenHours * 3_600_000) / 2);
-  refresh.unref();
-  app.addHook('onClose', async () => clearInterval(refresh));
+  // Pages carry no form token (each reader fetches one), so nothing in them expires. Comments that close
+  // by age (COMMENTS_CLOSE_AFTER_DAYS) change no row, so no write says so: an hourly look drops the
+  // cached pages of articles that closed since the last look.
+  if (config.comments.closeAfterDays > 0) {
+    let since = new Date();
+    const sweep = async () => {
+      const now = new Date();
+      const closed = await comments.closedBetween(since, now);
+      since = now;
+      if (closed.length) changes.announce(closed.map((id) => key.comments(id)));
+    };
+    const timer = setInterval(() => sweep().catch((err: unknown) => app.log.warn({ err }, 'looking for articles whose comments closed failed')), CLOSE_SWEEP_MS);
+    timer.unref();
+    app.addHook('onClose', async () => clearInterval(timer));
+  }
 
   async function refuse(reply: FastifyReply, problem: RejectionProblem, params: Readonly<Record<string, number>>, sub: CommentSubmission | null, rejection?: CommentRejected) {
     const article = await comments.formArticle(sub?.article_id);
@@ -117,9 +152,11 @@ export async function commentRoutes(app: FastifyInstance, { comments, site, conf
       comment_parent: parentProblem ? '0' : (sub.comment_parent ?? '0'),
       notify: ['on', '1', 'yes', 'true'].includes(sub.notify ?? ''),
     };
+    // After "too fast" the reader's own token goes back: the wait runs on from when it was issued.
+    const token = problem === 'too_fast' && sub?.token ? sub.token : (article?.token ?? '');
     const form =
       article && article.open && problem !== 'closed'
-        ? { articleId: article.id, token: article.token, language, replyTo: null, cancelHref: null, values, issues: rejection?.issues ?? {}, mail: config.mail !== null }
+        ? { articleId: article.id, token, language, replyTo: null, cancelHref: null, values, issues: rejection?.issues ?? {}, mail: config.mail !== null }
         : null;
     const ct = commentStrings(language);
     const message = ct.problem(problem, params);
@@ -145,9 +182,13 @@ export async function commentRoutes(app: FastifyInstance, { comments, site, conf
     const form = sub as CommentSubmission;
     try {
       if (isCrossSite(request, config.publicUrl)) throw new CommentRejected('cross_site', 'The form was sent from another site.');
-      const result = await comments.post(form, { ip: request.ip, userAgent: request.headers['user-agent'] ?? '', now: new Date() });
+      const browserComments = comments.browserCommentsOf(cookieValue(request.headers.cookie, BROWSER_COOKIE));
+      const result = await comments.post(form, { ip: request.ip, userAgent: request.headers['user-agent'] ?? '', now: new Date(), browserComments });
       const target = result.status === 'approved' ? `${result.articlePath}?comment=approved#comment-${result.id}` : `${result.articlePath}?comment=held#respond`;
-      return reply.header('cache-control', 'no-store').redirect(target, 303);
+      return reply
+        .header('cache-control', 'no-store')
+        .header('set-cookie', browserCookie(comments.browserCookieValue(result.browserComments), config.publicUrl))
+        .redirect(target, 303);
     } catch (error) {
       if (error instanceof CommentRejected) return refuse(reply, error.problem, error.params, form, error);
       throw error;
@@ -161,14 +202,38 @@ export async function commentRoutes(app: FastifyInstance, { comments, site, conf
     return reply.cachedBody(commentsRss(feed, { name: site.name, publicUrl: site.publicUrl }), 'application/rss+xml; charset=utf-8');
   });
 
-  async function unsubscribe(request: FastifyRequest<{ Params: { key: string } }>, reply: FastifyReply, done: boolean) {
-    const key = request.params.key;
-    if (!comments.isOptoutKey(key)) return reply.callNotFound();
-    if (done) await comments.unsubscribe(key);
+  // The form's script asks for a token when the reader starts on the form: the minimum age then counts
+  // from that reader's request, not from when a cached page was rendered.
+  app.get('/comments/token', async (request, reply) => {
+    const article = (request.query as Record<string, unknown>).article;
+    const result = await comments.readerToken(typeof article === 'string' ? article : undefined);
+    reply.header('cache-control', 'no-store, private').type('application/json; charset=utf-8');
+    if (result.ok) return reply.send(JSON.stringify({ token: result.token }));
+    const status = HTTP_STATUS[REJECTION_CODE[result.problem]];
+    return reply.code(status).send(JSON.stringify({ problem: result.problem, message: commentStrings(site.language).problem(result.problem, {}) }));
+  });
+
+  async function unsubscribePage(reply: FastifyReply, status: number, key: string, state: UnsubscribeState, wait = 0) {
     const ct = commentStrings(site.language);
-    const body = await site.render({ language: site.language, title: ct.unsubscribeTitle, description: ct.unsubscribeTitle, path: '/', noindex: true }, site.theme.unsubscribePage(site.language, key, done));
-    return reply.header('cache-control', 'no-store, private').type('text/html; charset=utf-8').send(body);
+    const body = await site.render(
+      { language: site.language, title: ct.unsubscribeTitle, description: ct.unsubscribeTitle, path: '/', noindex: true },
+      site.theme.unsubscribePage({ language: site.language, key, state, wait }),
+    );
+    if (wait) reply.header('retry-after', String(wait));
+    return reply.code(status).header('cache-control', 'no-store, private').type('text/html; charset=utf-8').send(body);
   }
-  app.get<{ Params: { key: string } }>('/comments/unsubscribe/:key', (request, reply) => unsubscribe(request, reply, false));
-  app.post<{ Params: { key: string } }>('/comments/unsubscribe/:key', (request, reply) => unsubscribe(request, reply, true));
+
+  // Asking costs nothing and writes nothing: mail scanners follow links, so only the button's POST acts.
+  app.get<{ Params: { key: string } }>('/comments/unsubscribe/:key', (request, reply) =>
+    comments.isOptoutLink(request.params.key) ? unsubscribePage(reply, 200, request.params.key, 'ask') : unsubscribePage(reply, HTTP_STATUS.not_found, request.params.key, 'invalid'),
+  );
+  // Mail clients' one-click posts (RFC 8058) come from their servers without an Origin; a browser on another site is refused.
+  app.post<{ Params: { key: string } }>('/comments/unsubscribe/:key', async (request, reply) => {
+    const key = request.params.key;
+    if (isCrossSite(request, config.publicUrl)) return unsubscribePage(reply, HTTP_STATUS.forbidden, key, 'cross_site');
+    const outcome = await comments.unsubscribe(key, request.ip);
+    if (outcome.ok) return unsubscribePage(reply, 200, key, 'done');
+    if (outcome.problem === 'rate_limited') return unsubscribePage(reply, HTTP_STATUS.rate_limited, key, 'rate_limited', outcome.wait);
+    return unsubscribePage(reply, HTTP_STATUS.not_found, key, 'invalid');
+  });
 }

@@ -11,9 +11,9 @@ import { CommentRejected, type FieldIssue, type FieldName } from './comment.erro
 import { createMailer, type Mailer } from './comment.mail.ts';
 import { RateLimiter } from './comment.rate-limit.ts';
 import * as repo from './comment.repository.ts';
-import { commentTarget, commentTargetAt, pathsOf, setCommentsOpen, type CommentTarget } from '../articles/article.lookups.ts';
+import { commentTarget, commentTargetAt, pathsOf, publishedIdsBetween, setCommentsOpen, type CommentTarget } from '../articles/article.lookups.ts';
 import { commentParagraphs, countLinks, type Paragraph } from './comment.text.ts';
-import { checkFormToken, issueFormToken, keyedDigest } from './comment.token.ts';
+import { checkFormToken, issueFormToken, keyedDigest, optoutKey as optoutKeyOf, optoutLinkKey, readBrowserComments, readOptoutLinkKey, signBrowserComments } from './comment.token.ts';
 
 /** What a reader sent, field by field, as the form names them (WordPress's names). */
 export interface CommentSubmission {
@@ -33,6 +33,8 @@ export interface PostContext {
   ip: string;
   userAgent: string;
   now: Date;
+  /** The comments the posting browser sent before, from its signed cookie (readBrowserComments); none for a new browser. */
+  browserComments: readonly number[];
 }
 
 export interface PostResult {
@@ -40,6 +42,18 @@ export interface PostResult {
   status: CommentStatus;
   articlePath: string;
 }
+
+/** A reader's accepted post, and what their browser's cookie names now. */
+export interface ReaderPostResult extends PostResult {
+  /** The browser's comments with this one added (the newest few), for its cookie. */
+  browserComments: number[];
+}
+
+/** What came of an unsubscribe request. */
+export type UnsubscribeOutcome = { ok: true } | { ok: false; problem: 'link_invalid' } | { ok: false; problem: 'rate_limited'; wait: number };
+
+/** A per-reader form token, or why there is none. */
+export type ReaderToken = { ok: true; token: string } | { ok: false; problem: 'unknown_article' | 'closed' };
 
 /** A published comment as readers see it. */
 export interface PublicComment {
@@ -89,7 +103,6 @@ export interface ThreadView {
   thread: PublicComment[];
   /** The comment a ?replytocom= link points at, when it can take a reply. */
   replyTo: { id: number; authorName: string } | null;
-  token: string;
 }
 
 export interface FeedView {
@@ -107,6 +120,8 @@ const URL_MAX = 200;
 const FEED_ITEMS = 50;
 const PARAGRAPHS_CACHE_ENTRIES = 20_000;
 const SECRET_KEY_NAME = 'comments.hmac_secret';
+/** How many of a browser's comments its cookie remembers (the newest). */
+const BROWSER_COMMENTS_KEPT = 20;
 
 // Characters XML 1.0 cannot carry (so no feed could show them) and unpaired surrogates.
 const UNSHOWABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -114,6 +129,19 @@ const LINE_BREAKS = /[\t\r\n]/;
 const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
 
 const codePoints = (s: string) => [...s].length;
+
+/**
+ * Characters that show nothing by themselves: default-ignorables (zero-width spaces and joiners, the
+ * Hangul fillers, soft hyphen, variation selectors, tags), other format characters (bidi controls),
+ * white space, controls and combining marks, plus the blank Braille pattern, which no property covers.
+ */
+const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\p{Cf}\p{White_Space}\p{Cc}\p{M}\u2800\u115F\u1160\u3164\uFFA0]/gu;
+
+/** True when a text has at least one character a reader can see. */
+export const showsSomething = (text: string): boolean => text.replace(INVISIBLE, '') !== '';
+
+/** A name as compared for "the same commenter": compatibility-folded, invisibles dropped, spaces and case evened out. */
+const nameKey = (name: string) => name.normalize('NFKC').replace(INVISIBLE, ' ').replace(/\s+/gu, ' ').trim().toLowerCase();
 
 /** SMTP errors quote recipients ("550 <a@b>: rejected"); log lines must not. */
 const withoutAddresses = (text: string) => text.replace(/[^\s<>"'@]+@[^\s<>"'@]+/g, '[address]');
@@ -153,11 +181,13 @@ export function createCommentService(deps: CommentServiceDeps) {
   const { db } = store;
   const rules = config.comments;
   const limiter = new RateLimiter(rules.rateMax, rules.rateWindowSeconds * 1000);
+  // Unsubscribe posts have their own window, so opting out never uses up a reader's comments or the reverse.
+  const unsubscribeLimiter = new RateLimiter(rules.rateMax, rules.rateWindowSeconds * 1000);
   const pendingMail = new Set<Promise<void>>();
 
   const avatarKey = (emailLower: string) => keyedDigest(secret, 'avatar', emailLower);
-  const optoutKey = (emailLower: string) => keyedDigest(secret, 'unsubscribe', emailLower);
-  const unsubscribeUrl = (emailLower: string) => `${config.publicUrl}/comments/unsubscribe/${optoutKey(emailLower)}`;
+  const optoutKey = (emailLower: string) => optoutKeyOf(secret, emailLower);
+  const unsubscribeUrl = (emailLower: string) => `${config.publicUrl}/comments/unsubscribe/${optoutLinkKey(secret, emailLower)}`;
 
   // Finding links is most of the cost of showing a comment; its paragraphs only change when its text does.
   const paragraphsOf = new Map<string, Paragraph[]>();
@@ -207,6 +237,7 @@ export function createCommentService(deps: CommentServiceDeps) {
     if (author.trim() === '') issue('author', 'required');
     else if (codePoints(author) > NAME_MAX) issue('author', 'too_long', { max: NAME_MAX, length: codePoints(author) });
     else if (UNSHOWABLE.test(author) || LINE_BREAKS.test(author)) issue('author', 'control_chars');
+    else if (!showsSomething(author)) issue('author', 'invisible');
 
     const email = (sub.email ?? '').trim();
     if (email === '') issue('email', 'required');
@@ -223,6 +254,7 @@ export function createCommentService(deps: CommentServiceDeps) {
     if (text.trim() === '') issue('comment', 'required');
     else if (codePoints(text) > rules.maxLength) issue('comment', 'too_long', { max: rules.maxLength, length: codePoints(text) });
     else if (UNSHOWABLE.test(text)) issue('comment', 'control_chars');
+    else if (!showsSomething(text)) issue('comment', 'invisible');
 
     const parentText = (sub.comment_parent ?? '').trim();
     let parentId: number | null = null;
@@ -237,8 +269,17 @@ export function createCommentService(deps: CommentServiceDeps) {
     return { author, email, emailLower: email.toLowerCase(), url: url === '' ? null : url, text, parentId, notify: ['on', '1', 'yes', 'true'].includes(sub.notify ?? '') };
   }
 
+  /**
+   * True when the posting browser sent an approved comment under this name and address: trust that
+   * only this reader's browser holds, never an address anyone could type.
+   */
+  async function trustedBrowser(v: ReturnType<typeof validate>, browserComments: readonly number[]): Promise<boolean> {
+    const mine = await repo.authorsOf(db, browserComments);
+    return mine.some((c) => c.status === 'approved' && c.author_email_lower === v.emailLower && nameKey(c.author_name) === nameKey(v.author));
+  }
+
   /** Where a new comment goes, and why, from the spam rules and the moderation mode. */
-  async function decide(v: ReturnType<typeof validate>, ip: string): Promise<{ status: CommentStatus; note: string }> {
+  async function decide(v: ReturnType<typeof validate>, ip: string, browserComments: readonly number[]): Promise<{ status: CommentStatus; note: string }> {
     if (rules.blockedIps.includes(ip)) return { status: 'spam', note: 'sent from a blocklisted IP address' };
     const haystack = [v.author, v.email, v.url ?? '', v.text].join('\n').toLowerCase();
     const word = rules.blocklist.find((w) => haystack.includes(w));
@@ -251,7 +292,11 @@ export function createCommentService(deps: CommentServiceDeps) {
       case 'hold-all':
         return { status: 'pending', note: 'every comment is held (COMMENTS_MODERATION=hold-all)' };
       case 'hold-first':
-        return (await repo.hasApprovedFrom(db, v.emailLower)) ? { status: 'approved', note: '' } : { status: 'pending', note: 'first comment from this address' };
+        if (await trustedBrowser(v, browserComments)) return { status: 'approved', note: '' };
+        // For editors only: whether the address is known helps them judge a regular on a new device.
+        return (await repo.hasApprovedFrom(db, v.emailLower))
+          ? { status: 'pending', note: 'first comment from this browser under this name and address; the address has approved comments (a new device, or someone else using the address)' }
+          : { status: 'pending', note: 'first comment from this address' };
     }
   }
 
@@ -339,7 +384,10 @@ export function createCommentService(deps: CommentServiceDeps) {
         if (depth > rules.maxDepth)
           throw new CommentRejected('invalid', `Replies nest at most ${rules.maxDepth} levels deep.`, { comment_parent: { problem: 'too_deep', params: { max: rules.maxDepth } } });
       }
-      if (await repo.hasSameComment(trx, article.id, v.emailLower, v.text)) throw new CommentRejected('duplicate', 'The same comment was already posted on this article.');
+      // A repeat of a published comment, or of one this browser sent: never judged by the address typed,
+      // so the answer tells nobody whether an address wrote anything.
+      if ((await repo.hasApprovedText(trx, article.id, v.text)) || (await repo.hasTextAmong(trx, ctx.browserComments, article.id, v.text)))
+        throw new CommentRejected('duplicate', 'The same comment was already sent to this article.');
       return repo.insertComment(trx, {
         article_id: article.id,
         parent_id: v.parentId,
@@ -366,8 +414,8 @@ export function createCommentService(deps: CommentServiceDeps) {
     return id;
   }
 
-  /** True when an unsubscribe key has the shape this site issues (it is not checked against addresses). */
-  const isOptoutKey = (key: string): boolean => /^[A-Za-z0-9_-]{43}$/.test(key);
+  /** True when this server issued the unsubscribe link key (it carries the server's signature). */
+  const isOptoutLink = (linkKey: string): boolean => readOptoutLinkKey(secret, linkKey) !== null;
 
   /** Moves comments to a queue state; approving sends the reply notice once. */
   async function moderate(ids: readonly number[], status: CommentStatus, now = new Date()): Promise<void> {
@@ -388,17 +436,32 @@ export function createCommentService(deps: CommentServiceDeps) {
   }
 
   return {
+    /** The comments a browser sent, from its cookie's value; none when the value was not signed here. */
+    browserCommentsOf(cookieValue: string | undefined): number[] {
+      return readBrowserComments(secret, cookieValue);
+    },
+
+    /** The cookie value that names a browser's comments. */
+    browserCookieValue(ids: readonly number[]): string {
+      return signBrowserComments(secret, ids);
+    },
+
     /** A fresh form token for an article. */
     formToken(articleId: number, now = new Date()): string {
       return issueFormToken(secret, articleId, now);
     },
 
     /** Accepts or refuses a reader's comment; refusals are CommentRejected and store nothing. */
-    async post(sub: CommentSubmission, ctx: PostContext): Promise<PostResult> {
+    async post(sub: CommentSubmission, ctx: PostContext): Promise<ReaderPostResult> {
       const article = await articleOrReject(sub.article_id);
       if (!acceptsComments(article.commentsOpen, article.publishedAt, rules, ctx.now))
         throw new CommentRejected('closed', 'Comments are closed for this article.');
       if ((sub.homepage ?? '') !== '') throw new CommentRejected('honeypot', 'The hidden field was filled in.');
+      if ((sub.token ?? '') === '') {
+        // No per-reader token: the page's script did not run. Fields first, so a confirmation is asked once.
+        validate(sub);
+        throw new CommentRejected('confirm', 'The form carried no token of its own (no script ran); the reader is asked to confirm.');
+      }
       const check = checkFormToken(secret, sub.token ?? '', article.id, ctx.now, { minSeconds: rules.minSeconds, maxSeconds: rules.tokenHours * 3600 });
       if (!check.ok) {
         const wait = check.problem === 'too_fast' ? check.waitSeconds : 0;
@@ -407,12 +470,29 @@ export function createCommentService(deps: CommentServiceDeps) {
       const retryAfter = limiter.retryAfter(ctx.ip, ctx.now.getTime());
       if (retryAfter > 0) throw new CommentRejected('rate_limited', 'Too many comments from this address.', {}, { wait: retryAfter });
       const v = validate(sub);
-      const decision = await decide(v, ctx.ip);
+      const decision = await decide(v, ctx.ip, ctx.browserComments);
       const id = await insertChecked(article, v, decision, ctx);
       limiter.hit(ctx.ip, ctx.now.getTime());
       if (decision.status === 'approved') noticeReply(id);
       else if (decision.status === 'pending') noticeHeld(id);
-      return { id, status: decision.status, articlePath: article.path };
+      const browserComments = [...ctx.browserComments.filter((c) => c !== id), id].slice(-BROWSER_COMMENTS_KEPT);
+      return { id, status: decision.status, articlePath: article.path, browserComments };
+    },
+
+    /** A form token for one reader, issued now: the minimum age counts from this reader's request. */
+    async readerToken(rawArticleId: string | undefined, now = new Date()): Promise<ReaderToken> {
+      const id = rawArticleId !== undefined && /^[1-9]\d{0,12}$/.test(rawArticleId.trim()) ? Number(rawArticleId.trim()) : null;
+      const a = id !== null ? await commentTarget(db, id) : undefined;
+      if (!a) return { ok: false, problem: 'unknown_article' };
+      if (!acceptsComments(a.commentsOpen, a.publishedAt, rules, now)) return { ok: false, problem: 'closed' };
+      return { ok: true, token: issueFormToken(secret, a.id, now) };
+    },
+
+    /** Articles whose comments closed by age (COMMENTS_CLOSE_AFTER_DAYS) after `from` and by `to`. */
+    async closedBetween(from: Date, to: Date): Promise<number[]> {
+      if (rules.closeAfterDays === 0) return [];
+      const shift = rules.closeAfterDays * 86_400_000;
+      return publishedIdsBetween(db, new Date(from.getTime() - shift).toISOString(), new Date(to.getTime() - shift).toISOString());
     },
 
     /** The comment section of an article page. */
@@ -425,7 +505,6 @@ export function createCommentService(deps: CommentServiceDeps) {
         open,
         thread: thread(comments),
         replyTo: open && target ? { id: target.id, authorName: target.authorName } : null,
-        token: issueFormToken(secret, article.id, now),
       };
     },
 
@@ -452,12 +531,20 @@ export function createCommentService(deps: CommentServiceDeps) {
       return { articleId: a.id, headline: a.headline, language: a.language, path: a.path, items };
     },
 
-    isOptoutKey,
+    isOptoutLink,
 
-    /** Records that the address behind an unsubscribe link wants no more mail. */
-    async unsubscribe(key: string, now = new Date()): Promise<void> {
-      if (!isOptoutKey(key)) throw new AppError('not_found', 'This unsubscribe link is not valid.');
+    /**
+     * Records that the address behind an unsubscribe link wants no more mail. Only links this server
+     * issued act; every request counts against the sender's limit, so guessing keys costs as much as using them.
+     */
+    async unsubscribe(linkKey: string, ip: string, now = new Date()): Promise<UnsubscribeOutcome> {
+      const wait = unsubscribeLimiter.retryAfter(ip, now.getTime());
+      if (wait > 0) return { ok: false, problem: 'rate_limited', wait };
+      unsubscribeLimiter.hit(ip, now.getTime());
+      const key = readOptoutLinkKey(secret, linkKey);
+      if (key === null) return { ok: false, problem: 'link_invalid' };
       await repo.insertOptout(db, key, now.toISOString());
+      return { ok: true };
     },
 
     // ---- editors --------------------------------------------------------------------------------
@@ -507,7 +594,7 @@ export function createCommentService(deps: CommentServiceDeps) {
       if (!article) throw new AppError('not_found', 'The article of this comment is not published.');
       if (parent.status !== 'approved') await moderate([parentId], 'approved', now);
       const v = validate({ author: who.name, email: who.email, comment: text, comment_parent: String(parentId) });
-      const id = await insertChecked(article, v, { status: 'approved', note: 'reply by an editor' }, { ip: '', userAgent: 'gazette cli', now });
+      const id = await insertChecked(article, v, { status: 'approved', note: 'reply by an editor' }, { ip: '', userAgent: 'gazette cli', now, browserComments: [] });
       noticeReply(id);
       return { id, status: 'approved', articlePath: article.path };
     },

@@ -13,6 +13,8 @@ export interface Asset {
 export interface Assets {
   readonly stylesheetPath: string;
   readonly iconPath: string;
+  /** The comment form's script (fingerprinted). */
+  readonly commentScriptPath: string;
   /** Asset by its public path, or undefined. */
   get(path: string): Asset | undefined;
 }
@@ -25,10 +27,11 @@ function load(dir: string, file: string, contentType: string, fingerprint: boole
   return { path: publicPath, body: new CachedBody(200, contentType, bytes) };
 }
 
-/** Loads a theme's assets from its folder: gazette.css (fingerprinted) and logo.svg. */
+/** Loads a theme's assets from its folder: gazette.css and comments.js (fingerprinted) and logo.svg. */
 export function loadAssets(dir: string): Assets {
   const css = load(dir, 'gazette.css', 'text/css; charset=utf-8', true);
   const icon = load(dir, 'logo.svg', 'image/svg+xml', false);
-  const byPath = new Map([css, icon].map((a) => [a.path, a]));
-  return { stylesheetPath: css.path, iconPath: icon.path, get: (p) => byPath.get(p) };
+  const script = load(dir, 'comments.js', 'text/javascript; charset=utf-8', true);
+  const byPath = new Map([css, icon, script].map((a) => [a.path, a]));
+  return { stylesheetPath: css.path, iconPath: icon.path, commentScriptPath: script.path, get: (p) => byPath.get(p) };
 }

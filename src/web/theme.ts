@@ -74,6 +74,8 @@ export interface CommentsSectionView {
   notice: CommentNotice | null;
   /** Whether mail is configured, so the reply-notice box means something. */
   mail: boolean;
+  /** Path of the form's script (the theme's comments.js), which fetches each reader's form token. */
+  formScript: string;
 }
 
 /** What a reader typed, sent back into the form after a refusal. */
@@ -89,6 +91,7 @@ export interface FormValues {
 /** The comment form, empty or filled in again. */
 export interface FormView {
   articleId: number | null;
+  /** The form token: empty on article pages (cached for everyone; the script fills it in), a fresh one on private pages. */
   token: string;
   language: string;
   replyTo: { id: number; authorName: string } | null;
@@ -111,9 +114,23 @@ export interface RejectionView {
   typed: string;
 }
 
+/** Where an unsubscribe request stands: asking, done, or refused (link not issued here, another site, too many). */
+export type UnsubscribeState = 'ask' | 'done' | 'invalid' | 'cross_site' | 'rate_limited';
+
+export interface UnsubscribeView {
+  language: string;
+  key: string;
+  state: UnsubscribeState;
+  /** Seconds to wait, when rate_limited. */
+  wait: number;
+}
+
 /** A theme: the document around every page, the main content of each kind of page, and its files. */
 export interface Theme {
-  /** The folder holding the theme's stylesheet (gazette.css) and icon (logo.svg), served under /assets/. */
+  /**
+   * The folder holding the theme's stylesheet (gazette.css), icon (logo.svg) and the comment form's
+   * script (comments.js), served under /assets/.
+   */
   readonly assets: string;
   /** A whole HTML document: head, masthead with the navigation, the main content, footer. */
   layout(chrome: SiteChrome, meta: PageMeta, main: SafeHtml): string;
@@ -126,8 +143,8 @@ export interface Theme {
   searchPage(outcome: SearchOutcome, language: string): SafeHtml;
   /** What went wrong with a comment, and the reader's text kept. */
   rejectionPage(view: RejectionView): SafeHtml;
-  /** Asks before unsubscribing (done: says it is done). */
-  unsubscribePage(language: string, key: string, done: boolean): SafeHtml;
+  /** Asks before unsubscribing, says it is done, or says why not. */
+  unsubscribePage(view: UnsubscribeView): SafeHtml;
   /** A 4xx or 5xx page: what happened and a way back. */
   errorPage(language: string, title: string, message: string): SafeHtml;
 }

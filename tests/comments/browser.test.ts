@@ -1,23 +1,39 @@
 // A reader in headless Chromium, with JavaScript off: finds the form fields by their labels (the
 // accessible name a label gives a textbox; the required-field star is hidden from it), posts a
-// comment, follows the reply link of that comment and posts a reply; both appear, threaded, and the
-// browser never talked to anyone but the site.
+// comment (confirming once, as a browser without scripts is asked to), follows the reply link of that
+// comment and posts a reply; both appear, threaded, and the browser never talked to anyone but the
+// site. Then readers with and without JavaScript against the default-like minimum form age: the form
+// times each reader from their own token (decision 0014), and both post after a person's pause.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { axeViolations, launchBrowser } from '../e2e/browser.ts';
 import type { TestServer } from '../helpers/server.ts';
-import { SEED_PATH, startCommentServer } from './helpers.ts';
+import { SEED_PATH, startCommentServer, tokenAged } from './helpers.ts';
 
-async function fillAndPost(page: Page, who: { name: string; email: string; website?: string }, text: string, lands: RegExp = /\?comment=(approved|held)/) {
+async function fillIn(page: Page, who: { name: string; email: string; website?: string }, text: string) {
   const form = page.getByRole('region', { name: 'Leave a Reply' });
   await form.getByRole('textbox', { name: 'Comment', exact: true }).fill(text);
   await form.getByRole('textbox', { name: 'Name', exact: true }).fill(who.name);
   await form.getByRole('textbox', { name: 'Email', exact: true }).fill(who.email);
   if (who.website) await form.getByRole('textbox', { name: 'Website', exact: true }).fill(who.website);
-  await form.getByRole('button', { name: 'Post Comment' }).click();
-  await page.waitForURL(lands);
 }
+
+const postButton = (page: Page) => page.getByRole('region', { name: 'Leave a Reply' }).getByRole('button', { name: 'Post Comment' });
+
+/** Without JavaScript the first press gets a page asking to confirm; press again (the server here asks for no wait). */
+async function fillAndPost(page: Page, who: { name: string; email: string; website?: string }, text: string, lands: RegExp = /\?comment=(approved|held)/) {
+  await fillIn(page, who, text);
+  await postButton(page).click();
+  await page.waitForURL((url) => lands.test(url.href) || url.pathname === '/comments');
+  if (!lands.test(page.url()) && /press Post Comment again/.test(await page.getByRole('alert').innerText())) {
+    await postButton(page).click();
+    await page.waitForURL(lands);
+  }
+}
+
+/** The form token the page's form holds now. */
+const tokenIn = (page: Page) => page.locator('form.comment-form input[name="token"]').inputValue();
 
 describe('a reader comments and replies in a browser', () => {
   let server: TestServer;
@@ -86,6 +102,60 @@ describe('a reader comments and replies in a browser', () => {
       await form.getByRole('button', { name: 'Post Comment' }).click();
       await page.waitForURL(/\?comment=approved/);
       assert.equal(await page.locator('li.comment', { hasText: 'Words worth keeping.' }).count(), 1);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('a reader is timed from their own token, though the page comes from the cache', () => {
+  let server: TestServer;
+  let browser: Browser;
+  before(async () => {
+    server = await startCommentServer({ COMMENTS_MODERATION: 'hold-none', COMMENTS_MIN_SECONDS: '1' });
+    browser = await launchBrowser();
+    // Every reader below gets the article from the page cache.
+    await (await fetch(server.url + SEED_PATH)).text();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('with JavaScript: types, pauses, posts, and it is published', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      const response = await page.goto(server.url + SEED_PATH);
+      assert.match((await response!.allHeaders())['server-timing'] ?? '', /cache;desc=hit/);
+      assert.equal(await tokenIn(page), '', 'the cached page carries no token');
+      await fillIn(page, { name: 'Parisa', email: 'parisa@example.org' }, 'Typed by a person, with a pause.');
+      // The script fetched this reader's token when they started on the form; a person's pause follows.
+      await page.waitForFunction(() => (document.querySelector('form.comment-form input[name="token"]') as HTMLInputElement | null)?.value !== '');
+      await tokenAged(await tokenIn(page), 1);
+      await postButton(page).click();
+      await page.waitForURL(/\?comment=approved#comment-\d+$/);
+      assert.equal(await page.locator('li.comment', { hasText: 'Typed by a person, with a pause.' }).count(), 1);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('without JavaScript: confirms once, after the pause, and it is published', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    try {
+      await page.goto(server.url + SEED_PATH);
+      await fillIn(page, { name: 'Kian', email: 'kian@example.org' }, 'Sent from a browser with scripts off.');
+      await postButton(page).click();
+      await page.waitForURL((url) => url.pathname === '/comments');
+      assert.match(await page.getByRole('alert').innerText(), /press Post Comment again/);
+      const form = page.getByRole('region', { name: 'Leave a Reply' });
+      assert.equal(await form.getByRole('textbox', { name: 'Comment', exact: true }).inputValue(), 'Sent from a browser with scripts off.');
+      await tokenAged(await tokenIn(page), 1);
+      await postButton(page).click();
+      await page.waitForURL(/\?comment=approved#comment-\d+$/);
+      assert.equal(await page.locator('li.comment', { hasText: 'Sent from a browser with scripts off.' }).count(), 1);
     } finally {
       await context.close();
     }

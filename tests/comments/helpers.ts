@@ -25,14 +25,42 @@ export interface ReaderForm {
   comment_parent: string;
 }
 
-/** The hidden fields of the comment form on a page, as a browser would submit them. */
-export async function readForm(server: Pick<TestServer, 'url'>, path: string): Promise<ReaderForm> {
+/** The hidden fields of the comment form on a page as the page itself carries them (no script run). */
+export async function readPageForm(server: Pick<TestServer, 'url'>, path: string): Promise<ReaderForm> {
   const response = await fetch(server.url + path);
   const { document } = parseHTML(await response.text());
   const form = document.querySelector('form.comment-form');
   if (!form) throw new Error(`no comment form on ${path} (status ${response.status})`);
   const value = (name: string) => form.querySelector(`[name="${name}"]`)?.getAttribute('value') ?? '';
   return { article_id: value('article_id'), token: value('token'), comment_parent: value('comment_parent') };
+}
+
+/** A per-reader form token, fetched as the form's script does. */
+export async function fetchToken(server: Pick<TestServer, 'url'>, articleId: string): Promise<string> {
+  const response = await fetch(`${server.url}/comments/token?article=${encodeURIComponent(articleId)}`);
+  if (!response.ok) throw new Error(`no token for article ${articleId} (status ${response.status})`);
+  return ((await response.json()) as { token: string }).token;
+}
+
+/** The hidden fields of the comment form on a page, with the per-reader token its script fetches. */
+export async function readForm(server: Pick<TestServer, 'url'>, path: string): Promise<ReaderForm> {
+  const form = await readPageForm(server, path);
+  return form.token ? form : { ...form, token: await fetchToken(server, form.article_id) };
+}
+
+/** Resolves once the clock has passed a form token's issue time plus `seconds` (the token says when it was issued). */
+export async function tokenAged(token: string, seconds: number): Promise<void> {
+  const issued = Number(token.split('.')[1]);
+  if (!Number.isFinite(issued)) throw new Error(`not a form token: ${token}`);
+  // The server compares whole seconds; one more keeps the check from landing on the boundary.
+  const ready = (issued + seconds + 1) * 1000;
+  while (Date.now() < ready) await new Promise((resolve) => setTimeout(resolve, Math.min(100, ready - Date.now())));
+}
+
+/** The name=value of the commenter cookie a POST answer set, or null. */
+export function commenterCookie(answer: { headers: Headers }): string | null {
+  const set = answer.headers.getSetCookie().find((c) => c.startsWith('gazette_commenter='));
+  return set ? set.split(';')[0]! : null;
 }
 
 export interface PostAnswer {

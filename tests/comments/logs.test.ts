@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { SMTPServer } from 'smtp-server';
 import { tempDir } from '../helpers/server.ts';
-import { SEED_PATH, fields, postComment, readForm } from './helpers.ts';
+import { SEED_PATH, commenterCookie, fields, postComment, readForm } from './helpers.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/gazette.mjs');
 
@@ -75,8 +75,9 @@ describe('server logs', () => {
       assert.equal((await postComment(server, fields(form, { email: emails[0]!, comment: 'Held, so the editors get mail (which fails).' }))).status, 303);
       assert.equal((await postComment(server, fields(form, { email: emails[1]!, url: 'not a url' }))).status, 422);
       const twice = fields(form, { email: emails[2]! });
-      await postComment(server, twice);
-      assert.equal((await postComment(server, twice)).status, 409);
+      // The same browser sends it again (its cookie names the first): a duplicate.
+      const cookie = commenterCookie(await postComment(server, twice))!;
+      assert.equal((await postComment(server, twice, { cookie })).status, 409);
       assert.equal((await postComment(server, fields(form, { email: 'Desk.Editor@example.org', token: 'forged' }))).status, 400);
       // The failed moderation mail is logged before the server is asked to stop.
       await seen(/moderation notice failed/);

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { SMTPServer } from 'smtp-server';
 import { openCommentService } from '../../src/comments/comment.service.ts';
 import type { TestServer } from '../helpers/server.ts';
-import { SEED_PATH, commentIdFrom, fields, postComment, readForm, startCommentServer } from './helpers.ts';
+import { SEED_PATH, commentIdFrom, commenterCookie, fields, postComment, readForm, startCommentServer } from './helpers.ts';
 
 interface Mail {
   to: string[];
@@ -80,7 +80,7 @@ class MailSink {
   }
 }
 
-const unsubscribeLink = (m: Mail) => /http:\/\/gazette\.test(\/comments\/unsubscribe\/[A-Za-z0-9_-]{43})/.exec(m.text)?.[1];
+const unsubscribeLink = (m: Mail) => /http:\/\/gazette\.test(\/comments\/unsubscribe\/[A-Za-z0-9_-]{65})/.exec(m.text)?.[1];
 
 describe('mail about comments', () => {
   const sink = new MailSink();
@@ -88,6 +88,8 @@ describe('mail about comments', () => {
   const editor = 'editor@example.org';
   const alice = 'alice.reader@example.org';
   const bob = 'bob.replier@example.org';
+  /** Bob's browser: the cookie his first reply got. */
+  let bobCookie = '';
 
   before(async () => {
     const port = await sink.listen();
@@ -130,6 +132,7 @@ describe('mail about comments', () => {
       const replyForm = await readForm(server, `${SEED_PATH}?replytocom=${aliceComment!.id}`);
       const posted = await postComment(server, fields(replyForm, { author: 'Bob', email: bob, comment: 'Bob answers Alice.', comment_parent: String(aliceComment!.id) }));
       assert.equal(posted.location, `${SEED_PATH}?comment=held#respond`, 'Bob is new, so held');
+      bobCookie = commenterCookie(posted)!;
       const [bobComment] = await service.queue({ status: 'pending' });
       await service.moderate([bobComment!.id], 'approved');
 
@@ -168,7 +171,7 @@ describe('mail about comments', () => {
     // Bob is approved now: his second reply publishes at once and would tell Alice; a new reader is held and would tell the editor.
     const parent = (await server.store.db.selectFrom('comments').select('id').where('author_email_lower', '=', alice).executeTakeFirstOrThrow()).id;
     const form = await readForm(server, `${SEED_PATH}?replytocom=${parent}`);
-    const second = await postComment(server, fields(form, { author: 'Bob', email: bob, comment: 'Bob again.', comment_parent: String(parent) }));
+    const second = await postComment(server, fields(form, { author: 'Bob', email: bob, comment: 'Bob again.', comment_parent: String(parent) }), { cookie: bobCookie });
     assert.ok(commentIdFrom(second.location) > 0, 'Bob’s second reply is published at once');
     assert.equal((await postComment(server, fields(form, { comment: 'A newcomer is held.' }))).status, 303);
 
@@ -196,7 +199,7 @@ describe('mail failures', () => {
       const articleId = Number((await readForm(server, SEED_PATH)).article_id);
       const result = await service.post(
         { ...fields({ article_id: String(articleId), token: service.formToken(articleId, new Date(Date.now() - 60_000)), comment_parent: '0' }), email: 'another.reader@example.org' },
-        { ip: '192.0.2.1', userAgent: 'test', now: new Date() },
+        { ip: '192.0.2.1', userAgent: 'test', now: new Date(), browserComments: [] },
       );
       assert.equal(result.status, 'pending');
       await service.settle();

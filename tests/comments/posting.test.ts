@@ -10,6 +10,7 @@ import type { TestServer } from '../helpers/server.ts';
 import {
   SEED_PATH,
   commentIdFrom,
+  commenterCookie,
   countComments,
   fields,
   norm,
@@ -53,13 +54,15 @@ describe('posting a comment', () => {
   });
   after(() => server.close());
 
-  it('holds a first comment, shows it once approved, and publishes the next one from that address at once', async () => {
+  it('holds a first comment, shows it once approved, and publishes the next one from that browser at once', async () => {
     const form = await readForm(server, SEED_PATH);
     const first = fields(form, { comment: 'First words from Hana.', author: 'Hana', email: 'Hana@Example.org' });
     const held = await postComment(server, first);
     assert.equal(held.status, 303);
     assert.equal(held.location, `${SEED_PATH}?comment=held#respond`);
     assert.equal(held.headers.get('cache-control'), 'no-store');
+    const cookie = commenterCookie(held)!;
+    assert.ok(cookie, 'the browser gets the commenter cookie');
 
     const heldPage = await (await fetch(server.url + held.location!)).text();
     assert.match(heldPage, /Your comment is awaiting moderation/);
@@ -73,7 +76,7 @@ describe('posting a comment', () => {
     const approvedPage = await (await fetch(server.url + SEED_PATH)).text();
     assert.match(approvedPage, /First words from Hana/, 'approval shows at once (page cache dropped)');
 
-    const second = await postComment(server, fields(await readForm(server, SEED_PATH), { comment: 'Hana again.', author: 'Hana', email: 'hana@example.ORG' }));
+    const second = await postComment(server, fields(await readForm(server, SEED_PATH), { comment: 'Hana again.', author: 'Hana', email: 'hana@example.ORG' }), { cookie });
     assert.equal(second.status, 303);
     const id = commentIdFrom(second.location);
     assert.equal(second.location, `${SEED_PATH}?comment=approved#comment-${id}`);
@@ -82,11 +85,12 @@ describe('posting a comment', () => {
     assert.match(page, new RegExp(`id="comment-${id}"`));
   });
 
-  it('refuses a repeat of the same comment with 409', async () => {
+  it('refuses a repeat of the same comment from the same browser with 409', async () => {
     const form = await readForm(server, SEED_PATH);
     const sent = fields(form, { comment: 'Said once.' });
-    assert.equal((await postComment(server, sent)).status, 303);
-    const answer = await assertRefused(server, () => postComment(server, sent), 409, /already posted this exact comment/);
+    const first = await postComment(server, sent);
+    assert.equal(first.status, 303);
+    const answer = await assertRefused(server, () => postComment(server, sent, { cookie: commenterCookie(first)! }), 409, /already been sent to this article/);
     assertKept(answer, sent);
   });
 
@@ -108,10 +112,11 @@ describe('posting a comment', () => {
     assert.equal((await postComment(server, { ...sent, token: fresh })).status, 303, 'the re-offered form works');
   });
 
-  it('refuses a forged, missing or other-article token', async () => {
+  it('refuses a forged or other-article token, and asks to confirm a form without one', async () => {
     const form = await readForm(server, SEED_PATH);
     await assertRefused(server, () => postComment(server, fields(form, { token: form.token.slice(0, -2) + 'xx' })), 400, /form is damaged/);
-    await assertRefused(server, () => postComment(server, fields(form, { token: '' })), 400, /form is damaged/);
+    const sent = fields(form, { token: '' });
+    assertKept(await assertRefused(server, () => postComment(server, sent), 400, /press Post Comment again/), sent);
     const secret = await resolveSecret(server.store.db, server.config);
     await assertRefused(server, () => postComment(server, fields(form, { token: issueFormToken(secret, Number(form.article_id) + 1, new Date()) })), 400, /form is damaged/);
   });
@@ -274,14 +279,16 @@ describe('posting a comment', () => {
     const statusOf = (problem: RejectionProblem) => HTTP_STATUS[new CommentRejected(problem, '').code];
     const form = await readForm(server, SEED_PATH);
     const once = fields(form);
-    assert.equal((await postComment(server, once)).status, 303);
+    const onceAnswer = await postComment(server, once);
+    assert.equal(onceAnswer.status, 303);
     const served: [RejectionProblem, number][] = [
       ['cross_site', (await postComment(server, fields(form), { origin: 'https://evil.example' })).status],
       ['honeypot', (await postComment(server, fields(form, { homepage: 'x' }))).status],
-      ['token_invalid', (await postComment(server, fields(form, { token: '' }))).status],
+      ['token_invalid', (await postComment(server, fields(form, { token: 'forged' }))).status],
+      ['confirm', (await postComment(server, fields(form, { token: '' }))).status],
       ['unknown_article', (await postComment(server, fields(form, { article_id: '999999' }))).status],
       ['invalid', (await postComment(server, fields(form, { comment: '' }))).status],
-      ['duplicate', (await postComment(server, once)).status],
+      ['duplicate', (await postComment(server, once, { cookie: commenterCookie(onceAnswer)! })).status],
       ['too_large', (await postComment(server, fields(form, { comment: 'x'.repeat(200_000) }))).status],
       ['wrong_content_type', (await fetch(`${server.url}/comments`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', origin: server.url } })).status],
     ];

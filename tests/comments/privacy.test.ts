@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { parseHTML } from 'linkedom';
 import type { TestServer } from '../helpers/server.ts';
-import { SEED_PATH, commentIdFrom, fields, postComment, readForm, serviceFor, startCommentServer } from './helpers.ts';
+import { SEED_PATH, commentIdFrom, commenterCookie, fields, postComment, readForm, serviceFor, startCommentServer } from './helpers.ts';
 
 const ARTICLES = [SEED_PATH, '/akhbar/kashf-wathiqa-sirriya', '/khabar/efshaye-sanad-mahramaneh'];
 
@@ -40,11 +40,12 @@ describe('no reader address anywhere public', () => {
     for (const path of ARTICLES) {
       const form = await readForm(server, path);
       // A first comment is held; approve it so the next ones from that address publish at once.
-      const first = await postComment(server, fields(form, { email: email(), url: 'https://reader.example/blog', comment: `Opening remark on ${path}`, notify: 'on' }));
+      const first = await postComment(server, fields(form, { author: 'Opening Reader', email: email(), url: 'https://reader.example/blog', comment: `Opening remark on ${path}`, notify: 'on' }));
       assert.equal(first.status, 303);
       const [held] = await service.queue({ status: 'pending', limit: 1 });
       await service.moderate([held!.id], 'approved');
-      const again = await postComment(server, fields(form, { email: emails.at(-1)!, comment: 'Second remark, published at once.' }));
+      // From the same browser (its cookie), under the same name and address.
+      const again = await postComment(server, fields(form, { author: 'Opening Reader', email: emails.at(-1)!, comment: 'Second remark, published at once.' }), { cookie: commenterCookie(first)! });
       const parentId = commentIdFrom(again.location);
       const reply = await postComment(server, fields(await readForm(server, `${path}?replytocom=${parentId}`), { email: email(), comment_parent: String(parentId), comment: 'A reply from a new reader.' }));
       assert.equal(reply.status, 303);

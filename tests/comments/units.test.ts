@@ -5,7 +5,8 @@ import { ConfigError, loadConfig } from '../../src/config.ts';
 import { identicon } from '../../src/comments/comment.avatar.ts';
 import { RateLimiter } from '../../src/comments/comment.rate-limit.ts';
 import { commentParagraphs, countLinks } from '../../src/comments/comment.text.ts';
-import { checkFormToken, issueFormToken, keyedDigest } from '../../src/comments/comment.token.ts';
+import { showsSomething } from '../../src/comments/comment.service.ts';
+import { checkFormToken, issueFormToken, keyedDigest, optoutKey, optoutLinkKey, readBrowserComments, readOptoutLinkKey, signBrowserComments } from '../../src/comments/comment.token.ts';
 import { commentText, identiconSvg } from '../../src/web/theme/comments.ts';
 
 describe('comment text', () => {
@@ -76,6 +77,41 @@ describe('form tokens', () => {
 
   it('separates digests by purpose', () => {
     assert.notEqual(keyedDigest(secret, 'avatar', 'a@example.org'), keyedDigest(secret, 'unsubscribe', 'a@example.org'));
+  });
+});
+
+describe('unsubscribe link keys and the commenter cookie', () => {
+  const secret = 'a secret of at least thirty-two characters';
+  const other = 'another secret, also long enough....';
+
+  it('reads back only the link keys this secret signed, as the stored opt-out key', () => {
+    const link = optoutLinkKey(secret, 'a@example.org');
+    assert.match(link, /^[A-Za-z0-9_-]{65}$/);
+    assert.equal(readOptoutLinkKey(secret, link), optoutKey(secret, 'a@example.org'));
+    assert.equal(readOptoutLinkKey(other, link), null);
+    const flipped = link.slice(0, 50) + (link[50] === 'A' ? 'B' : 'A') + link.slice(51);
+    for (const bad of [flipped, optoutKey(secret, 'a@example.org'), 'A'.repeat(65), `${link}x`, '']) assert.equal(readOptoutLinkKey(secret, bad), null, bad);
+  });
+
+  it('reads back only the comment ids this secret signed', () => {
+    const value = signBrowserComments(secret, [3, 14, 15]);
+    assert.deepEqual(readBrowserComments(secret, value), [3, 14, 15]);
+    assert.deepEqual(readBrowserComments(other, value), []);
+    assert.deepEqual(readBrowserComments(secret, value.replace(/^3-/, '4-')), []);
+    for (const bad of [undefined, '', 'x', '3-14-15', `${value}x`]) assert.deepEqual(readBrowserComments(secret, bad), [], String(bad));
+    assert.ok(!value.includes('@'));
+  });
+});
+
+describe('text that shows nothing', () => {
+  it('finds nothing to show in invisible, blank and mark-only text', () => {
+    for (const s of ['\u200B', '\u3164', '\u2800', '\u00AD', '\u202E', '\u115F\u1160', '\uFFA0', '\u200C\u200D\u2060', '\u3000 \t', '\u0301\u0651', '\u{E0041}', '\uFE0F\u034F']) {
+      assert.equal(showsSomething(s), false, [...s].map((c) => c.codePointAt(0)!.toString(16)).join(' '));
+    }
+  });
+
+  it('sees letters, digits, signs and emoji, with invisible characters around them', () => {
+    for (const s of ['a', '\u200Bx\u200B', 'علی', 'نیم\u200Cفاصله', '7', '!', '😀', 'ㅎ', '\u2800.']) assert.equal(showsSomething(s), true, s);
   });
 });
 

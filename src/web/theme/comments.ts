@@ -10,7 +10,7 @@ import { commentFeedPath } from '../../lib/paths.ts';
 import { commentStrings, type CommentStrings } from '../i18n/comments.ts';
 import { formatDate } from '../i18n/format.ts';
 import { stringsFor, type Strings } from '../i18n/site.ts';
-import type { CommentsSectionView, FormView, RejectionView } from '../theme.ts';
+import type { CommentsSectionView, FormView, RejectionView, UnsubscribeView } from '../theme.ts';
 
 /** Inline SVG for a commenter's identicon; decorative, so hidden from assistive technology. */
 export function identiconSvg(icon: Identicon, size = 40): SafeHtml {
@@ -117,16 +117,17 @@ ${v.thread.map((c) => commentItem(c, s.articlePath, s.language, t, ct, v.open))}
 <h2 id="reply-title">${t.leaveReply}</h2>
 ${notice ? html`<p class="comment-notice" role="status">${notice}</p>` : ''}
 ${v.open
-  ? commentForm({
+  ? html`${commentForm({
       articleId: s.articleId,
-      token: v.token,
+      token: '',
       language: s.language,
       replyTo: v.replyTo,
       cancelHref: v.replyTo ? `${s.articlePath}#respond` : null,
       values: null,
       issues: {},
       mail: s.mail,
-    })
+    })}
+<script src="${s.formScript}" defer></script>`
   : html`<p class="comments-closed">${t.commentsClosed}</p>`}
 </section>`;
 }
@@ -150,14 +151,26 @@ ${commentForm(r.form)}
 </div>`;
 }
 
-/** Asks before unsubscribing: mail scanners follow links, so only the button's POST acts. */
-export function unsubscribePage(language: string, key: string, done: boolean): SafeHtml {
-  const ct = commentStrings(language);
+/** Asks before unsubscribing (mail scanners follow links, so only the button's POST acts), says it is done, or says why not. */
+export function unsubscribePage(u: UnsubscribeView): SafeHtml {
+  const ct = commentStrings(u.language);
+  const body = (() => {
+    switch (u.state) {
+      case 'ask':
+        return html`<p>${ct.unsubscribeText}</p>
+<form method="post" action="/comments/unsubscribe/${u.key}"><p class="form-submit"><button type="submit">${ct.unsubscribeButton}</button></p></form>`;
+      case 'done':
+        return html`<p role="status">${ct.unsubscribedText}</p>`;
+      case 'invalid':
+        return html`<p role="alert">${ct.unsubscribeInvalid}</p>`;
+      case 'cross_site':
+        return html`<p role="alert">${ct.unsubscribeCrossSite}</p>`;
+      case 'rate_limited':
+        return html`<p role="alert">${ct.unsubscribeRateLimited(u.wait)}</p>`;
+    }
+  })();
   return html`<div class="error-page">
 <h1>${ct.unsubscribeTitle}</h1>
-${done
-  ? html`<p role="status">${ct.unsubscribedText}</p>`
-  : html`<p>${ct.unsubscribeText}</p>
-<form method="post" action="/comments/unsubscribe/${key}"><p class="form-submit"><button type="submit">${ct.unsubscribeButton}</button></p></form>`}
+${body}
 </div>`;
 }
