@@ -1,12 +1,13 @@
 // buildApp(): the HTTP application, assembled here, above the capabilities, from web/'s plugins and each
 // capability's routes. Separate from listen() so tests run it on port 0.
 //
-// The root context holds what every context shares: security headers and the URL length limit, the
-// page cache's reply methods, and the background work (comment mail, search index upkeep). Each audience
-// is then one encapsulated context with its own hooks, body parsers and error format: today the public
-// site (HTML pages, feeds, sitemaps). A context for editors or an API registers beside it the same way,
-// e.g. `app.register(adminSite, { prefix: '/admin', ... })`, with its own auth, CSRF and rate-limit hooks
-// and its own error handler (JSON for an API).
+// Below any context, the server's time and connection limits and the answers to requests no context
+// sees (decision 0015). The root context holds what every context shares: security headers and the URL
+// length limit, the page cache's reply methods, and the background work (comment mail, search index
+// upkeep). Each audience is then one encapsulated context with its own hooks, body parsers and error
+// format: today the public site (HTML pages, feeds, sitemaps). A context for editors or an API registers
+// beside it the same way, e.g. `app.register(adminSite, { prefix: '/admin', ... })`, with its own auth,
+// CSRF and rate-limit hooks and its own error handler (JSON for an API).
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
 import type { Config } from './config.ts';
@@ -23,16 +24,25 @@ import { allSections } from './sections/section.service.ts';
 import { sitemapRoutes } from './sitemaps/sitemap.routes.ts';
 import { loadAssets, type Assets } from './web/assets.ts';
 import { assetRoutes } from './web/plugins/assets.ts';
-import { errorPages, frameworkErrorPages } from './web/plugins/errors.ts';
+import { automaticConnectionLimit, LimitLog, limitConnections } from './web/connection-limits.ts';
+import { clientErrorResponses, errorPages, frameworkErrorPages } from './web/plugins/errors.ts';
 import { pagesPlugin } from './web/plugins/pages.ts';
-import { securityPlugin } from './web/plugins/security.ts';
+import { MAX_URL_LENGTH, securityHeaders, securityPlugin } from './web/plugins/security.ts';
 import { createSite, type Site } from './web/site.ts';
 import { defaultTheme } from './web/theme/index.ts';
 
 export interface BuildOptions {
   /** Overrides the logger (tests pass false to keep output clean). */
   logger?: boolean;
+  /** Where log lines go instead of stdout (tests read them). */
+  logStream?: NodeJS.WritableStream;
 }
+
+/**
+ * How often Node looks for requests past REQUEST_TIMEOUT_MS: a tenth of it, between 0.1 s and 1 s, so a
+ * stalled request is closed at most about a second late (Node's default of 30 s would double a 30 s limit).
+ */
+const timeoutCheckInterval = (requestTimeoutMs: number) => Math.min(1000, Math.max(100, Math.floor(requestTimeoutMs / 10)));
 
 /** Builds the application over an open, migrated store. */
 export async function buildApp(config: Config, store: Store, options: BuildOptions = {}): Promise<FastifyInstance> {
@@ -45,18 +55,29 @@ export async function buildApp(config: Config, store: Store, options: BuildOptio
     loadSections: () => allSections(store.db),
   });
 
-  const app = Fastify({
-    logger: options.logger === false ? false : { level: config.logLevel },
+  const headers = securityHeaders(new URL(config.publicUrl).protocol === 'https:');
+  const limits = new LimitLog((details, message) => app.log.warn(details, message));
+  const { http } = config;
+  const app: FastifyInstance = Fastify({
+    logger: options.logger === false ? false : { level: config.logLevel, ...(options.logStream ? { stream: options.logStream } : {}) },
     // Per-request lines only at debug/trace: at 25k req/s an access log costs more than the page.
     logController: new LogController({ disableRequestLogging: !['debug', 'trace'].includes(config.logLevel) }),
-    routerOptions: { maxParamLength: 1000, ignoreDuplicateSlashes: false },
+    // A path segment may be as long as a whole address: the only length rule is MAX_URL_LENGTH's.
+    routerOptions: { maxParamLength: MAX_URL_LENGTH, ignoreDuplicateSlashes: false },
     bodyLimit: 256 * 1024,
-    trustProxy: false,
+    trustProxy: http.trustProxy.length ? [...http.trustProxy] : false,
+    // Headers and body must arrive within requestTimeout (then 408); an idle keep-alive connection is closed.
+    requestTimeout: http.requestTimeoutMs,
+    keepAliveTimeout: http.keepAliveTimeoutMs,
+    http: { requestTimeout: http.requestTimeoutMs, headersTimeout: http.requestTimeoutMs, connectionsCheckingInterval: timeoutCheckInterval(http.requestTimeoutMs) },
     // A malformed address is refused before a context is chosen; it gets the public site's error page.
-    frameworkErrors: frameworkErrorPages(site),
+    frameworkErrors: frameworkErrorPages(site, headers),
+    clientErrorHandler: clientErrorResponses(headers, limits),
   });
+  limitConnections(app.server, { perAddress: http.maxConnectionsPerAddress, total: http.maxConnections ?? automaticConnectionLimit(), exempt: http.trustProxy }, limits);
+  app.addHook('onClose', async () => limits.close());
 
-  await app.register(securityPlugin);
+  await app.register(securityPlugin, { headers });
   await app.register(pagesPlugin, { changes: store.changes });
 
   const comments = await openCommentService(store, config, (message, details) => app.log.warn(details, message));

@@ -1,5 +1,6 @@
 // Every environment variable Gazette reads is declared here, parsed once at start and frozen.
 // A bad value stops the process with a message naming the variable and what it expected.
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -28,6 +29,21 @@ export interface Config {
   readonly mail: MailConfig | null;
   /** Key for HMACs (form tokens, the commenter cookie, avatars, unsubscribe links); null means "generate once, keep in the database". */
   readonly secret: string | null;
+  /** Time and connection limits of the HTTP server (decision 0015). */
+  readonly http: HttpLimits;
+}
+
+export interface HttpLimits {
+  /** Longest a request (headers and body) may take to arrive, in milliseconds; then 408 and closed. */
+  readonly requestTimeoutMs: number;
+  /** Longest an idle keep-alive connection is kept open, in milliseconds. */
+  readonly keepAliveTimeoutMs: number;
+  /** Open connections allowed from one remote address; 0: no limit. Trusted proxies are exempt. */
+  readonly maxConnectionsPerAddress: number;
+  /** Open connections allowed in all; 0: no limit; null: the open-file limit less a reserve. */
+  readonly maxConnections: number | null;
+  /** Addresses or CIDR ranges of the reverse proxies whose X-Forwarded-For is believed. */
+  readonly trustProxy: readonly string[];
 }
 
 export type ModerationMode = 'hold-all' | 'hold-first' | 'hold-none';
@@ -186,6 +202,15 @@ const listOf = (item: z.ZodType<string>, what: string) =>
     return items;
   });
 
+/** An IP address or a CIDR range (192.0.2.0/24, 2001:db8::/32). */
+function isAddressOrRange(value: string): boolean {
+  const [address, prefix, ...rest] = value.split('/');
+  const family = net.isIP(address ?? '');
+  if (!family || rest.length) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
 const mailbox = z.string().regex(/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/, 'expected an email address');
 
 /** Variables whose values must never be echoed in an error message. */
@@ -225,6 +250,11 @@ const envSchema = z.object({
   SMTP_USER: z.string().optional(),
   SMTP_PASSWORD: z.string().optional(),
   MAIL_FROM: mailbox.optional(),
+  REQUEST_TIMEOUT_MS: wholeNumber(100, 3_600_000).default(30_000),
+  KEEP_ALIVE_TIMEOUT_MS: wholeNumber(100, 3_600_000).default(5_000),
+  MAX_CONNECTIONS_PER_ADDRESS: wholeNumber(0, 1_000_000).default(64),
+  MAX_CONNECTIONS: wholeNumber(0, 10_000_000).optional(),
+  TRUST_PROXY: listOf(z.string().refine(isAddressOrRange), 'IP addresses or CIDR ranges such as 10.0.0.0/8').default([]),
 });
 
 /** Reads and validates the environment; throws ConfigError listing every bad variable. */
@@ -282,5 +312,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           from: e.MAIL_FROM ?? `gazette@${new URL(e.PUBLIC_URL ?? 'http://localhost').hostname}`,
         })
       : null,
+    http: Object.freeze({
+      requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
+      maxConnectionsPerAddress: e.MAX_CONNECTIONS_PER_ADDRESS,
+      maxConnections: e.MAX_CONNECTIONS ?? null,
+      trustProxy: Object.freeze(e.TRUST_PROXY),
+    }),
   });
 }

@@ -80,6 +80,9 @@ test('cached pages are served, others answer 503, and the site recovers when the
   assert.equal(uncached.status, 503);
   assert.equal(uncached.headers.get('retry-after'), '5');
   assert.equal(uncached.headers.get('cache-control'), 'no-store');
+  for (const name of ['content-security-policy', 'x-content-type-options', 'referrer-policy', 'permissions-policy', 'cross-origin-opener-policy', 'cross-origin-resource-policy']) {
+    assert.ok(uncached.headers.get(name), `the 503 page carries ${name}`);
+  }
   const page = await uncached.text();
   assert.match(page, /Back in a moment/);
   assert.match(page, /cannot reach its database/);

@@ -102,6 +102,9 @@ export function serveGazette(database: BenchDatabase, options: { port: number; a
       PORT: String(options.port),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
+      // The load generator is one address holding BENCH_CONNECTIONS connections, which may be more
+      // than a reader's share (decision 0015).
+      MAX_CONNECTIONS_PER_ADDRESS: '0',
       ...nodeOptionsEnv(),
       ...options.env,
     },

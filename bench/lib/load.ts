@@ -27,6 +27,8 @@ export interface LoadOptions {
    * pages; `url` then only gives the origin. Runs in the load generator, so keep it cheap.
    */
   nextPath?: () => string;
+  /** The body of each request, asked anew for every request (e.g. a form post to another article each time). */
+  nextBody?: () => string;
   /** Called with each measured response's status and headers (names in lower case). */
   onResponse?: (status: number, headers: Record<string, string>) => void;
   /** Requests per second over all connections (autocannon's overallRate); none: as fast as answered. */
@@ -78,7 +80,7 @@ function databaseCpuBetween(before: Map<number, number>, after: Map<number, numb
 
 /** Runs the warm-up, then the measured load, and returns the measured figures. */
 export async function runLoad(options: LoadOptions): Promise<LoadFigures> {
-  const { nextPath } = options;
+  const { nextPath, nextBody } = options;
   let measuring = false;
   const onResponse = options.onResponse;
   const common = {
@@ -89,11 +91,13 @@ export async function runLoad(options: LoadOptions): Promise<LoadFigures> {
     body: options.body,
     idReplacement: options.idReplacement ?? false,
     ...(options.overallRate ? { overallRate: options.overallRate } : {}),
-    ...(nextPath || onResponse
+    ...(nextPath || nextBody || onResponse
       ? {
           requests: [
             {
-              ...(nextPath ? { setupRequest: (request: autocannon.RequestSpec) => ({ ...request, path: nextPath() }) } : {}),
+              ...(nextPath || nextBody
+                ? { setupRequest: (request: autocannon.RequestSpec) => ({ ...request, ...(nextPath ? { path: nextPath() } : {}), ...(nextBody ? { body: nextBody() } : {}) }) }
+                : {}),
               ...(onResponse
                 ? {
                     onResponse: (status: number, _body: string, _context: unknown, headers: Record<string, string | string[]>) => {

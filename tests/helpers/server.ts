@@ -34,7 +34,7 @@ export function tempDir(prefix = 'gazette-test-'): { dir: string; remove(): void
 }
 
 /** Starts the app over a new migrated database, with the demo content unless demo is false. */
-export async function startTestServer(options: { demo?: boolean; env?: Record<string, string> } = {}): Promise<TestServer> {
+export async function startTestServer(options: { demo?: boolean; env?: Record<string, string>; logStream?: NodeJS.WritableStream } = {}): Promise<TestServer> {
   const tmp = tempDir();
   const database = await freshDatabase(tmp.dir);
   const config = loadConfig({
@@ -48,7 +48,8 @@ export async function startTestServer(options: { demo?: boolean; env?: Record<st
   const store = await openStore(config.database);
   await migrateToLatest(store);
   if (options.demo !== false) await loadDemo(store);
-  const app = await buildApp(config, store, { logger: false });
+  // Log lines go nowhere, unless the test reads them (then LOG_LEVEL in env decides which).
+  const app = await buildApp(config, store, options.logStream ? { logStream: options.logStream } : { logger: false });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     url: address,

@@ -2,9 +2,14 @@
 // as a page with the right 4xx/5xx status, and nothing answers with a stack trace. An AppError's status
 // comes from HTTP_STATUS (src/errors.ts); a database that went away is a 503 with Retry-After; Fastify's
 // own 4xx (a bad body, a wrong method) is worded here; anything else is logged once and is a 500 page.
+// What Fastify and Node refuse before any hook runs (a malformed address; a request that is malformed,
+// too large in its headers or too slow to arrive) gets the same security headers as every other response.
+import http from 'node:http';
+import type { Socket } from 'node:net';
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { AppError, HTTP_STATUS } from '../../errors.ts';
+import type { LimitLog } from '../connection-limits.ts';
 import { stringsFor } from '../i18n/site.ts';
 import type { Site } from '../site.ts';
 import { MAX_URL_LENGTH } from './security.ts';
@@ -41,13 +46,55 @@ async function sendErrorPage(site: Site, request: FastifyRequest, reply: Fastify
 }
 
 /**
- * Fastify's frameworkErrors option: a malformed address is refused before any route or context is chosen,
- * so it is answered here, as a page of the public site.
+ * Fastify's frameworkErrors option: a malformed address is refused before any route or context is chosen
+ * (and before any onRequest hook has set the security headers), so it is answered here, as a page of the
+ * public site with those headers.
  */
-export function frameworkErrorPages(site: Site): NonNullable<FastifyServerOptions['frameworkErrors']> {
+export function frameworkErrorPages(site: Site, securityHeaders: Readonly<Record<string, string>>): NonNullable<FastifyServerOptions['frameworkErrors']> {
   return (error, request, reply) => {
     const status = error.statusCode ?? 400;
+    reply.headers(securityHeaders);
     void sendErrorPage(site, request, reply, status, frameworkMessage(error.code, status));
+  };
+}
+
+/** Node's client errors Gazette answers, with the words a client gets. */
+const CLIENT_ERRORS: Record<string, { status: number; message: string }> = {
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, message: 'The request did not arrive in time. Send it again.' },
+  HPE_HEADER_OVERFLOW: { status: 431, message: 'The request headers are too large.' },
+};
+const MALFORMED = { status: 400, message: 'The request is not valid HTTP.' };
+
+/** A complete HTTP/1.1 response closing the connection, as bytes, with the security headers. */
+function rawResponse(status: number, message: string, securityHeaders: Readonly<Record<string, string>>): string {
+  const body = `${message}\n`;
+  const headers = {
+    ...securityHeaders,
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': String(Buffer.byteLength(body)),
+    'cache-control': 'no-store',
+    connection: 'close',
+  };
+  const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+  return `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\n${lines.join('')}\r\n${body}`;
+}
+
+/**
+ * Fastify's clientErrorHandler option: Node found the request malformed, its headers too large, or it did
+ * not arrive within REQUEST_TIMEOUT_MS. Answered with a short plain-text response (there is no request to
+ * route yet) and the connection closed; timeouts are noted in the LimitLog.
+ */
+export function clientErrorResponses(securityHeaders: Readonly<Record<string, string>>, limits: LimitLog): NonNullable<FastifyServerOptions['clientErrorHandler']> {
+  const responses = new Map<string, string>();
+  for (const [code, { status, message }] of Object.entries(CLIENT_ERRORS)) responses.set(code, rawResponse(status, message, securityHeaders));
+  const malformed = rawResponse(MALFORMED.status, MALFORMED.message, securityHeaders);
+  return (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') limits.note('request_timeout', socket.remoteAddress);
+    // As Node does: nothing is written over a response that has already begun.
+    const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (socket.writable && !inFlight?.headersSent) socket.write(responses.get(error.code ?? '') ?? malformed);
+    socket.destroySoon();
   };
 }
 
