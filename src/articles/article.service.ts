@@ -126,13 +126,13 @@ export async function cardsFor(db: Db, ids: readonly number[]): Promise<ArticleC
  * articleWriteKeys), `related` is announced when every list is recomputed, and the fallbacks change
  * with their section's listing or with any article.
  */
-async function relatedFor(index: SearchIndex, db: Db, row: repo.ArticleListRow): Promise<{ pick: repo.ArticleListRow | undefined; keys: ChangeKey[] }> {
+async function relatedFor(store: Store, db: Db, row: repo.ArticleListRow): Promise<{ pick: repo.ArticleListRow | undefined; keys: ChangeKey[] }> {
   const pinned = await repo.pinnedRelated(db, row.id);
   let pick = pinned[0];
   const keys: ChangeKey[] = [];
   if (!pick) {
     keys.push(key.related);
-    for (const id of await relatedIds(index, db, row.id)) {
+    for (const id of await relatedIds(store, db, row.id)) {
       pick = id === row.id ? undefined : await repo.findPublishedById(db, id);
       if (pick) break;
     }
@@ -156,7 +156,7 @@ export async function getArticle(store: Store, sectionSlug: string, slug: string
   const [tags, sources, related, translations] = await Promise.all([
     repo.tagsOf(db, [row.id]),
     repo.sourcesOf(db, row.id),
-    relatedFor(store.search, db, row),
+    relatedFor(store, db, row),
     translationGroup(db, row.translation_of ?? row.id),
   ]);
   // The article's card and its "Check Also" card in one pass (authors, comment counts).
@@ -373,7 +373,7 @@ type ParsedArticle = z.output<typeof articleInput>;
 export async function createArticle(store: Store, input: ArticleInput, now = new Date()): Promise<{ id: number; path: string }> {
   const a = parseInput(articleInput, input, 'The article is not valid');
   const stamp = now.toISOString();
-  const result = await store.db.transaction().execute(async (trx) => {
+  const result = await store.writeTransaction(async (trx) => {
     const { id, path, renamedTag } = await storeArticle(trx, a, stamp);
     // Search and "Check Also" change with the article, in the same transaction.
     await indexArticle(store.search, trx, id);
@@ -406,7 +406,7 @@ export async function createArticles(
   const flush = async () => {
     const items = batch;
     batch = [];
-    const made = await store.db.transaction().execute(async (trx) => {
+    const made = await store.writeTransaction(async (trx) => {
       const out: number[] = [];
       for (const a of items) out.push((await storeArticle(trx, a, stamp)).id);
       const texts = (await articleTexts(trx, out)).filter((t) => t.published);
@@ -447,7 +447,7 @@ export type ArticleChanges = z.input<typeof articleChanges>;
 export async function updateArticle(store: Store, id: number, changes: ArticleChanges, now = new Date()): Promise<{ id: number; path: string }> {
   const c = parseInput(articleChanges, changes, 'The changes are not valid');
   const stamp = now.toISOString();
-  const result = await store.db.transaction().execute(async (trx) => {
+  const result = await store.writeTransaction(async (trx) => {
     const current = await trx
       .selectFrom('articles as a')
       .innerJoin('sections as s', 's.id', 'a.section_id')

@@ -34,7 +34,7 @@ export async function runReindex(args: string[], config: Config): Promise<number
     if (!values['search-only']) {
       const relatedStarted = Date.now();
       const relatedBar = progress('Check Also');
-      const lists = await recomputeAllRelated(store.search, store.db, relatedBar.update);
+      const lists = await recomputeAllRelated(store, relatedBar.update);
       relatedBar.stop();
       console.log(`Computed ${lists} "Check Also" list(s) in ${((Date.now() - relatedStarted) / 1000).toFixed(1)} s.`);
     }

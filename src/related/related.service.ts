@@ -3,7 +3,7 @@
 // and kept current incrementally: when an article is published or changed its own list is recomputed,
 // it is offered to the lists of the articles most like it, and lists that held it are marked stale and
 // recomputed when next read. An editor's pin is applied by the article service, before these lists.
-import type { Db } from '../db/store.ts';
+import type { Db, Store } from '../db/store.ts';
 import type { SearchIndex } from '../search/search-index.ts';
 import { articleFacts, countPublished, publishedIdsAfter } from '../articles/article.lookups.ts';
 import * as repo from './related.repository.ts';
@@ -92,13 +92,14 @@ export async function relatedAfterChange(index: SearchIndex, db: Db, id: number,
 }
 
 /** Related article ids for reading, best first; computes and stores the list when it is missing. */
-export async function relatedIds(index: SearchIndex, db: Db, id: number, now = new Date()): Promise<number[]> {
+export async function relatedIds(store: Pick<Store, 'search' | 'writeTransaction'>, db: Db, id: number, now = new Date()): Promise<number[]> {
+  const index = store.search;
   const stored = await repo.storedList(db, id);
   if (stored) return stored.map((r) => r.relatedId);
   if (db.isTransaction) return recomputeRelated(index, db, id, now);
   // Two readers of a page not yet cached may both find the list missing: the transaction serialises
   // them, and the second finds the first one's list instead of writing it again.
-  return db.transaction().execute(async (trx) => {
+  return store.writeTransaction(async (trx) => {
     const again = await repo.storedList(trx, id);
     return again ? again.map((r) => r.relatedId) : recomputeRelated(index, trx, id, now);
   });
@@ -107,7 +108,8 @@ export async function relatedIds(index: SearchIndex, db: Db, id: number, now = n
 const RECOMPUTE_BATCH = 200;
 
 /** Recomputes every published article's list (for `gazette reindex`); returns how many were computed. */
-export async function recomputeAllRelated(index: SearchIndex, db: Db, onProgress: (done: number, total: number) => void = () => {}, now = new Date()): Promise<number> {
+export async function recomputeAllRelated(store: Pick<Store, 'search' | 'db' | 'writeTransaction'>, onProgress: (done: number, total: number) => void = () => {}, now = new Date()): Promise<number> {
+  const { search: index, db } = store;
   const total = await countPublished(db);
   onProgress(0, total);
   let done = 0;
@@ -116,7 +118,7 @@ export async function recomputeAllRelated(index: SearchIndex, db: Db, onProgress
     const ids = await publishedIdsAfter(db, after, RECOMPUTE_BATCH);
     if (!ids.length) break;
     // One transaction per batch: far fewer commits, and readers never wait long.
-    await db.transaction().execute(async (trx) => {
+    await store.writeTransaction(async (trx) => {
       for (const id of ids) await recomputeRelated(index, trx, id, now);
     });
     done += ids.length;
