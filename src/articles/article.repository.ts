@@ -192,6 +192,44 @@ export async function insertArticle(db: Db, row: NewArticleRow): Promise<number>
   return inserted.id;
 }
 
+/** Rows per multi-row INSERT of articles: bodies are long, and each row binds about twenty values. */
+const INSERT_CHUNK = 100;
+
+/** Inserts new articles, a statement per chunk; returns their ids in the order given. */
+export async function insertArticles(db: Db, rows: readonly NewArticleRow[]): Promise<number[]> {
+  const ids: number[] = [];
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    const chunk = rows.slice(i, i + INSERT_CHUNK);
+    // RETURNING does not promise the order of the rows: match them by their (section, slug), which is unique.
+    const made = await db.insertInto('articles').values(chunk).returning(['id', 'section_id', 'slug']).execute();
+    const byAddress = new Map(made.map((r) => [`${r.section_id}/${r.slug}`, r.id]));
+    for (const r of chunk) ids.push(byAddress.get(`${r.section_id}/${r.slug}`)!);
+  }
+  return ids;
+}
+
+/** Which of these slugs are taken, as "sectionId/slug". */
+export async function takenSlugs(db: Db, slugs: readonly string[]): Promise<Set<string>> {
+  if (!slugs.length) return new Set();
+  const rows = await db.selectFrom('articles').select(['section_id', 'slug']).where('slug', 'in', [...new Set(slugs)]).execute();
+  return new Set(rows.map((r) => `${r.section_id}/${r.slug}`));
+}
+
+/** Authors, tags and sources of new articles (which have none yet), one statement per table. */
+export async function insertRelations(
+  db: Db,
+  relations: readonly { articleId: number; personIds: readonly number[]; tagIds: readonly number[]; sources: readonly NewSource[] }[],
+): Promise<void> {
+  const authors = relations.flatMap((r) => r.personIds.map((person_id, position) => ({ article_id: r.articleId, person_id, position })));
+  const tags = relations.flatMap((r) => [...new Set(r.tagIds)].map((tag_id) => ({ article_id: r.articleId, tag_id })));
+  const sources = relations.flatMap((r) =>
+    r.sources.map((s, position) => ({ article_id: r.articleId, position, name: s.name, description: s.description, url: s.url, kind: s.kind, role: s.role, document_id: s.documentId })),
+  );
+  for (let i = 0; i < authors.length; i += 1000) await db.insertInto('article_authors').values(authors.slice(i, i + 1000)).execute();
+  for (let i = 0; i < tags.length; i += 1000) await db.insertInto('article_tags').values(tags.slice(i, i + 1000)).execute();
+  for (let i = 0; i < sources.length; i += 500) await db.insertInto('sources').values(sources.slice(i, i + 500)).execute();
+}
+
 export async function setAuthors(db: Db, articleId: number, personIds: readonly number[]): Promise<void> {
   await db.deleteFrom('article_authors').where('article_id', '=', articleId).execute();
   if (personIds.length)
@@ -283,6 +321,10 @@ export async function tagNamesOf(db: Db, articleIds: readonly number[]): Promise
 
 export function facts(db: Db, id: number) {
   return db.selectFrom('articles').select(['id', 'section_id', 'published_at', 'status']).where('id', '=', id).executeTakeFirst();
+}
+
+export function factsOf(db: Db, ids: readonly number[]) {
+  return ids.length ? db.selectFrom('articles').select(['id', 'section_id', 'published_at', 'status']).where('id', 'in', ids).execute() : Promise.resolve([]);
 }
 
 export async function publishedIdsAfter(db: Db, afterId: number, limit: number): Promise<number[]> {

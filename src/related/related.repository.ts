@@ -37,6 +37,25 @@ export async function saveList(db: Db, articleId: number, list: readonly StoredR
     .execute();
 }
 
+/** saveList for many articles at once (a bulk load or a recompute): a few statements in all. */
+export async function saveLists(db: Db, lists: readonly { articleId: number; list: readonly StoredRelated[] }[], computedAt: string): Promise<void> {
+  if (!lists.length) return;
+  const ids = lists.map((l) => l.articleId);
+  await db.deleteFrom('related_articles').where('article_id', 'in', ids).execute();
+  const rows = lists.flatMap((l) => l.list.map((r, position) => ({ article_id: l.articleId, related_article_id: r.relatedId, position, score: r.score })));
+  for (let i = 0; i < rows.length; i += 1000)
+    await db
+      .insertInto('related_articles')
+      .values(rows.slice(i, i + 1000))
+      .onConflict((oc) => oc.columns(['article_id', 'related_article_id']).doNothing())
+      .execute();
+  await db
+    .insertInto('related_lists')
+    .values(ids.map((article_id) => ({ article_id, computed_at: computedAt })))
+    .onConflict((oc) => oc.column('article_id').doUpdateSet({ computed_at: computedAt }))
+    .execute();
+}
+
 /** Forgets an article's list; it is computed again when next needed. */
 export async function dropList(db: Db, articleId: number): Promise<void> {
   await db.deleteFrom('related_articles').where('article_id', '=', articleId).execute();

@@ -5,8 +5,9 @@
 // recomputed when next read. An editor's pin is applied by the article service, before these lists.
 import type { Db } from '../db/store.ts';
 import type { SearchIndex } from '../search/search-index.ts';
-import { articleFacts, countPublished, publishedIdsAfter } from '../articles/article.lookups.ts';
+import { articleFacts, articleFactsOf, countPublished, publishedIdsAfter } from '../articles/article.lookups.ts';
 import * as repo from './related.repository.ts';
+import type { StoredRelated } from './related.repository.ts';
 
 /** How many related articles are stored per article (the page shows the first). */
 export const RELATED_LIST_SIZE = 5;
@@ -29,8 +30,10 @@ interface Scored {
   publishedAt: string;
 }
 
-async function candidatesFor(index: SearchIndex, db: Db, id: number): Promise<{ facts: { sectionId: number; publishedAt: string | null } | undefined; scored: Scored[] }> {
-  const facts = await articleFacts(db, id);
+type Facts = { published: boolean; sectionId: number; publishedAt: string | null };
+
+async function candidatesFor(index: SearchIndex, db: Db, id: number, known?: Facts): Promise<{ facts: Facts | undefined; scored: Scored[] }> {
+  const facts = known ?? (await articleFacts(db, id));
   if (!facts || !facts.published) return { facts: undefined, scored: [] };
   const similar = await index.similar(db, id, CANDIDATES);
   const scored = similar
@@ -106,6 +109,32 @@ export async function relatedIds(index: SearchIndex, db: Db, id: number, now = n
 
 const RECOMPUTE_BATCH = 200;
 
+/**
+ * Computes and stores the lists of these articles, a batch per transaction (far fewer commits, and
+ * readers never wait long), the articles' facts read and the lists written a batch at a time. Lists of
+ * unpublished or unknown articles are dropped. Reports (done, total) after each batch.
+ */
+export async function computeRelatedLists(index: SearchIndex, db: Db, ids: readonly number[], onProgress: (done: number, total: number) => void = () => {}, now = new Date()): Promise<void> {
+  onProgress(0, ids.length);
+  for (let i = 0; i < ids.length; i += RECOMPUTE_BATCH) {
+    const batch = ids.slice(i, i + RECOMPUTE_BATCH);
+    await db.transaction().execute(async (trx) => {
+      const facts = await articleFactsOf(trx, batch);
+      const lists: { articleId: number; list: StoredRelated[] }[] = [];
+      const dropped: number[] = [];
+      for (const id of batch) {
+        const f = facts.get(id);
+        const { scored } = f ? await candidatesFor(index, trx, id, f) : { scored: [] };
+        if (f?.published) lists.push({ articleId: id, list: scored.slice(0, RELATED_LIST_SIZE) });
+        else dropped.push(id);
+      }
+      await repo.saveLists(trx, lists, now.toISOString());
+      for (const id of dropped) await repo.dropList(trx, id);
+    });
+    onProgress(Math.min(ids.length, i + batch.length), ids.length);
+  }
+}
+
 /** Recomputes every published article's list (for `gazette reindex`); returns how many were computed. */
 export async function recomputeAllRelated(index: SearchIndex, db: Db, onProgress: (done: number, total: number) => void = () => {}, now = new Date()): Promise<number> {
   const total = await countPublished(db);
@@ -115,10 +144,7 @@ export async function recomputeAllRelated(index: SearchIndex, db: Db, onProgress
   for (;;) {
     const ids = await publishedIdsAfter(db, after, RECOMPUTE_BATCH);
     if (!ids.length) break;
-    // One transaction per batch: far fewer commits, and readers never wait long.
-    await db.transaction().execute(async (trx) => {
-      for (const id of ids) await recomputeRelated(index, trx, id, now);
-    });
+    await computeRelatedLists(index, db, ids, () => {}, now);
     done += ids.length;
     after = ids[ids.length - 1]!;
     onProgress(done, total);
