@@ -2,6 +2,7 @@
 // a Kysely instance or transaction; rows go no further than the service.
 import { sql } from 'kysely';
 import type { Db } from '../db/store.ts';
+import { reusableQuery } from '../db/reusable-query.ts';
 import type { ArticleRow, NewArticleRow, SourceKind, SourceRole } from '../db/schema.ts';
 
 /** Characters of plain text read for a card's excerpt. */
@@ -40,13 +41,21 @@ function publishedWithSection(db: Db) {
 
 export type ArticleListRow = Awaited<ReturnType<ReturnType<typeof publishedWithSection>['executeTakeFirstOrThrow']>>;
 
-/** A published article with what its own page shows beyond a card: the rendered body and word count. */
-export function findPublished(db: Db, sectionSlug: string, slug: string) {
-  return publishedWithSection(db)
-    .select(['a.body_html', 'a.word_count'])
+/**
+ * A published article with what its own page shows beyond a card: the rendered body and word count,
+ * and whether any article names it as its original (when none does and it translates none, its page
+ * has no translations to look up).
+ */
+const publishedAt = reusableQuery((db, sectionSlug: string, slug: string) =>
+  publishedWithSection(db)
+    .select((eb) => ['a.body_html', 'a.word_count', eb.exists(eb.selectFrom('articles as t').select('t.id').whereRef('t.translation_of', '=', 'a.id')).as('translated')])
     .where('s.slug', '=', sectionSlug)
-    .where('a.slug', '=', slug)
-    .executeTakeFirst();
+    .where('a.slug', '=', slug),
+);
+
+export async function findPublished(db: Db, sectionSlug: string, slug: string) {
+  const row = (await publishedAt(db, sectionSlug, slug))[0];
+  return row && { ...row, translated: Boolean(row.translated) };
 }
 
 export async function findPublishedById(db: Db, id: number): Promise<ArticleListRow | undefined> {
@@ -129,8 +138,13 @@ export function tagsOf(db: Db, articleIds: readonly number[]) {
     .execute();
 }
 
-export function sourcesOf(db: Db, articleId: number) {
-  return db
+/** The tags of one article, in name order (its page). */
+export const tagsOfArticle = reusableQuery((db, articleId: number) =>
+  db.selectFrom('article_tags as at').innerJoin('tags as t', 't.id', 'at.tag_id').where('at.article_id', '=', articleId).select(['at.article_id', 't.id', 't.slug', 't.name']).orderBy('t.name'),
+);
+
+export const sourcesOf = reusableQuery((db, articleId: number) =>
+  db
     .selectFrom('sources as src')
     .leftJoin('documents as d', 'd.id', 'src.document_id')
     .where('src.article_id', '=', articleId)
@@ -147,9 +161,13 @@ export function sourcesOf(db: Db, articleId: number) {
       'd.file_path as document_file',
       'd.media_type as document_media_type',
     ])
-    .orderBy('src.position')
-    .execute();
-}
+    .orderBy('src.position'),
+);
+
+/** Articles an editor pinned as related to this one (any status), in pin order. */
+export const pinnedIds = reusableQuery((db, articleId: number) =>
+  db.selectFrom('related_pins').select('related_article_id as id').where('article_id', '=', articleId).orderBy('position'),
+);
 
 /** Published articles an editor pinned as related to this one, in pin order. */
 export function pinnedRelated(db: Db, articleId: number): Promise<ArticleListRow[]> {

@@ -127,15 +127,14 @@ export async function cardsFor(db: Db, ids: readonly number[]): Promise<ArticleC
  * with their section's listing or with any article.
  */
 async function relatedFor(index: SearchIndex, db: Db, row: repo.ArticleListRow): Promise<{ pick: repo.ArticleListRow | undefined; keys: ChangeKey[] }> {
-  const pinned = await repo.pinnedRelated(db, row.id);
-  let pick = pinned[0];
   const keys: ChangeKey[] = [];
+  const pins = (await repo.pinnedIds(db, row.id)).map((p) => p.id).filter((id) => id !== row.id);
+  let pick = pins.length ? (await repo.findPublishedByIds(db, pins))[0] : undefined;
   if (!pick) {
     keys.push(key.related);
-    for (const id of await relatedIds(index, db, row.id)) {
-      pick = id === row.id ? undefined : await repo.findPublishedById(db, id);
-      if (pick) break;
-    }
+    const listed = (await relatedIds(index, db, row.id)).filter((id) => id !== row.id);
+    // The first one still published, read with the others in one query.
+    pick = listed.length ? (await repo.findPublishedByIds(db, listed))[0] : undefined;
   }
   if (!pick) {
     keys.push(key.section(row.section_id));
@@ -153,11 +152,12 @@ export async function getArticle(store: Store, sectionSlug: string, slug: string
   const { db } = store;
   const row = await repo.findPublished(db, sectionSlug, slug);
   if (!row) throw new AppError('not_found', 'No published article has this address.');
+  const group = row.translation_of ?? (row.translated ? row.id : null);
   const [tags, sources, related, translations] = await Promise.all([
-    repo.tagsOf(db, [row.id]),
+    repo.tagsOfArticle(db, row.id),
     repo.sourcesOf(db, row.id),
     relatedFor(store.search, db, row),
-    translationGroup(db, row.translation_of ?? row.id),
+    group === null ? [] : translationGroup(db, group),
   ]);
   // The article's card and its "Check Also" card in one pass (authors, comment counts).
   const [card, relatedCard] = await toCards(db, related.pick ? [row, related.pick] : [row]);

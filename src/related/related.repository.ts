@@ -1,22 +1,27 @@
 // Stored "Check Also" lists: which articles each article's list holds, and whether it was computed.
 import type { Db } from '../db/store.ts';
+import { reusableQuery } from '../db/reusable-query.ts';
 
 export interface StoredRelated {
   relatedId: number;
   score: number;
 }
 
+/** An article's list marker with its rows (one row with no related article when the list is empty). */
+const listRows = reusableQuery((db, articleId: number) =>
+  db
+    .selectFrom('related_lists as rl')
+    .leftJoin('related_articles as ra', 'ra.article_id', 'rl.article_id')
+    .select(['ra.related_article_id', 'ra.score'])
+    .where('rl.article_id', '=', articleId)
+    .orderBy('ra.position'),
+);
+
 /** The stored list of an article, best first, or null when it was never computed (or went stale). */
 export async function storedList(db: Db, articleId: number): Promise<StoredRelated[] | null> {
-  const marker = await db.selectFrom('related_lists').select('article_id').where('article_id', '=', articleId).executeTakeFirst();
-  if (!marker) return null;
-  const rows = await db
-    .selectFrom('related_articles')
-    .select(['related_article_id', 'score'])
-    .where('article_id', '=', articleId)
-    .orderBy('position')
-    .execute();
-  return rows.map((r) => ({ relatedId: r.related_article_id, score: r.score }));
+  const rows = await listRows(db, articleId);
+  if (!rows.length) return null;
+  return rows.flatMap((r) => (r.related_article_id === null ? [] : [{ relatedId: r.related_article_id, score: r.score ?? 0 }]));
 }
 
 /** Replaces an article's list and marks it computed. */
