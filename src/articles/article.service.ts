@@ -16,7 +16,7 @@ import { recordDocument } from '../documents/document.service.ts';
 import { indexArticle, indexDocument } from '../search/indexing.ts';
 import { articleTexts } from './article.lookups.ts';
 import type { SearchIndex } from '../search/search-index.ts';
-import { computeRelatedLists, relatedAfterChange, relatedIds } from '../related/related.service.ts';
+import { computeRelatedLists, relatedAfterChange, relatedIds, storedRelatedIds } from '../related/related.service.ts';
 import { approvedCommentCounts } from '../comments/comment.service.ts';
 import * as repo from './article.repository.ts';
 import { translationsOfGroup as translationGroup, type Translation } from './article.addresses.ts';
@@ -128,13 +128,20 @@ export async function cardsFor(db: Db, ids: readonly number[]): Promise<ArticleC
  */
 async function relatedFor(index: SearchIndex, db: Db, row: repo.ArticleListRow): Promise<{ pick: repo.ArticleListRow | undefined; keys: ChangeKey[] }> {
   const keys: ChangeKey[] = [];
-  const pins = (await repo.pinnedIds(db, row.id)).map((p) => p.id).filter((id) => id !== row.id);
-  let pick = pins.length ? (await repo.findPublishedByIds(db, pins))[0] : undefined;
+  // Pins and the stored list are read together, and their articles in one more query: on PostgreSQL
+  // each is a round trip. A list is computed (and written) only when no pin is published and none is stored.
+  const [pinRows, stored] = await Promise.all([repo.pinnedIds(db, row.id), storedRelatedIds(db, row.id)]);
+  const pins = pinRows.map((p) => p.id).filter((id) => id !== row.id);
+  const listed = (stored ?? []).filter((id) => id !== row.id);
+  const found = new Map((await repo.findPublishedByIds(db, [...new Set([...pins, ...listed])])).map((r) => [r.id, r]));
+  let pick = pins.map((id) => found.get(id)).find((r) => r !== undefined);
   if (!pick) {
     keys.push(key.related);
-    const listed = (await relatedIds(index, db, row.id)).filter((id) => id !== row.id);
-    // The first one still published, read with the others in one query.
-    pick = listed.length ? (await repo.findPublishedByIds(db, listed))[0] : undefined;
+    pick = listed.map((id) => found.get(id)).find((r) => r !== undefined);
+    if (!pick && stored === null) {
+      const computed = (await relatedIds(index, db, row.id)).filter((id) => id !== row.id);
+      pick = computed.length ? (await repo.findPublishedByIds(db, computed))[0] : undefined;
+    }
   }
   if (!pick) {
     keys.push(key.section(row.section_id));

@@ -94,6 +94,11 @@ export async function relatedAfterChange(index: SearchIndex, db: Db, id: number,
   return [...changed];
 }
 
+/** The stored list's related ids, best first, or null when it is not computed (nothing is written). */
+export async function storedRelatedIds(db: Db, id: number): Promise<number[] | null> {
+  return (await repo.storedList(db, id))?.map((r) => r.relatedId) ?? null;
+}
+
 /** Related article ids for reading, best first; computes and stores the list when it is missing. */
 export async function relatedIds(index: SearchIndex, db: Db, id: number, now = new Date()): Promise<number[]> {
   const stored = await repo.storedList(db, id);
@@ -109,30 +114,46 @@ export async function relatedIds(index: SearchIndex, db: Db, id: number, now = n
 
 const RECOMPUTE_BATCH = 200;
 
+/** Batches of lists computed at once: on PostgreSQL each runs on its own connection (SQLite runs them in turn). */
+const PARALLEL_BATCHES = 2;
+
+/** Computes and stores the lists of one batch of articles in one transaction; unpublished or unknown ones lose theirs. */
+async function computeBatch(index: SearchIndex, db: Db, batch: readonly number[], now: Date): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const facts = await articleFactsOf(trx, batch);
+    const lists: { articleId: number; list: StoredRelated[] }[] = [];
+    const dropped: number[] = [];
+    for (const id of batch) {
+      const f = facts.get(id);
+      const { scored } = f ? await candidatesFor(index, trx, id, f) : { scored: [] };
+      if (f?.published) lists.push({ articleId: id, list: scored.slice(0, RELATED_LIST_SIZE) });
+      else dropped.push(id);
+    }
+    await repo.saveLists(trx, lists, now.toISOString());
+    for (const id of dropped) await repo.dropList(trx, id);
+  });
+}
+
 /**
  * Computes and stores the lists of these articles, a batch per transaction (far fewer commits, and
- * readers never wait long), the articles' facts read and the lists written a batch at a time. Lists of
- * unpublished or unknown articles are dropped. Reports (done, total) after each batch.
+ * readers never wait long), the articles' facts read and the lists written a batch at a time, two
+ * batches at once. Reports (done, total) after each batch.
  */
 export async function computeRelatedLists(index: SearchIndex, db: Db, ids: readonly number[], onProgress: (done: number, total: number) => void = () => {}, now = new Date()): Promise<void> {
   onProgress(0, ids.length);
-  for (let i = 0; i < ids.length; i += RECOMPUTE_BATCH) {
-    const batch = ids.slice(i, i + RECOMPUTE_BATCH);
-    await db.transaction().execute(async (trx) => {
-      const facts = await articleFactsOf(trx, batch);
-      const lists: { articleId: number; list: StoredRelated[] }[] = [];
-      const dropped: number[] = [];
-      for (const id of batch) {
-        const f = facts.get(id);
-        const { scored } = f ? await candidatesFor(index, trx, id, f) : { scored: [] };
-        if (f?.published) lists.push({ articleId: id, list: scored.slice(0, RELATED_LIST_SIZE) });
-        else dropped.push(id);
-      }
-      await repo.saveLists(trx, lists, now.toISOString());
-      for (const id of dropped) await repo.dropList(trx, id);
-    });
-    onProgress(Math.min(ids.length, i + batch.length), ids.length);
-  }
+  const batches: number[][] = [];
+  for (let i = 0; i < ids.length; i += RECOMPUTE_BATCH) batches.push(ids.slice(i, i + RECOMPUTE_BATCH));
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < batches.length) {
+      const batch = batches[next++]!;
+      await computeBatch(index, db, batch, now);
+      done += batch.length;
+      onProgress(done, ids.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_BATCHES, batches.length) }, worker));
 }
 
 /** Recomputes every published article's list (for `gazette reindex`); returns how many were computed. */
