@@ -9,6 +9,9 @@ import { sqliteChangeFeed } from './changes.ts';
 import { sqliteSchema } from './schema.ts';
 import { createSqliteSearchIndex } from './search-index.ts';
 
+/** Page cache of each search thread's connection, in KiB. */
+const READER_CACHE_KB = 4096;
+
 /**
  * Opens (creating if needed) the SQLite file and returns the store over it. A read-only store (a search
  * thread's) opens an existing file and changes no setting of it.
@@ -22,6 +25,10 @@ export function openSqlite(file: string, options: { readOnly?: boolean } = {}): 
     native.pragma('foreign_keys = ON');
   }
   native.pragma('busy_timeout = 5000');
+  // A read-only store is a search thread's (search.pool.ts), one per thread beside the server's own
+  // connection: each keeps a page cache of its own, and better-sqlite3's default of 16 MB each made up
+  // a good part of the server's memory. The operating system caches the file for all of them anyway.
+  if (options.readOnly) native.pragma(`cache_size = -${READER_CACHE_KB}`);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(native) }) });
   return {
     db,
