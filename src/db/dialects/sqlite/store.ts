@@ -11,6 +11,9 @@ import { sqliteSchema } from './schema.ts';
 import { createSqliteSearchIndex } from './search-index.ts';
 import { BUSY_TIMEOUT_MS, WaitingSqliteDialect, isSqliteBusy } from './transactions.ts';
 
+/** Page cache of each search thread's connection, in KiB. */
+const READER_CACHE_KB = 4096;
+
 /**
  * Opens (creating if needed) the SQLite file and returns the store over it. A read-only store (a search
  * thread's) opens an existing file and changes no setting of it.
@@ -28,6 +31,10 @@ export function openSqlite(file: string, options: { readOnly?: boolean } = {}): 
   // How long a single statement waits for another connection's lock before it fails (answered 503);
   // transactions wait as long, without holding up the event loop (transactions.ts).
   native.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  // A read-only store is a search thread's (search.pool.ts), one per thread beside the server's own
+  // connection: each keeps a page cache of its own, and better-sqlite3's default of 16 MB each made up
+  // a good part of the server's memory. The operating system caches the file for all of them anyway.
+  if (options.readOnly) native.pragma(`cache_size = -${READER_CACHE_KB}`);
   const db = new Kysely<Database>({ dialect: new WaitingSqliteDialect({ database: withStatementCache(native) }) });
   const changes = sqliteChangeFeed(native, db);
   return {
