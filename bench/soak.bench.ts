@@ -89,18 +89,21 @@ async function articlePaths(gazette: GazetteServer): Promise<string[]> {
   return paths;
 }
 
-/** The comment form's hidden fields on an article page. */
+/** The comment form's hidden fields on an article page, with a reader's token from /comments/token (pages carry none). */
 async function formOf(gazette: GazetteServer, path: string): Promise<Record<string, string>> {
   const html = (await request(gazette.url + path)).body.toString('utf8');
-  const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1];
-  const articleId = field('article_id');
-  const token = field('token');
-  if (!articleId || !token) throw new Error(`no comment form on ${path}`);
+  const articleId = /name="article_id" value="(\d+)"/.exec(html)?.[1];
+  if (!articleId) throw new Error(`no comment form on ${path}`);
+  const answer = await request(`${gazette.url}/comments/token?article=${articleId}`);
+  const token = (JSON.parse(answer.body.toString('utf8')) as { token?: string }).token;
+  if (!token) throw new Error(`no form token for article ${articleId} (HTTP ${answer.status})`);
   return { article_id: articleId, token, comment_parent: '0' };
 }
 
 async function onOneEngine(ctx: BenchContext, engine: Engine): Promise<ScenarioReport> {
   const seconds = setting('BENCH_SOAK_SECONDS', 300);
+  // The slope is fitted through one point per whole minute after the warm-up: fewer than three say nothing.
+  if (seconds < 180) throw new Error(`BENCH_SOAK_SECONDS=${seconds}: the soak needs at least 180 seconds to fit a memory slope`);
   const readRate = setting('BENCH_SOAK_RATE', 300);
   // Memory grows while caches and the JIT fill: the slope is taken after this.
   const warmupSec = Math.min(60, Math.floor(seconds / 5));

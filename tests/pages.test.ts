@@ -154,6 +154,26 @@ describe('article page', () => {
     assert.deepEqual(none.body, body);
   });
 
+  it('sends a page not yet cached as gzip to a client that takes brotli or gzip, and brotli once it is read again', async () => {
+    const path = '/akhbar/kashf-wathiqa-sirriya';
+    // Brotli first: with equal weights the client's order decides (a browser's "gzip, deflate, br" gets gzip).
+    const miss = await rawGet(server.url + path, 'br, gzip');
+    assert.equal(miss.encoding, 'gzip', 'the miss is not kept waiting for brotli');
+    const body = gunzipSync(miss.body);
+    // The second request starts brotli off the main thread; until it is done, gzip is sent.
+    let later = await rawGet(server.url + path, 'br, gzip');
+    while (later.encoding === 'gzip') {
+      assert.deepEqual(gunzipSync(later.body), body);
+      later = await rawGet(server.url + path, 'br, gzip');
+    }
+    assert.equal(later.encoding, 'br');
+    assert.deepEqual(brotliDecompressSync(later.body), body);
+    // A client that takes brotli only never gets gzip.
+    const other = '/khabar/efshaye-sanad-mahramaneh';
+    const brOnly = await rawGet(server.url + other, 'br');
+    assert.equal(brOnly.encoding, 'br');
+  });
+
   it('sets security headers', async () => {
     const { response } = await get(server, SEED_PATH);
     assert.equal(response.headers.get('x-content-type-options'), 'nosniff');

@@ -13,6 +13,8 @@ export interface ServerProcess {
   output(): string;
   /** Stops the process (SIGTERM, then SIGKILL if it lingers) and waits for it to exit. */
   stop(): Promise<void>;
+  /** Kills the process at once (SIGKILL, as `kill -9`: nothing of it runs after) and waits for it to exit. */
+  kill(): Promise<void>;
 }
 
 export interface SpawnOptions {
@@ -79,5 +81,10 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
   }
 
   if (child.pid === undefined) throw new Error(`${options.label} has no pid`);
-  return { url: options.url, pid: child.pid, output: () => tail, stop };
+  const kill = async () => {
+    if (hasExited) return;
+    child.kill('SIGKILL');
+    await exited;
+  };
+  return { url: options.url, pid: child.pid, output: () => tail, stop, kill };
 }

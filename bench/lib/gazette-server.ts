@@ -68,25 +68,7 @@ export async function startGazette(options: GazetteOptions = {}): Promise<Gazett
       databasePids = () => backendPids(engine, created.name);
     }
     await options.prepare?.(database);
-    const port = await freePort();
-    const server = await spawnServer({
-      label: `Gazette server (${engine.label})`,
-      args: buildAndGetServeArgs(REPO_ROOT),
-      cwd: REPO_ROOT,
-      env: {
-        ...process.env,
-        DATABASE_URL: database.url,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'warn',
-        // The load generator is one address holding BENCH_CONNECTIONS connections, which may be more
-        // than a reader's share (decision 0015).
-        MAX_CONNECTIONS_PER_ADDRESS: '0',
-        ...nodeOptionsEnv(),
-        ...options.env,
-      },
-      url: `http://127.0.0.1:${port}`,
-    });
+    const server = await serveGazette(database, { port: await freePort(), args: buildAndGetServeArgs(REPO_ROOT), env: options.env });
     return {
       ...server,
       database,
@@ -102,6 +84,32 @@ export async function startGazette(options: GazetteOptions = {}): Promise<Gazett
     remove();
     throw error;
   }
+}
+
+/**
+ * Starts the server as `npm start` does on a database that already exists, and leaves the database alone
+ * when it stops: a scenario that restarts servers on one database (crash) creates and drops it itself.
+ * `args` come from buildAndGetServeArgs (built once by the caller).
+ */
+export function serveGazette(database: BenchDatabase, options: { port: number; args: string[]; env?: Record<string, string> }): Promise<ServerProcess> {
+  return spawnServer({
+    label: `Gazette server (${database.engine.label})`,
+    args: options.args,
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: database.url,
+      PORT: String(options.port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      // The load generator is one address holding BENCH_CONNECTIONS connections, which may be more
+      // than a reader's share (decision 0015).
+      MAX_CONNECTIONS_PER_ADDRESS: '0',
+      ...nodeOptionsEnv(),
+      ...options.env,
+    },
+    url: `http://127.0.0.1:${options.port}`,
+  });
 }
 
 export interface CommandResult {

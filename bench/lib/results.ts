@@ -95,9 +95,10 @@ function readNewest(): ResultFile[] {
   return [...newest.values()].sort((a, b) => a.scenario.localeCompare(b.scenario));
 }
 
-// Older result files may lack a figure added since: show it as blank rather than fail.
-const num = (value: number | undefined, digits = 0) =>
-  value === undefined ? '' : value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+// Older result files may lack a figure added since, and a figure that could not be computed is stored
+// as null (JSON has no NaN): show either as blank rather than fail.
+const num = (value: number | null | undefined, digits = 0) =>
+  value === undefined || value === null || !Number.isFinite(value) ? '' : value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const mark = (pass: boolean) => (pass ? '✓ pass' : '✗ FAIL');
 
 /** One scenario as Markdown: the load runs, the other figures, the checks. Also printed to the terminal. */

@@ -64,6 +64,12 @@ export async function articleFacts(db: Db, id: number): Promise<{ published: boo
   return f && { published: f.status === 'published', sectionId: f.section_id, publishedAt: f.published_at };
 }
 
+/** articleFacts for many articles at once, by id (unknown ids are absent). */
+export async function articleFactsOf(db: Db, ids: readonly number[]): Promise<Map<number, { published: boolean; sectionId: number; publishedAt: string | null }>> {
+  const rows = await repo.factsOf(db, ids);
+  return new Map(rows.map((f) => [f.id, { published: f.status === 'published', sectionId: f.section_id, publishedAt: f.published_at }]));
+}
+
 /** The rendered bodies and creation times of articles, for feeds. */
 export async function feedBodies(db: Db, ids: readonly number[]): Promise<Map<number, { bodyHtml: string; createdAt: string }>> {
   return new Map((await repo.feedExtras(db, ids)).map((r) => [r.id, { bodyHtml: r.body_html, createdAt: r.created_at }]));

@@ -2,6 +2,7 @@
 // a Kysely instance or transaction; rows go no further than the service.
 import { sql } from 'kysely';
 import type { Db } from '../db/store.ts';
+import { reusableQuery } from '../db/reusable-query.ts';
 import type { ArticleRow, NewArticleRow, SourceKind, SourceRole } from '../db/schema.ts';
 
 /** Characters of plain text read for a card's excerpt. */
@@ -40,13 +41,21 @@ function publishedWithSection(db: Db) {
 
 export type ArticleListRow = Awaited<ReturnType<ReturnType<typeof publishedWithSection>['executeTakeFirstOrThrow']>>;
 
-/** A published article with what its own page shows beyond a card: the rendered body and word count. */
-export function findPublished(db: Db, sectionSlug: string, slug: string) {
-  return publishedWithSection(db)
-    .select(['a.body_html', 'a.word_count'])
+/**
+ * A published article with what its own page shows beyond a card: the rendered body and word count,
+ * and whether any article names it as its original (when none does and it translates none, its page
+ * has no translations to look up).
+ */
+const publishedAt = reusableQuery((db, sectionSlug: string, slug: string) =>
+  publishedWithSection(db)
+    .select((eb) => ['a.body_html', 'a.word_count', eb.exists(eb.selectFrom('articles as t').select('t.id').whereRef('t.translation_of', '=', 'a.id')).as('translated')])
     .where('s.slug', '=', sectionSlug)
-    .where('a.slug', '=', slug)
-    .executeTakeFirst();
+    .where('a.slug', '=', slug),
+);
+
+export async function findPublished(db: Db, sectionSlug: string, slug: string) {
+  const row = (await publishedAt(db, sectionSlug, slug))[0];
+  return row && { ...row, translated: Boolean(row.translated) };
 }
 
 export async function findPublishedById(db: Db, id: number): Promise<ArticleListRow | undefined> {
@@ -135,8 +144,13 @@ export function tagsOf(db: Db, articleIds: readonly number[]) {
     .execute();
 }
 
-export function sourcesOf(db: Db, articleId: number) {
-  return db
+/** The tags of one article, in name order (its page). */
+export const tagsOfArticle = reusableQuery((db, articleId: number) =>
+  db.selectFrom('article_tags as at').innerJoin('tags as t', 't.id', 'at.tag_id').where('at.article_id', '=', articleId).select(['at.article_id', 't.id', 't.slug', 't.name']).orderBy('t.name'),
+);
+
+export const sourcesOf = reusableQuery((db, articleId: number) =>
+  db
     .selectFrom('sources as src')
     .leftJoin('documents as d', 'd.id', 'src.document_id')
     .where('src.article_id', '=', articleId)
@@ -153,9 +167,13 @@ export function sourcesOf(db: Db, articleId: number) {
       'd.file_path as document_file',
       'd.media_type as document_media_type',
     ])
-    .orderBy('src.position')
-    .execute();
-}
+    .orderBy('src.position'),
+);
+
+/** Articles an editor pinned as related to this one (any status), in pin order. */
+export const pinnedIds = reusableQuery((db, articleId: number) =>
+  db.selectFrom('related_pins').select('related_article_id as id').where('article_id', '=', articleId).orderBy('position'),
+);
 
 /** Published articles an editor pinned as related to this one, in pin order. */
 export function pinnedRelated(db: Db, articleId: number): Promise<ArticleListRow[]> {
@@ -196,6 +214,44 @@ export function findBySlugInSection(db: Db, sectionId: number, slug: string) {
 export async function insertArticle(db: Db, row: NewArticleRow): Promise<number> {
   const inserted = await db.insertInto('articles').values(row).returning('id').executeTakeFirstOrThrow();
   return inserted.id;
+}
+
+/** Rows per multi-row INSERT of articles: bodies are long, and each row binds about twenty values. */
+const INSERT_CHUNK = 100;
+
+/** Inserts new articles, a statement per chunk; returns their ids in the order given. */
+export async function insertArticles(db: Db, rows: readonly NewArticleRow[]): Promise<number[]> {
+  const ids: number[] = [];
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    const chunk = rows.slice(i, i + INSERT_CHUNK);
+    // RETURNING does not promise the order of the rows: match them by their (section, slug), which is unique.
+    const made = await db.insertInto('articles').values(chunk).returning(['id', 'section_id', 'slug']).execute();
+    const byAddress = new Map(made.map((r) => [`${r.section_id}/${r.slug}`, r.id]));
+    for (const r of chunk) ids.push(byAddress.get(`${r.section_id}/${r.slug}`)!);
+  }
+  return ids;
+}
+
+/** Which of these slugs are taken, as "sectionId/slug". */
+export async function takenSlugs(db: Db, slugs: readonly string[]): Promise<Set<string>> {
+  if (!slugs.length) return new Set();
+  const rows = await db.selectFrom('articles').select(['section_id', 'slug']).where('slug', 'in', [...new Set(slugs)]).execute();
+  return new Set(rows.map((r) => `${r.section_id}/${r.slug}`));
+}
+
+/** Authors, tags and sources of new articles (which have none yet), one statement per table. */
+export async function insertRelations(
+  db: Db,
+  relations: readonly { articleId: number; personIds: readonly number[]; tagIds: readonly number[]; sources: readonly NewSource[] }[],
+): Promise<void> {
+  const authors = relations.flatMap((r) => r.personIds.map((person_id, position) => ({ article_id: r.articleId, person_id, position })));
+  const tags = relations.flatMap((r) => [...new Set(r.tagIds)].map((tag_id) => ({ article_id: r.articleId, tag_id })));
+  const sources = relations.flatMap((r) =>
+    r.sources.map((s, position) => ({ article_id: r.articleId, position, name: s.name, description: s.description, url: s.url, kind: s.kind, role: s.role, document_id: s.documentId })),
+  );
+  for (let i = 0; i < authors.length; i += 1000) await db.insertInto('article_authors').values(authors.slice(i, i + 1000)).execute();
+  for (let i = 0; i < tags.length; i += 1000) await db.insertInto('article_tags').values(tags.slice(i, i + 1000)).execute();
+  for (let i = 0; i < sources.length; i += 500) await db.insertInto('sources').values(sources.slice(i, i + 500)).execute();
 }
 
 export async function setAuthors(db: Db, articleId: number, personIds: readonly number[]): Promise<void> {
@@ -289,6 +345,10 @@ export async function tagNamesOf(db: Db, articleIds: readonly number[]): Promise
 
 export function facts(db: Db, id: number) {
   return db.selectFrom('articles').select(['id', 'section_id', 'published_at', 'status']).where('id', '=', id).executeTakeFirst();
+}
+
+export function factsOf(db: Db, ids: readonly number[]) {
+  return ids.length ? db.selectFrom('articles').select(['id', 'section_id', 'published_at', 'status']).where('id', 'in', ids).execute() : Promise.resolve([]);
 }
 
 export async function publishedIdsAfter(db: Db, afterId: number, limit: number): Promise<number[]> {

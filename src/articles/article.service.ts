@@ -3,20 +3,20 @@
 import { z } from 'zod';
 import { EVERYTHING, type ChangeKey, type Store, type Db } from '../db/store.ts';
 import { key } from '../db/change-keys.ts';
-import type { SourceKind, SourceRole } from '../db/schema.ts';
+import type { NewArticleRow, SourceKind, SourceRole } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import { excerpt } from '../lib/excerpt.ts';
 import { deriveBody } from './article.body.ts';
 import { isSlug, slugify } from '../lib/slug.ts';
 import { articlePath, personPath, sectionPath, tagPath } from '../lib/paths.ts';
-import { findSection } from '../sections/section.service.ts';
-import { findPerson } from '../people/person.service.ts';
-import { ensureTag } from '../tags/tag.service.ts';
+import { findSection, findSections } from '../sections/section.service.ts';
+import { findPeople, findPerson } from '../people/person.service.ts';
+import { ensureTag, ensureTags } from '../tags/tag.service.ts';
 import { recordDocument } from '../documents/document.service.ts';
 import { indexArticle, indexDocument } from '../search/indexing.ts';
 import { articleTexts } from './article.lookups.ts';
 import type { SearchIndex } from '../search/search-index.ts';
-import { relatedAfterChange, relatedIds } from '../related/related.service.ts';
+import { computeRelatedLists, relatedAfterChange, relatedIds, storedRelatedIds } from '../related/related.service.ts';
 import { approvedCommentCounts } from '../comments/comment.service.ts';
 import * as repo from './article.repository.ts';
 import { translationsOfGroup as translationGroup, type Translation } from './article.addresses.ts';
@@ -126,15 +126,21 @@ export async function cardsFor(db: Db, ids: readonly number[]): Promise<ArticleC
  * articleWriteKeys), `related` is announced when every list is recomputed, and the fallbacks change
  * with their section's listing or with any article.
  */
-async function relatedFor(index: SearchIndex, db: Db, row: repo.ArticleListRow): Promise<{ pick: repo.ArticleListRow | undefined; keys: ChangeKey[] }> {
-  const pinned = await repo.pinnedRelated(db, row.id);
-  let pick = pinned[0];
+async function relatedFor(store: Store, db: Db, row: repo.ArticleListRow): Promise<{ pick: repo.ArticleListRow | undefined; keys: ChangeKey[] }> {
   const keys: ChangeKey[] = [];
+  // Pins and the stored list are read together, and their articles in one more query: on PostgreSQL
+  // each is a round trip. A list is computed (and written) only when no pin is published and none is stored.
+  const [pinRows, stored] = await Promise.all([repo.pinnedIds(db, row.id), storedRelatedIds(db, row.id)]);
+  const pins = pinRows.map((p) => p.id).filter((id) => id !== row.id);
+  const listed = (stored ?? []).filter((id) => id !== row.id);
+  const found = new Map((await repo.findPublishedByIds(db, [...new Set([...pins, ...listed])])).map((r) => [r.id, r]));
+  let pick = pins.map((id) => found.get(id)).find((r) => r !== undefined);
   if (!pick) {
     keys.push(key.related);
-    for (const id of await relatedIds(index, db, row.id)) {
-      pick = id === row.id ? undefined : await repo.findPublishedById(db, id);
-      if (pick) break;
+    pick = listed.map((id) => found.get(id)).find((r) => r !== undefined);
+    if (!pick && stored === null) {
+      const computed = (await relatedIds(store, db, row.id)).filter((id) => id !== row.id);
+      pick = computed.length ? (await repo.findPublishedByIds(db, computed))[0] : undefined;
     }
   }
   if (!pick) {
@@ -153,11 +159,12 @@ export async function getArticle(store: Store, sectionSlug: string, slug: string
   const { db } = store;
   const row = await repo.findPublished(db, sectionSlug, slug);
   if (!row) throw new AppError('not_found', 'No published article has this address.');
+  const group = row.translation_of ?? (row.translated ? row.id : null);
   const [tags, sources, related, translations] = await Promise.all([
-    repo.tagsOf(db, [row.id]),
+    repo.tagsOfArticle(db, row.id),
     repo.sourcesOf(db, row.id),
-    relatedFor(store.search, db, row),
-    translationGroup(db, row.translation_of ?? row.id),
+    relatedFor(store, db, row),
+    group === null ? [] : translationGroup(db, group),
   ]);
   // The article's card and its "Check Also" card in one pass (authors, comment counts).
   const [card, relatedCard] = await toCards(db, related.pick ? [row, related.pick] : [row]);
@@ -263,9 +270,7 @@ async function saveTags(db: Db, articleId: number, names: readonly string[]): Pr
   const tagIds: number[] = [];
   let renamed = false;
   for (const name of new Set(names)) {
-    const tagSlug = slugify(name);
-    if (!tagSlug) throw new AppError('invalid_input', `The tag "${name}" has no letters or digits.`, { tags: 'invalid tag' });
-    const tag = await ensureTag(db, tagSlug, name);
+    const tag = await ensureTag(db, tagSlug(name), name);
     if (tag.renamed) renamed = true;
     tagIds.push(tag.id);
   }
@@ -293,6 +298,52 @@ async function articleWriteKeys(db: Db, id: number, checkAlsoChanged: readonly n
 
 function toIso(value: string | undefined, fallback: string): string {
   return value ? new Date(value).toISOString() : fallback;
+}
+
+/** The stored row of a validated new article, with what is derived from its body. */
+function articleRow(a: ParsedArticle, sectionId: number, slug: string, translationOf: number | null, stamp: string): NewArticleRow {
+  const published = a.status === 'published' ? toIso(a.publishedAt, stamp) : null;
+  const derived = deriveBody(a.body, a.language);
+  return {
+    section_id: sectionId,
+    slug,
+    language: a.language,
+    headline: a.headline,
+    subtitle: a.subtitle,
+    summary: a.summary,
+    body: a.body,
+    body_html: derived.html,
+    body_text: derived.text,
+    word_count: derived.words,
+    image_url: a.imageUrl,
+    image_alt: a.imageAlt,
+    status: a.status,
+    published_at: published,
+    // An article published before it was entered (an archive, an import) was made no later than that.
+    created_at: published && published < stamp ? published : stamp,
+    updated_at: toIso(a.updatedAt, published ?? stamp),
+    comments_open: a.commentsOpen ? 1 : 0,
+    translation_of: translationOf,
+  };
+}
+
+/** The slug a tag name gets, or invalid_input when it has no letters or digits. */
+function tagSlug(name: string): string {
+  const slug = slugify(name);
+  if (!slug) throw new AppError('invalid_input', `The tag "${name}" has no letters or digits.`, { tags: 'invalid tag' });
+  return slug;
+}
+
+/** Documents a new article's sources rest on, recorded; the sources as stored. */
+async function recordSources(trx: Db, a: ParsedArticle, stamp: string): Promise<repo.NewSource[]> {
+  const sources: repo.NewSource[] = [];
+  for (const s of a.sources) {
+    const documentId = s.document
+      ? await recordDocument(trx, { title: s.document.title, filePath: s.document.filePath, mediaType: s.document.mediaType, sha256: s.document.sha256, createdAt: stamp })
+      : null;
+    sources.push({ name: s.name, description: s.description, url: s.url, kind: s.kind, role: s.role, documentId });
+  }
+  return sources;
 }
 
 /**
@@ -330,39 +381,10 @@ async function storeArticle(trx: Db, a: ParsedArticle, stamp: string): Promise<{
     translationOf = found.id;
   }
 
-  const published = a.status === 'published' ? toIso(a.publishedAt, stamp) : null;
-  const derived = deriveBody(a.body, a.language);
-  const id = await repo.insertArticle(trx, {
-    section_id: section.id,
-    slug,
-    language: a.language,
-    headline: a.headline,
-    subtitle: a.subtitle,
-    summary: a.summary,
-    body: a.body,
-    body_html: derived.html,
-    body_text: derived.text,
-    word_count: derived.words,
-    image_url: a.imageUrl,
-    image_alt: a.imageAlt,
-    status: a.status,
-    published_at: published,
-    // An article published before it was entered (an archive, an import) was made no later than that.
-    created_at: published && published < stamp ? published : stamp,
-    updated_at: toIso(a.updatedAt, published ?? stamp),
-    comments_open: a.commentsOpen ? 1 : 0,
-    translation_of: translationOf,
-  });
+  const id = await repo.insertArticle(trx, articleRow(a, section.id, slug, translationOf, stamp));
   await repo.setAuthors(trx, id, personIds);
   const { renamed } = await saveTags(trx, id, a.tags);
-  const sources: repo.NewSource[] = [];
-  for (const s of a.sources) {
-    const documentId = s.document
-      ? await recordDocument(trx, { title: s.document.title, filePath: s.document.filePath, mediaType: s.document.mediaType, sha256: s.document.sha256, createdAt: stamp })
-      : null;
-    sources.push({ name: s.name, description: s.description, url: s.url, kind: s.kind, role: s.role, documentId });
-  }
-  await repo.setSources(trx, id, sources);
+  await repo.setSources(trx, id, await recordSources(trx, a, stamp));
   await repo.setPins(trx, id, pinIds);
   return { id, path: articlePath(section.slug, slug), renamedTag: renamed };
 }
@@ -373,7 +395,7 @@ type ParsedArticle = z.output<typeof articleInput>;
 export async function createArticle(store: Store, input: ArticleInput, now = new Date()): Promise<{ id: number; path: string }> {
   const a = parseInput(articleInput, input, 'The article is not valid');
   const stamp = now.toISOString();
-  const result = await store.db.transaction().execute(async (trx) => {
+  const result = await store.writeTransaction(async (trx) => {
     const { id, path, renamedTag } = await storeArticle(trx, a, stamp);
     // Search and "Check Also" change with the article, in the same transaction.
     await indexArticle(store.search, trx, id);
@@ -389,32 +411,93 @@ export async function createArticle(store: Store, input: ArticleInput, now = new
 const BULK_BATCH = 500;
 
 /**
- * Stores many articles (a generated corpus, an import) with the same validation and the same writer as
- * createArticle, a batch per transaction. Each batch is indexed for search in its transaction, the
- * index is compacted at the end, and "Check Also" lists are computed when first read. A bad article
- * stops the load with an error naming it; the batches before it stay. Returns the ids, in input order.
+ * Stores validated new articles that pin nothing and translate nothing (what a bulk load holds) inside
+ * the caller's transaction, with storeArticle's checks and messages, in a few statements for the whole
+ * batch instead of a dozen per article. The first article that fails a check stops the batch.
+ */
+async function storeArticleBatch(trx: Db, items: readonly ParsedArticle[], stamp: string): Promise<number[]> {
+  const sections = await findSections(trx, items.map((a) => a.section));
+  const people = await findPeople(trx, items.flatMap((a) => a.authors));
+  const slugs = items.map((a) => a.slug ?? slugify(a.headline));
+  const taken = await repo.takenSlugs(trx, slugs.filter(isSlug));
+  const rows: NewArticleRow[] = [];
+  const links: { personIds: number[]; tags: { slug: string; name: string }[] }[] = [];
+  items.forEach((a, i) => {
+    const section = sections.get(a.section);
+    if (!section) throw new AppError('invalid_input', `There is no section "${a.section}".`, { section: 'unknown section' });
+    const slug = slugs[i]!;
+    if (!isSlug(slug)) throw new AppError('invalid_input', 'Cannot make an address from this headline; give a slug.', { slug: 'required' });
+    if (taken.has(`${section.id}/${slug}`)) throw new AppError('conflict', `An article at /${section.slug}/${slug} already exists.`, { slug: 'already used' });
+    taken.add(`${section.id}/${slug}`);
+    const personIds = a.authors.map((s) => {
+      const p = people.get(s);
+      if (!p) throw new AppError('invalid_input', `There is no author "${s}".`, { authors: 'unknown author' });
+      return p.id;
+    });
+    links.push({ personIds, tags: [...new Set(a.tags)].map((name) => ({ slug: tagSlug(name), name })) });
+    rows.push(articleRow(a, section.id, slug, null, stamp));
+  });
+  const ids = await repo.insertArticles(trx, rows);
+  const tagIds = await ensureTags(trx, links.flatMap((l) => l.tags));
+  const relations = [];
+  for (const [i, a] of items.entries()) {
+    relations.push({ articleId: ids[i]!, personIds: links[i]!.personIds, tagIds: links[i]!.tags.map((t) => tagIds.get(t.slug)!), sources: await recordSources(trx, a, stamp) });
+  }
+  await repo.insertRelations(trx, relations);
+  return ids;
+}
+
+/** What createArticles reports as it goes: articles stored, then "Check Also" lists computed. */
+export interface BulkProgress {
+  stored(done: number): void;
+  related?(done: number, total: number): void;
+}
+
+/**
+ * Stores many articles (a generated corpus, an import) with the same validation as createArticle, a
+ * batch per transaction: a few multi-row statements per batch (articles that pin others or translate
+ * one go through createArticle's writer, in order), indexed for search in the same transaction. After
+ * the last batch the index is compacted and the new articles' "Check Also" lists are computed, so that
+ * no reader's first visit pays for them; lists computed before the load are kept (`gazette reindex`
+ * recomputes every list). A bad article stops the load with an error naming it; the batches before it
+ * stay. Returns the ids, in input order.
  */
 export async function createArticles(
   store: Store,
   inputs: Iterable<ArticleInput> | AsyncIterable<ArticleInput>,
-  onProgress: (done: number) => void = () => {},
+  progress: BulkProgress | ((done: number) => void) = () => {},
   now = new Date(),
 ): Promise<number[]> {
+  const report: BulkProgress = typeof progress === 'function' ? { stored: progress } : progress;
   const stamp = now.toISOString();
   const ids: number[] = [];
   let batch: ParsedArticle[] = [];
   const flush = async () => {
     const items = batch;
     batch = [];
-    const made = await store.db.transaction().execute(async (trx) => {
+    const made = await store.writeTransaction(async (trx) => {
       const out: number[] = [];
-      for (const a of items) out.push((await storeArticle(trx, a, stamp)).id);
+      // Runs of plain articles are stored together; one that pins or translates another may refer to
+      // an article just before it, so it is stored on its own, in order.
+      let run: ParsedArticle[] = [];
+      const flushRun = async () => {
+        if (run.length) out.push(...(await storeArticleBatch(trx, run, stamp)));
+        run = [];
+      };
+      for (const a of items) {
+        if (!a.pins.length && !a.translationOf) run.push(a);
+        else {
+          await flushRun();
+          out.push((await storeArticle(trx, a, stamp)).id);
+        }
+      }
+      await flushRun();
       const texts = (await articleTexts(trx, out)).filter((t) => t.published);
       await store.search.putMany(trx, texts.map(indexDocument));
       return out;
     });
     ids.push(...made);
-    onProgress(ids.length);
+    report.stored(ids.length);
   };
   for await (const input of inputs) {
     batch.push(parseInput(articleInput, input, `Article ${ids.length + batch.length + 1} is not valid`));
@@ -423,6 +506,7 @@ export async function createArticles(
   if (batch.length) await flush();
   if (ids.length) {
     await store.search.compact(store.db);
+    await computeRelatedLists(store, ids, report.related, now);
     store.changes.announce([EVERYTHING]);
   }
   return ids;
@@ -447,7 +531,7 @@ export type ArticleChanges = z.input<typeof articleChanges>;
 export async function updateArticle(store: Store, id: number, changes: ArticleChanges, now = new Date()): Promise<{ id: number; path: string }> {
   const c = parseInput(articleChanges, changes, 'The changes are not valid');
   const stamp = now.toISOString();
-  const result = await store.db.transaction().execute(async (trx) => {
+  const result = await store.writeTransaction(async (trx) => {
     const current = await trx
       .selectFrom('articles as a')
       .innerJoin('sections as s', 's.id', 'a.section_id')

@@ -1,5 +1,6 @@
 // `gazette comments ...`: the moderation queue from the command line, over the same comment service
-// the web routes use. Editors see addresses here; nothing printed here reaches a public page.
+// the web routes use. Editors see addresses here; nothing printed here reaches a public page. Stored text
+// is printed through forTerminal: a reader's text must not drive the editor's terminal.
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.ts';
 import type { CommentStatus } from '../db/schema.ts';
@@ -7,6 +8,7 @@ import { migrateToLatest, openStore } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import { openCommentService, type EditorComment } from '../comments/comment.service.ts';
 import { commentPagePath } from '../lib/paths.ts';
+import { forTerminal } from '../lib/terminal-text.ts';
 
 export const COMMENTS_USAGE = `Usage: gazette comments <action> [options]
 
@@ -57,7 +59,9 @@ function describe(c: EditorComment): string {
     `    ${c.authorName} <${c.authorEmail}>${c.authorUrl ? `  ${c.authorUrl}` : ''}${c.ip ? `  IP ${c.ip}` : ''}`,
     ...(c.note ? [`    held because: ${c.note}`] : []),
     `    ${oneLine(c.body, 160)}`,
-  ].join('\n');
+  ]
+    .map(forTerminal)
+    .join('\n');
 }
 
 /** Runs one `gazette comments` action; returns the exit status. */
@@ -84,7 +88,7 @@ export async function runComments(argv: string[], config: Config, out: (line: st
   const store = await openStore(config.database);
   const comments = await (async () => {
     await migrateToLatest(store);
-    return openCommentService(store, config, (message) => console.error(`gazette: ${message}`));
+    return openCommentService(store, config, (message) => console.error(`gazette: ${forTerminal(message)}`));
   })().catch(async (error: unknown) => {
     await store.close();
     throw error;
@@ -127,14 +131,14 @@ export async function runComments(argv: string[], config: Config, out: (line: st
         // The comment page that shows the reply (the article's address when it is the page shown first).
         const at = await service.locate(result.id);
         const page = at ? commentPagePath(at.articlePath, at.page, at.defaultPage) : result.articlePath;
-        out(`#${result.id}: published at ${config.publicUrl}${page}#comment-${result.id}`);
+        out(forTerminal(`#${result.id}: published at ${config.publicUrl}${page}#comment-${result.id}`));
         return 0;
       }
       case 'open':
       case 'close': {
         if (rest.length !== 1) throw new CommentsUsageError(`${action} takes one article address, section/slug.`);
         const path = await service.setOpen(rest[0]!, action === 'open');
-        out(`Comments are ${action === 'open' ? 'open' : 'closed'} on ${path}`);
+        out(forTerminal(`Comments are ${action === 'open' ? 'open' : 'closed'} on ${path}`));
         return 0;
       }
       default:

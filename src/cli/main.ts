@@ -2,7 +2,7 @@
 // as for the server.
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.ts';
-import { migrateToLatest, openStore } from '../db/database.ts';
+import { isBusy, migrateToLatest, openStore } from '../db/database.ts';
 import { loadDemo } from '../demo/demo.service.ts';
 import { AppError } from '../errors.ts';
 import { AddressInUseError, startServer } from '../server.ts';
@@ -11,6 +11,7 @@ import { COMMENTS_USAGE, CommentsUsageError, runComments } from './comments.ts';
 import { COPY_USAGE, CopyUsageError, runCopy, runExport } from './copy.ts';
 import { StoreUnavailable } from '../db/database.ts';
 import { DatabaseMissingError, EX_NOINPUT, useDatabase } from './database.ts';
+import { forTerminal } from '../lib/terminal-text.ts';
 
 const USAGE = `Usage: gazette <command>
 
@@ -31,6 +32,8 @@ not exist yet.`;
 
 /** Exit status for a configuration error (EX_CONFIG from sysexits.h). */
 const EX_CONFIG = 78;
+/** Exit status when the database stayed busy past the wait: try again later (EX_TEMPFAIL from sysexits.h). */
+const EX_TEMPFAIL = 75;
 
 /** The configuration for `command`, after saying which database it uses and refusing a missing one it needs. */
 function configFor(command: string) {
@@ -126,8 +129,12 @@ run(process.argv.slice(2)).then(
     } else if (error instanceof UsageError || (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) {
       console.error(error.message);
       process.exitCode = 64;
+    } else if (isBusy(error)) {
+      console.error('gazette: the database is busy: another process kept it locked for longer than the 5 s wait, and nothing was changed. Try again in a moment.');
+      process.exitCode = EX_TEMPFAIL;
     } else if (error instanceof AppError || error instanceof AddressInUseError) {
-      console.error(`gazette: ${error.message}`);
+      // A refusal may quote stored text (an address, a name).
+      console.error(`gazette: ${forTerminal(error.message)}`);
       process.exitCode = 1;
     } else {
       console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));

@@ -34,7 +34,7 @@ export async function runReindex(args: string[], config: Config): Promise<number
     if (!values['search-only']) {
       const relatedStarted = Date.now();
       const relatedBar = progress('Check Also');
-      const lists = await recomputeAllRelated(store.search, store.db, relatedBar.update);
+      const lists = await recomputeAllRelated(store, relatedBar.update);
       relatedBar.stop();
       console.log(`Computed ${lists} "Check Also" list(s) in ${((Date.now() - relatedStarted) / 1000).toFixed(1)} s.`);
     }
@@ -70,13 +70,17 @@ export async function runDemoCorpus(args: string[], config: Config): Promise<num
     await migrateToLatest(store);
     await loadDemo(store);
     const started = Date.now();
-    const bar = progress('Articles');
-    const result = await loadCorpus(store, { articles, seed: Number(values.seed ?? 1), end }, bar.update);
-    bar.stop();
+    const bars = { articles: progress('Articles'), 'check-also': progress('Check Also') };
+    const result = await loadCorpus(store, { articles, seed: Number(values.seed ?? 1), end }, (stage, done, total) => {
+      if (stage === 'check-also' && done === 0) bars.articles.stop();
+      bars[stage].update(done, total);
+    });
+    bars.articles.stop();
+    bars['check-also'].stop();
     console.log(
       result.skipped
         ? 'A generated corpus is already loaded in this database; nothing to do.'
-        : `Loaded and indexed ${result.created} generated article(s) in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+        : `Loaded and indexed ${result.created} generated article(s), with their "Check Also" lists, in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
     );
   } finally {
     await store.close();

@@ -429,7 +429,7 @@ export function createCommentService(deps: CommentServiceDeps) {
   async function insertChecked(article: CommentTarget, v: ReturnType<typeof validate>, decision: { status: CommentStatus; note: string }, ctx: PostContext) {
     const stamp = ctx.now.toISOString();
     // The parent, the duplicate check and the insert share one transaction: no half-accepted comment.
-    const id = await db.transaction().execute(async (trx) => {
+    const id = await store.writeTransaction(async (trx) => {
       let depth = 1;
       if (v.parentId !== null) {
         const parent = await repo.findApproved(trx, v.parentId);
@@ -477,7 +477,7 @@ export function createCommentService(deps: CommentServiceDeps) {
     const firstApprovals: number[] = [];
     // Only a comment that was or becomes approved was or will be on a public page.
     const shownOn = new Set<number>();
-    await db.transaction().execute(async (trx) => {
+    await store.writeTransaction(async (trx) => {
       for (const id of ids) {
         const c = await repo.findComment(trx, id);
         if (!c) throw new AppError('not_found', `There is no comment ${id}.`);

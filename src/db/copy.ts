@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Store } from './store.ts';
+import { forJsonLine } from '../lib/terminal-text.ts';
 
 interface TableSpec {
   name: string;
@@ -120,7 +121,7 @@ export async function copyContent(from: Store, to: Store, onProgress: (table: st
   if (present.length) throw new CopyRefused(`The target database is not empty (${present.map(([t, n]) => `${t}: ${n} rows`).join(', ')}); copy into a new database.`);
   const totals = await countRows(from);
   let copied = 0;
-  await to.db.transaction().execute(async (trx) => {
+  await to.writeTransaction(async (trx) => {
     const target = trx as unknown as AnyDb;
     for (const spec of CONTENT_TABLES) {
       const columns = sourceColumns.get(spec.name)!;
@@ -178,7 +179,8 @@ export async function* canonicalExport(store: Store): AsyncGenerator<string> {
     const names = (columns.get(spec.name) ?? []).slice().sort();
     const privateColumns = new Set(spec.private ?? []);
     const lines: string[] = [];
-    const line = (r: Row) => JSON.stringify({ table: spec.name, row: Object.fromEntries(names.map((c) => [c, canonicalValue(r[c], privateColumns.has(c))])) });
+    // Controls JSON.stringify leaves raw become \u escapes, so the export is safe to print to a terminal.
+    const line = (r: Row) => forJsonLine(JSON.stringify({ table: spec.name, row: Object.fromEntries(names.map((c) => [c, canonicalValue(r[c], privateColumns.has(c))])) }));
     for await (const rows of readTable(anyDb(store), spec, names)) {
       if (spec.textKey) for (const r of rows) lines.push(line(r));
       else for (const r of rows) yield line(r);

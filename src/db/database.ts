@@ -5,6 +5,8 @@ import { describeDatabase, type DatabaseTarget } from '../config.ts';
 import { migrationsFor } from './migrations/index.ts';
 import { openSqlite } from './dialects/sqlite/store.ts';
 import { openPostgres } from './dialects/postgres/store.ts';
+import { isLockTimeout } from './dialects/postgres/transactions.ts';
+import { isSqliteBusy } from './dialects/sqlite/transactions.ts';
 import type { Store } from './store.ts';
 
 export type { Db, Store } from './store.ts';
@@ -28,6 +30,17 @@ export async function openStore(target: DatabaseTarget, options: OpenOptions = {
         options.onError,
       );
   }
+}
+
+/**
+ * True when an error says another writer kept the database's write turn past the wait (SQLite's
+ * busy_timeout, PostgreSQL's lock_timeout on the write lock): worth trying again in a moment. For the
+ * CLI, which reports errors without a store at hand; the server asks Store.isUnavailable.
+ */
+export function isBusy(error: unknown): boolean {
+  // A migration that could not start is reported with the database's error as its cause.
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) if (isSqliteBusy(e) || isLockTimeout(e)) return true;
+  return false;
 }
 
 /** Applies every pending migration; returns the names applied. Throws on the first failure. */

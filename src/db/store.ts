@@ -43,6 +43,8 @@ export interface SchemaDialect {
   beginMigration(db: Kysely<unknown>): Promise<void>;
   /** Adds what the engine's search ranks by, when it is kept apart from what it matches by (migration 007). */
   addRankingDocument(db: Kysely<unknown>): Promise<void>;
+  /** Moves the ranking document into a table of its own, where it is stored in the row (migration 011). */
+  separateRankingDocument(db: Kysely<unknown>): Promise<void>;
   /** After rows were written with explicit ids: the next generated id comes after the highest one. */
   moveIdentityPast(db: Kysely<unknown>, table: string): Promise<void>;
   /** Creates what the engine's change feed needs to reach other processes (migration 005). */
@@ -52,10 +54,21 @@ export interface SchemaDialect {
 
 export interface Store {
   readonly db: Db;
+  /**
+   * Runs work in a transaction that first waits its turn to write, and commits when work resolves (rolls
+   * back when it throws). Every transaction that writes goes through here, so read-then-write checks
+   * see no other writer in between, and a busy database makes writers wait (up to 5 s on SQLite, then
+   * an error isUnavailable accepts) instead of failing at once. SQLite: BEGIN IMMEDIATE; PostgreSQL: a
+   * transaction-level advisory lock taken first (decision 0013). Single statements need none of this.
+   */
+  writeTransaction<T>(work: (trx: Db) => Promise<T>): Promise<T>;
   readonly search: SearchIndex;
   readonly changes: ChangeFeed;
   readonly schema: SchemaDialect;
-  /** True when an error means the database cannot be reached right now (pages answer 503 until it returns). */
+  /**
+   * True when an error means the database cannot be reached or used right now: PostgreSQL unreachable, or
+   * another writer kept the write lock past the wait (pages answer 503 until it returns).
+   */
   isUnavailable(error: unknown): boolean;
   /**
    * True when an error is a unique constraint refusing a row: two writers raced to create the same thing

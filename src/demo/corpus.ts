@@ -269,12 +269,20 @@ export function* generateCorpus(options: CorpusOptions): Generator<CorpusArticle
   }
 }
 
+/** Which part of a corpus load a progress report is about. */
+export type CorpusStage = 'articles' | 'check-also';
+
 /**
  * Stores a generated corpus (after the regular demo content, whose sections it shares) through the
  * article service's bulk writer: the same validation as any article, indexed for search batch by
- * batch. "Check Also" lists are computed when first read. Refuses to run twice on one database.
+ * batch, then every new article's "Check Also" list computed, as on a site whose articles were written
+ * one by one. Refuses to run twice on one database.
  */
-export async function loadCorpus(store: Store, options: CorpusOptions, onProgress: (done: number, total: number) => void = () => {}): Promise<{ created: number; skipped: boolean }> {
+export async function loadCorpus(
+  store: Store,
+  options: CorpusOptions,
+  onProgress: (stage: CorpusStage, done: number, total: number) => void = () => {},
+): Promise<{ created: number; skipped: boolean }> {
   const { db } = store;
   const marker = `seed ${options.seed}, ${options.articles} articles`;
   const present = await db.selectFrom('site_state').select('value').where('key', '=', 'demo_corpus').executeTakeFirst();
@@ -308,8 +316,11 @@ export async function loadCorpus(store: Store, options: CorpusOptions, onProgres
       };
     }
   }
-  onProgress(0, options.articles);
-  const ids = await createArticles(store, inputs(), (done) => onProgress(done, options.articles));
+  onProgress('articles', 0, options.articles);
+  const ids = await createArticles(store, inputs(), {
+    stored: (done) => onProgress('articles', done, options.articles),
+    related: (done, total) => onProgress('check-also', done, total),
+  });
   await db.insertInto('site_state').values({ key: 'demo_corpus', value: marker }).execute();
   return { created: ids.length, skipped: false };
 }

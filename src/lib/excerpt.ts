@@ -1,15 +1,7 @@
-// Cutting text at a word boundary in any script, with Intl.Segmenter rather than spaces,
-// so Arabic, Persian and scripts written without spaces are cut between words too.
+// Cutting text at a word boundary in any script, with Unicode word segmentation rather than spaces
+// (src/lib/words.ts), so Arabic, Persian and scripts written without spaces are cut between words too.
 
-const segmenters = new Map<string, Intl.Segmenter>();
-function wordSegmenter(language: string): Intl.Segmenter {
-  let s = segmenters.get(language);
-  if (!s) {
-    s = new Intl.Segmenter(language, { granularity: 'word' });
-    segmenters.set(language, s);
-  }
-  return s;
-}
+import { wordSpans } from './words.ts';
 
 /** Collapses white space to single spaces and trims. */
 export function normaliseSpace(text: string): string {
@@ -22,14 +14,15 @@ export function normaliseSpace(text: string): string {
  */
 export function excerpt(text: string, maxChars: number, language = 'en'): string {
   const clean = normaliseSpace(text);
-  if ([...clean].length <= maxChars) return clean;
+  // Offsets in code points when the text has characters outside the BMP; otherwise UTF-16 offsets are code points.
+  const astral = /[\uD800-\uDFFF]/.test(clean);
+  const length = (end: number) => (astral ? [...clean.slice(0, end)].length : end);
+  if (length(clean.length) <= maxChars) return clean;
+  // The end of the last whole word that ends within maxChars.
   let cut = 0;
-  let used = 0;
-  for (const seg of wordSegmenter(language).segment(clean)) {
-    const length = [...seg.segment].length;
-    if (used + length > maxChars) break;
-    used += length;
-    if (seg.isWordLike) cut = seg.index + seg.segment.length;
+  for (const word of wordSpans(clean, language)) {
+    if (length(word.end) > maxChars) break;
+    cut = word.end;
   }
   const head = clean.slice(0, cut).replace(/[\s,;:.،؛\-–—]+$/u, '');
   return head ? `${head} …` : '…';

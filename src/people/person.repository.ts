@@ -16,3 +16,7 @@ export async function upsertPerson(db: Db, p: Omit<PersonRow, 'id'>): Promise<nu
     .executeTakeFirstOrThrow();
   return row.id;
 }
+
+export function findPeopleBySlug(db: Db, slugs: readonly string[]): Promise<PersonRow[]> {
+  return slugs.length ? db.selectFrom('people').selectAll().where('slug', 'in', slugs).execute() : Promise.resolve([]);
+}

@@ -4,7 +4,7 @@ import { key } from '../db/change-keys.ts';
 import type { PersonRow } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import { personPath } from '../lib/paths.ts';
-import { findPersonBySlug, upsertPerson } from './person.repository.ts';
+import { findPeopleBySlug, findPersonBySlug, upsertPerson } from './person.repository.ts';
 
 export interface Person {
   id: number;
@@ -19,6 +19,11 @@ export interface Person {
 export async function findPerson(db: Db, slug: string): Promise<Person | null> {
   const row = await findPersonBySlug(db, slug);
   return row ? { ...row, path: personPath(row.slug) } : null;
+}
+
+/** The authors with these slugs, by slug (unknown slugs are absent). */
+export async function findPeople(db: Db, slugs: readonly string[]): Promise<Map<string, Person>> {
+  return new Map((await findPeopleBySlug(db, [...new Set(slugs)])).map((r) => [r.slug, { ...r, path: personPath(r.slug) }]));
 }
 
 /** The author with this slug, or a not_found error. */

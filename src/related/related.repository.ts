@@ -1,22 +1,27 @@
 // Stored "Check Also" lists: which articles each article's list holds, and whether it was computed.
 import type { Db } from '../db/store.ts';
+import { reusableQuery } from '../db/reusable-query.ts';
 
 export interface StoredRelated {
   relatedId: number;
   score: number;
 }
 
+/** An article's list marker with its rows (one row with no related article when the list is empty). */
+const listRows = reusableQuery((db, articleId: number) =>
+  db
+    .selectFrom('related_lists as rl')
+    .leftJoin('related_articles as ra', 'ra.article_id', 'rl.article_id')
+    .select(['ra.related_article_id', 'ra.score'])
+    .where('rl.article_id', '=', articleId)
+    .orderBy('ra.position'),
+);
+
 /** The stored list of an article, best first, or null when it was never computed (or went stale). */
 export async function storedList(db: Db, articleId: number): Promise<StoredRelated[] | null> {
-  const marker = await db.selectFrom('related_lists').select('article_id').where('article_id', '=', articleId).executeTakeFirst();
-  if (!marker) return null;
-  const rows = await db
-    .selectFrom('related_articles')
-    .select(['related_article_id', 'score'])
-    .where('article_id', '=', articleId)
-    .orderBy('position')
-    .execute();
-  return rows.map((r) => ({ relatedId: r.related_article_id, score: r.score }));
+  const rows = await listRows(db, articleId);
+  if (!rows.length) return null;
+  return rows.flatMap((r) => (r.related_article_id === null ? [] : [{ relatedId: r.related_article_id, score: r.score ?? 0 }]));
 }
 
 /** Replaces an article's list and marks it computed. */
@@ -33,6 +38,25 @@ export async function saveList(db: Db, articleId: number, list: readonly StoredR
   await db
     .insertInto('related_lists')
     .values({ article_id: articleId, computed_at: computedAt })
+    .onConflict((oc) => oc.column('article_id').doUpdateSet({ computed_at: computedAt }))
+    .execute();
+}
+
+/** saveList for many articles at once (a bulk load or a recompute): a few statements in all. */
+export async function saveLists(db: Db, lists: readonly { articleId: number; list: readonly StoredRelated[] }[], computedAt: string): Promise<void> {
+  if (!lists.length) return;
+  const ids = lists.map((l) => l.articleId);
+  await db.deleteFrom('related_articles').where('article_id', 'in', ids).execute();
+  const rows = lists.flatMap((l) => l.list.map((r, position) => ({ article_id: l.articleId, related_article_id: r.relatedId, position, score: r.score })));
+  for (let i = 0; i < rows.length; i += 1000)
+    await db
+      .insertInto('related_articles')
+      .values(rows.slice(i, i + 1000))
+      .onConflict((oc) => oc.columns(['article_id', 'related_article_id']).doNothing())
+      .execute();
+  await db
+    .insertInto('related_lists')
+    .values(ids.map((article_id) => ({ article_id, computed_at: computedAt })))
     .onConflict((oc) => oc.column('article_id').doUpdateSet({ computed_at: computedAt }))
     .execute();
 }

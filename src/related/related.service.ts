@@ -3,10 +3,14 @@
 // and kept current incrementally: when an article is published or changed its own list is recomputed,
 // it is offered to the lists of the articles most like it, and lists that held it are marked stale and
 // recomputed when next read. An editor's pin is applied by the article service, before these lists.
-import type { Db } from '../db/store.ts';
+import type { Db, Store } from '../db/store.ts';
 import type { SearchIndex } from '../search/search-index.ts';
-import { articleFacts, countPublished, publishedIdsAfter } from '../articles/article.lookups.ts';
+import { articleFacts, articleFactsOf, countPublished, publishedIdsAfter } from '../articles/article.lookups.ts';
 import * as repo from './related.repository.ts';
+import type { StoredRelated } from './related.repository.ts';
+
+/** What computing lists needs of the store: the search index's statistics, reads, and a write turn. */
+type RelatedStore = Pick<Store, 'search' | 'db' | 'writeTransaction'>;
 
 /** How many related articles are stored per article (the page shows the first). */
 export const RELATED_LIST_SIZE = 5;
@@ -29,8 +33,10 @@ interface Scored {
   publishedAt: string;
 }
 
-async function candidatesFor(index: SearchIndex, db: Db, id: number): Promise<{ facts: { sectionId: number; publishedAt: string | null } | undefined; scored: Scored[] }> {
-  const facts = await articleFacts(db, id);
+type Facts = { published: boolean; sectionId: number; publishedAt: string | null };
+
+async function candidatesFor(index: SearchIndex, db: Db, id: number, known?: Facts): Promise<{ facts: Facts | undefined; scored: Scored[] }> {
+  const facts = known ?? (await articleFacts(db, id));
   if (!facts || !facts.published) return { facts: undefined, scored: [] };
   const similar = await index.similar(db, id, CANDIDATES);
   const scored = similar
@@ -91,14 +97,20 @@ export async function relatedAfterChange(index: SearchIndex, db: Db, id: number,
   return [...changed];
 }
 
+/** The stored list's related ids, best first, or null when it is not computed (nothing is written). */
+export async function storedRelatedIds(db: Db, id: number): Promise<number[] | null> {
+  return (await repo.storedList(db, id))?.map((r) => r.relatedId) ?? null;
+}
+
 /** Related article ids for reading, best first; computes and stores the list when it is missing. */
-export async function relatedIds(index: SearchIndex, db: Db, id: number, now = new Date()): Promise<number[]> {
+export async function relatedIds(store: Pick<Store, 'search' | 'writeTransaction'>, db: Db, id: number, now = new Date()): Promise<number[]> {
+  const index = store.search;
   const stored = await repo.storedList(db, id);
   if (stored) return stored.map((r) => r.relatedId);
   if (db.isTransaction) return recomputeRelated(index, db, id, now);
   // Two readers of a page not yet cached may both find the list missing: the transaction serialises
   // them, and the second finds the first one's list instead of writing it again.
-  return db.transaction().execute(async (trx) => {
+  return store.writeTransaction(async (trx) => {
     const again = await repo.storedList(trx, id);
     return again ? again.map((r) => r.relatedId) : recomputeRelated(index, trx, id, now);
   });
@@ -106,19 +118,64 @@ export async function relatedIds(index: SearchIndex, db: Db, id: number, now = n
 
 const RECOMPUTE_BATCH = 200;
 
+/** Batches of lists computed at once: on PostgreSQL each runs on its own connection (SQLite runs them in turn). */
+const PARALLEL_BATCHES = 2;
+
+/**
+ * Computes the lists of one batch of articles from reads, then stores them in one write transaction;
+ * unpublished or unknown ones lose theirs. The scoring runs outside the write turn, so two batches
+ * score at once even where writers take turns (PostgreSQL's write lock, decision 0013).
+ */
+async function computeBatch(store: RelatedStore, batch: readonly number[], now: Date): Promise<void> {
+  const { search: index, db } = store;
+  const facts = await articleFactsOf(db, batch);
+  const lists: { articleId: number; list: StoredRelated[] }[] = [];
+  const dropped: number[] = [];
+  for (const id of batch) {
+    const f = facts.get(id);
+    const { scored } = f ? await candidatesFor(index, db, id, f) : { scored: [] };
+    if (f?.published) lists.push({ articleId: id, list: scored.slice(0, RELATED_LIST_SIZE) });
+    else dropped.push(id);
+  }
+  await store.writeTransaction(async (trx) => {
+    await repo.saveLists(trx, lists, now.toISOString());
+    for (const id of dropped) await repo.dropList(trx, id);
+  });
+}
+
+/**
+ * Computes and stores the lists of these articles, a batch per transaction (far fewer commits, and
+ * readers never wait long), the articles' facts read and the lists written a batch at a time, two
+ * batches at once. Reports (done, total) after each batch.
+ */
+export async function computeRelatedLists(store: RelatedStore, ids: readonly number[], onProgress: (done: number, total: number) => void = () => {}, now = new Date()): Promise<void> {
+  onProgress(0, ids.length);
+  const batches: number[][] = [];
+  for (let i = 0; i < ids.length; i += RECOMPUTE_BATCH) batches.push(ids.slice(i, i + RECOMPUTE_BATCH));
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < batches.length) {
+      const batch = batches[next++]!;
+      await computeBatch(store, batch, now);
+      done += batch.length;
+      onProgress(done, ids.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_BATCHES, batches.length) }, worker));
+}
+
 /** Recomputes every published article's list (for `gazette reindex`); returns how many were computed. */
-export async function recomputeAllRelated(index: SearchIndex, db: Db, onProgress: (done: number, total: number) => void = () => {}, now = new Date()): Promise<number> {
+export async function recomputeAllRelated(store: RelatedStore, onProgress: (done: number, total: number) => void = () => {}, now = new Date()): Promise<number> {
+  const { db } = store;
   const total = await countPublished(db);
   onProgress(0, total);
   let done = 0;
   let after = 0;
   for (;;) {
-    const ids = await publishedIdsAfter(db, after, RECOMPUTE_BATCH);
+    const ids = await publishedIdsAfter(db, after, RECOMPUTE_BATCH * PARALLEL_BATCHES);
     if (!ids.length) break;
-    // One transaction per batch: far fewer commits, and readers never wait long.
-    await db.transaction().execute(async (trx) => {
-      for (const id of ids) await recomputeRelated(index, trx, id, now);
-    });
+    await computeRelatedLists(store, ids, () => {}, now);
     done += ids.length;
     after = ids[ids.length - 1]!;
     onProgress(done, total);

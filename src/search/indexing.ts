@@ -34,7 +34,7 @@ const REBUILD_BATCH = 500;
  */
 export async function rebuildIndex(store: Store, onProgress: (done: number, total: number) => void = () => {}): Promise<number> {
   const index = store.search;
-  return store.db.transaction().execute(async (trx) => {
+  return store.writeTransaction(async (trx) => {
     const total = await countPublished(trx);
     onProgress(0, total);
     await index.clear(trx);

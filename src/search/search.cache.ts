@@ -3,6 +3,9 @@
 // single database connection. Results hold cards (section, authors, comment counts), so any announced
 // change empties this cache; it is small and kept apart from the page cache, so a flood of distinct
 // queries cannot push article pages out. The outcome is data (see search.service.ts), not HTML.
+// A search asked again while it is still running is not run twice: the later request waits for the
+// running one (under load, a popular query otherwise runs once per connection that asks it before the
+// first answer is stored).
 import type { Store } from '../db/store.ts';
 import type { SearchOutcome, SearchRequest } from './search.service.ts';
 
@@ -13,14 +16,19 @@ export interface CachedSearch {
   readonly size: number;
 }
 
-/** Searches (with `search`) through a bounded least-recently-used cache of outcomes, emptied by any content change. */
+/**
+ * Searches (with `search`) through a bounded least-recently-used cache of outcomes, emptied by any
+ * content change; the same search asked while it runs shares its outcome (reported as a hit).
+ */
 export function cachedSearch(store: Store, search: (request: SearchRequest) => Promise<SearchOutcome>, maxEntries = 500): CachedSearch {
   const entries = new Map<string, SearchOutcome>();
-  // A search started before a change must not be stored after it.
+  const running = new Map<string, Promise<SearchOutcome>>();
+  // A search started before a change must not be stored, nor shared, after it.
   let generation = 0;
   const stop = store.changes.subscribe(() => {
     generation++;
     entries.clear();
+    running.clear();
   });
   const run = async (request: SearchRequest) => {
     store.changes.current();
@@ -31,13 +39,21 @@ export function cachedSearch(store: Store, search: (request: SearchRequest) => P
       entries.set(key, hit);
       return { outcome: hit, hit: true };
     }
+    const shared = running.get(key);
+    if (shared) return { outcome: await shared, hit: true };
     const started = generation;
-    const outcome = await search(request);
-    if (generation === started) {
-      entries.set(key, outcome);
-      if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+    const pending = search(request);
+    running.set(key, pending);
+    try {
+      const outcome = await pending;
+      if (generation === started) {
+        entries.set(key, outcome);
+        if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+      }
+      return { outcome, hit: false };
+    } finally {
+      if (running.get(key) === pending) running.delete(key);
     }
-    return { outcome, hit: false };
   };
   return Object.assign(run, {
     close: stop,

@@ -27,3 +27,7 @@ export async function upsertSection(db: Db, s: Omit<SectionRow, 'id'>): Promise<
     .executeTakeFirstOrThrow();
   return row.id;
 }
+
+export function findSectionsBySlug(db: Db, slugs: readonly string[]): Promise<SectionRow[]> {
+  return slugs.length ? db.selectFrom('sections').selectAll().where('slug', 'in', slugs).execute() : Promise.resolve([]);
+}

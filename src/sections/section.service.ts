@@ -4,7 +4,7 @@ import { key } from '../db/change-keys.ts';
 import { AppError } from '../errors.ts';
 import { sectionPath } from '../lib/paths.ts';
 import { isSlug } from '../lib/slug.ts';
-import { findSectionBySlug, listSections, upsertSection } from './section.repository.ts';
+import { findSectionBySlug, findSectionsBySlug, listSections, upsertSection } from './section.repository.ts';
 
 export interface Section {
   id: number;
@@ -36,6 +36,11 @@ export async function allSections(db: Db): Promise<Section[]> {
 export async function findSection(db: Db, slug: string): Promise<Section | null> {
   const row = await findSectionBySlug(db, slug);
   return row ? toSection(row) : null;
+}
+
+/** The sections with these slugs, by slug (unknown slugs are absent). */
+export async function findSections(db: Db, slugs: readonly string[]): Promise<Map<string, Section>> {
+  return new Map((await findSectionsBySlug(db, [...new Set(slugs)])).map((r) => [r.slug, toSection(r)]));
 }
 
 /** The section with this slug, or a not_found error. */

@@ -16,3 +16,15 @@ export async function upsertTag(db: Db, t: Omit<TagRow, 'id'>): Promise<number> 
     .executeTakeFirstOrThrow();
   return row.id;
 }
+
+/** upsertTag for many tags (distinct slugs) in one statement; returns each slug's id. */
+export async function upsertTags(db: Db, tags: readonly Omit<TagRow, 'id'>[]): Promise<Map<string, number>> {
+  if (!tags.length) return new Map();
+  const rows = await db
+    .insertInto('tags')
+    .values([...tags])
+    .onConflict((oc) => oc.column('slug').doUpdateSet((eb) => ({ name: eb.ref('excluded.name') })))
+    .returning(['id', 'slug'])
+    .execute();
+  return new Map(rows.map((r) => [r.slug, r.id]));
+}

@@ -74,3 +74,46 @@ describe('html template', () => {
     assert.equal(escapeHtml(`"'`), '&quot;&#39;');
   });
 });
+
+describe('words without a segmenter', () => {
+  // The reference: Intl.Segmenter's word-like segments.
+  const reference = (text: string, language: string) => [...new Intl.Segmenter(language, { granularity: 'word' }).segment(text)].filter((s) => s.isWordLike).map((s) => s.segment);
+  const samples: [string, string][] = [
+    ['en', "Don't stop: e.g. 3.5 percent, a follow-up by the U.S. on 1,000,000 people (12:30) — Israel’s rule_of_law"],
+    ['en', 'Prices rose 4.2% in Q3; analysts said... "unexpected" — café naïve résumé'],
+    ['fa', 'نخست‌وزیر عراق گفت که آمریکایی‌ها از عراق خارج نمی‌شوند ۱۲۳٫۵ درصد'],
+    ['ar', 'ذكرت صحيفة الأخبار اللبنانية أن وثيقةً سريّة قد كشفت ٣٫٥ في المئة، وقال: «لا»'],
+    ['ja', '東京で会議が開かれた。Tokyo meeting'],
+  ];
+
+  it('counts the words the segmenter counts', async () => {
+    const { countWords } = await import('../../src/lib/words.ts');
+    for (const [language, text] of samples) assert.equal(countWords(text, language), reference(text, language).length, text);
+  });
+
+  it('finds the same words as the segmenter', async () => {
+    const { wordSpans } = await import('../../src/lib/words.ts');
+    for (const [language, text] of samples)
+      assert.deepEqual([...wordSpans(text, language)].map((w) => text.slice(w.start, w.end)), reference(text, language), text);
+  });
+
+  it('cuts excerpts where the segmenter would, at every length', () => {
+    // The excerpt as it was cut with the segmenter alone.
+    const bySegmenter = (text: string, max: number, language: string) => {
+      const clean = text.replace(/\s+/gu, ' ').trim();
+      if ([...clean].length <= max) return clean;
+      let cut = 0;
+      let used = 0;
+      for (const seg of new Intl.Segmenter(language, { granularity: 'word' }).segment(clean)) {
+        const length = [...seg.segment].length;
+        if (used + length > max) break;
+        used += length;
+        if (seg.isWordLike) cut = seg.index + seg.segment.length;
+      }
+      const head = clean.slice(0, cut).replace(/[\s,;:.،؛\-–—]+$/u, '');
+      return head ? `${head} …` : '…';
+    };
+    for (const [language, text] of [...samples, ['en', 'Emoji 😀 count as one character each 😀😀 in a cut'] as [string, string]])
+      for (let max = 1; max <= text.length + 1; max++) assert.equal(excerpt(text, max, language), bySegmenter(text, max, language), `${language} ${max}`);
+  });
+});

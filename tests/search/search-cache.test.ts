@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createArticle } from '../../src/articles/article.service.ts';
+import { cachedSearch } from '../../src/search/search.cache.ts';
+import { search, type SearchRequest } from '../../src/search/search.service.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 let server: TestServer;
@@ -34,4 +36,43 @@ test('a new article empties the cache: the next search finds it', async () => {
   const after = await searchFor('lighthouse');
   assert.ok(after.miss, 'the cache was emptied by the write');
   assert.ok(after.html.includes('/news/new-lighthouse'));
+});
+
+test('the same search asked again while it runs is run once, and both get its outcome', async () => {
+  let runs = 0;
+  const counted = (request: SearchRequest) => {
+    runs++;
+    return search(server.store, request);
+  };
+  const cached = cachedSearch(server.store, counted);
+  try {
+    const [a, b, c] = await Promise.all([cached({ q: 'harbour' }), cached({ q: 'harbour' }), cached({ q: 'harbour', page: '1' })]);
+    assert.equal(runs, 2, 'the two identical requests shared one search; the third is another request');
+    assert.equal(a.hit, false);
+    assert.equal(b.hit, true);
+    assert.equal(b.outcome, a.outcome);
+    assert.equal(c.hit, false);
+  } finally {
+    cached.close();
+  }
+});
+
+test('a search running when content changes is not shared with requests that come after the change', async () => {
+  let runs = 0;
+  const counted = (request: SearchRequest) => {
+    runs++;
+    return search(server.store, request);
+  };
+  const cached = cachedSearch(server.store, counted);
+  try {
+    const first = cached({ q: 'beacon' });
+    await createArticle(server.store, { section: 'news', slug: 'beacon-lit', headline: 'A beacon is lit on the hill', body: 'The beacon burned all night.' });
+    const second = await cached({ q: 'beacon' });
+    await first;
+    assert.equal(runs, 2);
+    assert.equal(second.hit, false);
+    assert.ok(second.outcome.results.some((r) => r.card.path === '/news/beacon-lit'), 'the new article is found');
+  } finally {
+    cached.close();
+  }
 });

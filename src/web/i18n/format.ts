@@ -23,14 +23,27 @@ export function formatNumber(language: string, n: number): string {
 }
 
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
+/** Dates already written, by language and day: formatting one costs more than the rest of a card. */
+const writtenDates = new Map<string, string>();
+const WRITTEN_DATES = 20_000;
+
 /** A reader-facing date in the page's language (Persian pages use the Solar Hijri calendar, as readers expect). */
 export function formatDate(iso: string, language: string): string {
-  let f = dateFormats.get(language);
-  if (!f) {
-    f = new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' });
-    dateFormats.set(language, f);
+  const day = new Date(iso);
+  // The long date style shows the day only, so the UTC day is the whole of what is written.
+  const memo = `${language} ${day.toISOString().slice(0, 10)}`;
+  let written = writtenDates.get(memo);
+  if (written === undefined) {
+    let f = dateFormats.get(language);
+    if (!f) {
+      f = new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' });
+      dateFormats.set(language, f);
+    }
+    written = f.format(day);
+    if (writtenDates.size >= WRITTEN_DATES) writtenDates.clear();
+    writtenDates.set(memo, written);
   }
-  return f.format(new Date(iso));
+  return written;
 }
 
 const timeFormats = new Map<string, Intl.DateTimeFormat>();

@@ -8,7 +8,7 @@ import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ChangeFeed, ChangeKey } from '../../db/store.ts';
 import { notModifiedSince } from '../conditional-get.ts';
-import { CachedBody, PageCache, chooseEncoding, etagMatches } from '../page-cache.ts';
+import { CachedBody, PageCache, etagMatches, negotiateEncoding } from '../page-cache.ts';
 
 /**
  * A query parameter a cached route reads: its name (any value is kept), or its name with the values the
@@ -65,7 +65,8 @@ export function sendCached(request: FastifyRequest, reply: FastifyReply, entry: 
   if (entry.status === 200 && (etagMatches(request.headers['if-none-match'], entry.etag) || (lastModified !== undefined && notModifiedSince(request.headers, lastModified)))) {
     return reply.code(304).send();
   }
-  const { encoding, bytes } = entry.body(chooseEncoding(request.headers['accept-encoding']));
+  const accepted = negotiateEncoding(request.headers['accept-encoding']);
+  const { encoding, bytes } = entry.body(accepted.best, accepted.gzip);
   if (encoding !== 'identity') reply.header('content-encoding', encoding);
   return reply.code(entry.status).type(entry.contentType).send(bytes);
 }

@@ -43,6 +43,7 @@ export const postgresSchema: SchemaDialect = {
 
   async dropSearchSchema(db: Kysely<unknown>) {
     await sql`drop table if exists article_search_terms`.execute(db);
+    await sql`drop table if exists article_search_rank`.execute(db);
     await sql`drop table if exists article_search_text`.execute(db);
     await sql`drop table if exists article_search`.execute(db);
     await sql`drop text search configuration if exists gazette`.execute(db);
@@ -69,6 +70,15 @@ export const postgresSchema: SchemaDialect = {
       from article_search_text t
       where t.article_id = s.article_id`.execute(db);
     await sql`alter table article_search alter column rank_document set not null`.execute(db);
+  },
+
+  async separateRankingDocument(db: Kysely<unknown>) {
+    // Storage "main": kept in the row (compressed if that helps) unless the row would not fit a page,
+    // where the default would move a value of this size out of line and every read would fetch it back.
+    await sql`create table article_search_rank (article_id integer primary key, rank_document tsvector not null)`.execute(db);
+    await sql`alter table article_search_rank alter column rank_document set storage main`.execute(db);
+    await sql`insert into article_search_rank (article_id, rank_document) select article_id, rank_document from article_search order by article_id`.execute(db);
+    await sql`alter table article_search drop column rank_document`.execute(db);
   },
 
   async createChangeLog() {},

@@ -14,7 +14,8 @@ import { TS_CONFIG } from './schema.ts';
 import { chooseTerms, DF_LOOKUPS, frequencyCache, MIN_SIMILARITY } from '../../../search/similar-terms.ts';
 
 type SearchTables = {
-  article_search: { article_id: number; section_id: number; language: string; published_at: string; document: string; rank_document: string };
+  article_search: { article_id: number; section_id: number; language: string; published_at: string; document: string };
+  article_search_rank: { article_id: number; rank_document: string };
   article_search_text: { article_id: number; headline: string; subtitle: string; tags: string; body: string };
   article_search_terms: { term: string; docs: number };
 };
@@ -67,8 +68,9 @@ function documentOf(parts: { headline: string; subtitle: string; tags: string; b
 /**
  * Characters of body text in the ranking document. Ranking reads each candidate's document, and a whole
  * article's tsvector is stored out of line (TOAST): reading 2,000 of them cost about 100 ms at 100,000
- * articles. The ranking document (headline, tags, subtitle and the opening of the body) stays small and
- * in the row; matching still uses the whole text through the GIN index.
+ * articles. The ranking document (headline, tags, subtitle and the opening of the body) is small enough
+ * to stay in the row of its own table (article_search_rank, migration 011); matching still uses the
+ * whole text through the GIN index.
  */
 const RANK_BODY_CHARS = 1500;
 
@@ -105,13 +107,64 @@ async function countTerms(db: Db, articleId: number, next: RawBuilder<string> | 
     on conflict (term) do update set docs = article_search_terms.docs + excluded.docs`.execute(db);
 }
 
+/**
+ * The newest `window` matches of a search with their scores. `article_id + 0`: ordered by the primary
+ * key itself, the planner walks it backwards testing every article's whole document against the query
+ * (a second at 100,000 articles); ordered by an expression, it asks the GIN index for the matches and
+ * sorts their ids. Then each of the window's ranking documents is read by its key, from its own table,
+ * where it is in its row (migration 011): as a join, the planner would rather read that whole table.
+ */
+function rankedWindow(db: Db, q: RawBuilder<string>, filters: SearchFilters, window: number) {
+  const t = tables(db);
+  let matches = t.selectFrom('article_search').select('article_id').where(sql<boolean>`document @@ ${q}`);
+  if (filters.sectionId !== undefined) matches = matches.where('section_id', '=', filters.sectionId);
+  if (filters.language !== undefined) matches = matches.where('language', '=', filters.language);
+  if (filters.from !== undefined) matches = matches.where('published_at', '>=', filters.from);
+  if (filters.before !== undefined) matches = matches.where('published_at', '<', filters.before);
+  const score = sql<number>`(select ts_rank(${SEARCH_WEIGHTS}::float4[], r.rank_document, ${q}, 1) from article_search_rank r where r.article_id = m.article_id)`;
+  return t
+    .selectFrom(matches.orderBy(sql`article_id + 0`, 'desc').limit(window).as('m'))
+    .select([sql<number>`m.article_id`.as('id'), score.as('score')]);
+}
+
+/**
+ * Runs a search's matching query with the planner kept on the full-text index. Its cost model does not
+ * count fetching and decompressing a document stored out of line (30-60 µs each), so for a word in
+ * many articles it prefers reading the whole table and testing every document, which takes seconds at
+ * 100,000 articles; through the index, the same search reads no document at all. JIT compilation,
+ * which the large estimates of such plans set off, costs more than these queries run.
+ * The settings last only to the end of the transaction (its own, or the caller's, where they are put
+ * back afterwards).
+ */
+async function withIndexPlan<T>(db: Db, run: (db: Db) => Promise<T>): Promise<T> {
+  const plan = sql`select set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)`;
+  if (!db.isTransaction)
+    return db.transaction().execute(async (trx) => {
+      await plan.execute(trx);
+      return run(trx);
+    });
+  const before = await sql<{ seq: string; jit: string }>`select current_setting('enable_seqscan') as seq, current_setting('jit') as jit`.execute(db);
+  await plan.execute(db);
+  const result = await run(db);
+  const { seq, jit } = before.rows[0]!;
+  await sql`select set_config('enable_seqscan', ${seq}, true), set_config('jit', ${jit}, true)`.execute(db);
+  return result;
+}
+
+/** Removes an article's rows from the index tables (its term counts are the caller's business). */
+async function deleteEntry(db: Db, id: number): Promise<void> {
+  const t = tables(db);
+  await t.deleteFrom('article_search').where('article_id', '=', id).execute();
+  await t.deleteFrom('article_search_rank').where('article_id', '=', id).execute();
+  await t.deleteFrom('article_search_text').where('article_id', '=', id).execute();
+}
+
 export function createPostgresSearchIndex(): SearchIndex {
   const frequencies = frequencyCache();
 
   async function remove(db: Db, id: number) {
     await countTerms(db, id, null);
-    await tables(db).deleteFrom('article_search').where('article_id', '=', id).execute();
-    await tables(db).deleteFrom('article_search_text').where('article_id', '=', id).execute();
+    await deleteEntry(db, id);
   }
 
   async function insert(db: Db, doc: IndexDocument, parts: ReturnType<typeof foldedParts>) {
@@ -124,9 +177,9 @@ export function createPostgresSearchIndex(): SearchIndex {
         language: doc.language,
         published_at: doc.publishedAt,
         document: documentOf(parts),
-        rank_document: rankDocumentOf(parts),
       })
       .execute();
+    await t.insertInto('article_search_rank').values({ article_id: doc.id, rank_document: rankDocumentOf(parts) }).execute();
     await t.insertInto('article_search_text').values({ article_id: doc.id, ...parts }).execute();
   }
 
@@ -134,8 +187,7 @@ export function createPostgresSearchIndex(): SearchIndex {
     async put(db, doc) {
       const parts = foldedParts(doc);
       await countTerms(db, doc.id, documentOf(parts));
-      await tables(db).deleteFrom('article_search').where('article_id', '=', doc.id).execute();
-      await tables(db).deleteFrom('article_search_text').where('article_id', '=', doc.id).execute();
+      await deleteEntry(db, doc.id);
       await insert(db, doc, parts);
     },
 
@@ -144,35 +196,21 @@ export function createPostgresSearchIndex(): SearchIndex {
     async putMany(db, docs) {
       // A bulk load counts terms once at the end (compact() without a budget), not per article.
       for (const doc of docs) {
-        await tables(db).deleteFrom('article_search').where('article_id', '=', doc.id).execute();
-        await tables(db).deleteFrom('article_search_text').where('article_id', '=', doc.id).execute();
+        await deleteEntry(db, doc.id);
         await insert(db, doc, foldedParts(doc));
       }
     },
 
     async clear(db) {
-      await sql`truncate article_search, article_search_text, article_search_terms`.execute(db);
+      await sql`truncate article_search, article_search_rank, article_search_text, article_search_terms`.execute(db);
     },
 
     async search(db, clauses, filters: SearchFilters, limit, offset, countLimit): Promise<RankedIds> {
       if (!clauses.length) return { ids: [], total: 0, totalCapped: false };
       const q = query(clauses);
-      let matches = tables(db).selectFrom('article_search').select('article_id').where(sql<boolean>`document @@ ${q}`);
-      if (filters.sectionId !== undefined) matches = matches.where('section_id', '=', filters.sectionId);
-      if (filters.language !== undefined) matches = matches.where('language', '=', filters.language);
-      if (filters.from !== undefined) matches = matches.where('published_at', '>=', filters.from);
-      if (filters.before !== undefined) matches = matches.where('published_at', '<', filters.before);
       // As on SQLite: only the newest matches are ranked, and the same rows give the count.
       const window = Math.max(RANK_WINDOW, countLimit + 1);
-      // `article_id + 0`: ordered by the primary key itself, the planner walks it backwards testing every
-      // article's whole document against the query (a second at 100,000 articles); ordered by an
-      // expression, it asks the GIN index for the matches and sorts their ids. Only the window's ranking
-      // documents are read afterwards (reading every match's cost 200 ms for a common word).
-      const rows = await tables(db)
-        .selectFrom('article_search as s')
-        .innerJoin(matches.orderBy(sql`article_id + 0`, 'desc').limit(window).as('m'), 'm.article_id', 's.article_id')
-        .select([sql<number>`s.article_id`.as('id'), sql<number>`ts_rank(${SEARCH_WEIGHTS}::float4[], s.rank_document, ${q}, 1)`.as('score')])
-        .execute();
+      const rows = await withIndexPlan(db, (t) => rankedWindow(t, q, filters, window).execute());
       // Best score first (ts_rank: higher is better); on a tie the newer article.
       rows.sort((a, b) => b.score - a.score || b.id - a.id);
       const n = rows.length;
@@ -226,20 +264,20 @@ export function createPostgresSearchIndex(): SearchIndex {
       // whose own score is the yardstick for the others.
       const window = t
         .selectFrom('article_search')
-        .select('article_id')
+        .select(['article_id', 'section_id', 'published_at'])
         .where(sql<boolean>`document @@ ${q}`)
         .orderBy(sql`article_id + 0`, 'desc')
         .limit(RANK_WINDOW);
       const ranked = await t
-        .selectFrom('article_search as s')
-        .innerJoin(window.as('m'), 'm.article_id', 's.article_id')
-        .select(['s.article_id', 's.section_id', 's.published_at', sql<number>`ts_rank(${SIMILAR_WEIGHTS}::float4[], s.rank_document, ${q})`.as('score')])
+        .selectFrom('article_search_rank as r')
+        .innerJoin(window.as('m'), 'm.article_id', 'r.article_id')
+        .select(['r.article_id', 'm.section_id', 'm.published_at', sql<number>`ts_rank(${SIMILAR_WEIGHTS}::float4[], r.rank_document, ${q})`.as('score')])
         .orderBy('score', 'desc')
-        .orderBy('s.article_id', 'desc')
+        .orderBy('r.article_id', 'desc')
         .limit(limit + 1)
         .execute();
       const self = await t
-        .selectFrom('article_search')
+        .selectFrom('article_search_rank')
         .select(sql<number>`ts_rank(${SIMILAR_WEIGHTS}::float4[], rank_document, ${q})`.as('score'))
         .where('article_id', '=', id)
         .executeTakeFirst();
@@ -265,12 +303,17 @@ export function createPostgresSearchIndex(): SearchIndex {
     },
 
     async compact(db, budget) {
-      // GIN keeps itself in shape (its pending list is merged by autovacuum); what needs doing after a
-      // bulk load is counting terms afresh and refreshing the planner's statistics.
-      if (budget !== undefined) return false;
+      // GIN adds new entries to a pending list that every search reads through from end to end until
+      // it is merged into the index proper: by autovacuum, when it runs, or when the list outgrows
+      // gin_pending_list_limit (4 MB: 55 ms to search one word at 20,000 articles). Merging it here,
+      // from upkeep after changes and after bulk loads, keeps searches off autovacuum's schedule.
+      const merged = await sql<{ pages: number }>`select gin_clean_pending_list('article_search_document_idx'::regclass) as pages`.execute(db);
+      if (budget !== undefined) return Number(merged.rows[0]?.pages ?? 0) > 0;
+      // After a bulk load: count terms afresh and refresh the planner's statistics.
       await sql`truncate article_search_terms`.execute(db);
       await sql`insert into article_search_terms (term, docs) select word, ndoc from ts_stat('select document from article_search') order by word`.execute(db);
       await sql`analyze article_search`.execute(db);
+      await sql`analyze article_search_rank`.execute(db);
       return true;
     },
   };

@@ -6,6 +6,7 @@ import type { Store } from '../../store.ts';
 import { postgresChangeFeed } from './changes.ts';
 import { postgresSchema } from './schema.ts';
 import { createPostgresSearchIndex } from './search-index.ts';
+import { isLockTimeout, takeWriteTurn } from './transactions.ts';
 
 export interface PostgresTarget {
   url: string;
@@ -62,11 +63,12 @@ export async function openPostgres(target: PostgresTarget, onError: (error: unkn
   const changes = postgresChangeFeed(pool, clientConfig, onError);
   return {
     db,
+    writeTransaction: (work) => db.transaction().execute((trx) => takeWriteTurn(trx).then(() => work(trx))),
     search: createPostgresSearchIndex(),
     changes,
     schema: postgresSchema,
     description: target.description,
-    isUnavailable: isConnectionError,
+    isUnavailable: (error) => isConnectionError(error) || isLockTimeout(error),
     readsInParallelThreads: false,
     isUniqueViolation: (error) => (error as { code?: string } | null)?.code === '23505',
     async close() {

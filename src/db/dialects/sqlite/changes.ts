@@ -2,12 +2,18 @@
 // on the same file (the `gazette` CLI while the server runs) are found when PRAGMA data_version moves,
 // by reading the change log those processes appended to.
 import type SQLite from 'better-sqlite3';
-import { EVERYTHING, type ChangeFeed, type ChangeKey } from '../../store.ts';
+import { sql } from 'kysely';
+import { EVERYTHING, type ChangeFeed, type ChangeKey, type Db } from '../../store.ts';
 
 /** Rows kept in the log; a reader that fell further behind than this drops everything. */
 const KEEP = 5000;
 
-export function sqliteChangeFeed(native: SQLite.Database): ChangeFeed {
+/**
+ * The change feed over a file. `native` is the connection Kysely's `db` also uses: reads go to it directly,
+ * but the log is appended to through `db`, which waits for a transaction another request holds open on the
+ * connection (a statement run beside Kysely would join that transaction and be undone with it).
+ */
+export function sqliteChangeFeed(native: SQLite.Database, db: Db): ChangeFeed & { settled(): Promise<void> } {
   const dataVersion = native.prepare('PRAGMA data_version').pluck();
   const listeners = new Set<(keys: readonly ChangeKey[]) => void>();
   let seenVersion = dataVersion.get() as number;
@@ -15,6 +21,8 @@ export function sqliteChangeFeed(native: SQLite.Database): ChangeFeed {
   let counter = 0;
   /** Ids this process wrote: its own changes were told to listeners when they were made. */
   const own = new Set<number>();
+  /** Log rows still being written; closing waits for them, so a CLI command's change reaches the server. */
+  const writing = new Set<Promise<void>>();
 
   const hasLog = () => Boolean(native.prepare("select 1 from sqlite_master where type = 'table' and name = 'change_log'").get());
   const lastId = () => (native.prepare('select coalesce(max(id), 0) from change_log').pluck().get() as number) ?? 0;
@@ -22,6 +30,20 @@ export function sqliteChangeFeed(native: SQLite.Database): ChangeFeed {
   function tell(keys: readonly ChangeKey[]) {
     counter++;
     for (const l of listeners) l(keys);
+  }
+
+  /** Appends keys to the log for other processes; before migration 005 there is no log, and they drop everything instead. */
+  async function appendToLog(keys: readonly ChangeKey[]): Promise<void> {
+    try {
+      if (seenId === null && hasLog()) seenId = lastId();
+      const result = await sql`insert into change_log (keys, created_at) values (${JSON.stringify(keys)}, ${new Date().toISOString()})`.execute(db);
+      const id = Number(result.insertId);
+      own.add(id);
+      if (own.size > KEEP) own.clear();
+      if (id % 500 === 0) await sql`delete from change_log where id <= ${id - KEEP}`.execute(db);
+    } catch {
+      // No log yet (before migration 005), or the store closed: other processes see data_version move.
+    }
   }
 
   function readOthers(): void {
@@ -48,19 +70,15 @@ export function sqliteChangeFeed(native: SQLite.Database): ChangeFeed {
   return {
     announce(keys) {
       tell(keys);
-      try {
-        if (seenId === null && hasLog()) seenId = lastId();
-        const id = Number(native.prepare('insert into change_log (keys, created_at) values (?, ?)').run(JSON.stringify(keys), new Date().toISOString()).lastInsertRowid);
-        own.add(id);
-        if (own.size > KEEP) own.clear();
-        if (id % 500 === 0) native.prepare('delete from change_log where id <= ?').run(id - KEEP);
-      } catch {
-        // Before migration 005 there is no log; other processes then see data_version move and drop everything.
-      }
+      const write = appendToLog(keys).finally(() => writing.delete(write));
+      writing.add(write);
     },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    async settled() {
+      await Promise.all([...writing]);
     },
     current() {
       const v = dataVersion.get() as number;

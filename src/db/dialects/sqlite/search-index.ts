@@ -85,7 +85,8 @@ async function probeTerms(db: Db, fields: Omit<FtsColumns, 'rowid'>): Promise<{ 
     await f.deleteFrom('temp.related_probe').execute();
     return instances;
   };
-  return db.isTransaction ? split(db) : db.transaction().execute(split);
+  // Only the connection's temp tables are written: a deferred transaction, which waits for no writer.
+  return db.isTransaction ? split(db) : db.transaction().setAccessMode('read only').execute(split);
 }
 
 /** A SearchIndex over the FTS5 table created by migration 003 (see schema.ts). */

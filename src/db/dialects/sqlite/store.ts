@@ -1,13 +1,18 @@
-// The embedded SQLite store: one file, WAL mode, foreign keys on.
+// The embedded SQLite store: one file, WAL mode, synchronous NORMAL, foreign keys on, transactions that
+// wait for the write lock (decision 0013).
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { Kysely, type SqliteDatabase } from 'kysely';
 import type { Database } from '../../schema.ts';
 import type { Store } from '../../store.ts';
 import { sqliteChangeFeed } from './changes.ts';
 import { sqliteSchema } from './schema.ts';
 import { createSqliteSearchIndex } from './search-index.ts';
+import { BUSY_TIMEOUT_MS, WaitingSqliteDialect, isSqliteBusy } from './transactions.ts';
+
+/** Page cache of each search thread's connection, in KiB. */
+const READER_CACHE_KB = 4096;
 
 /**
  * Opens (creating if needed) the SQLite file and returns the store over it. A read-only store (a search
@@ -18,22 +23,37 @@ export function openSqlite(file: string, options: { readOnly?: boolean } = {}): 
   const native = new SQLite(file, { readonly: options.readOnly === true, fileMustExist: options.readOnly === true });
   if (!options.readOnly) {
     native.pragma('journal_mode = WAL');
+    // A commit survives the process being killed; on power loss the last commits may be lost, never
+    // the file's consistency (decision 0013).
     native.pragma('synchronous = NORMAL');
     native.pragma('foreign_keys = ON');
   }
-  native.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(native) }) });
+  // How long a single statement waits for another connection's lock before it fails (answered 503);
+  // transactions wait as long, without holding up the event loop (transactions.ts).
+  native.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  // A read-only store is a search thread's (search.pool.ts), one per thread beside the server's own
+  // connection: each keeps a page cache of its own, and better-sqlite3's default of 16 MB each made up
+  // a good part of the server's memory. The operating system caches the file for all of them anyway.
+  if (options.readOnly) native.pragma(`cache_size = -${READER_CACHE_KB}`);
+  const db = new Kysely<Database>({ dialect: new WaitingSqliteDialect({ database: withStatementCache(native) }) });
+  const changes = sqliteChangeFeed(native, db);
   return {
     db,
+    // Every transaction on this store begins IMMEDIATE (transactions.ts), so this is an ordinary one.
+    writeTransaction: (work) => db.transaction().execute(work),
     search: createSqliteSearchIndex(),
-    changes: sqliteChangeFeed(native),
+    changes,
     schema: sqliteSchema,
     description: file,
-    // An embedded file does not go away while the process holds it open.
-    isUnavailable: () => false,
+    // An embedded file does not go away while the process holds it open, but another process may keep
+    // its write lock for longer than busy_timeout.
+    isUnavailable: isSqliteBusy,
     readsInParallelThreads: true,
     isUniqueViolation: (error) => ['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY'].includes((error as { code?: string } | null)?.code ?? ''),
-    close: () => db.destroy(),
+    async close() {
+      await changes.settled();
+      await db.destroy();
+    },
   };
 }
 

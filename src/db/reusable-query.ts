@@ -1,0 +1,43 @@
+// Read queries compiled once and run many times. Kysely builds an operation tree and compiles it to SQL
+// on every call; for the small queries an uncached page makes, that cost more than the database took
+// to answer them. A reusable query is built once per Kysely instance with placeholder values, and each
+// call binds the real values to the SQL it compiled to.
+import { CompiledQuery, type Compilable } from 'kysely';
+import type { Db } from './store.ts';
+
+/** A value bound into a reusable query: one scalar (a list would change the SQL with its length). */
+export type Bound = string | number;
+
+const PLACEHOLDER = '\u0000gazette-bound:';
+
+interface Compiled {
+  sql: string;
+  /** Each parameter of the compiled query: the index of a bound value, or a constant of the builder. */
+  parameters: ({ bound: number } | { constant: unknown })[];
+}
+
+/**
+ * Wraps a query builder whose only varying parts are the values `build` receives (each used as a
+ * value, never as SQL text, a table or a column): the query is built and compiled the first time it
+ * runs on a Kysely instance, and later calls run the same SQL with their own values. Rows come back as
+ * the builder's query would return them.
+ */
+export function reusableQuery<P extends Bound[], R>(build: (db: Db, ...values: P) => Compilable<R>): (db: Db, ...values: P) => Promise<R[]> {
+  const compiled = new WeakMap<Db, Compiled>();
+  function compile(db: Db, arity: number): Compiled {
+    const placeholders = Array.from({ length: arity }, (_, i) => `${PLACEHOLDER}${i}`) as P;
+    const query = build(db, ...placeholders).compile();
+    if (query.sql.includes(PLACEHOLDER)) throw new Error('reusableQuery: a value was written into the SQL text; it must be a bound value');
+    const parameters = query.parameters.map((p) => (typeof p === 'string' && p.startsWith(PLACEHOLDER) ? { bound: Number(p.slice(PLACEHOLDER.length)) } : { constant: p }));
+    const used = new Set(parameters.flatMap((p) => ('bound' in p ? [p.bound] : [])));
+    if (used.size !== arity) throw new Error(`reusableQuery: ${arity - used.size} value(s) did not reach the query as bound values`);
+    return { sql: query.sql, parameters };
+  }
+  return async (db, ...values) => {
+    let c = compiled.get(db);
+    if (!c) compiled.set(db, (c = compile(db, values.length)));
+    const parameters = c.parameters.map((p) => ('bound' in p ? values[p.bound] : p.constant));
+    const result = await db.executeQuery<R>(CompiledQuery.raw(c.sql, parameters));
+    return result.rows;
+  };
+}

@@ -1,0 +1,98 @@
+// Pages not in the page cache: what one costs the store. A generated corpus arrives with its "Check
+// Also" lists computed (so no reader's visit computes one), and an uncached article page makes a fixed
+// number of queries, however many tags, authors, sources, pins and translations the article has.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { KyselyPlugin } from 'kysely';
+import { createArticle, getArticle } from '../src/articles/article.service.ts';
+import { loadCorpus } from '../src/demo/corpus.ts';
+import { definePerson } from '../src/people/person.service.ts';
+import type { Store } from '../src/db/store.ts';
+import { startTestServer, type TestServer } from './helpers/server.ts';
+
+/** The store with every query it runs counted (statements that write counted apart). */
+function counting(store: Store): { store: Store; reads: () => number; writes: () => number; reset(): void } {
+  let reads = 0;
+  let writes = 0;
+  const plugin: KyselyPlugin = {
+    transformQuery: (args) => args.node,
+    transformResult: async (args) => {
+      if (args.result.numAffectedRows !== undefined || args.result.numChangedRows !== undefined) writes++;
+      else reads++;
+      return args.result;
+    },
+  };
+  return {
+    store: { ...store, db: store.db.withPlugin(plugin) } as Store,
+    reads: () => reads,
+    writes: () => writes,
+    reset() {
+      reads = 0;
+      writes = 0;
+    },
+  };
+}
+
+describe('pages not in the cache', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(() => server.close());
+
+  it('loads a generated corpus with every article\'s "Check Also" list computed', async () => {
+    const result = await loadCorpus(server.store, { articles: 60, seed: 3, end: new Date('2026-11-01T00:00:00Z') });
+    assert.equal(result.created, 60);
+    const db = server.store.db;
+    const published = await db.selectFrom('articles').select('id').where('status', '=', 'published').execute();
+    const computed = new Set((await db.selectFrom('related_lists').select('article_id').execute()).map((r) => r.article_id));
+    assert.deepEqual(
+      published.filter((a) => !computed.has(a.id)).map((a) => a.id),
+      [],
+      'every published article has a computed list',
+    );
+    const listed = await db.selectFrom('related_articles').select('article_id').distinct().execute();
+    assert.ok(listed.length >= 50, `lists hold similar articles (${listed.length} of 60 have some)`);
+
+    // Reading a corpus article's page writes nothing: its list is already there.
+    const [article] = await db.selectFrom('articles as a').innerJoin('sections as s', 's.id', 'a.section_id').select(['a.slug', 's.slug as section']).where('a.slug', 'like', '%-30').execute();
+    const counted = counting(server.store);
+    const page = await getArticle(counted.store, article!.section, article!.slug);
+    assert.equal(counted.writes(), 0);
+    assert.ok(page.related, 'it shows a "Check Also" article');
+    const response = await fetch(`${server.url}/${article!.section}/${article!.slug}`);
+    assert.equal(response.status, 200);
+    assert.match(await response.text(), /class="check-also"/);
+  });
+
+  it('reads an uncached article page in a fixed number of queries, whatever the article holds', async () => {
+    const store = server.store;
+    for (const n of [1, 2, 3]) await definePerson(store, { slug: `writer-${n}`, name: `Writer ${n}`, bio: '', url: null });
+    const plain = await createArticle(store, { section: 'news', slug: 'plain-note', headline: 'Plain note', body: 'Water rates rise.', authors: ['writer-1'], tags: ['Water'] });
+    const rich = await createArticle(store, {
+      section: 'news',
+      slug: 'rich-report',
+      headline: 'Rich report on water rates',
+      body: 'Water rates rise across the region.',
+      authors: ['writer-1', 'writer-2', 'writer-3'],
+      tags: ['Water', 'Rates', 'Region', 'Utilities', 'Budget'],
+      sources: Array.from({ length: 8 }, (_, i) => ({ name: `Source ${i}`, kind: 'outlet' as const, role: 'reported' as const })),
+      pins: ['news/plain-note'],
+    });
+    await createArticle(store, { section: 'akhbar', slug: 'rich-report-ar', language: 'ar', headline: 'تقرير عن أسعار المياه', body: 'ارتفعت أسعار المياه.', translationOf: 'news/rich-report' });
+    const counted = counting(store);
+    const queries = async (path: string) => {
+      counted.reset();
+      const [section, slug] = path.split('/');
+      await getArticle(counted.store, section!, slug!);
+      assert.equal(counted.writes(), 0, `${path}: an article page writes nothing`);
+      return counted.reads();
+    };
+    const plainQueries = await queries('news/plain-note');
+    const richQueries = await queries('news/rich-report');
+    // The rich article has translations (one query more) and a pin (its pick needs no computed list).
+    assert.ok(plainQueries <= 8, `a plain article page: ${plainQueries} queries`);
+    assert.ok(richQueries <= plainQueries + 1, `an article with 3 authors, 5 tags, 8 sources, a pin and a translation: ${richQueries} queries (plain: ${plainQueries})`);
+    assert.ok(plain.id && rich.id);
+  });
+});
