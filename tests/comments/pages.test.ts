@@ -10,7 +10,6 @@ import { parseHTML } from 'linkedom';
 import { loadConfig } from '../../src/config.ts';
 import { openStore } from '../../src/db/database.ts';
 import { migrationsFor } from '../../src/db/migrations/index.ts';
-import { loadDemo } from '../../src/demo/demo.service.ts';
 import { freshDatabase } from '../helpers/database.ts';
 import type { CommentService } from '../../src/comments/comment.service.ts';
 import { formatNumber } from '../../src/web/i18n/format.ts';
@@ -323,10 +322,11 @@ describe('migration 009: the thread of comments written before comment pages', (
     try {
       const migrator = new Migrator({ db: store.db, provider: { getMigrations: async () => migrationsFor(store.schema) } });
       assert.equal((await migrator.migrateTo('007_search_ranking')).error, undefined);
-      await loadDemo(store);
-      const { id: articleId } = await store.db.selectFrom('articles').select('id').orderBy('id').executeTakeFirstOrThrow();
-      // As the code before migration 009 wrote them: no root_id column yet.
-      const old = store.db as unknown as Kysely<{ comments: Record<string, unknown> }>;
+      // As the code before migration 009 wrote them: an article, and comments with no root_id column yet.
+      const old = store.db as unknown as Kysely<Record<'sections' | 'articles' | 'comments', Record<string, unknown>>>;
+      const section = (await old.insertInto('sections').values({ slug: 'news', name: 'News' }).returning('id').executeTakeFirstOrThrow()).id;
+      const stamp = '2026-01-01T00:00:00.000Z';
+      const articleId = Number((await old.insertInto('articles').values({ section_id: section, slug: 'a', headline: 'A', created_at: stamp, updated_at: stamp }).returning('id').executeTakeFirstOrThrow()).id);
       const insert = async (parent: number | null, depth: number, status = 'approved') => {
         const row = { article_id: articleId, parent_id: parent, depth, author_name: 'A', author_email: 'a@example.org', author_email_lower: 'a@example.org', avatar_key: 'k', body: `at depth ${depth}`, status, created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.000Z' };
         return Number((await old.insertInto('comments').values(row).returning('id').executeTakeFirstOrThrow()).id);
