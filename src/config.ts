@@ -71,7 +71,14 @@ export interface CommentsConfig {
   readonly tokenHours: number;
   /** Editors told by mail about held comments. */
   readonly editorEmails: readonly string[];
+  /** Top-level threads per comment page (replies stay with their thread). */
+  readonly perPage: number;
+  /** Order of the threads on a page; also which page an article shows first (decision 0016). */
+  readonly order: CommentOrder;
 }
+
+/** oldest-first: page 1 (the oldest threads) is shown first; newest-first: the last page, newest thread on top. */
+export type CommentOrder = 'oldest-first' | 'newest-first';
 
 export interface MailConfig {
   readonly host: string;
@@ -244,6 +251,8 @@ const envSchema = z.object({
   COMMENTS_MIN_SECONDS: wholeNumber(0, 3600).default(3),
   COMMENTS_TOKEN_HOURS: wholeNumber(1, 24 * 365).default(48),
   COMMENTS_EDITOR_EMAILS: listOf(mailbox, 'email addresses').default([]),
+  COMMENTS_PER_PAGE: wholeNumber(1, 1000).default(50),
+  COMMENTS_ORDER: z.enum(['oldest-first', 'newest-first'], { error: 'expected oldest-first or newest-first' }).default('oldest-first'),
   SMTP_HOST: hostSchema.optional(),
   SMTP_PORT: portSchema.default(587),
   SMTP_SECURE: booleanFlag.default('false'),
@@ -301,6 +310,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       minSeconds: e.COMMENTS_MIN_SECONDS,
       tokenHours: e.COMMENTS_TOKEN_HOURS,
       editorEmails: Object.freeze(e.COMMENTS_EDITOR_EMAILS),
+      perPage: e.COMMENTS_PER_PAGE,
+      order: e.COMMENTS_ORDER,
     }),
     mail: e.SMTP_HOST
       ? Object.freeze({

@@ -37,6 +37,12 @@ describe('loadConfig', () => {
     assert.equal(config.logLevel, 'warn');
   });
 
+  it('pages comments by 50 threads, oldest first, unless told otherwise', () => {
+    assert.deepEqual([loadConfig({}).comments.perPage, loadConfig({}).comments.order], [50, 'oldest-first']);
+    const set = loadConfig({ COMMENTS_PER_PAGE: '20', COMMENTS_ORDER: 'newest-first' }).comments;
+    assert.deepEqual([set.perPage, set.order], [20, 'newest-first']);
+  });
+
   const bad: [string, string, RegExp][] = [
     ['PORT', 'eighty', /PORT: expected a whole number from 0 to 65535 \(got "eighty"\)/],
     ['PORT', '70000', /PORT: expected a whole number from 0 to 65535/],
@@ -53,6 +59,10 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud', /LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent/],
     ['DEMO_CONTENT', 'maybe', /DEMO_CONTENT: expected true or false/],
     ['SITE_LANGUAGE', 'English', /SITE_LANGUAGE: expected a language tag/],
+    ['COMMENTS_PER_PAGE', '0', /COMMENTS_PER_PAGE: expected a whole number from 1 to 1000 \(got "0"\)/],
+    ['COMMENTS_PER_PAGE', 'fifty', /COMMENTS_PER_PAGE: expected a whole number from 1 to 1000/],
+    ['COMMENTS_PER_PAGE', '1001', /COMMENTS_PER_PAGE: expected a whole number from 1 to 1000/],
+    ['COMMENTS_ORDER', 'newest', /COMMENTS_ORDER: expected oldest-first or newest-first \(got "newest"\)/],
   ];
   for (const [name, value, message] of bad) {
     it(`refuses ${name}=${value}`, () => {

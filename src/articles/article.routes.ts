@@ -173,12 +173,14 @@ export async function articleRoutes(app: FastifyInstance, { store, site, comment
     if (!article) return reply;
     reply.dependsOn(...article.keys);
     const translations = article.translations;
+    const commentSection = await comments.sectionFor(article, request.query);
     const body = await site.render(
       {
         language: article.language,
         title: article.headline,
         description: article.subtitle || article.excerpt,
-        path: article.path,
+        // The comment page shown: its address, and whether search engines should index it.
+        ...commentSection.head,
         ogType: 'article',
         image: article.imageUrl,
         jsonLd: newsArticleJsonLd(article, site),
@@ -188,7 +190,7 @@ export async function articleRoutes(app: FastifyInstance, { store, site, comment
           ...feedAlternates({ kind: 'section', slug: article.section.slug }, article.section.name),
         ],
       },
-      theme.articlePage(article, await comments.sectionFor(article, request.query)),
+      theme.articlePage(article, commentSection),
     );
     return reply.page(body);
   });

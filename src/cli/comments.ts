@@ -7,6 +7,7 @@ import type { CommentStatus } from '../db/schema.ts';
 import { migrateToLatest, openStore } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import { openCommentService, type EditorComment } from '../comments/comment.service.ts';
+import { commentPagePath } from '../lib/paths.ts';
 import { forTerminal } from '../lib/terminal-text.ts';
 
 export const COMMENTS_USAGE = `Usage: gazette comments <action> [options]
@@ -127,7 +128,10 @@ export async function runComments(argv: string[], config: Config, out: (line: st
         if (rest.length > 1) throw new CommentsUsageError('reply takes one comment id.');
         if (values.text === undefined || values.name === undefined || values.email === undefined) throw new CommentsUsageError('reply needs --name, --email and --text.');
         const result = await service.reply(id!, { name: values.name, email: values.email }, values.text);
-        out(forTerminal(`#${result.id}: published at ${config.publicUrl}${result.articlePath}#comment-${result.id}`));
+        // The comment page that shows the reply (the article's address when it is the page shown first).
+        const at = await service.locate(result.id);
+        const page = at ? commentPagePath(at.articlePath, at.page, at.defaultPage) : result.articlePath;
+        out(forTerminal(`#${result.id}: published at ${config.publicUrl}${page}#comment-${result.id}`));
         return 0;
       }
       case 'open':

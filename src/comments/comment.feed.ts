@@ -2,6 +2,7 @@
 // serialiser. It names commenters with dc:creator: RSS's <author> would need an email address.
 import { create } from 'xmlbuilder2';
 import { escapeHtml } from '../lib/html.ts';
+import { commentPermalinkPath } from '../lib/paths.ts';
 import type { FeedView } from './comment.service.ts';
 import type { Paragraph } from './comment.text.ts';
 
@@ -39,7 +40,8 @@ export function commentsRss(feed: FeedView, site: FeedSite): string {
   channel.ele('language').txt(feed.language);
   if (feed.items[0]) channel.ele('lastBuildDate').txt(rfc822(feed.items[0].createdAt));
   for (const c of feed.items) {
-    const link = `${articleUrl}#comment-${c.id}`;
+    // The comment's lasting address: it redirects to whichever comment page holds the comment then.
+    const link = site.publicUrl + commentPermalinkPath(c.id);
     const item = channel.ele('item');
     item.ele('title').txt(text(`Comment by ${c.authorName}`));
     item.ele('link').txt(text(link));

@@ -9,13 +9,14 @@ import type { Config } from '../config.ts';
 import type { ChangeFeed } from '../db/store.ts';
 import { key } from '../db/change-keys.ts';
 import { HTTP_STATUS } from '../errors.ts';
+import { commentPagePath, withParam } from '../lib/paths.ts';
 import { commentStrings } from '../web/i18n/comments.ts';
 import type { QueryParam } from '../web/plugins/pages.ts';
 import type { Site } from '../web/site.ts';
 import type { CommentNotice, CommentsSectionView, FormValues, UnsubscribeState } from '../web/theme.ts';
 import { CommentRejected, REJECTION_CODE, type RejectionProblem } from './comment.errors.ts';
 import { commentsRss } from './comment.feed.ts';
-import type { CommentService, CommentSubmission } from './comment.service.ts';
+import type { CommentLocation, CommentService, CommentSubmission, PostResult, ThreadView } from './comment.service.ts';
 
 const FIELDS = ['article_id', 'author', 'email', 'url', 'comment', 'comment_parent', 'notify', 'homepage', 'token'] as const;
 const NOT_A_FORM = Symbol('not a form');
@@ -33,22 +34,45 @@ function parseForm(body: string): CommentSubmission {
 
 const NOTICE = /^(?:held|approved)$/;
 const COMMENT_ID = /^[1-9]\d{0,12}$/;
+/** A comment page number as the site writes it; whether that page exists is the service's answer. */
+const COMMENT_PAGE = /^[1-9]\d{0,5}$/;
 
 /**
  * The query parameters readArticleQuery() reads, with the values it understands: the page cache keeps
- * only these in its key, so ?comment=anything-else shares the page without a notice.
+ * only these in its key, so ?comment=anything-else shares the page without a notice. A malformed
+ * ?cpage= is answered 301 to the address without it (decision 0016).
  */
 const ARTICLE_QUERY: readonly QueryParam[] = [
   { name: 'comment', accept: NOTICE },
   { name: 'replytocom', accept: COMMENT_ID },
+  { name: 'cpage', accept: COMMENT_PAGE, otherwise: 'redirect' },
 ];
 
-/** Reads the comment parts of an article URL's query: ?comment=held|approved and ?replytocom=<id>. */
-function readArticleQuery(query: unknown): { notice: CommentNotice | null; replyTo: number | null } {
+/** Reads the comment parts of an article URL's query: ?comment=held|approved, ?replytocom=<id> and ?cpage=<n>. */
+function readArticleQuery(query: unknown): { notice: CommentNotice | null; replyTo: number | null; page: number | null } {
   const q = (query ?? {}) as Record<string, unknown>;
   const notice = typeof q.comment === 'string' && NOTICE.test(q.comment) ? (q.comment as CommentNotice) : null;
   const replyTo = typeof q.replytocom === 'string' && COMMENT_ID.test(q.replytocom) ? Number(q.replytocom) : null;
-  return { notice, replyTo };
+  const page = typeof q.cpage === 'string' && COMMENT_PAGE.test(q.cpage) ? Number(q.cpage) : null;
+  return { notice, replyTo, page };
+}
+
+/**
+ * What the head of an article page says about the comment page it shows: the default page is the
+ * article's canonical address; the others are their own, kept out of search indexes (decision 0016).
+ * rel=prev/next follow the reading order.
+ */
+function commentPageHead(articlePath: string, view: ThreadView): CommentsSectionView['head'] {
+  const { current, count, default: first, order } = view.pages;
+  const at = (page: number) => commentPagePath(articlePath, page, first);
+  const older = current > 1 ? at(current - 1) : null;
+  const newer = current < count ? at(current + 1) : null;
+  return {
+    path: at(current),
+    noindex: current !== first,
+    prev: order === 'oldest-first' ? older : newer,
+    next: order === 'oldest-first' ? newer : older,
+  };
 }
 
 /** The article page's comment section, built from the comment service (the app hands it to the article routes). */
@@ -56,14 +80,20 @@ export function articleComments(service: CommentService, config: Config, formScr
   return {
     query: ARTICLE_QUERY,
     async sectionFor(article: Article, query: unknown): Promise<CommentsSectionView> {
-      const { notice, replyTo } = readArticleQuery(query);
+      const { notice, replyTo, page } = readArticleQuery(query);
       const view = await service.threadFor(
         { id: article.id, path: article.path, language: article.language, commentsOpen: article.commentsOpen, publishedAt: article.publishedAt },
-        replyTo,
+        { page, replyTo },
       );
-      return { articleId: article.id, articlePath: article.path, language: article.language, view, notice, mail: config.mail !== null, formScript };
+      return { articleId: article.id, articlePath: article.path, language: article.language, view, notice, mail: config.mail !== null, formScript, head: commentPageHead(article.path, view) };
     },
   };
+}
+
+/** The address of the page showing a comment, with its fragment; `notice` adds ?comment=. */
+function commentHref(at: CommentLocation, notice?: CommentNotice): string {
+  const page = commentPagePath(at.articlePath, at.page, at.defaultPage);
+  return `${notice ? withParam(page, 'comment', notice) : page}#comment-${at.id}`;
 }
 
 /**
@@ -176,6 +206,13 @@ export async function commentRoutes(app: FastifyInstance, { comments, site, conf
     throw error;
   });
 
+  /** Where the reader of a published comment is sent: the page that shows it. */
+  async function approvedHref(result: PostResult): Promise<string> {
+    const at = await comments.locate(result.id);
+    // Trashed in the meantime: the article will say nothing of it, but its address is still right.
+    return at ? commentHref(at, 'approved') : `${result.articlePath}?comment=approved#comment-${result.id}`;
+  }
+
   app.post('/comments', async (request, reply) => {
     const sub = request.body;
     if (typeof sub !== 'object' || sub === null) return refuse(reply, 'wrong_content_type', {}, null);
@@ -184,7 +221,7 @@ export async function commentRoutes(app: FastifyInstance, { comments, site, conf
       if (isCrossSite(request, config.publicUrl)) throw new CommentRejected('cross_site', 'The form was sent from another site.');
       const browserComments = comments.browserCommentsOf(cookieValue(request.headers.cookie, BROWSER_COOKIE));
       const result = await comments.post(form, { ip: request.ip, userAgent: request.headers['user-agent'] ?? '', now: new Date(), browserComments });
-      const target = result.status === 'approved' ? `${result.articlePath}?comment=approved#comment-${result.id}` : `${result.articlePath}?comment=held#respond`;
+      const target = result.status === 'approved' ? await approvedHref(result) : `${result.articlePath}?comment=held#respond`;
       return reply
         .header('cache-control', 'no-store')
         .header('set-cookie', browserCookie(comments.browserCookieValue(result.browserComments), config.publicUrl))
@@ -200,6 +237,14 @@ export async function commentRoutes(app: FastifyInstance, { comments, site, conf
     const feed = await comments.feed(request.params.section, request.params.slug);
     reply.dependsOn(key.article(feed.articleId), key.comments(feed.articleId));
     return reply.cachedBody(commentsRss(feed, { name: site.name, publicUrl: site.publicUrl }), 'application/rss+xml; charset=utf-8');
+  });
+
+  // A comment's lasting address (feeds and mail link here): the page that holds it moves as threads are
+  // added, trashed or reordered, so this answers where it is now.
+  app.get<{ Params: { id: string } }>('/comments/:id', async (request, reply) => {
+    const at = COMMENT_ID.test(request.params.id) ? await comments.locate(Number(request.params.id)) : undefined;
+    if (!at) return reply.callNotFound();
+    return reply.header('cache-control', 'no-cache').redirect(commentHref(at), 302);
   });
 
   // The form's script asks for a token when the reader starts on the form: the minimum age then counts

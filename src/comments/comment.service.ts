@@ -1,7 +1,7 @@
 // Comment domain logic: posting (every spam and abuse rule), moderation, threads for display, feeds,
 // notices by mail and opt-outs. No Fastify here: the web routes and the `gazette comments` CLI share it.
 import { randomBytes } from 'node:crypto';
-import type { CommentsConfig, Config } from '../config.ts';
+import type { CommentOrder, CommentsConfig, Config } from '../config.ts';
 import type { CommentStatus } from '../db/schema.ts';
 import type { Db, Store } from '../db/store.ts';
 import { key } from '../db/change-keys.ts';
@@ -14,6 +14,7 @@ import * as repo from './comment.repository.ts';
 import { commentTarget, commentTargetAt, pathsOf, publishedIdsBetween, setCommentsOpen, type CommentTarget } from '../articles/article.lookups.ts';
 import { commentParagraphs, countLinks, type Paragraph } from './comment.text.ts';
 import { checkFormToken, issueFormToken, keyedDigest, optoutKey as optoutKeyOf, optoutLinkKey, readBrowserComments, readOptoutLinkKey, signBrowserComments } from './comment.token.ts';
+import { commentPermalinkPath } from '../lib/paths.ts';
 
 /** What a reader sent, field by field, as the form names them (WordPress's names). */
 export interface CommentSubmission {
@@ -97,10 +98,37 @@ export interface ArticleRef {
   publishedAt: string;
 }
 
+/**
+ * Where a comment page stands among an article's comment pages. Pages hold COMMENTS_PER_PAGE top-level
+ * threads each and are numbered from the oldest thread, so a thread keeps its page as threads are added.
+ */
+export interface CommentPages {
+  /** The page shown; 1 holds the oldest threads. */
+  current: number;
+  /** How many pages there are (at least 1). */
+  count: number;
+  /** The page the article's address shows without ?cpage= (1 oldest-first, the last newest-first). */
+  default: number;
+  /** Order of the threads on a page; the pages are read in the same direction. */
+  order: CommentOrder;
+}
+
+/** Where a comment is shown now. */
+export interface CommentLocation {
+  id: number;
+  articleId: number;
+  articlePath: string;
+  page: number;
+  defaultPage: number;
+}
+
 export interface ThreadView {
+  /** Every approved comment of the article, on every page. */
   count: number;
   open: boolean;
+  /** The threads of the page shown, in the configured order. */
   thread: PublicComment[];
+  pages: CommentPages;
   /** The comment a ?replytocom= link points at, when it can take a reply. */
   replyTo: { id: number; authorName: string } | null;
 }
@@ -130,6 +158,8 @@ const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$
 
 const codePoints = (s: string) => [...s].length;
 
+/** Every comment of some threads, parents before their replies. */
+const flatten = (comments: readonly PublicComment[]): PublicComment[] => comments.flatMap((c) => [c, ...flatten(c.children)]);
 /**
  * Characters that show nothing by themselves: default-ignorables (zero-width spaces and joiners, the
  * Hangul fillers, soft hyphen, variation selectors, tags), other format characters (bidi controls),
@@ -228,6 +258,30 @@ export function createCommentService(deps: CommentServiceDeps) {
     return roots;
   }
 
+  /** How many comment pages `threads` threads fill, and which one an article shows first. */
+  function pageLayout(threads: number): { count: number; default: number } {
+    const count = Math.max(1, Math.ceil(threads / rules.perPage));
+    return { count, default: rules.order === 'newest-first' ? count : 1 };
+  }
+
+  /** The threads of one page in the configured order: newest-first turns the threads round, not the replies in them. */
+  function pageThreads(rows: repo.PublicCommentRow[]): PublicComment[] {
+    const roots = thread(toPublic(rows));
+    if (rules.order === 'oldest-first') return roots;
+    // Rows come thread by thread; a thread whose top-level comment is not shown may stand as several roots.
+    const threadOf = new Map(rows.map((r) => [r.id, r.root_id ?? r.id]));
+    const position = new Map(roots.map((c, i) => [c.id, i]));
+    return [...roots].sort((a, b) => threadOf.get(b.id)! - threadOf.get(a.id)! || position.get(a.id)! - position.get(b.id)!);
+  }
+
+  /** The comment a ?replytocom= link names, when it is an approved comment of this article that takes a reply. */
+  async function replyTarget(articleId: number, id: number, shown: readonly PublicComment[]): Promise<{ id: number; authorName: string } | null> {
+    const onPage = shown.find((c) => c.id === id);
+    if (onPage) return onPage.canReply ? { id, authorName: onPage.authorName } : null;
+    const row = await repo.findApproved(db, id);
+    return row && row.article_id === articleId && row.depth < rules.maxDepth ? { id, authorName: row.author_name } : null;
+  }
+
   function validate(sub: CommentSubmission) {
     const issues: Partial<Record<FieldName, FieldIssue>> = {};
     const issue = (field: FieldName, problem: FieldIssue['problem'], params: Record<string, number> = {}) => {
@@ -323,7 +377,8 @@ export function createCommentService(deps: CommentServiceDeps) {
         if (!parent || !parent.notify || parent.status !== 'approved' || parent.author_email_lower === c.author_email_lower) return;
         const article = await commentTarget(db, c.article_id);
         if (!article) return;
-        const link = `${config.publicUrl}${article.path}#comment-${c.id}`;
+        // Mail is read days later, when the reply may be on another comment page: the lasting address finds it.
+        const link = config.publicUrl + commentPermalinkPath(c.id);
         await mailTo(
           parent.author_email_lower,
           parent.author_email,
@@ -495,17 +550,36 @@ export function createCommentService(deps: CommentServiceDeps) {
       return publishedIdsBetween(db, new Date(from.getTime() - shift).toISOString(), new Date(to.getTime() - shift).toISOString());
     },
 
-    /** The comment section of an article page. */
-    async threadFor(article: ArticleRef, replyToId: number | null, now = new Date()): Promise<ThreadView> {
-      const comments = toPublic(await repo.approvedForArticle(db, article.id));
+    /**
+     * One page of an article's comment section: `page` null is the page the article shows first. A page
+     * past the last is not_found (comments written later may fill it).
+     */
+    async threadFor(article: ArticleRef, ask: { page: number | null; replyTo: number | null }, now = new Date()): Promise<ThreadView> {
+      const totals = await repo.approvedTotals(db, article.id);
+      const layout = pageLayout(totals.threads);
+      const current = ask.page ?? layout.default;
+      if (current > layout.count)
+        throw new AppError('not_found', `This article's comments fill ${layout.count === 1 ? 'one page' : `${layout.count} pages`}; there is no comment page ${current}.`);
+      const rows = await repo.approvedThreadSlice(db, article.id, (current - 1) * rules.perPage, rules.perPage);
+      const shown = pageThreads(rows);
       const open = acceptsComments(article.commentsOpen, article.publishedAt, rules, now);
-      const target = replyToId !== null ? comments.find((c) => c.id === replyToId && c.canReply) : undefined;
+      const target = open && ask.replyTo !== null ? await replyTarget(article.id, ask.replyTo, flatten(shown)) : null;
       return {
-        count: comments.length,
+        count: totals.comments,
         open,
-        thread: thread(comments),
-        replyTo: open && target ? { id: target.id, authorName: target.authorName } : null,
+        thread: shown,
+        pages: { current, count: layout.count, default: layout.default, order: rules.order },
+        replyTo: target,
       };
+    },
+
+    /** The page that shows an approved comment of a published article now; undefined for any other comment. */
+    async locate(id: number): Promise<CommentLocation | undefined> {
+      const c = await repo.findApproved(db, id);
+      const article = c && (await commentTarget(db, c.article_id));
+      if (!c || !article) return undefined;
+      const position = await repo.threadPosition(db, c.article_id, c.root_id ?? c.id);
+      return { id, articleId: article.id, articlePath: article.path, page: Math.floor(position.before / rules.perPage) + 1, defaultPage: pageLayout(position.threads).default };
     },
 
     /** The article a refused form belongs to, to show the form again; null when there is none. */
@@ -527,7 +601,7 @@ export function createCommentService(deps: CommentServiceDeps) {
     async feed(sectionSlug: string, slug: string): Promise<FeedView> {
       const a = await commentTargetAt(db, sectionSlug, slug);
       if (!a) throw new AppError('not_found', 'No published article has this address.');
-      const items = toPublic(await repo.approvedForArticle(db, a.id)).reverse().slice(0, FEED_ITEMS);
+      const items = toPublic(await repo.newestApproved(db, a.id, FEED_ITEMS));
       return { articleId: a.id, headline: a.headline, language: a.language, path: a.path, items };
     },
 

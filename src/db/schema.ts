@@ -109,6 +109,11 @@ export interface CommentTable {
   parent_id: number | null;
   /** 1 for a top-level comment, parent's depth + 1 for a reply. */
   depth: number;
+  /**
+   * The top-level comment of its thread (its own id when top-level), which decides the comment page it
+   * is on. Set by insertComment in the inserting transaction; null in no committed row.
+   */
+  root_id: number | null;
   author_name: string;
   /** For editors only; no public query selects it. */
   author_email: string;

@@ -17,3 +17,13 @@ export function searchPath(query: string, filters: Readonly<Record<string, strin
   const qs = params.toString();
   return qs ? `/search?${qs}` : '/search';
 }
+
+/**
+ * Page `page` of an article's comments: the article's own address for the page it shows first
+ * (`defaultPage`), `?cpage=N` for the others (decision 0016).
+ */
+export const commentPagePath = (articlePath: string, page: number, defaultPage: number) => (page === defaultPage ? articlePath : `${articlePath}?cpage=${page}`);
+/** A comment's lasting address: it answers with a redirect to the page that holds the comment now. */
+export const commentPermalinkPath = (id: number) => `/comments/${id}`;
+/** `path` with one more query parameter; name and value must be URL-safe as given. */
+export const withParam = (path: string, name: string, value: string | number) => `${path}${path.includes('?') ? '&' : '?'}${name}=${value}`;

@@ -76,6 +76,8 @@ export interface CommentsSectionView {
   mail: boolean;
   /** Path of the form's script (the theme's comments.js), which fetches each reader's form token. */
   formScript: string;
+  /** What the page's head says about the comment page shown: its canonical path, noindex, rel=prev/next. */
+  head: Required<Pick<PageMeta, 'path' | 'noindex' | 'prev' | 'next'>>;
 }
 
 /** What a reader typed, sent back into the form after a refusal. */

@@ -112,7 +112,7 @@ describe('comments on the page and in the feed', () => {
     assert.equal(feed.url, `${server.config.publicUrl}${SEED_PATH}`);
     assert.deepEqual(
       feed.items.map((i) => i.url),
-      [ids.nested, ids.entity, ids.reply, ids.second, ids.first].map((id) => `${server.config.publicUrl}${SEED_PATH}#comment-${id}`),
+      [ids.nested, ids.entity, ids.reply, ids.second, ids.first].map((id) => `${server.config.publicUrl}/comments/${id}`),
     );
     const first = feed.items.at(-1)!;
     assert.equal(first.authors[0]?.name, 'Layla');

@@ -40,7 +40,7 @@ interface Sent {
 
 const URL_ATTRIBUTES = new Set(['href', 'src', 'action', 'formaction', 'xlink:href', 'data', 'poster', 'background', 'srcset', 'cite', 'ping', 'codebase', 'dynsrc', 'lowsrc']);
 // Everything the comment list itself is made of; any other element under it came from a payload.
-const LIST_ELEMENTS = new Set(['SECTION', 'H2', 'OL', 'LI', 'ARTICLE', 'HEADER', 'P', 'A', 'SPAN', 'BDI', 'TIME', 'DIV', 'BR', 'SVG', 'RECT', 'PATH']);
+const LIST_ELEMENTS = new Set(['SECTION', 'H2', 'OL', 'LI', 'ARTICLE', 'HEADER', 'P', 'A', 'SPAN', 'BDI', 'TIME', 'DIV', 'BR', 'SVG', 'RECT', 'PATH', 'NAV']);
 
 /** Runs jobs with a few requests in flight, as several readers would. */
 async function inParallel<T>(items: readonly T[], width: number, job: (item: T, index: number) => Promise<void>): Promise<void> {
@@ -71,7 +71,8 @@ describe('naughty strings as comments, names and websites', () => {
   let others: Record<string, unknown[]>;
 
   before(async () => {
-    server = await startCommentServer({ COMMENTS_MODERATION: 'hold-none', COMMENTS_MAX_LINKS: '1000' });
+    // Big comment pages: a few pages hold every accepted post.
+    server = await startCommentServer({ COMMENTS_MODERATION: 'hold-none', COMMENTS_MAX_LINKS: '1000', COMMENTS_PER_PAGE: '1000' });
     others = await snapshot(server, NOT_CONTENT);
     const form = await readForm(server, SEED_PATH);
     const jobs: Sent[] = strings.flatMap((value) => (['comment', 'author', 'url'] as const).map((field) => ({ field, value })));
@@ -129,12 +130,37 @@ describe('naughty strings as comments, names and websites', () => {
   });
 
   it('renders nothing live from any payload', async () => {
-    const response = await fetch(server.url + SEED_PATH);
-    assert.equal(response.status, 200);
-    const { document } = parseHTML(await response.text());
-    const list = document.querySelector('#comments')!;
-    assert.equal(list.querySelectorAll('li.comment').length, accepted.size, 'every accepted comment is shown');
+    // Every comment page, following the navigation from the first.
+    const documents: Document[] = [];
+    for (let path: string | null = SEED_PATH; path !== null; ) {
+      const response: Response = await fetch(server.url + path);
+      assert.equal(response.status, 200, path);
+      const document = parseHTML(await response.text()).document as unknown as Document;
+      documents.push(document);
+      path = document.querySelector('nav.comment-pages a[rel="next"]')?.getAttribute('href') ?? null;
+    }
+    assert.ok(documents.length > 1, 'the comments fill several pages');
+    const shown = documents.reduce((n, d) => n + d.querySelectorAll('#comments li.comment').length, 0);
+    assert.equal(shown, accepted.size, 'every accepted comment is shown');
 
+    const problems = documents.flatMap(liveThings);
+    assert.deepEqual(problems.slice(0, 20), [], `${problems.length} live things from payloads`);
+
+    // Names come back as the same text a reader typed.
+    const names: string[] = [];
+    const shownNames = new Map<string, string | null>();
+    for (const d of documents) for (const p of d.querySelectorAll('#comments .comment-author')) shownNames.set(p.getAttribute('id') ?? '', p.querySelector('.comment-author-name')?.textContent ?? null);
+    for (const [id, sent] of accepted) {
+      if (sent.field !== 'author') continue;
+      const shown = shownNames.get(`comment-${id}-author`);
+      if (shown !== wellFormed(sent.value)) names.push(`#${id}: ${JSON.stringify(sent.value)} shown as ${JSON.stringify(shown)}`);
+    }
+    assert.deepEqual(names.slice(0, 10), []);
+  });
+
+  /** Whatever is live on a comment page that a payload could have put there. */
+  function liveThings(document: Document): string[] {
+    const list = document.querySelector('#comments')!;
     const problems: string[] = [];
     for (const el of document.querySelectorAll('*')) {
       for (const attr of Array.from(el.attributes) as Attr[]) {
@@ -154,19 +180,8 @@ describe('naughty strings as comments, names and websites', () => {
       if (!/^https?:\/\//i.test(a.getAttribute('href') ?? '')) problems.push(`link to ${a.getAttribute('href')}`);
       if (a.getAttribute('rel') !== 'nofollow ugc noopener') problems.push(`link rel="${a.getAttribute('rel')}"`);
     }
-    assert.deepEqual(problems.slice(0, 20), [], `${problems.length} live things from payloads`);
-
-    // Names come back as the same text a reader typed.
-    const names: string[] = [];
-    const shownNames = new Map<string, string | null>();
-    for (const p of list.querySelectorAll('.comment-author')) shownNames.set(p.getAttribute('id') ?? '', p.querySelector('.comment-author-name')?.textContent ?? null);
-    for (const [id, sent] of accepted) {
-      if (sent.field !== 'author') continue;
-      const shown = shownNames.get(`comment-${id}-author`);
-      if (shown !== wellFormed(sent.value)) names.push(`#${id}: ${JSON.stringify(sent.value)} shown as ${JSON.stringify(shown)}`);
-    }
-    assert.deepEqual(names.slice(0, 10), []);
-  });
+    return problems;
+  }
 
   it('keeps the comments feed well-formed XML', async () => {
     const response = await fetch(`${server.url}${SEED_PATH}/comments.xml`);

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { createArticle } from '../../src/articles/article.service.ts';
 import { SEED_PATH, startTestServer, tempDir, type TestServer } from '../helpers/server.ts';
+import { serviceFor } from '../comments/helpers.ts';
 
 // vnu-jar's main export is the path of the jar.
 const VNU_JAR = String(createRequire(import.meta.url)('vnu-jar'));
@@ -32,6 +33,9 @@ const PAGES: [name: string, path: string, status: number][] = [
   ['article-arabic', '/akhbar/kashf-wathiqa-sirriya', 200],
   ['article-persian', '/khabar/efshaye-sanad-mahramaneh', 200],
   ['article-escaping', '/news/filler-1', 200],
+  ['article-comments-page-2', `${SEED_PATH}?cpage=2`, 200],
+  ['article-arabic-comments-page-2', '/akhbar/kashf-wathiqa-sirriya?cpage=2', 200],
+  ['article-comments-past-the-last-page', `${SEED_PATH}?cpage=9`, 404],
   ['not-found', '/no-such-section/no-such-article', 404],
   ['not-found-page', '/news/?page=999', 404],
   ['bad-page-number', '/?page=abc', 400],
@@ -60,7 +64,8 @@ describe('HTML conformance (Nu Html Checker)', () => {
   let closed = false;
 
   before(async () => {
-    server = await startTestServer();
+    // Two threads per comment page, so that a few comments give pages with the whole navigation.
+    server = await startTestServer({ env: { COMMENTS_PER_PAGE: '2', COMMENTS_MODERATION: 'hold-none', COMMENTS_MIN_SECONDS: '0', COMMENTS_RATE_MAX: '1000' } });
     // Enough articles for every listing to have a second page; a headline with characters HTML must
     // escape, so the checker sees that escaping holds in titles, headings, attributes and JSON-LD.
     for (let i = 1; i <= 13; i++) {
@@ -75,6 +80,18 @@ describe('HTML conformance (Nu Html Checker)', () => {
         sources: [{ name: 'Example & Co <Press>', kind: 'outlet', role: 'reported', url: 'https://example.org/?x=1&y=2' }],
         publishedAt: new Date(Date.UTC(2021, 0, i)).toISOString(),
       });
+    }
+    const comments = await serviceFor(server);
+    for (const articlePath of [SEED_PATH, '/akhbar/kashf-wathiqa-sirriya']) {
+      const { id } = await server.store.db.selectFrom('articles').select('id').where('slug', '=', articlePath.split('/').pop()!).executeTakeFirstOrThrow();
+      const token = comments.formToken(id, new Date(Date.now() - 60_000));
+      let last = 0;
+      for (let i = 1; i <= 7; i++) {
+        // The fourth answers the third: a thread with a reply.
+        const parent = i === 4 ? last : 0;
+        const sent = { article_id: String(id), token, author: `Reader ${i}`, email: `reader${i}@example.org`, comment: `Comment ${i} & <more>.`, comment_parent: String(parent) };
+        last = (await comments.post(sent, { ip: '192.0.2.1', userAgent: 'test', now: new Date(), browserComments: [] })).id;
+      }
     }
     for (const [name, pagePath] of PAGES) {
       const response = await fetch(server.url + pagePath);

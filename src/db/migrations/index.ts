@@ -10,6 +10,7 @@ import * as m004 from './004_listing_indexes.ts';
 import * as m005 from './005_change_log.ts';
 import * as m006 from './006_article_body_derived.ts';
 import * as m007 from './007_search_ranking.ts';
+import * as m009 from './009_comment_threads.ts';
 import * as m011 from './011_search_ranking_table.ts';
 
 interface MigrationModule {
@@ -25,6 +26,7 @@ const MODULES: Record<string, MigrationModule> = {
   '005_change_log': m005,
   '006_article_body_derived': m006,
   '007_search_ranking': m007,
+  '009_comment_threads': m009,
   '011_search_ranking_table': m011,
 };
 

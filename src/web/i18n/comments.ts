@@ -1,7 +1,7 @@
 // Reader-facing words of the comment pages in each language the site carries: the thread, notices,
 // refusals and unsubscribing. The form's labels (Leave a Reply, Name, Email, ...) are in site.ts.
 import type { RejectionProblem, FieldName, FieldProblem } from '../../comments/comment.errors.ts';
-import { baseLanguage } from './format.ts';
+import { baseLanguage, formatNumber } from './format.ts';
 
 export interface CommentStrings {
   commentsTitle: (n: number) => string;
@@ -15,6 +15,12 @@ export interface CommentStrings {
   notifyMe: string;
   honeypot: string;
   feed: string;
+  /** The name of the navigation between an article's comment pages. */
+  commentPages: string;
+  olderComments: string;
+  newerComments: string;
+  /** What a page number in that navigation leads to, for assistive technology. */
+  commentPage: (n: number) => string;
   noticeHeld: string;
   noticeApproved: string;
   notPostedTitle: string;
@@ -43,6 +49,10 @@ const en: CommentStrings = {
   notifyMe: 'Notify me of replies by email',
   honeypot: 'Leave this field empty',
   feed: 'Comments feed',
+  commentPages: 'Comment pages',
+  olderComments: 'Older comments',
+  newerComments: 'Newer comments',
+  commentPage: (n) => `Comments page ${n}`,
   noticeHeld: 'Thank you. Your comment is awaiting moderation and will appear once an editor approves it.',
   noticeApproved: 'Thank you. Your comment is published.',
   notPostedTitle: 'Your comment was not posted',
@@ -111,6 +121,10 @@ const ar: CommentStrings = {
   notifyMe: 'أعلمني بالردود عبر البريد الإلكتروني',
   honeypot: 'اترك هذا الحقل فارغاً',
   feed: 'خلاصة التعليقات',
+  commentPages: 'صفحات التعليقات',
+  olderComments: 'التعليقات الأقدم',
+  newerComments: 'التعليقات الأحدث',
+  commentPage: (n) => `صفحة التعليقات ${formatNumber('ar', n)}`,
   noticeHeld: 'شكراً لك. تعليقك بانتظار المراجعة وسيظهر بعد موافقة المحرر.',
   noticeApproved: 'شكراً لك. نُشر تعليقك.',
   notPostedTitle: 'لم يُنشر تعليقك',
@@ -167,6 +181,10 @@ const fa: CommentStrings = {
   notifyMe: 'پاسخ‌ها را با ایمیل به من خبر بده',
   honeypot: 'این بخش را خالی بگذارید',
   feed: 'خوراک دیدگاه‌ها',
+  commentPages: 'صفحه‌های دیدگاه‌ها',
+  olderComments: 'دیدگاه‌های قدیمی‌تر',
+  newerComments: 'دیدگاه‌های جدیدتر',
+  commentPage: (n) => `صفحهٔ ${formatNumber('fa', n)} دیدگاه‌ها`,
   noticeHeld: 'سپاس. دیدگاه شما در انتظار بررسی است و پس از تأیید ویراستار نمایش داده می‌شود.',
   noticeApproved: 'سپاس. دیدگاه شما منتشر شد.',
   notPostedTitle: 'دیدگاه شما فرستاده نشد',

@@ -12,9 +12,11 @@ import { CachedBody, PageCache, etagMatches, negotiateEncoding } from '../page-c
 
 /**
  * A query parameter a cached route reads: its name (any value is kept), or its name with the values the
- * route understands (any other value is removed, as if the parameter were absent).
+ * route understands. Any other value is removed, as if the parameter were absent, or, with `otherwise:
+ * 'redirect'`, answered with a 301 to the same address without it (for a parameter that names a page:
+ * one address per page, and no route work for junk).
  */
-export type QueryParam = string | { readonly name: string; readonly accept: RegExp };
+export type QueryParam = string | { readonly name: string; readonly accept: RegExp; readonly otherwise?: 'ignore' | 'redirect' };
 
 /** How a route's responses are cached. */
 export interface PageCacheRoute {
@@ -80,22 +82,42 @@ const sortedParams = new WeakMap<PageCacheRoute, readonly QueryParam[]>();
  * The cache key of a request (its path, then the route's parameters in name order) and the query the
  * route may read. Built from the parsed query the route would read, so one key always means one page.
  */
-export function normalise(url: string, query: Record<string, unknown>, route: PageCacheRoute): { key: string; query: Record<string, unknown> } {
+export function normalise(url: string, query: Record<string, unknown>, route: PageCacheRoute): { key: string; query: Record<string, unknown>; refused: string[] } {
   const q = url.indexOf('?');
   const path = q < 0 ? url : url.slice(0, q);
   let params = sortedParams.get(route);
   if (!params) sortedParams.set(route, (params = [...route.query].sort(byName)));
   const kept: Record<string, unknown> = {};
   const parts: string[] = [];
+  const refused: string[] = [];
   for (const p of params) {
     const name = typeof p === 'string' ? p : p.name;
     const value = query[name];
     if (value === undefined) continue;
-    if (typeof p !== 'string' && !(typeof value === 'string' && p.accept.test(value))) continue;
+    if (typeof p !== 'string' && !(typeof value === 'string' && p.accept.test(value))) {
+      if (p.otherwise === 'redirect') refused.push(name);
+      continue;
+    }
     kept[name] = value;
     for (const v of Array.isArray(value) ? value : [value]) parts.push(`${encodeURIComponent(name)}=${encodeURIComponent(String(v))}`);
   }
-  return { key: parts.length ? `${path}?${parts.join('&')}` : path, query: kept };
+  return { key: parts.length ? `${path}?${parts.join('&')}` : path, query: kept, refused };
+}
+
+/** `url` without the query parameters named, every other parameter kept as it was written. */
+export function withoutParams(url: string, names: readonly string[]): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const nameOf = (part: string) => {
+    const raw = part.split('=', 1)[0]!.replace(/\+/g, ' ');
+    try {
+      return decodeURIComponent(raw);
+    } catch {
+      return raw;
+    }
+  };
+  const rest = url.slice(q + 1).split('&').filter((part) => part !== '' && !names.includes(nameOf(part)));
+  return rest.length ? `${url.slice(0, q)}?${rest.join('&')}` : url.slice(0, q);
 }
 
 /** What one request's response depends on, and how the page cache saw it. */
@@ -125,7 +147,8 @@ export const pagesPlugin = fp<PagesOptions>(
     app.addHook('onRequest', async (request, reply) => {
       const route = request.routeOptions.config.pageCache;
       if (!route || (request.method !== 'GET' && request.method !== 'HEAD')) return;
-      const { key, query } = normalise(request.url, (request.query ?? {}) as Record<string, unknown>, route);
+      const { key, query, refused } = normalise(request.url, (request.query ?? {}) as Record<string, unknown>, route);
+      if (refused.length) return reply.redirect(withoutParams(request.url, refused), 301);
       request.query = query;
       const state = stateOf(request);
       const hit = cache.get(key);

@@ -6,10 +6,10 @@ import type { FieldName } from '../../comments/comment.errors.ts';
 import type { PublicComment } from '../../comments/comment.service.ts';
 import type { Paragraph } from '../../comments/comment.text.ts';
 import { SafeHtml, html, trusted } from '../../lib/html.ts';
-import { commentFeedPath } from '../../lib/paths.ts';
+import { commentFeedPath, commentPagePath, withParam } from '../../lib/paths.ts';
 import { commentStrings, type CommentStrings } from '../i18n/comments.ts';
-import { formatDate } from '../i18n/format.ts';
-import { stringsFor, type Strings } from '../i18n/site.ts';
+import { directionOf, formatDate, formatNumber } from '../i18n/format.ts';
+import { stringsFor } from '../i18n/site.ts';
 import type { CommentsSectionView, FormView, RejectionView, UnsubscribeView } from '../theme.ts';
 
 /** Inline SVG for a commenter's identicon; decorative, so hidden from assistive technology. */
@@ -82,20 +82,73 @@ export function commentText(paragraphs: readonly Paragraph[]): SafeHtml {
   )}`;
 }
 
-function commentItem(c: PublicComment, articlePath: string, language: string, t: Strings, ct: CommentStrings, open: boolean): SafeHtml {
+/** What every comment of a page shares: the page's address (permalinks and "Reply" stay on it) and words. */
+interface ItemContext {
+  pagePath: string;
+  language: string;
+  ct: CommentStrings;
+  open: boolean;
+}
+
+function commentItem(c: PublicComment, x: ItemContext): SafeHtml {
+  const { pagePath, language, ct, open } = x;
   const name = c.authorUrl ? html`<a class="comment-author-name" href="${c.authorUrl}" rel="nofollow ugc noopener"><bdi>${c.authorName}</bdi></a>` : html`<bdi class="comment-author-name">${c.authorName}</bdi>`;
   return html`<li class="comment" id="comment-${c.id}">
 <article class="comment-body" aria-labelledby="comment-${c.id}-author">
 <header class="comment-meta">
 ${identiconSvg(c.avatar)}
 <p class="comment-author" id="comment-${c.id}-author">${name} <span class="says">${ct.says}:</span></p>
-<p class="comment-date"><a href="${articlePath}#comment-${c.id}" title="${ct.permalink}"><time datetime="${c.createdAt}">${formatDate(c.createdAt, language)}</time></a></p>
+<p class="comment-date"><a href="${pagePath}#comment-${c.id}" title="${ct.permalink}"><time datetime="${c.createdAt}">${formatDate(c.createdAt, language)}</time></a></p>
 </header>
 <div class="comment-content">${commentText(c.paragraphs)}</div>
-${open && c.canReply ? html`<p class="comment-reply"><a rel="nofollow" href="${articlePath}?replytocom=${c.id}#respond" aria-label="${ct.replyTo(c.authorName)}">${ct.reply}</a></p>` : ''}
+${open && c.canReply ? html`<p class="comment-reply"><a rel="nofollow" href="${withParam(pagePath, 'replytocom', c.id)}#respond" aria-label="${ct.replyTo(c.authorName)}">${ct.reply}</a></p>` : ''}
 </article>
-${c.children.length ? html`<ol class="comment-children">${c.children.map((child) => commentItem(child, articlePath, language, t, ct, open))}</ol>` : ''}
+${c.children.length ? html`<ol class="comment-children">${c.children.map((child) => commentItem(child, x))}</ol>` : ''}
 </li>`;
+}
+
+/**
+ * Page numbers to show around the current one: the first, the last and one either side; null is a gap.
+ * At most seven items, so that the line fits a phone's width.
+ */
+export function pageWindow(current: number, count: number, around = 1): (number | null)[] {
+  const shown: (number | null)[] = [];
+  for (let n = 1; n <= count; n++) {
+    const near = n === 1 || n === count || Math.abs(n - current) <= around;
+    // A gap of one page shows that page instead: "…" would take as much room.
+    const lone = Math.abs(n - current) === around + 1 && (n === 2 || n === count - 1);
+    if (near || lone) shown.push(n);
+    else if (shown.at(-1) !== null) shown.push(null);
+  }
+  return shown;
+}
+
+/**
+ * The way between an article's comment pages, in reading order: back, the page numbers, on. Oldest-first
+ * pages read 1, 2, 3 towards newer comments; newest-first pages read from the last page towards page 1.
+ * Arrows point along the line, so they turn round on right-to-left pages.
+ */
+function commentPagesNav(s: CommentsSectionView, ct: CommentStrings): SafeHtml {
+  const { current, count, default: first, order } = s.view.pages;
+  if (count <= 1) return html``;
+  const href = (n: number) => `${commentPagePath(s.articlePath, n, first)}#comments`;
+  const [backArrow, onArrow] = directionOf(s.language) === 'rtl' ? ['→', '←'] : ['←', '→'];
+  const step = order === 'oldest-first' ? 1 : -1;
+  const back = current - step >= 1 && current - step <= count ? current - step : null;
+  const on = current + step >= 1 && current + step <= count ? current + step : null;
+  const label = (n: number) => (n < current ? ct.olderComments : ct.newerComments);
+  const numbers = order === 'oldest-first' ? pageWindow(current, count) : pageWindow(current, count).reverse();
+  const number = (n: number | null) =>
+    n === null
+      ? html`<li class="comment-pages-gap" aria-hidden="true">…</li>`
+      : n === current
+        ? html`<li><span aria-current="page">${formatNumber(s.language, n)}</span></li>`
+        : html`<li><a href="${href(n)}" aria-label="${ct.commentPage(n)}">${formatNumber(s.language, n)}</a></li>`;
+  return html`<nav class="comment-pages" aria-label="${ct.commentPages}">
+${back !== null ? html`<a class="comment-pages-back" rel="prev" href="${href(back)}"><span aria-hidden="true">${backArrow}</span> ${label(back)}</a>` : ''}
+<ol class="comment-pages-numbers">${numbers.map(number)}</ol>
+${on !== null ? html`<a class="comment-pages-on" rel="next" href="${href(on)}">${label(on)} <span aria-hidden="true">${onArrow}</span></a>` : ''}
+</nav>`;
 }
 
 /** The comments and the "Leave a Reply" section of an article page. */
@@ -104,12 +157,15 @@ export function commentsSection(s: CommentsSectionView): SafeHtml {
   const ct = commentStrings(s.language);
   const v = s.view;
   const notice = s.notice === 'held' ? ct.noticeHeld : s.notice === 'approved' ? ct.noticeApproved : null;
+  const pagePath = commentPagePath(s.articlePath, v.pages.current, v.pages.default);
+  const item: ItemContext = { pagePath, language: s.language, ct, open: v.open };
   return html`${v.count
   ? html`<section class="comments" id="comments" aria-labelledby="comments-title">
 <h2 id="comments-title">${ct.commentsTitle(v.count)}</h2>
 <ol class="comment-list">
-${v.thread.map((c) => commentItem(c, s.articlePath, s.language, t, ct, v.open))}
+${v.thread.map((c) => commentItem(c, item))}
 </ol>
+${commentPagesNav(s, ct)}
 <p class="comments-feed"><a href="${commentFeedPath(s.articlePath)}" type="application/rss+xml">${ct.feed}</a></p>
 </section>`
   : ''}
@@ -122,7 +178,7 @@ ${v.open
       token: '',
       language: s.language,
       replyTo: v.replyTo,
-      cancelHref: v.replyTo ? `${s.articlePath}#respond` : null,
+      cancelHref: v.replyTo ? `${pagePath}#respond` : null,
       values: null,
       issues: {},
       mail: s.mail,
