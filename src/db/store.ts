@@ -43,7 +43,7 @@ export interface SchemaDialect {
   beginMigration(db: Kysely<unknown>): Promise<void>;
   /** Adds what the engine's search ranks by, when it is kept apart from what it matches by (migration 007). */
   addRankingDocument(db: Kysely<unknown>): Promise<void>;
-  /** Moves the ranking document into a table of its own, where it is stored in the row (migration 011). */
+  /** Moves the ranking document into a table of its own, where it is stored in the row (migration 008). */
   separateRankingDocument(db: Kysely<unknown>): Promise<void>;
   /** After rows were written with explicit ids: the next generated id comes after the highest one. */
   moveIdentityPast(db: Kysely<unknown>, table: string): Promise<void>;

@@ -1,4 +1,4 @@
-// Migration 011 on PostgreSQL: the ranking documents written before it (in the matching table, stored
+// Migration 008 on PostgreSQL: the ranking documents written before it (in the matching table, stored
 // out of line) move to a table of their own, and searches rank by them as before.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -24,7 +24,7 @@ after(async () => {
   await database.drop();
 });
 
-test('ranking documents written before migration 011 are moved to their own table and still rank', { skip }, async () => {
+test('ranking documents written before migration 008 are moved to their own table and still rank', { skip }, async () => {
   const migrator = new Migrator({ db: store.db, provider: { getMigrations: async () => migrationsFor(store.schema) } });
   const upTo007 = await migrator.migrateTo('007_search_ranking');
   assert.equal(upTo007.error, undefined);

@@ -10,8 +10,8 @@ import * as m004 from './004_listing_indexes.ts';
 import * as m005 from './005_change_log.ts';
 import * as m006 from './006_article_body_derived.ts';
 import * as m007 from './007_search_ranking.ts';
+import * as m008 from './008_search_ranking_table.ts';
 import * as m009 from './009_comment_threads.ts';
-import * as m011 from './011_search_ranking_table.ts';
 
 interface MigrationModule {
   up(db: Kysely<unknown>, dialect: SchemaDialect): Promise<void>;
@@ -26,8 +26,8 @@ const MODULES: Record<string, MigrationModule> = {
   '005_change_log': m005,
   '006_article_body_derived': m006,
   '007_search_ranking': m007,
+  '008_search_ranking_table': m008,
   '009_comment_threads': m009,
-  '011_search_ranking_table': m011,
 };
 
 /** Every migration, by name, bound to an engine's schema details. */

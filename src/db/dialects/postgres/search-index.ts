@@ -69,7 +69,7 @@ function documentOf(parts: { headline: string; subtitle: string; tags: string; b
  * Characters of body text in the ranking document. Ranking reads each candidate's document, and a whole
  * article's tsvector is stored out of line (TOAST): reading 2,000 of them cost about 100 ms at 100,000
  * articles. The ranking document (headline, tags, subtitle and the opening of the body) is small enough
- * to stay in the row of its own table (article_search_rank, migration 011); matching still uses the
+ * to stay in the row of its own table (article_search_rank, migration 008); matching still uses the
  * whole text through the GIN index.
  */
 const RANK_BODY_CHARS = 1500;
@@ -112,7 +112,7 @@ async function countTerms(db: Db, articleId: number, next: RawBuilder<string> | 
  * key itself, the planner walks it backwards testing every article's whole document against the query
  * (a second at 100,000 articles); ordered by an expression, it asks the GIN index for the matches and
  * sorts their ids. Then each of the window's ranking documents is read by its key, from its own table,
- * where it is in its row (migration 011): as a join, the planner would rather read that whole table.
+ * where it is in its row (migration 008): as a join, the planner would rather read that whole table.
  */
 function rankedWindow(db: Db, q: RawBuilder<string>, filters: SearchFilters, window: number) {
   const t = tables(db);
