@@ -160,8 +160,10 @@ function canonicalValue(value: unknown, isPrivate: boolean): unknown {
   if (value === null || value === undefined) return null;
   if (isPrivate) return `sha256:${createHash('sha256').update(String(value)).digest('hex')}`;
   if (typeof value === 'number') {
-    // SQLite keeps REAL as a double, PostgreSQL's real as a float: six significant digits agree.
-    return Number.isInteger(value) ? value : Number(value.toPrecision(6));
+    // SQLite keeps REAL as a double, PostgreSQL's real as a 4-byte float. Rounding the double to six
+    // digits directly can land on the other side of a digit from the float (0.6721245 vs 0.67212445), so
+    // both are first taken to the float PostgreSQL would store (Math.fround), then to six digits.
+    return Number.isInteger(value) ? value : Number(Math.fround(value).toPrecision(6));
   }
   if (typeof value === 'bigint') return Number(value);
   if (value instanceof Date) return value.toISOString();
