@@ -21,6 +21,7 @@ import { REPO_ROOT, runGazette, serveGazette, type BenchDatabase } from './lib/g
 import { request } from './lib/http.ts';
 import { freePort } from './lib/ports.ts';
 import { addTo, emptyReport, onEngine, valid, type BenchContext, type Check, type ScenarioReport } from './lib/scenario.ts';
+import { randomSource } from '../src/demo/corpus.ts';
 
 /** The demo article that takes the comments. */
 const POSTED_PATH = '/news/disclosure-of-confidential-document';
@@ -40,18 +41,6 @@ function setting(name: string, fallback: number): number {
     process.exit(64);
   }
   return value;
-}
-
-/** A small seeded generator (mulberry32), so that every run kills at the same moments. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
@@ -152,7 +141,7 @@ async function onOneEngine(ctx: BenchContext, engine: Engine, kills: number, sec
     };
     for (let i = 0; i < POSTERS; i++) posters.push(lane());
 
-    const random = seeded(SEED);
+    const random = randomSource(SEED);
     const restartMs: number[] = [];
     const started = performance.now();
     let answeredAfterRestart = 0;

@@ -11,6 +11,7 @@ import { request } from './lib/http.ts';
 import { runLoad } from './lib/load.ts';
 import { residentBytes } from './lib/proc.ts';
 import { addTo, below, emptyReport, onEngine, valid, type BenchContext, type Check, type LoadRow, type ScenarioReport } from './lib/scenario.ts';
+import { randomSource } from '../src/demo/corpus.ts';
 
 /** Reads a whole number of seconds (or per second) from the environment. */
 function setting(name: string, fallback: number): number {
@@ -31,18 +32,6 @@ const SAMPLE_SEC = 10;
 const CHUNK_SEC = 60;
 /** Search words of the generated corpus, combined two by two into many distinct queries. */
 const WORDS = ['ambassador', 'embassy', 'treaty', 'sanctions', 'inflation', 'budget', 'exports', 'wages', 'oil', 'tariffs', 'border', 'court', 'trial', 'protest', 'journalists', 'pipeline', 'electricity', 'refinery', 'minister', 'document'];
-
-/** A small seeded generator, so both engines see the same sequence of requests. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Open file descriptors of a process (sockets, database files, pipes), or NaN without /proc. */
 function openFds(pid: number): number {
@@ -123,7 +112,7 @@ async function onOneEngine(ctx: BenchContext, engine: Engine): Promise<ScenarioR
     const forms: Array<Record<string, string>> = [];
     for (const path of articles.slice(0, POSTED_ARTICLES)) forms.push(await formOf(gazette, path));
 
-    const random = seeded(1);
+    const random = randomSource(1);
     const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
     const nextRead = () => {
       const r = random();

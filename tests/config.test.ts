@@ -3,18 +3,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig } from '../src/config.ts';
+import { loadConfig } from '../src/config.ts';
 import { tempDir } from './helpers/server.ts';
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, 'expected a ConfigError');
-    return [...error.problems];
-  }
-  assert.fail(`expected ${JSON.stringify(env)} to be refused`);
-}
+import { problemsOf } from './helpers/config.ts';
 
 describe('loadConfig', () => {
   it('gives working defaults for an empty environment', () => {

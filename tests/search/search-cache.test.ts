@@ -38,16 +38,24 @@ test('a new article empties the cache: the next search finds it', async () => {
   assert.ok(after.html.includes('/news/new-lighthouse'));
 });
 
-test('the same search asked again while it runs is run once, and both get its outcome', async () => {
-  let runs = 0;
-  const counted = (request: SearchRequest) => {
-    runs++;
-    return search(server.store, request);
+/** The real search, counting how many times it is run. */
+function countingSearch() {
+  const counted = {
+    runs: 0,
+    run: (request: SearchRequest) => {
+      counted.runs++;
+      return search(server.store, request);
+    },
   };
-  const cached = cachedSearch(server.store, counted);
+  return counted;
+}
+
+test('the same search asked again while it runs is run once, and both get its outcome', async () => {
+  const counted = countingSearch();
+  const cached = cachedSearch(server.store, counted.run);
   try {
     const [a, b, c] = await Promise.all([cached({ q: 'harbour' }), cached({ q: 'harbour' }), cached({ q: 'harbour', page: '1' })]);
-    assert.equal(runs, 2, 'the two identical requests shared one search; the third is another request');
+    assert.equal(counted.runs, 2, 'the two identical requests shared one search; the third is another request');
     assert.equal(a.hit, false);
     assert.equal(b.hit, true);
     assert.equal(b.outcome, a.outcome);
@@ -58,18 +66,14 @@ test('the same search asked again while it runs is run once, and both get its ou
 });
 
 test('a search running when content changes is not shared with requests that come after the change', async () => {
-  let runs = 0;
-  const counted = (request: SearchRequest) => {
-    runs++;
-    return search(server.store, request);
-  };
-  const cached = cachedSearch(server.store, counted);
+  const counted = countingSearch();
+  const cached = cachedSearch(server.store, counted.run);
   try {
     const first = cached({ q: 'beacon' });
     await createArticle(server.store, { section: 'news', slug: 'beacon-lit', headline: 'A beacon is lit on the hill', body: 'The beacon burned all night.' });
     const second = await cached({ q: 'beacon' });
     await first;
-    assert.equal(runs, 2);
+    assert.equal(counted.runs, 2);
     assert.equal(second.hit, false);
     assert.ok(second.outcome.results.some((r) => r.card.path === '/news/beacon-lit'), 'the new article is found');
   } finally {

@@ -2,18 +2,9 @@
 // start with a message naming the variable.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/config.ts';
 import { addressList } from '../../src/web/connection-limits.ts';
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, 'expected a ConfigError');
-    return [...error.problems];
-  }
-  assert.fail(`expected ${JSON.stringify(env)} to be refused`);
-}
+import { problemsOf } from '../helpers/config.ts';
 
 describe('HTTP limits in the configuration', () => {
   it('has defaults', () => {
