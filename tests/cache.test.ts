@@ -3,8 +3,6 @@
 // and the key a response is kept under ignores query parameters the route does not read. Whether the
 // cache served a response is read from its Server-Timing header, as a CDN or a browser would see it.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseHTML } from 'linkedom';
 import { createArticle, updateArticle } from '../src/articles/article.service.ts';
@@ -13,9 +11,8 @@ import { definePerson } from '../src/people/person.service.ts';
 import { defineSection } from '../src/sections/section.service.ts';
 import { CachedBody, PageCache } from '../src/web/page-cache.ts';
 import { fields, postComment, readForm, serviceFor } from './comments/helpers.ts';
-import { SEED_PATH, startTestServer, type TestServer } from './helpers/server.ts';
+import { SEED_PATH, runCli, startTestServer, type TestServer } from './helpers/server.ts';
 
-const BIN = path.resolve(import.meta.dirname, '../bin/gazette.mjs');
 
 let server: TestServer;
 
@@ -44,16 +41,7 @@ async function warm(p: string): Promise<Got> {
 const surrogateKeys = (got: Got) => new Set((got.headers.get('surrogate-key') ?? '').split(' ').filter(Boolean));
 const checkAlsoOf = (got: Got) => parseHTML(got.text).document.querySelector('.check-also');
 
-function gazette(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { env: { PATH: process.env.PATH, DATABASE_URL: server.databaseUrl, PUBLIC_URL: server.config.publicUrl, LOG_LEVEL: 'silent' }, timeout: 60_000 },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const gazette = (...args: string[]) => runCli(server, args);
 
 /** Asks until the answer holds, for at most `ms` (a change made by another process arrives when it arrives). */
 async function eventually<T>(ask: () => Promise<T>, holds: (value: T) => boolean, ms = 15_000): Promise<T> {

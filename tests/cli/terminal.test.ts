@@ -5,15 +5,13 @@
 // strings corpus (tests/fixtures/naughty, MIT, see its README); its copy lacks control characters, so
 // the terminal attacks are the project's own list below.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { forTerminal } from '../../src/lib/terminal-text.ts';
-import type { TestServer } from '../helpers/server.ts';
+import { runCli, type TestServer } from '../helpers/server.ts';
 import { SEED_PATH, fields, postComment, readForm, startCommentServer } from '../comments/helpers.ts';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/gazette.mjs');
 const NAUGHTY = path.resolve(import.meta.dirname, '../fixtures/naughty/blns-shared.json');
 
 /** What a terminal would act on (a line feed between printed lines is the CLI's own). */
@@ -32,16 +30,7 @@ const ATTACKS = [
   'A name\nthat fakes a line of its own',
 ];
 
-function gazette(server: TestServer, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { env: { PATH: process.env.PATH, DATABASE_URL: server.databaseUrl, PUBLIC_URL: server.config.publicUrl, LOG_LEVEL: 'silent' }, timeout: 120_000, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const gazette = (server: TestServer, ...args: string[]) => runCli(server, args, { timeoutMs: 120_000 });
 
 const flat = (text: string) => text.replace(/\s+/g, ' ').trim();
 

@@ -1,25 +1,13 @@
 // `gazette comments ...` as an editor runs it: the real bin/gazette.mjs in a child process, against the
 // SQLite file a running test server uses, so each action must also show on the server's next page.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseHTML } from 'linkedom';
-import type { TestServer } from '../helpers/server.ts';
+import { runCli, type TestServer } from '../helpers/server.ts';
 import { SEED_PATH, commentIdFrom, fields, norm, postComment, readForm, startCommentServer } from './helpers.ts';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/gazette.mjs');
 
-function gazette(server: TestServer, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, 'comments', ...args],
-      { env: { PATH: process.env.PATH, DATABASE_URL: server.databaseUrl, PUBLIC_URL: server.config.publicUrl, LOG_LEVEL: 'silent' }, timeout: 60_000 },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const gazette = (server: TestServer, ...args: string[]) => runCli(server, ['comments', ...args]);
 
 const page = async (server: TestServer, p = SEED_PATH) => parseHTML(await (await fetch(server.url + p)).text()).document;
 

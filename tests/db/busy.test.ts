@@ -3,15 +3,14 @@
 // read before it wrote), and a lock held past the wait answers 503, not 500. The other writer is a real
 // process: a small better-sqlite3 script (tests/helpers/sqlite-writer.mjs) or the real `gazette` CLI.
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { ENGINE, type TestServer } from '../helpers/server.ts';
+import { ENGINE, runCli, type TestServer } from '../helpers/server.ts';
 import { SEED_PATH, commentIdFrom, fields, postComment, readForm, startCommentServer, type ReaderForm } from '../comments/helpers.ts';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/gazette.mjs');
 const WRITER = path.resolve(import.meta.dirname, '../helpers/sqlite-writer.mjs');
 const sqliteOnly = ENGINE === 'sqlite' ? {} : { skip: 'the write lock of one file is SQLite’s; PostgreSQL waits on row locks by itself' };
 
@@ -30,16 +29,7 @@ async function stopWriter(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-function gazette(server: TestServer, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { env: { PATH: process.env.PATH, DATABASE_URL: server.databaseUrl, PUBLIC_URL: server.config.publicUrl, LOG_LEVEL: 'silent' }, timeout: 60_000 },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const gazette = (server: TestServer, ...args: string[]) => runCli(server, args);
 
 /** Posts `count` comments, `parallel` at a time; returns every answer's status and the acknowledged ids. */
 async function postMany(server: TestServer, form: ReaderForm, count: number, parallel: number): Promise<{ statuses: number[]; ids: number[] }> {

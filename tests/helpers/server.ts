@@ -1,5 +1,6 @@
 // Test servers: the real application over a real database (SQLite or PostgreSQL, see database.ts),
 // listening on port 0.
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -69,3 +70,27 @@ export async function startTestServer(options: { demo?: boolean; env?: Record<st
 
 /** The seed article's path. */
 export const SEED_PATH = '/news/disclosure-of-confidential-document';
+
+const BIN = path.resolve(import.meta.dirname, '../../bin/gazette.mjs');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real `gazette` command against a test server's database, as an editor would in another process. */
+export function runCli(server: TestServer, args: readonly string[], options: { timeoutMs?: number } = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      {
+        env: { PATH: process.env.PATH, DATABASE_URL: server.databaseUrl, PUBLIC_URL: server.config.publicUrl, LOG_LEVEL: 'silent' },
+        timeout: options.timeoutMs ?? 60_000,
+        maxBuffer: 64 * 1024 * 1024,
+      },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
