@@ -32,6 +32,9 @@ export const CONTENT_TABLES: readonly TableSpec[] = [
   { name: 'related_pins', key: ['article_id', 'related_article_id'] },
   { name: 'related_articles', key: ['article_id', 'related_article_id'] },
   { name: 'related_lists', key: ['article_id'] },
+  { name: 'article_revisions', key: ['id'] },
+  { name: 'article_notes', key: ['id'] },
+  { name: 'article_old_addresses', key: ['section_slug', 'slug'], textKey: true },
   { name: 'comments', key: ['id'], selfRef: 'parent_id', private: ['author_email', 'author_email_lower', 'ip', 'user_agent'] },
   { name: 'mail_optouts', key: ['key'], textKey: true },
   // Holds the generated server secret: exported as a digest.

@@ -2,7 +2,8 @@
 // so that ordering and comparison are plain string operations (see docs/decisions/0003-dates-as-iso-text.md).
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 
-export type ArticleStatus = 'draft' | 'published';
+/** Where an article is in the newsroom's workflow; only 'published' is public (migration 011). */
+export type ArticleStatus = 'draft' | 'review' | 'ready' | 'scheduled' | 'published' | 'unpublished';
 export type SourceKind = 'outlet' | 'agency' | 'document' | 'person';
 export type SourceRole = 'reported' | 'relayed' | 'quoted' | 'obtained';
 
@@ -53,6 +54,15 @@ export interface ArticleTable {
   body_html: Generated<string>;
   body_text: Generated<string>;
   word_count: Generated<number>;
+  /** The account that created it (011); null for demo and imported articles. */
+  owner_user_id: Generated<number | null>;
+  /** Bumped by every save; a save based on another version is refused (011). */
+  version: Generated<number>;
+  /** When a scheduled article is to be published (011). */
+  scheduled_at: Generated<string | null>;
+  /** The account editing it, and since when (011). */
+  locked_by: Generated<number | null>;
+  locked_at: Generated<string | null>;
 }
 
 export interface ArticleAuthorTable {
@@ -87,6 +97,8 @@ export interface SourceTable {
   kind: SourceKind;
   role: SourceRole;
   document_id: number | null;
+  /** Position of the source (same article) this one relays (011). */
+  relays: Generated<number | null>;
 }
 
 export interface RelatedPinTable {
@@ -158,6 +170,35 @@ export interface RelatedListTable {
   computed_at: string;
 }
 
+/** A saved state of an article: every field as JSON (011). */
+export interface ArticleRevisionTable {
+  id: Generated<number>;
+  article_id: number;
+  version: number;
+  saved_by: number | null;
+  saved_at: string;
+  /** 1 for an autosave; consecutive autosaves by one account share a revision. */
+  autosave: number;
+  snapshot: string;
+}
+
+/** Editors' private notes on an article (011). */
+export interface ArticleNoteTable {
+  id: Generated<number>;
+  article_id: number;
+  author_user_id: number | null;
+  body: string;
+  created_at: string;
+}
+
+/** An address a published article had before its slug or section changed; answers 301 (011). */
+export interface ArticleOldAddressTable {
+  section_slug: string;
+  slug: string;
+  article_id: number;
+  created_at: string;
+}
+
 export interface Database {
   sections: SectionTable;
   people: PersonTable;
@@ -173,6 +214,9 @@ export interface Database {
   mail_optouts: MailOptoutTable;
   related_articles: RelatedArticleTable;
   related_lists: RelatedListTable;
+  article_revisions: ArticleRevisionTable;
+  article_notes: ArticleNoteTable;
+  article_old_addresses: ArticleOldAddressTable;
 }
 
 export type ArticleRow = Selectable<ArticleTable>;

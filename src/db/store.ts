@@ -50,6 +50,12 @@ export interface SchemaDialect {
   /** Creates what the engine's change feed needs to reach other processes (migration 005). */
   createChangeLog(db: Kysely<unknown>): Promise<void>;
   dropChangeLog(db: Kysely<unknown>): Promise<void>;
+  /**
+   * Replaces the CHECK constraint a column was created with (`<table>_<column>_check` on PostgreSQL; the
+   * text `check (<from>)` in the table's definition on SQLite, which rebuilds the table). Rows must
+   * already satisfy `to`.
+   */
+  replaceColumnCheck(db: Kysely<unknown>, change: { table: string; column: string; from: string; to: string }): Promise<void>;
 }
 
 export interface Store {

@@ -55,6 +55,13 @@ export const postgresSchema: SchemaDialect = {
     await sql`select setval(pg_get_serial_sequence(${table}, 'id'), greatest(coalesce(max(id), 0), 1), max(id) is not null) from ${sql.table(table)}`.execute(db);
   },
 
+  async replaceColumnCheck(db: Kysely<unknown>, { table, column, to }) {
+    // PostgreSQL named the column's check <table>_<column>_check when it was created.
+    const name = `${table}_${column}_check`;
+    await sql`alter table ${sql.table(table)} drop constraint if exists ${sql.id(name)}`.execute(db);
+    await sql`alter table ${sql.table(table)} add constraint ${sql.id(name)} check (${sql.raw(to)})`.execute(db);
+  },
+
   async beginMigration(db: Kysely<unknown>) {
     // Migrations run in a transaction: the setting ends with it.
     await sql`set local statement_timeout = 0`.execute(db);

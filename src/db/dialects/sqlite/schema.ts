@@ -29,6 +29,39 @@ export const sqliteSchema: SchemaDialect = {
 
   async beginMigration() {},
 
+  async replaceColumnCheck(db: Kysely<unknown>, { table, from, to }) {
+    // SQLite cannot alter a constraint: the table is rebuilt under its name with the new check, the
+    // documented way (sqlite.org/lang_altertable.html, "other kinds of table schema changes"). Foreign
+    // keys are off meanwhile, so dropping the old table deletes no child row; migrations on SQLite run
+    // outside a transaction, so this one takes its own.
+    const rows = await sql<{ type: string; name: string; sql: string | null }>`select type, name, sql from sqlite_master where tbl_name = ${table}`.execute(db);
+    const definition = rows.rows.find((r) => r.type === 'table')?.sql ?? '';
+    const oldCheck = `check (${from})`;
+    const head = `CREATE TABLE "${table}"`;
+    if (!definition.startsWith(head) || !definition.includes(oldCheck)) throw new Error(`${table}: no ${oldCheck} to replace`);
+    const rebuilt = `CREATE TABLE "${table}_rebuilt"` + definition.slice(head.length).replace(oldCheck, `check (${to})`);
+    const indexes = rows.rows.filter((r) => r.type === 'index' && r.sql !== null).map((r) => r.sql!);
+    await sql`pragma foreign_keys = off`.execute(db);
+    try {
+      await sql`begin immediate`.execute(db);
+      try {
+        await sql.raw(rebuilt).execute(db);
+        await sql`insert into ${sql.table(`${table}_rebuilt`)} select * from ${sql.table(table)}`.execute(db);
+        await sql`drop table ${sql.table(table)}`.execute(db);
+        await sql`alter table ${sql.table(`${table}_rebuilt`)} rename to ${sql.table(table)}`.execute(db);
+        for (const index of indexes) await sql.raw(index).execute(db);
+        const broken = await sql`pragma foreign_key_check`.execute(db);
+        if (broken.rows.length) throw new Error(`${table}: rebuilding it broke ${broken.rows.length} foreign keys`);
+        await sql`commit`.execute(db);
+      } catch (error) {
+        await sql`rollback`.execute(db);
+        throw error;
+      }
+    } finally {
+      await sql`pragma foreign_keys = on`.execute(db);
+    }
+  },
+
   // FTS5 ranks from its own doclists: nothing to add.
   async addRankingDocument() {},
   async separateRankingDocument() {},
