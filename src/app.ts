@@ -4,8 +4,8 @@
 // Below any context, the server's time and connection limits and the answers to requests no context
 // sees (decision 0015). The root context holds what every context shares: security headers and the URL
 // length limit, the page cache's reply methods, and the background work (comment mail, search index
-// upkeep). Each audience is then one encapsulated context with its own hooks, body parsers and error
-// format: today the public site (HTML pages, feeds, sitemaps). A context for editors or an API registers
+// upkeep, publishing scheduled articles). Each audience is then one encapsulated context with its own
+// hooks, body parsers and error format: today the public site (HTML pages, feeds, sitemaps). A context for editors or an API registers
 // beside it the same way, e.g. `app.register(adminSite, { prefix: '/admin', ... })`, with its own auth,
 // CSRF and rate-limit hooks and its own error handler (JSON for an API).
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
@@ -13,6 +13,7 @@ import formbody from '@fastify/formbody';
 import type { Config } from './config.ts';
 import type { Store } from './db/store.ts';
 import { articleRoutes } from './articles/article.routes.ts';
+import { DEFAULT_SCHEDULER, startScheduler } from './articles/article.scheduler.ts';
 import { articleComments, commentRoutes } from './comments/comment.routes.ts';
 import { openCommentService, type CommentService } from './comments/comment.service.ts';
 import { feedAlternates } from './feeds/feed-paths.ts';
@@ -88,6 +89,13 @@ export async function buildApp(config: Config, store: Store, options: BuildOptio
     onRun: (slices) => app.log.debug({ slices }, 'search index merged'),
   });
   app.addHook('onClose', () => upkeep.stop());
+  // Scheduled articles are published on time without any request, and at start if their time passed.
+  const scheduler = startScheduler(store, {
+    ...DEFAULT_SCHEDULER,
+    onError: (err) => app.log.error({ err }, 'publishing scheduled articles failed'),
+    onPublished: (ids) => app.log.info({ ids }, 'scheduled articles published'),
+  });
+  app.addHook('onClose', () => scheduler.stop());
 
   await app.register(publicSite, { config, store, site, assets, comments: comments.service });
   return app;

@@ -161,6 +161,7 @@ export const sourcesOf = reusableQuery((db, articleId: number) =>
       'src.url',
       'src.kind',
       'src.role',
+      'src.relays',
       'd.id as document_id',
       'd.title as document_title',
       'd.sha256 as document_sha256',
@@ -247,7 +248,7 @@ export async function insertRelations(
   const authors = relations.flatMap((r) => r.personIds.map((person_id, position) => ({ article_id: r.articleId, person_id, position })));
   const tags = relations.flatMap((r) => [...new Set(r.tagIds)].map((tag_id) => ({ article_id: r.articleId, tag_id })));
   const sources = relations.flatMap((r) =>
-    r.sources.map((s, position) => ({ article_id: r.articleId, position, name: s.name, description: s.description, url: s.url, kind: s.kind, role: s.role, document_id: s.documentId })),
+    r.sources.map((s, position) => ({ article_id: r.articleId, position, name: s.name, description: s.description, url: s.url, kind: s.kind, role: s.role, document_id: s.documentId, relays: s.relays ?? null })),
   );
   for (let i = 0; i < authors.length; i += 1000) await db.insertInto('article_authors').values(authors.slice(i, i + 1000)).execute();
   for (let i = 0; i < tags.length; i += 1000) await db.insertInto('article_tags').values(tags.slice(i, i + 1000)).execute();
@@ -279,6 +280,8 @@ export interface NewSource {
   kind: SourceKind;
   role: SourceRole;
   documentId: number | null;
+  /** Position of the source (same article) this one relays. */
+  relays?: number | null;
 }
 
 export async function setSources(db: Db, articleId: number, sources: readonly NewSource[]): Promise<void> {
@@ -296,6 +299,7 @@ export async function setSources(db: Db, articleId: number, sources: readonly Ne
           kind: s.kind,
           role: s.role,
           document_id: s.documentId,
+          relays: s.relays ?? null,
         })),
       )
       .execute();

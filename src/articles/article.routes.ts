@@ -15,6 +15,7 @@ import type { CommentsSectionView } from '../web/theme.ts';
 import { stringsFor } from '../web/i18n/site.ts';
 import { newsArticleJsonLd } from './article.jsonld.ts';
 import { cardKeys, getArticle, listArticles, publishedArticlePath, type Article, type ArticleCard, type Page } from './article.service.ts';
+import { movedArticlePath } from './article.workflow.ts';
 import type { ListFilter } from './article.repository.ts';
 import { feedAlternates, type FeedScope } from '../feeds/feed-paths.ts';
 
@@ -101,9 +102,11 @@ export async function articleRoutes(app: FastifyInstance, { store, site, comment
     return lower === slug ? null : ((await findSection(db, lower))?.path ?? null);
   }
 
+  /** Where a published article now lives: the address typed in lower case, or where its old address (slug or section changed) points. */
   async function articleMovedTo(sectionSlug: string, slug: string): Promise<string | null> {
     const [section, article] = [lowerAscii(sectionSlug), lowerAscii(slug)];
-    return section === sectionSlug && article === slug ? null : publishedArticlePath(db, section, article);
+    const lowered = section === sectionSlug && article === slug ? null : await publishedArticlePath(db, section, article);
+    return lowered ?? movedArticlePath(db, section, article);
   }
 
   app.get('/', listed, async (request, reply) => {

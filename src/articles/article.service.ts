@@ -213,7 +213,7 @@ const httpUrl = z
   .max(2000, 'expected a URL of at most 2000 characters');
 const language = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'expected a language tag such as en, ar or fa');
 
-const sourceInput = z.object({
+export const sourceInput = z.object({
   name: z.string().trim().min(1, 'a source needs a name').max(300),
   description: z.string().trim().max(500).default(''),
   url: httpUrl.nullable().default(null),
@@ -228,6 +228,8 @@ const sourceInput = z.object({
     })
     .nullable()
     .default(null),
+  /** The position, in the same article's list, of the source this one relays. */
+  relays: z.number().int().min(0, 'expected the number of another source').max(99).nullable().default(null),
 });
 
 export const articleInput = z.object({
@@ -255,7 +257,7 @@ export const articleInput = z.object({
 export type ArticleInput = z.input<typeof articleInput>;
 
 /** Parses service input, or throws invalid_input naming each bad field and what it expected. */
-function parseInput<T extends z.ZodType>(schema: T, input: unknown, problem: string): z.output<T> {
+export function parseInput<T extends z.ZodType>(schema: T, input: unknown, problem: string): z.output<T> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   const fields = Object.fromEntries(parsed.error.issues.map((i) => [i.path.join('.') || 'article', i.message]));
@@ -266,7 +268,7 @@ function parseInput<T extends z.ZodType>(schema: T, input: unknown, problem: str
  * Gives the article exactly these tags, creating the ones that do not exist yet. A tag written with
  * another spelling (same slug) is renamed to it, which changes every page showing the tag: `renamed`.
  */
-async function saveTags(db: Db, articleId: number, names: readonly string[]): Promise<{ renamed: boolean }> {
+export async function saveTags(db: Db, articleId: number, names: readonly string[]): Promise<{ renamed: boolean }> {
   const tagIds: number[] = [];
   let renamed = false;
   for (const name of new Set(names)) {
@@ -286,7 +288,7 @@ async function saveTags(db: Db, articleId: number, names: readonly string[]): Pr
  * (tags it no longer has, a renamed tag). A draft's write announces the same although no public page
  * shows a draft: simpler, and what it drops is rendered again once.
  */
-async function articleWriteKeys(db: Db, id: number, checkAlsoChanged: readonly number[], also: readonly ChangeKey[]): Promise<ChangeKey[]> {
+export async function articleWriteKeys(db: Db, id: number, checkAlsoChanged: readonly number[], also: readonly ChangeKey[]): Promise<ChangeKey[]> {
   const keys = new Set<ChangeKey>([key.article(id), key.articles, key.home, key.feeds, key.sitemaps, key.search, ...also]);
   const row = await db.selectFrom('articles').select('section_id').where('id', '=', id).executeTakeFirstOrThrow();
   keys.add(key.section(row.section_id));
@@ -341,7 +343,7 @@ async function recordSources(trx: Db, a: ParsedArticle, stamp: string): Promise<
     const documentId = s.document
       ? await recordDocument(trx, { title: s.document.title, filePath: s.document.filePath, mediaType: s.document.mediaType, sha256: s.document.sha256, createdAt: stamp })
       : null;
-    sources.push({ name: s.name, description: s.description, url: s.url, kind: s.kind, role: s.role, documentId });
+    sources.push({ name: s.name, description: s.description, url: s.url, kind: s.kind, role: s.role, documentId, relays: s.relays });
   }
   return sources;
 }
