@@ -379,7 +379,7 @@ export async function saveArticle(store: Store, actor: Account, id: number, vers
     ensureNotLockedByOther(actor, row, now);
     if (row.version !== version) throw new StaleSave(await toEditable(trx, row, now), { version, draft: input });
     if (autosave && row.status === 'published') {
-      await recordRevision(trx, id, actor, row.version, d, true, now);
+      await recordRevision(trx, id, actor, row.version, { ...d, slug: d.slug || slugify(d.headline) }, true, now);
       await repo.updateArticleRow(trx, id, { locked_by: actor.id, locked_at: stamp });
       return [];
     }
@@ -389,7 +389,8 @@ export async function saveArticle(store: Store, actor: Account, id: number, vers
     const before = published ? await articleWriteKeys(trx, id, [], []) : [];
     const { renamedTag } = await writeDraft(trx, row, d, row.version + 1, stamp);
     await repo.updateArticleRow(trx, id, { locked_by: actor.id, locked_at: stamp });
-    await recordRevision(trx, id, actor, row.version + 1, d, autosave, now);
+    // The revision keeps the fields as stored (slug made, tags in order), so that diffs show real changes only.
+    await recordRevision(trx, id, actor, row.version + 1, await readDraft(trx, await rowOrNotFound(trx, id)), autosave, now);
     if (!autosave) await recordAudit(trx, { actorId: actor.id, action: 'article.save', subject: `article:${id}`, details: { version: row.version + 1 } });
     // What readers see changes only when the article is published; drafts, reviews and schedules are nobody's page yet.
     return published ? publicChange(store, trx, id, now, [...before, ...(renamedTag ? [key.tags] : [])]) : [];
@@ -456,7 +457,7 @@ export function markReady(store: Store, actor: Account, id: number, version: num
  * page, listing, feed, sitemap, search or "Check Also" shows it. The scheduler publishes it within a
  * minute of its time, or at the next start when the server was down.
  */
-export function scheduleArticle(store: Store, actor: Account, id: number, version: number, at: Date, now = new Date()): Promise<EditableArticle> {
+export async function scheduleArticle(store: Store, actor: Account, id: number, version: number, at: Date, now = new Date()): Promise<EditableArticle> {
   if (Number.isNaN(at.getTime())) throw new AppError('invalid_input', 'The publication time is not a valid date.', { scheduledAt: 'give a date and time' });
   if (at.getTime() <= now.getTime()) throw new AppError('invalid_input', 'The publication time has passed; choose a time in the future, or publish now.', { scheduledAt: 'choose a time in the future' });
   return transition(store, actor, id, version, { action: 'article.schedule', from: ['draft', 'review', 'ready', 'scheduled', 'unpublished'], needsPublish: true }, now, async (trx) => {
