@@ -1,14 +1,14 @@
 // Accounts and articles for the workflow tests. The workflow services take the acting Account; these
 // tests call them as each role would.
-import type { Account, Role } from '../../src/accounts/account.service.ts';
+import type { Account, Role } from '../../src/accounts/permissions.ts';
 import type { DraftInput } from '../../src/articles/article.workflow.ts';
+import { createAccount } from '../helpers/admin.ts';
+import type { TestServer } from '../helpers/server.ts';
 
-let nextId = 1000;
-
-/** An account of the given role (services need only the Account value). */
-export function account(role: Role, name = `${role} ${nextId}`): Account {
-  const id = nextId++;
-  return { id, email: `${role}${id}@example.org`, name, role, personId: null };
+/** A staff account of the given role in the server's database. */
+export async function account(server: TestServer, role: Role, name?: string): Promise<Account> {
+  const { password: _password, ...made } = await createAccount(server, { role, ...(name ? { name } : {}) });
+  return made;
 }
 
 /** A complete draft whose headline (and so slug) is unique in the test run. */

@@ -13,8 +13,8 @@ import { PUBLIC_URL, startTestServer, tempDir, type TestServer } from '../helper
 import { fetchToken, fields, postComment, readForm } from '../comments/helpers.ts';
 import { SEED_PATH } from '../helpers/server.ts';
 import { account, draft } from './helpers.ts';
+import type { Account } from '../../src/accounts/permissions.ts';
 
-const editor = account('editor', 'Eda Editor');
 
 async function get(server: { url: string }, path: string): Promise<{ status: number; text: string; location: string | null }> {
   const response = await fetch(server.url + path, { redirect: 'manual' });
@@ -33,8 +33,10 @@ async function publicDoors(server: TestServer, word: string): Promise<Record<str
 
 describe('embargo and publication over HTTP', () => {
   let server: TestServer;
+  let editor: Account;
   before(async () => {
     server = await startTestServer();
+    editor = await account(server, 'editor');
   });
   after(() => server.close());
 
@@ -109,6 +111,7 @@ describe('scheduled publication with no traffic, across a restart', () => {
     const config = loadConfig({ DATABASE_URL: database.url, PORT: '0', HOST: '127.0.0.1', PUBLIC_URL, LOG_LEVEL: 'silent' });
     try {
       const first = await startServer(config);
+      const editor = await account({ store: first.store } as TestServer, 'editor');
       const a = await createDraft(first.store, editor, draft('Published while nobody looked'));
       const at = new Date(Date.now() + 1500);
       const scheduled = await scheduleArticle(first.store, editor, a.id, a.version, at);

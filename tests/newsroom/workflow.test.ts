@@ -22,6 +22,7 @@ import {
   unpublishArticle,
   type EditableArticle,
 } from '../../src/articles/article.workflow.ts';
+import type { Account } from '../../src/accounts/permissions.ts';
 import { AppError } from '../../src/errors.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { account, draft } from './helpers.ts';
@@ -30,13 +31,15 @@ const isCode = (code: string) => (e: unknown) => e instanceof AppError && e.code
 
 describe('article workflow', () => {
   let server: TestServer;
-  const editor = account('editor', 'Eda Editor');
-  const otherEditor = account('editor', 'Otto Editor');
-  const author = account('author', 'Ana Author');
-  const contributor = account('contributor', 'Carl Contributor');
+  let editor: Account, otherEditor: Account, author: Account, contributor: Account, admin: Account;
 
   before(async () => {
     server = await startTestServer();
+    editor = await account(server, 'editor', 'Eda Editor');
+    otherEditor = await account(server, 'editor', 'Otto Editor');
+    author = await account(server, 'author', 'Ana Author');
+    contributor = await account(server, 'contributor', 'Carl Contributor');
+    admin = await account(server, 'admin');
   });
   after(() => server.close());
 
@@ -189,7 +192,7 @@ describe('article workflow', () => {
     // Demo articles have no owner: only editors and admins may edit them.
     const demo = Number((await server.store.db.selectFrom('articles').select('id').where('owner_user_id', 'is', null).executeTakeFirstOrThrow()).id);
     await assert.rejects(getEditable(server.store, author, demo), isCode('forbidden'));
-    assert.equal((await getEditable(server.store, account('admin'), demo)).id, demo);
+    assert.equal((await getEditable(server.store, admin, demo)).id, demo);
   });
 
   it('refuses a move the status does not allow, a past schedule time, and unknown ids', async () => {

@@ -4,21 +4,24 @@
 // and an edit lock. Every save keeps a revision (a JSON snapshot of every field), editors keep private
 // notes, and the addresses a published article had before its slug or section changed answer 301.
 // Existing rows keep their status (draft or published) and start at version 1.
-import type { Kysely } from 'kysely';
+import type { ColumnDefinitionBuilder, Kysely } from 'kysely';
 import type { SchemaDialect } from '../store.ts';
 
 const OLD_STATUSES = `status in ('draft', 'published')`;
 const NEW_STATUSES = `status in ('draft', 'review', 'ready', 'scheduled', 'published', 'unpublished')`;
+
+/** A staff account (migration 010); history outlives an account removed from the database. */
+const userRef = (c: ColumnDefinitionBuilder) => c.references('users.id').onDelete('set null');
 
 interface StatusColumn {
   articles: { status: string };
 }
 
 export async function up(db: Kysely<unknown>, dialect: SchemaDialect): Promise<void> {
-  await db.schema.alterTable('articles').addColumn('owner_user_id', 'integer').execute();
+  await db.schema.alterTable('articles').addColumn('owner_user_id', 'integer', userRef).execute();
   await db.schema.alterTable('articles').addColumn('version', 'integer', (c) => c.notNull().defaultTo(1)).execute();
   await db.schema.alterTable('articles').addColumn('scheduled_at', 'text').execute();
-  await db.schema.alterTable('articles').addColumn('locked_by', 'integer').execute();
+  await db.schema.alterTable('articles').addColumn('locked_by', 'integer', userRef).execute();
   await db.schema.alterTable('articles').addColumn('locked_at', 'text').execute();
   await dialect.replaceColumnCheck(db, { table: 'articles', column: 'status', from: OLD_STATUSES, to: NEW_STATUSES });
   // What the scheduler asks once a minute: the scheduled articles that are due.
@@ -32,7 +35,7 @@ export async function up(db: Kysely<unknown>, dialect: SchemaDialect): Promise<v
     .addColumn('id', 'integer', dialect.idColumn)
     .addColumn('article_id', 'integer', (c) => c.notNull().references('articles.id').onDelete('cascade'))
     .addColumn('version', 'integer', (c) => c.notNull())
-    .addColumn('saved_by', 'integer')
+    .addColumn('saved_by', 'integer', userRef)
     .addColumn('saved_at', 'text', (c) => c.notNull())
     .addColumn('autosave', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('snapshot', 'text', (c) => c.notNull())
@@ -43,7 +46,7 @@ export async function up(db: Kysely<unknown>, dialect: SchemaDialect): Promise<v
     .createTable('article_notes')
     .addColumn('id', 'integer', dialect.idColumn)
     .addColumn('article_id', 'integer', (c) => c.notNull().references('articles.id').onDelete('cascade'))
-    .addColumn('author_user_id', 'integer')
+    .addColumn('author_user_id', 'integer', userRef)
     .addColumn('body', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
