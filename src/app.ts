@@ -17,7 +17,8 @@ import { accountAdminRoutes } from './accounts/account.admin.routes.ts';
 import { createAccountMailer } from './accounts/account.mail.ts';
 import { accountSecret, DEFAULT_RULES, pruneAccounts, type AccountDeps } from './accounts/account.service.ts';
 import { adminContext } from './accounts/admin-context.routes.ts';
-import { articleRoutes } from './articles/article.routes.ts';
+import { articleRoutes, type ArticleComments } from './articles/article.routes.ts';
+import { articleAdminRoutes } from './articles/article.admin.routes.ts';
 import { DEFAULT_SCHEDULER, startScheduler } from './articles/article.scheduler.ts';
 import { articleComments, commentRoutes } from './comments/comment.routes.ts';
 import { openCommentService, type CommentService } from './comments/comment.service.ts';
@@ -107,7 +108,8 @@ export async function buildApp(config: Config, store: Store, options: BuildOptio
 
   const accounts = await openAccounts(config, store);
   app.addHook('onClose', async () => accounts.close());
-  await app.register(adminSite, { prefix: '/admin', config, store, site, accounts: accounts.deps, assets: loadAdminAssets() });
+  const previewComments = articleComments(comments.service, config, assets.commentScriptPath);
+  await app.register(adminSite, { prefix: '/admin', config, store, site, accounts: accounts.deps, assets: loadAdminAssets(), previewComments });
   return app;
 }
 
@@ -140,6 +142,8 @@ interface AdminSiteOptions {
   site: Site;
   accounts: AccountDeps;
   assets: AdminAssets;
+  /** The comment section article previews show, as readers will see it. */
+  previewComments: ArticleComments;
 }
 
 /**
@@ -147,12 +151,13 @@ interface AdminSiteOptions {
  * on every state-changing request (admin-context.routes.ts), HTML-form bodies, its own error pages. Public
  * pages never read the session cookie, so they never vary by who is signed in.
  */
-async function adminSite(app: FastifyInstance, { config, accounts, assets }: AdminSiteOptions): Promise<void> {
+async function adminSite(app: FastifyInstance, { config, store, site, accounts, assets, previewComments }: AdminSiteOptions): Promise<void> {
   const secure = new URL(config.publicUrl).protocol === 'https:';
   await app.register(cookie);
   await app.register(formbody);
   await app.register(adminContext, { deps: accounts, assets, secure, pendingComments: async () => 0 });
   await app.register(accountAdminRoutes, { deps: accounts, secure });
+  await app.register(articleAdminRoutes, { store, site, assets, comments: previewComments });
 }
 
 interface PublicSiteOptions {

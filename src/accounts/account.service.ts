@@ -158,6 +158,16 @@ export async function findAccountByEmail(store: Store, email: string): Promise<A
   return row ? toSummary(row) : null;
 }
 
+/** The names of staff accounts by id (who holds a lock, saved a revision, wrote a note); unknown ids are left out. */
+export async function staffNames(store: Store, ids: Iterable<number>): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  for (const id of new Set(ids)) {
+    const row = await repo.userById(store.db, id);
+    if (row) out.set(id, row.name);
+  }
+  return out;
+}
+
 export async function getAccount(store: Store, actor: Account, id: number): Promise<AccountSummary> {
   if (actor.id !== id) ensureCan(actor, 'user.manage');
   const row = await repo.userById(store.db, id);

@@ -57,6 +57,16 @@ export async function findPublished(db: Db, sectionSlug: string, slug: string) {
   const row = (await publishedAt(db, sectionSlug, slug))[0];
   return row && { ...row, translated: Boolean(row.translated) };
 }
+export type ArticlePageRow = NonNullable<Awaited<ReturnType<typeof findPublished>>>;
+
+/** Any article (any status) with what its page shows, for editors' previews. */
+export async function findForPreview(db: Db, id: number): Promise<ArticlePageRow | undefined> {
+  const row = await withSection(db)
+    .select((eb) => ['a.body_html', 'a.word_count', eb.exists(eb.selectFrom('articles as t').select('t.id').whereRef('t.translation_of', '=', 'a.id')).as('translated')])
+    .where('a.id', '=', id)
+    .executeTakeFirst();
+  return row && { ...row, translated: Boolean(row.translated) };
+}
 
 export async function findPublishedById(db: Db, id: number): Promise<ArticleListRow | undefined> {
   return (await findPublishedByIds(db, [id]))[0];

@@ -156,9 +156,23 @@ async function relatedFor(store: Store, db: Db, row: repo.ArticleListRow): Promi
 
 /** The published article at /<section>/<slug>, or a not_found error. */
 export async function getArticle(store: Store, sectionSlug: string, slug: string): Promise<Article> {
-  const { db } = store;
-  const row = await repo.findPublished(db, sectionSlug, slug);
+  const row = await repo.findPublished(store.db, sectionSlug, slug);
   if (!row) throw new AppError('not_found', 'No published article has this address.');
+  return articleFromRow(store, row);
+}
+
+/**
+ * Any article, whatever its status, as its page would show it once published: for editors' previews
+ * (the caller checks who may see it). Not cached, and its keys are not recorded anywhere.
+ */
+export async function previewArticle(store: Store, id: number): Promise<Article> {
+  const row = await repo.findForPreview(store.db, id);
+  if (!row) throw new AppError('not_found', `There is no article with id ${id}.`);
+  return articleFromRow(store, row);
+}
+
+async function articleFromRow(store: Store, row: repo.ArticlePageRow): Promise<Article> {
+  const { db } = store;
   const group = row.translation_of ?? (row.translated ? row.id : null);
   const [tags, sources, related, translations] = await Promise.all([
     repo.tagsOfArticle(db, row.id),

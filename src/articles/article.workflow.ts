@@ -21,7 +21,7 @@ import { relatedAfterChange } from '../related/related.service.ts';
 import { indexArticle } from '../search/indexing.ts';
 import { findSection } from '../sections/section.service.ts';
 import { deriveBody } from './article.body.ts';
-import { articleWriteKeys, parseInput, saveTags, sourceInput } from './article.service.ts';
+import { articleWriteKeys, parseInput, previewArticle, saveTags, sourceInput, type Article } from './article.service.ts';
 import * as articles from './article.repository.ts';
 import * as repo from './workflow.repository.ts';
 
@@ -749,4 +749,11 @@ export async function listForEditors(store: Store, actor: Account, input: Editor
 export async function movedArticlePath(db: Db, sectionSlug: string, slug: string): Promise<string | null> {
   const r = await repo.movedPublished(db, sectionSlug, slug);
   return r ? articlePath(r.section_slug, r.slug) : null;
+}
+
+/** The article as readers will see it once published, whatever its status, for an account that may edit it. */
+export async function previewFor(store: Store, actor: Account, id: number): Promise<Article> {
+  const row = await rowOrNotFound(store.db, id);
+  ensureCan(actor, 'article.edit', owned(row));
+  return previewArticle(store, id);
 }

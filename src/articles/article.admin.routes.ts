@@ -1,0 +1,521 @@
+// The article screens under /admin (issue 11): the list, the edit form and its workflow buttons, autosave
+// (fetch, JSON), the lock and its take-over, preview through the public theme (never cached), notes,
+// revisions with their diff and restore. Every rule is the workflow service's: these routes translate
+// forms to service calls and answers to pages, and never decide what a role may do on their own.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { staffNames } from '../accounts/account.service.ts';
+import { idParam } from '../accounts/account.admin.routes.ts';
+import { can, type Account } from '../accounts/permissions.ts';
+import type { Store } from '../db/store.ts';
+import { AppError } from '../errors.ts';
+import { allSections } from '../sections/section.service.ts';
+import type { AdminAssets } from '../web/admin/assets.ts';
+import * as views from '../web/admin/articles.ts';
+import type { Site } from '../web/site.ts';
+import { newsArticleJsonLd } from './article.jsonld.ts';
+import type { ArticleComments } from './article.routes.ts';
+import {
+  ArticleLocked,
+  StaleSave,
+  addNote,
+  allowedActions,
+  compareRevisions,
+  createDraft,
+  diffDrafts,
+  draftInput,
+  getEditable,
+  listForEditors,
+  listNotes,
+  listRevisions,
+  markReady,
+  previewFor,
+  publishArticle,
+  restoreRevision,
+  saveArticle,
+  scheduleArticle,
+  submitForReview,
+  takeLock,
+  unpublishArticle,
+  type DraftInput,
+  type EditableArticle,
+} from './article.workflow.ts';
+
+export interface ArticleAdminOptions {
+  store: Store;
+  site: Site;
+  assets: AdminAssets;
+  /** The comment section the preview shows, as readers will see it. */
+  comments: ArticleComments;
+}
+
+const PER_PAGE = 25;
+/** The editor page's script (autosave, unsaved-changes warning, direction, lengths). */
+const EDITOR_SCRIPT = 'article-editor.js';
+
+type Form = Record<string, string | string[] | undefined>;
+const one = (form: Form, name: string): string => {
+  const v = form[name];
+  return typeof v === 'string' ? v : Array.isArray(v) ? (v[0] ?? '') : '';
+};
+const list = (text: string): string[] =>
+  text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/** The form's fields as typed: sources rows gathered from their `sources.<i>.<field>` names, in order. */
+export function formValues(form: Form): views.ArticleFormValues {
+  const rows = new Map<number, views.SourceRow>();
+  for (const name of Object.keys(form)) {
+    const m = /^sources\.(\d{1,3})\.(name|description|url|kind|role|relays|document)$/.exec(name);
+    if (!m) continue;
+    const i = Number(m[1]);
+    const row = rows.get(i) ?? { name: '', description: '', url: '', kind: 'outlet', role: 'reported', relays: '', document: '' };
+    row[m[2] as keyof views.SourceRow] = one(form, name);
+    rows.set(i, row);
+  }
+  return {
+    headline: one(form, 'headline'),
+    subtitle: one(form, 'subtitle'),
+    slug: one(form, 'slug').trim(),
+    section: one(form, 'section'),
+    tags: one(form, 'tags'),
+    language: one(form, 'language') || 'en',
+    summary: one(form, 'summary'),
+    body: one(form, 'body').replace(/\r\n/g, '\n'),
+    authors: one(form, 'authors'),
+    sources: [...rows.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r),
+    pin: one(form, 'pin').trim(),
+    commentsOpen: one(form, 'comments_open') !== '',
+    imageUrl: one(form, 'image_url').trim(),
+    imageAlt: one(form, 'image_alt'),
+    scheduledAt: one(form, 'scheduled_at'),
+  };
+}
+
+/** What the service takes from the form; a source row left entirely empty is no source. */
+export function draftFrom(v: views.ArticleFormValues): DraftInput {
+  const kept = v.sources.map((s, i) => ({ s, i })).filter(({ s }) => s.name.trim() || s.url.trim() || s.description.trim());
+  const newIndex = new Map(kept.map(({ i }, n) => [i, n]));
+  return {
+    headline: v.headline,
+    subtitle: v.subtitle,
+    slug: v.slug,
+    section: v.section,
+    language: v.language,
+    tags: list(v.tags),
+    summary: v.summary,
+    body: v.body,
+    authors: list(v.authors),
+    sources: kept.map(({ s }) => ({
+      name: s.name,
+      description: s.description,
+      url: s.url.trim() || null,
+      kind: s.kind as 'outlet',
+      role: s.role as 'reported',
+      relays: s.relays === '' ? null : (newIndex.get(Number(s.relays)) ?? null),
+      document: parseDocument(s.document),
+    })),
+    pins: v.pin ? [v.pin.replace(/^\/+|\/+$/g, '')] : [],
+    commentsOpen: v.commentsOpen,
+    imageUrl: v.imageUrl || null,
+    imageAlt: v.imageAlt,
+  };
+}
+
+function parseDocument(json: string): NonNullable<DraftInput['sources']>[number]['document'] {
+  if (!json) return null;
+  try {
+    return JSON.parse(json) as NonNullable<DraftInput['sources']>[number]['document'];
+  } catch {
+    return null;
+  }
+}
+
+/** The stored article as the form shows it. */
+function valuesOf(a: EditableArticle): views.ArticleFormValues {
+  const d = a.draft;
+  return {
+    headline: d.headline,
+    subtitle: d.subtitle,
+    slug: d.slug,
+    section: d.section,
+    tags: d.tags.join(', '),
+    language: d.language,
+    summary: d.summary,
+    body: d.body,
+    authors: d.authors.join(', '),
+    sources: d.sources.map((s) => ({
+      name: s.name,
+      description: s.description,
+      url: s.url ?? '',
+      kind: s.kind,
+      role: s.role,
+      relays: s.relays === null ? '' : String(s.relays),
+      document: s.document ? JSON.stringify(s.document) : '',
+    })),
+    pin: d.pins[0] ?? '',
+    commentsOpen: d.commentsOpen,
+    imageUrl: d.imageUrl ?? '',
+    imageAlt: d.imageAlt,
+    scheduledAt: a.scheduledAt ? a.scheduledAt.slice(0, 16) : '',
+  };
+}
+
+/** Field messages keyed by the form's names (the service names list items by index). */
+function formFields(fields: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, message] of Object.entries(fields)) {
+    const name = /^(authors|tags)(\.|$)/.test(k) ? k.split('.')[0]! : /^pins(\.|$)/.test(k) ? 'pin' : k;
+    out[name] ??= message;
+  }
+  return out;
+}
+
+/** Rearranging the sources rows (add, move, remove) re-shows the form without saving. */
+function rearranged(values: views.ArticleFormValues, action: string): views.ArticleFormValues | null {
+  const sources = [...values.sources];
+  const relaysBy = (order: number[]) =>
+    order.map((old) => {
+      const s = sources[old]!;
+      const to = s.relays === '' ? -1 : order.indexOf(Number(s.relays));
+      return { ...s, relays: to === -1 ? '' : String(to) };
+    });
+  if (action === 'add_source') return { ...values, sources: [...sources, { name: '', description: '', url: '', kind: 'outlet', role: 'reported', relays: '', document: '' }] };
+  const m = /^(up|down|remove):(\d{1,3})$/.exec(action);
+  if (!m) return null;
+  const i = Number(m[2]);
+  if (i >= sources.length) return values;
+  const order = sources.map((_, n) => n);
+  if (m[1] === 'remove') order.splice(i, 1);
+  else {
+    const j = m[1] === 'up' ? i - 1 : i + 1;
+    if (j < 0 || j >= order.length) return values;
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return { ...values, sources: relaysBy(order) };
+}
+
+const WORKFLOW_ACTIONS = ['save', 'submit', 'ready', 'schedule', 'publish', 'unpublish'] as const;
+type WorkflowAction = (typeof WORKFLOW_ACTIONS)[number];
+const DONE: Record<WorkflowAction, string> = {
+  save: 'saved',
+  submit: 'submitted',
+  ready: 'ready',
+  schedule: 'scheduled',
+  publish: 'published',
+  unpublish: 'unpublished',
+};
+const MESSAGES: Record<string, string> = {
+  created: 'Draft created.',
+  saved: 'Saved.',
+  submitted: 'Submitted for review.',
+  ready: 'Marked ready to publish.',
+  scheduled: 'Scheduled. It stays embargoed until its time.',
+  published: 'Published.',
+  unpublished: 'Taken off the site.',
+  restored: 'The revision was restored as a new version.',
+  noted: 'Note added.',
+  lock: 'You are now editing this article.',
+};
+
+/** The publication time typed for "Schedule" (UTC), or an invalid_input naming the field. */
+function scheduleTime(text: string): Date {
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(:\d{2})?$/.exec(text.trim());
+  const at = m ? new Date(`${m[1]}${m[2] ?? ':00'}Z`) : new Date(Number.NaN);
+  if (Number.isNaN(at.getTime())) throw new AppError('invalid_input', 'Give the publication time.', { scheduledAt: 'give a date and time' });
+  return at;
+}
+
+export async function articleAdminRoutes(app: FastifyInstance, { store, site, assets, comments }: ArticleAdminOptions): Promise<void> {
+  const scripts = () => [assets.path(EDITOR_SCRIPT)];
+  const sectionOptions = async () => (await allSections(store.db)).map((s) => ({ value: s.slug, label: s.name }));
+
+  /** The version the form was based on; a missing or malformed one is refused like a stale one. */
+  const versionOf = (form: Form) => {
+    const v = one(form, 'version');
+    return /^[1-9][0-9]{0,9}$/.test(v) ? Number(v) : 0;
+  };
+
+  interface FormState {
+    values: views.ArticleFormValues;
+    fields?: Record<string, string>;
+    conflict?: views.ArticleFormView['conflict'];
+    lockedBy?: views.ArticleFormView['lockedBy'];
+    message?: string;
+    problem?: string;
+    noteError?: string;
+  }
+
+  async function formPage(request: FastifyRequest, reply: FastifyReply, article: EditableArticle | null, state: FormState, status = 200) {
+    const actor = request.account;
+    const notes = article ? await listNotes(store, actor, article.id) : [];
+    const names = await staffNames(store, notes.map((n) => n.authorId ?? 0));
+    // A new article is the actor's own draft.
+    const actions = allowedActions(actor, article ?? { ownerId: actor.id, status: 'draft' });
+    const view: views.ArticleFormView = {
+      csrfToken: request.csrfToken,
+      article: article && { id: article.id, version: article.version, status: article.status, path: article.path, scheduledAt: article.scheduledAt, publishedAt: article.publishedAt, updatedAt: article.updatedAt },
+      values: state.values,
+      fields: state.fields ?? {},
+      sections: await sectionOptions(),
+      actions: { save: actions.edit, submit: actions.submit, ready: actions.ready, schedule: actions.schedule, publish: actions.publish, unpublish: actions.unpublish },
+      lockedBy: state.lockedBy ?? null,
+      notes: notes.map((n) => ({ author: names.get(n.authorId ?? 0) ?? 'A former colleague', body: n.body, createdAt: n.createdAt })),
+      ...(state.noteError ? { noteError: state.noteError } : {}),
+      ...(state.conflict ? { conflict: state.conflict } : {}),
+      ...(state.message ? { message: state.message } : {}),
+      ...(state.problem ? { problem: state.problem } : {}),
+    };
+    const title = article ? `Edit: ${state.values.headline || 'Untitled'}` : 'New article';
+    return reply.adminPage({ title, nav: 'articles', main: views.articleFormPage(view), scripts: scripts(), status });
+  }
+
+  const lockHolder = async (lock: { userId: number; since: string }) => ({ name: (await staffNames(store, [lock.userId])).get(lock.userId) ?? 'Another account', since: lock.since });
+
+  /** Re-shows the form after a refused save, with what was typed and why. */
+  async function refused(request: FastifyRequest, reply: FastifyReply, article: EditableArticle | null, values: views.ArticleFormValues, error: unknown) {
+    if (error instanceof StaleSave) {
+      const yours = draftInput.safeParse(error.attempted.draft);
+      const differences = yours.success ? diffDrafts(error.current.draft, yours.data) : [];
+      return formPage(request, reply, error.current, { values, conflict: { version: error.current.version, savedAt: error.current.updatedAt, differences } }, 409);
+    }
+    if (error instanceof ArticleLocked) return formPage(request, reply, article, { values, lockedBy: await lockHolder(error.lock), problem: error.message }, 409);
+    if (error instanceof AppError && error.code === 'invalid_input') return formPage(request, reply, article, { values, fields: formFields(error.fields) }, 422);
+    if (error instanceof AppError && error.code === 'conflict') return formPage(request, reply, article, { values, problem: error.message }, 409);
+    throw error;
+  }
+
+  /** Runs the workflow step the button asked for after the fields were saved. */
+  async function step(actor: Account, a: EditableArticle, action: WorkflowAction, values: views.ArticleFormValues): Promise<EditableArticle> {
+    switch (action) {
+      case 'save':
+        return a;
+      case 'submit':
+        return submitForReview(store, actor, a.id, a.version);
+      case 'ready':
+        return markReady(store, actor, a.id, a.version);
+      case 'schedule':
+        return scheduleArticle(store, actor, a.id, a.version, scheduleTime(values.scheduledAt));
+      case 'publish':
+        return publishArticle(store, actor, a.id, a.version);
+      case 'unpublish':
+        return unpublishArticle(store, actor, a.id, a.version);
+    }
+  }
+
+  /** Refuses, before anything is saved, a button the role may not use here (hidden buttons can still be posted by hand). */
+  function ensureAllowed(actor: Account, article: Pick<EditableArticle, 'ownerId' | 'status'>, action: WorkflowAction) {
+    const allowed = allowedActions(actor, article);
+    const ok = action === 'save' ? allowed.edit : allowed[action];
+    if (!ok) throw new AppError('forbidden', `Your role (${actor.role}) cannot ${action === 'save' ? 'change' : action} this article now.`);
+  }
+
+  const workflowAction = (form: Form): string => one(form, 'action') || 'save';
+  const isWorkflow = (a: string): a is WorkflowAction => (WORKFLOW_ACTIONS as readonly string[]).includes(a);
+
+  // ---- the list ----
+
+  app.get('/articles', async (request, reply) => {
+    const q = request.query as Record<string, unknown>;
+    const str = (name: string) => (typeof q[name] === 'string' ? (q[name] as string) : '');
+    const filter = { status: str('status'), section: str('section'), author: str('author'), language: str('language'), q: str('q') };
+    const page = /^[1-9][0-9]{0,5}$/.test(str('page')) ? Number(str('page')) : 1;
+    let result;
+    try {
+      result = await listForEditors(store, request.account, Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== '')), page, PER_PAGE);
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === 'invalid_input')) throw error;
+      throw new AppError('bad_request', 'This filter is not valid.');
+    }
+    const names = await staffNames(store, result.items.map((i) => i.ownerId ?? 0));
+    const items = result.items.map((i) => ({ ...i, ownerName: i.ownerId === null ? null : (names.get(i.ownerId) ?? null), editable: can(request.account, 'article.edit', { ownerId: i.ownerId }) }));
+    const message = MESSAGES[str('done')];
+    return reply.adminPage({
+      title: 'Articles',
+      nav: 'articles',
+      main: views.articleListPage({ items, filter, sections: await sectionOptions(), total: result.total, page: result.page, pageCount: result.pageCount, ...(message ? { message } : {}) }),
+    });
+  });
+
+  // ---- a new article ----
+
+  const blank = (): views.ArticleFormValues => ({
+    headline: '',
+    subtitle: '',
+    slug: '',
+    section: 'news',
+    tags: '',
+    language: 'en',
+    summary: '',
+    body: '',
+    authors: '',
+    sources: [],
+    pin: '',
+    commentsOpen: true,
+    imageUrl: '',
+    imageAlt: '',
+    scheduledAt: '',
+  });
+
+  app.get('/articles/new', async (request, reply) => formPage(request, reply, null, { values: blank() }));
+
+  app.post('/articles/new', async (request, reply) => {
+    const form = (request.body ?? {}) as Form;
+    const values = formValues(form);
+    const action = workflowAction(form);
+    const again = rearranged(values, action);
+    if (again) return formPage(request, reply, null, { values: again });
+    if (!isWorkflow(action)) throw new AppError('bad_request', 'Unknown action.');
+    const actor = request.account;
+    ensureAllowed(actor, { ownerId: actor.id, status: 'draft' }, action);
+    let article: EditableArticle;
+    try {
+      if (action === 'schedule') scheduleTime(values.scheduledAt);
+      article = await createDraft(store, actor, draftFrom(values));
+    } catch (error) {
+      return refused(request, reply, null, values, error);
+    }
+    try {
+      await step(actor, article, action, values);
+    } catch (error) {
+      return refused(request, reply, await getEditable(store, actor, article.id), values, error);
+    }
+    return reply.redirect(`/admin/articles/${article.id}?done=${action === 'save' ? 'created' : DONE[action]}`, 303);
+  });
+
+  // ---- editing ----
+
+  app.get<{ Params: { id: string } }>('/articles/:id', async (request, reply) => {
+    const id = idParam(request.params.id);
+    const actor = request.account;
+    const article = await getEditable(store, actor, id);
+    let lockedBy: views.ArticleFormView['lockedBy'] = null;
+    if (allowedActions(actor, article).edit) {
+      try {
+        await takeLock(store, actor, id);
+      } catch (error) {
+        if (!(error instanceof ArticleLocked)) throw error;
+        lockedBy = await lockHolder(error.lock);
+      }
+    }
+    const done = (request.query as Record<string, unknown>).done;
+    const message = typeof done === 'string' ? MESSAGES[done] : undefined;
+    return formPage(request, reply, await getEditable(store, actor, id), { values: valuesOf(article), lockedBy, ...(message ? { message } : {}) });
+  });
+
+  app.post<{ Params: { id: string } }>('/articles/:id', async (request, reply) => {
+    const id = idParam(request.params.id);
+    const actor = request.account;
+    const form = (request.body ?? {}) as Form;
+    const values = formValues(form);
+    const current = await getEditable(store, actor, id);
+    const action = workflowAction(form);
+    const again = rearranged(values, action);
+    if (again) return formPage(request, reply, current, { values: again });
+    if (!isWorkflow(action)) throw new AppError('bad_request', 'Unknown action.');
+    ensureAllowed(actor, current, action);
+    let saved: EditableArticle;
+    try {
+      if (action === 'schedule') scheduleTime(values.scheduledAt);
+      // A button that only moves the article (unpublish) still saves what was typed first, so nothing typed is lost.
+      saved = await saveArticle(store, actor, id, versionOf(form), draftFrom(values));
+      await step(actor, saved, action, values);
+    } catch (error) {
+      return refused(request, reply, await getEditable(store, actor, id), values, error);
+    }
+    return reply.redirect(`/admin/articles/${id}?done=${DONE[action]}`, 303);
+  });
+
+  // fetch() from the editor script every few seconds: JSON in the context's error format when refused.
+  app.post<{ Params: { id: string } }>('/articles/:id/autosave', async (request, reply) => {
+    const id = idParam(request.params.id);
+    const form = (request.body ?? {}) as Form;
+    const saved = await saveArticle(store, request.account, id, versionOf(form), draftFrom(formValues(form)), { autosave: true });
+    return reply.header('cache-control', 'no-store').send({ version: saved.version, status: saved.status, savedAt: new Date().toISOString() });
+  });
+
+  app.post<{ Params: { id: string } }>('/articles/:id/lock', async (request, reply) => {
+    const id = idParam(request.params.id);
+    await takeLock(store, request.account, id, { takeOver: one((request.body ?? {}) as Form, 'take_over') === '1' });
+    return reply.redirect(`/admin/articles/${id}?done=lock`, 303);
+  });
+
+  // ---- preview: the public theme, for drafts too; never cached, never indexed ----
+
+  app.get<{ Params: { id: string } }>('/articles/:id/preview', async (request, reply) => {
+    const id = idParam(request.params.id);
+    const article = await previewFor(store, request.account, id);
+    const commentSection = await comments.sectionFor(article, {});
+    const body = await site.render(
+      {
+        language: article.language,
+        title: article.headline,
+        description: article.subtitle || article.excerpt,
+        ...commentSection.head,
+        noindex: true,
+        ogType: 'article',
+        image: article.imageUrl,
+        jsonLd: newsArticleJsonLd(article, site),
+        article: { publishedAt: article.publishedAt, updatedAt: article.updatedAt, section: article.section.name, tags: article.tags.map((t) => t.name) },
+      },
+      site.theme.articlePage(article, commentSection),
+    );
+    return reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex, nofollow').type('text/html; charset=utf-8').send(body);
+  });
+
+  // ---- notes ----
+
+  app.post<{ Params: { id: string } }>('/articles/:id/notes', async (request, reply) => {
+    const id = idParam(request.params.id);
+    try {
+      await addNote(store, request.account, id, one((request.body ?? {}) as Form, 'note'));
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === 'invalid_input')) throw error;
+      const article = await getEditable(store, request.account, id);
+      return formPage(request, reply, article, { values: valuesOf(article), noteError: error.fields.note ?? error.message }, 422);
+    }
+    return reply.redirect(`/admin/articles/${id}?done=noted#notes`, 303);
+  });
+
+  // ---- revisions ----
+
+  app.get<{ Params: { id: string } }>('/articles/:id/revisions', async (request, reply) => {
+    const id = idParam(request.params.id);
+    const article = await getEditable(store, request.account, id);
+    const revisions = await listRevisions(store, request.account, id);
+    const names = await staffNames(store, revisions.map((r) => r.savedBy ?? 0));
+    return reply.adminPage({
+      title: `Revisions: ${article.draft.headline}`,
+      nav: 'articles',
+      main: views.revisionsPage({
+        csrfToken: request.csrfToken,
+        article: { id, headline: article.draft.headline, version: article.version },
+        revisions: revisions.map((r) => ({ ...r, savedByName: r.savedBy === null ? 'Imported' : (names.get(r.savedBy) ?? 'A former colleague') })),
+        canRestore: allowedActions(request.account, article).edit,
+      }),
+    });
+  });
+
+  app.get<{ Params: { id: string } }>('/articles/:id/revisions/compare', async (request, reply) => {
+    const id = idParam(request.params.id);
+    const q = request.query as Record<string, unknown>;
+    const ref = (v: unknown) => (typeof v === 'string' && /^[1-9][0-9]{0,15}$/.test(v) ? Number(v) : Number.NaN);
+    const article = await getEditable(store, request.account, id);
+    const diff = await compareRevisions(store, request.account, id, ref(q.from), ref(q.to));
+    return reply.adminPage({ title: 'Compare revisions', nav: 'articles', main: views.comparePage({ article: { id, headline: article.draft.headline }, ...diff }) });
+  });
+
+  app.post<{ Params: { id: string; revision: string } }>('/articles/:id/revisions/:revision/restore', async (request, reply) => {
+    const id = idParam(request.params.id);
+    const revision = idParam(request.params.revision);
+    const current = await getEditable(store, request.account, id);
+    ensureAllowed(request.account, current, 'save');
+    try {
+      await restoreRevision(store, request.account, id, revision, versionOf((request.body ?? {}) as Form));
+    } catch (error) {
+      return refused(request, reply, current, valuesOf(current), error);
+    }
+    return reply.redirect(`/admin/articles/${id}?done=restored`, 303);
+  });
+}
