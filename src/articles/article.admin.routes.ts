@@ -381,6 +381,7 @@ export async function articleAdminRoutes(app: FastifyInstance, { store, site, as
     } catch (error) {
       return refused(request, reply, await getEditable(store, actor, article.id), values, error);
     }
+    if (action === 'submit') return reply.redirect('/admin/articles?done=submitted', 303);
     return reply.redirect(`/admin/articles/${article.id}?done=${action === 'save' ? 'created' : DONE[action]}`, 303);
   });
 
@@ -424,7 +425,8 @@ export async function articleAdminRoutes(app: FastifyInstance, { store, site, as
     } catch (error) {
       return refused(request, reply, await getEditable(store, actor, id), values, error);
     }
-    return reply.redirect(`/admin/articles/${id}?done=${DONE[action]}`, 303);
+    // Submitting hands the article over: back to the list, so that the writer's lock is not taken again.
+    return reply.redirect(action === 'submit' ? '/admin/articles?done=submitted' : `/admin/articles/${id}?done=${DONE[action]}`, 303);
   });
 
   // fetch() from the editor script every few seconds: JSON in the context's error format when refused.

@@ -237,7 +237,7 @@ describe('article screens over HTTP', () => {
     assert.ok(revisionIds.length >= 2);
     const compare = await client.get(`/admin/articles/${id}/revisions/compare?from=${revisionIds.at(-1)}&to=${revisionIds[0]}`);
     assert.equal(compare.status, 200);
-    assert.match(compare.text, /<h3>Sources<\/h3>/);
+    assert.match(compare.text, /<h2>Sources<\/h2>/);
     assert.match(compare.text, /Renamed agency/);
     const restored = await client.post(`/admin/articles/${id}/revisions/${revisionIds.at(-1)}/restore`, { version: String(await versionOf(id)) });
     assert.equal(restored.status, 303);

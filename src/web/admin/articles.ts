@@ -234,12 +234,12 @@ ${diffTable(v.conflict.differences, 'Current version', 'Yours')}
 }
 
 /** The fields that differ, each as lines removed (the first version) and added (the second). */
-export function diffTable(fields: readonly FieldDiff[], removed: string, added: string): SafeHtml {
+export function diffTable(fields: readonly FieldDiff[], removed: string, added: string, level: 2 | 3 = 3): SafeHtml {
   if (!fields.length) return html`<p>No field differs.</p>`;
   return html`<div class="diff">
 ${fields.map(
   (f) => html`<section class="diff-field" aria-label="${f.label}">
-<h3>${f.label}</h3>
+${level === 2 ? html`<h2>${f.label}</h2>` : html`<h3>${f.label}</h3>`}
 <ol class="diff-lines">
 ${f.lines.map((l) =>
   l.op === 'same'
@@ -377,5 +377,5 @@ export function comparePage(v: { article: { id: number; headline: string }; from
   return html`<p class="breadcrumb"><a href="/admin/articles">Articles</a> › <a href="/admin/articles/${v.article.id}" dir="auto">${v.article.headline}</a> › <a href="/admin/articles/${v.article.id}/revisions">Revisions</a></p>
 <h1>Version ${String(v.from.version)} → version ${String(v.to.version)}</h1>
 <p class="lead">Saved ${when(v.from.savedAt)} and ${when(v.to.savedAt)}. Removed lines are struck through, added lines underlined.</p>
-${diffTable(v.fields, `Version ${v.from.version}`, `Version ${v.to.version}`)}`;
+${diffTable(v.fields, `Version ${v.from.version}`, `Version ${v.to.version}`, 2)}`;
 }

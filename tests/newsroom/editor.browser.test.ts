@@ -1,0 +1,137 @@
+// The newsroom in headless Chromium, found by label and role as a journalist would: an editor writes an
+// article with a quotation and sources, watches it autosave, previews it, schedules it and sees it
+// published; a contributor submits a draft and an editor publishes it. axe-core checks every article
+// screen on the way.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { publishDueArticles } from '../../src/articles/article.workflow.ts';
+import { createAccount, signInBrowser } from '../helpers/admin.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { axeViolations, launchBrowser } from '../e2e/browser.ts';
+
+let server: TestServer;
+let browser: Browser;
+
+async function signedIn(role: 'editor' | 'contributor'): Promise<{ context: BrowserContext; page: Page }> {
+  const account = await createAccount(server, { role, name: role === 'editor' ? 'Eda Editor' : 'Carl Contributor' });
+  const context = await browser.newContext({ baseURL: server.url });
+  const page = await context.newPage();
+  await signInBrowser(page, server, account.email, account.password);
+  return { context, page };
+}
+
+async function noAxeViolations(page: Page, what: string): Promise<void> {
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations, [], `axe-core on ${what}:\n${violations.join('\n')}`);
+}
+
+/** The article's id from the edit page's address. */
+const idOf = (page: Page) => Number(/\/admin\/articles\/(\d+)/.exec(page.url())![1]);
+
+describe('the article editor in a browser', () => {
+  before(async () => {
+    server = await startTestServer();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('an editor writes an article with a quotation and sources, previews it, schedules it and sees it published', async () => {
+    const { context, page } = await signedIn('editor');
+    try {
+      await page.goto('/admin/articles');
+      await noAxeViolations(page, 'the article list');
+      await page.getByRole('link', { name: 'New article' }).click();
+      await page.getByLabel('Headline').fill('Ministry memo leaked to reporters');
+      await page.getByLabel('Subtitle').fill('A confidential memo describes the plan in detail');
+      await page.getByLabel('Section').selectOption('news');
+      await page.getByLabel('Tags').fill('Documents, Ministry');
+      await page.getByLabel('Authors').fill('international-desk');
+      await page.getByLabel('Body', { exact: true }).fill('The memo was seen by reporters.\n\n> "We will not comment on leaked documents," a spokesperson said.\n\nThe ministry confirmed its existence.');
+      await page.getByRole('button', { name: 'Add source' }).click();
+      await page.getByLabel('Name').fill('Al-Akhbar');
+      await page.getByLabel('URL', { exact: true }).fill('https://al-akhbar.example/memo');
+      await page.getByRole('button', { name: 'Add source' }).click();
+      await page.getByRole('group', { name: 'Source 2' }).getByLabel('Name').fill('Wire agency');
+      await page.getByRole('group', { name: 'Source 2' }).getByLabel('Kind').selectOption('agency');
+      await page.getByRole('group', { name: 'Source 2' }).getByLabel('Role').selectOption('relayed');
+      await page.getByRole('group', { name: 'Source 2' }).getByLabel('Relays').selectOption({ label: '1. Al-Akhbar' });
+      await noAxeViolations(page, 'the new article form');
+      await page.getByRole('button', { name: 'Save draft' }).click();
+      await page.getByText('Draft created.').waitFor();
+      const id = idOf(page);
+      await noAxeViolations(page, 'the edit form');
+
+      // Typing is saved by itself within seconds, and leaving with nothing unsaved asks nothing.
+      await page.getByLabel('Subtitle').fill('A confidential memo describes the plan in full');
+      await page.getByText(/Saved automatically/).waitFor({ timeout: 20_000 });
+
+      // The preview is the public page as readers will see it.
+      const [preview] = await Promise.all([context.waitForEvent('page'), page.getByRole('link', { name: /Preview/ }).click()]);
+      await preview.waitForLoadState();
+      await preview.getByRole('heading', { name: 'Ministry memo leaked to reporters' }).waitFor();
+      assert.match(await preview.locator('blockquote').first().innerText(), /We will not comment on leaked documents/);
+      assert.ok((await preview.getByText('Wire agency').count()) > 0);
+      assert.match(await preview.getByText(/in full/).first().innerText(), /describes the plan in full/);
+      await preview.close();
+
+      // Scheduled, it is embargoed: nowhere on the site.
+      const at = new Date(Date.now() + 2 * 86_400_000);
+      await page.reload();
+      await page.getByLabel('Publish at (UTC)').fill(at.toISOString().slice(0, 16));
+      await page.getByRole('button', { name: 'Schedule' }).click();
+      await page.getByText('Scheduled. It stays embargoed until its time.').waitFor();
+      const reader = await browser.newPage({ baseURL: server.url });
+      const path = '/news/ministry-memo-leaked-to-reporters';
+      assert.equal((await reader.goto(path))?.status(), 404);
+
+      // Its time comes: the scheduler publishes it, and readers see it on the next request.
+      assert.deepEqual(await publishDueArticles(server.store, new Date(at.getTime() + 60_000)), [id]);
+      assert.equal((await reader.goto(path))?.status(), 200);
+      await reader.getByRole('heading', { name: 'Ministry memo leaked to reporters' }).waitFor();
+      await reader.goto('/');
+      await reader.getByRole('link', { name: 'Ministry memo leaked to reporters' }).first().waitFor();
+      await reader.close();
+
+      await page.goto(`/admin/articles/${id}/revisions`);
+      await noAxeViolations(page, 'the revisions page');
+      await page.getByRole('button', { name: 'Compare' }).click();
+      await page.getByRole('heading', { name: /→ version/ }).waitFor();
+      await noAxeViolations(page, 'the revision comparison');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a contributor submits a draft for review and an editor publishes it', async () => {
+    const contributor = await signedIn('contributor');
+    const editor = await signedIn('editor');
+    try {
+      const page = contributor.page;
+      await page.goto('/admin/articles/new');
+      await page.getByLabel('Headline').fill('Council meets on the budget');
+      await page.getByLabel('Body', { exact: true }).fill('The council met tonight.');
+      assert.equal(await page.getByRole('button', { name: 'Publish' }).count(), 0);
+      await page.getByRole('button', { name: 'Submit for review' }).click();
+      await page.getByText('Submitted for review.').waitFor();
+      assert.match(await page.getByRole('row', { name: /Council meets on the budget/ }).innerText(), /In review/);
+
+      const e = editor.page;
+      await e.goto('/admin/articles');
+      await e.getByLabel('Status').selectOption('review');
+      await e.getByRole('button', { name: 'Filter' }).click();
+      await e.getByRole('link', { name: 'Council meets on the budget' }).click();
+      await e.getByRole('button', { name: 'Publish' }).click();
+      await e.getByText('Published.').waitFor();
+      const reader = await browser.newPage({ baseURL: server.url });
+      assert.equal((await reader.goto('/news/council-meets-on-the-budget'))?.status(), 200);
+      await reader.close();
+    } finally {
+      await contributor.context.close();
+      await editor.context.close();
+    }
+  });
+});
