@@ -4,7 +4,6 @@
 // forms to service calls and answers to pages, and never decide what a role may do on their own.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { staffNames } from '../accounts/account.service.ts';
-import { idParam } from '../accounts/account.admin.routes.ts';
 import { can, type Account } from '../accounts/permissions.ts';
 import type { Store } from '../db/store.ts';
 import { AppError } from '../errors.ts';
@@ -49,6 +48,12 @@ export interface ArticleAdminOptions {
 }
 
 const PER_PAGE = 25;
+
+/** An id in an address: a positive whole number, or the page is not found (never a 500). */
+function idParam(raw: string): number {
+  if (!/^[1-9][0-9]{0,15}$/.test(raw)) throw new AppError('not_found', 'There is no such page in the newsroom.');
+  return Number(raw);
+}
 /** The editor page's script (autosave, unsaved-changes warning, direction, lengths). */
 const EDITOR_SCRIPT = 'article-editor.js';
 
