@@ -23,7 +23,7 @@ async function get(server: { url: string }, path: string): Promise<{ status: num
 
 /** Every public page, feed and sitemap file that would list an English news article, as text. */
 async function publicDoors(server: TestServer, word: string): Promise<Record<string, string>> {
-  const paths = ['/', '/news/', '/tag/embargo/', '/author/international-desk/', '/feed.xml', '/feed.atom', '/feed.json', '/feeds/section/news.xml', '/sitemap.xml', '/news-sitemap.xml', `/search?q=${word}`];
+  const paths = ['/news/pinning-story', '/', '/news/', '/tag/embargo/', '/author/international-desk/', '/feed.xml', '/feed.atom', '/feed.json', '/feeds/section/news.xml', '/sitemap.xml', '/news-sitemap.xml', `/search?q=${word}`];
   const index = (await get(server, '/sitemap.xml')).text;
   for (const m of index.matchAll(/<loc>[^<]*?(\/sitemaps\/[^<]+)<\/loc>/g)) paths.push(m[1]!);
   const out: Record<string, string> = {};
@@ -47,6 +47,9 @@ describe('embargo and publication over HTTP', () => {
     const scheduled = await scheduleArticle(server.store, editor, a.id, a.version, at);
     const path = scheduled.path;
     assert.equal(path, `/news/${word.toLowerCase()}-embargoed-report`);
+    // A published article pins it as its "Check Also": the box shows something else until the embargo lifts.
+    const pinning = await createDraft(server.store, editor, draft('Pinning story', { pins: [path.slice(1)] }));
+    const pinningPath = (await publishArticle(server.store, editor, pinning.id, pinning.version)).path;
 
     // Twice each, so that cached pages are in the cache when it is published.
     for (let i = 0; i < 2; i++) {
@@ -73,6 +76,7 @@ describe('embargo and publication over HTTP', () => {
       assert.ok(doors[door]!.includes(path), `${door} does not show the published article`);
     }
     assert.ok(Object.entries(doors).some(([door, text]) => door.startsWith('/sitemaps/') && text.includes(path)), 'no sitemap lists it');
+    assert.ok(doors[pinningPath]!.includes(path), 'the pinning article’s Check Also does not show it');
     assert.equal((await getEditable(server.store, editor, a.id)).publishedAt, at.toISOString());
     assert.ok((await fetchToken(server, String(a.id))).length > 0);
   });
