@@ -58,8 +58,9 @@ const OPTIONS: sanitizeHtml.IOptions = {
     a: linkAttributes,
     img: imageAttributes,
   },
-  // An image whose address was refused is no image at all.
-  exclusiveFilter: (frame) => frame.tag === 'img' && !frame.attribs.src,
+  // An image whose address was refused is no image at all; an empty paragraph (the editor keeps one at
+  // the end to type into) is no paragraph.
+  exclusiveFilter: (frame) => (frame.tag === 'img' && !frame.attribs.src) || (frame.tag === 'p' && frame.text.trim() === '' && frame.mediaChildren.length === 0),
 };
 
 /** The HTML of a body as the editor sent it, cleaned to the elements, attributes and schemes articles use. */

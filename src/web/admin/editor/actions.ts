@@ -19,6 +19,13 @@ function selectedAttrs<T>(editor: Editor, type: string): T | null {
   return selection instanceof NodeSelection && selection.node.type.name === type ? (selection.node.attrs as T) : null;
 }
 
+/** Inserts a figure at the cursor, or after the selected figure (never in its place). */
+function insertBlock(editor: Editor, node: { type: string; attrs: ImageFields | EmbedFields }): void {
+  const { selection } = editor.state;
+  if (selection instanceof NodeSelection) editor.chain().focus().insertContentAt(selection.to, node).run();
+  else editor.chain().focus().insertContent(node).run();
+}
+
 /** Asks for a link's address: adds, changes or (left empty) removes the link on the selection. */
 export async function editLink(editor: Editor): Promise<void> {
   const current = (editor.getAttributes('link').href as string | undefined) ?? '';
@@ -51,7 +58,7 @@ async function editImage(editor: Editor): Promise<void> {
   if (!values) return void editor.commands.focus();
   const attrs: ImageFields = { src: String(values.src), alt: values.decorative ? '' : String(values.alt), caption: String(values.caption), credit: String(values.credit) };
   if (current) editor.chain().focus().updateAttributes('bodyImage', attrs).run();
-  else editor.chain().focus().insertContent({ type: 'bodyImage', attrs }).run();
+  else insertBlock(editor, { type: 'bodyImage', attrs });
 }
 
 async function editEmbed(editor: Editor): Promise<void> {
@@ -68,7 +75,7 @@ async function editEmbed(editor: Editor): Promise<void> {
   if (!values) return void editor.commands.focus();
   const attrs: EmbedFields = { url: String(values.url), caption: String(values.caption) };
   if (current) editor.chain().focus().updateAttributes('bodyEmbed', attrs).run();
-  else editor.chain().focus().insertContent({ type: 'bodyEmbed', attrs }).run();
+  else insertBlock(editor, { type: 'bodyEmbed', attrs });
 }
 
 export const ACTIONS: readonly ToolbarAction[] = [

@@ -28,22 +28,30 @@ function removeComments(root: Node): void {
   for (const c of comments) c.parentNode?.removeChild(c);
 }
 
+/**
+ * One property of an element's inline style, read from the attribute itself: under the admin's content
+ * security policy (no inline styles) the browser does not apply style attributes, so el.style is empty.
+ */
+function styleOf(el: Element, property: string): string {
+  const match = new RegExp(`(?:^|;)\\s*${property}\\s*:\\s*([^;]+)`, 'i').exec(el.getAttribute('style') ?? '');
+  return match ? match[1]!.trim().toLowerCase() : '';
+}
+
 /** Bold and italics written as inline styles (Google Docs) become <strong> and <em>. */
 function styledEmphasis(body: HTMLElement): void {
-  for (const el of Array.from(body.querySelectorAll<HTMLElement>('[style]'))) {
-    const weight = el.style.fontWeight;
-    const bold = weight === 'bold' || weight === 'bolder' || Number(weight) >= 600;
-    const italic = el.style.fontStyle === 'italic';
+  for (const el of Array.from(body.querySelectorAll('[style]'))) {
+    const weight = styleOf(el, 'font-weight');
+    // Google Docs wraps a whole copied document in <b style="font-weight:normal">.
     if (el.tagName === 'B' && (weight === 'normal' || weight === '400')) {
       unwrap(el);
       continue;
     }
-    if (!bold && !italic) continue;
-    if (/^(SPAN|FONT)$/.test(el.tagName)) {
-      let inner: Element = el;
-      if (bold) inner = wrapChildren(inner, 'strong');
-      if (italic) wrapChildren(inner, 'em');
-    }
+    const bold = weight === 'bold' || weight === 'bolder' || Number(weight) >= 600;
+    const italic = styleOf(el, 'font-style') === 'italic';
+    if (!/^(SPAN|FONT)$/.test(el.tagName) || (!bold && !italic)) continue;
+    let inner: Element = el;
+    if (bold) inner = wrapChildren(inner, 'strong');
+    if (italic) wrapChildren(inner, 'em');
   }
 }
 

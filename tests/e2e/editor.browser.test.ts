@@ -1,0 +1,224 @@
+// The body editor in headless Chromium: the bundle the build makes (scripts/build-editor.mjs) enhances a
+// plain article form served by a small Fastify server of this test, under a content security policy
+// without inline styles or scripts, as the admin's is. A journalist types a heading, a quotation, a list
+// and a link, inserts an image (alternative text required), pastes from Word, switches the language to
+// Arabic and sees the text turn right-to-left, then saves: the form's POST goes through the real article
+// service (the server cleans the HTML) and the browser lands on the article's public page on the real
+// app, where the body shows with nothing live in it. axe checks the form with the editor on it.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Browser, Page } from 'playwright-core';
+import { createArticle } from '../../src/articles/article.service.ts';
+import { html } from '../../src/lib/html.ts';
+import { buildEditor } from '../../scripts/build-editor.mjs';
+import { startTestServer, tempDir, type TestServer } from '../helpers/server.ts';
+import { axeViolations, launchBrowser } from './browser.ts';
+
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self' http://127.0.0.1:*";
+
+/** The form an admin article page would show, reduced to what the editor needs. */
+function formPage(): string {
+  return String(html`<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Write an article</title></head>
+<body>
+<main>
+<h1>Write an article</h1>
+<form method="post" action="/save">
+<p><label for="headline">Headline</label> <input id="headline" name="headline" required></p>
+<p><label for="language">Language</label> <select id="language" name="language"><option value="en">English</option><option value="ar">Arabic</option></select></p>
+<p><label for="body">Body</label> <span id="body-hint">Headings, quotations, lists, links, images and embeds.</span>
+<textarea id="body" name="body" rows="12" aria-describedby="body-hint" data-body-editor></textarea></p>
+<input type="hidden" name="body_format" value="markdown">
+<p><button type="submit">Save draft</button></p>
+</form>
+</main>
+<script type="module" src="/editor.js"></script>
+</body>
+</html>`);
+}
+
+const WORD_PASTE = `<html xmlns:o="urn:schemas-microsoft-com:office:office"><head><style>p.MsoNormal{margin:0}</style></head><body>
+<!--StartFragment--><p class="MsoNormal" style="margin:0cm;font-family:Calibri"><span style="font-weight:bold">Pasted</span> from <span style="font-style:italic;color:red">Word</span><o:p></o:p></p>
+<p class="MsoListParagraphCxSpFirst" style="mso-list:l0 level1 lfo1"><span style="mso-list:Ignore">·<span>&nbsp;&nbsp;</span></span>Word item<o:p></o:p></p><!--EndFragment--></body></html>`;
+
+describe('the body editor in a browser', () => {
+  let app: TestServer;
+  let formServer: FastifyInstance;
+  let formUrl: string;
+  let browser: Browser;
+  let page: Page;
+  const bundleDir = tempDir('gazette-editor-');
+  const received: Record<string, string>[] = [];
+
+  before(async () => {
+    await buildEditor(bundleDir.dir);
+    const bundle = fs.readFileSync(path.join(bundleDir.dir, 'editor.js'));
+    app = await startTestServer();
+    formServer = Fastify({ logger: false });
+    await formServer.register(formbody);
+    formServer.addHook('onSend', async (_request, reply) => {
+      reply.header('content-security-policy', CSP);
+    });
+    formServer.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(formPage()));
+    formServer.get('/editor.js', async (_request, reply) => reply.type('text/javascript; charset=utf-8').send(bundle));
+    formServer.post<{ Body: Record<string, string> }>('/save', async (request, reply) => {
+      received.push(request.body);
+      const { headline = '', language = 'en', body = '', body_format: format = 'markdown' } = request.body;
+      const saved = await createArticle(app.store, { section: 'news', headline, language, body, bodyFormat: format as 'markdown' | 'html' });
+      return reply.redirect(new URL(saved.path, app.url).toString(), 303);
+    });
+    formUrl = await formServer.listen({ port: 0, host: '127.0.0.1' });
+    browser = await launchBrowser();
+    // axe-core's runner needs a page of a context the test made.
+    page = await (await browser.newContext()).newPage();
+    page.on('pageerror', (error) => assert.fail(`script error on the page: ${error.message}`));
+    await page.goto(formUrl);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await formServer?.close();
+    await app?.close();
+    bundleDir.remove();
+  });
+
+  const surface = () => page.getByRole('textbox', { name: 'Body' });
+  const button = (name: string) => page.getByRole('toolbar', { name: 'Body formatting' }).getByRole('button', { name, exact: true });
+
+  it('replaces the textarea with a labelled editor and toolbar', async () => {
+    await surface().waitFor();
+    assert.equal(await page.locator('textarea[name="body"]').isHidden(), true);
+    assert.equal(await surface().getAttribute('dir'), 'ltr');
+    assert.equal(await surface().getAttribute('aria-describedby'), 'body-hint');
+    for (const name of ['Heading', 'Subheading', 'Bold', 'Italic', 'Link', 'Quotation', 'Bulleted list', 'Numbered list', 'Image', 'Embed', 'Undo']) await button(name).waitFor();
+    assert.equal(await button('Bold').getAttribute('aria-keyshortcuts'), 'Control+B');
+    assert.deepEqual(await axeViolations(page), []);
+  });
+
+  it('writes a heading, a quotation, a list and a link, with the toolbar and the keyboard', async () => {
+    await page.getByLabel('Headline').fill('Harbour closes');
+    await surface().click();
+    await button('Heading').click();
+    await page.keyboard.type('What the harbour master said');
+    assert.equal(await button('Heading').getAttribute('aria-pressed'), 'true');
+    await page.keyboard.press('Enter');
+    assert.equal(await button('Heading').getAttribute('aria-pressed'), 'false');
+    await page.keyboard.press('Control+Shift+B');
+    await page.keyboard.type('We are closed until further notice.');
+    assert.equal(await button('Quotation').getAttribute('aria-pressed'), 'true');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    await button('Bulleted list').click();
+    await page.keyboard.type('No ships in');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('No ships out');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('Read the report');
+    await page.keyboard.press('Shift+Home');
+    await page.keyboard.press('Control+K');
+    const dialog = page.getByRole('dialog', { name: 'Link' });
+    await dialog.getByLabel('Link address').fill('https://example.org/report');
+    await dialog.getByRole('button', { name: 'Apply' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+B');
+    await page.keyboard.type('Bold words');
+    await page.keyboard.press('Control+B');
+
+    const value = await page.locator('textarea[name="body"]').inputValue();
+    assert.match(value, /<h2>What the harbour master said<\/h2>/);
+    assert.match(value, /<blockquote><p>We are closed until further notice\.<\/p><\/blockquote>/);
+    assert.match(value, /<ul><li><p>No ships in<\/p><\/li><li><p>No ships out<\/p><\/li><\/ul>/);
+    assert.match(value, /<a href="https:\/\/example\.org\/report">Read the report<\/a>/);
+    assert.match(value, /<strong>Bold words<\/strong>/);
+    assert.equal(await page.locator('input[name="body_format"]').inputValue(), 'html');
+  });
+
+  it('inserts an image only with alternative text or marked decorative, with caption and credit', async () => {
+    await button('Image').click();
+    const dialog = page.getByRole('dialog', { name: 'Insert image' });
+    await dialog.getByLabel('Image address').fill('https://example.org/harbour.jpg');
+    await dialog.getByLabel('Caption').fill('The empty harbour at dawn.');
+    await dialog.getByLabel('Credit').fill('Photo: Desk');
+    await dialog.getByRole('button', { name: 'Insert image' }).click();
+    // The browser refuses the form: alternative text is required.
+    assert.equal(await dialog.isVisible(), true);
+    assert.equal(await dialog.getByLabel('Alternative text').evaluate((el) => (el as HTMLInputElement).validity.valueMissing), true);
+    assert.deepEqual(await axeViolations(page), []);
+    await dialog.getByLabel('Alternative text').fill('Empty quays under a grey sky');
+    await dialog.getByRole('button', { name: 'Insert image' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const value = await page.locator('textarea[name="body"]').inputValue();
+    assert.match(value, /<figure class="body-image"><img src="https:\/\/example\.org\/harbour\.jpg" alt="Empty quays under a grey sky"><figcaption>The empty harbour at dawn\. <small class="credit">Photo: Desk<\/small><\/figcaption><\/figure>/);
+
+    await button('Embed').click();
+    const embed = page.getByRole('dialog', { name: 'Embed' });
+    await embed.getByLabel('Address of the post, video or document').fill('https://video.example/watch/42');
+    await embed.getByLabel('Caption').fill('The harbour master speaking');
+    await embed.getByRole('button', { name: 'Embed' }).click();
+    await embed.waitFor({ state: 'detached' });
+    assert.match(await page.locator('textarea[name="body"]').inputValue(), /<figure class="body-embed"><a href="https:\/\/video\.example\/watch\/42">https:\/\/video\.example\/watch\/42<\/a><figcaption>The harbour master speaking<\/figcaption><\/figure>/);
+  });
+
+  it('cleans what a word processor pastes', async () => {
+    await surface().press('Control+End');
+    await page.keyboard.press('Enter');
+    await surface().evaluate((el, pasted) => {
+      const data = new DataTransfer();
+      data.setData('text/html', pasted);
+      data.setData('text/plain', 'Pasted from Word');
+      el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    }, WORD_PASTE);
+    const value = await page.locator('textarea[name="body"]').inputValue();
+    assert.match(value, /<p><strong>Pasted<\/strong> from <em>Word<\/em><\/p>/);
+    assert.match(value, /<ul><li><p>Word item<\/p><\/li><\/ul>/);
+    assert.doesNotMatch(value, /Mso|style=|class="Mso|o:p|·/);
+  });
+
+  it('turns right-to-left when the language is Arabic, and back', async () => {
+    await page.getByLabel('Language').selectOption('ar');
+    assert.equal(await surface().getAttribute('dir'), 'rtl');
+    assert.equal(await surface().getAttribute('lang'), 'ar');
+    await page.getByLabel('Language').selectOption('en');
+    assert.equal(await surface().getAttribute('dir'), 'ltr');
+    await page.getByLabel('Language').selectOption('ar');
+    await surface().press('Control+End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('الميناء مغلق');
+    assert.equal(await surface().evaluate((el) => getComputedStyle(el).direction), 'rtl');
+  });
+
+  it('submits the HTML, which the server cleans, and the public page shows it with nothing live', async () => {
+    // A script slipped into the textarea by hand after the last edit reaches the server and is refused there.
+    await page.locator('textarea[name="body"]').evaluate((el) => {
+      const form = (el as HTMLTextAreaElement).form!;
+      form.addEventListener('submit', () => {
+        (el as HTMLTextAreaElement).value += '<script>alert(1)</script><p onclick="alert(2)">tail</p>';
+      });
+    });
+    await Promise.all([page.waitForURL((url) => url.origin === new URL(app.url).origin), page.getByRole('button', { name: 'Save draft' }).click()]);
+    const sent = received.at(-1)!;
+    assert.equal(sent.body_format, 'html');
+    assert.equal(sent.language, 'ar');
+    assert.match(sent.body!, /<script>alert\(1\)<\/script>/);
+
+    assert.equal(await page.locator('html').getAttribute('dir'), 'rtl');
+    const body = page.locator('.article-body');
+    assert.equal(await body.locator('h2').first().textContent(), 'What the harbour master said');
+    assert.equal(await body.locator('blockquote').textContent(), 'We are closed until further notice.');
+    assert.deepEqual(await body.locator('ul').first().locator('li').allTextContents(), ['No ships in', 'No ships out']);
+    assert.equal(await body.getByRole('link', { name: 'Read the report' }).getAttribute('href'), 'https://example.org/report');
+    assert.equal(await body.getByRole('img', { name: 'Empty quays under a grey sky' }).count(), 1);
+    assert.equal(await body.locator('figure.body-embed a').getAttribute('href'), 'https://video.example/watch/42');
+    const bodyHtml = await body.innerHTML();
+    assert.doesNotMatch(bodyHtml, /<script|onclick|alert\(/);
+    assert.match(bodyHtml, /<p>tail<\/p>/);
+  });
+});
