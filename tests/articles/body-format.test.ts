@@ -6,11 +6,17 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { Migrator, sql, type Kysely } from 'kysely';
 import { parseHTML } from 'linkedom';
 import { deriveBody } from '../../src/articles/article.body.ts';
 import { createArticle, updateArticle } from '../../src/articles/article.service.ts';
 import { AppError } from '../../src/errors.ts';
+import { loadConfig } from '../../src/config.ts';
+import { migrateToLatest, openStore } from '../../src/db/database.ts';
+import { migrationsFor } from '../../src/db/migrations/index.ts';
+import * as m012 from '../../src/db/migrations/012_article_body_format.ts';
 import { cleanBodyHtml } from '../../src/lib/body-html.ts';
+import { freshDatabase } from '../helpers/database.ts';
 import { SEED_PATH, startTestServer, type TestServer } from '../helpers/server.ts';
 
 const NAUGHTY = new URL('../fixtures/naughty/', import.meta.url);
@@ -192,5 +198,29 @@ describe('an HTML body through the article service and on the public page', () =
     assert.ok(shown.querySelectorAll('p').length > 2);
     const seed = await server.store.db.selectFrom('articles').select('body_format').where('slug', '=', SEED_PATH.split('/').pop()!).executeTakeFirstOrThrow();
     assert.equal(seed.body_format, 'markdown');
+  });
+});
+
+describe('migration 012', () => {
+  it('marks the bodies stored before it as Markdown, refuses an unknown format, and goes down and up again', async () => {
+    const database = await freshDatabase();
+    const store = await openStore(loadConfig({ DATABASE_URL: database.url }).database);
+    try {
+      const migrator = new Migrator({ db: store.db, provider: { getMigrations: async () => migrationsFor(store.schema) } });
+      assert.equal((await migrator.migrateTo('009_comment_threads')).error, undefined);
+      await sql`insert into sections (slug, name) values ('news', 'News')`.execute(store.db);
+      await sql`insert into articles (section_id, slug, language, headline, body, status, created_at, updated_at)
+        values (1, 'old', 'en', 'Old', '## Old *Markdown*', 'published', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z')`.execute(store.db);
+      await migrateToLatest(store);
+      const format = () => store.db.selectFrom('articles').select('body_format').executeTakeFirstOrThrow();
+      assert.equal((await format()).body_format, 'markdown');
+      await assert.rejects(store.db.updateTable('articles').set({ body_format: 'docx' as 'html' }).execute());
+      await m012.down(store.db as unknown as Kysely<unknown>);
+      await m012.up(store.db as unknown as Kysely<unknown>);
+      assert.equal((await format()).body_format, 'markdown');
+    } finally {
+      await store.close();
+      await database.drop();
+    }
   });
 });
