@@ -20,8 +20,8 @@ import { axeViolations, launchBrowser } from './browser.ts';
 
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self' http://127.0.0.1:*";
 
-/** The form an admin article page would show, reduced to what the editor needs. */
-function formPage(): string {
+/** The form an admin article page would show, reduced to what the editor needs, with a stored body. */
+function formPage(body = { value: '', format: 'markdown', rendered: null as string | null }): string {
   return String(html`<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><title>Write an article</title></head>
@@ -32,8 +32,8 @@ function formPage(): string {
 <p><label for="headline">Headline</label> <input id="headline" name="headline" required></p>
 <p><label for="language">Language</label> <select id="language" name="language"><option value="en">English</option><option value="ar">Arabic</option></select></p>
 <p><label for="body">Body</label> <span id="body-hint">Headings, quotations, lists, links, images and embeds.</span>
-<textarea id="body" name="body" rows="12" aria-describedby="body-hint" data-body-editor></textarea></p>
-<input type="hidden" name="body_format" value="markdown">
+<textarea id="body" name="body" rows="12" aria-describedby="body-hint" data-body-editor${body.rendered === null ? '' : html` data-body-html="${body.rendered}"`}>${body.value}</textarea></p>
+<input type="hidden" name="body_format" value="${body.format}">
 <p><button type="submit">Save draft</button></p>
 </form>
 </main>
@@ -45,6 +45,11 @@ function formPage(): string {
 const WORD_PASTE = `<html xmlns:o="urn:schemas-microsoft-com:office:office"><head><style>p.MsoNormal{margin:0}</style></head><body>
 <!--StartFragment--><p class="MsoNormal" style="margin:0cm;font-family:Calibri"><span style="font-weight:bold">Pasted</span> from <span style="font-style:italic;color:red">Word</span><o:p></o:p></p>
 <p class="MsoListParagraphCxSpFirst" style="mso-list:l0 level1 lfo1"><span style="mso-list:Ignore">·<span>&nbsp;&nbsp;</span></span>Word item<o:p></o:p></p><!--EndFragment--></body></html>`;
+
+// A body as the server stores it (cleaned), with both kinds of figure.
+const STORED_HTML =
+  '<h2>Stored</h2><figure class="body-image"><img src="https://example.org/a.jpg" alt="A quay"><figcaption>Caption here <small class="credit">Photo: Someone</small></figcaption></figure>' +
+  '<figure class="body-embed"><a href="https://video.example/v/1">https://video.example/v/1</a><figcaption>A video</figcaption></figure><p>End.</p>';
 
 describe('the body editor in a browser', () => {
   let app: TestServer;
@@ -65,6 +70,10 @@ describe('the body editor in a browser', () => {
       reply.header('content-security-policy', CSP);
     });
     formServer.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(formPage()));
+    formServer.get('/stored-html', async (_request, reply) => reply.type('text/html; charset=utf-8').send(formPage({ value: STORED_HTML, format: 'html', rendered: null })));
+    formServer.get('/stored-markdown', async (_request, reply) => reply.type('text/html; charset=utf-8').send(formPage({ value: '## Old *Markdown*', format: 'markdown', rendered: null })));
+    formServer.get('/stored-markdown-rendered', async (_request, reply) =>
+      reply.type('text/html; charset=utf-8').send(formPage({ value: '## Old *Markdown*', format: 'markdown', rendered: '<h2>Old <em>Markdown</em></h2>' })));
     formServer.get('/editor.js', async (_request, reply) => reply.type('text/javascript; charset=utf-8').send(bundle));
     formServer.post<{ Body: Record<string, string> }>('/save', async (request, reply) => {
       received.push(request.body);
@@ -102,6 +111,12 @@ describe('the body editor in a browser', () => {
 
   it('writes a heading, a quotation, a list and a link, with the toolbar and the keyboard', async () => {
     await page.getByLabel('Headline').fill('Harbour closes');
+    // What autosave and the unsaved-changes warning listen to: input events from the form's body field.
+    await page.locator('form').evaluate((form) => {
+      form.addEventListener('input', (e) => {
+        if ((e.target as HTMLTextAreaElement).name === 'body') form.dataset.bodyInputs = String(Number(form.dataset.bodyInputs ?? 0) + 1);
+      });
+    });
     await surface().click();
     await button('Heading').click();
     await page.keyboard.type('What the harbour master said');
@@ -139,6 +154,7 @@ describe('the body editor in a browser', () => {
     assert.match(value, /<a href="https:\/\/example\.org\/report">Read the report<\/a>/);
     assert.match(value, /<strong>Bold words<\/strong>/);
     assert.equal(await page.locator('input[name="body_format"]').inputValue(), 'html');
+    assert.ok(Number(await page.locator('form').getAttribute('data-body-inputs')) > 10, 'the form heard the body change');
   });
 
   it('inserts an image only with alternative text or marked decorative, with caption and credit', async () => {
@@ -193,6 +209,38 @@ describe('the body editor in a browser', () => {
     await page.keyboard.press('Enter');
     await page.keyboard.type('الميناء مغلق');
     assert.equal(await surface().evaluate((el) => getComputedStyle(el).direction), 'rtl');
+  });
+
+  it('opens a stored HTML body as it was saved, figures included, and edits an image in place', async () => {
+    const other = await page.context().newPage();
+    await other.goto(`${formUrl}/stored-html`);
+    await other.getByRole('textbox', { name: 'Body' }).waitFor();
+    assert.equal(await other.locator('textarea[name="body"]').inputValue(), STORED_HTML);
+    await other.getByRole('img', { name: 'A quay' }).click();
+    await other.getByRole('button', { name: 'Image', exact: true }).click();
+    const dialog = other.getByRole('dialog', { name: 'Edit image' });
+    assert.equal(await dialog.getByLabel('Credit').inputValue(), 'Photo: Someone');
+    await dialog.getByLabel('Decorative: the image adds nothing a reader needs').check();
+    assert.equal(await dialog.getByLabel('Alternative text').isDisabled(), true);
+    await dialog.getByRole('button', { name: 'Save image' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal(await other.locator('textarea[name="body"]').inputValue(), STORED_HTML.replace('alt="A quay"', 'alt=""'));
+    await other.close();
+  });
+
+  it('leaves a Markdown body in its textarea unless the form gives its HTML, then saves it as HTML', async () => {
+    const plain = await page.context().newPage();
+    await plain.goto(`${formUrl}/stored-markdown`);
+    await plain.waitForLoadState('load');
+    await plain.getByLabel('Body').waitFor();
+    assert.equal(await plain.locator('textarea[name="body"]').isVisible(), true);
+    assert.equal(await plain.locator('.body-editor').count(), 0);
+    assert.equal(await plain.locator('input[name="body_format"]').inputValue(), 'markdown');
+    await plain.goto(`${formUrl}/stored-markdown-rendered`);
+    await plain.getByRole('textbox', { name: 'Body' }).waitFor();
+    assert.equal(await plain.locator('textarea[name="body"]').inputValue(), '<h2>Old <em>Markdown</em></h2>');
+    assert.equal(await plain.locator('input[name="body_format"]').inputValue(), 'html');
+    await plain.close();
   });
 
   it('submits the HTML, which the server cleans, and the public page shows it with nothing live', async () => {

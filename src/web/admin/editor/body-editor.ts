@@ -111,7 +111,12 @@ export function enhanceBody(textarea: HTMLTextAreaElement): Editor | null {
     format.value = 'html';
   };
   editor.on('transaction', toolbar.update);
-  editor.on('update', sync);
+  // Scripts listening to the form (autosave, the unsaved-changes warning) hear the body change as they
+  // would hear typing in the textarea.
+  editor.on('update', () => {
+    sync();
+    textarea.dispatchEvent(new Event('input', { bubbles: true }));
+  });
   form.addEventListener('submit', sync);
   form.addEventListener('formdata', sync);
   language?.addEventListener('change', () => editor.setOptions({ editorProps: { ...editor.options.editorProps, attributes: surfaceAttributes(textarea, label, languageNow()) } }));
@@ -120,6 +125,8 @@ export function enhanceBody(textarea: HTMLTextAreaElement): Editor | null {
   wrapper.append(toolbar.element, mount);
   textarea.after(wrapper);
   textarea.hidden = true;
+  // A hidden control the browser must validate would block the form with no message a person can see.
+  textarea.required = false;
   sync();
   return editor;
 }
