@@ -13,15 +13,21 @@ import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { createArticle } from '../../src/articles/article.service.ts';
+import type { BodyFormat } from '../../src/articles/article.body.ts';
 import { html } from '../../src/lib/html.ts';
+import { bodyField } from '../../src/web/admin/body-field.ts';
+import { selectField, textField } from '../../src/web/admin/forms.ts';
 import { buildEditor } from '../../scripts/build-editor.mjs';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server.ts';
 import { axeViolations, launchBrowser } from './browser.ts';
 
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self' http://127.0.0.1:*";
 
-/** The form an admin article page would show, reduced to what the editor needs, with a stored body. */
-function formPage(body = { value: '', format: 'markdown', rendered: null as string | null }): string {
+/**
+ * The form an admin article page would show, reduced to what the editor needs, made of the admin's own
+ * form parts (src/web/admin/forms.ts) and the Body field (src/web/admin/body-field.ts), with a stored body.
+ */
+function formPage(body: { value: string; format: BodyFormat; renderedHtml?: string } = { value: '', format: 'markdown' }): string {
   return String(html`<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><title>Write an article</title></head>
@@ -29,11 +35,9 @@ function formPage(body = { value: '', format: 'markdown', rendered: null as stri
 <main>
 <h1>Write an article</h1>
 <form method="post" action="/save">
-<p><label for="headline">Headline</label> <input id="headline" name="headline" required></p>
-<p><label for="language">Language</label> <select id="language" name="language"><option value="en">English</option><option value="ar">Arabic</option></select></p>
-<p><label for="body">Body</label> <span id="body-hint">Headings, quotations, lists, links, images and embeds.</span>
-<textarea id="body" name="body" rows="12" aria-describedby="body-hint" data-body-editor${body.rendered === null ? '' : html` data-body-html="${body.rendered}"`}>${body.value}</textarea></p>
-<input type="hidden" name="body_format" value="${body.format}">
+${textField({ name: 'headline', label: 'Headline', value: '', required: true })}
+${selectField({ name: 'language', label: 'Language', value: 'en', options: [{ value: 'en', label: 'English' }, { value: 'ar', label: 'Arabic' }] })}
+${bodyField({ ...body, hint: 'Headings, quotations, lists, links, images and embeds.', rows: 12 })}
 <p><button type="submit">Save draft</button></p>
 </form>
 </main>
@@ -71,10 +75,10 @@ describe('the body editor in a browser', () => {
       reply.header('content-security-policy', CSP);
     });
     formServer.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(formPage()));
-    formServer.get('/stored-html', async (_request, reply) => reply.type('text/html; charset=utf-8').send(formPage({ value: STORED_HTML, format: 'html', rendered: null })));
-    formServer.get('/stored-markdown', async (_request, reply) => reply.type('text/html; charset=utf-8').send(formPage({ value: '## Old *Markdown*', format: 'markdown', rendered: null })));
+    formServer.get('/stored-html', async (_request, reply) => reply.type('text/html; charset=utf-8').send(formPage({ value: STORED_HTML, format: 'html' })));
+    formServer.get('/stored-markdown', async (_request, reply) => reply.type('text/html; charset=utf-8').send(formPage({ value: '## Old *Markdown*', format: 'markdown' })));
     formServer.get('/stored-markdown-rendered', async (_request, reply) =>
-      reply.type('text/html; charset=utf-8').send(formPage({ value: '## Old *Markdown*', format: 'markdown', rendered: '<h2>Old <em>Markdown</em></h2>' })));
+      reply.type('text/html; charset=utf-8').send(formPage({ value: '## Old *Markdown*', format: 'markdown', renderedHtml: '<h2>Old <em>Markdown</em></h2>' })));
     formServer.get('/editor.js', async (_request, reply) => reply.type('text/javascript; charset=utf-8').send(bundle));
     formServer.post<{ Body: Record<string, string> }>('/save', async (request, reply) => {
       received.push(request.body);
@@ -105,6 +109,7 @@ describe('the body editor in a browser', () => {
     assert.equal(await page.locator('textarea[name="body"]').isHidden(), true);
     assert.equal(await surface().getAttribute('dir'), 'ltr');
     assert.equal(await surface().getAttribute('aria-describedby'), 'body-hint');
+    assert.equal(await page.getByText('Headings, quotations, lists, links, images and embeds.').getAttribute('id'), 'body-hint');
     for (const name of ['Heading', 'Subheading', 'Bold', 'Italic', 'Link', 'Quotation', 'Bulleted list', 'Numbered list', 'Image', 'Embed', 'Undo']) await button(name).waitFor();
     assert.equal(await button('Bold').getAttribute('aria-keyshortcuts'), 'Control+B');
     assert.deepEqual(await axeViolations(page), []);
