@@ -275,5 +275,7 @@ describe('the body editor in a browser', () => {
     assert.doesNotMatch(bodyHtml, /<script|onclick|alert\(/);
     assert.match(bodyHtml, /<p>tail<\/p>/);
     assert.deepEqual(scriptErrors, [], 'no script error on the form page');
+    // The public page with the editor's figures passes axe too.
+    assert.deepEqual(await axeViolations(page), []);
   });
 });
