@@ -144,6 +144,10 @@ describe('the body editor in a browser', () => {
     await page.keyboard.press('Shift+Home');
     await page.keyboard.press('Control+K');
     const dialog = page.getByRole('dialog', { name: 'Link' });
+    await dialog.getByLabel('Link address').fill('javascript:alert(1)');
+    await dialog.getByRole('button', { name: 'Apply' }).click();
+    assert.equal(await dialog.isVisible(), true, 'a javascript: address is refused in the dialog');
+    assert.match(await dialog.getByLabel('Link address').evaluate((el) => (el as HTMLInputElement).validationMessage), /starting with https:\/\//);
     await dialog.getByLabel('Link address').fill('https://example.org/report');
     await dialog.getByRole('button', { name: 'Apply' }).click();
     await dialog.waitFor({ state: 'detached' });

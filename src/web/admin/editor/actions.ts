@@ -19,6 +19,9 @@ function selectedAttrs<T>(editor: Editor, type: string): T | null {
   return selection instanceof NodeSelection && selection.node.type.name === type ? (selection.node.attrs as T) : null;
 }
 
+/** What a link may point to: the schemes the server keeps (src/lib/body-html.ts), a path of the site or a fragment. */
+const LINK_PATTERN = { regex: '(https?://|mailto:|tel:|/|#).*', message: 'Give an address starting with https://, http://, mailto:, tel: or / (a page of this site).' };
+
 /** Inserts a figure at the cursor, or after the selected figure (never in its place). */
 function insertBlock(editor: Editor, node: { type: string; attrs: ImageFields | EmbedFields }): void {
   const { selection } = editor.state;
@@ -29,7 +32,7 @@ function insertBlock(editor: Editor, node: { type: string; attrs: ImageFields | 
 /** Asks for a link's address: adds, changes or (left empty) removes the link on the selection. */
 export async function editLink(editor: Editor): Promise<void> {
   const current = (editor.getAttributes('link').href as string | undefined) ?? '';
-  const values = await askFor(document, 'Link', [{ name: 'href', label: 'Link address', type: 'text', value: current, hint: 'A web address (https://…), a page of this site (/news/…) or mailto:. Leave empty to remove the link.' }], 'Apply');
+  const values = await askFor(document, 'Link', [{ name: 'href', label: 'Link address', type: 'text', value: current, hint: 'A web address (https://…), a page of this site (/news/…) or mailto:. Leave empty to remove the link.', pattern: LINK_PATTERN }], 'Apply');
   if (!values) return void editor.commands.focus();
   const href = String(values.href);
   const chain = editor.chain().focus().extendMarkRange('link');

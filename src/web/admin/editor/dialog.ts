@@ -12,6 +12,8 @@ export interface DialogField {
   hint?: string;
   /** For a required text field: the checkbox (by name) that, when ticked, makes it optional and disabled. */
   optionalWhen?: string;
+  /** A pattern the value must match (the whole value), with the message the browser shows when it does not. */
+  pattern?: { regex: string; message: string };
 }
 
 export type DialogValues = Record<string, string | boolean>;
@@ -30,6 +32,17 @@ function fieldRow(doc: Document, f: DialogField): HTMLElement {
   else input.value = f.value ?? '';
   if (f.required) input.required = true;
   if (f.type === 'url') input.pattern = 'https?://.+';
+  if (f.pattern) {
+    const { regex, message } = f.pattern;
+    input.pattern = regex;
+    // The browser's own "match the requested format" says nothing useful; say what is expected.
+    const check = () => input.setCustomValidity(input.validity.patternMismatch ? message : '');
+    input.addEventListener('input', () => {
+      input.setCustomValidity('');
+      check();
+    });
+    check();
+  }
   const label = doc.createElement('label');
   label.htmlFor = id;
   label.textContent = f.label;
