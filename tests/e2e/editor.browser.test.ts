@@ -112,6 +112,18 @@ describe('the body editor in a browser', () => {
     assert.equal(await page.getByText('Headings, quotations, lists, links, images and embeds.').getAttribute('id'), 'body-hint');
     for (const name of ['Heading', 'Subheading', 'Bold', 'Italic', 'Link', 'Quotation', 'Bulleted list', 'Numbered list', 'Image', 'Embed', 'Undo']) await button(name).waitFor();
     assert.equal(await button('Bold').getAttribute('aria-keyshortcuts'), 'Control+B');
+    // One tab stop for the toolbar; arrow keys move between its buttons.
+    await page.getByLabel('Language').focus();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Heading');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Subheading');
+    await page.keyboard.press('End');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Redo');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Heading');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('role')), 'textbox', 'Tab leaves the toolbar for the text');
     assert.deepEqual(await axeViolations(page), []);
   });
 
