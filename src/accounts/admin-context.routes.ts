@@ -143,7 +143,6 @@ export const adminContext = fp<AdminContextOptions>(
       }
       request.csrfToken = formToken(deps.secret, formCookie);
       if (request.routeOptions.config.signedOut) return;
-      if (value) reply.clearCookie(cookieName, { path: '/', secure, httpOnly: true, sameSite: 'lax' });
       if ((request.method === 'GET' || request.method === 'HEAD') && !wantsJson(request)) {
         const next = request.url === '/admin' || request.url === '/admin/' ? '' : `?next=${encodeURIComponent(request.url)}`;
         return reply.redirect(`/admin/sign-in${next}`, 303);

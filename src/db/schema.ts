@@ -174,6 +174,7 @@ export interface UserTable {
   totp_secret: string | null;
   /** JSON list of SHA-256 digests of the unused recovery codes. */
   recovery_codes: Generated<string>;
+  totp_last_step: Generated<number>;
   session_generation: Generated<number>;
   created_at: string;
   updated_at: string;
