@@ -127,7 +127,6 @@ export async function accountAdminRoutes(app: FastifyInstance, { deps, secure }:
     app.get<{ Params: { token: string } }>(`/${kind}/:token`, signedOut, async (request, reply) => {
       const person = await accounts.inspectLink(store, kind, request.params.token);
       if (!person) return reply.adminPage({ title: 'Link expired', nav: 'none', status: 404, main: views.linkGonePage() });
-      reply.header('referrer-policy', 'no-referrer');
       return reply.adminPage({ title, nav: 'none', main: views.choosePasswordPage({ kind, token: request.params.token, csrfToken: request.csrfToken, ...person, fields: {} }) });
     });
 
