@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { trusted } from '../lib/html.ts';
 import { AppError } from '../errors.ts';
 import * as views from '../web/admin/accounts.ts';
+import { idParam } from '../web/admin/params.ts';
 import { safeNext, sessionCookieName } from './admin-context.routes.ts';
 import * as accounts from './account.service.ts';
 import { auditLog } from './audit.service.ts';
@@ -23,11 +24,6 @@ const text = (form: unknown, name: string): string => {
   return typeof value === 'string' ? value : '';
 };
 
-/** An id in an address: a positive whole number, or the page is not found. */
-export function idParam(raw: string): number {
-  if (!/^[1-9][0-9]{0,15}$/.test(raw)) throw new AppError('not_found', 'There is no such page in the newsroom.');
-  return Number(raw);
-}
 
 const fieldsOf = (error: unknown): Record<string, string> | null =>
   error instanceof AppError && (error.code === 'invalid_input' || error.code === 'conflict') ? { ...error.fields } : null;

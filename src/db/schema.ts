@@ -74,6 +74,10 @@ export interface DocumentTable {
   media_type: string | null;
   sha256: string | null;
   created_at: string;
+  /** The file's name as uploaded (015); empty for documents described but not held. */
+  file_name: Generated<string>;
+  size_bytes: number | null;
+  uploaded_by: number | null;
 }
 
 export interface SourceTable {
