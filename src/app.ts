@@ -17,7 +17,7 @@ import type { Store } from './db/store.ts';
 import { accountAdminRoutes } from './accounts/account.admin.routes.ts';
 import { createAccountMailer } from './accounts/account.mail.ts';
 import { accountSecret, DEFAULT_RULES, pruneAccounts, type AccountDeps } from './accounts/account.service.ts';
-import { adminContext } from './accounts/admin-context.routes.ts';
+import { adminContext, type AdminRoute } from './accounts/admin-context.routes.ts';
 import { articleRoutes } from './articles/article.routes.ts';
 import { articleComments, commentRoutes } from './comments/comment.routes.ts';
 import { openCommentService, type CommentService } from './comments/comment.service.ts';
@@ -102,7 +102,9 @@ export async function buildApp(config: Config, store: Store, options: BuildOptio
 
   const accounts = await openAccounts(config, store);
   app.addHook('onClose', async () => accounts.close());
-  await app.register(adminSite, { prefix: '/admin', config, store, site, accounts: accounts.deps, assets: loadAdminAssets() });
+  const adminRoutes: AdminRoute[] = [];
+  app.decorate('adminRoutes', adminRoutes);
+  await app.register(adminSite, { prefix: '/admin', config, store, site, accounts: accounts.deps, assets: loadAdminAssets(), routes: adminRoutes });
   return app;
 }
 
@@ -135,6 +137,7 @@ interface AdminSiteOptions {
   site: Site;
   accounts: AccountDeps;
   assets: AdminAssets;
+  routes: AdminRoute[];
 }
 
 /**
@@ -142,11 +145,11 @@ interface AdminSiteOptions {
  * on every state-changing request (admin-context.routes.ts), HTML-form bodies, its own error pages. Public
  * pages never read the session cookie, so they never vary by who is signed in.
  */
-async function adminSite(app: FastifyInstance, { config, store, accounts, assets }: AdminSiteOptions): Promise<void> {
+async function adminSite(app: FastifyInstance, { config, store, accounts, assets, routes }: AdminSiteOptions): Promise<void> {
   const secure = new URL(config.publicUrl).protocol === 'https:';
   await app.register(cookie);
   await app.register(formbody);
-  await app.register(adminContext, { deps: accounts, assets, secure, pendingComments: async () => 0 });
+  await app.register(adminContext, { deps: accounts, assets, secure, routes, pendingComments: async () => 0 });
   await app.register(accountAdminRoutes, { deps: accounts, secure });
   // Uploads: one file per request, cut off just past the size limit (the service then refuses it whole).
   await app.register(multipart, { limits: { files: 1, fields: 20, fieldSize: 64 * 1024, fileSize: config.documentMaxBytes + 1 } });
