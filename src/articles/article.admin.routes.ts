@@ -10,6 +10,7 @@ import { AppError } from '../errors.ts';
 import { allSections } from '../sections/section.service.ts';
 import type { AdminAssets } from '../web/admin/assets.ts';
 import * as views from '../web/admin/articles.ts';
+import { idParam } from '../web/admin/params.ts';
 import type { Site } from '../web/site.ts';
 import { newsArticleJsonLd } from './article.jsonld.ts';
 import type { ArticleComments } from './article.routes.ts';
@@ -49,13 +50,11 @@ export interface ArticleAdminOptions {
 
 const PER_PAGE = 25;
 
-/** An id in an address: a positive whole number, or the page is not found (never a 500). */
-function idParam(raw: string): number {
-  if (!/^[1-9][0-9]{0,15}$/.test(raw)) throw new AppError('not_found', 'There is no such page in the newsroom.');
-  return Number(raw);
-}
+
 /** The editor page's script (autosave, unsaved-changes warning, direction, lengths). */
-const EDITOR_SCRIPT = 'article-editor.js';
+const FORM_SCRIPT = 'article-editor.js';
+/** The body editor's bundle (decision 0021), built into dist/admin-assets/; the form works without it. */
+const BODY_EDITOR_SCRIPT = 'editor.js';
 
 type Form = Record<string, string | string[] | undefined>;
 const one = (form: Form, name: string): string => {
@@ -88,6 +87,8 @@ export function formValues(form: Form): views.ArticleFormValues {
     language: one(form, 'language') || 'en',
     summary: one(form, 'summary'),
     body: one(form, 'body').replace(/\r\n/g, '\n'),
+    bodyFormat: one(form, 'body_format') === 'html' ? 'html' : 'markdown',
+    bodyHtml: null,
     authors: one(form, 'authors'),
     sources: [...rows.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r),
     pin: one(form, 'pin').trim(),
@@ -111,6 +112,7 @@ export function draftFrom(v: views.ArticleFormValues): DraftInput {
     tags: list(v.tags),
     summary: v.summary,
     body: v.body,
+    bodyFormat: v.bodyFormat,
     authors: list(v.authors),
     sources: kept.map(({ s }) => ({
       name: s.name,
@@ -149,6 +151,8 @@ function valuesOf(a: EditableArticle): views.ArticleFormValues {
     language: d.language,
     summary: d.summary,
     body: d.body,
+    bodyFormat: d.bodyFormat,
+    bodyHtml: d.bodyFormat === 'markdown' ? a.bodyHtml : null,
     authors: d.authors.join(', '),
     sources: d.sources.map((s) => ({
       name: s.name,
@@ -233,7 +237,14 @@ function scheduleTime(text: string): Date {
 }
 
 export async function articleAdminRoutes(app: FastifyInstance, { store, site, assets, comments }: ArticleAdminOptions): Promise<void> {
-  const scripts = () => [assets.path(EDITOR_SCRIPT)];
+  const bodyEditor = (() => {
+    try {
+      return [assets.path(BODY_EDITOR_SCRIPT)];
+    } catch {
+      return [];
+    }
+  })();
+  const scripts = () => [assets.path(FORM_SCRIPT), ...bodyEditor];
   const sectionOptions = async () => (await allSections(store.db)).map((s) => ({ value: s.slug, label: s.name }));
 
   /** The version the form was based on; a missing or malformed one is refused like a stale one. */
@@ -354,6 +365,8 @@ export async function articleAdminRoutes(app: FastifyInstance, { store, site, as
     language: 'en',
     summary: '',
     body: '',
+    bodyFormat: 'markdown',
+    bodyHtml: null,
     authors: '',
     sources: [],
     pin: '',

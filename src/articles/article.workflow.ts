@@ -20,7 +20,7 @@ import { findPerson } from '../people/person.service.ts';
 import { relatedAfterChange } from '../related/related.service.ts';
 import { indexArticle } from '../search/indexing.ts';
 import { findSection } from '../sections/section.service.ts';
-import { deriveBody } from './article.body.ts';
+import { BODY_FORMATS, deriveBody } from './article.body.ts';
 import { articleWriteKeys, parseInput, previewArticle, saveTags, sourceInput, type Article } from './article.service.ts';
 import * as articles from './article.repository.ts';
 import * as repo from './workflow.repository.ts';
@@ -49,6 +49,8 @@ export const draftInput = z.object({
   subtitle: z.string().trim().max(500, 'use at most 500 characters').default(''),
   summary: z.string().trim().max(1000, 'use at most 1,000 characters').default(''),
   body: z.string().max(500_000, 'use at most 500,000 characters').default(''),
+  /** Markdown, or HTML from the body editor (cleaned on the server before it is stored; decision 0021). */
+  bodyFormat: z.enum(BODY_FORMATS, 'expected markdown or html').default('markdown'),
   imageUrl: z.url({ protocol: /^https?$/, error: 'expected an http or https URL' }).max(2000).nullable().default(null),
   imageAlt: z.string().max(500).default(''),
   authors: z.array(z.string().refine(isSlug, 'unknown author')).max(20).default([]),
@@ -79,6 +81,8 @@ export interface EditableArticle {
   publishedAt: string | null;
   createdAt: string;
   updatedAt: string;
+  /** The body as readers' pages show it (for the body editor to open a Markdown body). */
+  bodyHtml: string;
   /** A lock that still holds (not older than LOCK_TTL_MS), or null. */
   lock: EditLock | null;
   draft: ArticleDraft;
@@ -120,6 +124,7 @@ async function readDraft(db: Db, row: repo.EditableRow): Promise<ArticleDraft> {
     subtitle: row.subtitle,
     summary: row.summary,
     body: row.body,
+    bodyFormat: row.body_format,
     imageUrl: row.image_url,
     imageAlt: row.image_alt,
     authors,
@@ -150,6 +155,7 @@ async function toEditable(db: Db, row: repo.EditableRow, now: Date): Promise<Edi
     publishedAt: row.published_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    bodyHtml: row.body_html,
     lock: lockOf(row, now),
     draft: await readDraft(db, row),
   };
@@ -240,7 +246,7 @@ async function storedSources(trx: Db, id: number, d: ArticleDraft, stamp: string
 /** Writes every field of a draft into the article (which exists), with its authors, tags, sources and pins. */
 async function writeDraft(trx: Db, row: repo.EditableRow, d: ArticleDraft, version: number, stamp: string): Promise<{ renamedTag: boolean }> {
   const { section, slug, personIds, pinIds } = await resolveDraft(trx, d, row.id);
-  const derived = deriveBody(d.body, d.language);
+  const derived = deriveBody(d.body, d.language, d.bodyFormat);
   await repo.updateArticleRow(trx, row.id, {
     section_id: section.id,
     slug,
@@ -248,7 +254,8 @@ async function writeDraft(trx: Db, row: repo.EditableRow, d: ArticleDraft, versi
     headline: d.headline,
     subtitle: d.subtitle,
     summary: d.summary,
-    body: d.body,
+    body: derived.source,
+    body_format: d.bodyFormat,
     body_html: derived.html,
     body_text: derived.text,
     word_count: derived.words,
@@ -307,7 +314,7 @@ export async function createDraft(store: Store, actor: Account, input: DraftInpu
   const stamp = now.toISOString();
   const id = await store.writeTransaction(async (trx) => {
     const { section, slug, personIds, pinIds } = await resolveDraft(trx, d, null);
-    const derived = deriveBody(d.body, d.language);
+    const derived = deriveBody(d.body, d.language, d.bodyFormat);
     const id = await articles.insertArticle(trx, {
       section_id: section.id,
       slug,
@@ -315,7 +322,8 @@ export async function createDraft(store: Store, actor: Account, input: DraftInpu
       headline: d.headline,
       subtitle: d.subtitle,
       summary: d.summary,
-      body: d.body,
+      body: derived.source,
+      body_format: d.bodyFormat,
       body_html: derived.html,
       body_text: derived.text,
       word_count: derived.words,
@@ -618,6 +626,7 @@ const FIELD_LABELS: Record<keyof ArticleDraft, string> = {
   language: 'Language',
   summary: 'Summary',
   body: 'Body',
+  bodyFormat: 'Body format',
   authors: 'Authors',
   sources: 'Sources',
   pins: 'Check Also',

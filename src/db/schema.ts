@@ -1,6 +1,7 @@
 // Kysely table types. Dates are ISO-8601 UTC strings ("2022-01-10T09:30:00.000Z") in every dialect,
 // so that ordering and comparison are plain string operations (see docs/decisions/0003-dates-as-iso-text.md).
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { BodyFormat } from '../articles/article.body.ts';
 
 /** Where an article is in the newsroom's workflow; only 'published' is public (migration 011). */
 export type ArticleStatus = 'draft' | 'review' | 'ready' | 'scheduled' | 'published' | 'unpublished';
@@ -39,8 +40,9 @@ export interface ArticleTable {
   subtitle: string;
   /** Optional hand-written summary; when empty the excerpt is cut from the body. */
   summary: string;
-  /** Markdown source of the body; raw HTML in it is never rendered. */
+  /** The body: Markdown (raw HTML in it is never rendered) or cleaned HTML, as body_format says (012). */
   body: string;
+  body_format: Generated<BodyFormat>;
   image_url: string | null;
   image_alt: string;
   status: ArticleStatus;
@@ -84,6 +86,10 @@ export interface DocumentTable {
   media_type: string | null;
   sha256: string | null;
   created_at: string;
+  /** The file's name as uploaded (015); empty for documents described but not held. */
+  file_name: Generated<string>;
+  size_bytes: number | null;
+  uploaded_by: number | null;
 }
 
 export interface SourceTable {
@@ -186,6 +192,7 @@ export interface UserTable {
   totp_secret: string | null;
   /** JSON list of SHA-256 digests of the unused recovery codes. */
   recovery_codes: Generated<string>;
+  totp_last_step: Generated<number>;
   session_generation: Generated<number>;
   created_at: string;
   updated_at: string;

@@ -44,6 +44,7 @@ export async function startTestServer(options: { demo?: boolean; env?: Record<st
     HOST: '127.0.0.1',
     PUBLIC_URL,
     LOG_LEVEL: 'silent',
+    MEDIA_DIR: path.join(tmp.dir, 'media'),
     ...options.env,
   });
   const store = await openStore(config.database);
@@ -80,17 +81,19 @@ export interface CliResult {
 }
 
 /** Runs the real `gazette` command against a test server's database, as an editor would in another process. */
-export function runCli(server: TestServer, args: readonly string[], options: { timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(server: TestServer, args: readonly string[], options: { timeoutMs?: number; input?: string } = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [BIN, ...args],
       {
-        env: { PATH: process.env.PATH, DATABASE_URL: server.databaseUrl, PUBLIC_URL: server.config.publicUrl, LOG_LEVEL: 'silent' },
+        env: { PATH: process.env.PATH, DATABASE_URL: server.databaseUrl, PUBLIC_URL: server.config.publicUrl, LOG_LEVEL: 'silent', MEDIA_DIR: server.config.mediaDir },
         timeout: options.timeoutMs ?? 60_000,
         maxBuffer: 64 * 1024 * 1024,
       },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
+    // What the command reads on standard input (a password for --password-stdin); otherwise none.
+    child.stdin?.end(options.input ?? '');
   });
 }

@@ -5,6 +5,7 @@
 import { html, type SafeHtml } from '../../lib/html.ts';
 import type { ArticleStatus } from '../../db/schema.ts';
 import type { EditorListItem, FieldDiff, RevisionSummary } from '../../articles/article.workflow.ts';
+import { bodyField } from './body-field.ts';
 import { button, checkboxField, csrfField, errorSummary, notice, selectField, textArea, textField } from './forms.ts';
 
 type Fields = Readonly<Record<string, string>>;
@@ -119,6 +120,10 @@ export interface ArticleFormValues {
   language: string;
   summary: string;
   body: string;
+  /** markdown, or html once the body editor has written it. */
+  bodyFormat: 'markdown' | 'html';
+  /** A Markdown body's rendered HTML, for the body editor to open it. */
+  bodyHtml: string | null;
   authors: string;
   sources: SourceRow[];
   pin: string;
@@ -299,7 +304,7 @@ ${selectField({ name: 'language', label: 'Language', value: v.values.language, o
 ${textField({ name: 'tags', label: 'Tags', value: v.values.tags, error: v.fields.tags, hint: 'Separated by commas.', dir })}
 ${textField({ name: 'authors', label: 'Authors', value: v.values.authors, error: v.fields.authors, hint: 'Authors’ slugs in byline order, separated by commas (e.g. international-desk).' })}
 ${textArea({ name: 'summary', label: 'Summary', value: v.values.summary, error: v.fields.summary, rows: 3, dir, hint: 'Optional; listings and feeds cut an excerpt from the body when it is empty.' })}
-${textArea({ name: 'body', label: 'Body', value: v.values.body, error: v.fields.body, rows: 18, dir, attrs: html`data-body-editor`, hint: 'Markdown: a line starting with > is a quotation, # a heading, - a list item; [text](https://…) is a link.' })}
+${bodyField({ value: v.values.body, format: v.values.bodyFormat, renderedHtml: v.values.bodyHtml, error: v.fields.body, rows: 18, dir, hint: 'Headings, quotations, lists, links, images and embeds. Without the editor: Markdown (a line starting with > is a quotation).' })}
 <section class="panel" aria-labelledby="sources-heading">
 <h2 id="sources-heading">Sources</h2>
 ${v.fields.sources ? html`<p class="field-error">${v.fields.sources}</p>` : ''}
