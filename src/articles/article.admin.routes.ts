@@ -171,11 +171,14 @@ function valuesOf(a: EditableArticle): views.ArticleFormValues {
   };
 }
 
+/** The form's names of the service's fields where they differ. */
+const FORM_NAMES: Record<string, string> = { imageUrl: 'image_url', imageAlt: 'image_alt', scheduledAt: 'scheduled_at', bodyFormat: 'body', commentsOpen: 'comments_open' };
+
 /** Field messages keyed by the form's names (the service names list items by index). */
 function formFields(fields: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, message] of Object.entries(fields)) {
-    const name = /^(authors|tags)(\.|$)/.test(k) ? k.split('.')[0]! : /^pins(\.|$)/.test(k) ? 'pin' : k;
+    const name = /^(authors|tags)(\.|$)/.test(k) ? k.split('.')[0]! : /^pins(\.|$)/.test(k) ? 'pin' : (FORM_NAMES[k] ?? k);
     out[name] ??= message;
   }
   return out;
@@ -232,7 +235,7 @@ const MESSAGES: Record<string, string> = {
 function scheduleTime(text: string): Date {
   const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(:\d{2})?$/.exec(text.trim());
   const at = m ? new Date(`${m[1]}${m[2] ?? ':00'}Z`) : new Date(Number.NaN);
-  if (Number.isNaN(at.getTime())) throw new AppError('invalid_input', 'Give the publication time.', { scheduledAt: 'give a date and time' });
+  if (Number.isNaN(at.getTime())) throw new AppError('invalid_input', 'Give the publication time.', { scheduled_at: 'give a date and time' });
   return at;
 }
 

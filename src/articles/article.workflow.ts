@@ -35,8 +35,8 @@ export const AUTOSAVE_STRETCH_MS = 30 * 60_000;
 const language = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'expected a language tag such as en, ar or fa');
 const address = z.string().regex(/^[^/]+\/[^/]+$/, 'expected section/slug');
 
-/** Every field an editor writes, as a save sends it and a revision keeps it. */
-export const draftInput = z.object({
+/** Every field an editor writes, as a revision keeps it. */
+const draftFields = z.object({
   section: z.string().refine(isSlug, 'choose a section'),
   /** Empty: made from the headline. */
   slug: z
@@ -58,6 +58,11 @@ export const draftInput = z.object({
   sources: z.array(sourceInput).max(100).default([]),
   pins: z.array(address).max(10).default([]),
   commentsOpen: z.boolean().default(true),
+});
+/** What a save sends: every field, and an image only with its description (alt text). */
+export const draftInput = draftFields.refine((d) => d.imageUrl === null || d.imageAlt.trim() !== '', {
+  path: ['imageAlt'],
+  message: 'describe what the image shows, for readers who cannot see it',
 });
 export type DraftInput = z.input<typeof draftInput>;
 export type ArticleDraft = z.output<typeof draftInput>;
@@ -606,7 +611,8 @@ async function revisionDraft(db: Db, articleId: number, revisionId: number): Pro
   if (!r) throw new AppError('not_found', `This article has no revision ${revisionId}.`);
   return {
     summary: { id: r.id, version: r.version, savedBy: r.saved_by, savedAt: r.saved_at, autosave: r.autosave === 1 },
-    draft: draftInput.parse(JSON.parse(r.snapshot)),
+    // Read as it was kept: a revision saved before a rule existed still opens.
+    draft: draftFields.parse(JSON.parse(r.snapshot)),
   };
 }
 

@@ -163,6 +163,18 @@ describe('article screens over HTTP', () => {
     assert.match(errorOf('sources.0.url'), /http or https URL/);
     assert.equal((document.getElementById('subtitle') as unknown as { getAttribute(n: string): string }).getAttribute('value'), 'Kept subtitle');
     assert.equal((document.getElementById('sources.1.name') as unknown as { getAttribute(n: string): string }).getAttribute('value'), 'Wire agency');
+    // An image needs its description; "Schedule" needs a time, and one in the future.
+    const noAlt = await clients.get('author')!.post('/admin/articles/new', articleForm('Image without words', { image_url: 'https://images.example/photo.jpg' }));
+    assert.equal(noAlt.status, 422);
+    assert.match(parseHTML(noAlt.text).document.getElementById('image_alt-error')?.textContent ?? '', /describe what the image shows/);
+    const id = await create('author');
+    const noTime = await act('author', id, 'schedule', { scheduled_at: '' });
+    assert.equal(noTime.status, 422);
+    assert.match(parseHTML(noTime.text).document.getElementById('scheduled_at-error')?.textContent ?? '', /date and time/);
+    const past = await act('author', id, 'schedule', { scheduled_at: '2001-01-01T09:00' });
+    assert.equal(past.status, 422);
+    assert.match(parseHTML(past.text).document.getElementById('scheduled_at-error')?.textContent ?? '', /in the future/);
+    assert.equal(await statusOf(id), 'draft');
     // A section that does not exist is refused by the service with a message next to it, nothing stored.
     const before = await server.store.db.selectFrom('articles').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     const unknown = await clients.get('author')!.post('/admin/articles/new', articleForm('Unknown section', { section: 'sport' }));

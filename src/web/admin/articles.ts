@@ -312,10 +312,10 @@ ${v.values.sources.length ? v.values.sources.map((s, i) => sourceRow(v, s, i, v.
 <div class="actions">${button('Add source', { name: 'action', value: 'add_source' })}</div>
 </section>
 ${textField({ name: 'pin', label: 'Check Also', value: v.values.pin, error: v.fields.pin, hint: 'The article shown in the Check Also box, as section/slug (e.g. news/some-story); empty lets the site choose.' })}
-${textField({ name: 'image_url', label: 'Image URL', type: 'url', value: v.values.imageUrl, error: v.fields.imageUrl })}
-${textField({ name: 'image_alt', label: 'Image description', value: v.values.imageAlt, error: v.fields.imageAlt, hint: 'What the image shows, for readers who cannot see it.', dir })}
+${textField({ name: 'image_url', label: 'Image URL', type: 'url', value: v.values.imageUrl, error: v.fields.image_url })}
+${textField({ name: 'image_alt', label: 'Image description', value: v.values.imageAlt, error: v.fields.image_alt, hint: 'What the image shows, for readers who cannot see it.', dir })}
 ${checkboxField({ name: 'comments_open', label: 'Comments open', checked: v.values.commentsOpen })}
-${textField({ name: 'scheduled_at', label: 'Publish at (UTC)', type: 'datetime-local', value: v.values.scheduledAt, error: v.fields.scheduledAt, hint: 'For “Schedule”: until then the article is embargoed, shown nowhere on the site.' })}
+${textField({ name: 'scheduled_at', label: 'Publish at (UTC)', type: 'datetime-local', value: v.values.scheduledAt, error: v.fields.scheduled_at, hint: 'For “Schedule”: until then the article is embargoed, shown nowhere on the site.' })}
 ${previewBox(v, dir)}
 ${workflowButtons(v)}
 </fieldset>
