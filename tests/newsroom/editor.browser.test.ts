@@ -87,9 +87,26 @@ describe('the article editor in a browser', () => {
       const id = idOf(page);
       await noAxeViolations(page, 'the edit form');
 
-      // Typing is saved by itself within seconds, and leaving with nothing unsaved asks nothing.
+      // Typing is saved by itself within seconds.
       await page.getByLabel('Subtitle').fill('A confidential memo describes the plan in full');
       await page.getByText(/Saved automatically/).waitFor({ timeout: 20_000 });
+
+      // The same article saved from another tab: this tab's next save is refused, with both versions shown.
+      const other = await context.newPage();
+      await other.goto(`/admin/articles/${id}`);
+      await other.getByLabel('Tags').fill('Documents, Ministry, Leaks');
+      await other.getByRole('button', { name: 'Save draft' }).click();
+      await other.getByText('Saved.').waitFor();
+      await other.close();
+      await page.getByLabel('Summary').fill('What the memo says.');
+      await page.getByRole('button', { name: 'Save draft' }).click();
+      await page.getByRole('heading', { name: 'Someone saved this article after you opened it' }).waitFor();
+      assert.match(await page.locator('.conflict').innerText(), /Leaks/);
+      assert.equal(await page.getByLabel('Summary').inputValue(), 'What the memo says.');
+      await noAxeViolations(page, 'the stale-save conflict');
+      // Saving again keeps this tab's text over the other one's.
+      await page.getByRole('button', { name: 'Save draft' }).click();
+      await page.getByText('Saved.').waitFor();
 
       // The preview is the public page as readers will see it.
       const [preview] = await Promise.all([context.waitForEvent('page'), page.getByRole('link', { name: /Preview/ }).click()]);
@@ -137,11 +154,20 @@ describe('the article editor in a browser', () => {
       await page.getByLabel('Headline').fill('Council meets on the budget');
       await writeBody(page, ['The council met tonight.']);
       assert.equal(await page.getByRole('button', { name: 'Publish' }).count(), 0);
+      await page.getByRole('button', { name: 'Save draft' }).click();
+      await page.getByText('Draft created.').waitFor();
+
+      // While the contributor has it open, an editor sees who holds it and may take over.
+      const e = editor.page;
+      await e.goto(`/admin/articles/${idOf(page)}`);
+      await e.getByText(/Carl Contributor\s+is editing this article/).waitFor();
+      await e.getByRole('button', { name: 'Take over' }).waitFor();
+      await noAxeViolations(e, 'an article locked by someone else');
+
       await page.getByRole('button', { name: 'Submit for review' }).click();
       await page.getByText('Submitted for review.').waitFor();
       assert.match(await page.getByRole('row', { name: /Council meets on the budget/ }).innerText(), /In review/);
 
-      const e = editor.page;
       await e.goto('/admin/articles');
       await e.getByLabel('Status').selectOption('review');
       await e.getByRole('button', { name: 'Filter' }).click();

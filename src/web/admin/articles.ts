@@ -243,7 +243,7 @@ export function diffTable(fields: readonly FieldDiff[], removed: string, added: 
   if (!fields.length) return html`<p>No field differs.</p>`;
   return html`<div class="diff">
 ${fields.map(
-  (f) => html`<section class="diff-field" aria-label="${f.label}">
+  (f) => html`<div class="diff-field">
 ${level === 2 ? html`<h2>${f.label}</h2>` : html`<h3>${f.label}</h3>`}
 <ol class="diff-lines">
 ${f.lines.map((l) =>
@@ -254,7 +254,7 @@ ${f.lines.map((l) =>
       : html`<li class="diff-added" dir="auto"><ins><span class="visually-hidden">${added}: </span>${l.text || '\u00a0'}</ins></li>`,
 )}
 </ol>
-</section>`,
+</div>`,
 )}
 </div>`;
 }
