@@ -135,6 +135,8 @@ export interface CommentTable {
   updated_at: string;
   /** First approval; reply notices go out once, at that moment. */
   approved_at: string | null;
+  /** The staff account that wrote it in /admin (013); null for readers' comments. Shown only as a "staff" mark. */
+  staff_account_id: Generated<number | null>;
 }
 
 /** Addresses that asked for no more mail, stored as a keyed HMAC. */

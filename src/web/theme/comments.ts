@@ -93,11 +93,13 @@ interface ItemContext {
 function commentItem(c: PublicComment, x: ItemContext): SafeHtml {
   const { pagePath, language, ct, open } = x;
   const name = c.authorUrl ? html`<a class="comment-author-name" href="${c.authorUrl}" rel="nofollow ugc noopener"><bdi>${c.authorName}</bdi></a>` : html`<bdi class="comment-author-name">${c.authorName}</bdi>`;
-  return html`<li class="comment" id="comment-${c.id}">
+  // Staff replies are marked by a word, not only a style, so every reader (and screen reader) gets it.
+  const staff = c.staff ? html` <span class="comment-staff">${ct.staff}</span>` : '';
+  return html`<li class="${c.staff ? 'comment comment-by-staff' : 'comment'}" id="comment-${c.id}">
 <article class="comment-body" aria-labelledby="comment-${c.id}-author">
 <header class="comment-meta">
 ${identiconSvg(c.avatar)}
-<p class="comment-author" id="comment-${c.id}-author">${name} <span class="says">${ct.says}:</span></p>
+<p class="comment-author" id="comment-${c.id}-author">${name}${staff} <span class="says">${ct.says}:</span></p>
 <p class="comment-date"><a href="${pagePath}#comment-${c.id}" title="${ct.permalink}"><time datetime="${c.createdAt}">${formatDate(c.createdAt, language)}</time></a></p>
 </header>
 <div class="comment-content">${commentText(c.paragraphs)}</div>
