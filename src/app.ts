@@ -18,6 +18,7 @@ import { createAccountMailer } from './accounts/account.mail.ts';
 import { accountSecret, DEFAULT_RULES, pruneAccounts, type AccountDeps } from './accounts/account.service.ts';
 import { adminContext } from './accounts/admin-context.routes.ts';
 import { articleRoutes } from './articles/article.routes.ts';
+import { commentAdminRoutes } from './comments/comment.admin.routes.ts';
 import { articleComments, commentRoutes } from './comments/comment.routes.ts';
 import { openCommentService, type CommentService } from './comments/comment.service.ts';
 import { feedAlternates } from './feeds/feed-paths.ts';
@@ -99,7 +100,7 @@ export async function buildApp(config: Config, store: Store, options: BuildOptio
 
   const accounts = await openAccounts(config, store);
   app.addHook('onClose', async () => accounts.close());
-  await app.register(adminSite, { prefix: '/admin', config, store, site, accounts: accounts.deps, assets: loadAdminAssets() });
+  await app.register(adminSite, { prefix: '/admin', config, store, site, accounts: accounts.deps, assets: loadAdminAssets(), comments: comments.service });
   return app;
 }
 
@@ -132,6 +133,7 @@ interface AdminSiteOptions {
   site: Site;
   accounts: AccountDeps;
   assets: AdminAssets;
+  comments: CommentService;
 }
 
 /**
@@ -139,12 +141,13 @@ interface AdminSiteOptions {
  * on every state-changing request (admin-context.routes.ts), HTML-form bodies, its own error pages. Public
  * pages never read the session cookie, so they never vary by who is signed in.
  */
-async function adminSite(app: FastifyInstance, { config, accounts, assets }: AdminSiteOptions): Promise<void> {
+async function adminSite(app: FastifyInstance, { config, accounts, assets, comments }: AdminSiteOptions): Promise<void> {
   const secure = new URL(config.publicUrl).protocol === 'https:';
   await app.register(cookie);
   await app.register(formbody);
-  await app.register(adminContext, { deps: accounts, assets, secure, pendingComments: async () => 0 });
+  await app.register(adminContext, { deps: accounts, assets, secure, pendingComments: () => comments.pendingCount() });
   await app.register(accountAdminRoutes, { deps: accounts, secure });
+  await app.register(commentAdminRoutes, { comments });
 }
 
 interface PublicSiteOptions {

@@ -5,19 +5,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parseHTML } from 'linkedom';
-import type { Account, Role } from '../../src/accounts/account.service.ts';
+import type { Account } from '../../src/accounts/account.service.ts';
+import { auditLog } from '../../src/accounts/audit.service.ts';
 import { openCommentService, type CommentService } from '../../src/comments/comment.service.ts';
 import { AppError } from '../../src/errors.ts';
+import { createAccount } from '../helpers/admin.ts';
 import type { TestServer } from '../helpers/server.ts';
 import { MailSink, sinkEnv } from './mail-sink.ts';
 import { SEED_PATH, fields, norm, postComment, readForm, snapshot, startCommentServer } from './helpers.ts';
-
-let nextAccount = 100;
-/** A staff account as the admin context hands it to services. */
-function account(role: Role, name = `Staff ${role}`): Account {
-  nextAccount += 1;
-  return { id: nextAccount, email: `${role}.${nextAccount}@staff.gazette.test`, name, role, personId: null };
-}
 
 const page = async (server: TestServer, path = SEED_PATH) => {
   const response = await fetch(server.url + path);
@@ -42,8 +37,8 @@ describe('comment moderation by staff (service)', () => {
   let server: TestServer;
   let comments: CommentService;
   let closeService: () => Promise<void>;
-  const editor = account('editor', 'Mira Desk');
-  const admin = account('admin');
+  let editor: Account;
+  let admin: Account;
   let seedArticleId = 0;
 
   /** Posts a held comment on a page and returns its id. */
@@ -59,6 +54,8 @@ describe('comment moderation by staff (service)', () => {
     const port = await sink.listen();
     server = await startCommentServer({ COMMENTS_MODERATION: 'hold-all', ...sinkEnv(port) });
     ({ service: comments, close: closeService } = await openCommentService(server.store, server.config, () => {}));
+    editor = await createAccount(server, { role: 'editor', name: 'Mira Desk', email: 'mira.desk@staff.gazette.test' });
+    admin = await createAccount(server, { role: 'admin', email: 'chief@staff.gazette.test' });
     seedArticleId = Number((await readForm(server, SEED_PATH)).article_id);
   });
   after(async () => {
@@ -127,6 +124,11 @@ describe('comment moderation by staff (service)', () => {
     assert.equal(trash.counts.trash, counts.trash + 1);
     assert.equal(trash.counts.pending, counts.pending + 1);
     assert.ok(trash.items.some((c) => c.id === a));
+    const spamEntries = (await auditLog(server.store.db, { action: 'comment.spam' })).entries;
+    assert.deepEqual(spamEntries.map((e) => e.subject).slice(0, 2).sort(), [`comment:${a}`, `comment:${b}`].sort());
+    assert.equal(spamEntries[0]!.actorId, editor.id);
+    assert.equal(spamEntries[0]!.actorName, 'Mira Desk');
+    assert.deepEqual(spamEntries[0]!.details, { article: seedArticleId, from: 'pending', to: 'spam' });
   });
 
   it('edits a comment’s text, name and website; bad fields are refused field by field and nothing changes', async () => {
@@ -162,6 +164,10 @@ describe('comment moderation by staff (service)', () => {
     assert.equal(doc(text).querySelector(`#comment-${parent} > article .comment-staff`), null, 'the reader’s comment is not marked');
     assert.ok(!text.includes(editor.email), 'the staff address is not on the page');
     assert.doesNotMatch(text, /@staff\.gazette\.test|@example\.org/, 'no address at all');
+    const audit = (await auditLog(server.store.db, { actorId: editor.id })).entries;
+    assert.ok(audit.some((e) => e.action === 'comment.reply' && e.subject === `comment:${reply.id}`));
+    assert.ok(audit.some((e) => e.action === 'comment.approve' && e.subject === `comment:${parent}`));
+    assert.doesNotMatch(JSON.stringify(audit), /@/, 'no address in the audit log');
     const tooLong = await refused(comments.replyAsStaff(editor, parent, 'x'.repeat(server.config.comments.maxLength + 1)), 'invalid_input');
     assert.ok(tooLong.fields.body);
   });
@@ -174,13 +180,15 @@ describe('comment moderation by staff (service)', () => {
     await comments.setArticleCommentsOpen(editor, seedArticleId, true);
     assert.ok(doc((await page(server)).text).querySelector('#respond form.comment-form'));
     await refused(comments.setArticleCommentsOpen(editor, 987_654, false), 'not_found');
+    const entries = (await auditLog(server.store.db, { actorId: admin.id })).entries;
+    assert.deepEqual(entries.map((e) => [e.action, e.subject]), [['comment.close', `article:${seedArticleId}`]]);
   });
 
   it('refuses authors and contributors every moderation action, changing nothing', async () => {
     const id = await held(SEED_PATH);
+    const actors = [await createAccount(server, { role: 'author' }), await createAccount(server, { role: 'contributor' })];
     const unchanged = await snapshot(server);
-    for (const role of ['author', 'contributor'] as const) {
-      const actor = account(role);
+    for (const actor of actors) {
       await refused(comments.moderationQueue(actor, { status: 'pending' }), 'forbidden');
       await refused(comments.staffComment(actor, id), 'forbidden');
       await refused(comments.bulkModerate(actor, [id], 'approve'), 'forbidden');
