@@ -134,10 +134,10 @@ ${csrfField(o.csrfToken)}
 <input type="hidden" name="status" value="${view.status}">
 ${view.article ? html`<input type="hidden" name="article" value="${view.article.id}">` : ''}
 <input type="hidden" name="page" value="${view.page}">
+${errors.ids ? html`<p id="ids" class="field-error">${errors.ids}</p>` : ''}
 ${
   view.items.length
     ? html`<div class="moderation-actions" role="group" aria-label="With the chosen comments">
-${errors.ids ? html`<p id="ids" class="field-error">${errors.ids}</p>` : ''}
 ${TAB_ACTIONS[view.status].map((a) => button(ACTION_LABEL[a], { name: 'action', value: a, kind: ACTION_KIND[a] }))}
 </div>
 <table class="moderation-table">
