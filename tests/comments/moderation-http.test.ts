@@ -51,7 +51,7 @@ describe('comment moderation in /admin (HTTP)', () => {
     assert.equal(approved.location, '/admin/comments?status=pending&done=approve&moved=1');
     assert.match(norm((await publicPage(server)).querySelector(`#comment-${id}`)?.textContent), /Waiting for the desk\./);
     const after = doc((await editor.get(approved.location!)).text);
-    assert.equal(norm(after.querySelector('.moderation-notice')?.textContent), '1 comment approved.');
+    assert.equal(norm(after.querySelector('.notice')?.textContent), '1 comment approved.');
     assert.match(norm(after.querySelector('.moderation-tabs a[href*="approved"]')?.textContent), /Approved \(1\)/);
   });
 

@@ -5,7 +5,7 @@
 import type { ArticleChoice, BulkAction, QueueArticle, QueueView, StaffComment } from '../../comments/comment.moderation.ts';
 import type { CommentStatus } from '../../db/schema.ts';
 import { html, type SafeHtml } from '../../lib/html.ts';
-import { button, csrfField, errorSummary, selectField, textArea, textField } from './forms.ts';
+import { button, csrfField, errorSummary, notice, selectField, textArea, textField } from './forms.ts';
 
 const STATES: readonly CommentStatus[] = ['pending', 'approved', 'spam', 'trash'];
 const STATE_LABEL: Record<CommentStatus, string> = { pending: 'Pending', approved: 'Approved', spam: 'Spam', trash: 'Trash' };
@@ -68,7 +68,7 @@ function commentRow(c: StaffComment): SafeHtml {
 <div class="moderation-body">${bodyText(c.body)}</div>
 ${c.parentId ? html`<p class="moderation-meta">Reply to <a href="${commentAdminPath(c.parentId)}">#${c.parentId}</a></p>` : ''}
 ${c.note ? html`<p class="moderation-meta">Held because: ${c.note}</p>` : ''}
-<p><a href="${commentAdminPath(c.id)}">Edit or reply<span class="moderation-hidden"> to #${c.id}</span></a></p>
+<p><a href="${commentAdminPath(c.id)}">Edit or reply<span class="visually-hidden"> to #${c.id}</span></a></p>
 </td>
 <td>${articleLink(c)}</td>
 <td><time datetime="${c.createdAt}">${c.createdAt.slice(0, 16).replace('T', ' ')} UTC</time></td>
@@ -124,7 +124,7 @@ export function moderationQueuePage(view: QueueView, o: QueuePageOptions): SafeH
   const label = STATE_LABEL[view.status].toLowerCase();
   const errors = o.errors ?? {};
   return html`<h1>Comments</h1>
-${o.notice ? html`<p class="moderation-notice" role="status">${o.notice}</p>` : ''}
+${o.notice ? notice('success', o.notice) : ''}
 ${errorSummary(errors)}
 ${tabs(view)}
 ${articleFilter(view)}
@@ -140,7 +140,7 @@ ${
     ? html`<div class="moderation-actions" role="group" aria-label="With the chosen comments">
 ${TAB_ACTIONS[view.status].map((a) => button(ACTION_LABEL[a], { name: 'action', value: a, kind: ACTION_KIND[a] }))}
 </div>
-<table class="moderation-table">
+<table class="list moderation-table">
 <caption>${STATE_LABEL[view.status]} comments${view.article ? html` on ${view.article.path}` : ''}: ${view.counts[view.status]}</caption>
 <thead><tr><th scope="col">Choose</th><th scope="col">Author</th><th scope="col">Comment</th><th scope="col">Article</th><th scope="col">Written</th></tr></thead>
 <tbody>${view.items.map(commentRow)}</tbody>
@@ -166,7 +166,7 @@ export function moderationCommentPage(c: StaffComment, o: CommentPageOptions): S
   const actions = TAB_ACTIONS[c.status];
   return html`<p><a href="${queuePath({ status: c.status, articleId: c.articleId })}">Back to the ${STATE_LABEL[c.status].toLowerCase()} comments</a></p>
 <h1>Comment #${c.id}</h1>
-${o.notice ? html`<p class="moderation-notice" role="status">${o.notice}</p>` : ''}
+${o.notice ? notice('success', o.notice) : ''}
 ${errorSummary({ ...edit.errors, ...reply.errors })}
 <dl class="moderation-facts">
 <dt>State</dt><dd>${STATE_LABEL[c.status]}</dd>
