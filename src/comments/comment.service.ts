@@ -414,6 +414,7 @@ export function createCommentService(deps: CommentServiceDeps) {
           '',
           c.body,
           '',
+          `Moderate: ${config.publicUrl}/admin/comments/${c.id}`,
           `Approve: gazette comments approve ${c.id}`,
           `Spam:    gazette comments spam ${c.id}`,
           `Trash:   gazette comments trash ${c.id}`,
