@@ -25,6 +25,8 @@ const ACTION_STATUS: Record<BulkAction, CommentStatus> = { approve: 'approved', 
 /** Comments per queue page unless asked otherwise, and the most a page may hold. */
 export const QUEUE_PER_PAGE = 20;
 const QUEUE_PER_PAGE_MAX = 100;
+/** The most comments one bulk action moves (a queue page holds at most QUEUE_PER_PAGE_MAX). */
+const BULK_MAX = 500;
 /** How many articles the queue's article filter offers (the most commented). */
 const ARTICLE_CHOICES = 200;
 
@@ -177,6 +179,7 @@ export function commentIds(values: readonly string[]): number[] {
     ids.add(Number(v));
   }
   if (!ids.size) throw new AppError('invalid_input', 'No comment was chosen.', { ids: 'Choose at least one comment.' });
+  if (ids.size > BULK_MAX) throw new AppError('invalid_input', `${ids.size} comments were chosen.`, { ids: `Choose at most ${BULK_MAX} comments at a time.` });
   return [...ids];
 }
 
