@@ -10,8 +10,8 @@ import { auditLog } from '../../src/accounts/audit.service.ts';
 import { openCommentService, type CommentService } from '../../src/comments/comment.service.ts';
 import { AppError } from '../../src/errors.ts';
 import { createAccount } from '../helpers/admin.ts';
+import { Mailbox } from '../helpers/mailbox.ts';
 import type { TestServer } from '../helpers/server.ts';
-import { MailSink, sinkEnv } from './mail-sink.ts';
 import { SEED_PATH, fields, norm, postComment, readForm, snapshot, startCommentServer } from './helpers.ts';
 
 const page = async (server: TestServer, path = SEED_PATH) => {
@@ -33,7 +33,7 @@ async function refused(work: Promise<unknown>, code: AppError['code']): Promise<
 }
 
 describe('comment moderation by staff (service)', () => {
-  const sink = new MailSink();
+  const mailbox = new Mailbox();
   let server: TestServer;
   let comments: CommentService;
   let closeService: () => Promise<void>;
@@ -51,8 +51,8 @@ describe('comment moderation by staff (service)', () => {
   }
 
   before(async () => {
-    const port = await sink.listen();
-    server = await startCommentServer({ COMMENTS_MODERATION: 'hold-all', ...sinkEnv(port) });
+    await mailbox.start();
+    server = await startCommentServer({ COMMENTS_MODERATION: 'hold-all', ...mailbox.env });
     ({ service: comments, close: closeService } = await openCommentService(server.store, server.config, () => {}));
     editor = await createAccount(server, { role: 'editor', name: 'Mira Desk', email: 'mira.desk@staff.gazette.test' });
     admin = await createAccount(server, { role: 'admin', email: 'chief@staff.gazette.test' });
@@ -61,7 +61,7 @@ describe('comment moderation by staff (service)', () => {
   after(async () => {
     await closeService();
     await server.close();
-    await sink.close();
+    await mailbox.close();
   });
 
   it('pages the queue by state with counts of every state, and filters by article', async () => {
@@ -98,13 +98,13 @@ describe('comment moderation by staff (service)', () => {
     assert.deepEqual(await comments.bulkModerate(editor, [answerId], 'approve'), { moved: 1, status: 'approved' });
     const afterApproval = await page(server);
     assert.match(norm(doc(afterApproval.text).querySelector(`#comment-${askerId} #comment-${answerId}`)?.textContent), /Here is an answer, Asker\./);
-    const mail = await sink.next((m) => m.to.includes(asker));
-    assert.match(mail.text, /Answerer replied to your comment/);
+    const mail = await mailbox.next(asker);
+    assert.match(mail.raw, /Answerer replied to your comment/);
     // Moving it away and back does not send the notice again.
     await comments.bulkModerate(editor, [answerId], 'unapprove');
     await comments.bulkModerate(editor, [answerId], 'approve');
     await comments.settle();
-    assert.equal(sink.mails.filter((m) => m.to.includes(asker)).length, 1);
+    assert.equal(mailbox.mails.filter((m) => m.to.includes(asker)).length, 1);
   });
 
   it('marks spam, trashes and restores in bulk; an unknown id moves nothing', async () => {
