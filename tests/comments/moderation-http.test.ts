@@ -3,11 +3,17 @@
 // authors and contributors are refused every moderation route, signed-out requests are sent to sign in
 // or refused, and a form without its CSRF token is refused. Both engines.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseHTML } from 'linkedom';
 import { AdminClient, createAccount, signIn } from '../helpers/admin.ts';
-import type { TestServer } from '../helpers/server.ts';
+import { tempDir, type TestServer } from '../helpers/server.ts';
 import { SEED_PATH, fields, norm, postComment, readForm, startCommentServer } from './helpers.ts';
+
+const VNU_JAR = String(createRequire(import.meta.url)('vnu-jar'));
 
 const doc = (text: string) => parseHTML(text).document;
 const publicPage = async (server: TestServer) => doc(await (await fetch(server.url + SEED_PATH)).text());
@@ -163,5 +169,30 @@ describe('comment moderation in /admin (HTTP)', () => {
     assert.equal(otherSite.status, 403);
     const row = await server.store.db.selectFrom('comments').select('status').where('id', '=', id).executeTakeFirstOrThrow();
     assert.equal(row.status, 'pending');
+  });
+
+  it('serves valid HTML on every moderation page (Nu Html Checker)', async () => {
+    const id = await held({ author: 'Valid Reader', comment: 'Line one.\nLine two.\n\nA second paragraph with <b>markup</b>.' });
+    const pages: Record<string, string> = {
+      'queue-pending': (await editor.get('/admin/comments')).text,
+      'queue-filtered': (await editor.get(`/admin/comments?status=pending&article=${articleId}`)).text,
+      'queue-empty-trash': (await editor.get('/admin/comments?status=trash')).text,
+      'queue-no-choice': (await editor.post('/admin/comments/bulk', { action: 'spam', status: 'pending' })).text,
+      comment: (await editor.get(`/admin/comments/${id}`)).text,
+      'comment-refused-edit': (await editor.post(`/admin/comments/${id}/edit`, { author_name: '', author_url: 'nope', body: '' })).text,
+    };
+    const dir = tempDir('gazette-moderation-html-');
+    try {
+      const files = Object.entries(pages).map(([name, text]) => {
+        const file = path.join(dir.dir, `${name}.html`);
+        fs.writeFileSync(file, text);
+        return file;
+      });
+      const run = spawnSync(process.env.JAVA ?? 'java', ['-jar', VNU_JAR, '--errors-only', '--format', 'json', ...files], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+      const report = JSON.parse(run.stderr) as { messages: { url?: string; message: string; lastLine?: number; extract?: string }[] };
+      assert.deepEqual(report.messages.map((m) => `${path.basename(m.url ?? '')}:${m.lastLine ?? '?'} ${m.message} ${m.extract ?? ''}`), []);
+    } finally {
+      dir.remove();
+    }
   });
 });

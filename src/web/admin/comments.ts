@@ -159,7 +159,11 @@ export interface CommentPageOptions {
   reply?: { text: string; errors: Record<string, string> };
 }
 
-/** One comment: what staff know of it, its state buttons, its correction form and the staff reply form. */
+/**
+ * One comment: what staff know of it, its state buttons, its correction form and the staff reply form.
+ * The website field is type=text (inputmode url): a refused address comes back as typed, which a
+ * type=url input may not hold in valid HTML.
+ */
 export function moderationCommentPage(c: StaffComment, o: CommentPageOptions): SafeHtml {
   const edit = o.edit ?? { authorName: c.authorName, authorUrl: c.authorUrl ?? '', body: c.body, errors: {} };
   const reply = o.reply ?? { text: '', errors: {} };
@@ -189,7 +193,7 @@ ${actions.map((a) => button(ACTION_LABEL[a], { name: 'action', value: a, kind: A
 <form method="post" action="${commentAdminPath(c.id)}/edit" novalidate>
 ${csrfField(o.csrfToken)}
 ${textField({ name: 'author_name', label: 'Name', value: edit.authorName, error: edit.errors.author_name, required: true, maxlength: 120 })}
-${textField({ name: 'author_url', label: 'Website', value: edit.authorUrl, error: edit.errors.author_url, type: 'url', hint: 'Leave empty for none.' })}
+${textField({ name: 'author_url', label: 'Website', value: edit.authorUrl, error: edit.errors.author_url, inputmode: 'url', hint: 'An address starting with http:// or https://; leave empty for none.' })}
 ${textArea({ name: 'body', label: 'Comment', value: edit.body, error: edit.errors.body, rows: 8 })}
 ${button('Save changes')}
 </form>
