@@ -208,7 +208,6 @@ export interface CommentServiceDeps {
 
 export type CommentService = ReturnType<typeof createCommentService>;
 
-
 /** Builds the comment service over a store, the configuration and the resolved secret. */
 export function createCommentService(deps: CommentServiceDeps) {
   const { store, config, secret, mailer } = deps;
