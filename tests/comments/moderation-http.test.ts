@@ -74,6 +74,25 @@ describe('comment moderation in /admin (HTTP)', () => {
     assert.deepEqual(rows.map((r) => r.status), ['spam', 'spam']);
   });
 
+  it('pages a long queue: newer and older links, and a page past the last shows the last', async () => {
+    const ids: number[] = [];
+    for (let i = 0; i < 21; i++) ids.push(await held({ comment: `Queued comment ${i}.` }));
+    const first = doc((await editor.get('/admin/comments?status=pending')).text);
+    assert.equal(first.querySelectorAll('.moderation-table tbody tr').length, 20);
+    assert.ok(first.querySelector(`#comment-${ids[20]}`), 'newest first');
+    const older = first.querySelector('.moderation-pages a[rel="next"]')?.getAttribute('href');
+    assert.equal(older, '/admin/comments?status=pending&page=2');
+    const second = doc((await editor.get(older!)).text);
+    assert.deepEqual([...second.querySelectorAll('.moderation-table tbody tr')].map((r) => r.id), [`comment-${ids[0]}`]);
+    assert.equal(second.querySelector('.moderation-pages a[rel="prev"]')?.getAttribute('href'), '/admin/comments?status=pending');
+    const past = doc((await editor.get('/admin/comments?status=pending&page=7')).text);
+    assert.match(second.querySelector('.moderation-pages p')?.textContent ?? '', /Page 2 of 2/);
+    assert.match(past.querySelector('.moderation-pages p')?.textContent ?? '', /Page 2 of 2/);
+    const trashed = await editor.post('/admin/comments/bulk', { ids: ids.map(String), action: 'trash', status: 'pending', page: '2' });
+    assert.equal(trashed.location, '/admin/comments?status=pending&page=2&done=trash&moved=21');
+    assert.equal((await editor.get(trashed.location!)).status, 200, 'the emptied page answers with the last one');
+  });
+
   it('asks for a choice when no comment is ticked, and answers 404 for unknown queues and ids', async () => {
     const none = await editor.post('/admin/comments/bulk', { action: 'approve', status: 'pending' });
     assert.equal(none.status, 422);
