@@ -11,6 +11,7 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
 import type { Config } from './config.ts';
 import type { Store } from './db/store.ts';
 import { accountAdminRoutes } from './accounts/account.admin.routes.ts';
@@ -21,6 +22,8 @@ import { articleRoutes } from './articles/article.routes.ts';
 import { commentAdminRoutes } from './comments/comment.admin.routes.ts';
 import { articleComments, commentRoutes } from './comments/comment.routes.ts';
 import { openCommentService, type CommentService } from './comments/comment.service.ts';
+import { documentAdminRoutes } from './documents/document.admin.routes.ts';
+import { documentRoutes } from './documents/document.routes.ts';
 import { feedAlternates } from './feeds/feed-paths.ts';
 import { feedRoutes } from './feeds/feed.routes.ts';
 import { DEFAULT_UPKEEP, startIndexUpkeep } from './search/upkeep.ts';
@@ -141,13 +144,16 @@ interface AdminSiteOptions {
  * on every state-changing request (admin-context.routes.ts), HTML-form bodies, its own error pages. Public
  * pages never read the session cookie, so they never vary by who is signed in.
  */
-async function adminSite(app: FastifyInstance, { config, accounts, assets, comments }: AdminSiteOptions): Promise<void> {
+async function adminSite(app: FastifyInstance, { config, store, accounts, assets, comments }: AdminSiteOptions): Promise<void> {
   const secure = new URL(config.publicUrl).protocol === 'https:';
   await app.register(cookie);
   await app.register(formbody);
   await app.register(adminContext, { deps: accounts, assets, secure, pendingComments: () => comments.pendingCount() });
   await app.register(accountAdminRoutes, { deps: accounts, secure });
   await app.register(commentAdminRoutes, { comments });
+  // Uploads: one file per request, cut off just past the size limit (the service then refuses it whole).
+  await app.register(multipart, { limits: { files: 1, fields: 20, fieldSize: 64 * 1024, fileSize: config.documentMaxBytes + 1 } });
+  await app.register(documentAdminRoutes, { store, files: { dir: config.mediaDir, maxBytes: config.documentMaxBytes } });
 }
 
 interface PublicSiteOptions {
@@ -174,4 +180,5 @@ async function publicSite(app: FastifyInstance, { config, store, site, assets, c
   await app.register(searchRoutes, { store, site, runSearch });
   await app.register(feedRoutes, { store, config });
   await app.register(sitemapRoutes, { store, config });
+  await app.register(documentRoutes, { store, files: { dir: config.mediaDir, maxBytes: config.documentMaxBytes } });
 }

@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CommentStatus } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
+import { idParam } from '../web/admin/params.ts';
 import { bulkNotice, commentAdminPath, moderationCommentPage, moderationQueuePage, queuePath, type CommentPageOptions } from '../web/admin/comments.ts';
 import { BULK_ACTIONS, QUEUE_STATES, commentIds, type BulkAction } from './comment.moderation.ts';
 import type { CommentService } from './comment.service.ts';
@@ -14,7 +15,6 @@ export interface CommentAdminRoutesOptions {
   comments: CommentService;
 }
 
-const ID = /^[1-9]\d{0,12}$/;
 const PAGE = /^[1-9]\d{0,5}$/;
 
 type Form = Record<string, string | string[] | undefined>;
@@ -31,12 +31,6 @@ function all(form: Form | undefined, name: string): string[] {
   return v === undefined ? [] : Array.isArray(v) ? v : [v];
 }
 
-/** An id from the address; anything else is the 404 page. */
-function idParam(raw: string, what: string): number {
-  if (!ID.test(raw)) throw new AppError('not_found', `${what} was not found.`);
-  return Number(raw);
-}
-
 /** The queue a request asks for: a state (pending unless named), an article and a page. Unknown values are 404. */
 function queueQuery(q: Form | undefined): { status: CommentStatus; articleId?: number; page: number } {
   const status = one(q, 'status') || 'pending';
@@ -45,7 +39,7 @@ function queueQuery(q: Form | undefined): { status: CommentStatus; articleId?: n
   const page = one(q, 'page');
   return {
     status: status as CommentStatus,
-    articleId: article === '' ? undefined : idParam(article, 'The article'),
+    articleId: article === '' ? undefined : idParam(article),
     page: PAGE.test(page) ? Number(page) : 1,
   };
 }
@@ -88,10 +82,10 @@ export async function commentAdminRoutes(app: FastifyInstance, { comments }: Com
     return reply.redirect(`${back}done=${action}&moved=${done.moved}`, 303);
   });
 
-  app.get<{ Params: { id: string } }>('/comments/:id', (request, reply) => commentPage(request, reply, idParam(request.params.id, 'The comment')));
+  app.get<{ Params: { id: string } }>('/comments/:id', (request, reply) => commentPage(request, reply, idParam(request.params.id)));
 
   app.post<{ Params: { id: string } }>('/comments/:id/edit', async (request, reply) => {
-    const id = idParam(request.params.id, 'The comment');
+    const id = idParam(request.params.id);
     const form = request.body as Form | undefined;
     const typed = { authorName: one(form, 'author_name'), authorUrl: one(form, 'author_url'), body: one(form, 'body') };
     try {
@@ -104,7 +98,7 @@ export async function commentAdminRoutes(app: FastifyInstance, { comments }: Com
   });
 
   app.post<{ Params: { id: string } }>('/comments/:id/reply', async (request, reply) => {
-    const id = idParam(request.params.id, 'The comment');
+    const id = idParam(request.params.id);
     const text = one(request.body as Form | undefined, 'reply');
     try {
       const done = await comments.replyAsStaff(request.account, id, text);
@@ -117,7 +111,7 @@ export async function commentAdminRoutes(app: FastifyInstance, { comments }: Com
   });
 
   app.post<{ Params: { articleId: string } }>('/comments/articles/:articleId/open', async (request, reply) => {
-    const articleId = idParam(request.params.articleId, 'The article');
+    const articleId = idParam(request.params.articleId);
     const form = request.body as Form | undefined;
     const open = one(form, 'open');
     if (open !== '0' && open !== '1') throw new AppError('bad_request', 'Say whether comments should be open.');
