@@ -17,7 +17,7 @@ import type { Store } from './db/store.ts';
 import { accountAdminRoutes } from './accounts/account.admin.routes.ts';
 import { createAccountMailer } from './accounts/account.mail.ts';
 import { accountSecret, DEFAULT_RULES, pruneAccounts, type AccountDeps } from './accounts/account.service.ts';
-import { adminContext } from './accounts/admin-context.routes.ts';
+import { adminContext, type AdminRoute } from './accounts/admin-context.routes.ts';
 import { articleRoutes } from './articles/article.routes.ts';
 import { commentAdminRoutes } from './comments/comment.admin.routes.ts';
 import { articleComments, commentRoutes } from './comments/comment.routes.ts';
@@ -103,7 +103,9 @@ export async function buildApp(config: Config, store: Store, options: BuildOptio
 
   const accounts = await openAccounts(config, store);
   app.addHook('onClose', async () => accounts.close());
-  await app.register(adminSite, { prefix: '/admin', config, store, site, accounts: accounts.deps, assets: loadAdminAssets(), comments: comments.service });
+  const adminRoutes: AdminRoute[] = [];
+  app.decorate('adminRoutes', adminRoutes);
+  await app.register(adminSite, { prefix: '/admin', config, store, site, accounts: accounts.deps, assets: loadAdminAssets(), routes: adminRoutes, comments: comments.service });
   return app;
 }
 
@@ -136,6 +138,7 @@ interface AdminSiteOptions {
   site: Site;
   accounts: AccountDeps;
   assets: AdminAssets;
+  routes: AdminRoute[];
   comments: CommentService;
 }
 
@@ -144,11 +147,11 @@ interface AdminSiteOptions {
  * on every state-changing request (admin-context.routes.ts), HTML-form bodies, its own error pages. Public
  * pages never read the session cookie, so they never vary by who is signed in.
  */
-async function adminSite(app: FastifyInstance, { config, store, accounts, assets, comments }: AdminSiteOptions): Promise<void> {
+async function adminSite(app: FastifyInstance, { config, store, accounts, assets, routes, comments }: AdminSiteOptions): Promise<void> {
   const secure = new URL(config.publicUrl).protocol === 'https:';
   await app.register(cookie);
   await app.register(formbody);
-  await app.register(adminContext, { deps: accounts, assets, secure, pendingComments: () => comments.pendingCount() });
+  await app.register(adminContext, { deps: accounts, assets, secure, routes, pendingComments: () => comments.pendingCount() });
   await app.register(accountAdminRoutes, { deps: accounts, secure });
   await app.register(commentAdminRoutes, { comments });
   // Uploads: one file per request, cut off just past the size limit (the service then refuses it whole).

@@ -31,12 +31,23 @@ declare module 'fastify' {
     /** Sends an admin page (never cached) framed with the navigation the signed-in account may use. */
     adminPage(page: AdminPageContent & { status?: number }): Promise<FastifyReply>;
   }
+  interface FastifyInstance {
+    /** Every route of the /admin context (filled in as routes register). */
+    adminRoutes: readonly AdminRoute[];
+  }
   interface FastifyContextConfig {
     /** An /admin route that answers without a session (sign-in, password links, assets). */
     signedOut?: boolean;
     /** An /admin route that takes multipart uploads; it calls request.verifyCsrf() with the first field. */
     upload?: boolean;
   }
+}
+
+/** A route of the /admin context, as registered (tests walk them all for the signed-out rules). */
+export interface AdminRoute {
+  method: string;
+  url: string;
+  signedOut: boolean;
 }
 
 export interface AdminContextOptions {
@@ -46,6 +57,8 @@ export interface AdminContextOptions {
   pendingComments(): Promise<number>;
   /** https sites use the `__Host-` cookie prefix and `Secure`. */
   secure: boolean;
+  /** Filled in with every route the context registers (the app shows it as app.adminRoutes). */
+  routes: AdminRoute[];
 }
 
 /** The session cookie's name: `__Host-` prefixed (Secure, Path=/, no Domain) on https sites. */
@@ -106,12 +119,15 @@ export function safeNext(next: unknown): string {
 }
 
 export const adminContext = fp<AdminContextOptions>(
-  async (app, { deps, assets, pendingComments, secure }) => {
+  async (app, { deps, assets, pendingComments, secure, routes }) => {
     const cookieName = sessionCookieName(secure);
     const registered = new Set<string>();
     app.addHook('onRoute', (route) => {
-      if (route.method === 'GET' || (Array.isArray(route.method) && route.method.includes('GET'))) registered.add(route.url.replace(/\/$/, '') || '/admin');
+      const methods = ([] as string[]).concat(route.method);
+      if (methods.includes('GET')) registered.add(route.url.replace(/\/$/, '') || '/admin');
+      for (const method of methods) if (method !== 'HEAD') routes.push({ method, url: route.url, signedOut: route.config?.signedOut === true });
     });
+
 
     app.decorateRequest('account', null as unknown as Account);
     app.decorateRequest('csrfToken', '');
