@@ -20,7 +20,9 @@ import { feedRoutes } from './feeds/feed.routes.ts';
 import { DEFAULT_UPKEEP, startIndexUpkeep } from './search/upkeep.ts';
 import { searchRoutes } from './search/search.routes.ts';
 import { searchRunner, searchThreads } from './search/search.pool.ts';
+import { pageRoutes } from './pages/page.routes.ts';
 import { allSections } from './sections/section.service.ts';
+import { defaultSettings, loadSettings } from './settings/settings.service.ts';
 import { sitemapRoutes } from './sitemaps/sitemap.routes.ts';
 import { loadAssets, type Assets } from './web/assets.ts';
 import { assetRoutes } from './web/plugins/assets.ts';
@@ -53,6 +55,8 @@ export async function buildApp(config: Config, store: Store, options: BuildOptio
     assets,
     feeds: feedAlternates({ kind: 'site' }, config.siteName),
     loadSections: () => allSections(store.db),
+    loadSettings: () => loadSettings(store.db, config),
+    initialSettings: defaultSettings(config),
   });
 
   const headers = securityHeaders(new URL(config.publicUrl).protocol === 'https:');
@@ -109,6 +113,8 @@ async function publicSite(app: FastifyInstance, { config, store, site, assets, c
   // First, so the routes registered below (and their own error handlers) fall back to it.
   await app.register(errorPages, { site, isUnavailable: (error) => store.isUnavailable(error), isUniqueViolation: (error) => store.isUniqueViolation(error) });
   await app.register(formbody);
+  // Pages not answered from the cache read the site's settings and navigation as they are now.
+  app.addHook('onRequest', async () => site.refresh());
   await app.register(assetRoutes, { assets });
   await app.register(articleRoutes, { store, site, comments: articleComments(comments, config, assets.commentScriptPath) });
   await app.register(commentRoutes, { comments, site, config, changes: store.changes });
@@ -117,4 +123,5 @@ async function publicSite(app: FastifyInstance, { config, store, site, assets, c
   await app.register(searchRoutes, { store, site, runSearch });
   await app.register(feedRoutes, { store, config });
   await app.register(sitemapRoutes, { store, config });
+  await app.register(pageRoutes, { store, site });
 }
