@@ -7,7 +7,7 @@ import { lowerAscii } from '../lib/slug.ts';
 import { listingPagePath } from '../lib/paths.ts';
 import { key } from '../db/change-keys.ts';
 import type { PageCacheRoute, QueryParam } from '../web/plugins/pages.ts';
-import { getPerson } from '../people/person.service.ts';
+import { getPerson, type Person } from '../people/person.service.ts';
 import { findMovedSection, getSection } from '../sections/section.service.ts';
 import { getTag } from '../tags/tag.service.ts';
 import type { Site } from '../web/site.ts';
@@ -64,13 +64,13 @@ export async function articleRoutes(app: FastifyInstance, { store, site, comment
     for (const card of cards) reply.dependsOn(...cardKeys(card));
   };
 
-  async function listing(request: FastifyRequest, reply: FastifyReply, filter: ListFilter, basePath: string, language: string, title: string, description: string, feeds: FeedScope) {
+  async function listing(request: FastifyRequest, reply: FastifyReply, filter: ListFilter, basePath: string, language: string, title: string, description: string, feeds: FeedScope, profile?: Person) {
     const page = await listArticles(db, filter, pageNumber(request), PER_PAGE);
     dependsOnCards(reply, page.items);
     const links = pageLinks(page, basePath);
     return site.render(
       { language, title: title + pageSuffix(page, language), description: description || title, path: listingPagePath(basePath, page.page), ...links, alternates: feedAlternates(feeds, title) },
-      site.theme.listingPage({ language, title, description, basePath, page }),
+      site.theme.listingPage({ language, title, description, basePath, page, ...(profile ? { profile } : {}) }),
     );
   }
 
@@ -155,7 +155,7 @@ export async function articleRoutes(app: FastifyInstance, { store, site, comment
     const person = await getPerson(db, request.params.slug);
     reply.dependsOn(key.author(person.id));
     const t = stringsFor(site.language);
-    return reply.page(await listing(request, reply, { personId: person.id }, person.path, site.language, t.articlesBy(person.name), person.bio, { kind: 'author', slug: person.slug }));
+    return reply.page(await listing(request, reply, { personId: person.id }, person.path, site.language, t.articlesBy(person.name), person.bio, { kind: 'author', slug: person.slug }, person));
   });
 
   app.get<{ Params: { slug: string } }>('/tag/:slug', async (request, reply) => reply.redirect((await getTag(db, request.params.slug)).path, 301));

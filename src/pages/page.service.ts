@@ -169,3 +169,25 @@ export async function deletePage(store: Store, actor: Account, id: number): Prom
   });
   store.changes.announce([key.page(id), key.pages]);
 }
+
+/**
+ * Creates or replaces the page with this slug without an acting account: for the demo loader and
+ * other bootstrap code that runs before anyone can sign in. The same checks as createPage apply.
+ */
+export async function definePage(store: Store, input: PageDraft): Promise<number> {
+  const draft = tidyDraft(input);
+  const problems = draftProblems(draft);
+  if (Object.keys(problems).length) refuse(problems);
+  const id = await store.writeTransaction(async (trx) => {
+    if (await isSectionAddress(trx, draft.slug)) refuse({ slug: 'A section has this address; choose another slug.' });
+    const at = new Date().toISOString();
+    const existing = await repo.findPageBySlug(trx, draft.slug);
+    if (existing) {
+      await repo.updatePageRow(trx, existing.id, rowFor(draft, at));
+      return existing.id;
+    }
+    return repo.insertPage(trx, { ...rowFor(draft, at), created_at: at });
+  });
+  store.changes.announce([key.page(id), key.pages]);
+  return id;
+}

@@ -7,6 +7,7 @@ import { ensureCan } from '../accounts/permissions.ts';
 import { key } from '../db/change-keys.ts';
 import type { Db, Store } from '../db/store.ts';
 import { AppError } from '../errors.ts';
+import { isLinkUrl } from '../lib/links.ts';
 import { canonicalTimeZone } from '../lib/time-zone.ts';
 import { isLanguageTag } from '../sections/section.service.ts';
 import { readSettingRows, writeSettingRow } from './settings.repository.ts';
@@ -41,7 +42,6 @@ const MAX_NAME = 120;
 const MAX_DESCRIPTION = 500;
 const MAX_LINKS = 20;
 const MAX_LABEL = 60;
-const MAX_URL = 2000;
 
 export function defaultSettings(defaults: SettingsDefaults): SiteSettings {
   return { name: defaults.siteName, description: '', language: defaults.siteLanguage, timeZone: 'UTC', logoUrl: null, navigation: [], footer: [] };
@@ -77,18 +77,6 @@ export async function loadSettings(db: Db, defaults: SettingsDefaults): Promise<
     navigation: stored(rows, 'navigation', d.navigation, isLinks),
     footer: stored(rows, 'footer', d.footer, isLinks),
   };
-}
-
-/** True for an address a link or logo may have: http(s), mailto: or a path on the site. */
-export function isLinkUrl(url: string): boolean {
-  if (url.length > MAX_URL) return false;
-  if (url.startsWith('/')) return !url.startsWith('//');
-  try {
-    const parsed = new URL(url);
-    return ['http:', 'https:', 'mailto:'].includes(parsed.protocol);
-  } catch {
-    return false;
-  }
 }
 
 /**

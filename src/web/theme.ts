@@ -6,6 +6,7 @@ import type { Article, ArticleCard, Page } from '../articles/article.service.ts'
 import type { FieldIssue, FieldName, RejectionProblem } from '../comments/comment.errors.ts';
 import type { ThreadView } from '../comments/comment.service.ts';
 import type { SafeHtml } from '../lib/html.ts';
+import type { Person } from '../people/person.service.ts';
 import type { StaticPage } from '../pages/page.service.ts';
 import type { SearchOutcome } from '../search/search.service.ts';
 
@@ -67,6 +68,8 @@ export interface ListingView {
   description?: string;
   basePath: string;
   page: Page<ArticleCard>;
+  /** On an author's page: their profile. */
+  profile?: Person;
 }
 
 /** The front page: the latest articles, then the newest of each section. */

@@ -1,6 +1,7 @@
 // The article page, the front page and the section, tag and author listings, drawn from the article
 // service's models. Each returns the main content for layout() to frame.
 import type { Article, ArticleCard, Source } from '../../articles/article.service.ts';
+import type { Person } from '../../people/person.service.ts';
 import { html, trusted, type SafeHtml } from '../../lib/html.ts';
 import { listingPagePath } from '../../lib/paths.ts';
 import { commentStrings } from '../i18n/comments.ts';
@@ -89,11 +90,31 @@ ${card(a.related, a.language, timeZone, 3)}
 ${commentsSection(comments, timeZone)}`;
 }
 
+/** What an author's page shows of their profile besides the bio: photo, links, languages. */
+function profile(p: Person): SafeHtml {
+  const languages = p.languages.map(languageName);
+  return html`${p.photoUrl ? html`<img class="author-photo" src="${p.photoUrl}" alt="" width="96" height="96">` : ''}
+${p.links.length || p.url
+  ? html`<ul class="author-links">${p.url ? html`<li><a href="${p.url}" rel="me noopener">${p.url.replace(/^https?:\/\//, '')}</a></li>` : ''}${p.links.map((l) => html`<li><a href="${l.url}" rel="me noopener">${l.label}</a></li>`)}</ul>`
+  : ''}
+${languages.length ? html`<p class="author-languages">${languages.join(' · ')}</p>` : ''}`;
+}
+
+/** A language's own name for itself ("العربية"), or the tag when Intl does not know it. */
+function languageName(tag: string): string {
+  try {
+    return new Intl.DisplayNames([tag], { type: 'language' }).of(tag) ?? tag;
+  } catch {
+    return tag;
+  }
+}
+
 /** A section, tag or author page: a heading and one page of article cards. */
 export function listingPage(v: ListingView, timeZone: string): SafeHtml {
   const t = stringsFor(v.language);
   return html`<header class="listing-header">
 <h1>${v.title}</h1>
+${v.profile ? profile(v.profile) : ''}
 ${v.description ? html`<p class="listing-description">${v.description}</p>` : ''}
 </header>
 ${v.page.items.length
