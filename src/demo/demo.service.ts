@@ -173,7 +173,6 @@ export async function loadDemo(store: Store): Promise<DemoResult> {
   }
   // Sections, the author and each article announced their own changes; the marker is on no page.
   await definePage(store, { slug: 'about', title: 'About Gazette', body: ABOUT_PAGE, language: 'en', status: 'published' });
-  created.push('/about');
   await db.insertInto('site_state').values({ key: 'demo_loaded', value: new Date().toISOString() }).execute();
   return { created, skipped: false };
 }
