@@ -121,7 +121,7 @@ async function publicSite(app: FastifyInstance, { config, store, site, assets, c
   const runSearch = searchRunner(store, config.database, searchThreads(store, config.searchThreads));
   app.addHook('onClose', () => runSearch.close());
   await app.register(searchRoutes, { store, site, runSearch });
-  await app.register(feedRoutes, { store, config });
-  await app.register(sitemapRoutes, { store, config });
+  await app.register(feedRoutes, { store, config, settings: site });
+  await app.register(sitemapRoutes, { store, config, settings: site });
   await app.register(pageRoutes, { store, site });
 }

@@ -214,8 +214,9 @@ describe('site structure', () => {
       assert.deepEqual(await loadSettings(server.store.db, server.config), kept);
     });
 
-    it('puts the name, logo, navigation and footer links on every page', async () => {
+    it('puts the name, logo, navigation and footer links on every page and the name in the feeds', async () => {
       await get(server, '/about');
+      await get(server, '/feed.xml');
       await saveSettings(
         server.store,
         admin,
@@ -231,6 +232,7 @@ describe('site structure', () => {
       assert.equal(about.getAttribute('aria-current'), 'page');
       assert.equal(document.querySelector('.footer-nav a')!.getAttribute('href'), 'mailto:desk@example.org');
       assert.equal(norm(document.querySelector('.site-description')!.textContent), 'News with its sources.');
+      assert.match((await get(server, '/feed.xml')).text, /<title>The Daily Record<\/title>/);
     });
 
     it('lets only admins change the settings', async () => {

@@ -13,15 +13,18 @@ import { buildFeed, type FeedSite } from './feed.service.ts';
 export interface FeedRoutesOptions {
   store: Store;
   config: Config;
+  /** The site's name and language as its settings have them now (src/web/site.ts). */
+  settings: { readonly name: string; readonly language: string };
 }
 
 const RENDER = { rss: renderRss, atom: renderAtom, json: renderJsonFeed } as const;
 
-export async function feedRoutes(app: FastifyInstance, { store, config }: FeedRoutesOptions): Promise<void> {
-  const site: FeedSite = { name: config.siteName, publicUrl: config.publicUrl, language: config.siteLanguage, feedContent: config.feedContent };
+export async function feedRoutes(app: FastifyInstance, { store, config, settings }: FeedRoutesOptions): Promise<void> {
+  // Read per feed: an admin may rename the site (which announces `feeds`).
+  const feedSite = (): FeedSite => ({ name: settings.name, publicUrl: config.publicUrl, language: settings.language, feedContent: config.feedContent });
 
   async function send(request: FastifyRequest, reply: FastifyReply, scope: FeedScope, format: FeedFormat) {
-    const feed = await buildFeed(store.db, site, scope);
+    const feed = await buildFeed(store.db, feedSite(), scope);
     reply.dependsOn(...feed.keys);
     reply.header('last-modified', httpDate(feed.updated));
     reply.header('cache-control', 'public, max-age=300');
