@@ -9,9 +9,14 @@
 // beside it the same way, e.g. `app.register(adminSite, { prefix: '/admin', ... })`, with its own auth,
 // CSRF and rate-limit hooks and its own error handler (JSON for an API).
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import type { Config } from './config.ts';
 import type { Store } from './db/store.ts';
+import { accountAdminRoutes } from './accounts/account.admin.routes.ts';
+import { createAccountMailer } from './accounts/account.mail.ts';
+import { accountSecret, DEFAULT_RULES, pruneAccounts, type AccountDeps } from './accounts/account.service.ts';
+import { adminContext } from './accounts/admin-context.routes.ts';
 import { articleRoutes } from './articles/article.routes.ts';
 import { articleComments, commentRoutes } from './comments/comment.routes.ts';
 import { openCommentService, type CommentService } from './comments/comment.service.ts';
@@ -25,6 +30,7 @@ import { allSections } from './sections/section.service.ts';
 import { defaultSettings, loadSettings } from './settings/settings.service.ts';
 import { sitemapRoutes } from './sitemaps/sitemap.routes.ts';
 import { loadAssets, type Assets } from './web/assets.ts';
+import { loadAdminAssets, type AdminAssets } from './web/admin/assets.ts';
 import { assetRoutes } from './web/plugins/assets.ts';
 import { automaticConnectionLimit, LimitLog, limitConnections } from './web/connection-limits.ts';
 import { clientErrorResponses, errorPages, frameworkErrorPages } from './web/plugins/errors.ts';
@@ -94,7 +100,55 @@ export async function buildApp(config: Config, store: Store, options: BuildOptio
   app.addHook('onClose', () => upkeep.stop());
 
   await app.register(publicSite, { config, store, site, assets, comments: comments.service });
+
+  const accounts = await openAccounts(config, store);
+  app.addHook('onClose', async () => accounts.close());
+  await app.register(adminSite, { prefix: '/admin', config, store, site, accounts: accounts.deps, assets: loadAdminAssets() });
   return app;
+}
+
+/** What the staff accounts need: the rules from the configuration, the mailer, the forms' key; and pruning. */
+async function openAccounts(config: Config, store: Store): Promise<{ deps: AccountDeps; close(): void }> {
+  const mailer = config.mail ? createAccountMailer(config.mail, config.siteName) : null;
+  const deps: AccountDeps = {
+    store,
+    rules: { ...DEFAULT_RULES, sessionIdleMs: config.sessions.idleMs, sessionMaxMs: config.sessions.maxMs },
+    mailer,
+    publicUrl: config.publicUrl,
+    siteName: config.siteName,
+    secret: await accountSecret(store.db, config.secret),
+  };
+  // Expired sessions and old failed sign-ins are removed hourly (and never block a request).
+  const prune = setInterval(() => void pruneAccounts(deps).catch(() => {}), 3600_000);
+  prune.unref();
+  return {
+    deps,
+    close() {
+      clearInterval(prune);
+      mailer?.close();
+    },
+  };
+}
+
+interface AdminSiteOptions {
+  config: Config;
+  store: Store;
+  site: Site;
+  accounts: AccountDeps;
+  assets: AdminAssets;
+}
+
+/**
+ * The newsroom under /admin, one encapsulated context (decision 0019): who is signed in and the CSRF check
+ * on every state-changing request (admin-context.routes.ts), HTML-form bodies, its own error pages. Public
+ * pages never read the session cookie, so they never vary by who is signed in.
+ */
+async function adminSite(app: FastifyInstance, { config, accounts, assets }: AdminSiteOptions): Promise<void> {
+  const secure = new URL(config.publicUrl).protocol === 'https:';
+  await app.register(cookie);
+  await app.register(formbody);
+  await app.register(adminContext, { deps: accounts, assets, secure, pendingComments: async () => 0 });
+  await app.register(accountAdminRoutes, { deps: accounts, secure });
 }
 
 interface PublicSiteOptions {

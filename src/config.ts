@@ -31,6 +31,15 @@ export interface Config {
   readonly secret: string | null;
   /** Time and connection limits of the HTTP server (decision 0015). */
   readonly http: HttpLimits;
+  /** Staff sessions (decision 0019). */
+  readonly sessions: SessionLimits;
+}
+
+export interface SessionLimits {
+  /** A session unused this long ends (SESSION_IDLE_MINUTES). */
+  readonly idleMs: number;
+  /** A session ends this long after sign-in however it is used (SESSION_MAX_DAYS). */
+  readonly maxMs: number;
 }
 
 export interface HttpLimits {
@@ -263,6 +272,8 @@ const envSchema = z.object({
   KEEP_ALIVE_TIMEOUT_MS: wholeNumber(100, 3_600_000).default(5_000),
   MAX_CONNECTIONS_PER_ADDRESS: wholeNumber(0, 1_000_000).default(64),
   MAX_CONNECTIONS: wholeNumber(0, 10_000_000).optional(),
+  SESSION_IDLE_MINUTES: wholeNumber(5, 60 * 24 * 30).default(12 * 60),
+  SESSION_MAX_DAYS: wholeNumber(1, 365).default(14),
   TRUST_PROXY: listOf(z.string().refine(isAddressOrRange), 'IP addresses or CIDR ranges such as 10.0.0.0/8').default([]),
 });
 
@@ -330,5 +341,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxConnections: e.MAX_CONNECTIONS ?? null,
       trustProxy: Object.freeze(e.TRUST_PROXY),
     }),
+    sessions: Object.freeze({ idleMs: e.SESSION_IDLE_MINUTES * 60_000, maxMs: e.SESSION_MAX_DAYS * 24 * 3600_000 }),
   });
 }

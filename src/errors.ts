@@ -5,6 +5,7 @@
 export type ErrorCode =
   | 'not_found'
   | 'bad_request'
+  | 'unauthorized'
   | 'forbidden'
   | 'invalid_input'
   | 'conflict'
@@ -17,6 +18,7 @@ export type ErrorCode =
 export const HTTP_STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   bad_request: 400,
+  unauthorized: 401,
   forbidden: 403,
   invalid_input: 422,
   conflict: 409,

@@ -4,7 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parseHTML } from 'linkedom';
-import type { Account, Role } from '../src/accounts/account.service.ts';
+import { auditLog } from '../src/accounts/audit.service.ts';
+import type { Account } from '../src/accounts/permissions.ts';
+import { createAccount } from './helpers/admin.ts';
 import { createArticle } from '../src/articles/article.service.ts';
 import { AppError } from '../src/errors.ts';
 import { createPage, deletePage, setPageStatus, updatePage, type PageDraft } from '../src/pages/page.service.ts';
@@ -16,13 +18,6 @@ import { SEED_PATH, startTestServer, type TestServer } from './helpers/server.ts
 
 const norm = (s: string | null | undefined) => (s ?? '').replace(/\s+/g, ' ').trim();
 
-function account(role: Role, id = 1): Account {
-  return { id, email: `${role}@gazette.test`, name: role, role, personId: null };
-}
-const admin = account('admin');
-const editor = account('editor', 2);
-const author = account('author', 3);
-const contributor = account('contributor', 4);
 
 async function get(server: TestServer, path: string) {
   const response = await fetch(server.url + path, { redirect: 'manual' });
@@ -47,8 +42,13 @@ const forbidden = (e: unknown) => e instanceof AppError && e.code === 'forbidden
 
 describe('site structure', () => {
   let server: TestServer;
+  let admin: Account, editor: Account, author: Account, contributor: Account;
   before(async () => {
     server = await startTestServer();
+    admin = await createAccount(server, { role: 'admin' });
+    editor = await createAccount(server, { role: 'editor' });
+    author = await createAccount(server, { role: 'author' });
+    contributor = await createAccount(server, { role: 'contributor' });
   });
   after(() => server.close());
 
@@ -70,6 +70,9 @@ describe('site structure', () => {
 
       const renamed = await updateSection(server.store, editor, section.id, { slug: 'globe', name: 'Globe', description: 'The world.', language: 'en' });
       assert.deepEqual(renamed.oldSlugs, ['world']);
+      const audit = (await auditLog(server.store.db, { action: 'section.update' })).entries;
+      assert.equal(audit[0]?.subject, `section:${section.id}`);
+      assert.equal(audit[0]?.actorId, editor.id);
 
       const sectionPage = await get(server, '/world/');
       assert.equal(sectionPage.response.status, 301);

@@ -8,6 +8,7 @@ import { AppError } from '../errors.ts';
 import { AddressInUseError, startServer } from '../server.ts';
 import { SEARCH_USAGE, SearchUsageError, runDemoCorpus, runReindex } from './search.ts';
 import { COMMENTS_USAGE, CommentsUsageError, runComments } from './comments.ts';
+import { USER_USAGE, UserUsageError, runUser } from './users.ts';
 import { COPY_USAGE, CopyUsageError, runCopy, runExport } from './copy.ts';
 import { StoreUnavailable } from '../db/database.ts';
 import { DatabaseMissingError, EX_NOINPUT, useDatabase } from './database.ts';
@@ -22,6 +23,7 @@ Commands:
 ${SEARCH_USAGE}
   comments  Moderate reader comments: list, approve, spam, trash, edit, reply, open, close
             (gazette comments --help)
+  user      Staff accounts: add, list, role, disable, enable, reset-password (gazette user --help)
 ${COPY_USAGE}
 
 Configuration is read from the environment: PORT, HOST, PUBLIC_URL, DATABASE_URL, LOG_LEVEL,
@@ -50,6 +52,13 @@ async function run(argv: string[]): Promise<number> {
       return argv.length === 1 ? 64 : 0;
     }
     return runComments(argv.slice(1), configFor('comments'));
+  }
+  if (argv[0] === 'user') {
+    if (argv.includes('--help') || argv.includes('-h') || argv.length === 1) {
+      console.log(USER_USAGE);
+      return argv.length === 1 ? 64 : 0;
+    }
+    return runUser(argv.slice(1), configFor('user'));
   }
   if (argv[0] === 'copy' && !argv.includes('--help') && !argv.includes('-h')) return runCopy(argv.slice(1));
   if (argv[0] === 'export' && !argv.includes('--help') && !argv.includes('-h')) return runExport(argv.slice(1));
@@ -119,6 +128,9 @@ run(process.argv.slice(2)).then(
       process.exitCode = EX_NOINPUT;
     } else if (error instanceof CommentsUsageError) {
       console.error(`gazette comments: ${error.message}\n\n${COMMENTS_USAGE}`);
+      process.exitCode = 64;
+    } else if (error instanceof UserUsageError) {
+      console.error(`gazette user: ${error.message}\n\n${USER_USAGE}`);
       process.exitCode = 64;
     } else if (error instanceof StoreUnavailable) {
       console.error(`gazette: DATABASE_URL: ${error.message}`);

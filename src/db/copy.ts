@@ -23,6 +23,8 @@ interface TableSpec {
 export const CONTENT_TABLES: readonly TableSpec[] = [
   { name: 'sections', key: ['id'] },
   { name: 'people', key: ['id'] },
+  // Staff accounts move with the site; their secrets are exported only as digests.
+  { name: 'users', key: ['id'], private: ['email', 'email_lower', 'password_hash', 'totp_secret', 'recovery_codes'] },
   { name: 'tags', key: ['id'] },
   { name: 'section_redirects', key: ['old_slug'], textKey: true },
   { name: 'pages', key: ['id'] },
@@ -39,10 +41,15 @@ export const CONTENT_TABLES: readonly TableSpec[] = [
   { name: 'mail_optouts', key: ['key'], textKey: true },
   // Holds the generated server secret: exported as a digest.
   { name: 'site_state', key: ['key'], textKey: true, private: ['value'] },
+  { name: 'audit_log', key: ['id'] },
 ];
 
-/** Tables a store keeps for itself, never copied: the engine's search index, its change log, migrations. */
-export const STORE_TABLES = /^(article_search.*|change_log|kysely_migration.*|sqlite_.*)$/;
+/**
+ * Tables a store keeps for itself, never copied: the engine's search index, its change log, migrations,
+ * and what is short-lived about signing in (sessions, pending invitation and reset links, failed
+ * attempts): after a copy, staff sign in again.
+ */
+export const STORE_TABLES = /^(article_search.*|change_log|kysely_migration.*|sqlite_.*|sessions|account_tokens|signin_failures)$/;
 
 type Row = Record<string, unknown>;
 type AnyDb = Kysely<Record<string, Row>>;

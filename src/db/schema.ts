@@ -189,6 +189,69 @@ export interface SiteSettingTable {
   updated_at: string;
 }
 
+export type Role = 'admin' | 'editor' | 'author' | 'contributor';
+
+/** A staff account (decision 0019); owned by src/accounts/. Readers never have one. */
+export interface UserTable {
+  id: Generated<number>;
+  email: string;
+  email_lower: string;
+  name: string;
+  role: Role;
+  /** argon2id PHC string; empty until an invited person chooses a password. */
+  password_hash: string;
+  disabled: Generated<number>;
+  person_id: number | null;
+  totp_secret: string | null;
+  /** JSON list of SHA-256 digests of the unused recovery codes. */
+  recovery_codes: Generated<string>;
+  session_generation: Generated<number>;
+  created_at: string;
+  updated_at: string;
+  last_sign_in_at: string | null;
+}
+
+export interface SessionTable {
+  /** SHA-256 (hex) of the cookie value. */
+  id_hash: string;
+  user_id: number;
+  generation: number;
+  csrf_token: string;
+  pending_second_factor: number;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  ip: string;
+  user_agent: string;
+}
+
+export interface AccountTokenTable {
+  token_hash: string;
+  kind: 'invite' | 'reset';
+  user_id: number;
+  created_by: number | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface SigninFailureTable {
+  id: Generated<number>;
+  subject: string;
+  at: string;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  actor_id: number | null;
+  actor_name: string;
+  action: string;
+  subject: string;
+  /** JSON object. */
+  details: string;
+}
+
 export interface Database {
   sections: SectionTable;
   people: PersonTable;
@@ -204,6 +267,11 @@ export interface Database {
   mail_optouts: MailOptoutTable;
   related_articles: RelatedArticleTable;
   related_lists: RelatedListTable;
+  users: UserTable;
+  sessions: SessionTable;
+  account_tokens: AccountTokenTable;
+  signin_failures: SigninFailureTable;
+  audit_log: AuditLogTable;
   section_redirects: SectionRedirectTable;
   pages: PageTable;
   site_settings: SiteSettingTable;
@@ -219,4 +287,7 @@ export type SourceRow = Selectable<SourceTable>;
 export type DocumentRow = Selectable<DocumentTable>;
 export type CommentRow = Selectable<CommentTable>;
 export type NewCommentRow = Insertable<CommentTable>;
+export type UserRow = Selectable<UserTable>;
+export type SessionRow = Selectable<SessionTable>;
+export type AuditRow = Selectable<AuditLogTable>;
 export type PageRow = Selectable<PageTable>;

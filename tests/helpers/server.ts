@@ -80,9 +80,9 @@ export interface CliResult {
 }
 
 /** Runs the real `gazette` command against a test server's database, as an editor would in another process. */
-export function runCli(server: TestServer, args: readonly string[], options: { timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(server: TestServer, args: readonly string[], options: { timeoutMs?: number; input?: string } = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [BIN, ...args],
       {
@@ -92,5 +92,7 @@ export function runCli(server: TestServer, args: readonly string[], options: { t
       },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
+    // What the command reads on standard input (a password for --password-stdin); otherwise none.
+    child.stdin?.end(options.input ?? '');
   });
 }

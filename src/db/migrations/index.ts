@@ -12,6 +12,7 @@ import * as m006 from './006_article_body_derived.ts';
 import * as m007 from './007_search_ranking.ts';
 import * as m008 from './008_search_ranking_table.ts';
 import * as m009 from './009_comment_threads.ts';
+import * as m010 from './010_accounts.ts';
 import * as m014 from './014_site_structure.ts';
 
 interface MigrationModule {
@@ -29,6 +30,7 @@ const MODULES: Record<string, MigrationModule> = {
   '007_search_ranking': m007,
   '008_search_ranking_table': m008,
   '009_comment_threads': m009,
+  '010_accounts': m010,
   '014_site_structure': m014,
 };
 
