@@ -25,7 +25,12 @@ import { feedRoutes } from './feeds/feed.routes.ts';
 import { DEFAULT_UPKEEP, startIndexUpkeep } from './search/upkeep.ts';
 import { searchRoutes } from './search/search.routes.ts';
 import { searchRunner, searchThreads } from './search/search.pool.ts';
+import { pageAdminRoutes } from './pages/page.admin.routes.ts';
 import { pageRoutes } from './pages/page.routes.ts';
+import { personAdminRoutes } from './people/person.admin.routes.ts';
+import { sectionAdminRoutes } from './sections/section.admin.routes.ts';
+import { settingsAdminRoutes } from './settings/settings.admin.routes.ts';
+import { tagAdminRoutes } from './tags/tag.admin.routes.ts';
 import { allSections } from './sections/section.service.ts';
 import { defaultSettings, loadSettings } from './settings/settings.service.ts';
 import { sitemapRoutes } from './sitemaps/sitemap.routes.ts';
@@ -143,12 +148,17 @@ interface AdminSiteOptions {
  * on every state-changing request (admin-context.routes.ts), HTML-form bodies, its own error pages. Public
  * pages never read the session cookie, so they never vary by who is signed in.
  */
-async function adminSite(app: FastifyInstance, { config, accounts, assets }: AdminSiteOptions): Promise<void> {
+async function adminSite(app: FastifyInstance, { config, store, accounts, assets }: AdminSiteOptions): Promise<void> {
   const secure = new URL(config.publicUrl).protocol === 'https:';
   await app.register(cookie);
   await app.register(formbody);
   await app.register(adminContext, { deps: accounts, assets, secure, pendingComments: async () => 0 });
   await app.register(accountAdminRoutes, { deps: accounts, secure });
+  await app.register(sectionAdminRoutes, { store });
+  await app.register(tagAdminRoutes, { store });
+  await app.register(personAdminRoutes, { store });
+  await app.register(pageAdminRoutes, { store });
+  await app.register(settingsAdminRoutes, { store, defaults: config });
 }
 
 interface PublicSiteOptions {

@@ -14,3 +14,27 @@ export function isLinkUrl(url: string): boolean {
     return false;
   }
 }
+
+/** A link as editors give it: what it says and where it goes. */
+export interface LabelledLink {
+  label: string;
+  url: string;
+}
+
+/**
+ * Reads links written one per line as "Label | URL" (how the settings form takes them). Returns the
+ * links, or a message naming the first line that is wrong.
+ */
+export function parseLinkLines(text: string): { links: LabelledLink[] } | { problem: string } {
+  const links: LabelledLink[] = [];
+  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  for (const [i, line] of lines.entries()) {
+    const bar = line.lastIndexOf('|');
+    if (bar === -1) return { problem: `Line ${i + 1}: write "Label | address".` };
+    links.push({ label: line.slice(0, bar).trim(), url: line.slice(bar + 1).trim() });
+  }
+  return { links };
+}
+
+/** The inverse of parseLinkLines, for filling the form. */
+export const linkLines = (links: readonly LabelledLink[]) => links.map((l) => `${l.label} | ${l.url}`).join('\n');

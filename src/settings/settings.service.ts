@@ -79,24 +79,6 @@ export async function loadSettings(db: Db, defaults: SettingsDefaults): Promise<
   };
 }
 
-/**
- * Reads links written one per line as "Label | URL" (how the settings form takes them). Returns the
- * links, or a message naming the first line that is wrong.
- */
-export function parseLinkLines(text: string): { links: SiteLink[] } | { problem: string } {
-  const links: SiteLink[] = [];
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
-  for (const [i, line] of lines.entries()) {
-    const bar = line.lastIndexOf('|');
-    if (bar === -1) return { problem: `Line ${i + 1}: write "Label | address".` };
-    links.push({ label: line.slice(0, bar).trim(), url: line.slice(bar + 1).trim() });
-  }
-  return { links };
-}
-
-/** The inverse of parseLinkLines, for filling the form. */
-export const linkLines = (links: readonly SiteLink[]) => links.map((l) => `${l.label} | ${l.url}`).join('\n');
-
 function linkProblems(links: readonly SiteLink[]): string | null {
   if (links.length > MAX_LINKS) return `Use at most ${MAX_LINKS} links.`;
   for (const [i, l] of links.entries()) {
