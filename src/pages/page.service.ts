@@ -108,6 +108,16 @@ async function slugProblem(db: Db, slug: string, pageId: number | null): Promise
   return null;
 }
 
+/** Refuses the draft with a message for every field that is wrong, the slug's address included. */
+async function refuseProblems(db: Db, draft: PageDraft, pageId: number | null): Promise<void> {
+  const problems = draftProblems(draft);
+  if (!problems.slug) {
+    const taken = await slugProblem(db, draft.slug, pageId);
+    if (taken) problems.slug = taken;
+  }
+  if (Object.keys(problems).length) refuse(problems);
+}
+
 function rowFor(d: PageDraft, at: string): Omit<PageRow, 'id' | 'created_at'> {
   return { slug: d.slug, title: d.title, body: d.body, body_html: deriveBody(d.body, d.language).html, language: d.language, status: d.status, updated_at: at };
 }
@@ -116,11 +126,8 @@ function rowFor(d: PageDraft, at: string): Omit<PageRow, 'id' | 'created_at'> {
 export async function createPage(store: Store, actor: Account, input: PageDraft): Promise<StaticPage> {
   ensureCan(actor, 'page.manage');
   const draft = tidyDraft(input);
-  const problems = draftProblems(draft);
-  if (Object.keys(problems).length) refuse(problems);
   const id = await store.writeTransaction(async (trx) => {
-    const taken = await slugProblem(trx, draft.slug, null);
-    if (taken) refuse({ slug: taken });
+    await refuseProblems(trx, draft, null);
     const at = new Date().toISOString();
     const newId = await repo.insertPage(trx, { ...rowFor(draft, at), created_at: at });
     await recordAudit(trx, { actorId: actor.id, action: 'page.create', subject: `page:${newId}`, details: { slug: draft.slug, status: draft.status } });
@@ -134,15 +141,10 @@ export async function createPage(store: Store, actor: Account, input: PageDraft)
 export async function updatePage(store: Store, actor: Account, id: number, input: PageDraft): Promise<StaticPage> {
   ensureCan(actor, 'page.manage');
   const draft = tidyDraft(input);
-  const problems = draftProblems(draft);
-  if (Object.keys(problems).length) refuse(problems);
   await store.writeTransaction(async (trx) => {
     const before = await repo.findPageById(trx, id);
     if (!before) throw new AppError('not_found', 'There is no such page.');
-    if (before.slug !== draft.slug) {
-      const taken = await slugProblem(trx, draft.slug, id);
-      if (taken) refuse({ slug: taken });
-    }
+    await refuseProblems(trx, draft, id);
     await repo.updatePageRow(trx, id, rowFor(draft, new Date().toISOString()));
     const action = before.status === draft.status ? 'page.update' : draft.status === 'published' ? 'page.publish' : 'page.unpublish';
     await recordAudit(trx, { actorId: actor.id, action, subject: `page:${id}`, details: { slug: draft.slug } });

@@ -137,6 +137,16 @@ function refuse(fields: Record<string, string>): never {
   throw new AppError('invalid_input', Object.values(fields).join(' '), fields);
 }
 
+/** Refuses the draft with a message for every field that is wrong, the slug's owner included. */
+async function refuseProblems(db: Db, draft: SectionDraft, sectionId: number | null): Promise<void> {
+  const problems = draftProblems(draft);
+  if (!problems.slug) {
+    const taken = await slugTaken(db, draft.slug, sectionId);
+    if (taken) problems.slug = taken;
+  }
+  if (Object.keys(problems).length) refuse(problems);
+}
+
 const toManaged = (r: { id: number; slug: string; name: string; description: string; language: string; position: number }, oldSlugs: string[]): ManagedSection => ({
   ...toSection(r),
   position: r.position,
@@ -159,11 +169,8 @@ export async function listManagedSections(db: Db): Promise<ManagedSection[]> {
 export async function createSection(store: Store, actor: Account, input: SectionDraft): Promise<ManagedSection> {
   ensureCan(actor, 'section.manage');
   const draft = tidyDraft(input);
-  const problems = draftProblems(draft);
-  if (Object.keys(problems).length) refuse(problems);
   const id = await store.writeTransaction(async (trx) => {
-    const taken = await slugTaken(trx, draft.slug, null);
-    if (taken) refuse({ slug: taken });
+    await refuseProblems(trx, draft, null);
     // The address of a renamed section goes to the new section that takes its slug.
     await repo.deleteSectionRedirect(trx, draft.slug);
     const newId = await repo.insertSection(trx, { ...draft, position: await repo.nextSectionPosition(trx) });
@@ -181,15 +188,12 @@ export async function createSection(store: Store, actor: Account, input: Section
 export async function updateSection(store: Store, actor: Account, id: number, input: SectionDraft): Promise<ManagedSection> {
   ensureCan(actor, 'section.manage');
   const draft = tidyDraft(input);
-  const problems = draftProblems(draft);
-  if (Object.keys(problems).length) refuse(problems);
   const moved = await store.writeTransaction(async (trx) => {
     const before = await repo.findSectionById(trx, id);
     if (!before) throw new AppError('not_found', 'There is no such section.');
+    await refuseProblems(trx, draft, id);
     const slugChanged = before.slug !== draft.slug;
     if (slugChanged) {
-      const taken = await slugTaken(trx, draft.slug, id);
-      if (taken) refuse({ slug: taken });
       await repo.deleteSectionRedirect(trx, draft.slug);
       await repo.saveSectionRedirect(trx, before.slug, id, new Date().toISOString());
     }
