@@ -3,7 +3,11 @@
 // links) on the public pages — each change seen on the very next request, cached pages included.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { Migrator, type Kysely } from 'kysely';
 import { parseHTML } from 'linkedom';
+import { loadConfig } from '../src/config.ts';
+import { openStore } from '../src/db/database.ts';
+import { migrationsFor } from '../src/db/migrations/index.ts';
 import { auditLog } from '../src/accounts/audit.service.ts';
 import type { Account } from '../src/accounts/permissions.ts';
 import { createAccount } from './helpers/admin.ts';
@@ -14,6 +18,7 @@ import { createPerson, updatePerson, type PersonDraft } from '../src/people/pers
 import { createSection, getManagedSection, reorderSections, updateSection, listManagedSections } from '../src/sections/section.service.ts';
 import { loadSettings, saveSettings, type SiteSettings } from '../src/settings/settings.service.ts';
 import { createTag, deleteTag, getTag, updateTag } from '../src/tags/tag.service.ts';
+import { freshDatabase } from './helpers/database.ts';
 import { SEED_PATH, startTestServer, type TestServer } from './helpers/server.ts';
 
 const norm = (s: string | null | undefined) => (s ?? '').replace(/\s+/g, ' ').trim();
@@ -297,5 +302,29 @@ describe('site structure', () => {
       await assert.rejects(createPerson(server.store, author, profile({ slug: 'x5' })), forbidden);
       assert.equal((await get(server, '/author/x1/')).response.status, 404);
     });
+  });
+});
+
+describe('migration 014: site structure', () => {
+  it('adds its tables and columns to a site that has people, and goes back down', async () => {
+    const database = await freshDatabase();
+    const store = await openStore(loadConfig({ DATABASE_URL: database.url }).database);
+    try {
+      const migrator = new Migrator({ db: store.db, provider: { getMigrations: async () => migrationsFor(store.schema) } });
+      assert.equal((await migrator.migrateTo('010_accounts')).error, undefined);
+      const old = store.db as unknown as Kysely<Record<'people', Record<string, unknown>>>;
+      await old.insertInto('people').values({ slug: 'desk', name: 'Desk', bio: 'Our desk.' }).execute();
+      assert.equal((await migrator.migrateToLatest()).error, undefined);
+      const person = await store.db.selectFrom('people').selectAll().executeTakeFirstOrThrow();
+      assert.deepEqual([person.photo_url, person.links, person.languages], [null, '[]', ''], 'existing people get empty profiles');
+      assert.deepEqual(await store.db.selectFrom('pages').selectAll().execute(), []);
+      assert.equal((await migrator.migrateTo('010_accounts')).error, undefined, 'down again');
+      const tables = (await store.db.introspection.getTables()).map((t) => t.name);
+      for (const gone of ['pages', 'section_redirects', 'site_settings']) assert.ok(!tables.includes(gone), gone);
+      assert.equal((await migrator.migrateToLatest()).error, undefined, 'and up again');
+    } finally {
+      await store.close();
+      await database.drop();
+    }
   });
 });
