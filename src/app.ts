@@ -64,7 +64,7 @@ export async function buildApp(config: Config, store: Store, options: BuildOptio
   const site = createSite(config, store, {
     theme,
     assets,
-    feeds: feedAlternates({ kind: 'site' }, config.siteName),
+    feeds: (siteName) => feedAlternates({ kind: 'site' }, siteName),
     loadSections: () => allSections(store.db),
     loadSettings: () => loadSettings(store.db, config),
     initialSettings: defaultSettings(config),

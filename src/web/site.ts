@@ -34,8 +34,8 @@ export interface Site {
 export interface SiteParts {
   theme: Theme;
   assets: Assets;
-  /** The site's own feeds, announced on every page. */
-  feeds: readonly Alternate[];
+  /** The site's own feeds, announced on every page, titled with the site's name. */
+  feeds(siteName: string): readonly Alternate[];
   /** Reads every section in navigation order. */
   loadSections(): Promise<Section[]>;
   /** Reads the settings in force (saved ones over the configured defaults). */
@@ -106,7 +106,7 @@ export function createSite(config: Config, store: Store, { theme, assets, feeds,
         sections: (snapshot?.sections ?? []).map((s) => ({ name: s.name, path: s.path, language: s.language })),
         links: settings.navigation.map(link),
         footerLinks: settings.footer.map(link),
-        feeds,
+        feeds: feeds(settings.name),
       };
       return theme.layout(chrome, meta, main);
     },
