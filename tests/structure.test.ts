@@ -148,6 +148,7 @@ describe('site structure', () => {
 
     it('publishes a page at /<slug> and shows each edit on the next request', async () => {
       assert.equal((await get(server, '/corrections')).response.status, 404);
+      assert.doesNotMatch((await get(server, '/sitemaps/pages.xml')).text, /corrections/);
       const page = await createPage(server.store, editor, draft());
       assert.equal((await get(server, '/corrections')).response.status, 404, 'a draft is not public');
 
@@ -158,6 +159,7 @@ describe('site structure', () => {
       assert.equal(shown.document.querySelector('main strong')!.textContent, 'every');
       assert.equal(shown.document.querySelector('title')!.textContent, 'Corrections policy – Gazette');
       assert.match((await get(server, '/corrections')).cache, /hit/);
+      assert.match((await get(server, '/sitemaps/pages.xml')).text, /<loc>http:\/\/gazette\.test\/corrections<\/loc>/);
 
       await updatePage(server.store, editor, page.id, draft({ body: 'We correct errors <script>alert(1)</script> openly.', status: 'published' }));
       shown = await get(server, '/corrections');

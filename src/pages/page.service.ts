@@ -74,6 +74,11 @@ export async function getPage(db: Db, id: number): Promise<StaticPage> {
   return toPage(row);
 }
 
+/** The published pages, by title (for the sitemap). */
+export async function listPublishedPages(db: Db): Promise<StaticPage[]> {
+  return (await repo.listPageRows(db)).filter((p) => p.status === 'published').map(toPage);
+}
+
 /** Every page, drafts too, by title. */
 export async function listPages(db: Db): Promise<StaticPage[]> {
   return (await repo.listPageRows(db)).map(toPage);
@@ -133,7 +138,7 @@ export async function createPage(store: Store, actor: Account, input: PageDraft)
     await recordAudit(trx, { actorId: actor.id, action: 'page.create', subject: `page:${newId}`, details: { slug: draft.slug, status: draft.status } });
     return newId;
   });
-  store.changes.announce([key.page(id), key.pages]);
+  store.changes.announce([key.page(id), key.pages, key.sitemaps]);
   return getPage(store.db, id);
 }
 
@@ -150,7 +155,7 @@ export async function updatePage(store: Store, actor: Account, id: number, input
     await recordAudit(trx, { actorId: actor.id, action, subject: `page:${id}`, details: { slug: draft.slug } });
   });
   // The old address may now be free, the new one taken: `pages` drops cached 404s and pages at either.
-  store.changes.announce([key.page(id), key.pages]);
+  store.changes.announce([key.page(id), key.pages, key.sitemaps]);
   return getPage(store.db, id);
 }
 
@@ -169,7 +174,7 @@ export async function deletePage(store: Store, actor: Account, id: number): Prom
     await repo.deletePageRow(trx, id);
     await recordAudit(trx, { actorId: actor.id, action: 'page.delete', subject: `page:${id}`, details: { slug: before.slug } });
   });
-  store.changes.announce([key.page(id), key.pages]);
+  store.changes.announce([key.page(id), key.pages, key.sitemaps]);
 }
 
 /**
@@ -190,6 +195,6 @@ export async function definePage(store: Store, input: PageDraft): Promise<number
     }
     return repo.insertPage(trx, { ...rowFor(draft, at), created_at: at });
   });
-  store.changes.announce([key.page(id), key.pages]);
+  store.changes.announce([key.page(id), key.pages, key.sitemaps]);
   return id;
 }
