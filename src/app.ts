@@ -11,15 +11,18 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
 import type { Config } from './config.ts';
 import type { Store } from './db/store.ts';
 import { accountAdminRoutes } from './accounts/account.admin.routes.ts';
 import { createAccountMailer } from './accounts/account.mail.ts';
 import { accountSecret, DEFAULT_RULES, pruneAccounts, type AccountDeps } from './accounts/account.service.ts';
-import { adminContext } from './accounts/admin-context.routes.ts';
+import { adminContext, type AdminRoute } from './accounts/admin-context.routes.ts';
 import { articleRoutes } from './articles/article.routes.ts';
 import { articleComments, commentRoutes } from './comments/comment.routes.ts';
 import { openCommentService, type CommentService } from './comments/comment.service.ts';
+import { documentAdminRoutes } from './documents/document.admin.routes.ts';
+import { documentRoutes } from './documents/document.routes.ts';
 import { feedAlternates } from './feeds/feed-paths.ts';
 import { feedRoutes } from './feeds/feed.routes.ts';
 import { DEFAULT_UPKEEP, startIndexUpkeep } from './search/upkeep.ts';
@@ -108,7 +111,9 @@ export async function buildApp(config: Config, store: Store, options: BuildOptio
 
   const accounts = await openAccounts(config, store);
   app.addHook('onClose', async () => accounts.close());
-  await app.register(adminSite, { prefix: '/admin', config, store, site, accounts: accounts.deps, assets: loadAdminAssets() });
+  const adminRoutes: AdminRoute[] = [];
+  app.decorate('adminRoutes', adminRoutes);
+  await app.register(adminSite, { prefix: '/admin', config, store, site, accounts: accounts.deps, assets: loadAdminAssets(), routes: adminRoutes });
   return app;
 }
 
@@ -141,6 +146,7 @@ interface AdminSiteOptions {
   site: Site;
   accounts: AccountDeps;
   assets: AdminAssets;
+  routes: AdminRoute[];
 }
 
 /**
@@ -148,12 +154,15 @@ interface AdminSiteOptions {
  * on every state-changing request (admin-context.routes.ts), HTML-form bodies, its own error pages. Public
  * pages never read the session cookie, so they never vary by who is signed in.
  */
-async function adminSite(app: FastifyInstance, { config, store, accounts, assets }: AdminSiteOptions): Promise<void> {
+async function adminSite(app: FastifyInstance, { config, store, accounts, assets, routes }: AdminSiteOptions): Promise<void> {
   const secure = new URL(config.publicUrl).protocol === 'https:';
   await app.register(cookie);
   await app.register(formbody);
-  await app.register(adminContext, { deps: accounts, assets, secure, pendingComments: async () => 0 });
+  await app.register(adminContext, { deps: accounts, assets, secure, routes, pendingComments: async () => 0 });
   await app.register(accountAdminRoutes, { deps: accounts, secure });
+  // Uploads: one file per request, cut off just past the size limit (the service then refuses it whole).
+  await app.register(multipart, { limits: { files: 1, fields: 20, fieldSize: 64 * 1024, fileSize: config.documentMaxBytes + 1 } });
+  await app.register(documentAdminRoutes, { store, files: { dir: config.mediaDir, maxBytes: config.documentMaxBytes } });
   await app.register(sectionAdminRoutes, { store });
   await app.register(tagAdminRoutes, { store });
   await app.register(personAdminRoutes, { store });
@@ -187,5 +196,6 @@ async function publicSite(app: FastifyInstance, { config, store, site, assets, c
   await app.register(searchRoutes, { store, site, runSearch });
   await app.register(feedRoutes, { store, config, settings: site });
   await app.register(sitemapRoutes, { store, config, settings: site });
+  await app.register(documentRoutes, { store, files: { dir: config.mediaDir, maxBytes: config.documentMaxBytes } });
   await app.register(pageRoutes, { store, site });
 }

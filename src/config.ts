@@ -33,6 +33,10 @@ export interface Config {
   readonly http: HttpLimits;
   /** Staff sessions (decision 0019). */
   readonly sessions: SessionLimits;
+  /** Where uploaded files are kept (MEDIA_DIR), absolute. */
+  readonly mediaDir: string;
+  /** Largest document upload, in bytes (DOCUMENT_MAX_MB). */
+  readonly documentMaxBytes: number;
 }
 
 export interface SessionLimits {
@@ -272,6 +276,8 @@ const envSchema = z.object({
   KEEP_ALIVE_TIMEOUT_MS: wholeNumber(100, 3_600_000).default(5_000),
   MAX_CONNECTIONS_PER_ADDRESS: wholeNumber(0, 1_000_000).default(64),
   MAX_CONNECTIONS: wholeNumber(0, 10_000_000).optional(),
+  MEDIA_DIR: z.string().min(1).default('data/media'),
+  DOCUMENT_MAX_MB: wholeNumber(1, 2048).default(25),
   SESSION_IDLE_MINUTES: wholeNumber(5, 60 * 24 * 30).default(12 * 60),
   SESSION_MAX_DAYS: wholeNumber(1, 365).default(14),
   TRUST_PROXY: listOf(z.string().refine(isAddressOrRange), 'IP addresses or CIDR ranges such as 10.0.0.0/8').default([]),
@@ -341,6 +347,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxConnections: e.MAX_CONNECTIONS ?? null,
       trustProxy: Object.freeze(e.TRUST_PROXY),
     }),
+    mediaDir: path.resolve(e.MEDIA_DIR),
+    documentMaxBytes: e.DOCUMENT_MAX_MB * 1024 * 1024,
     sessions: Object.freeze({ idleMs: e.SESSION_IDLE_MINUTES * 60_000, maxMs: e.SESSION_MAX_DAYS * 24 * 3600_000 }),
   });
 }

@@ -105,7 +105,7 @@ describe('site structure screens', () => {
   });
 
   it('answers unknown and malformed ids with a 404 page', async () => {
-    for (const path of ['/admin/sections/999999', '/admin/sections/abc', '/admin/tags/0', '/admin/people/99999999999999999999', '/admin/pages/-1', '/admin/pages/1e3'])
+    for (const path of ['/admin/sections/999999', '/admin/sections/abc', '/admin/tags/0', '/admin/people/99999999999999999999', '/admin/pages/-1', '/admin/pages/1e3', '/admin/tags/99999999999'])
       assert.equal((await editor.get(path)).status, 404, path);
     assert.equal((await editor.post('/admin/sections/999999', { name: 'X', slug: 'x', description: '', language: 'en' })).status, 404);
     assert.equal((await editor.post('/admin/pages/999999/delete', {})).status, 404);

@@ -1,13 +1,17 @@
 // The accounts' screens under /admin: sign-in and sign-out, the password links (invitation, reset), the
 // dashboard, staff management (admins), the account's own page, and the audit log (admins).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import QRCode from 'qrcode';
 import { z } from 'zod';
+import { trusted } from '../lib/html.ts';
 import { AppError } from '../errors.ts';
 import * as views from '../web/admin/accounts.ts';
+import { idParam } from '../web/admin/params.ts';
 import { safeNext, sessionCookieName } from './admin-context.routes.ts';
 import * as accounts from './account.service.ts';
 import { auditLog } from './audit.service.ts';
 import { can } from './permissions.ts';
+import { groupedSecret, totpUri } from './second-factor.ts';
 
 export interface AccountRoutesOptions {
   deps: accounts.AccountDeps;
@@ -20,11 +24,6 @@ const text = (form: unknown, name: string): string => {
   return typeof value === 'string' ? value : '';
 };
 
-/** An id in an address: a positive whole number, or the page is not found. */
-export function idParam(raw: string): number {
-  if (!/^[1-9][0-9]{0,15}$/.test(raw)) throw new AppError('not_found', 'There is no such page in the newsroom.');
-  return Number(raw);
-}
 
 const fieldsOf = (error: unknown): Record<string, string> | null =>
   error instanceof AppError && (error.code === 'invalid_input' || error.code === 'conflict') ? { ...error.fields } : null;
@@ -32,6 +31,12 @@ const fieldsOf = (error: unknown): Record<string, string> | null =>
 export async function accountAdminRoutes(app: FastifyInstance, { deps, secure }: AccountRoutesOptions): Promise<void> {
   const cookieName = sessionCookieName(secure);
   const { store } = deps;
+
+  /** Sets the session cookie and goes on: to `next`, or first to the code page when a second factor is due. */
+  function startSession(reply: FastifyReply, session: accounts.NewSession, next: string) {
+    reply.setCookie(cookieName, session.value, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: Math.floor(deps.rules.sessionMaxMs / 1000) });
+    return reply.redirect(session.secondFactor ? `/admin/sign-in/code?next=${encodeURIComponent(next)}` : next, 303);
+  }
 
   // ------------------------------------------------------------------------------------- signed out
 
@@ -52,8 +57,7 @@ export async function accountAdminRoutes(app: FastifyInstance, { deps, secure }:
     const next = safeNext(text(request.body, 'next'));
     try {
       const session = await accounts.signIn(deps, { email, password: text(request.body, 'password'), ip: request.ip, userAgent: request.headers['user-agent'] ?? '' });
-      reply.setCookie(cookieName, session.value, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: Math.floor(deps.rules.sessionMaxMs / 1000) });
-      return reply.redirect(next, 303);
+      return startSession(reply, session, next);
     } catch (error) {
       if (!(error instanceof AppError) || (error.code !== 'invalid_input' && error.code !== 'rate_limited')) throw error;
       const limited = error.code === 'rate_limited';
@@ -62,6 +66,31 @@ export async function accountAdminRoutes(app: FastifyInstance, { deps, secure }:
         nav: 'none',
         status: limited ? 429 : 422,
         main: views.signInPage({ csrfToken: request.csrfToken, email, next, fields: limited ? {} : error.fields, message: error.message }),
+      });
+    }
+  });
+
+  app.get<{ Querystring: { next?: string } }>('/sign-in/code', signedOut, async (request, reply) => {
+    const value = request.cookies[cookieName];
+    if (!value || !(await accounts.pendingSecondFactor(deps, value))) return reply.redirect('/admin/sign-in', 303);
+    return reply.adminPage({ title: 'Authentication code', nav: 'none', main: views.secondFactorPage({ csrfToken: request.csrfToken, next: safeNext(request.query.next), fields: {} }) });
+  });
+
+  app.post('/sign-in/code', signedOut, async (request, reply) => {
+    const value = request.cookies[cookieName] ?? '';
+    const next = safeNext(text(request.body, 'next'));
+    try {
+      await accounts.completeSecondFactor(deps, value, text(request.body, 'code'), request.ip);
+      return reply.redirect(next, 303);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'unauthorized') return reply.redirect('/admin/sign-in', 303);
+      if (!(error instanceof AppError) || (error.code !== 'invalid_input' && error.code !== 'rate_limited')) throw error;
+      const limited = error.code === 'rate_limited';
+      return reply.adminPage({
+        title: 'Authentication code',
+        nav: 'none',
+        status: limited ? 429 : 422,
+        main: views.secondFactorPage({ csrfToken: request.csrfToken, next, fields: limited ? { code: error.message } : error.fields }),
       });
     }
   });
@@ -94,7 +123,6 @@ export async function accountAdminRoutes(app: FastifyInstance, { deps, secure }:
     app.get<{ Params: { token: string } }>(`/${kind}/:token`, signedOut, async (request, reply) => {
       const person = await accounts.inspectLink(store, kind, request.params.token);
       if (!person) return reply.adminPage({ title: 'Link expired', nav: 'none', status: 404, main: views.linkGonePage() });
-      reply.header('referrer-policy', 'no-referrer');
       return reply.adminPage({ title, nav: 'none', main: views.choosePasswordPage({ kind, token: request.params.token, csrfToken: request.csrfToken, ...person, fields: {} }) });
     });
 
@@ -108,8 +136,7 @@ export async function accountAdminRoutes(app: FastifyInstance, { deps, secure }:
       try {
         const account = await accounts.completeLink(store, kind, request.params.token, password);
         const session = await accounts.signIn(deps, { email: account.email, password, ip: request.ip, userAgent: request.headers['user-agent'] ?? '' });
-        reply.setCookie(cookieName, session.value, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: Math.floor(deps.rules.sessionMaxMs / 1000) });
-        return reply.redirect('/admin', 303);
+        return startSession(reply, session, '/admin');
       } catch (error) {
         const fields = fieldsOf(error);
         if (!fields) throw error;
@@ -206,8 +233,49 @@ export async function accountAdminRoutes(app: FastifyInstance, { deps, secure }:
   async function ownPage(request: FastifyRequest, reply: FastifyReply, extra: { fields?: Record<string, string>; message?: string } = {}, status = 200) {
     const account = await accounts.getAccount(store, request.account, request.account.id);
     const sessions = await accounts.sessionCount(store, request.account);
-    return reply.adminPage({ title: 'Your account', nav: 'account', status, main: views.ownAccountPage({ csrfToken: request.csrfToken, account, sessions, fields: extra.fields ?? {}, ...(extra.message ? { message: extra.message } : {}) }) });
+    const secondFactor = await accounts.secondFactorState(store, request.account);
+    return reply.adminPage({
+      title: 'Your account',
+      nav: 'account',
+      status,
+      main: views.ownAccountPage({ csrfToken: request.csrfToken, account, sessions, secondFactor, fields: extra.fields ?? {}, ...(extra.message ? { message: extra.message } : {}) }),
+    });
   }
+
+  async function setupPage(request: FastifyRequest, reply: FastifyReply, setup: accounts.SecondFactorSetup, fields: Record<string, string> = {}) {
+    const qr = await QRCode.toString(setup.uri, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
+    return reply.adminPage({
+      title: 'Two-step sign-in',
+      nav: 'account',
+      status: Object.keys(fields).length ? 422 : 200,
+      // The SVG is made by the qrcode library from our own otpauth URI: no outside text reaches it.
+      main: views.secondFactorSetupPage({ csrfToken: request.csrfToken, secret: setup.secret, grouped: groupedSecret(setup.secret), proof: setup.proof, qr: trusted(qr), fields }),
+    });
+  }
+
+  app.get('/account/two-step', async (request, reply) => setupPage(request, reply, accounts.beginSecondFactor(deps, request.account)));
+
+  app.post('/account/two-step', async (request, reply) => {
+    const setup = { secret: text(request.body, 'secret'), proof: text(request.body, 'proof') };
+    try {
+      const codes = await accounts.confirmSecondFactor(deps, request.account, setup, text(request.body, 'code'));
+      return reply.adminPage({ title: 'Recovery codes', nav: 'account', main: views.recoveryCodesPage(codes) });
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'invalid_input') throw error;
+      return setupPage(request, reply, { ...setup, uri: totpUri(deps.siteName, request.account.email, setup.secret) }, { ...error.fields });
+    }
+  });
+
+  app.post('/account/two-step/off', async (request, reply) => {
+    try {
+      await accounts.removeSecondFactor(store, request.account, request.account.id, text(request.body, 'password'));
+    } catch (error) {
+      const fields = fieldsOf(error);
+      if (!fields) throw error;
+      return ownPage(request, reply, { fields: { off_password: fields.password ?? 'Not accepted.' } }, 422);
+    }
+    return ownPage(request, reply, { message: 'Two-step sign-in is off.' });
+  });
 
   app.get<{ Querystring: { changed?: string } }>('/account', async (request, reply) =>
     ownPage(request, reply, request.query.changed !== undefined ? { message: 'Your password has been changed; your other devices are signed out.' } : {}),
@@ -225,8 +293,7 @@ export async function accountAdminRoutes(app: FastifyInstance, { deps, secure }:
     }
     // The change ended every session, this one too: open a new one here.
     const session = await accounts.signIn(deps, { email: request.account.email, password, ip: request.ip, userAgent: request.headers['user-agent'] ?? '' });
-    reply.setCookie(cookieName, session.value, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: Math.floor(deps.rules.sessionMaxMs / 1000) });
-    return reply.redirect('/admin/account?changed=1', 303);
+    return startSession(reply, session, '/admin/account?changed=1');
   });
 
   app.post('/account/sign-out-everywhere', async (request, reply) => {

@@ -63,7 +63,7 @@ export async function insertUser(db: Db, u: NewUser): Promise<number> {
 export async function updateUser(
   db: Db,
   id: number,
-  changes: Partial<Pick<UserRow, 'name' | 'role' | 'password_hash' | 'disabled' | 'person_id' | 'totp_secret' | 'recovery_codes' | 'last_sign_in_at'>> & { updated_at: string },
+  changes: Partial<Pick<UserRow, 'name' | 'role' | 'password_hash' | 'disabled' | 'person_id' | 'totp_secret' | 'recovery_codes' | 'totp_last_step' | 'last_sign_in_at'>> & { updated_at: string },
 ): Promise<void> {
   await db.updateTable('users').set(changes).where('id', '=', id).execute();
 }
@@ -102,6 +102,9 @@ export function sessionWithUser(db: Db, idHash: string) {
       'users.person_id',
       'users.disabled',
       'users.session_generation',
+      'users.totp_secret',
+      'users.totp_last_step',
+      'users.recovery_codes',
     ])
     .where('sessions.id_hash', '=', idHash)
     .executeTakeFirst();

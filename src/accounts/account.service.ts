@@ -10,6 +10,7 @@ import * as repo from './account.repository.ts';
 import { recordAudit } from './audit.service.ts';
 import { decoyHash, hashPassword, passwordMatches, passwordProblem } from './passwords.ts';
 import { ROLES, ensureCan, type Account } from './permissions.ts';
+import { acceptedStep, looksLikeRecoveryCode, newRecoveryCodes, newTotpSecret, recoveryDigest, secretProof, totpUri } from './second-factor.ts';
 
 export type { Account, Role };
 
@@ -381,6 +382,8 @@ export interface NewSession {
   value: string;
   account: Account;
   expiresAt: string;
+  /** The password was right and the account uses a second factor: the session waits for a code. */
+  secondFactor: boolean;
 }
 
 const WRONG = 'The email address or password is not right.';
@@ -411,6 +414,11 @@ export async function signIn(deps: AccountDeps, attempt: SignInAttempt, now = ne
     throw new AppError('invalid_input', user?.disabled === 1 && matches ? 'This account is disabled. Ask an administrator.' : WRONG, { password: WRONG });
   }
   return deps.store.writeTransaction(async (trx) => {
+    if (user.totp_secret) {
+      // The password alone opens nothing: the session waits for the code (resolveSession refuses it).
+      const session = await openSession(trx, deps, user, attempt, now, { pendingSecondFactor: true });
+      return { ...session, secondFactor: true };
+    }
     await repo.clearFailures(trx, subjects.account);
     const session = await openSession(trx, deps, user, attempt, now);
     await repo.updateUser(trx, user.id, { last_sign_in_at: now.toISOString(), updated_at: now.toISOString() });
@@ -419,7 +427,96 @@ export async function signIn(deps: AccountDeps, attempt: SignInAttempt, now = ne
   });
 }
 
-async function openSession(trx: Db, deps: AccountDeps, user: repo.UserRow, attempt: { ip: string; userAgent: string }, now: Date): Promise<NewSession> {
+/** How long a password-checked session may wait for its second factor. */
+const SECOND_FACTOR_WAIT_MS = 10 * 60_000;
+
+/** The account whose session waits for its second factor, or null. */
+export async function pendingSecondFactor(deps: AccountDeps, value: string, now = new Date()): Promise<Account | null> {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(value)) return null;
+  const row = await repo.sessionWithUser(deps.store.db, sha256(value));
+  if (!row || row.pending_second_factor !== 1 || row.disabled === 1 || !row.totp_secret) return null;
+  if (now.getTime() - Date.parse(row.created_at) > SECOND_FACTOR_WAIT_MS) return null;
+  return toAccount({ id: row.user_id, email: row.email, name: row.name, role: row.role, person_id: row.person_id });
+}
+
+const WRONG_CODE = 'This code is not right. Use the current code from your app, or one of your recovery codes.';
+
+/**
+ * Completes a sign-in with a code from the authenticator app or an unused recovery code (which is then
+ * used up). Wrong codes count toward the account's sign-in limit.
+ */
+export async function completeSecondFactor(deps: AccountDeps, value: string, code: string, ip: string, now = new Date()): Promise<Account> {
+  const waiting = await pendingSecondFactor(deps, value, now);
+  if (!waiting) throw new AppError('unauthorized', 'This sign-in has expired. Sign in again.');
+  const subjects = { account: `account:${waiting.email.toLowerCase()}`, address: `address:${ip}` };
+  await ensureNotLimited(deps, subjects, now);
+  const user = await userOrNotFound(deps.store.db, waiting.id);
+  const step = await acceptedStep(user.totp_secret!, code, user.totp_last_step, now);
+  const recovery = step === null && looksLikeRecoveryCode(code) ? recoveryDigest(code) : null;
+  const stored = JSON.parse(user.recovery_codes) as string[];
+  if (step === null && (recovery === null || !stored.includes(recovery))) {
+    await deps.store.writeTransaction(async (trx) => {
+      await repo.recordFailure(trx, subjects.account, now.toISOString());
+      await repo.recordFailure(trx, subjects.address, now.toISOString());
+    });
+    throw invalid({ code: WRONG_CODE });
+  }
+  return deps.store.writeTransaction(async (trx) => {
+    const changes = step !== null ? { totp_last_step: step } : { recovery_codes: JSON.stringify(stored.filter((d) => d !== recovery)) };
+    await repo.updateUser(trx, user.id, { ...changes, last_sign_in_at: now.toISOString(), updated_at: now.toISOString() });
+    await repo.updateSession(trx, sha256(value), { pending_second_factor: 0, last_seen_at: now.toISOString() });
+    await repo.clearFailures(trx, subjects.account);
+    await recordAudit(trx, { actorId: user.id, action: 'user.sign_in', subject: `user:${user.id}`, details: { ip, secondFactor: step !== null ? 'app' : 'recovery code' } }, now);
+    return toAccount(user);
+  });
+}
+
+export interface SecondFactorSetup {
+  secret: string;
+  uri: string;
+  /** Sent back with the first code, so the form cannot confirm a secret the server did not offer. */
+  proof: string;
+}
+
+/** Whether the account uses a second factor, and how many recovery codes it has left. */
+export async function secondFactorState(store: Store, actor: Account): Promise<{ enabled: boolean; recoveryCodesLeft: number }> {
+  const user = await userOrNotFound(store.db, actor.id);
+  return { enabled: user.totp_secret !== null, recoveryCodesLeft: (JSON.parse(user.recovery_codes) as string[]).length };
+}
+
+/** A new secret to add to an authenticator app; nothing is stored until a code from it is confirmed. */
+export function beginSecondFactor(deps: AccountDeps, actor: Account): SecondFactorSetup {
+  const secret = newTotpSecret();
+  return { secret, uri: totpUri(deps.siteName, actor.email, secret), proof: secretProof(deps.secret, actor.id, secret) };
+}
+
+/** Turns the second factor on once a code from the app matches; returns the recovery codes, shown once. */
+export async function confirmSecondFactor(deps: AccountDeps, actor: Account, setup: { secret: string; proof: string }, code: string, now = new Date()): Promise<string[]> {
+  if (!sameToken(secretProof(deps.secret, actor.id, setup.secret), setup.proof)) throw new AppError('bad_request', 'This set-up form is not valid any more. Start again.');
+  const step = await acceptedStep(setup.secret, code, 0, now);
+  if (step === null) throw invalid({ code: 'This code does not match. Check the time on your phone and enter the current code.' });
+  const { codes, digests } = newRecoveryCodes();
+  await deps.store.writeTransaction(async (trx) => {
+    await repo.updateUser(trx, actor.id, { totp_secret: setup.secret, totp_last_step: step, recovery_codes: JSON.stringify(digests), updated_at: now.toISOString() });
+    await recordAudit(trx, { actorId: actor.id, action: 'user.second_factor_on', subject: `user:${actor.id}` }, now);
+  });
+  return codes;
+}
+
+/** Turns the second factor off (the account's password first); `actor` null: the command line, for a lost phone. */
+export async function removeSecondFactor(store: Store, actor: Account | null, id: number, password: string | null, now = new Date()): Promise<void> {
+  const user = await userOrNotFound(store.db, id);
+  if (actor) {
+    if (actor.id !== id) ensureCan(actor, 'user.manage');
+    else if (!(await passwordMatches(user.password_hash, password ?? ''))) throw invalid({ password: 'This is not your current password.' });
+  }
+  await store.writeTransaction(async (trx) => {
+    await repo.updateUser(trx, id, { totp_secret: null, totp_last_step: 0, recovery_codes: '[]', updated_at: now.toISOString() });
+    await recordAudit(trx, { actorId: actor?.id ?? null, action: 'user.second_factor_off', subject: `user:${id}` }, now);
+  });
+}
+
+async function openSession(trx: Db, deps: AccountDeps, user: repo.UserRow, attempt: { ip: string; userAgent: string }, now: Date, options: { pendingSecondFactor?: boolean } = {}): Promise<NewSession> {
   const value = randomToken();
   const expiresAt = iso(now.getTime() + deps.rules.sessionMaxMs);
   await repo.insertSession(trx, {
@@ -427,14 +524,14 @@ async function openSession(trx: Db, deps: AccountDeps, user: repo.UserRow, attem
     user_id: user.id,
     generation: user.session_generation,
     csrf_token: randomToken(),
-    pending_second_factor: 0,
+    pending_second_factor: options.pendingSecondFactor ? 1 : 0,
     created_at: now.toISOString(),
     last_seen_at: now.toISOString(),
     expires_at: expiresAt,
     ip: attempt.ip.slice(0, 64),
     user_agent: attempt.userAgent.slice(0, 300),
   });
-  return { value, account: toAccount(user), expiresAt };
+  return { value, account: toAccount(user), expiresAt, secondFactor: false };
 }
 
 export interface ActiveSession {

@@ -4,6 +4,7 @@
 // redirect to sign in, reply.adminPage() that frames a page with the navigation this account may use, and
 // the context's own error pages. Public pages never see any of it: the cookie is read only here.
 import type {} from '@fastify/cookie';
+import type {} from '@fastify/multipart';
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, HTTP_STATUS } from '../errors.ts';
@@ -20,15 +21,33 @@ declare module 'fastify' {
     account: Account;
     /** The token state-changing requests must send back (`_csrf` field or `x-csrf-token` header). */
     csrfToken: string;
+    /**
+     * For a multipart upload (whose fields the context cannot read before the route streams them): throws
+     * 403 unless the `_csrf` field, read by the route before any file, is the session's token.
+     */
+    verifyCsrf(token: unknown): void;
   }
   interface FastifyReply {
     /** Sends an admin page (never cached) framed with the navigation the signed-in account may use. */
     adminPage(page: AdminPageContent & { status?: number }): Promise<FastifyReply>;
   }
+  interface FastifyInstance {
+    /** Every route of the /admin context (filled in as routes register). */
+    adminRoutes: readonly AdminRoute[];
+  }
   interface FastifyContextConfig {
     /** An /admin route that answers without a session (sign-in, password links, assets). */
     signedOut?: boolean;
+    /** An /admin route that takes multipart uploads; it calls request.verifyCsrf() with the first field. */
+    upload?: boolean;
   }
+}
+
+/** A route of the /admin context, as registered (tests walk them all for the signed-out rules). */
+export interface AdminRoute {
+  method: string;
+  url: string;
+  signedOut: boolean;
 }
 
 export interface AdminContextOptions {
@@ -38,6 +57,8 @@ export interface AdminContextOptions {
   pendingComments(): Promise<number>;
   /** https sites use the `__Host-` cookie prefix and `Secure`. */
   secure: boolean;
+  /** Filled in with every route the context registers (the app shows it as app.adminRoutes). */
+  routes: AdminRoute[];
 }
 
 /** The session cookie's name: `__Host-` prefixed (Secure, Path=/, no Domain) on https sites. */
@@ -48,6 +69,7 @@ export const FORM_COOKIE = 'gazette_form';
 const NAV: readonly (Omit<AdminNavItem, 'badge'> & { needs: Action })[] = [
   { key: 'dashboard', label: 'Dashboard', path: '/admin', needs: 'article.create' },
   { key: 'articles', label: 'Articles', path: '/admin/articles', needs: 'article.create' },
+  { key: 'documents', label: 'Documents', path: '/admin/documents', needs: 'article.create' },
   { key: 'comments', label: 'Comments', path: '/admin/comments', needs: 'comment.moderate' },
   { key: 'sections', label: 'Sections', path: '/admin/sections', needs: 'section.manage' },
   { key: 'tags', label: 'Tags', path: '/admin/tags', needs: 'section.manage' },
@@ -66,6 +88,8 @@ function navFor(account: Account, registered: (path: string) => boolean, pending
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+const refused = () => new AppError('forbidden', 'This form has expired or did not come from this site. Go back, reload the page and try again.');
 
 /** Whether the request's own headers say it came from this site (absent headers: the token decides). */
 function sameOrigin(request: FastifyRequest, publicUrl: string): boolean {
@@ -95,15 +119,21 @@ export function safeNext(next: unknown): string {
 }
 
 export const adminContext = fp<AdminContextOptions>(
-  async (app, { deps, assets, pendingComments, secure }) => {
+  async (app, { deps, assets, pendingComments, secure, routes }) => {
     const cookieName = sessionCookieName(secure);
     const registered = new Set<string>();
     app.addHook('onRoute', (route) => {
-      if (route.method === 'GET' || (Array.isArray(route.method) && route.method.includes('GET'))) registered.add(route.url.replace(/\/$/, '') || '/admin');
+      const methods = ([] as string[]).concat(route.method);
+      if (methods.includes('GET')) registered.add(route.url.replace(/\/$/, '') || '/admin');
+      for (const method of methods) if (method !== 'HEAD') routes.push({ method, url: route.url, signedOut: route.config?.signedOut === true });
     });
+
 
     app.decorateRequest('account', null as unknown as Account);
     app.decorateRequest('csrfToken', '');
+    app.decorateRequest('verifyCsrf', function (this: FastifyRequest, token: unknown) {
+      if (!sameToken(this.csrfToken, token)) throw refused();
+    });
 
     async function chromeFor(request: FastifyRequest): Promise<AdminChrome> {
       const account = request.account ?? null;
@@ -143,7 +173,6 @@ export const adminContext = fp<AdminContextOptions>(
       }
       request.csrfToken = formToken(deps.secret, formCookie);
       if (request.routeOptions.config.signedOut) return;
-      if (value) reply.clearCookie(cookieName, { path: '/', secure, httpOnly: true, sameSite: 'lax' });
       if ((request.method === 'GET' || request.method === 'HEAD') && !wantsJson(request)) {
         const next = request.url === '/admin' || request.url === '/admin/' ? '' : `?next=${encodeURIComponent(request.url)}`;
         return reply.redirect(`/admin/sign-in${next}`, 303);
@@ -153,9 +182,13 @@ export const adminContext = fp<AdminContextOptions>(
 
     app.addHook('preHandler', async (request) => {
       if (!UNSAFE.has(request.method)) return;
-      if (!sameOrigin(request, deps.publicUrl) || !sameToken(request.csrfToken, sentToken(request))) {
-        throw new AppError('forbidden', 'This form has expired or did not come from this site. Go back, reload the page and try again.');
+      if (!sameOrigin(request, deps.publicUrl)) throw refused();
+      // A multipart upload's token is a field the route reads first (request.verifyCsrf) before any file.
+      if (request.isMultipart()) {
+        if (!request.routeOptions.config.upload) throw new AppError('unsupported_media_type', 'This form does not take files.');
+        if (request.headers['x-csrf-token'] === undefined) return;
       }
+      if (!sameToken(request.csrfToken, sentToken(request))) throw refused();
     });
 
     app.setErrorHandler(async (error, request, reply) => {

@@ -124,3 +124,6 @@ export async function articleIdAt(db: Db, sectionSlug: string, slug: string): Pr
 
 /** True when the site has any article at all. */
 export const hasArticles = repo.anyArticle;
+
+/** Whether a source of a published article cites this document (readers may then download it). */
+export const documentIsPublic = repo.documentCitedByPublished;

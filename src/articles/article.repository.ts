@@ -396,3 +396,15 @@ export function idAt(db: Db, sectionSlug: string, slug: string) {
 export async function anyArticle(db: Db): Promise<boolean> {
   return Boolean(await db.selectFrom('articles').select('id').limit(1).executeTakeFirst());
 }
+
+export async function documentCitedByPublished(db: Db, documentId: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('sources as src')
+    .innerJoin('articles as a', 'a.id', 'src.article_id')
+    .select('src.id')
+    .where('src.document_id', '=', documentId)
+    .where('a.status', '=', 'published')
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

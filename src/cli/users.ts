@@ -21,6 +21,7 @@ Actions:
   enable EMAIL            Let a disabled account sign in again
   reset-password EMAIL --password-stdin
                           Set a new password (ends the account's sessions)
+  two-step-off EMAIL      Turn off an account's two-step sign-in (a lost phone and no recovery code)
 
 Roles: ${ROLES.join(', ')}.`;
 
@@ -100,6 +101,12 @@ export async function runUser(argv: string[], config: Config): Promise<number> {
         if (!values['password-stdin']) throw new UserUsageError('reset-password needs --password-stdin (the password is read from standard input).');
         await accounts.setPassword(store, null, account.id, await readStdin());
         console.log(`The password of ${forTerminal(account.email)} is changed; its sessions have ended.`);
+        return 0;
+      }
+      case 'two-step-off': {
+        const account = await accountOrFail(store, rest[0]);
+        await accounts.removeSecondFactor(store, null, account.id, null);
+        console.log(`Two-step sign-in is off for ${forTerminal(account.email)}; it signs in with its password alone until turned on again.`);
         return 0;
       }
       default:

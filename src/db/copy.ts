@@ -24,7 +24,7 @@ export const CONTENT_TABLES: readonly TableSpec[] = [
   { name: 'sections', key: ['id'] },
   { name: 'people', key: ['id'] },
   // Staff accounts move with the site; their secrets are exported only as digests.
-  { name: 'users', key: ['id'], private: ['email', 'email_lower', 'password_hash', 'totp_secret', 'recovery_codes'] },
+  { name: 'users', key: ['id'], private: ['email', 'email_lower', 'password_hash', 'totp_secret', 'recovery_codes', 'totp_last_step'] },
   { name: 'tags', key: ['id'] },
   { name: 'section_redirects', key: ['old_slug'], textKey: true },
   { name: 'pages', key: ['id'] },

@@ -78,6 +78,10 @@ export interface DocumentTable {
   media_type: string | null;
   sha256: string | null;
   created_at: string;
+  /** The file's name as uploaded (015); empty for documents described but not held. */
+  file_name: Generated<string>;
+  size_bytes: number | null;
+  uploaded_by: number | null;
 }
 
 export interface SourceTable {
@@ -205,6 +209,7 @@ export interface UserTable {
   totp_secret: string | null;
   /** JSON list of SHA-256 digests of the unused recovery codes. */
   recovery_codes: Generated<string>;
+  totp_last_step: Generated<number>;
   session_generation: Generated<number>;
   created_at: string;
   updated_at: string;

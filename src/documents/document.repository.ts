@@ -1,5 +1,10 @@
-// Primary documents a report rests on: a title, and where the publication holds the file, its SHA-256.
+// Primary documents a report rests on: a title, and where the publication holds the file, its name, size,
+// media type and SHA-256. Only src/documents/ reads or writes this table (the article pages' source query
+// joins it for the hash it shows).
 import type { Db } from '../db/store.ts';
+import type { DocumentRow } from '../db/schema.ts';
+
+export type { DocumentRow };
 
 export interface NewDocument {
   title: string;
@@ -7,13 +12,39 @@ export interface NewDocument {
   mediaType: string | null;
   sha256: string | null;
   createdAt: string;
+  fileName?: string;
+  sizeBytes?: number | null;
+  uploadedBy?: number | null;
 }
 
 export async function insertDocument(db: Db, d: NewDocument): Promise<number> {
   const row = await db
     .insertInto('documents')
-    .values({ title: d.title, file_path: d.filePath, media_type: d.mediaType, sha256: d.sha256, created_at: d.createdAt })
+    .values({
+      title: d.title,
+      file_path: d.filePath,
+      media_type: d.mediaType,
+      sha256: d.sha256,
+      created_at: d.createdAt,
+      file_name: d.fileName ?? '',
+      size_bytes: d.sizeBytes ?? null,
+      uploaded_by: d.uploadedBy ?? null,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
-  return row.id;
+  return Number(row.id);
+}
+
+export function documentById(db: Db, id: number): Promise<DocumentRow | undefined> {
+  return db.selectFrom('documents').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Held documents, newest first, optionally those whose title or file name contains the text. */
+export function heldDocuments(db: Db, contains: string, limit: number): Promise<DocumentRow[]> {
+  let q = db.selectFrom('documents').selectAll().where('file_path', 'is not', null).orderBy('id', 'desc').limit(limit);
+  if (contains) {
+    const pattern = `%${contains.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    q = q.where((eb) => eb.or([eb(eb.fn('lower', ['title']), 'like', pattern), eb(eb.fn('lower', ['file_name']), 'like', pattern)]));
+  }
+  return q.execute();
 }

@@ -2,7 +2,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ensureCan } from '../accounts/permissions.ts';
 import type { Store } from '../db/store.ts';
-import { formText, pathId, refusedFields } from '../web/admin/form-input.ts';
+import { formText, refusedFields } from '../web/admin/form-input.ts';
+import { idParam } from '../web/admin/params.ts';
 import * as views from '../web/admin/pages.ts';
 import { createPage, deletePage, getPage, listPages, updatePage, type PageDraft, type PageStatus, type StaticPage } from './page.service.ts';
 
@@ -55,13 +56,13 @@ export async function pageAdminRoutes(app: FastifyInstance, { store }: PageAdmin
   });
 
   app.get<{ Params: { id: string }; Querystring: { done?: string } }>('/pages/:id', async (request, reply) => {
-    const page = await getPage(db, pathId(request.params.id));
+    const page = await getPage(db, idParam(request.params.id));
     const { title, slug, body, language, status } = page;
     return formPage(request, reply, page, { title, slug, body, language, status }, {}, MESSAGES[request.query.done ?? '']);
   });
 
   app.post<{ Params: { id: string } }>('/pages/:id', async (request, reply) => {
-    const page = await getPage(db, pathId(request.params.id));
+    const page = await getPage(db, idParam(request.params.id));
     const draft = draftFrom(request.body, page.status);
     try {
       await updatePage(store, request.account, page.id, draft);
@@ -75,7 +76,7 @@ export async function pageAdminRoutes(app: FastifyInstance, { store }: PageAdmin
   });
 
   app.post<{ Params: { id: string } }>('/pages/:id/delete', async (request, reply) => {
-    await deletePage(store, request.account, pathId(request.params.id));
+    await deletePage(store, request.account, idParam(request.params.id));
     return reply.redirect('/admin/pages?deleted=1', 303);
   });
 }

@@ -4,7 +4,8 @@ import { ensureCan } from '../accounts/permissions.ts';
 import type { Store } from '../db/store.ts';
 import { AppError } from '../errors.ts';
 import { linkLines, parseLinkLines } from '../lib/links.ts';
-import { formText, pathId, refusedFields } from '../web/admin/form-input.ts';
+import { formText, refusedFields } from '../web/admin/form-input.ts';
+import { idParam } from '../web/admin/params.ts';
 import * as views from '../web/admin/people.ts';
 import { createPerson, getPersonById, listPeople, updatePerson, type Person, type PersonDraft } from './person.service.ts';
 
@@ -71,12 +72,12 @@ export async function personAdminRoutes(app: FastifyInstance, { store }: PersonA
   });
 
   app.get<{ Params: { id: string }; Querystring: { saved?: string } }>('/people/:id', async (request, reply) => {
-    const person = await getPersonById(db, pathId(request.params.id));
+    const person = await getPersonById(db, idParam(request.params.id));
     return formPage(request, reply, person, formFor(person), {}, request.query.saved ? 'The profile has been saved.' : undefined);
   });
 
   app.post<{ Params: { id: string } }>('/people/:id', async (request, reply) => {
-    const person = await getPersonById(db, pathId(request.params.id));
+    const person = await getPersonById(db, idParam(request.params.id));
     const form = formOf(request.body);
     try {
       await updatePerson(store, request.account, person.id, draftOf(form));

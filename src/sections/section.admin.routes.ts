@@ -3,7 +3,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ensureCan } from '../accounts/permissions.ts';
 import type { Store } from '../db/store.ts';
-import { formText, pathId, refusedFields } from '../web/admin/form-input.ts';
+import { formText, refusedFields } from '../web/admin/form-input.ts';
+import { idParam } from '../web/admin/params.ts';
 import * as views from '../web/admin/sections.ts';
 import { createSection, getManagedSection, listManagedSections, reorderSections, updateSection, type SectionDraft } from './section.service.ts';
 
@@ -56,11 +57,11 @@ export async function sectionAdminRoutes(app: FastifyInstance, { store }: Sectio
   });
 
   app.get<{ Params: { id: string }; Querystring: { saved?: string } }>('/sections/:id', async (request, reply) =>
-    editPage(request, reply, pathId(request.params.id), request.query.saved ? { message: 'The section has been saved.' } : {}),
+    editPage(request, reply, idParam(request.params.id), request.query.saved ? { message: 'The section has been saved.' } : {}),
   );
 
   app.post<{ Params: { id: string } }>('/sections/:id', async (request, reply) => {
-    const id = pathId(request.params.id);
+    const id = idParam(request.params.id);
     const draft = draftFrom(request.body);
     try {
       await updateSection(store, request.account, id, draft);
@@ -73,7 +74,7 @@ export async function sectionAdminRoutes(app: FastifyInstance, { store }: Sectio
   });
 
   app.post<{ Params: { id: string } }>('/sections/:id/move', async (request, reply) => {
-    const id = pathId(request.params.id);
+    const id = idParam(request.params.id);
     const ids = (await listManagedSections(db)).map((s) => s.id);
     if (!ids.includes(id)) await getManagedSection(db, id); // not found
     await reorderSections(store, request.account, moved(ids, id, formText(request.body, 'direction')));

@@ -2,7 +2,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ensureCan } from '../accounts/permissions.ts';
 import type { Store } from '../db/store.ts';
-import { formText, pathId, refusedFields } from '../web/admin/form-input.ts';
+import { formText, refusedFields } from '../web/admin/form-input.ts';
+import { idParam } from '../web/admin/params.ts';
 import * as views from '../web/admin/tags.ts';
 import { createTag, deleteTag, getTagById, listTags, updateTag, type TagDraft } from './tag.service.ts';
 
@@ -42,11 +43,11 @@ export async function tagAdminRoutes(app: FastifyInstance, { store }: TagAdminOp
   });
 
   app.get<{ Params: { id: string }; Querystring: { saved?: string } }>('/tags/:id', async (request, reply) =>
-    editPage(request, reply, pathId(request.params.id), request.query.saved ? { message: 'The tag has been saved.' } : {}),
+    editPage(request, reply, idParam(request.params.id), request.query.saved ? { message: 'The tag has been saved.' } : {}),
   );
 
   app.post<{ Params: { id: string } }>('/tags/:id', async (request, reply) => {
-    const id = pathId(request.params.id);
+    const id = idParam(request.params.id);
     const draft = draftFrom(request.body);
     try {
       await updateTag(store, request.account, id, draft);
@@ -59,7 +60,7 @@ export async function tagAdminRoutes(app: FastifyInstance, { store }: TagAdminOp
   });
 
   app.post<{ Params: { id: string } }>('/tags/:id/delete', async (request, reply) => {
-    await deleteTag(store, request.account, pathId(request.params.id));
+    await deleteTag(store, request.account, idParam(request.params.id));
     return reply.redirect('/admin/tags?deleted=1', 303);
   });
 }

@@ -342,3 +342,61 @@ describe('gazette user', () => {
     assert.equal((await runCli(server, ['user', 'list'])).stdout, before);
   });
 });
+
+describe('two-step sign-in', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer({ demo: false });
+  });
+  after(() => server.close());
+
+  it('turns on with a code from the app, then asks for a code after the password; recovery codes work once', async () => {
+    const { generate } = await import('otplib');
+    const editor = await createAccount(server, { role: 'editor' });
+    const client = await signIn(server, editor.email);
+    const setup = await client.get('/admin/account/two-step');
+    assert.equal(setup.status, 200);
+    assert.match(setup.text, /<svg/);
+    const secret = /name="secret" value="([A-Z2-7]+)"/.exec(setup.text)![1]!;
+    const proof = /name="proof" value="([^"]+)"/.exec(setup.text)![1]!;
+    const wrong = await client.post('/admin/account/two-step', { secret, proof, code: '000000' });
+    assert.equal(wrong.status, 422);
+    assert.match(wrong.text, /id="code-error"/);
+    // A secret the server did not offer is refused.
+    assert.equal((await client.post('/admin/account/two-step', { secret: 'A'.repeat(32), proof, code: await generate({ secret: 'A'.repeat(32) }) })).status, 400);
+    const on = await client.post('/admin/account/two-step', { secret, proof, code: await generate({ secret }) });
+    assert.equal(on.status, 200);
+    const codes = [...on.text.matchAll(/<li><code>([a-z0-9]{5}-[a-z0-9]{5})<\/code><\/li>/g)].map((m) => m[1]!);
+    assert.equal(codes.length, 10);
+
+    // The password alone opens nothing.
+    const phone = new AdminClient(server);
+    await phone.get('/admin/sign-in');
+    const first = await phone.post('/admin/sign-in', { email: editor.email, password: TEST_PASSWORD, next: '/admin/account' });
+    assert.equal(first.location, '/admin/sign-in/code?next=%2Fadmin%2Faccount');
+    assert.equal((await phone.get('/admin')).status, 303, 'no access before the code');
+    await phone.get('/admin/sign-in/code');
+    const bad = await phone.post('/admin/sign-in/code', { code: '123456', next: '/admin/account' });
+    assert.equal(bad.status, 422);
+    // The code the set-up used cannot be used again (same time step).
+    const replay = await phone.post('/admin/sign-in/code', { code: await generate({ secret }), next: '/admin/account' });
+    assert.equal(replay.status, 422);
+    const recovered = await phone.post('/admin/sign-in/code', { code: codes[0]!, next: '/admin/account' });
+    assert.equal(recovered.status, 303);
+    assert.equal(recovered.location, '/admin/account');
+    assert.match((await phone.get('/admin/account')).text, /9 recovery codes left/);
+
+    // A used recovery code does not work twice.
+    const again = new AdminClient(server);
+    await again.get('/admin/sign-in');
+    await again.post('/admin/sign-in', { email: editor.email, password: TEST_PASSWORD });
+    await again.get('/admin/sign-in/code');
+    assert.equal((await again.post('/admin/sign-in/code', { code: codes[0]! })).status, 422);
+    assert.equal((await again.post('/admin/sign-in/code', { code: codes[1]!.toUpperCase() })).status, 303);
+
+    // The command line turns it off for a lost phone.
+    const off = await runCli(server, ['user', 'two-step-off', editor.email]);
+    assert.equal(off.code, 0, off.stderr);
+    await signIn(server, editor.email);
+  });
+});

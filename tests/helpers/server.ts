@@ -44,6 +44,7 @@ export async function startTestServer(options: { demo?: boolean; env?: Record<st
     HOST: '127.0.0.1',
     PUBLIC_URL,
     LOG_LEVEL: 'silent',
+    MEDIA_DIR: path.join(tmp.dir, 'media'),
     ...options.env,
   });
   const store = await openStore(config.database);
@@ -86,7 +87,7 @@ export function runCli(server: TestServer, args: readonly string[], options: { t
       process.execPath,
       [BIN, ...args],
       {
-        env: { PATH: process.env.PATH, DATABASE_URL: server.databaseUrl, PUBLIC_URL: server.config.publicUrl, LOG_LEVEL: 'silent' },
+        env: { PATH: process.env.PATH, DATABASE_URL: server.databaseUrl, PUBLIC_URL: server.config.publicUrl, LOG_LEVEL: 'silent', MEDIA_DIR: server.config.mediaDir },
         timeout: options.timeoutMs ?? 60_000,
         maxBuffer: 64 * 1024 * 1024,
       },

@@ -20,6 +20,8 @@ export async function up(db: Kysely<unknown>, dialect: SchemaDialect): Promise<v
     // Base32 TOTP secret once a second factor is confirmed; recovery codes as a JSON list of digests.
     .addColumn('totp_secret', 'text')
     .addColumn('recovery_codes', 'text', (c) => c.notNull().defaultTo('[]'))
+    // The TOTP time step last accepted: a code is never accepted twice.
+    .addColumn('totp_last_step', 'integer', (c) => c.notNull().defaultTo(0))
     // Bumped by "sign out everywhere", a password change and disabling: sessions of an older generation end.
     .addColumn('session_generation', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('created_at', 'text', (c) => c.notNull())

@@ -14,6 +14,7 @@ import * as m008 from './008_search_ranking_table.ts';
 import * as m009 from './009_comment_threads.ts';
 import * as m010 from './010_accounts.ts';
 import * as m014 from './014_site_structure.ts';
+import * as m015 from './015_document_files.ts';
 
 interface MigrationModule {
   up(db: Kysely<unknown>, dialect: SchemaDialect): Promise<void>;
@@ -32,6 +33,7 @@ const MODULES: Record<string, MigrationModule> = {
   '009_comment_threads': m009,
   '010_accounts': m010,
   '014_site_structure': m014,
+  '015_document_files': m015,
 };
 
 /** Every migration, by name, bound to an engine's schema details. */

@@ -185,7 +185,51 @@ ${v.isSelf
 </section>`;
 }
 
-export function ownAccountPage(v: { csrfToken: string; account: AccountSummary; sessions: number; fields: Fields; message?: string }): SafeHtml {
+export function secondFactorPage(f: { csrfToken: string; next: string; fields: Fields }): SafeHtml {
+  return html`<div class="narrow">
+<h1>Authentication code</h1>
+<p>Enter the six-digit code your authenticator app shows for this site, or one of your recovery codes.</p>
+<form method="post" action="/admin/sign-in/code" novalidate>
+${csrfField(f.csrfToken)}
+<input type="hidden" name="next" value="${f.next}">
+${textField({ name: 'code', label: 'Code', value: '', error: f.fields.code, autocomplete: 'one-time-code', inputmode: 'text', required: true, autofocus: true })}
+<div class="actions">${button('Continue', { kind: 'primary' })}</div>
+</form>
+<p><a href="/admin/sign-in">Start again</a></p>
+</div>`;
+}
+
+export function secondFactorSetupPage(v: { csrfToken: string; secret: string; grouped: string; proof: string; qr: SafeHtml; fields: Fields }): SafeHtml {
+  return html`<p class="breadcrumb"><a href="/admin/account">Your account</a></p>
+<h1>Turn on two-step sign-in</h1>
+<ol class="steps">
+<li>Open an authenticator app on your phone (for example FreeOTP, Aegis, Google Authenticator or 1Password) and add an account by scanning this code:
+<figure class="qr" role="img" aria-label="QR code holding the set-up key">${v.qr}</figure>
+or by typing this key: <code class="copy">${v.grouped}</code></li>
+<li>Enter the six-digit code the app shows.</li>
+</ol>
+${errorSummary(v.fields)}
+<form method="post" action="/admin/account/two-step" novalidate>
+${csrfField(v.csrfToken)}
+<input type="hidden" name="secret" value="${v.secret}">
+<input type="hidden" name="proof" value="${v.proof}">
+${textField({ name: 'code', label: 'Code from the app', value: '', error: v.fields.code, autocomplete: 'one-time-code', inputmode: 'numeric', required: true })}
+<div class="actions">${button('Turn on', { kind: 'primary' })}</div>
+</form>`;
+}
+
+export function recoveryCodesPage(codes: readonly string[]): SafeHtml {
+  return html`<h1>Two-step sign-in is on</h1>
+${notice('success', 'From now on, signing in asks for a code from your app after your password.')}
+<section class="panel" aria-labelledby="codes-heading">
+<h2 id="codes-heading">Your recovery codes</h2>
+<p>If you lose your phone, each of these codes lets you sign in once. Keep them somewhere safe now: they are not shown again.</p>
+<ul class="recovery-codes">${codes.map((c) => html`<li><code>${c}</code></li>`)}</ul>
+</section>
+<p><a class="button primary" href="/admin/account">Done</a></p>`;
+}
+
+export function ownAccountPage(v: { csrfToken: string; account: AccountSummary; sessions: number; secondFactor: { enabled: boolean; recoveryCodesLeft: number }; fields: Fields; message?: string }): SafeHtml {
   return html`<h1>Your account</h1>
 ${v.message ? notice('success', v.message) : ''}
 <dl class="facts">
@@ -204,6 +248,15 @@ ${textField({ name: 'password', label: 'New password', type: 'password', value: 
 ${textField({ name: 'confirm', label: 'New password again', type: 'password', value: '', error: v.fields.confirm, autocomplete: 'new-password', required: true })}
 <div class="actions">${button('Change password', { kind: 'primary' })}</div>
 </form>
+</section>
+<section class="panel" aria-labelledby="two-step-heading">
+<h2 id="two-step-heading">Two-step sign-in</h2>
+${v.secondFactor.enabled
+  ? html`<p>On: signing in asks for a code from your authenticator app. ${v.secondFactor.recoveryCodesLeft} recovery code${v.secondFactor.recoveryCodesLeft === 1 ? '' : 's'} left.</p>
+<form method="post" action="/admin/account/two-step/off" novalidate>${csrfField(v.csrfToken)}
+${textField({ id: 'off_password', name: 'password', label: 'Your password, to turn it off', type: 'password', value: '', error: v.fields.off_password, autocomplete: 'current-password' })}
+<div class="actions">${button('Turn off two-step sign-in', { kind: 'danger' })}</div></form>`
+  : html`<p>Off. With it on, a stolen password alone cannot open your account.</p><p><a class="button secondary" href="/admin/account/two-step">Turn on two-step sign-in</a></p>`}
 </section>
 <section class="panel" aria-labelledby="sessions-heading">
 <h2 id="sessions-heading">Where you are signed in</h2>

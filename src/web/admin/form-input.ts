@@ -13,12 +13,3 @@ export function refusedFields(error: unknown): Record<string, string> | null {
   return Object.keys(error.fields).length ? { ...error.fields } : { form: error.message };
 }
 
-/**
- * An id in an admin address: a positive whole number, or the page is not found. (The same rule as the
- * accounts' idParam, here in web/ because routes may not import another capability's routes.)
- */
-export function pathId(raw: string): number {
-  // At most nine digits: larger numbers are no id of ours and overflow PostgreSQL's integer columns.
-  if (!/^[1-9][0-9]{0,8}$/.test(raw)) throw new AppError('not_found', 'There is no such page in the newsroom.');
-  return Number(raw);
-}

@@ -1,0 +1,72 @@
+// The accounts' screens in headless Chromium, as staff use them: sign in with the labelled form, invite a
+// colleague, change a password, turn on two-step sign-in; every page passes axe, at desktop and phone widths.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { createAccount, signInBrowser } from '../helpers/admin.ts';
+import { axeViolations, launchBrowser } from '../e2e/browser.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+
+describe('accounts in the browser', () => {
+  let server: TestServer;
+  let browser: Browser;
+  before(async () => {
+    server = await startTestServer({ demo: false });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser.close();
+    await server.close();
+  });
+
+  it('signs in, invites a colleague who joins through the link, and every page passes axe', async () => {
+    const admin = await createAccount(server, { role: 'admin', name: 'Nour Haddad' });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/admin/sign-in`);
+    assert.deepEqual(await axeViolations(page), []);
+    // A wrong password: the message is next to the field and the address stays.
+    await page.getByLabel('Email').fill(admin.email);
+    await page.getByLabel('Password').fill('not my password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    assert.match((await page.locator('#password-error').textContent()) ?? '', /not right/);
+    assert.equal(await page.getByLabel('Email').inputValue(), admin.email);
+    assert.deepEqual(await axeViolations(page), []);
+
+    await signInBrowser(page, server, admin.email);
+    assert.match((await page.locator('h1').textContent()) ?? '', /Nour Haddad/);
+    assert.deepEqual(await axeViolations(page), []);
+
+    await page.getByRole('navigation', { name: 'Newsroom' }).getByRole('link', { name: 'Staff' }).click();
+    await page.getByLabel('Name').fill('Karim Saleh');
+    await page.getByLabel('Email').fill('karim@newsroom.test');
+    await page.getByLabel('Role').selectOption('author');
+    await page.getByRole('button', { name: 'Send invitation' }).click();
+    const link = (await page.locator('code.copy').textContent())!.trim();
+    assert.match(link, /\/admin\/invite\//);
+    assert.deepEqual(await axeViolations(page), []);
+    await page.getByRole('link', { name: 'Karim Saleh' }).click();
+    assert.deepEqual(await axeViolations(page), []);
+    await page.goto(`${server.url}/admin/audit`);
+    assert.match(await page.locator('table').textContent() ?? '', /user\.invite/);
+    assert.deepEqual(await axeViolations(page), []);
+
+    const colleague = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const phone = await colleague.newPage();
+    await phone.goto(link.replace('http://gazette.test', server.url));
+    await phone.getByLabel('New password', { exact: true }).fill('karim writes the news');
+    await phone.getByLabel('New password again').fill('karim writes the news');
+    assert.deepEqual(await axeViolations(phone), []);
+    await phone.getByRole('button', { name: 'Create my account' }).click();
+    await phone.waitForURL(`${server.url}/admin`);
+    assert.match((await phone.locator('h1').textContent()) ?? '', /Karim Saleh/);
+    assert.deepEqual(await axeViolations(phone), []);
+    await phone.getByRole('link', { name: 'Karim Saleh' }).click();
+    assert.deepEqual(await axeViolations(phone), []);
+    await phone.getByRole('link', { name: 'Turn on two-step sign-in' }).click();
+    assert.equal(await phone.locator('figure.qr svg').count(), 1);
+    assert.deepEqual(await axeViolations(phone), []);
+    await colleague.close();
+    await context.close();
+  });
+});
