@@ -2,10 +2,14 @@
 // visitors, authors and contributors refused; settings for admins only), and the forms: a message next
 // to each bad field with what was typed kept, unknown ids a 404 page, changes on the public site at once.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseHTML } from 'linkedom';
 import { AdminClient, createAccount, signIn } from './helpers/admin.ts';
-import { SEED_PATH, startTestServer, type TestServer } from './helpers/server.ts';
+import { SEED_PATH, startTestServer, tempDir, type TestServer } from './helpers/server.ts';
 
 const norm = (s: string | null | undefined) => (s ?? '').replace(/\s+/g, ' ').trim();
 const doc = (text: string) => parseHTML(text).document;
@@ -193,5 +197,27 @@ describe('site structure screens', () => {
     assert.equal(saved.status, 303);
     const article = doc(await fetch(server.url + '/world-news/disclosure-of-confidential-document').then((r) => r.text()));
     assert.match(norm(article.querySelector('.byline .dates')!.textContent), /January 16, 2022, 18:30 GMT\+9/);
+  });
+
+  it('draws every screen as valid HTML (Nu Html Checker), forms that came back included', async () => {
+    const out = tempDir('gazette-vnu-structure-');
+    try {
+      const files: string[] = [];
+      const save = (name: string, text: string) => {
+        const file = path.join(out.dir, `${name}.html`);
+        fs.writeFileSync(file, text);
+        files.push(file);
+      };
+      for (const screen of reads()) save(screen.replace(/\W+/g, '-'), (await admin.get(screen)).text);
+      save('refused-section', (await admin.post('/admin/sections', { name: '', slug: 'search', description: '', language: '?' })).text);
+      save('refused-settings', (await admin.post('/admin/settings', { name: '', description: '', language: 'en', timeZone: 'Nowhere/Else', logoUrl: 'javascript:x', navigation: 'x', footer: '' })).text);
+      const jar = String(createRequire(import.meta.url)('vnu-jar'));
+      const run = spawnSync(process.env.JAVA ?? 'java', ['-jar', jar, '--errors-only', '--format', 'json', ...files], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+      assert.equal(run.error, undefined, 'the checker runs');
+      const report = JSON.parse(run.stderr) as { messages: { url?: string; message: string; extract?: string }[] };
+      assert.deepEqual(report.messages.map((m) => `${path.basename(m.url ?? '')}: ${m.message} ${m.extract ?? ''}`), []);
+    } finally {
+      out.remove();
+    }
   });
 });

@@ -41,7 +41,7 @@ ${textField({ name: 'name', label: 'Name', value: f.name, error: v.fields.name, 
 ${textField({ name: 'slug', label: 'Slug', value: f.slug, error: v.fields.slug, dir: 'auto', hint: 'The author page’s address, /author/<slug>/. Left empty, it is made from the name.' })}
 ${textArea({ name: 'bio', label: 'Bio', value: f.bio, error: v.fields.bio, rows: 5, dir: 'auto' })}
 ${textField({ name: 'url', label: 'Website', type: 'url', value: f.url, error: v.fields.url, dir: 'ltr' })}
-${textField({ name: 'photoUrl', label: 'Photo address', type: 'url', value: f.photoUrl, error: v.fields.photoUrl, dir: 'ltr', hint: 'The address of a square portrait, https://… or a path on this site.' })}
+${textField({ name: 'photoUrl', label: 'Photo address', value: f.photoUrl, error: v.fields.photoUrl, dir: 'ltr', hint: 'The address of a square portrait, https://… or a path on this site.' })}
 ${textArea({ name: 'links', label: 'Links', value: f.links, error: v.fields.links, rows: 3, dir: 'ltr', hint: 'One per line: Label | address, e.g. Mastodon | https://social.example/@name' })}
 ${textField({ name: 'languages', label: 'Languages', value: f.languages, error: v.fields.languages, dir: 'ltr', hint: 'Language tags separated by commas, e.g. en, ar' })}
 <div class="actions">${button(v.person ? 'Save profile' : 'Add author', { kind: 'primary' })}${v.person ? html` <a class="button secondary" href="${v.person.path}">View on the site</a>` : ''}</div>
