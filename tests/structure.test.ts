@@ -69,6 +69,7 @@ describe('site structure', () => {
       });
       // Cached before the rename: the rename must drop them.
       assert.equal((await get(server, '/world/')).response.status, 200);
+      assert.equal((await get(server, '/feeds/section/world.atom')).response.status, 200);
       assert.equal((await get(server, '/world/far-away')).response.status, 200);
       assert.match((await get(server, '/world/far-away')).cache, /hit/);
       assert.equal((await get(server, '/globe/far-away')).response.status, 404);
@@ -88,6 +89,9 @@ describe('site structure', () => {
       assert.equal(old.response.status, 301);
       assert.equal(old.response.headers.get('location'), '/globe/far-away?utm_source=x');
       assert.equal((await get(server, '/World/far-away')).response.headers.get('location'), '/globe/far-away');
+      const feed = await get(server, '/feeds/section/world.atom');
+      assert.equal(feed.response.status, 301);
+      assert.equal(feed.response.headers.get('location'), '/feeds/section/globe.atom');
 
       const now = await get(server, '/globe/far-away');
       assert.equal(now.response.status, 200);

@@ -6,7 +6,8 @@ import type { Store } from '../db/store.ts';
 import { key } from '../db/change-keys.ts';
 import { AppError } from '../errors.ts';
 import { httpDate, notModifiedSince } from '../web/conditional-get.ts';
-import { FEED_MEDIA_TYPES, parseFeedFile, type FeedFormat, type FeedScope } from './feed-paths.ts';
+import { findMovedSection, findSection } from '../sections/section.service.ts';
+import { FEED_MEDIA_TYPES, feedPath, parseFeedFile, type FeedFormat, type FeedScope } from './feed-paths.ts';
 import { renderAtom, renderJsonFeed, renderRss } from './feed.render.ts';
 import { buildFeed, type FeedSite } from './feed.service.ts';
 
@@ -44,6 +45,12 @@ export async function feedRoutes(app: FastifyInstance, { store, config, settings
     const parsed = parseFeedFile(file);
     if (!parsed || (kind !== 'section' && kind !== 'tag' && kind !== 'author'))
       throw new AppError('not_found', 'There is no feed at this address. Feeds end in .xml (RSS), .atom or .json.');
+    if (kind === 'section') {
+      // A renamed section's feed moves with it: readers' subscriptions follow the 301.
+      const section = await findSection(store.db, parsed.slug);
+      const moved = section ? null : await findMovedSection(store.db, parsed.slug);
+      if (moved) return reply.redirect(feedPath({ kind, slug: moved.slug }, parsed.format), 301);
+    }
     return send(request, reply, { kind, slug: parsed.slug }, parsed.format);
   });
 }
