@@ -4,6 +4,7 @@
 // the server tsx's loader thread, about 40-50 MB of resident memory (docs/decisions/0006-bundled-server.md).
 import { build } from 'esbuild';
 import path from 'node:path';
+import { buildEditor } from './build-editor.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 // The search worker threads (src/search/search.pool.ts) load dist/search-worker.mjs beside the server.
@@ -19,3 +20,5 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
 });
+// The admin's body editor, for the browser: dist/admin-assets/editor.js (decision 0021).
+await buildEditor();

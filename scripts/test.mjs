@@ -7,6 +7,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { buildEditor } from './build-editor.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -18,6 +19,9 @@ function collect(dir) {
     .filter((f) => f.endsWith('.test.ts') && !f.split(path.sep).includes('node_modules'))
     .map((f) => path.join(dir, f));
 }
+
+// Admin pages load the bundled body editor from dist/admin-assets/ (about a second to build).
+await buildEditor();
 
 const files = args.length ? args.map((a) => path.resolve(a)) : [...collect(path.join(root, 'tests')), ...collect(path.join(root, 'src'))].sort();
 if (!files.length) {

@@ -1,21 +1,35 @@
-// What is derived from an article's Markdown body, worked out once when the article is written and
-// stored beside it: the HTML the page and feeds show, the plain text that search, excerpts and snippets
-// read, and the word count behind the reading time. Rendering a page then parses nothing.
+// What is derived from an article's body, worked out once when the article is written and stored beside
+// it: the HTML the page and feeds show, the plain text that search, excerpts and snippets read, and the
+// word count behind the reading time. Rendering a page then parses nothing. A body is Markdown (what
+// the demo, the CLI and articles written before the admin's editor hold) or HTML from the body editor,
+// which is cleaned here to a strict allowlist before anything is stored (decision 0021).
 import MarkdownIt from 'markdown-it';
+import { cleanBodyHtml, plainTextOfHtml } from '../lib/body-html.ts';
 import { plainText } from '../lib/plain-text.ts';
 import { countWords } from '../lib/words.ts';
 
 // Raw HTML in a body is shown as text, never rendered; markdown-it also refuses javascript: links.
 const markdown = new MarkdownIt({ html: false, linkify: true, typographer: false });
 
+/** How an article's body is written: Markdown, or HTML from the admin's body editor. */
+export type BodyFormat = 'markdown' | 'html';
+export const BODY_FORMATS = ['markdown', 'html'] as const satisfies readonly BodyFormat[];
+
 export interface DerivedBody {
+  /** The body to store: Markdown as written, or the HTML once cleaned (what was sent is never kept). */
+  source: string;
   html: string;
   text: string;
   words: number;
 }
 
-/** The HTML, plain text and word count of a Markdown body written in `language`. */
-export function deriveBody(markdownSource: string, language: string): DerivedBody {
-  const text = plainText(markdownSource);
-  return { html: markdown.render(markdownSource), text, words: countWords(text, language) };
+/** The stored source, HTML, plain text and word count of a body written in `language`. */
+export function deriveBody(source: string, language: string, format: BodyFormat = 'markdown'): DerivedBody {
+  if (format === 'html') {
+    const html = cleanBodyHtml(source);
+    const text = plainTextOfHtml(html);
+    return { source: html, html, text, words: countWords(text, language) };
+  }
+  const text = plainText(source);
+  return { source, html: markdown.render(source), text, words: countWords(text, language) };
 }

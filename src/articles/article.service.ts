@@ -6,7 +6,7 @@ import { key } from '../db/change-keys.ts';
 import type { NewArticleRow, SourceKind, SourceRole } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import { excerpt } from '../lib/excerpt.ts';
-import { deriveBody } from './article.body.ts';
+import { BODY_FORMATS, deriveBody } from './article.body.ts';
 import { isSlug, slugify } from '../lib/slug.ts';
 import { articlePath, personPath, sectionPath, tagPath } from '../lib/paths.ts';
 import { findSection, findSections } from '../sections/section.service.ts';
@@ -238,6 +238,8 @@ export const articleInput = z.object({
   subtitle: z.string().trim().max(500).default(''),
   summary: z.string().trim().max(1000).default(''),
   body: z.string().max(500_000, 'expected a body of at most 500,000 characters').default(''),
+  /** Markdown, or HTML from the admin's body editor (cleaned when stored: decision 0021). */
+  bodyFormat: z.enum(BODY_FORMATS, 'expected markdown or html').default('markdown'),
   imageUrl: httpUrl.nullable().default(null),
   imageAlt: z.string().max(500).default(''),
   authors: z.array(z.string().refine(isSlug)).default([]),
@@ -303,7 +305,7 @@ function toIso(value: string | undefined, fallback: string): string {
 /** The stored row of a validated new article, with what is derived from its body. */
 function articleRow(a: ParsedArticle, sectionId: number, slug: string, translationOf: number | null, stamp: string): NewArticleRow {
   const published = a.status === 'published' ? toIso(a.publishedAt, stamp) : null;
-  const derived = deriveBody(a.body, a.language);
+  const derived = deriveBody(a.body, a.language, a.bodyFormat);
   return {
     section_id: sectionId,
     slug,
@@ -311,7 +313,8 @@ function articleRow(a: ParsedArticle, sectionId: number, slug: string, translati
     headline: a.headline,
     subtitle: a.subtitle,
     summary: a.summary,
-    body: a.body,
+    body: derived.source,
+    body_format: a.bodyFormat,
     body_html: derived.html,
     body_text: derived.text,
     word_count: derived.words,
@@ -518,6 +521,8 @@ export const articleChanges = z
     subtitle: z.string().trim().max(500),
     summary: z.string().trim().max(1000),
     body: z.string().max(500_000, 'expected a body of at most 500,000 characters'),
+    /** The format of `body`; when left out, the article's current format. */
+    bodyFormat: z.enum(BODY_FORMATS, 'expected markdown or html'),
     tags: z.array(z.string().trim().min(1).max(100)).max(50),
     status: z.enum(['draft', 'published']),
   })
@@ -535,11 +540,13 @@ export async function updateArticle(store: Store, id: number, changes: ArticleCh
     const current = await trx
       .selectFrom('articles as a')
       .innerJoin('sections as s', 's.id', 'a.section_id')
-      .select(['a.id', 'a.slug', 'a.status', 'a.language', 'a.published_at', 's.slug as section_slug'])
+      .select(['a.id', 'a.slug', 'a.status', 'a.language', 'a.published_at', 'a.body_format', 's.slug as section_slug'])
       .where('a.id', '=', id)
       .executeTakeFirst();
     if (!current) throw new AppError('not_found', `There is no article with id ${id}.`);
-    const derived = c.body !== undefined ? deriveBody(c.body, current.language) : null;
+    if (c.bodyFormat !== undefined && c.body === undefined) throw new AppError('invalid_input', 'A body format needs the body it describes.', { body: 'required with its format' });
+    const format = c.bodyFormat ?? current.body_format;
+    const derived = c.body !== undefined ? deriveBody(c.body, current.language, format) : null;
     // Tags it loses change their listings too.
     const also: ChangeKey[] = (await repo.tagsOf(trx, [id])).map((t) => key.tag(t.id));
     await trx
@@ -548,7 +555,7 @@ export async function updateArticle(store: Store, id: number, changes: ArticleCh
         ...(c.headline !== undefined && { headline: c.headline }),
         ...(c.subtitle !== undefined && { subtitle: c.subtitle }),
         ...(c.summary !== undefined && { summary: c.summary }),
-        ...(derived && { body: c.body, body_html: derived.html, body_text: derived.text, word_count: derived.words }),
+        ...(derived && { body: derived.source, body_format: format, body_html: derived.html, body_text: derived.text, word_count: derived.words }),
         ...(c.status !== undefined && { status: c.status }),
         ...(c.status === 'published' && current.published_at === null && { published_at: stamp }),
         updated_at: stamp,

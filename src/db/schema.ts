@@ -1,6 +1,7 @@
 // Kysely table types. Dates are ISO-8601 UTC strings ("2022-01-10T09:30:00.000Z") in every dialect,
 // so that ordering and comparison are plain string operations (see docs/decisions/0003-dates-as-iso-text.md).
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { BodyFormat } from '../articles/article.body.ts';
 
 export type ArticleStatus = 'draft' | 'published';
 export type SourceKind = 'outlet' | 'agency' | 'document' | 'person';
@@ -42,8 +43,9 @@ export interface ArticleTable {
   subtitle: string;
   /** Optional hand-written summary; when empty the excerpt is cut from the body. */
   summary: string;
-  /** Markdown source of the body; raw HTML in it is never rendered. */
+  /** The body: Markdown (raw HTML in it is never rendered) or cleaned HTML, as body_format says (012). */
   body: string;
+  body_format: Generated<BodyFormat>;
   image_url: string | null;
   image_alt: string;
   status: ArticleStatus;

@@ -33,6 +33,7 @@ const PAGES: [name: string, path: string, status: number][] = [
   ['article-arabic', '/akhbar/kashf-wathiqa-sirriya', 200],
   ['article-persian', '/khabar/efshaye-sanad-mahramaneh', 200],
   ['article-escaping', '/news/filler-1', 200],
+  ['article-html-body', '/news/html-body', 200],
   ['article-comments-page-2', `${SEED_PATH}?cpage=2`, 200],
   ['article-arabic-comments-page-2', '/akhbar/kashf-wathiqa-sirriya?cpage=2', 200],
   ['article-comments-past-the-last-page', `${SEED_PATH}?cpage=9`, 404],
@@ -83,6 +84,18 @@ describe('HTML conformance (Nu Html Checker)', () => {
         publishedAt: new Date(Date.UTC(2021, 0, i)).toISOString(),
       });
     }
+    // A body written with the admin's editor: every element the server keeps, both kinds of figure.
+    await createArticle(server.store, {
+      section: 'news',
+      slug: 'html-body',
+      headline: 'An HTML body',
+      bodyFormat: 'html',
+      body:
+        '<h2>Heading</h2><h3>Sub</h3><h4>Minor</h4><p>Text with <strong>bold</strong>, <em>italic</em>, <code>code</code>,<br>a <a href="https://example.org/?a=1&b=2">link</a>.</p>' +
+        '<blockquote><p>A quotation.</p></blockquote><ul><li><p>one</p></li></ul><ol start="2"><li><p>two</p></li></ol><hr>' +
+        '<figure class="body-image"><img src="https://example.org/a.jpg" alt="A quay"><figcaption>Caption & more <small class="credit">Photo: Desk</small></figcaption></figure>' +
+        '<figure class="body-embed"><a href="https://video.example/v/1">https://video.example/v/1</a><figcaption>A video</figcaption></figure><p dir="rtl">سطر</p>',
+    });
     const comments = await serviceFor(server);
     for (const articlePath of [SEED_PATH, '/akhbar/kashf-wathiqa-sirriya']) {
       const { id } = await server.store.db.selectFrom('articles').select('id').where('slug', '=', articlePath.split('/').pop()!).executeTakeFirstOrThrow();

@@ -13,6 +13,7 @@ import * as m007 from './007_search_ranking.ts';
 import * as m008 from './008_search_ranking_table.ts';
 import * as m009 from './009_comment_threads.ts';
 import * as m010 from './010_accounts.ts';
+import * as m012 from './012_article_body_format.ts';
 import * as m014 from './014_site_structure.ts';
 import * as m015 from './015_document_files.ts';
 
@@ -32,6 +33,7 @@ const MODULES: Record<string, MigrationModule> = {
   '008_search_ranking_table': m008,
   '009_comment_threads': m009,
   '010_accounts': m010,
+  '012_article_body_format': m012,
   '014_site_structure': m014,
   '015_document_files': m015,
 };

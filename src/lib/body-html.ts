@@ -1,0 +1,89 @@
+// An article body written as HTML (the admin's body editor) is cleaned on the server when it is written,
+// to the few elements a news article is made of; nothing the browser sent is trusted (decision 0021).
+// Kept pure so the store's migrations and the article service can both derive a body from it.
+import { Parser } from 'htmlparser2';
+import sanitizeHtml from 'sanitize-html';
+import { normaliseSpace } from './excerpt.ts';
+
+/** Classes the body's figures carry: an image with caption and credit, or an embed shown as a link. */
+export const FIGURE_CLASSES = { image: 'body-image', embed: 'body-embed', credit: 'credit' } as const;
+
+const DIRECTION = { name: 'dir', multiple: false, values: ['ltr', 'rtl', 'auto'] };
+
+// Elements a reader's browser treats as a paragraph break when the body is read as plain text.
+const BLOCKS = new Set(['p', 'h2', 'h3', 'h4', 'blockquote', 'ul', 'ol', 'li', 'figure', 'figcaption', 'small', 'br', 'hr', 'img']);
+
+/** Adds rel to links that leave the site; target is never kept, so a link opens where the reader chose. */
+function linkAttributes(tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag {
+  const href = attribs.href;
+  const external = href !== undefined && /^https?:/i.test(href.trim());
+  return { tagName, attribs: external ? { href, rel: 'noopener noreferrer' } : href !== undefined ? { href } : {} };
+}
+
+/** Keeps an image's alt always present: an image without one is taken as decorative (alt=""). */
+function imageAttributes(tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag {
+  return { tagName, attribs: { ...attribs, alt: attribs.alt ?? '' } };
+}
+
+const OPTIONS: sanitizeHtml.IOptions = {
+  allowedTags: ['p', 'h2', 'h3', 'h4', 'blockquote', 'ul', 'ol', 'li', 'a', 'strong', 'em', 'code', 'br', 'hr', 'figure', 'img', 'figcaption', 'small'],
+  allowedAttributes: {
+    a: ['href', 'rel'],
+    img: ['src', 'alt'],
+    figure: ['class'],
+    small: ['class'],
+    ol: ['start'],
+    p: [DIRECTION],
+    h2: [DIRECTION],
+    h3: [DIRECTION],
+    h4: [DIRECTION],
+    blockquote: [DIRECTION],
+    li: [DIRECTION],
+  },
+  allowedClasses: { figure: [FIGURE_CLASSES.image, FIGURE_CLASSES.embed], small: [FIGURE_CLASSES.credit] },
+  allowedSchemes: ['http', 'https', 'mailto', 'tel'],
+  // Images come from the web or the site itself: no data:, blob: or file: (pasted from a word processor).
+  allowedSchemesByTag: { img: ['http', 'https'] },
+  allowedSchemesAppliedToAttributes: ['href', 'src'],
+  allowProtocolRelative: false,
+  disallowedTagsMode: 'discard',
+  // Their content is dropped with them, not kept as text.
+  nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'title', 'template', 'iframe', 'object', 'noembed', 'noframes', 'xmp', 'plaintext'],
+  transformTags: {
+    h1: 'h2',
+    h5: 'h4',
+    h6: 'h4',
+    b: 'strong',
+    i: 'em',
+    a: linkAttributes,
+    img: imageAttributes,
+  },
+  // An image whose address was refused is no image at all; an empty paragraph (the editor keeps one at
+  // the end to type into) is no paragraph.
+  exclusiveFilter: (frame) => (frame.tag === 'img' && !frame.attribs.src) || (frame.tag === 'p' && frame.text.trim() === '' && frame.mediaChildren.length === 0),
+};
+
+/** The HTML of a body as the editor sent it, cleaned to the elements, attributes and schemes articles use. */
+export function cleanBodyHtml(dirty: string): string {
+  return sanitizeHtml(dirty, OPTIONS).trim();
+}
+
+/** Plain text of body HTML (as cleanBodyHtml returns it), a space between blocks, white space collapsed. */
+export function plainTextOfHtml(clean: string): string {
+  const parts: string[] = [];
+  const parser = new Parser(
+    {
+      ontext: (text) => parts.push(text),
+      onopentag: (name) => {
+        if (BLOCKS.has(name)) parts.push(' ');
+      },
+      onclosetag: (name) => {
+        if (BLOCKS.has(name)) parts.push(' ');
+      },
+    },
+    { decodeEntities: true },
+  );
+  parser.write(clean);
+  parser.end();
+  return normaliseSpace(parts.join(''));
+}
