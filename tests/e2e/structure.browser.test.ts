@@ -70,6 +70,19 @@ describe('site structure in the browser', () => {
     });
   }
 
+  test('axe-core finds no violation on the sections and settings screens at a phone’s width', async () => {
+    await page.setViewportSize({ width: 375, height: 740 });
+    try {
+      for (const path of ['/admin/sections', '/admin/settings', '/admin/pages/new']) {
+        await page.goto(path);
+        const violations = await axeViolations(page);
+        assert.deepEqual(violations, [], `axe-core on ${path} at 375 px:\n${violations.join('\n')}`);
+      }
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 720 });
+    }
+  });
+
   test('axe-core finds no violation on one section, tag, author and page', async () => {
     for (const [list, link] of [['/admin/sections', 'Dispatches'], ['/admin/tags', 'Iraq'], ['/admin/people', 'International Desk'], ['/admin/pages', 'About Gazette']] as const) {
       await page.goto(list);
