@@ -22,6 +22,10 @@ export interface PersonTable {
   name: string;
   bio: string;
   url: string | null;
+  /** Added by 014: a portrait's URL, links as JSON [{ label, url }], languages as comma-separated tags. */
+  photo_url: Generated<string | null>;
+  links: Generated<string>;
+  languages: Generated<string>;
 }
 
 export interface TagTable {
@@ -166,6 +170,33 @@ export interface RelatedListTable {
   computed_at: string;
 }
 
+/** An old slug of a renamed section: its addresses answer 301 to the section's current ones (014). */
+export interface SectionRedirectTable {
+  old_slug: string;
+  section_id: number;
+  created_at: string;
+}
+
+/** A static page at /<slug> (About, Contact…): Markdown body and its HTML rendered at write time (014). */
+export interface PageTable {
+  id: Generated<number>;
+  slug: string;
+  title: string;
+  body: string;
+  body_html: string;
+  language: string;
+  status: ArticleStatus;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A site setting changed on screen, overriding the configured default; value is JSON (014). */
+export interface SiteSettingTable {
+  key: string;
+  value: string;
+  updated_at: string;
+}
+
 export type Role = 'admin' | 'editor' | 'author' | 'contributor';
 
 /** A staff account (decision 0019); owned by src/accounts/. Readers never have one. */
@@ -250,6 +281,9 @@ export interface Database {
   account_tokens: AccountTokenTable;
   signin_failures: SigninFailureTable;
   audit_log: AuditLogTable;
+  section_redirects: SectionRedirectTable;
+  pages: PageTable;
+  site_settings: SiteSettingTable;
 }
 
 export type ArticleRow = Selectable<ArticleTable>;
@@ -265,3 +299,4 @@ export type NewCommentRow = Insertable<CommentTable>;
 export type UserRow = Selectable<UserTable>;
 export type SessionRow = Selectable<SessionTable>;
 export type AuditRow = Selectable<AuditLogTable>;
+export type PageRow = Selectable<PageTable>;
