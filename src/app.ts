@@ -21,6 +21,7 @@ import { adminContext, type AdminRoute } from './accounts/admin-context.routes.t
 import { articleRoutes, type ArticleComments } from './articles/article.routes.ts';
 import { articleAdminRoutes } from './articles/article.admin.routes.ts';
 import { DEFAULT_SCHEDULER, startScheduler } from './articles/article.scheduler.ts';
+import { commentAdminRoutes } from './comments/comment.admin.routes.ts';
 import { articleComments, commentRoutes } from './comments/comment.routes.ts';
 import { openCommentService, type CommentService } from './comments/comment.service.ts';
 import { documentAdminRoutes } from './documents/document.admin.routes.ts';
@@ -30,7 +31,14 @@ import { feedRoutes } from './feeds/feed.routes.ts';
 import { DEFAULT_UPKEEP, startIndexUpkeep } from './search/upkeep.ts';
 import { searchRoutes } from './search/search.routes.ts';
 import { searchRunner, searchThreads } from './search/search.pool.ts';
+import { pageAdminRoutes } from './pages/page.admin.routes.ts';
+import { pageRoutes } from './pages/page.routes.ts';
+import { personAdminRoutes } from './people/person.admin.routes.ts';
+import { sectionAdminRoutes } from './sections/section.admin.routes.ts';
+import { settingsAdminRoutes } from './settings/settings.admin.routes.ts';
+import { tagAdminRoutes } from './tags/tag.admin.routes.ts';
 import { allSections } from './sections/section.service.ts';
+import { defaultSettings, loadSettings } from './settings/settings.service.ts';
 import { sitemapRoutes } from './sitemaps/sitemap.routes.ts';
 import { loadAssets, type Assets } from './web/assets.ts';
 import { loadAdminAssets, type AdminAssets } from './web/admin/assets.ts';
@@ -62,8 +70,10 @@ export async function buildApp(config: Config, store: Store, options: BuildOptio
   const site = createSite(config, store, {
     theme,
     assets,
-    feeds: feedAlternates({ kind: 'site' }, config.siteName),
+    feeds: (siteName) => feedAlternates({ kind: 'site' }, siteName),
     loadSections: () => allSections(store.db),
+    loadSettings: () => loadSettings(store.db, config),
+    initialSettings: defaultSettings(config),
   });
 
   const headers = securityHeaders(new URL(config.publicUrl).protocol === 'https:');
@@ -114,7 +124,7 @@ export async function buildApp(config: Config, store: Store, options: BuildOptio
   const adminRoutes: AdminRoute[] = [];
   app.decorate('adminRoutes', adminRoutes);
   const previewComments = articleComments(comments.service, config, assets.commentScriptPath);
-  await app.register(adminSite, { prefix: '/admin', config, store, site, accounts: accounts.deps, assets: loadAdminAssets(), routes: adminRoutes, previewComments });
+  await app.register(adminSite, { prefix: '/admin', config, store, site, accounts: accounts.deps, assets: loadAdminAssets(), routes: adminRoutes, comments: comments.service, previewComments });
   return app;
 }
 
@@ -148,6 +158,7 @@ interface AdminSiteOptions {
   accounts: AccountDeps;
   assets: AdminAssets;
   routes: AdminRoute[];
+  comments: CommentService;
   /** The comment section article previews show, as readers will see it. */
   previewComments: ArticleComments;
 }
@@ -157,15 +168,21 @@ interface AdminSiteOptions {
  * on every state-changing request (admin-context.routes.ts), HTML-form bodies, its own error pages. Public
  * pages never read the session cookie, so they never vary by who is signed in.
  */
-async function adminSite(app: FastifyInstance, { config, store, site, accounts, assets, routes, previewComments }: AdminSiteOptions): Promise<void> {
+async function adminSite(app: FastifyInstance, { config, store, site, accounts, assets, routes, comments, previewComments }: AdminSiteOptions): Promise<void> {
   const secure = new URL(config.publicUrl).protocol === 'https:';
   await app.register(cookie);
   await app.register(formbody);
-  await app.register(adminContext, { deps: accounts, assets, secure, routes, pendingComments: async () => 0 });
+  await app.register(adminContext, { deps: accounts, assets, secure, routes, pendingComments: () => comments.pendingCount() });
   await app.register(accountAdminRoutes, { deps: accounts, secure });
+  await app.register(commentAdminRoutes, { comments });
   // Uploads: one file per request, cut off just past the size limit (the service then refuses it whole).
   await app.register(multipart, { limits: { files: 1, fields: 20, fieldSize: 64 * 1024, fileSize: config.documentMaxBytes + 1 } });
   await app.register(documentAdminRoutes, { store, files: { dir: config.mediaDir, maxBytes: config.documentMaxBytes } });
+  await app.register(sectionAdminRoutes, { store });
+  await app.register(tagAdminRoutes, { store });
+  await app.register(personAdminRoutes, { store });
+  await app.register(pageAdminRoutes, { store });
+  await app.register(settingsAdminRoutes, { store, defaults: config });
   await app.register(articleAdminRoutes, { store, site, assets, comments: previewComments });
 }
 
@@ -185,13 +202,16 @@ async function publicSite(app: FastifyInstance, { config, store, site, assets, c
   // First, so the routes registered below (and their own error handlers) fall back to it.
   await app.register(errorPages, { site, isUnavailable: (error) => store.isUnavailable(error), isUniqueViolation: (error) => store.isUniqueViolation(error) });
   await app.register(formbody);
+  // Pages not answered from the cache read the site's settings and navigation as they are now.
+  app.addHook('onRequest', async () => site.refresh());
   await app.register(assetRoutes, { assets });
   await app.register(articleRoutes, { store, site, comments: articleComments(comments, config, assets.commentScriptPath) });
   await app.register(commentRoutes, { comments, site, config, changes: store.changes });
   const runSearch = searchRunner(store, config.database, searchThreads(store, config.searchThreads));
   app.addHook('onClose', () => runSearch.close());
   await app.register(searchRoutes, { store, site, runSearch });
-  await app.register(feedRoutes, { store, config });
-  await app.register(sitemapRoutes, { store, config });
+  await app.register(feedRoutes, { store, config, settings: site });
+  await app.register(sitemapRoutes, { store, config, settings: site });
   await app.register(documentRoutes, { store, files: { dir: config.mediaDir, maxBytes: config.documentMaxBytes } });
+  await app.register(pageRoutes, { store, site });
 }

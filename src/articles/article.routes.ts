@@ -7,8 +7,8 @@ import { lowerAscii } from '../lib/slug.ts';
 import { listingPagePath } from '../lib/paths.ts';
 import { key } from '../db/change-keys.ts';
 import type { PageCacheRoute, QueryParam } from '../web/plugins/pages.ts';
-import { getPerson } from '../people/person.service.ts';
-import { findSection, getSection } from '../sections/section.service.ts';
+import { getPerson, type Person } from '../people/person.service.ts';
+import { findMovedSection, getSection } from '../sections/section.service.ts';
 import { getTag } from '../tags/tag.service.ts';
 import type { Site } from '../web/site.ts';
 import type { CommentsSectionView } from '../web/theme.ts';
@@ -54,7 +54,7 @@ export interface ArticleRoutesOptions {
 
 export async function articleRoutes(app: FastifyInstance, { store, site, comments }: ArticleRoutesOptions): Promise<void> {
   const { db } = store;
-  const { theme } = site;
+  // site.theme is read per page: it writes dates in the site's time zone, a setting that may change.
   // Listings read ?page= only. A page past the last one is a 404 that a new article may fill; the
   // handler records its listing's key before it looks.
   const listingCache: PageCacheRoute = { query: ['page'], missing: [] };
@@ -65,13 +65,13 @@ export async function articleRoutes(app: FastifyInstance, { store, site, comment
     for (const card of cards) reply.dependsOn(...cardKeys(card));
   };
 
-  async function listing(request: FastifyRequest, reply: FastifyReply, filter: ListFilter, basePath: string, language: string, title: string, description: string, feeds: FeedScope) {
+  async function listing(request: FastifyRequest, reply: FastifyReply, filter: ListFilter, basePath: string, language: string, title: string, description: string, feeds: FeedScope, profile?: Person) {
     const page = await listArticles(db, filter, pageNumber(request), PER_PAGE);
     dependsOnCards(reply, page.items);
     const links = pageLinks(page, basePath);
     return site.render(
       { language, title: title + pageSuffix(page, language), description: description || title, path: listingPagePath(basePath, page.page), ...links, alternates: feedAlternates(feeds, title) },
-      theme.listingPage({ language, title, description, basePath, page }),
+      site.theme.listingPage({ language, title, description, basePath, page, ...(profile ? { profile } : {}) }),
     );
   }
 
@@ -97,16 +97,19 @@ export async function articleRoutes(app: FastifyInstance, { store, site, comment
     }
   }
 
+  // A section's address in capitals or under an old slug of the section (renamed): the sections service knows.
   async function sectionMovedTo(slug: string): Promise<string | null> {
-    const lower = lowerAscii(slug);
-    return lower === slug ? null : ((await findSection(db, lower))?.path ?? null);
+    return (await findMovedSection(db, slug))?.path ?? null;
   }
 
   /** Where a published article now lives: the address typed in lower case, or where its old address (slug or section changed) points. */
   async function articleMovedTo(sectionSlug: string, slug: string): Promise<string | null> {
-    const [section, article] = [lowerAscii(sectionSlug), lowerAscii(slug)];
-    const lowered = section === sectionSlug && article === slug ? null : await publishedArticlePath(db, section, article);
-    return lowered ?? movedArticlePath(db, section, article);
+    const typed = lowerAscii(sectionSlug);
+    const section = (await findMovedSection(db, sectionSlug))?.slug ?? typed;
+    const article = lowerAscii(slug);
+    const here = section === sectionSlug && article === slug ? null : await publishedArticlePath(db, section, article);
+    // An article's own old address (its slug or section changed) is kept as it was typed then.
+    return here ?? (await movedArticlePath(db, typed, article)) ?? (section === typed ? null : movedArticlePath(db, section, article));
   }
 
   app.get('/', listed, async (request, reply) => {
@@ -125,7 +128,7 @@ export async function articleRoutes(app: FastifyInstance, { store, site, comment
     const description = latest.items[0] ? `${site.name}: ${latest.items.slice(0, 3).map((a) => a.headline).join(' · ')}` : site.name;
     const body = await site.render(
       { language, title: site.name + pageSuffix(latest, language), description, path: listingPagePath('/', latest.page), ...pageLinks(latest, '/') },
-      theme.homePage({ language, siteName: site.name, latest, sections }),
+      site.theme.homePage({ language, siteName: site.name, latest, sections }),
     );
     return reply.page(body);
   });
@@ -140,13 +143,8 @@ export async function articleRoutes(app: FastifyInstance, { store, site, comment
     return reply.page(await listing(request, reply, { sectionId: section.id }, section.path, section.language, section.name, section.description, { kind: 'section', slug: section.slug }));
   });
 
-  // "/news" (or "/News") -> "/news/": one canonical address per section.
-  app.get<{ Params: { section: string } }>('/:section', async (request, reply) => {
-    const slug = request.params.section;
-    const section = await orMoved(request, reply, () => getSection(db, slug), () => sectionMovedTo(slug));
-    if (!section) return reply;
-    return moved(request, reply, section.path);
-  });
+  // "/news" (or "/News") -> "/news/" is answered by the static pages' route (src/pages/page.routes.ts),
+  // which owns every one-segment address.
 
   // Tags are made by article writes, which announce `articles`.
   app.get<{ Params: { slug: string } }>('/tag/:slug/', { config: { pageCache: { ...listingCache, missing: [key.articles] } } }, async (request, reply) => {
@@ -162,7 +160,7 @@ export async function articleRoutes(app: FastifyInstance, { store, site, comment
     const person = await getPerson(db, request.params.slug);
     reply.dependsOn(key.author(person.id));
     const t = stringsFor(site.language);
-    return reply.page(await listing(request, reply, { personId: person.id }, person.path, site.language, t.articlesBy(person.name), person.bio, { kind: 'author', slug: person.slug }));
+    return reply.page(await listing(request, reply, { personId: person.id }, person.path, site.language, t.articlesBy(person.name), person.bio, { kind: 'author', slug: person.slug }, person));
   });
 
   app.get<{ Params: { slug: string } }>('/tag/:slug', async (request, reply) => reply.redirect((await getTag(db, request.params.slug)).path, 301));
@@ -193,7 +191,7 @@ export async function articleRoutes(app: FastifyInstance, { store, site, comment
           ...feedAlternates({ kind: 'section', slug: article.section.slug }, article.section.name),
         ],
       },
-      theme.articlePage(article, commentSection),
+      site.theme.articlePage(article, commentSection),
     );
     return reply.page(body);
   });

@@ -3,7 +3,8 @@
 import type { Db } from '../db/store.ts';
 import type { CommentStatus, NewCommentRow } from '../db/schema.ts';
 
-const PUBLIC_COLUMNS = ['id', 'article_id', 'parent_id', 'root_id', 'depth', 'author_name', 'author_url', 'avatar_key', 'body', 'created_at'] as const;
+// staff_account_id is read only to mark a staff reply as staff; the account behind it is not shown.
+const PUBLIC_COLUMNS = ['id', 'article_id', 'parent_id', 'root_id', 'depth', 'author_name', 'author_url', 'avatar_key', 'body', 'created_at', 'staff_account_id'] as const;
 
 /** Newest approved comments of an article first, at most `limit`, without any private column (the comment feed). */
 export function newestApproved(db: Db, articleId: number, limit: number) {
@@ -176,6 +177,51 @@ export async function setStatus(db: Db, id: number, status: CommentStatus, now: 
 
 export async function setBody(db: Db, id: number, body: string, now: string): Promise<void> {
   await db.updateTable('comments').set({ body, updated_at: now }).where('id', '=', id).execute();
+}
+
+/** A staff correction: the text, the name shown and the website. */
+export async function setShownFields(db: Db, id: number, fields: { body: string; authorName: string; authorUrl: string | null }, now: string): Promise<void> {
+  await db.updateTable('comments').set({ body: fields.body, author_name: fields.authorName, author_url: fields.authorUrl, updated_at: now }).where('id', '=', id).execute();
+}
+
+/** How many comments stand in each queue state, on one article or on all. */
+export async function statusCounts(db: Db, articleId?: number): Promise<Map<CommentStatus, number>> {
+  let q = db.selectFrom('comments').select(['status', (eb) => eb.fn.countAll<number | string>().as('n')]);
+  if (articleId !== undefined) q = q.where('article_id', '=', articleId);
+  const rows = await q.groupBy('status').execute();
+  return new Map(rows.map((r) => [r.status, Number(r.n)]));
+}
+
+/** How many comments wait for moderation on the whole site. */
+export async function pendingTotal(db: Db): Promise<number> {
+  const row = await db.selectFrom('comments').select((eb) => eb.fn.countAll<number | string>().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** One page of a queue state, newest first (every column: this is for staff). */
+export function queueSlice(db: Db, filter: { status: CommentStatus; articleId?: number; offset: number; limit: number }) {
+  let q = db.selectFrom('comments').selectAll().where('status', '=', filter.status);
+  if (filter.articleId !== undefined) q = q.where('article_id', '=', filter.articleId);
+  return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit).offset(filter.offset).execute();
+}
+
+/** Articles that have comments, with how many, most commented first: the queue's article filter. */
+export async function commentedArticles(db: Db, limit: number): Promise<{ articleId: number; comments: number }[]> {
+  const rows = await db
+    .selectFrom('comments')
+    .select(['article_id', (eb) => eb.fn.countAll<number | string>().as('n')])
+    .groupBy('article_id')
+    .orderBy((eb) => eb.fn.countAll(), 'desc')
+    .orderBy('article_id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ articleId: r.article_id, comments: Number(r.n) }));
+}
+
+/** The comments with these ids (every column, for staff), in any order; unknown ids are left out. */
+export function findComments(db: Db, ids: readonly number[]) {
+  if (!ids.length) return Promise.resolve([]);
+  return db.selectFrom('comments').selectAll().where('id', 'in', ids).execute();
 }
 
 export async function insertOptout(db: Db, key: string, now: string): Promise<void> {

@@ -10,6 +10,7 @@ import { identicon, type Identicon } from './comment.avatar.ts';
 import { CommentRejected, type FieldIssue, type FieldName } from './comment.errors.ts';
 import { createMailer, type Mailer } from './comment.mail.ts';
 import { RateLimiter } from './comment.rate-limit.ts';
+import { createModeration, type StatusMove } from './comment.moderation.ts';
 import * as repo from './comment.repository.ts';
 import { commentTarget, commentTargetAt, pathsOf, publishedIdsBetween, setCommentsOpen, type CommentTarget } from '../articles/article.lookups.ts';
 import { commentParagraphs, countLinks, type Paragraph } from './comment.text.ts';
@@ -71,6 +72,8 @@ export interface PublicComment {
   avatar: Identicon;
   /** False when a reply to it would go deeper than the limit. */
   canReply: boolean;
+  /** Written by a staff account in /admin: the page marks it as staff (the account itself is not shown). */
+  staff: boolean;
   children: PublicComment[];
 }
 
@@ -243,6 +246,7 @@ export function createCommentService(deps: CommentServiceDeps) {
       createdAt: r.created_at,
       avatar: identicon(r.avatar_key),
       canReply: r.depth < rules.maxDepth,
+      staff: r.staff_account_id !== null,
       children: [],
     }));
   }
@@ -322,6 +326,7 @@ export function createCommentService(deps: CommentServiceDeps) {
     }
     return { author, email, emailLower: email.toLowerCase(), url: url === '' ? null : url, text, parentId, notify: ['on', '1', 'yes', 'true'].includes(sub.notify ?? '') };
   }
+  type ValidComment = ReturnType<typeof validate>;
 
   /**
    * True when the posting browser sent an approved comment under this name and address: trust that
@@ -408,6 +413,7 @@ export function createCommentService(deps: CommentServiceDeps) {
           '',
           c.body,
           '',
+          `Moderate: ${config.publicUrl}/admin/comments/${c.id}`,
           `Approve: gazette comments approve ${c.id}`,
           `Spam:    gazette comments spam ${c.id}`,
           `Trash:   gazette comments trash ${c.id}`,
@@ -426,71 +432,108 @@ export function createCommentService(deps: CommentServiceDeps) {
     return article;
   }
 
-  async function insertChecked(article: CommentTarget, v: ReturnType<typeof validate>, decision: { status: CommentStatus; note: string }, ctx: PostContext) {
-    const stamp = ctx.now.toISOString();
+  async function insertChecked(article: CommentTarget, v: ValidComment, decision: { status: CommentStatus; note: string }, ctx: PostContext) {
     // The parent, the duplicate check and the insert share one transaction: no half-accepted comment.
-    const id = await store.writeTransaction(async (trx) => {
-      let depth = 1;
-      if (v.parentId !== null) {
-        const parent = await repo.findApproved(trx, v.parentId);
-        if (!parent || parent.article_id !== article.id)
-          throw new CommentRejected('invalid', 'The comment being replied to does not exist here.', { comment_parent: { problem: 'parent_invalid', params: {} } });
-        depth = parent.depth + 1;
-        if (depth > rules.maxDepth)
-          throw new CommentRejected('invalid', `Replies nest at most ${rules.maxDepth} levels deep.`, { comment_parent: { problem: 'too_deep', params: { max: rules.maxDepth } } });
-      }
-      // A repeat of a published comment, or of one this browser sent: never judged by the address typed,
-      // so the answer tells nobody whether an address wrote anything.
-      if ((await repo.hasApprovedText(trx, article.id, v.text)) || (await repo.hasTextAmong(trx, ctx.browserComments, article.id, v.text)))
-        throw new CommentRejected('duplicate', 'The same comment was already sent to this article.');
-      return repo.insertComment(trx, {
-        article_id: article.id,
-        parent_id: v.parentId,
-        depth,
-        author_name: v.author,
-        author_email: v.email,
-        author_email_lower: v.emailLower,
-        avatar_key: avatarKey(v.emailLower),
-        author_url: v.url,
-        body: v.text,
-        status: decision.status,
-        moderation_note: decision.note,
-        notify: v.notify ? 1 : 0,
-        ip: ctx.ip,
-        user_agent: ctx.userAgent.slice(0, 500),
-        created_at: stamp,
-        updated_at: stamp,
-        approved_at: decision.status === 'approved' ? stamp : null,
-      });
-    });
+    const id = await store.writeTransaction((trx) => insertIn(trx, article, v, decision, ctx, null));
     // Held and spam comments change no public page: keep the page cache, so a flood of them costs readers nothing.
     // An approved one changes its article's thread, comment feed and the comment count on its cards.
     if (decision.status === 'approved') store.changes.announce([key.comments(article.id)]);
     return id;
   }
 
+  /**
+   * Checks the parent and the duplicate rule and stores the comment, in the caller's write transaction;
+   * the caller announces. `staffAccountId` marks a reply written by a staff account in /admin.
+   */
+  async function insertIn(trx: Db, article: CommentTarget, v: ValidComment, decision: { status: CommentStatus; note: string }, ctx: PostContext, staffAccountId: number | null): Promise<number> {
+    const stamp = ctx.now.toISOString();
+    let depth = 1;
+    if (v.parentId !== null) {
+      const parent = await repo.findApproved(trx, v.parentId);
+      if (!parent || parent.article_id !== article.id)
+        throw new CommentRejected('invalid', 'The comment being replied to does not exist here.', { comment_parent: { problem: 'parent_invalid', params: {} } });
+      depth = parent.depth + 1;
+      if (depth > rules.maxDepth)
+        throw new CommentRejected('invalid', `Replies nest at most ${rules.maxDepth} levels deep.`, { comment_parent: { problem: 'too_deep', params: { max: rules.maxDepth } } });
+    }
+    // A repeat of a published comment, or of one this browser sent: never judged by the address typed,
+    // so the answer tells nobody whether an address wrote anything.
+    if ((await repo.hasApprovedText(trx, article.id, v.text)) || (await repo.hasTextAmong(trx, ctx.browserComments, article.id, v.text)))
+      throw new CommentRejected('duplicate', 'The same comment was already sent to this article.');
+    return repo.insertComment(trx, {
+      article_id: article.id,
+      parent_id: v.parentId,
+      depth,
+      author_name: v.author,
+      author_email: v.email,
+      author_email_lower: v.emailLower,
+      avatar_key: avatarKey(v.emailLower),
+      author_url: v.url,
+      body: v.text,
+      status: decision.status,
+      moderation_note: decision.note,
+      notify: v.notify ? 1 : 0,
+      ip: ctx.ip,
+      user_agent: ctx.userAgent.slice(0, 500),
+      created_at: stamp,
+      updated_at: stamp,
+      approved_at: decision.status === 'approved' ? stamp : null,
+      staff_account_id: staffAccountId,
+    });
+  }
+
   /** True when this server issued the unsubscribe link key (it carries the server's signature). */
   const isOptoutLink = (linkKey: string): boolean => readOptoutLinkKey(secret, linkKey) !== null;
 
-  /** Moves comments to a queue state; approving sends the reply notice once. */
-  async function moderate(ids: readonly number[], status: CommentStatus, now = new Date()): Promise<void> {
-    const firstApprovals: number[] = [];
-    // Only a comment that was or becomes approved was or will be on a public page.
-    const shownOn = new Set<number>();
-    await store.writeTransaction(async (trx) => {
-      for (const id of ids) {
-        const c = await repo.findComment(trx, id);
-        if (!c) throw new AppError('not_found', `There is no comment ${id}.`);
-        if (status === 'approved' && c.approved_at === null) firstApprovals.push(id);
-        if (c.status === 'approved' || status === 'approved') shownOn.add(c.article_id);
-        await repo.setStatus(trx, id, status, now.toISOString());
-      }
-    });
-    if (shownOn.size) store.changes.announce([...shownOn].map((articleId) => key.comments(articleId)));
-    for (const id of firstApprovals) noticeReply(id);
+  /**
+   * Moves comments to a queue state inside the caller's write transaction; an unknown id is not_found
+   * and nothing moves. What it returns is for after the commit: `announceStatusChange`.
+   */
+  async function applyStatus(trx: Db, ids: readonly number[], status: CommentStatus, now: Date): Promise<StatusMove> {
+    const change: StatusMove = { moved: [], firstApprovals: [], shownOn: new Set() };
+    for (const id of ids) {
+      const c = await repo.findComment(trx, id);
+      if (!c) throw new AppError('not_found', `There is no comment ${id}.`);
+      if (status === 'approved' && c.approved_at === null) change.firstApprovals.push(id);
+      // Only a comment that was or becomes approved was or will be on a public page.
+      if (c.status === 'approved' || status === 'approved') change.shownOn.add(c.article_id);
+      change.moved.push({ id, articleId: c.article_id, from: c.status });
+      await repo.setStatus(trx, id, status, now.toISOString());
+    }
+    return change;
   }
 
+  /** After the commit of applyStatus: drops the pages that showed or will show the comments, sends first-approval reply notices. */
+  function announceStatusChange(change: StatusMove): void {
+    if (change.shownOn.size) store.changes.announce([...change.shownOn].map((articleId) => key.comments(articleId)));
+    for (const id of change.firstApprovals) noticeReply(id);
+  }
+
+  /** Moves comments to a queue state; approving sends the reply notice once. */
+  async function moderate(ids: readonly number[], status: CommentStatus, now = new Date()): Promise<void> {
+    announceStatusChange(await store.writeTransaction((trx) => applyStatus(trx, ids, status, now)));
+  }
+
+  // Staff moderation in /admin goes through the same status change, insert and notices as above.
+  const moderation = createModeration({
+    store,
+    applyStatus,
+    announceStatusChange,
+    checkShownFields(fields) {
+      const v = validate({ author: fields.author, email: fields.email, url: fields.url, comment: fields.text });
+      return { author: v.author, url: v.url, text: v.text };
+    },
+    insertStaffReply(trx, article, reply, now) {
+      const v = validate({ author: reply.name, email: reply.email, comment: reply.text, comment_parent: String(reply.parentId) });
+      const ctx: PostContext = { ip: '', userAgent: 'gazette admin', now, browserComments: [] };
+      return insertIn(trx, article, v, { status: 'approved', note: 'reply by staff' }, ctx, reply.accountId);
+    },
+    noticeReply,
+  });
+
   return {
+    ...moderation,
+
     /** The comments a browser sent, from its cookie's value; none when the value was not signed here. */
     browserCommentsOf(cookieValue: string | undefined): number[] {
       return readBrowserComments(secret, cookieValue);

@@ -35,6 +35,12 @@ export const key = {
   sitemaps: 'sitemaps' as ChangeKey,
   /** Search results. */
   search: 'search' as ChangeKey,
+  /** One static page at /<slug> (About, Contact…): its title, body and whether it is published. */
+  page: (id: number): ChangeKey => `page:${id}`,
+  /** Which static pages exist at which slugs: what could make a missing /<slug> exist. */
+  pages: 'pages' as ChangeKey,
+  /** The site settings (name, description, language, time zone, logo, navigation and footer links): every page's chrome. */
+  settings: 'settings' as ChangeKey,
   /** Every computed "Check Also" list at once (`gazette reindex` recomputes them all). */
   related: 'related' as ChangeKey,
 } as const;

@@ -26,6 +26,9 @@ export const CONTENT_TABLES: readonly TableSpec[] = [
   // Staff accounts move with the site; their secrets are exported only as digests.
   { name: 'users', key: ['id'], private: ['email', 'email_lower', 'password_hash', 'totp_secret', 'recovery_codes', 'totp_last_step'] },
   { name: 'tags', key: ['id'] },
+  { name: 'section_redirects', key: ['old_slug'], textKey: true },
+  { name: 'pages', key: ['id'] },
+  { name: 'site_settings', key: ['key'], textKey: true },
   { name: 'documents', key: ['id'] },
   { name: 'articles', key: ['id'], selfRef: 'translation_of' },
   { name: 'article_authors', key: ['article_id', 'person_id'] },

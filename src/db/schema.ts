@@ -23,6 +23,10 @@ export interface PersonTable {
   name: string;
   bio: string;
   url: string | null;
+  /** Added by 014: a portrait's URL, links as JSON [{ label, url }], languages as comma-separated tags. */
+  photo_url: Generated<string | null>;
+  links: Generated<string>;
+  languages: Generated<string>;
 }
 
 export interface TagTable {
@@ -153,6 +157,8 @@ export interface CommentTable {
   updated_at: string;
   /** First approval; reply notices go out once, at that moment. */
   approved_at: string | null;
+  /** The staff account that wrote it in /admin (013); null for readers' comments. Shown only as a "staff" mark. */
+  staff_account_id: Generated<number | null>;
 }
 
 /** Addresses that asked for no more mail, stored as a keyed HMAC. */
@@ -174,6 +180,33 @@ export interface RelatedArticleTable {
 export interface RelatedListTable {
   article_id: number;
   computed_at: string;
+}
+
+/** An old slug of a renamed section: its addresses answer 301 to the section's current ones (014). */
+export interface SectionRedirectTable {
+  old_slug: string;
+  section_id: number;
+  created_at: string;
+}
+
+/** A static page at /<slug> (About, Contact…): Markdown body and its HTML rendered at write time (014). */
+export interface PageTable {
+  id: Generated<number>;
+  slug: string;
+  title: string;
+  body: string;
+  body_html: string;
+  language: string;
+  status: ArticleStatus;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A site setting changed on screen, overriding the configured default; value is JSON (014). */
+export interface SiteSettingTable {
+  key: string;
+  value: string;
+  updated_at: string;
 }
 
 export type Role = 'admin' | 'editor' | 'author' | 'contributor';
@@ -289,6 +322,9 @@ export interface Database {
   account_tokens: AccountTokenTable;
   signin_failures: SigninFailureTable;
   audit_log: AuditLogTable;
+  section_redirects: SectionRedirectTable;
+  pages: PageTable;
+  site_settings: SiteSettingTable;
   article_revisions: ArticleRevisionTable;
   article_notes: ArticleNoteTable;
   article_old_addresses: ArticleOldAddressTable;
@@ -307,3 +343,4 @@ export type NewCommentRow = Insertable<CommentTable>;
 export type UserRow = Selectable<UserTable>;
 export type SessionRow = Selectable<SessionTable>;
 export type AuditRow = Selectable<AuditLogTable>;
+export type PageRow = Selectable<PageTable>;

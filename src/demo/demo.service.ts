@@ -7,6 +7,13 @@ import { createArticle, type ArticleInput } from '../articles/article.service.ts
 import { articleIdAt, hasArticles } from '../articles/article.lookups.ts';
 import { defineSection } from '../sections/section.service.ts';
 import { definePerson } from '../people/person.service.ts';
+import { definePage } from '../pages/page.service.ts';
+
+const ABOUT_PAGE = `Gazette is a demonstration of a news site that carries its **sources as data**: every report names
+who reported it, who relayed it, and which documents and people were quoted.
+
+The articles here are demonstration content, built from one real page of a news site and short
+translations of it into Arabic and Persian.`;
 
 const SEED_FILE = projectFile('src/demo/seed-article.txt');
 
@@ -165,6 +172,7 @@ export async function loadDemo(store: Store): Promise<DemoResult> {
     created.push((await createArticle(store, input)).path);
   }
   // Sections, the author and each article announced their own changes; the marker is on no page.
+  await definePage(store, { slug: 'about', title: 'About Gazette', body: ABOUT_PAGE, language: 'en', status: 'published' });
   await db.insertInto('site_state').values({ key: 'demo_loaded', value: new Date().toISOString() }).execute();
   return { created, skipped: false };
 }

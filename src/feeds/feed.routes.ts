@@ -6,22 +6,26 @@ import type { Store } from '../db/store.ts';
 import { key } from '../db/change-keys.ts';
 import { AppError } from '../errors.ts';
 import { httpDate, notModifiedSince } from '../web/conditional-get.ts';
-import { FEED_MEDIA_TYPES, parseFeedFile, type FeedFormat, type FeedScope } from './feed-paths.ts';
+import { findMovedSection, findSection } from '../sections/section.service.ts';
+import { FEED_MEDIA_TYPES, feedPath, parseFeedFile, type FeedFormat, type FeedScope } from './feed-paths.ts';
 import { renderAtom, renderJsonFeed, renderRss } from './feed.render.ts';
 import { buildFeed, type FeedSite } from './feed.service.ts';
 
 export interface FeedRoutesOptions {
   store: Store;
   config: Config;
+  /** The site's name and language as its settings have them now (src/web/site.ts). */
+  settings: { readonly name: string; readonly language: string };
 }
 
 const RENDER = { rss: renderRss, atom: renderAtom, json: renderJsonFeed } as const;
 
-export async function feedRoutes(app: FastifyInstance, { store, config }: FeedRoutesOptions): Promise<void> {
-  const site: FeedSite = { name: config.siteName, publicUrl: config.publicUrl, language: config.siteLanguage, feedContent: config.feedContent };
+export async function feedRoutes(app: FastifyInstance, { store, config, settings }: FeedRoutesOptions): Promise<void> {
+  // Read per feed: an admin may rename the site (which announces `feeds`).
+  const feedSite = (): FeedSite => ({ name: settings.name, publicUrl: config.publicUrl, language: settings.language, feedContent: config.feedContent });
 
   async function send(request: FastifyRequest, reply: FastifyReply, scope: FeedScope, format: FeedFormat) {
-    const feed = await buildFeed(store.db, site, scope);
+    const feed = await buildFeed(store.db, feedSite(), scope);
     reply.dependsOn(...feed.keys);
     reply.header('last-modified', httpDate(feed.updated));
     reply.header('cache-control', 'public, max-age=300');
@@ -41,6 +45,12 @@ export async function feedRoutes(app: FastifyInstance, { store, config }: FeedRo
     const parsed = parseFeedFile(file);
     if (!parsed || (kind !== 'section' && kind !== 'tag' && kind !== 'author'))
       throw new AppError('not_found', 'There is no feed at this address. Feeds end in .xml (RSS), .atom or .json.');
+    if (kind === 'section') {
+      // A renamed section's feed moves with it: readers' subscriptions follow the 301.
+      const section = await findSection(store.db, parsed.slug);
+      const moved = section ? null : await findMovedSection(store.db, parsed.slug);
+      if (moved) return reply.redirect(feedPath({ kind, slug: moved.slug }, parsed.format), 301);
+    }
     return send(request, reply, { kind, slug: parsed.slug }, parsed.format);
   });
 }

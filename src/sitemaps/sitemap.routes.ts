@@ -11,13 +11,21 @@ import { articleSitemap, newsSitemap, pagesSitemap, robotsTxt, sitemapIndex, typ
 export interface SitemapRoutesOptions {
   store: Store;
   config: Config;
+  /** The site's name as its settings have it now (src/web/site.ts). */
+  settings: { readonly name: string };
 }
 
 const XML = 'application/xml; charset=utf-8';
 const MAX_SITEMAP_PAGE = 100_000;
 
-export async function sitemapRoutes(app: FastifyInstance, { store, config }: SitemapRoutesOptions): Promise<void> {
-  const site: SitemapSite = { name: config.siteName, publicUrl: config.publicUrl };
+export async function sitemapRoutes(app: FastifyInstance, { store, config, settings }: SitemapRoutesOptions): Promise<void> {
+  // The name is read when a sitemap is written: an admin may rename the site (which announces `sitemaps`).
+  const site: SitemapSite = {
+    get name() {
+      return settings.name;
+    },
+    publicUrl: config.publicUrl,
+  };
   const { db } = store;
   // A 50,000-URL file takes seconds to write: the index, pages and article files are kept in the page
   // cache (with their Last-Modified) until an article write announces `sitemaps`. An article file past

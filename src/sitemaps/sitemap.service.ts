@@ -12,6 +12,7 @@ import { AppError } from '../errors.ts';
 import { articlePath, personPath, sectionPath, tagPath } from '../lib/paths.ts';
 import { countPublished } from '../articles/article.repository.ts';
 import * as addresses from '../articles/article.addresses.ts';
+import { listPublishedPages } from '../pages/page.service.ts';
 
 /** The protocol's limit of URLs per sitemap file. */
 export const URLS_PER_SITEMAP = 50_000;
@@ -103,6 +104,7 @@ export async function pagesSitemap(db: Db, site: SitemapSite): Promise<RenderedS
   for (const s of sections) if (s.last) entries.push([sectionPath(s.slug), s.last]);
   for (const t of tags) entries.push([tagPath(t.slug), t.last]);
   for (const p of authors) entries.push([personPath(p.slug), p.last]);
+  for (const p of await listPublishedPages(db)) entries.push([p.path, p.updatedAt]);
   const xml = await writeUrlset(entries.map(([path, lastmod]) => ({ url: site.publicUrl + path, ...(lastmod ? { lastmod } : {}) })), {});
   return { xml, lastModified: overall ?? EPOCH };
 }

@@ -28,3 +28,25 @@ export async function upsertTags(db: Db, tags: readonly Omit<TagRow, 'id'>[]): P
     .execute();
   return new Map(rows.map((r) => [r.slug, r.id]));
 }
+
+export function findTagById(db: Db, id: number): Promise<TagRow | undefined> {
+  return db.selectFrom('tags').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function listTagRows(db: Db): Promise<TagRow[]> {
+  return db.selectFrom('tags').selectAll().orderBy('name').orderBy('id').execute();
+}
+
+export async function insertTag(db: Db, t: Omit<TagRow, 'id'>): Promise<number> {
+  const row = await db.insertInto('tags').values(t).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function updateTagRow(db: Db, id: number, t: Omit<TagRow, 'id'>): Promise<void> {
+  await db.updateTable('tags').set(t).where('id', '=', id).execute();
+}
+
+/** Deletes the tag; the schema removes it from its articles (article_tags cascades). */
+export async function deleteTagRow(db: Db, id: number): Promise<void> {
+  await db.deleteFrom('tags').where('id', '=', id).execute();
+}

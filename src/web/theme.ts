@@ -6,17 +6,33 @@ import type { Article, ArticleCard, Page } from '../articles/article.service.ts'
 import type { FieldIssue, FieldName, RejectionProblem } from '../comments/comment.errors.ts';
 import type { ThreadView } from '../comments/comment.service.ts';
 import type { SafeHtml } from '../lib/html.ts';
+import type { Person } from '../people/person.service.ts';
+import type { StaticPage } from '../pages/page.service.ts';
 import type { SearchOutcome } from '../search/search.service.ts';
 
 /** What every page shows besides its own content. */
 export interface SiteChrome {
   siteName: string;
+  /** The site's description from its settings; may be empty. */
+  description: string;
+  /** URL of the site's logo from its settings, shown in the masthead; null for the name alone. */
+  logo: string | null;
   publicUrl: string;
   stylesheet: string;
   icon: string;
   sections: { name: string; path: string; language: string }[];
+  /** Links the settings add to the navigation, after the sections. */
+  links: ChromeLink[];
+  /** Links the settings put in the footer. */
+  footerLinks: ChromeLink[];
   /** The site's own feeds, announced on every page. */
   feeds: readonly Alternate[];
+}
+
+/** A link of the navigation or the footer: an http(s) or mailto: URL or a path on the site. */
+export interface ChromeLink {
+  label: string;
+  href: string;
 }
 
 /** A page's head: its language, title, canonical path and what describes it to machines. */
@@ -52,6 +68,8 @@ export interface ListingView {
   description?: string;
   basePath: string;
   page: Page<ArticleCard>;
+  /** On an author's page: their profile. */
+  profile?: Person;
 }
 
 /** The front page: the latest articles, then the newest of each section. */
@@ -149,4 +167,11 @@ export interface Theme {
   unsubscribePage(view: UnsubscribeView): SafeHtml;
   /** A 4xx or 5xx page: what happened and a way back. */
   errorPage(language: string, title: string, message: string): SafeHtml;
+  /** A static page (About, Contact, Privacy…): its title and body. */
+  staticPage(page: StaticPage): SafeHtml;
+  /**
+   * The same theme writing dates and times in this IANA time zone (the site's setting), clock times with
+   * the zone's abbreviation. Site.theme is the theme in the site's zone; a theme starts in UTC.
+   */
+  inTimeZone(timeZone: string): Theme;
 }

@@ -116,6 +116,7 @@ describe('mail about comments', () => {
     assert.match(mail.subject, /Comment held for moderation: “Disclosure of confidential document”/);
     assert.match(mail.text, /first comment from this address/);
     assert.match(mail.text, /gazette comments approve \d+/);
+    assert.match(mail.text, /Moderate: http:\/\/gazette\.test\/admin\/comments\/\d+/);
     assert.match(mail.headers.get('from') ?? '', /news@gazette\.test/);
     const link = unsubscribeLink(mail);
     assert.ok(link, 'an unsubscribe link in the text');

@@ -38,6 +38,8 @@ const PAGES: [name: string, path: string, status: number][] = [
   ['article-arabic-comments-page-2', '/akhbar/kashf-wathiqa-sirriya?cpage=2', 200],
   ['article-comments-past-the-last-page', `${SEED_PATH}?cpage=9`, 404],
   ['not-found', '/no-such-section/no-such-article', 404],
+  ['static-page', '/about', 200],
+  ['static-page-missing', '/no-such-page', 404],
   ['not-found-page', '/news/?page=999', 404],
   ['bad-page-number', '/?page=abc', 400],
   ['malformed-percent', '/news/%E0%A4%A', 400],

@@ -206,6 +206,7 @@ describe('the seed article in a browser', () => {
     ['a tag page', '/tag/iraq/', 200],
     ['an author page', '/author/international-desk/', 200],
     ['the 404 page', '/no-such-section/no-such-article', 404],
+    ['a static page', '/about', 200],
   ];
   for (const [label, path, status] of axePages) {
     test(`axe-core finds no violation on ${label}`, async () => {

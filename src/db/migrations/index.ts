@@ -15,6 +15,8 @@ import * as m009 from './009_comment_threads.ts';
 import * as m010 from './010_accounts.ts';
 import * as m011 from './011_newsroom_workflow.ts';
 import * as m012 from './012_article_body_format.ts';
+import * as m013 from './013_staff_comments.ts';
+import * as m014 from './014_site_structure.ts';
 import * as m015 from './015_document_files.ts';
 
 interface MigrationModule {
@@ -35,6 +37,8 @@ const MODULES: Record<string, MigrationModule> = {
   '010_accounts': m010,
   '011_newsroom_workflow': m011,
   '012_article_body_format': m012,
+  '013_staff_comments': m013,
+  '014_site_structure': m014,
   '015_document_files': m015,
 };
 

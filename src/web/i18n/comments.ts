@@ -11,6 +11,8 @@ export interface CommentStrings {
   replyTo: (name: string) => string;
   cancelReply: string;
   says: string;
+  /** The mark beside the name of a comment written by the site's staff. */
+  staff: string;
   permalink: string;
   notifyMe: string;
   honeypot: string;
@@ -45,6 +47,7 @@ const en: CommentStrings = {
   replyTo: (name) => `Reply to ${name}`,
   cancelReply: 'Cancel reply',
   says: 'says',
+  staff: 'Staff',
   permalink: 'Link to this comment',
   notifyMe: 'Notify me of replies by email',
   honeypot: 'Leave this field empty',
@@ -117,6 +120,7 @@ const ar: CommentStrings = {
   replyTo: (name) => `رد على ${name}`,
   cancelReply: 'إلغاء الرد',
   says: 'يقول',
+  staff: 'فريق التحرير',
   permalink: 'رابط هذا التعليق',
   notifyMe: 'أعلمني بالردود عبر البريد الإلكتروني',
   honeypot: 'اترك هذا الحقل فارغاً',
@@ -177,6 +181,7 @@ const fa: CommentStrings = {
   replyTo: (name) => `پاسخ به ${name}`,
   cancelReply: 'لغو پاسخ',
   says: 'می‌گوید',
+  staff: 'تحریریه',
   permalink: 'پیوند این دیدگاه',
   notifyMe: 'پاسخ‌ها را با ایمیل به من خبر بده',
   honeypot: 'این بخش را خالی بگذارید',

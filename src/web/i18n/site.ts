@@ -45,6 +45,8 @@ export interface Strings {
   taggedWith: (name: string) => string;
   readingTime: (minutes: number) => string;
   poweredBy: string;
+  /** Name of the footer's navigation landmark. */
+  footerLinks: string;
 }
 
 const en: Strings = {
@@ -87,6 +89,7 @@ const en: Strings = {
   taggedWith: (name) => `Tagged “${name}”`,
   readingTime: (m) => `${m} min read`,
   poweredBy: 'Published with Gazette',
+  footerLinks: 'About this site',
 };
 
 const ar: Strings = {
@@ -129,6 +132,7 @@ const ar: Strings = {
   taggedWith: (name) => `الوسم «${name}»`,
   readingTime: (m) => `${num('ar', m)} د للقراءة`,
   poweredBy: 'يُنشر بواسطة Gazette',
+  footerLinks: 'عن الموقع',
 };
 
 const fa: Strings = {
@@ -171,6 +175,7 @@ const fa: Strings = {
   taggedWith: (name) => `برچسب «${name}»`,
   readingTime: (m) => `${num('fa', m)} دقیقه مطالعه`,
   poweredBy: 'منتشرشده با Gazette',
+  footerLinks: 'دربارهٔ سایت',
 };
 
 const STRINGS: Record<string, Strings> = { en, ar, fa };

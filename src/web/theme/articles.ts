@@ -1,18 +1,19 @@
 // The article page, the front page and the section, tag and author listings, drawn from the article
 // service's models. Each returns the main content for layout() to frame.
 import type { Article, ArticleCard, Source } from '../../articles/article.service.ts';
+import type { Person } from '../../people/person.service.ts';
 import { html, trusted, type SafeHtml } from '../../lib/html.ts';
 import { listingPagePath } from '../../lib/paths.ts';
 import { commentStrings } from '../i18n/comments.ts';
-import { formatTime } from '../i18n/format.ts';
+import { formatTime, sameDay } from '../i18n/format.ts';
 import { stringsFor, type Strings } from '../i18n/site.ts';
 import type { CommentsSectionView, HomeView, ListingView } from '../theme.ts';
 import { commentsSection } from './comments.ts';
-import { langAttrs, pager, time } from './parts.ts';
+import { dateTime, langAttrs, pager, time } from './parts.ts';
 
 /** A time later on the same day as publication: the clock time is what tells readers something. */
-function timeOfDay(iso: string, language: string): SafeHtml {
-  return html`<time datetime="${iso}">${formatTime(iso, language)}</time>`;
+function timeOfDay(iso: string, language: string, timeZone: string): SafeHtml {
+  return html`<time datetime="${iso}">${formatTime(iso, language, timeZone)}</time>`;
 }
 
 function byline(a: ArticleCard, t: Strings): SafeHtml {
@@ -26,13 +27,13 @@ function commentCount(a: ArticleCard): SafeHtml {
 }
 
 /** An article teaser in a listing. */
-function card(a: ArticleCard, pageLanguage: string, headingLevel: 2 | 3 = 2): SafeHtml {
+function card(a: ArticleCard, pageLanguage: string, timeZone: string, headingLevel: 2 | 3 = 2): SafeHtml {
   const heading = html`<a href="${a.path}">${a.headline}</a>`;
   return html`<article class="card"${langAttrs(a.language, pageLanguage)}>
 <p class="kicker"><a href="${a.section.path}">${a.section.name}</a></p>
 ${headingLevel === 2 ? html`<h2 class="card-title">${heading}</h2>` : html`<h3 class="card-title">${heading}</h3>`}
 <p class="card-excerpt">${a.excerpt}</p>
-<p class="card-meta">${time(a.publishedAt, a.language)}${commentCount(a)}</p>
+<p class="card-meta">${time(a.publishedAt, a.language, timeZone)}${commentCount(a)}</p>
 </article>`;
 }
 
@@ -50,7 +51,7 @@ ${doc}
 }
 
 /** The article page: header, body, sources, tags, "Check Also", comments and "Leave a Reply". */
-export function articlePage(a: Article, comments: CommentsSectionView): SafeHtml {
+export function articlePage(a: Article, comments: CommentsSectionView, timeZone: string): SafeHtml {
   const t = stringsFor(a.language);
   const minutes = Math.max(1, Math.round(a.wordCount / 230));
   const updated = a.updatedAt !== a.publishedAt;
@@ -60,7 +61,7 @@ export function articlePage(a: Article, comments: CommentsSectionView): SafeHtml
 <h1 id="headline">${a.headline}</h1>
 ${a.subtitle ? html`<p class="subtitle">${a.subtitle}</p>` : ''}
 <p class="byline">${byline(a, t)}
-<span class="dates"><span>${t.published} ${time(a.publishedAt, a.language)}</span>${updated ? html` <span>${t.updated} ${a.updatedAt.slice(0, 10) === a.publishedAt.slice(0, 10) ? timeOfDay(a.updatedAt, a.language) : time(a.updatedAt, a.language)}</span>` : ''}</span>
+<span class="dates"><span>${t.published} ${dateTime(a.publishedAt, a.language, timeZone)}</span>${updated ? html` <span>${t.updated} ${sameDay(a.updatedAt, a.publishedAt, timeZone) ? timeOfDay(a.updatedAt, a.language, timeZone) : dateTime(a.updatedAt, a.language, timeZone)}</span>` : ''}</span>
 <span class="reading-time">${t.readingTime(minutes)}</span></p>
 </header>
 ${a.imageUrl ? html`<figure class="article-image"><img src="${a.imageUrl}" alt="${a.imageAlt}"></figure>` : ''}
@@ -83,27 +84,47 @@ ${a.tags.length
 ${a.related
   ? html`<aside class="check-also" aria-labelledby="check-also-title">
 <h2 id="check-also-title">${t.checkAlso}</h2>
-${card(a.related, a.language, 3)}
+${card(a.related, a.language, timeZone, 3)}
 </aside>`
   : ''}
-${commentsSection(comments)}`;
+${commentsSection(comments, timeZone)}`;
+}
+
+/** What an author's page shows of their profile besides the bio: photo, links, languages. */
+function profile(p: Person): SafeHtml {
+  const languages = p.languages.map(languageName);
+  return html`${p.photoUrl ? html`<img class="author-photo" src="${p.photoUrl}" alt="" width="96" height="96">` : ''}
+${p.links.length || p.url
+  ? html`<ul class="author-links">${p.url ? html`<li><a href="${p.url}" rel="me noopener">${p.url.replace(/^https?:\/\//, '')}</a></li>` : ''}${p.links.map((l) => html`<li><a href="${l.url}" rel="me noopener">${l.label}</a></li>`)}</ul>`
+  : ''}
+${languages.length ? html`<p class="author-languages">${languages.join(' · ')}</p>` : ''}`;
+}
+
+/** A language's own name for itself ("العربية"), or the tag when Intl does not know it. */
+function languageName(tag: string): string {
+  try {
+    return new Intl.DisplayNames([tag], { type: 'language' }).of(tag) ?? tag;
+  } catch {
+    return tag;
+  }
 }
 
 /** A section, tag or author page: a heading and one page of article cards. */
-export function listingPage(v: ListingView): SafeHtml {
+export function listingPage(v: ListingView, timeZone: string): SafeHtml {
   const t = stringsFor(v.language);
   return html`<header class="listing-header">
 <h1>${v.title}</h1>
+${v.profile ? profile(v.profile) : ''}
 ${v.description ? html`<p class="listing-description">${v.description}</p>` : ''}
 </header>
 ${v.page.items.length
-  ? html`<div class="card-grid">${v.page.items.map((a) => card(a, v.language))}</div>`
+  ? html`<div class="card-grid">${v.page.items.map((a) => card(a, v.language, timeZone))}</div>`
   : html`<p class="empty">${t.noArticles}</p>`}
 ${pager(v.page.page, v.page.pageCount, (n) => listingPagePath(v.basePath, n), t)}`;
 }
 
 /** The front page: a lead story, the latest articles, then a block per section. */
-export function homePage(v: HomeView): SafeHtml {
+export function homePage(v: HomeView, timeZone: string): SafeHtml {
   const t = stringsFor(v.language);
   const [lead, ...rest] = v.latest.items;
   return html`<h1 class="visually-hidden">${v.siteName}</h1>
@@ -114,14 +135,14 @@ ${lead && v.latest.page === 1
 <h2 class="lead-title"><a href="${lead.path}">${lead.headline}</a></h2>
 ${lead.subtitle ? html`<p class="subtitle">${lead.subtitle}</p>` : ''}
 <p class="card-excerpt">${lead.excerpt}</p>
-<p class="card-meta">${byline(lead, stringsFor(lead.language))} ${time(lead.publishedAt, lead.language)}${commentCount(lead)}</p>
+<p class="card-meta">${byline(lead, stringsFor(lead.language))} ${time(lead.publishedAt, lead.language, timeZone)}${commentCount(lead)}</p>
 </article>
 </section>`
   : ''}
 <section class="latest" aria-labelledby="latest-title">
 <h2 id="latest-title" class="block-title">${t.latest}</h2>
 ${v.latest.items.length
-  ? html`<div class="card-grid">${(v.latest.page === 1 ? rest : v.latest.items).map((a) => card(a, v.language, 3))}</div>`
+  ? html`<div class="card-grid">${(v.latest.page === 1 ? rest : v.latest.items).map((a) => card(a, v.language, timeZone, 3))}</div>`
   : html`<p class="empty">${t.noArticles}</p>`}
 ${pager(v.latest.page, v.latest.pageCount, (n) => listingPagePath('/', n), t)}
 </section>
@@ -131,7 +152,7 @@ ${v.latest.page === 1
       .map(
         (s) => html`<section class="section-block"${langAttrs(s.language, v.language)} aria-label="${s.name}">
 <h2 class="block-title"><a href="${s.path}">${s.name}</a></h2>
-<div class="card-grid">${s.items.map((a) => card(a, s.language, 3))}</div>
+<div class="card-grid">${s.items.map((a) => card(a, s.language, timeZone, 3))}</div>
 </section>`,
       )
   : ''}`;

@@ -88,17 +88,20 @@ interface ItemContext {
   language: string;
   ct: CommentStrings;
   open: boolean;
+  timeZone: string;
 }
 
 function commentItem(c: PublicComment, x: ItemContext): SafeHtml {
-  const { pagePath, language, ct, open } = x;
+  const { pagePath, language, ct, open, timeZone } = x;
   const name = c.authorUrl ? html`<a class="comment-author-name" href="${c.authorUrl}" rel="nofollow ugc noopener"><bdi>${c.authorName}</bdi></a>` : html`<bdi class="comment-author-name">${c.authorName}</bdi>`;
-  return html`<li class="comment" id="comment-${c.id}">
+  // Staff replies are marked by a word, not only a style, so every reader (and screen reader) gets it.
+  const staff = c.staff ? html` <span class="comment-staff">${ct.staff}</span>` : '';
+  return html`<li class="${c.staff ? 'comment comment-by-staff' : 'comment'}" id="comment-${c.id}">
 <article class="comment-body" aria-labelledby="comment-${c.id}-author">
 <header class="comment-meta">
 ${identiconSvg(c.avatar)}
-<p class="comment-author" id="comment-${c.id}-author">${name} <span class="says">${ct.says}:</span></p>
-<p class="comment-date"><a href="${pagePath}#comment-${c.id}" title="${ct.permalink}"><time datetime="${c.createdAt}">${formatDate(c.createdAt, language)}</time></a></p>
+<p class="comment-author" id="comment-${c.id}-author">${name}${staff} <span class="says">${ct.says}:</span></p>
+<p class="comment-date"><a href="${pagePath}#comment-${c.id}" title="${ct.permalink}"><time datetime="${c.createdAt}">${formatDate(c.createdAt, language, timeZone)}</time></a></p>
 </header>
 <div class="comment-content">${commentText(c.paragraphs)}</div>
 ${open && c.canReply ? html`<p class="comment-reply"><a rel="nofollow" href="${withParam(pagePath, 'replytocom', c.id)}#respond" aria-label="${ct.replyTo(c.authorName)}">${ct.reply}</a></p>` : ''}
@@ -152,13 +155,13 @@ ${on !== null ? html`<a class="comment-pages-on" rel="next" href="${href(on)}">$
 }
 
 /** The comments and the "Leave a Reply" section of an article page. */
-export function commentsSection(s: CommentsSectionView): SafeHtml {
+export function commentsSection(s: CommentsSectionView, timeZone: string): SafeHtml {
   const t = stringsFor(s.language);
   const ct = commentStrings(s.language);
   const v = s.view;
   const notice = s.notice === 'held' ? ct.noticeHeld : s.notice === 'approved' ? ct.noticeApproved : null;
   const pagePath = commentPagePath(s.articlePath, v.pages.current, v.pages.default);
-  const item: ItemContext = { pagePath, language: s.language, ct, open: v.open };
+  const item: ItemContext = { pagePath, language: s.language, ct, open: v.open, timeZone };
   return html`${v.count
   ? html`<section class="comments" id="comments" aria-labelledby="comments-title">
 <h2 id="comments-title">${ct.commentsTitle(v.count)}</h2>

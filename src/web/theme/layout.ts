@@ -61,10 +61,11 @@ ${alternates.map((a) => alternateLink(site.publicUrl, a))}${meta.jsonLd ? jsonLd
 <a class="skip-link" href="#main">${t.skipToContent}</a>
 <header class="masthead">
 <div class="masthead-inner">
-<a class="site-name" href="/">${site.siteName}</a>
+<a class="site-name" href="/">${site.logo ? html`<img class="site-logo" src="${site.logo}" alt="" height="40">` : ''}${site.siteName}</a>
 <nav class="site-nav" aria-label="${t.sections}">
 <ul>
 ${site.sections.map((s) => html`<li><a href="${s.path}" lang="${s.language}" dir="${directionOf(s.language)}"${meta.path === s.path ? trusted(' aria-current="page"') : ''}>${s.name}</a></li>`)}
+${site.links.map((l) => html`<li><a href="${l.href}"${meta.path === l.href ? trusted(' aria-current="page"') : ''}>${l.label}</a></li>`)}
 </ul>
 </nav>
 <form class="site-search" method="get" action="/search" role="search">
@@ -80,6 +81,8 @@ ${main}
 <footer class="site-footer">
 <div class="footer-inner">
 <p><a href="/">${site.siteName}</a></p>
+${site.description ? html`<p class="site-description">${site.description}</p>` : ''}
+${site.footerLinks.length ? html`<nav class="footer-nav" aria-label="${t.footerLinks}"><ul>${site.footerLinks.map((l) => html`<li><a href="${l.href}">${l.label}</a></li>`)}</ul></nav>` : ''}
 <p class="colophon">${t.poweredBy}</p>
 </div>
 </footer>

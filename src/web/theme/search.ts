@@ -33,18 +33,18 @@ function highlighted(segments: readonly Segment[]): SafeHtml {
   return html`${segments.map((s) => (s.match ? html`<mark>${s.text}</mark>` : html`${s.text}`))}`;
 }
 
-function result(r: SearchResult, pageLanguage: string): SafeHtml {
+function result(r: SearchResult, pageLanguage: string, timeZone: string): SafeHtml {
   const a = r.card;
   return html`<li class="search-result"${langAttrs(a.language, pageLanguage)}>
 <p class="kicker"><a href="${a.section.path}">${a.section.name}</a></p>
 <h2 class="search-result-title"><a href="${a.path}">${highlighted(r.headline)}</a></h2>
 <p class="search-snippet">${highlighted(r.snippet)}</p>
-<p class="card-meta">${time(a.publishedAt, a.language)}</p>
+<p class="card-meta">${time(a.publishedAt, a.language, timeZone)}</p>
 </li>`;
 }
 
 /** The whole main content of /search. */
-export function searchPage(o: SearchOutcome, language: string): SafeHtml {
+export function searchPage(o: SearchOutcome, language: string, timeZone: string): SafeHtml {
   const s = searchStrings(language);
   const heading = o.searched ? s.resultsFor(o.query) : s.searchTitle;
   const notes = html`${o.truncated ? html`<p class="search-note">${s.truncated}</p>` : ''}${o.broadPrefixes.map((w) => html`<p class="search-note">${s.broadPrefix(w)}</p>`)}`;
@@ -54,7 +54,7 @@ export function searchPage(o: SearchOutcome, language: string): SafeHtml {
   } else if (o.results.length) {
     body = html`<p class="search-count" role="status">${s.count(o.total, o.totalCapped)}</p>
 ${notes}
-<ol class="search-results">${o.results.map((r) => result(r, language))}</ol>
+<ol class="search-results">${o.results.map((r) => result(r, language, timeZone))}</ol>
 ${pager(o.page, o.pageCount, (n) => searchPath(o.query, o.filters, n), stringsFor(language))}`;
   } else {
     body = html`${notes}<div class="search-empty" role="status">
