@@ -7,6 +7,7 @@ import { staffNames } from '../accounts/account.service.ts';
 import { can, type Account } from '../accounts/permissions.ts';
 import type { Store } from '../db/store.ts';
 import { AppError } from '../errors.ts';
+import { utcToZonedInput, zonedTimeToUtc } from '../lib/time-zone.ts';
 import { allSections } from '../sections/section.service.ts';
 import type { AdminAssets } from '../web/admin/assets.ts';
 import * as views from '../web/admin/articles.ts';
@@ -140,7 +141,7 @@ function parseDocument(json: string): NonNullable<DraftInput['sources']>[number]
 }
 
 /** The stored article as the form shows it. */
-function valuesOf(a: EditableArticle): views.ArticleFormValues {
+function valuesOf(a: EditableArticle, zone: string): views.ArticleFormValues {
   const d = a.draft;
   return {
     headline: d.headline,
@@ -167,7 +168,7 @@ function valuesOf(a: EditableArticle): views.ArticleFormValues {
     commentsOpen: d.commentsOpen,
     imageUrl: d.imageUrl ?? '',
     imageAlt: d.imageAlt,
-    scheduledAt: a.scheduledAt ? a.scheduledAt.slice(0, 16) : '',
+    scheduledAt: a.scheduledAt ? utcToZonedInput(a.scheduledAt, zone) : '',
   };
 }
 
@@ -231,11 +232,10 @@ const MESSAGES: Record<string, string> = {
   lock: 'You are now editing this article.',
 };
 
-/** The publication time typed for "Schedule" (UTC), or an invalid_input naming the field. */
-function scheduleTime(text: string): Date {
-  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(:\d{2})?$/.exec(text.trim());
-  const at = m ? new Date(`${m[1]}${m[2] ?? ':00'}Z`) : new Date(Number.NaN);
-  if (Number.isNaN(at.getTime())) throw new AppError('invalid_input', 'Give the publication time.', { scheduled_at: 'give a date and time' });
+/** The publication time typed for "Schedule", in the site's time zone, or an invalid_input naming the field. */
+function scheduleTime(text: string, zone: string): Date {
+  const at = zonedTimeToUtc(text, zone);
+  if (!at) throw new AppError('invalid_input', 'Give the publication time.', { scheduled_at: 'give a date and time' });
   return at;
 }
 
@@ -248,6 +248,8 @@ export async function articleAdminRoutes(app: FastifyInstance, { store, site, as
     }
   })();
   const scripts = () => [assets.path(FORM_SCRIPT), ...bodyEditor];
+  // The site's settings as they are now ("Publish at" is read in its time zone); a cheap check when nothing changed.
+  app.addHook('preHandler', async () => site.refresh());
   const sectionOptions = async () => (await allSections(store.db)).map((s) => ({ value: s.slug, label: s.name }));
 
   /** The version the form was based on; a missing or malformed one is refused like a stale one. */
@@ -274,6 +276,7 @@ export async function articleAdminRoutes(app: FastifyInstance, { store, site, as
     const actions = allowedActions(actor, article ?? { ownerId: actor.id, status: 'draft' });
     const view: views.ArticleFormView = {
       csrfToken: request.csrfToken,
+      timeZone: site.timeZone,
       article: article && { id: article.id, version: article.version, status: article.status, path: article.path, scheduledAt: article.scheduledAt, publishedAt: article.publishedAt, updatedAt: article.updatedAt },
       values: state.values,
       fields: state.fields ?? {},
@@ -315,7 +318,7 @@ export async function articleAdminRoutes(app: FastifyInstance, { store, site, as
       case 'ready':
         return markReady(store, actor, a.id, a.version);
       case 'schedule':
-        return scheduleArticle(store, actor, a.id, a.version, scheduleTime(values.scheduledAt));
+        return scheduleArticle(store, actor, a.id, a.version, scheduleTime(values.scheduledAt, site.timeZone));
       case 'publish':
         return publishArticle(store, actor, a.id, a.version);
       case 'unpublish':
@@ -392,7 +395,7 @@ export async function articleAdminRoutes(app: FastifyInstance, { store, site, as
     ensureAllowed(actor, { ownerId: actor.id, status: 'draft' }, action);
     let article: EditableArticle;
     try {
-      if (action === 'schedule') scheduleTime(values.scheduledAt);
+      if (action === 'schedule') scheduleTime(values.scheduledAt, site.timeZone);
       article = await createDraft(store, actor, draftFrom(values));
     } catch (error) {
       return refused(request, reply, null, values, error);
@@ -423,7 +426,7 @@ export async function articleAdminRoutes(app: FastifyInstance, { store, site, as
     }
     const done = (request.query as Record<string, unknown>).done;
     const message = typeof done === 'string' ? MESSAGES[done] : undefined;
-    return formPage(request, reply, await getEditable(store, actor, id), { values: valuesOf(article), lockedBy, ...(message ? { message } : {}) });
+    return formPage(request, reply, await getEditable(store, actor, id), { values: valuesOf(article, site.timeZone), lockedBy, ...(message ? { message } : {}) });
   });
 
   app.post<{ Params: { id: string } }>('/articles/:id', async (request, reply) => {
@@ -439,7 +442,7 @@ export async function articleAdminRoutes(app: FastifyInstance, { store, site, as
     ensureAllowed(actor, current, action);
     let saved: EditableArticle;
     try {
-      if (action === 'schedule') scheduleTime(values.scheduledAt);
+      if (action === 'schedule') scheduleTime(values.scheduledAt, site.timeZone);
       // A button that only moves the article (unpublish) still saves what was typed first, so nothing typed is lost.
       saved = await saveArticle(store, actor, id, versionOf(form), draftFrom(values));
       await step(actor, saved, action, values);
@@ -496,7 +499,7 @@ export async function articleAdminRoutes(app: FastifyInstance, { store, site, as
     } catch (error) {
       if (!(error instanceof AppError && error.code === 'invalid_input')) throw error;
       const article = await getEditable(store, request.account, id);
-      return formPage(request, reply, article, { values: valuesOf(article), noteError: error.fields.note ?? error.message }, 422);
+      return formPage(request, reply, article, { values: valuesOf(article, site.timeZone), noteError: error.fields.note ?? error.message }, 422);
     }
     return reply.redirect(`/admin/articles/${id}?done=noted#notes`, 303);
   });
@@ -537,7 +540,7 @@ export async function articleAdminRoutes(app: FastifyInstance, { store, site, as
     try {
       await restoreRevision(store, request.account, id, revision, versionOf((request.body ?? {}) as Form));
     } catch (error) {
-      return refused(request, reply, current, valuesOf(current), error);
+      return refused(request, reply, current, valuesOf(current, site.timeZone), error);
     }
     return reply.redirect(`/admin/articles/${id}?done=restored`, 303);
   });

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { parseHTML } from 'linkedom';
 import type { Role } from '../../src/accounts/permissions.ts';
 import { createAccount, signIn, type AdminClient } from '../helpers/admin.ts';
+import { loadSettings, saveSettings } from '../../src/settings/settings.service.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 const ROLES: readonly Role[] = ['admin', 'editor', 'author', 'contributor'];
@@ -274,6 +275,19 @@ describe('article screens over HTTP', () => {
     // Another author may not preview it.
     const other = await createAccount(server, { role: 'author' });
     assert.equal((await (await signIn(server, other.email, other.password)).get(`/admin/articles/${id}/preview`)).status, 403);
+  });
+
+  it('reads "Publish at" in the site’s time zone', async () => {
+    const admin = await createAccount(server, { role: 'admin' });
+    await saveSettings(server.store, admin, { ...(await loadSettings(server.store.db, server.config)), timeZone: 'Asia/Tehran' });
+    const id = await create('editor');
+    const form = await clients.get('editor')!.get(`/admin/articles/${id}`);
+    assert.match(form.text, /Publish at \(Asia\/Tehran\)/);
+    assert.equal((await act('editor', id, 'schedule', { scheduled_at: '2099-01-15T12:00' })).status, 303);
+    const row = await server.store.db.selectFrom('articles').select('scheduled_at').where('id', '=', id).executeTakeFirstOrThrow();
+    assert.equal(row.scheduled_at, '2099-01-15T08:30:00.000Z');
+    assert.match((await clients.get('editor')!.get(`/admin/articles/${id}`)).text, /value="2099-01-15T12:00"/);
+    await saveSettings(server.store, admin, { ...(await loadSettings(server.store.db, server.config)), timeZone: 'UTC' });
   });
 
   it('keeps notes and filters the list by status', async () => {

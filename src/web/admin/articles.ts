@@ -144,6 +144,8 @@ export interface ArticleActions {
 
 export interface ArticleFormView {
   csrfToken: string;
+  /** The site's time zone, in which "Publish at" is read. */
+  timeZone: string;
   /** null for a new article. */
   article: { id: number; version: number; status: ArticleStatus; path: string; scheduledAt: string | null; publishedAt: string | null; updatedAt: string } | null;
   values: ArticleFormValues;
@@ -315,7 +317,7 @@ ${textField({ name: 'pin', label: 'Check Also', value: v.values.pin, error: v.fi
 ${textField({ name: 'image_url', label: 'Image URL', type: 'url', value: v.values.imageUrl, error: v.fields.image_url })}
 ${textField({ name: 'image_alt', label: 'Image description', value: v.values.imageAlt, error: v.fields.image_alt, hint: 'What the image shows, for readers who cannot see it.', dir })}
 ${checkboxField({ name: 'comments_open', label: 'Comments open', checked: v.values.commentsOpen })}
-${textField({ name: 'scheduled_at', label: 'Publish at (UTC)', type: 'datetime-local', value: v.values.scheduledAt, error: v.fields.scheduled_at, hint: 'For “Schedule”: until then the article is embargoed, shown nowhere on the site.' })}
+${textField({ name: 'scheduled_at', label: `Publish at (${v.timeZone})`, type: 'datetime-local', value: v.values.scheduledAt, error: v.fields.scheduled_at, hint: 'For “Schedule”: until then the article is embargoed, shown nowhere on the site.' })}
 ${previewBox(v, dir)}
 ${workflowButtons(v)}
 </fieldset>
