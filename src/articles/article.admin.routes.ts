@@ -91,7 +91,7 @@ export function formValues(form: Form): views.ArticleFormValues {
     bodyFormat: one(form, 'body_format') === 'html' ? 'html' : 'markdown',
     bodyHtml: null,
     authors: one(form, 'authors'),
-    sources: [...rows.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r),
+    sources: withoutBlankRows([...rows.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r)),
     pin: one(form, 'pin').trim(),
     commentsOpen: one(form, 'comments_open') !== '',
     imageUrl: one(form, 'image_url').trim(),
@@ -100,10 +100,18 @@ export function formValues(form: Form): views.ArticleFormValues {
   };
 }
 
-/** What the service takes from the form; a source row left entirely empty is no source. */
-export function draftFrom(v: views.ArticleFormValues): DraftInput {
-  const kept = v.sources.map((s, i) => ({ s, i })).filter(({ s }) => s.name.trim() || s.url.trim() || s.description.trim());
+/**
+ * A source row left entirely empty is no source: dropped as the form is read, so that the service's
+ * messages (`sources.<i>.name`) name the rows the form shows again, and "relays" follows the rows kept.
+ */
+function withoutBlankRows(rows: readonly views.SourceRow[]): views.SourceRow[] {
+  const kept = rows.map((s, i) => ({ s, i })).filter(({ s }) => s.name.trim() || s.url.trim() || s.description.trim());
   const newIndex = new Map(kept.map(({ i }, n) => [i, n]));
+  return kept.map(({ s }) => ({ ...s, relays: s.relays === '' ? '' : String(newIndex.get(Number(s.relays)) ?? '') }));
+}
+
+/** What the service takes from the form. */
+export function draftFrom(v: views.ArticleFormValues): DraftInput {
   return {
     headline: v.headline,
     subtitle: v.subtitle,
@@ -115,13 +123,13 @@ export function draftFrom(v: views.ArticleFormValues): DraftInput {
     body: v.body,
     bodyFormat: v.bodyFormat,
     authors: list(v.authors),
-    sources: kept.map(({ s }) => ({
+    sources: v.sources.map((s) => ({
       name: s.name,
       description: s.description,
       url: s.url.trim() || null,
       kind: s.kind as 'outlet',
       role: s.role as 'reported',
-      relays: s.relays === '' ? null : (newIndex.get(Number(s.relays)) ?? null),
+      relays: /^\d{1,3}$/.test(s.relays) ? Number(s.relays) : null,
       document: parseDocument(s.document),
     })),
     pins: v.pin ? [v.pin.replace(/^\/+|\/+$/g, '')] : [],

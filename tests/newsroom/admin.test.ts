@@ -164,6 +164,15 @@ describe('article screens over HTTP', () => {
     assert.match(errorOf('sources.0.url'), /http or https URL/);
     assert.equal((document.getElementById('subtitle') as unknown as { getAttribute(n: string): string }).getAttribute('value'), 'Kept subtitle');
     assert.equal((document.getElementById('sources.1.name') as unknown as { getAttribute(n: string): string }).getAttribute('value'), 'Wire agency');
+    // A blank source row is dropped: the message sits next to the row the form shows again.
+    const blankFirst = await clients.get('author')!.post(
+      '/admin/articles/new',
+      articleForm('Blank row first', { 'sources.0.name': '', 'sources.0.description': '', 'sources.0.url': '', 'sources.1.url': 'not a url', 'sources.1.relays': '' }),
+    );
+    assert.equal(blankFirst.status, 422);
+    const blankDoc = parseHTML(blankFirst.text).document;
+    assert.match(blankDoc.getElementById('sources.0.url-error')?.textContent ?? '', /http or https URL/);
+    assert.equal((blankDoc.getElementById('sources.0.name') as unknown as { getAttribute(n: string): string }).getAttribute('value'), 'Wire agency');
     // An image needs its description; "Schedule" needs a time, and one in the future.
     const noAlt = await clients.get('author')!.post('/admin/articles/new', articleForm('Image without words', { image_url: 'https://images.example/photo.jpg' }));
     assert.equal(noAlt.status, 422);
