@@ -89,4 +89,47 @@ describe('documents', () => {
     assert.equal(await countDocuments(server), rows);
     assert.equal((await client.get('/admin')).status, 200, 'still signed in');
   });
+
+  it('is cited by a source from the article form, and offered to readers with its hash once the article is published', async () => {
+    const editor = await createAccount(server, { role: 'editor' });
+    const desk = await signIn(server, editor.email);
+    await desk.get('/admin/documents');
+    const bytes = Buffer.concat([PDF, Buffer.from('% the cited one\n')]);
+    assert.equal((await upload(desk, { title: 'Cited memo' }, { name: 'cited.pdf', type: 'application/pdf', bytes })).status, 200);
+    await desk.get('/admin/articles/new');
+    const form = await desk.post('/admin/articles/new', { headline: 'x', section: 'news', action: 'add_source' });
+    const option = new RegExp('<option value="(\\d+)">Cited memo \\(cited\\.pdf').exec(form.text);
+    assert.ok(option, 'the source picker offers the upload');
+    const fields = {
+      headline: 'A memo that was leaked',
+      section: 'news',
+      language: 'en',
+      body: 'The memo says what it says.',
+      'sources.0.name': 'Al-Akhbar',
+      'sources.0.kind': 'document',
+      'sources.0.role': 'obtained',
+      'sources.0.document': option[1]!,
+    };
+    const forged = await desk.post('/admin/articles/new', { ...fields, 'sources.0.document': '999999', action: 'save' });
+    assert.equal(forged.status, 422);
+    assert.match(forged.text, /choose one of the documents listed/);
+    const draft = await desk.post('/admin/articles/new', { ...fields, action: 'save' });
+    assert.equal(draft.status, 303, draft.text.slice(0, 500));
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    const download = `/documents/${option[1]}/cited.pdf`;
+    assert.equal((await fetch(server.url + download)).status, 404, 'not offered before the article is out');
+    await desk.get(draft.location!);
+    const id = /\/admin\/articles\/(\d+)/.exec(draft.location!)![1];
+    const version = /name="version" value="(\d+)"/.exec((await desk.get(`/admin/articles/${id}`)).text)![1]!;
+    const published = await desk.post(`/admin/articles/${id}`, { ...fields, version, action: 'publish' });
+    assert.equal(published.status, 303, published.text.slice(0, 500));
+    const page = await (await fetch(`${server.url}/news/a-memo-that-was-leaked`)).text();
+    assert.match(page, new RegExp(`href="${download}" download>Download</a> <span class="source-file">\\(PDF, `));
+    assert.match(page, new RegExp(`SHA-256 <code dir="ltr">${sha}</code>`));
+    assert.match(page, /sha256sum FILE/);
+    const file = await fetch(server.url + download);
+    assert.equal(file.status, 200);
+    assert.equal(createHash('sha256').update(Buffer.from(await file.arrayBuffer())).digest('hex'), sha);
+    assert.equal(file.headers.get('content-security-policy'), 'sandbox');
+  });
 });

@@ -12,6 +12,7 @@ import { allSections } from '../sections/section.service.ts';
 import type { AdminAssets } from '../web/admin/assets.ts';
 import * as views from '../web/admin/articles.ts';
 import { idParam } from '../web/admin/params.ts';
+import { documentTitles, listDocuments } from '../documents/document.service.ts';
 import type { Site } from '../web/site.ts';
 import { newsArticleJsonLd } from './article.jsonld.ts';
 import type { ArticleComments } from './article.routes.ts';
@@ -130,22 +131,13 @@ export function draftFrom(v: views.ArticleFormValues): DraftInput {
       kind: s.kind as 'outlet',
       role: s.role as 'reported',
       relays: /^\d{1,3}$/.test(s.relays) ? Number(s.relays) : null,
-      document: parseDocument(s.document),
+      documentId: /^[1-9][0-9]{0,9}$/.test(s.document) ? Number(s.document) : null,
     })),
     pins: v.pin ? [v.pin.replace(/^\/+|\/+$/g, '')] : [],
     commentsOpen: v.commentsOpen,
     imageUrl: v.imageUrl || null,
     imageAlt: v.imageAlt,
   };
-}
-
-function parseDocument(json: string): NonNullable<DraftInput['sources']>[number]['document'] {
-  if (!json) return null;
-  try {
-    return JSON.parse(json) as NonNullable<DraftInput['sources']>[number]['document'];
-  } catch {
-    return null;
-  }
 }
 
 /** The stored article as the form shows it. */
@@ -170,7 +162,7 @@ function valuesOf(a: EditableArticle, zone: string): views.ArticleFormValues {
       kind: s.kind,
       role: s.role,
       relays: s.relays === null ? '' : String(s.relays),
-      document: s.document ? JSON.stringify(s.document) : '',
+      document: s.documentId === null ? '' : String(s.documentId),
     })),
     pin: d.pins[0] ?? '',
     commentsOpen: d.commentsOpen,
@@ -289,6 +281,7 @@ export async function articleAdminRoutes(app: FastifyInstance, { store, site, as
       values: state.values,
       fields: state.fields ?? {},
       sections: await sectionOptions(),
+      documents: await documentOptions(actor, state.values),
       actions: { save: actions.edit, submit: actions.submit, ready: actions.ready, schedule: actions.schedule, publish: actions.publish, unpublish: actions.unpublish },
       lockedBy: state.lockedBy ?? null,
       notes: notes.map((n) => ({ author: names.get(n.authorId ?? 0) ?? 'A former colleague', body: n.body, createdAt: n.createdAt })),
@@ -299,6 +292,17 @@ export async function articleAdminRoutes(app: FastifyInstance, { store, site, as
     };
     const title = article ? `Edit: ${state.values.headline || 'Untitled'}` : 'New article';
     return reply.adminPage({ title, nav: 'articles', main: views.articleFormPage(view), scripts: scripts(), status });
+  }
+
+  /** The documents a source may cite: recent uploads, and whatever the form cites already. */
+  async function documentOptions(actor: Account, values: views.ArticleFormValues): Promise<views.DocumentOption[]> {
+    const held = await listDocuments(store, actor);
+    const cited = values.sources.map((src) => Number(src.document)).filter((id) => id > 0 && !held.some((d) => d.id === id));
+    const others = await documentTitles(store.db, cited);
+    return [
+      ...held.map((d) => ({ value: String(d.id), label: `${d.title} (${d.fileName}, SHA-256 ${d.sha256.slice(0, 12)}…)` })),
+      ...[...others].map(([id, d]) => ({ value: String(id), label: d.held ? d.title : `${d.title} (described, not held)` })),
+    ];
   }
 
   const lockHolder = async (lock: { userId: number; since: string }) => ({ name: (await staffNames(store, [lock.userId])).get(lock.userId) ?? 'Another account', since: lock.since });

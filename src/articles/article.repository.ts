@@ -177,6 +177,8 @@ export const sourcesOf = reusableQuery((db, articleId: number) =>
       'd.sha256 as document_sha256',
       'd.file_path as document_file',
       'd.media_type as document_media_type',
+      'd.file_name as document_file_name',
+      'd.size_bytes as document_size',
     ])
     .orderBy('src.position'),
 );

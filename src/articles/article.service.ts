@@ -12,7 +12,7 @@ import { articlePath, personPath, sectionPath, tagPath } from '../lib/paths.ts';
 import { findSection, findSections } from '../sections/section.service.ts';
 import { findPeople, findPerson } from '../people/person.service.ts';
 import { ensureTag, ensureTags } from '../tags/tag.service.ts';
-import { recordDocument } from '../documents/document.service.ts';
+import { documentExists, downloadName, recordDocument } from '../documents/document.service.ts';
 import { indexArticle, indexDocument } from '../search/indexing.ts';
 import { articleTexts } from './article.lookups.ts';
 import type { SearchIndex } from '../search/search-index.ts';
@@ -44,7 +44,13 @@ export interface Source {
   url: string | null;
   kind: SourceKind;
   role: SourceRole;
-  document: { title: string; sha256: string | null; held: boolean } | null;
+  document: {
+    title: string;
+    sha256: string | null;
+    held: boolean;
+    /** Where readers download a held file, with its media type and size. */
+    download: { path: string; mediaType: string; sizeBytes: number } | null;
+  } | null;
 }
 
 /** An article as a listing or "Check Also" box shows it. */
@@ -193,7 +199,7 @@ async function articleFromRow(store: Store, row: repo.ArticlePageRow): Promise<A
       url: s.url,
       kind: s.kind,
       role: s.role,
-      document: s.document_id !== null ? { title: s.document_title ?? s.name, sha256: s.document_sha256, held: s.document_file !== null } : null,
+      document: s.document_id !== null ? sourceDocument(s) : null,
     })),
     related: relatedCard ?? null,
     translations,
@@ -227,6 +233,24 @@ const httpUrl = z
   .max(2000, 'expected a URL of at most 2000 characters');
 const language = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'expected a language tag such as en, ar or fa');
 
+/** A stored document's id for the source at this position, or a refusal naming that source's field. */
+export async function ensureDocument(db: Db, id: number, position: number): Promise<number> {
+  if (!(await documentExists(db, id))) throw new AppError('invalid_input', `Source ${position + 1} cites a document that does not exist.`, { [`sources.${position}.document`]: 'choose one of the documents listed' });
+  return id;
+}
+
+/** What a source's document shows readers: a held file gets its download address, type and size. */
+function sourceDocument(s: { document_id: number | null; name: string; document_title: string | null; document_sha256: string | null; document_file: string | null; document_media_type: string | null; document_file_name: string | null; document_size: number | null }): NonNullable<Source['document']> {
+  const held = s.document_file !== null;
+  const id = Number(s.document_id);
+  return {
+    title: s.document_title ?? s.name,
+    sha256: s.document_sha256,
+    held,
+    download: held && s.document_media_type ? { path: `/documents/${id}/${downloadName(s.document_file_name ?? '', id)}`, mediaType: s.document_media_type, sizeBytes: Number(s.document_size ?? 0) } : null,
+  };
+}
+
 export const sourceInput = z.object({
   name: z.string().trim().min(1, 'a source needs a name').max(300),
   description: z.string().trim().max(500).default(''),
@@ -244,6 +268,8 @@ export const sourceInput = z.object({
     .default(null),
   /** The position, in the same article's list, of the source this one relays. */
   relays: z.number().int().min(0, 'expected the number of another source').max(99).nullable().default(null),
+  /** A document already stored (an upload): its id; checked to exist when the article is written. */
+  documentId: z.number().int().positive().max(2147483647).nullable().default(null),
 });
 
 export const articleInput = z.object({
@@ -359,6 +385,8 @@ async function recordSources(trx: Db, a: ParsedArticle, stamp: string): Promise<
   for (const s of a.sources) {
     const documentId = s.document
       ? await recordDocument(trx, { title: s.document.title, filePath: s.document.filePath, mediaType: s.document.mediaType, sha256: s.document.sha256, createdAt: stamp })
+      : s.documentId !== null
+      ? await ensureDocument(trx, s.documentId, sources.length)
       : null;
     sources.push({ name: s.name, description: s.description, url: s.url, kind: s.kind, role: s.role, documentId, relays: s.relays });
   }

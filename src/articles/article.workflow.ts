@@ -21,7 +21,7 @@ import { relatedAfterChange } from '../related/related.service.ts';
 import { indexArticle } from '../search/indexing.ts';
 import { findSection } from '../sections/section.service.ts';
 import { BODY_FORMATS, deriveBody } from './article.body.ts';
-import { articleWriteKeys, parseInput, previewArticle, saveTags, sourceInput, type Article } from './article.service.ts';
+import { articleWriteKeys, ensureDocument, parseInput, previewArticle, saveTags, sourceInput, type Article } from './article.service.ts';
 import * as articles from './article.repository.ts';
 import * as repo from './workflow.repository.ts';
 
@@ -55,7 +55,8 @@ const draftFields = z.object({
   imageAlt: z.string().max(500).default(''),
   authors: z.array(z.string().refine(isSlug, 'unknown author')).max(20).default([]),
   tags: z.array(z.string().trim().min(1).max(100)).max(50).default([]),
-  sources: z.array(sourceInput).max(100).default([]),
+  // The newsroom cites stored documents by id (uploads); it never describes a file path itself.
+  sources: z.array(sourceInput.omit({ document: true })).max(100).default([]),
   pins: z.array(address).max(10).default([]),
   commentsOpen: z.boolean().default(true),
 });
@@ -141,7 +142,7 @@ async function readDraft(db: Db, row: repo.EditableRow): Promise<ArticleDraft> {
       kind: s.kind,
       role: s.role,
       relays: s.relays,
-      document: s.document_id === null ? null : { title: s.document_title ?? s.name, sha256: s.document_sha256, filePath: s.document_file, mediaType: s.document_media_type },
+      documentId: s.document_id,
     })),
     pins,
     commentsOpen: row.comments_open === 1,
@@ -228,21 +229,11 @@ async function resolveDraft(trx: Db, d: ArticleDraft, selfId: number | null) {
   return { section, slug, personIds, pinIds };
 }
 
-type DocumentOf = NonNullable<ArticleDraft['sources'][number]['document']>;
-const sameDocument = (a: DocumentOf, b: { title: string | null; sha256: string | null; file: string | null; mediaType: string | null }) =>
-  a.title === b.title && a.sha256 === b.sha256 && a.filePath === b.file && a.mediaType === b.mediaType;
-
-/** The sources as stored, reusing the documents the article already cites instead of recording them again. */
-async function storedSources(trx: Db, id: number, d: ArticleDraft, stamp: string): Promise<articles.NewSource[]> {
-  const existing = (await repo.sourcesWithDocuments(trx, id)).filter((s) => s.document_id !== null);
+/** The sources as stored; each cited document must exist. */
+async function storedSources(trx: Db, _id: number, d: ArticleDraft, _stamp: string): Promise<articles.NewSource[]> {
   const out: articles.NewSource[] = [];
-  for (const s of d.sources) {
-    let documentId: number | null = null;
-    if (s.document) {
-      const doc = s.document;
-      const match = existing.find((e) => sameDocument(doc, { title: e.document_title, sha256: e.document_sha256, file: e.document_file, mediaType: e.document_media_type }));
-      documentId = match?.document_id ?? (await recordDocument(trx, { title: doc.title, filePath: doc.filePath, mediaType: doc.mediaType, sha256: doc.sha256, createdAt: stamp }));
-    }
+  for (const [i, s] of d.sources.entries()) {
+    const documentId = s.documentId === null ? null : await ensureDocument(trx, s.documentId, i);
     out.push({ name: s.name, description: s.description, url: s.url, kind: s.kind, role: s.role, documentId, relays: s.relays });
   }
   return out;
@@ -652,7 +643,7 @@ function fieldLines(d: ArticleDraft, field: keyof ArticleDraft): string[] {
           `${s.kind}, ${s.role}`,
           s.url ?? '',
           s.relays !== null ? `relays ${s.relays + 1}. ${d.sources[s.relays]?.name ?? ''}` : '',
-          s.document ? `document: ${s.document.title}${s.document.sha256 ? ` (SHA-256 ${s.document.sha256})` : ''}` : '',
+          s.documentId !== null ? `document #${s.documentId}` : '',
         ]
           .filter(Boolean)
           .join(' · '),

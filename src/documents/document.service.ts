@@ -107,6 +107,17 @@ export async function listDocuments(store: Store, actor: Account, contains = '',
   return (await repo.heldDocuments(store.db, contains.trim().slice(0, 100), limit)).map(toStored).filter((d): d is StoredDocument => d !== null);
 }
 
+/** Whether a document row exists (held or only described). */
+export async function documentExists(db: Db, id: number): Promise<boolean> {
+  return (await repo.documentById(db, id)) !== undefined;
+}
+
+/** Titles of documents by id, for the newsroom's source picker and revision diffs. */
+export async function documentTitles(db: Db, ids: readonly number[]): Promise<Map<number, { title: string; held: boolean }>> {
+  const rows = await Promise.all([...new Set(ids)].map((id) => repo.documentById(db, id)));
+  return new Map(rows.filter((r): r is repo.DocumentRow => r !== undefined).map((r) => [Number(r.id), { title: r.title, held: r.file_path !== null }]));
+}
+
 export async function getDocument(store: Store, id: number): Promise<StoredDocument> {
   const row = await repo.documentById(store.db, id);
   const stored = row ? toStored(row) : null;

@@ -106,8 +106,14 @@ export interface SourceRow {
   role: string;
   /** Index (in this list) of the source it relays, or ''. */
   relays: string;
-  /** The document the source rests on, kept as JSON the form sends back unchanged. */
+  /** The id of the stored document the source rests on, or ''. */
   document: string;
+}
+
+/** A document a source may cite, for the picker. */
+export interface DocumentOption {
+  value: string;
+  label: string;
 }
 
 /** Every field of the form, as typed. */
@@ -151,6 +157,8 @@ export interface ArticleFormView {
   values: ArticleFormValues;
   fields: Fields;
   sections: readonly Option[];
+  /** Documents a source may cite. */
+  documents: readonly DocumentOption[];
   actions: ArticleActions;
   /** Someone else holds the lock: the form is read-only until it is taken over. */
   lockedBy: { name: string; since: string } | null;
@@ -180,7 +188,6 @@ function sourceRow(v: ArticleFormView, s: SourceRow, i: number, count: number): 
   const others = v.values.sources.map((o, j) => ({ value: String(j), label: `${j + 1}. ${o.name || '(no name yet)'}` })).filter((o) => o.value !== String(i));
   return html`<fieldset class="source-row" data-source-row>
 <legend>Source ${i + 1}</legend>
-<input type="hidden" name="${id('document')}" value="${s.document}">
 <div class="source-grid">
 ${textField({ name: id('name'), label: 'Name', value: s.name, error: v.fields[id('name')] })}
 ${textField({ name: id('description'), label: 'Who or what it is', value: s.description, error: v.fields[id('description')] })}
@@ -188,23 +195,14 @@ ${textField({ name: id('url'), label: 'URL', type: 'url', value: s.url, error: v
 ${selectField({ name: id('kind'), label: 'Kind', value: s.kind, options: KINDS, error: v.fields[id('kind')] })}
 ${selectField({ name: id('role'), label: 'Role', value: s.role, options: ROLES, error: v.fields[id('role')] })}
 ${selectField({ name: id('relays'), label: 'Relays', value: s.relays, options: [{ value: '', label: 'No other source' }, ...others], error: v.fields[id('relays')] })}
+${selectField({ name: id('document'), label: 'Document', value: s.document, options: [{ value: '', label: 'None' }, ...v.documents], error: v.fields[id('document')], hint: 'A primary document it rests on: upload it under Documents first. Readers see its SHA-256.' })}
 </div>
-${s.document ? html`<p class="hint">Rests on a document: ${documentTitle(s.document)}</p>` : ''}
 <div class="actions">
 ${i > 0 ? button('Move up', { name: 'action', value: `up:${i}` }) : ''}
 ${i < count - 1 ? button('Move down', { name: 'action', value: `down:${i}` }) : ''}
 ${button(`Remove source ${i + 1}`, { name: 'action', value: `remove:${i}`, kind: 'danger' })}
 </div>
 </fieldset>`;
-}
-
-function documentTitle(json: string): string {
-  try {
-    const d = JSON.parse(json) as { title?: unknown };
-    return typeof d.title === 'string' ? d.title : 'a document';
-  } catch {
-    return 'a document';
-  }
 }
 
 /** How search results and social cards will show the article, with the lengths that fit. */

@@ -17,6 +17,9 @@ export interface Strings {
   role: Record<SourceRole, string>;
   documentNotHeld: string;
   documentHeld: string;
+  documentDownload: string;
+  /** How a reader checks a downloaded document against the SHA-256 shown. */
+  documentVerify: string;
   checkAlso: string;
   leaveReply: string;
   emailNotPublished: string;
@@ -61,6 +64,8 @@ const en: Strings = {
   role: { reported: 'Reported', relayed: 'Relayed', quoted: 'Quoted', obtained: 'Obtained' },
   documentNotHeld: 'Not held by this publication',
   documentHeld: 'Held by this publication',
+  documentDownload: 'Download',
+  documentVerify: 'To check that your copy is the file we hold, compare its SHA-256 with the one shown: sha256sum FILE on Linux, shasum -a 256 FILE on macOS, Get-FileHash FILE in Windows PowerShell.',
   checkAlso: 'Check Also',
   leaveReply: 'Leave a Reply',
   emailNotPublished: 'Your email address will not be published.',
@@ -104,6 +109,8 @@ const ar: Strings = {
   role: { reported: 'نشر الخبر', relayed: 'نقل الخبر', quoted: 'مُقتبس', obtained: 'حصل عليها' },
   documentNotHeld: 'ليست في حوزة هذه الصحيفة',
   documentHeld: 'في حوزة هذه الصحيفة',
+  documentDownload: 'تنزيل',
+  documentVerify: 'للتحقق من أن نسختك هي الملف الذي نحتفظ به، قارن بصمة SHA-256 الخاصة به بالبصمة المعروضة: sha256sum FILE على لينكس، وshasum -a 256 FILE على ماك، وGet-FileHash FILE في PowerShell على ويندوز.',
   checkAlso: 'اقرأ أيضاً',
   leaveReply: 'اترك تعليقاً',
   emailNotPublished: 'لن يتم نشر عنوان بريدك الإلكتروني.',
@@ -147,6 +154,8 @@ const fa: Strings = {
   role: { reported: 'گزارش داد', relayed: 'بازنشر کرد', quoted: 'نقل‌قول', obtained: 'به دست آورد' },
   documentNotHeld: 'در اختیار این نشریه نیست',
   documentHeld: 'در اختیار این نشریه است',
+  documentDownload: 'دریافت',
+  documentVerify: 'برای اطمینان از اینکه نسخهٔ شما همان پرونده‌ای است که ما در اختیار داریم، SHA-256 آن را با مقدار نشان‌داده‌شده مقایسه کنید: sha256sum FILE در لینوکس، shasum -a 256 FILE در مک، Get-FileHash FILE در PowerShell ویندوز.',
   checkAlso: 'همچنین بخوانید',
   leaveReply: 'دیدگاهی بنویسید',
   emailNotPublished: 'نشانی ایمیل شما منتشر نخواهد شد.',

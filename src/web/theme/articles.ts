@@ -37,10 +37,22 @@ ${headingLevel === 2 ? html`<h2 class="card-title">${heading}</h2>` : html`<h3 c
 </article>`;
 }
 
-function sourceItem(s: Source, t: Strings): SafeHtml {
+/** A file's size for readers, in the page's numerals. */
+function fileSize(bytes: number, language: string): string {
+  const format = (n: number, unit: string) => `${new Intl.NumberFormat(language, { maximumFractionDigits: n < 10 ? 1 : 0 }).format(n)} ${unit}`;
+  if (bytes < 1024) return format(bytes, 'B');
+  if (bytes < 1024 * 1024) return format(bytes / 1024, 'KB');
+  return format(bytes / 1024 / 1024, 'MB');
+}
+
+function sourceItem(s: Source, t: Strings, language: string): SafeHtml {
   const name = s.url ? html`<a href="${s.url}" rel="nofollow noopener">${s.name}</a>` : html`${s.name}`;
-  const doc = s.document
-    ? html`<span class="source-doc">${s.document.held ? t.documentHeld : t.documentNotHeld}${s.document.sha256 ? html` · SHA-256 <code>${s.document.sha256}</code>` : ''}</span>`
+  const d = s.document;
+  const download = d?.download
+    ? html` · <a class="source-download" href="${d.download.path}" download>${t.documentDownload}</a> <span class="source-file">(${d.download.mediaType === 'application/pdf' ? 'PDF' : d.download.mediaType.replace(/^image\//, '').toUpperCase()}, ${fileSize(d.download.sizeBytes, language)})</span>`
+    : '';
+  const doc = d
+    ? html`<span class="source-doc">${d.held ? t.documentHeld : t.documentNotHeld}${download}${d.sha256 ? html` · SHA-256 <code dir="ltr">${d.sha256}</code>` : ''}</span>${d.download && d.sha256 ? html`<small class="source-verify">${t.documentVerify}</small>` : ''}`
     : '';
   return html`<li class="source source-${s.kind}">
 <span class="source-role">${t.role[s.role]}</span>
@@ -73,7 +85,7 @@ ${a.sources.length
 <h2 id="sources-title">${t.sources}</h2>
 <p class="sources-intro">${t.sourcesIntro}</p>
 <ol class="source-list">
-${a.sources.map((s) => sourceItem(s, t))}
+${a.sources.map((s) => sourceItem(s, t, a.language))}
 </ol>
 </aside>`
   : ''}
