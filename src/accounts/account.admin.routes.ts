@@ -11,6 +11,7 @@ import { safeNext, sessionCookieName } from './admin-context.routes.ts';
 import * as accounts from './account.service.ts';
 import { auditLog } from './audit.service.ts';
 import { can } from './permissions.ts';
+import { listPeople } from '../people/person.service.ts';
 import { groupedSecret, totpUri } from './second-factor.ts';
 
 export interface AccountRoutesOptions {
@@ -185,11 +186,12 @@ export async function accountAdminRoutes(app: FastifyInstance, { deps, secure }:
 
   async function memberPage(request: FastifyRequest, reply: FastifyReply, id: number, extra: Partial<views.AccountView> = {}, status = 200) {
     const account = await accounts.getAccount(store, request.account, id);
+    const people = (await listPeople(store.db)).map((p) => ({ value: String(p.id), label: p.name }));
     return reply.adminPage({
       title: account.name,
       nav: 'users',
       status,
-      main: views.staffMemberPage({ csrfToken: request.csrfToken, account, isSelf: account.id === request.account.id, fields: {}, ...extra }),
+      main: views.staffMemberPage({ csrfToken: request.csrfToken, account, people, isSelf: account.id === request.account.id, fields: {}, ...extra }),
     });
   }
 
@@ -223,6 +225,17 @@ export async function accountAdminRoutes(app: FastifyInstance, { deps, secure }:
       return memberPage(request, reply, id, { message: action === 'disable' ? 'The account is disabled and signed out everywhere.' : 'The account can sign in again.' });
     });
   }
+
+  app.post<{ Params: { id: string } }>('/users/:id/byline', async (request, reply) => {
+    const id = idParam(request.params.id);
+    const raw = text(request.body, 'person');
+    const personId = raw === '' ? null : /^[1-9][0-9]{0,9}$/.test(raw) ? Number(raw) : NaN;
+    if (Number.isNaN(personId) || (personId !== null && !(await listPeople(store.db)).some((p) => p.id === personId))) {
+      return memberPage(request, reply, id, { fields: { person: 'Choose one of the authors listed.' } }, 422);
+    }
+    await accounts.linkByline(store, request.account, id, personId);
+    return memberPage(request, reply, id, { message: personId === null ? 'This account writes under no byline now.' : 'The byline is linked.' });
+  });
 
   app.post<{ Params: { id: string } }>('/users/:id/reinvite', async (request, reply) => {
     const id = idParam(request.params.id);

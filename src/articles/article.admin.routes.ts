@@ -9,6 +9,7 @@ import type { Store } from '../db/store.ts';
 import { AppError } from '../errors.ts';
 import { utcToZonedInput, zonedTimeToUtc } from '../lib/time-zone.ts';
 import { allSections } from '../sections/section.service.ts';
+import { getPersonById } from '../people/person.service.ts';
 import type { AdminAssets } from '../web/admin/assets.ts';
 import * as views from '../web/admin/articles.ts';
 import { idParam } from '../web/admin/params.ts';
@@ -394,7 +395,11 @@ export async function articleAdminRoutes(app: FastifyInstance, { store, site, as
     scheduledAt: '',
   });
 
-  app.get('/articles/new', async (request, reply) => formPage(request, reply, null, { values: blank() }));
+  app.get('/articles/new', async (request, reply) => {
+    // A writer's own byline (when their account is linked to one) comes first in a new article.
+    const byline = request.account.personId === null ? null : await getPersonById(store.db, request.account.personId).catch(() => null);
+    return formPage(request, reply, null, { values: { ...blank(), authors: byline?.slug ?? '' } });
+  });
 
   app.post('/articles/new', async (request, reply) => {
     const form = (request.body ?? {}) as Form;

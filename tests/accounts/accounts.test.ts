@@ -160,6 +160,21 @@ describe('signing in', () => {
     }
   });
 
+  it('links an account to the byline its new articles start with', async () => {
+    const admin = await createAccount(server, { role: 'admin' });
+    const author = await createAccount(server, { role: 'author' });
+    const asAdmin = await signIn(server, admin.email);
+    const page = await asAdmin.get(`/admin/users/${author.id}`);
+    const option = /<option value="(\d+)">([^<]+)<\/option>/.exec(page.text.slice(page.text.indexOf('name="person"')));
+    assert.ok(option, 'the byline picker lists the authors');
+    assert.equal((await asAdmin.post(`/admin/users/${author.id}/byline`, { person: 'not-a-person' })).status, 422);
+    assert.equal((await asAdmin.post(`/admin/users/${author.id}/byline`, { person: option[1]! })).status, 200);
+    const asAuthor = await signIn(server, author.email);
+    const form = await asAuthor.get('/admin/articles/new');
+    const authors = /<input id="authors" name="authors" type="text" value="([^"]*)"/.exec(form.text);
+    assert.ok(authors && authors[1] !== '', 'the new article starts with the byline');
+  });
+
   it('uses the __Host- prefix and Secure on https sites', async () => {
     const https = await startTestServer({ demo: false, env: { PUBLIC_URL: 'https://news.example' } });
     try {

@@ -144,6 +144,8 @@ ${selectField({ name: 'role', label: 'Role', value: v.invite.role || 'contributo
 export interface AccountView {
   csrfToken: string;
   account: AccountSummary;
+  /** The bylines (people) an account may write under. */
+  people: readonly { value: string; label: string }[];
   isSelf: boolean;
   fields: Fields;
   message?: string;
@@ -170,6 +172,14 @@ ${v.created ? notice('success', v.created.mailed ? 'A new invitation has been se
 ${csrfField(v.csrfToken)}
 ${selectField({ name: 'role', label: 'Role', value: a.role, options: ROLE_OPTIONS, error: v.fields.role })}
 <div class="actions">${button('Change role', { kind: 'primary' })}</div>
+</form>
+</section>
+<section class="panel" aria-labelledby="byline-heading">
+<h2 id="byline-heading">Byline</h2>
+<form method="post" action="/admin/users/${a.id}/byline" novalidate>
+${csrfField(v.csrfToken)}
+${selectField({ name: 'person', label: 'Writes as', value: a.personId === null ? '' : String(a.personId), options: [{ value: '', label: 'No byline' }, ...v.people], error: v.fields.person, hint: 'The author profile new articles by this account start with. Authors are managed under Authors.' })}
+<div class="actions">${button('Save byline')}</div>
 </form>
 </section>
 <section class="panel" aria-labelledby="access-heading">
