@@ -24,6 +24,7 @@ import {
   allowedActions,
   compareRevisions,
   createDraft,
+  citedDocumentNames,
   diffDrafts,
   draftInput,
   getEditable,
@@ -312,7 +313,7 @@ export async function articleAdminRoutes(app: FastifyInstance, { store, site, as
   async function refused(request: FastifyRequest, reply: FastifyReply, article: EditableArticle | null, values: views.ArticleFormValues, error: unknown) {
     if (error instanceof StaleSave) {
       const yours = draftInput.safeParse(error.attempted.draft);
-      const differences = yours.success ? diffDrafts(error.current.draft, yours.data) : [];
+      const differences = yours.success ? diffDrafts(error.current.draft, yours.data, await citedDocumentNames(store.db, error.current.draft, yours.data)) : [];
       return formPage(request, reply, error.current, { values, conflict: { version: error.current.version, savedAt: error.current.updatedAt, differences } }, 409);
     }
     if (error instanceof ArticleLocked) return formPage(request, reply, article, { values, lockedBy: await lockHolder(error.lock), problem: error.message }, 409);

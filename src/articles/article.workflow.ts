@@ -11,7 +11,7 @@ import { recordAudit } from '../accounts/audit.service.ts';
 import { key } from '../db/change-keys.ts';
 import type { ArticleStatus } from '../db/schema.ts';
 import type { ChangeKey, Db, Store } from '../db/store.ts';
-import { recordDocument } from '../documents/document.service.ts';
+import { documentTitles } from '../documents/document.service.ts';
 import { AppError } from '../errors.ts';
 import { diffLines, type DiffLine } from '../lib/diff.ts';
 import { articlePath } from '../lib/paths.ts';
@@ -633,7 +633,7 @@ const FIELD_LABELS: Record<keyof ArticleDraft, string> = {
 };
 
 /** A field as lines of text a person reads: one line per source, author, tag or pin; the body line by line. */
-function fieldLines(d: ArticleDraft, field: keyof ArticleDraft): string[] {
+function fieldLines(d: ArticleDraft, field: keyof ArticleDraft, documents: DocumentNames): string[] {
   switch (field) {
     case 'sources':
       return d.sources.map((s, i) =>
@@ -643,7 +643,7 @@ function fieldLines(d: ArticleDraft, field: keyof ArticleDraft): string[] {
           `${s.kind}, ${s.role}`,
           s.url ?? '',
           s.relays !== null ? `relays ${s.relays + 1}. ${d.sources[s.relays]?.name ?? ''}` : '',
-          s.documentId !== null ? `document #${s.documentId}` : '',
+          s.documentId !== null ? `document: ${documents.get(s.documentId)?.title ?? `#${s.documentId}`}` : '',
         ]
           .filter(Boolean)
           .join(' · '),
@@ -664,12 +664,20 @@ function fieldLines(d: ArticleDraft, field: keyof ArticleDraft): string[] {
   }
 }
 
+/** Titles of the documents sources cite, so a diff names them (documentTitles in src/documents/). */
+export type DocumentNames = ReadonlyMap<number, { title: string }>;
+
+/** The titles of every document two drafts cite. */
+export async function citedDocumentNames(db: Db, ...drafts: ArticleDraft[]): Promise<DocumentNames> {
+  return documentTitles(db, drafts.flatMap((d) => d.sources.map((s) => s.documentId).filter((id): id is number => id !== null)));
+}
+
 /** Every field that differs between two drafts, in the order of the form. */
-export function diffDrafts(before: ArticleDraft, after: ArticleDraft): FieldDiff[] {
+export function diffDrafts(before: ArticleDraft, after: ArticleDraft, documents: DocumentNames = new Map()): FieldDiff[] {
   const out: FieldDiff[] = [];
   for (const field of Object.keys(FIELD_LABELS) as (keyof ArticleDraft)[]) {
-    const a = fieldLines(before, field);
-    const b = fieldLines(after, field);
+    const a = fieldLines(before, field, documents);
+    const b = fieldLines(after, field, documents);
     if (a.length === b.length && a.every((line, i) => line === b[i])) continue;
     out.push({ field, label: FIELD_LABELS[field], lines: diffLines(a, b) });
   }
@@ -681,7 +689,7 @@ export async function compareRevisions(store: Store, actor: Account, id: number,
   const row = await rowOrNotFound(store.db, id);
   ensureCan(actor, 'article.edit', owned(row));
   const [a, b] = await Promise.all([revisionDraft(store.db, id, fromId), revisionDraft(store.db, id, toId)]);
-  return { from: a.summary, to: b.summary, fields: diffDrafts(a.draft, b.draft) };
+  return { from: a.summary, to: b.summary, fields: diffDrafts(a.draft, b.draft, await citedDocumentNames(store.db, a.draft, b.draft)) };
 }
 
 /** One revision's fields. */

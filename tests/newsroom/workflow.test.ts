@@ -22,6 +22,7 @@ import {
   unpublishArticle,
   type EditableArticle,
 } from '../../src/articles/article.workflow.ts';
+import { recordDocument } from '../../src/documents/document.service.ts';
 import type { Account } from '../../src/accounts/permissions.ts';
 import { AppError } from '../../src/errors.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
@@ -97,7 +98,8 @@ describe('article workflow', () => {
       [2, false],
       [1, false],
     ]);
-    const sources = [{ name: 'Ministry statement', kind: 'document' as const, role: 'obtained' as const, document: { title: 'Statement of 10 January' } }];
+    const statement = await recordDocument(server.store.db, { title: 'Statement of 10 January', filePath: null, mediaType: null, sha256: null, createdAt: new Date().toISOString() });
+    const sources = [{ name: 'Ministry statement', kind: 'document' as const, role: 'obtained' as const, documentId: statement }];
     v = (await saveArticle(server.store, author, a.id, v, draft('Revision story', { body: 'One.\n\nTwo, changed.\n\nThree.', sources, tags: ['Other tag'] }))).version;
     // The save that ends an autosave stretch takes its revision over.
     assert.deepEqual(await kinds(), [
