@@ -119,7 +119,7 @@ export async function buildApp(config: Config, store: Store, options: BuildOptio
 
   await app.register(publicSite, { config, store, site, assets, comments: comments.service });
 
-  const accounts = await openAccounts(config, store);
+  const accounts = await openAccounts(config, store, (err) => app.log.warn({ err }, 'removing ended sessions failed'));
   app.addHook('onClose', async () => accounts.close());
   const adminRoutes: AdminRoute[] = [];
   app.decorate('adminRoutes', adminRoutes);
@@ -129,7 +129,7 @@ export async function buildApp(config: Config, store: Store, options: BuildOptio
 }
 
 /** What the staff accounts need: the rules from the configuration, the mailer, the forms' key; and pruning. */
-async function openAccounts(config: Config, store: Store): Promise<{ deps: AccountDeps; close(): void }> {
+async function openAccounts(config: Config, store: Store, onError: (err: unknown) => void): Promise<{ deps: AccountDeps; close(): void }> {
   const mailer = config.mail ? createAccountMailer(config.mail, config.siteName) : null;
   const deps: AccountDeps = {
     store,
@@ -140,7 +140,7 @@ async function openAccounts(config: Config, store: Store): Promise<{ deps: Accou
     secret: await accountSecret(store.db, config.secret),
   };
   // Expired sessions and old failed sign-ins are removed hourly (and never block a request).
-  const prune = setInterval(() => void pruneAccounts(deps).catch(() => {}), 3600_000);
+  const prune = setInterval(() => void pruneAccounts(deps).catch(onError), 3600_000);
   prune.unref();
   return {
     deps,
