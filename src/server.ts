@@ -4,6 +4,7 @@ import type { Config } from './config.ts';
 import { migrateToLatest, openStore, type Store } from './db/database.ts';
 import { isEmptySite, loadDemo } from './demo/demo.service.ts';
 import { buildApp } from './app.ts';
+import { hasAccounts } from './accounts/account.service.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -39,6 +40,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
       await app.close();
       if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new AddressInUseError(config.port, config.host, { cause: error });
       throw error;
+    }
+    if (!(await hasAccounts(store))) {
+      app.log.info(`No staff account yet. Create the first administrator with: npx gazette user add --email you@example.com --name "Your Name" --role admin --password-stdin (then sign in at ${config.publicUrl}/admin)`);
     }
     return {
       app,

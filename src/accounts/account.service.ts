@@ -144,6 +144,11 @@ export async function createAccount(store: Store, actor: Account | null, input: 
   return { id, email: data.email, name: data.name, role: data.role, personId: null };
 }
 
+/** Whether the site has any staff account yet (the server says how to make the first). */
+export async function hasAccounts(store: Store): Promise<boolean> {
+  return (await repo.countUsers(store.db)) > 0;
+}
+
 export async function listAccounts(store: Store, actor: Account): Promise<AccountSummary[]> {
   ensureCan(actor, 'user.manage');
   return (await repo.allUsers(store.db)).map(toSummary);
