@@ -13,6 +13,7 @@ import type { ArticleStatus } from '../db/schema.ts';
 import type { ChangeKey, Db, Store } from '../db/store.ts';
 import { documentTitles } from '../documents/document.service.ts';
 import { AppError } from '../errors.ts';
+import { imagesWithoutAlt } from '../lib/body-html.ts';
 import { diffLines, type DiffLine } from '../lib/diff.ts';
 import { articlePath } from '../lib/paths.ts';
 import { isSlug, slugify } from '../lib/slug.ts';
@@ -61,10 +62,16 @@ const draftFields = z.object({
   commentsOpen: z.boolean().default(true),
 });
 /** What a save sends: every field, and an image only with its description (alt text). */
-export const draftInput = draftFields.refine((d) => d.imageUrl === null || d.imageAlt.trim() !== '', {
-  path: ['imageAlt'],
-  message: 'describe what the image shows, for readers who cannot see it',
-});
+export const draftInput = draftFields
+  .refine((d) => d.imageUrl === null || d.imageAlt.trim() !== '', {
+    path: ['imageAlt'],
+    message: 'describe what the image shows, for readers who cannot see it',
+  })
+  .refine((d) => d.bodyFormat !== 'html' || imagesWithoutAlt(d.body) === 0, {
+    path: ['body'],
+    message: 'every image in the body needs alternative text, or to be marked decorative',
+  });
+
 export type DraftInput = z.input<typeof draftInput>;
 export type ArticleDraft = z.output<typeof draftInput>;
 

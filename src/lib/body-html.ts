@@ -87,3 +87,20 @@ export function plainTextOfHtml(clean: string): string {
   parser.end();
   return normaliseSpace(parts.join(''));
 }
+
+/**
+ * How many images of an HTML body carry no `alt` attribute at all. The body editor always writes one
+ * (empty when the writer ticked "Decorative"), so an image without it was never described nor marked
+ * decorative: the newsroom refuses to save it.
+ */
+export function imagesWithoutAlt(bodyHtml: string): number {
+  let missing = 0;
+  const parser = new Parser({
+    onopentag(name, attribs) {
+      if (name === 'img' && !Object.hasOwn(attribs, 'alt')) missing++;
+    },
+  });
+  parser.write(bodyHtml);
+  parser.end();
+  return missing;
+}

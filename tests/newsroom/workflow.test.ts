@@ -197,6 +197,18 @@ describe('article workflow', () => {
     assert.equal((await getEditable(server.store, admin, demo)).id, demo);
   });
 
+  it('refuses a body image that is neither described nor marked decorative, whoever sends it', async () => {
+    const image = (alt: string) => `<p>Text.</p><figure class="body-image"><img src="https://example.org/a.jpg"${alt}><figcaption>Caption</figcaption></figure>`;
+    await assert.rejects(
+      createDraft(server.store, editor, draft('Image story', { body: image(''), bodyFormat: 'html' })),
+      (e: unknown) => e instanceof AppError && e.code === 'invalid_input' && /alternative text/.test(e.fields.body ?? ''),
+    );
+    const described = await createDraft(server.store, editor, draft('Image story', { body: image(' alt="The ministry building"'), bodyFormat: 'html' }));
+    assert.match(described.draft.body, /alt="The ministry building"/);
+    const decorative = await createDraft(server.store, editor, draft('Decorative story', { body: image(' alt=""'), bodyFormat: 'html' }));
+    assert.match(decorative.draft.body, /alt=""/);
+  });
+
   it('refuses a move the status does not allow, a past schedule time, and unknown ids', async () => {
     const a = await createDraft(server.store, editor, draft('Moves story'));
     await assert.rejects(unpublishArticle(server.store, editor, a.id, a.version), isCode('conflict'));
