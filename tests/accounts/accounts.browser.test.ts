@@ -69,4 +69,37 @@ describe('accounts in the browser', () => {
     await colleague.close();
     await context.close();
   });
+
+  it('the password reset and two-step code pages pass axe, and the code page takes the code', async () => {
+    const { generate } = await import('otplib');
+    const editor = await createAccount(server, { role: 'editor' });
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/admin/sign-in`);
+    await page.getByRole('link', { name: 'Forgot your password?' }).click();
+    assert.deepEqual(await axeViolations(page), []);
+    await page.getByLabel('Email').fill(editor.email);
+    await page.getByRole('button', { name: 'Send the link' }).click();
+    await page.locator('.notice-success').waitFor();
+    assert.deepEqual(await axeViolations(page), []);
+
+    await signInBrowser(page, server, editor.email);
+    await page.goto(`${server.url}/admin/account/two-step`);
+    const secret = (await page.locator('input[name="secret"]').getAttribute('value'))!;
+    await page.getByLabel('Code from the app').fill(await generate({ secret }));
+    await page.getByRole('button', { name: 'Turn on' }).click();
+    await page.getByRole('heading', { name: 'Your recovery codes' }).waitFor();
+    assert.deepEqual(await axeViolations(page), []);
+    const code = (await page.locator('ul.recovery-codes code').first().textContent())!;
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Email').fill(editor.email);
+    await page.getByLabel('Password').fill(editor.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Authentication code' }).waitFor();
+    assert.deepEqual(await axeViolations(page), []);
+    await page.getByLabel('Code').fill(code);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForURL(`${server.url}/admin`);
+    await context.close();
+  });
 });
