@@ -247,11 +247,11 @@ async function storedSources(trx: Db, _id: number, d: ArticleDraft, _stamp: stri
 }
 
 /** Writes every field of a draft into the article (which exists), with its authors, tags, sources and pins. */
-async function writeDraft(trx: Db, row: repo.EditableRow, d: ArticleDraft, version: number, stamp: string): Promise<{ renamedTag: boolean }> {
-  const { section, slug, personIds, pinIds } = await resolveDraft(trx, d, row.id);
+/** The article columns a draft sets, with the body's derived forms worked out once, at write time. */
+function draftColumns(d: ArticleDraft, sectionId: number, slug: string) {
   const derived = deriveBody(d.body, d.language, d.bodyFormat);
-  await repo.updateArticleRow(trx, row.id, {
-    section_id: section.id,
+  return {
+    section_id: sectionId,
     slug,
     language: d.language,
     headline: d.headline,
@@ -265,6 +265,13 @@ async function writeDraft(trx: Db, row: repo.EditableRow, d: ArticleDraft, versi
     image_url: d.imageUrl,
     image_alt: d.imageAlt,
     comments_open: d.commentsOpen ? 1 : 0,
+  };
+}
+
+async function writeDraft(trx: Db, row: repo.EditableRow, d: ArticleDraft, version: number, stamp: string): Promise<{ renamedTag: boolean }> {
+  const { section, slug, personIds, pinIds } = await resolveDraft(trx, d, row.id);
+  await repo.updateArticleRow(trx, row.id, {
+    ...draftColumns(d, section.id, slug),
     version,
     updated_at: stamp,
   });
@@ -317,26 +324,12 @@ export async function createDraft(store: Store, actor: Account, input: DraftInpu
   const stamp = now.toISOString();
   const id = await store.writeTransaction(async (trx) => {
     const { section, slug, personIds, pinIds } = await resolveDraft(trx, d, null);
-    const derived = deriveBody(d.body, d.language, d.bodyFormat);
     const id = await articles.insertArticle(trx, {
-      section_id: section.id,
-      slug,
-      language: d.language,
-      headline: d.headline,
-      subtitle: d.subtitle,
-      summary: d.summary,
-      body: derived.source,
-      body_format: d.bodyFormat,
-      body_html: derived.html,
-      body_text: derived.text,
-      word_count: derived.words,
-      image_url: d.imageUrl,
-      image_alt: d.imageAlt,
+      ...draftColumns(d, section.id, slug),
       status: 'draft',
       published_at: null,
       created_at: stamp,
       updated_at: stamp,
-      comments_open: d.commentsOpen ? 1 : 0,
       translation_of: null,
       owner_user_id: actor.id,
       locked_by: actor.id,
