@@ -233,6 +233,30 @@ const httpUrl = z
   .max(2000, 'expected a URL of at most 2000 characters');
 const language = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'expected a language tag such as en, ar or fa');
 
+/** The people bylined, by slug, in byline order; an unknown slug is refused on the `authors` field. */
+export async function authorIds(db: Db, slugs: readonly string[]): Promise<number[]> {
+  const ids: number[] = [];
+  for (const slug of slugs) {
+    const person = await findPerson(db, slug);
+    if (!person) throw new AppError('invalid_input', `There is no author "${slug}".`, { authors: `unknown author "${slug}"` });
+    ids.push(person.id);
+  }
+  return ids;
+}
+
+/** The articles pinned as "Check Also", by `section/slug`; neither an unknown one nor the article itself. */
+export async function pinnedArticleIds(db: Db, refs: readonly string[], selfId: number | null): Promise<number[]> {
+  const ids: number[] = [];
+  for (const ref of refs) {
+    const [sectionSlug = '', articleSlug = ''] = ref.split('/');
+    const target = await findSection(db, sectionSlug);
+    const found = target && (await repo.findBySlugInSection(db, target.id, articleSlug));
+    if (!found || found.id === selfId) throw new AppError('invalid_input', `Cannot pin "${ref}": no such other article.`, { pins: 'choose another existing article' });
+    ids.push(found.id);
+  }
+  return ids;
+}
+
 /** A stored document's id for the source at this position, or a refusal naming that source's field. */
 export async function ensureDocument(db: Db, id: number, position: number): Promise<number> {
   if (!(await documentExists(db, id))) throw new AppError('invalid_input', `Source ${position + 1} cites a document that does not exist.`, { [`sources.${position}.document`]: 'choose one of the documents listed' });
@@ -405,20 +429,8 @@ async function storeArticle(trx: Db, a: ParsedArticle, stamp: string): Promise<{
   if (await repo.findBySlugInSection(trx, section.id, slug))
     throw new AppError('conflict', `An article at /${section.slug}/${slug} already exists.`, { slug: 'already used' });
 
-  const personIds: number[] = [];
-  for (const s of a.authors) {
-    const p = await findPerson(trx, s);
-    if (!p) throw new AppError('invalid_input', `There is no author "${s}".`, { authors: 'unknown author' });
-    personIds.push(p.id);
-  }
-  const pinIds: number[] = [];
-  for (const ref of a.pins) {
-    const [sectionSlug = '', articleSlug = ''] = ref.split('/');
-    const target = await findSection(trx, sectionSlug);
-    const found = target && (await repo.findBySlugInSection(trx, target.id, articleSlug));
-    if (!found) throw new AppError('invalid_input', `Cannot pin "${ref}": no such article.`, { pins: 'unknown article' });
-    pinIds.push(found.id);
-  }
+  const personIds = await authorIds(trx, a.authors);
+  const pinIds = await pinnedArticleIds(trx, a.pins, null);
   let translationOf: number | null = null;
   if (a.translationOf) {
     const [sectionSlug = '', articleSlug = ''] = a.translationOf.split('/');

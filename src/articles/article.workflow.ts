@@ -17,12 +17,11 @@ import { imagesWithoutAlt } from '../lib/body-html.ts';
 import { diffLines, type DiffLine } from '../lib/diff.ts';
 import { articlePath } from '../lib/paths.ts';
 import { isSlug, slugify } from '../lib/slug.ts';
-import { findPerson } from '../people/person.service.ts';
 import { relatedAfterChange } from '../related/related.service.ts';
 import { indexArticle } from '../search/indexing.ts';
 import { findSection } from '../sections/section.service.ts';
 import { BODY_FORMATS, deriveBody } from './article.body.ts';
-import { articleWriteKeys, ensureDocument, parseInput, previewArticle, saveTags, sourceInput, type Article } from './article.service.ts';
+import { articleWriteKeys, authorIds, ensureDocument, pinnedArticleIds, parseInput, previewArticle, saveTags, sourceInput, type Article } from './article.service.ts';
 import * as articles from './article.repository.ts';
 import * as repo from './workflow.repository.ts';
 
@@ -215,20 +214,8 @@ async function resolveDraft(trx: Db, d: ArticleDraft, selfId: number | null) {
   if (!isSlug(slug)) throw new AppError('invalid_input', 'Cannot make an address from this headline; give a slug.', { slug: 'give a slug' });
   const taken = await articles.findBySlugInSection(trx, section.id, slug);
   if (taken && taken.id !== selfId) throw new AppError('invalid_input', `Another article already has the address /${section.slug}/${slug}.`, { slug: 'already used by another article in this section' });
-  const personIds: number[] = [];
-  for (const s of d.authors) {
-    const p = await findPerson(trx, s);
-    if (!p) throw new AppError('invalid_input', `There is no author "${s}".`, { authors: `unknown author "${s}"` });
-    personIds.push(p.id);
-  }
-  const pinIds: number[] = [];
-  for (const ref of d.pins) {
-    const [sectionSlug = '', articleSlug = ''] = ref.split('/');
-    const target = await findSection(trx, sectionSlug);
-    const found = target && (await articles.findBySlugInSection(trx, target.id, articleSlug));
-    if (!found || found.id === selfId) throw new AppError('invalid_input', `Cannot pin "${ref}": no such other article.`, { pins: 'choose another existing article' });
-    pinIds.push(found.id);
-  }
+  const personIds = await authorIds(trx, d.authors);
+  const pinIds = await pinnedArticleIds(trx, d.pins, selfId);
   d.sources.forEach((s, i) => {
     if (s.relays !== null && (s.relays === i || s.relays >= d.sources.length))
       throw new AppError('invalid_input', `Source ${i + 1} relays a source that is not in the list.`, { [`sources.${i}.relays`]: 'choose another source of this article' });
