@@ -229,11 +229,15 @@ export async function accountAdminRoutes(app: FastifyInstance, { deps, secure }:
   app.post<{ Params: { id: string } }>('/users/:id/byline', async (request, reply) => {
     const id = idParam(request.params.id);
     const raw = text(request.body, 'person');
-    const personId = raw === '' ? null : /^[1-9][0-9]{0,9}$/.test(raw) ? Number(raw) : NaN;
-    if (Number.isNaN(personId) || (personId !== null && !(await listPeople(store.db)).some((p) => p.id === personId))) {
-      return memberPage(request, reply, id, { fields: { person: 'Choose one of the authors listed.' } }, 422);
+    const personId = raw === '' ? null : /^[1-9][0-9]{0,9}$/.test(raw) ? Number(raw) : 0;
+    try {
+      // 0 (not an id) is never a person: the service refuses it like an unknown one.
+      await accounts.linkByline(store, request.account, id, personId);
+    } catch (error) {
+      const fields = fieldsOf(error);
+      if (!fields) throw error;
+      return memberPage(request, reply, id, { fields }, 422);
     }
-    await accounts.linkByline(store, request.account, id, personId);
     return memberPage(request, reply, id, { message: personId === null ? 'This account writes under no byline now.' : 'The byline is linked.' });
   });
 

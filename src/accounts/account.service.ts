@@ -8,6 +8,7 @@ import type { Db, Store } from '../db/store.ts';
 import type { Role } from '../db/schema.ts';
 import * as repo from './account.repository.ts';
 import { recordAudit } from './audit.service.ts';
+import { getPersonById } from '../people/person.service.ts';
 import { decoyHash, hashPassword, passwordMatches, passwordProblem } from './passwords.ts';
 import { ROLES, ensureCan, type Account } from './permissions.ts';
 import { acceptedStep, looksLikeRecoveryCode, newRecoveryCodes, newTotpSecret, recoveryDigest, secretProof, totpUri } from './second-factor.ts';
@@ -257,11 +258,14 @@ export async function renameAccount(store: Store, actor: Account, id: number, na
   });
 }
 
+const personExists = (db: Db, id: number) => getPersonById(db, id).then(() => true, (error: unknown) => (error instanceof AppError && error.code === 'not_found' ? false : Promise.reject(error)));
+
 /** Links the account to the byline it writes as (a people row, found by the people capability). */
 export async function linkByline(store: Store, actor: Account, id: number, personId: number | null, now = new Date()): Promise<void> {
   ensureCan(actor, 'user.manage');
   await store.writeTransaction(async (trx) => {
     await userOrNotFound(trx, id);
+    if (personId !== null && !(await personExists(trx, personId))) throw invalid({ person: 'Choose one of the authors listed.' });
     await repo.updateUser(trx, id, { person_id: personId, updated_at: now.toISOString() });
     await recordAudit(trx, { actorId: actor.id, action: 'user.byline', subject: `user:${id}`, details: { personId } }, now);
   });

@@ -16,8 +16,9 @@ export interface Mailer {
 }
 
 /** A mailer sending through the configured SMTP server. */
-export function createMailer(config: MailConfig, siteName: string): Mailer {
-  const transport = nodemailer.createTransport({
+/** A transport to the configured SMTP server, with short timeouts; shared by every kind of mail the site sends. */
+export function smtpTransport(config: MailConfig) {
+  return nodemailer.createTransport({
     host: config.host,
     port: config.port,
     secure: config.secure,
@@ -26,6 +27,10 @@ export function createMailer(config: MailConfig, siteName: string): Mailer {
     greetingTimeout: 15_000,
     socketTimeout: 30_000,
   });
+}
+
+export function createMailer(config: MailConfig, siteName: string): Mailer {
+  const transport = smtpTransport(config);
   return {
     async send(m) {
       await transport.sendMail({

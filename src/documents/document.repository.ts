@@ -39,6 +39,10 @@ export function documentById(db: Db, id: number): Promise<DocumentRow | undefine
   return db.selectFrom('documents').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+export function documentsByIds(db: Db, ids: readonly number[]): Promise<DocumentRow[]> {
+  return ids.length ? db.selectFrom('documents').selectAll().where('id', 'in', [...ids]).execute() : Promise.resolve([]);
+}
+
 /** Held documents, newest first, optionally those whose title or file name contains the text. */
 export function heldDocuments(db: Db, contains: string, limit: number): Promise<DocumentRow[]> {
   let q = db.selectFrom('documents').selectAll().where('file_path', 'is not', null).orderBy('id', 'desc').limit(limit);

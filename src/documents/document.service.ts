@@ -114,8 +114,8 @@ export async function documentExists(db: Db, id: number): Promise<boolean> {
 
 /** Titles of documents by id, for the newsroom's source picker and revision diffs. */
 export async function documentTitles(db: Db, ids: readonly number[]): Promise<Map<number, { title: string; held: boolean }>> {
-  const rows = await Promise.all([...new Set(ids)].map((id) => repo.documentById(db, id)));
-  return new Map(rows.filter((r): r is repo.DocumentRow => r !== undefined).map((r) => [Number(r.id), { title: r.title, held: r.file_path !== null }]));
+  const rows = await repo.documentsByIds(db, [...new Set(ids)]);
+  return new Map(rows.map((r) => [Number(r.id), { title: r.title, held: r.file_path !== null }]));
 }
 
 export async function getDocument(store: Store, id: number): Promise<StoredDocument> {
