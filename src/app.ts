@@ -26,6 +26,10 @@ import { articleComments, commentRoutes } from './comments/comment.routes.ts';
 import { openCommentService, type CommentService } from './comments/comment.service.ts';
 import { documentAdminRoutes } from './documents/document.admin.routes.ts';
 import { documentRoutes } from './documents/document.routes.ts';
+import { articleImageUsage } from './articles/article.images.ts';
+import type { MediaDeps } from './media/image.service.ts';
+import { mediaRoutes } from './media/media.routes.ts';
+import { localStorage } from './media/media.storage.ts';
 import { feedAlternates } from './feeds/feed-paths.ts';
 import { feedRoutes } from './feeds/feed.routes.ts';
 import { DEFAULT_UPKEEP, startIndexUpkeep } from './search/upkeep.ts';
@@ -117,14 +121,15 @@ export async function buildApp(config: Config, store: Store, options: BuildOptio
   });
   app.addHook('onClose', () => scheduler.stop());
 
-  await app.register(publicSite, { config, store, site, assets, comments: comments.service });
+  const media: MediaDeps = { store, storage: localStorage(config.mediaDir), settings: config.images, usage: articleImageUsage };
+  await app.register(publicSite, { config, store, site, assets, comments: comments.service, media });
 
   const accounts = await openAccounts(config, store, (err) => app.log.warn({ err }, 'removing ended sessions failed'));
   app.addHook('onClose', async () => accounts.close());
   const adminRoutes: AdminRoute[] = [];
   app.decorate('adminRoutes', adminRoutes);
   const previewComments = articleComments(comments.service, config, assets.commentScriptPath);
-  await app.register(adminSite, { prefix: '/admin', config, store, site, accounts: accounts.deps, assets: loadAdminAssets(), routes: adminRoutes, comments: comments.service, previewComments });
+  await app.register(adminSite, { prefix: '/admin', config, store, site, accounts: accounts.deps, assets: loadAdminAssets(), routes: adminRoutes, comments: comments.service, previewComments, media });
   return app;
 }
 
@@ -161,6 +166,7 @@ interface AdminSiteOptions {
   comments: CommentService;
   /** The comment section article previews show, as readers will see it. */
   previewComments: ArticleComments;
+  media: MediaDeps;
 }
 
 /**
@@ -168,7 +174,7 @@ interface AdminSiteOptions {
  * on every state-changing request (admin-context.routes.ts), HTML-form bodies, its own error pages. Public
  * pages never read the session cookie, so they never vary by who is signed in.
  */
-async function adminSite(app: FastifyInstance, { config, store, site, accounts, assets, routes, comments, previewComments }: AdminSiteOptions): Promise<void> {
+async function adminSite(app: FastifyInstance, { config, store, site, accounts, assets, routes, comments, previewComments, media }: AdminSiteOptions): Promise<void> {
   const secure = new URL(config.publicUrl).protocol === 'https:';
   await app.register(cookie);
   await app.register(formbody);
@@ -176,7 +182,7 @@ async function adminSite(app: FastifyInstance, { config, store, site, accounts, 
   await app.register(accountAdminRoutes, { deps: accounts, secure });
   await app.register(commentAdminRoutes, { comments });
   // Uploads: one file per request, cut off just past the size limit (the service then refuses it whole).
-  await app.register(multipart, { limits: { files: 1, fields: 20, fieldSize: 64 * 1024, fileSize: config.documentMaxBytes + 1 } });
+  await app.register(multipart, { limits: { files: 1, fields: 20, fieldSize: 64 * 1024, fileSize: Math.max(config.documentMaxBytes, config.images.maxBytes) + 1 } });
   await app.register(documentAdminRoutes, { store, files: { dir: config.mediaDir, maxBytes: config.documentMaxBytes } });
   await app.register(sectionAdminRoutes, { store });
   await app.register(tagAdminRoutes, { store });
@@ -190,6 +196,7 @@ interface PublicSiteOptions {
   config: Config;
   store: Store;
   site: Site;
+  media: MediaDeps;
   assets: Assets;
   comments: CommentService;
 }
@@ -198,7 +205,7 @@ interface PublicSiteOptions {
  * The public site, one encapsulated context: failures answered as HTML error pages (its not-found
  * handler serves every address no other context claims), HTML-form bodies, and the readers' routes.
  */
-async function publicSite(app: FastifyInstance, { config, store, site, assets, comments }: PublicSiteOptions): Promise<void> {
+async function publicSite(app: FastifyInstance, { config, store, site, assets, comments, media }: PublicSiteOptions): Promise<void> {
   // First, so the routes registered below (and their own error handlers) fall back to it.
   await app.register(errorPages, { site, isUnavailable: (error) => store.isUnavailable(error), isUniqueViolation: (error) => store.isUniqueViolation(error) });
   await app.register(formbody);
@@ -213,5 +220,6 @@ async function publicSite(app: FastifyInstance, { config, store, site, assets, c
   await app.register(feedRoutes, { store, config, settings: site });
   await app.register(sitemapRoutes, { store, config, settings: site });
   await app.register(documentRoutes, { store, files: { dir: config.mediaDir, maxBytes: config.documentMaxBytes } });
+  await app.register(mediaRoutes, { storage: media.storage });
   await app.register(pageRoutes, { store, site });
 }

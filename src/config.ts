@@ -37,6 +37,19 @@ export interface Config {
   readonly mediaDir: string;
   /** Largest document upload, in bytes (DOCUMENT_MAX_MB). */
   readonly documentMaxBytes: number;
+  /** Uploaded pictures: limits, the widths made of each, and what metadata is kept (issue 12). */
+  readonly images: ImageSettings;
+}
+
+export interface ImageSettings {
+  /** Largest image upload, in bytes (IMAGE_MAX_MB). */
+  readonly maxBytes: number;
+  /** Most pixels (width × height) an upload may have (IMAGE_MAX_MEGAPIXELS); more is refused before decoding. */
+  readonly maxPixels: number;
+  /** Widths of the responsive renditions, ascending (IMAGE_WIDTHS). */
+  readonly widths: readonly number[];
+  /** Keep every metadata field of uploads (IMAGE_KEEP_METADATA); by default location and camera serials go. */
+  readonly keepMetadata: boolean;
 }
 
 export interface SessionLimits {
@@ -278,6 +291,12 @@ const envSchema = z.object({
   MAX_CONNECTIONS: wholeNumber(0, 10_000_000).optional(),
   MEDIA_DIR: z.string().min(1).default('data/media'),
   DOCUMENT_MAX_MB: wholeNumber(1, 2048).default(25),
+  IMAGE_MAX_MB: wholeNumber(1, 1024).default(40),
+  IMAGE_MAX_MEGAPIXELS: wholeNumber(1, 1000).default(60),
+  IMAGE_WIDTHS: listOf(z.string().regex(/^\d+$/).refine((w) => Number(w) >= 64 && Number(w) <= 8192), 'widths in pixels between 64 and 8192')
+    .transform((ws) => ws.map(Number))
+    .default([320, 640, 960, 1280, 1920]),
+  IMAGE_KEEP_METADATA: booleanFlag.default('false'),
   SESSION_IDLE_MINUTES: wholeNumber(5, 60 * 24 * 30).default(12 * 60),
   SESSION_MAX_DAYS: wholeNumber(1, 365).default(14),
   TRUST_PROXY: listOf(z.string().refine(isAddressOrRange), 'IP addresses or CIDR ranges such as 10.0.0.0/8').default([]),
@@ -349,6 +368,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }),
     mediaDir: path.resolve(e.MEDIA_DIR),
     documentMaxBytes: e.DOCUMENT_MAX_MB * 1024 * 1024,
+    images: Object.freeze({
+      maxBytes: e.IMAGE_MAX_MB * 1024 * 1024,
+      maxPixels: e.IMAGE_MAX_MEGAPIXELS * 1_000_000,
+      widths: Object.freeze([...new Set(e.IMAGE_WIDTHS)].sort((a, b) => a - b)),
+      keepMetadata: e.IMAGE_KEEP_METADATA === 'true' || e.IMAGE_KEEP_METADATA === '1',
+    }),
     sessions: Object.freeze({ idleMs: e.SESSION_IDLE_MINUTES * 60_000, maxMs: e.SESSION_MAX_DAYS * 24 * 3600_000 }),
   });
 }

@@ -35,6 +35,11 @@ export const key = {
   sitemaps: 'sitemaps' as ChangeKey,
   /** Search results. */
   search: 'search' as ChangeKey,
+  /**
+   * One picture of the media library: its files' addresses, alt text, caption and credit. Every page that
+   * shows it (article, cards, feeds, social tags) records it; edits, replaced files and deletion announce it.
+   */
+  image: (id: number): ChangeKey => `image:${id}`,
   /** One static page at /<slug> (About, Contact…): its title, body and whether it is published. */
   page: (id: number): ChangeKey => `page:${id}`,
   /** Which static pages exist at which slugs: what could make a missing /<slug> exist. */

@@ -49,6 +49,9 @@ export interface ArticleTable {
   body_format: Generated<BodyFormat>;
   image_url: string | null;
   image_alt: string;
+  /** The lead image from the media library and the crop used for this article, JSON in thousandths (016). */
+  lead_image_id: Generated<number | null>;
+  lead_image_crop: Generated<string | null>;
   status: ArticleStatus;
   published_at: string | null;
   created_at: string;
@@ -94,6 +97,35 @@ export interface DocumentTable {
   file_name: Generated<string>;
   size_bytes: number | null;
   uploaded_by: number | null;
+}
+
+/** An image of the media library (016), owned by src/media/. */
+export interface MediaImageTable {
+  id: Generated<number>;
+  file_name: string;
+  media_type: string;
+  width: number;
+  height: number;
+  size_bytes: number;
+  sha256: string;
+  original_path: string;
+  renditions: string;
+  alt: string;
+  decorative: number;
+  caption: string;
+  credit: string;
+  focal_x: number;
+  focal_y: number;
+  metadata_kept: number;
+  uploaded_by: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A library image that an article's body shows (016), owned by src/articles/. */
+export interface ArticleImageTable {
+  article_id: number;
+  image_id: number;
 }
 
 export interface SourceTable {
@@ -310,6 +342,8 @@ export interface Database {
   article_authors: ArticleAuthorTable;
   article_tags: ArticleTagTable;
   documents: DocumentTable;
+  media_images: MediaImageTable;
+  article_images: ArticleImageTable;
   sources: SourceTable;
   related_pins: RelatedPinTable;
   site_state: SiteStateTable;

@@ -18,6 +18,7 @@ import * as m012 from './012_article_body_format.ts';
 import * as m013 from './013_staff_comments.ts';
 import * as m014 from './014_site_structure.ts';
 import * as m015 from './015_document_files.ts';
+import * as m016 from './016_media_images.ts';
 
 interface MigrationModule {
   up(db: Kysely<unknown>, dialect: SchemaDialect): Promise<void>;
@@ -40,6 +41,7 @@ const MODULES: Record<string, MigrationModule> = {
   '013_staff_comments': m013,
   '014_site_structure': m014,
   '015_document_files': m015,
+  '016_media_images': m016,
 };
 
 /** Every migration, by name, bound to an engine's schema details. */

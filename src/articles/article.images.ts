@@ -1,0 +1,63 @@
+// Which library pictures articles use: the lead image (with the article's crop) and the images its body
+// shows, recorded in article_images when the article is written. The media library asks through
+// ImageUsage (src/media/image.service.ts), wired in app.ts and the CLI.
+import type { Db } from '../db/store.ts';
+import type { CropBox, ImageUsage, ImageUse } from '../media/image.service.ts';
+
+/** Parses a stored crop (JSON thousandths), or null for none or anything malformed. */
+export function parseCrop(json: string | null | undefined): CropBox | null {
+  if (!json) return null;
+  try {
+    const c = JSON.parse(json) as Partial<CropBox>;
+    const ok = [c.x, c.y, c.w, c.h].every((v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 1000);
+    return ok && c.w! > 0 && c.h! > 0 ? { x: c.x!, y: c.y!, w: c.w!, h: c.h! } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Records which library images an article's body shows (replacing what was recorded). */
+export async function recordBodyImages(db: Db, articleId: number, imageIds: readonly number[]): Promise<void> {
+  await db.deleteFrom('article_images').where('article_id', '=', articleId).execute();
+  if (imageIds.length) await db.insertInto('article_images').values([...new Set(imageIds)].map((image_id) => ({ article_id: articleId, image_id }))).execute();
+}
+
+export async function bodyImagesOf(db: Db, articleIds: readonly number[]): Promise<Map<number, number[]>> {
+  const byArticle = new Map<number, number[]>();
+  if (!articleIds.length) return byArticle;
+  const rows = await db.selectFrom('article_images').select(['article_id', 'image_id']).where('article_id', 'in', [...articleIds]).execute();
+  for (const r of rows) byArticle.set(Number(r.article_id), [...(byArticle.get(Number(r.article_id)) ?? []), Number(r.image_id)]);
+  return byArticle;
+}
+
+async function uses(db: Db, imageId: number): Promise<ImageUse[]> {
+  const lead = await db.selectFrom('articles').select(['id', 'headline', 'status']).where('lead_image_id', '=', imageId).execute();
+  const body = await db
+    .selectFrom('article_images')
+    .innerJoin('articles', 'articles.id', 'article_images.article_id')
+    .select(['articles.id', 'articles.headline', 'articles.status'])
+    .where('article_images.image_id', '=', imageId)
+    .execute();
+  const byId = new Map<number, ImageUse>();
+  for (const [rows, as] of [[lead, 'lead'], [body, 'body']] as const)
+    for (const r of rows) {
+      const id = Number(r.id);
+      const use = byId.get(id) ?? { articleId: id, headline: r.headline, status: r.status, as: [] };
+      use.as.push(as);
+      byId.set(id, use);
+    }
+  return [...byId.values()].sort((a, b) => b.articleId - a.articleId);
+}
+
+async function crops(db: Db, imageId: number): Promise<CropBox[]> {
+  const rows = await db.selectFrom('articles').select('lead_image_crop').where('lead_image_id', '=', imageId).where('lead_image_crop', 'is not', null).execute();
+  const seen = new Map<string, CropBox>();
+  for (const r of rows) {
+    const c = parseCrop(r.lead_image_crop);
+    if (c) seen.set(`${c.x},${c.y},${c.w},${c.h}`, c);
+  }
+  return [...seen.values()];
+}
+
+/** What the media library asks of the articles. */
+export const articleImageUsage: ImageUsage = { uses, crops };
