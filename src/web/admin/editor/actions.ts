@@ -1,8 +1,11 @@
 // What the toolbar offers, in the order it shows them, with the keyboard shortcuts (StarterKit's own,
-// plus Mod-k for a link). Links, images and embeds ask for their details in a dialog.
+// plus Mod-k for a link). Links, images and embeds ask for their details in a dialog; a new image comes
+// from the media library (body-images.ts).
 import type { Editor } from '@tiptap/core';
 import { NodeSelection } from '@tiptap/pm/state';
+import { insertFromLibrary, uploadStatusOf } from './body-images.ts';
 import { askFor } from './dialog.ts';
+import { askPictureText } from './media-library.ts';
 import type { EmbedFields, ImageFields } from './figures.ts';
 import type { ToolbarAction } from './toolbar.ts';
 
@@ -46,9 +49,17 @@ export async function editLink(editor: Editor): Promise<void> {
 
 async function editImage(editor: Editor): Promise<void> {
   const current = selectedAttrs<ImageFields>(editor, 'bodyImage');
+  // A new image comes from the media library, unless the person asks to give an address instead.
+  if (!current && (await insertFromLibrary(editor, uploadStatusOf(editor)))) return;
+  if (current && current.mediaId !== null) {
+    const text = await askPictureText(document, 'Edit picture', { alt: current.alt, decorative: current.alt === '', caption: current.caption, credit: current.credit }, 'Save picture');
+    if (!text) return void editor.commands.focus();
+    editor.chain().focus().updateAttributes('bodyImage', { alt: text.alt, caption: text.caption, credit: text.credit }).run();
+    return;
+  }
   const values = await askFor(
     document,
-    current ? 'Edit image' : 'Insert image',
+    current ? 'Edit image' : 'Insert image by address',
     [
       { name: 'src', label: 'Image address', type: 'url', value: current?.src ?? '', required: true, hint: 'https://…' },
       { name: 'alt', label: 'Alternative text', value: current?.alt ?? '', required: true, optionalWhen: 'decorative', hint: 'What the image shows, for readers who cannot see it.' },
@@ -59,7 +70,7 @@ async function editImage(editor: Editor): Promise<void> {
     current ? 'Save image' : 'Insert image',
   );
   if (!values) return void editor.commands.focus();
-  const attrs: ImageFields = { src: String(values.src), alt: values.decorative ? '' : String(values.alt), caption: String(values.caption), credit: String(values.credit) };
+  const attrs: ImageFields = { src: String(values.src), alt: values.decorative ? '' : String(values.alt), caption: String(values.caption), credit: String(values.credit), mediaId: null };
   if (current) editor.chain().focus().updateAttributes('bodyImage', attrs).run();
   else insertBlock(editor, { type: 'bodyImage', attrs });
 }
