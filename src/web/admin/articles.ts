@@ -312,7 +312,7 @@ ${textField({ name: 'tags', label: 'Tags', value: v.values.tags, error: v.fields
 ${textField({ name: 'authors', label: 'Authors', value: v.values.authors, error: v.fields.authors, hint: 'Authors’ slugs in byline order, separated by commas (e.g. international-desk).' })}
 ${textArea({ name: 'summary', label: 'Summary', value: v.values.summary, error: v.fields.summary, rows: 3, dir, hint: 'Optional; listings and feeds cut an excerpt from the body when it is empty.' })}
 ${bodyField({ value: v.values.body, format: v.values.bodyFormat, renderedHtml: v.values.bodyHtml, error: v.fields.body, rows: 18, dir, hint: 'Headings, quotations, lists, links, images and embeds. Without the editor: Markdown (a line starting with > is a quotation).' })}
-${leadImageField({ id: v.values.leadImageId, crop: v.values.leadImageCrop, image: v.leadImage, errors: { id: v.fields.lead_image_id, crop: v.fields.lead_image_crop }, dir })}
+${leadImageField({ id: v.values.leadImageId, crop: v.values.leadImageCrop, image: v.leadImage, errors: { id: v.fields.lead_image_id, crop: v.fields.lead_image_crop } })}
 <section class="panel" aria-labelledby="sources-heading">
 <h2 id="sources-heading">Sources</h2>
 ${v.fields.sources ? html`<p class="field-error">${v.fields.sources}</p>` : ''}

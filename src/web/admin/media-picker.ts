@@ -25,7 +25,6 @@ export interface LeadImageFieldView {
   crop: string;
   image: LeadImagePreview | null;
   errors: { id?: string | undefined; crop?: string | undefined };
-  dir: 'ltr' | 'rtl';
 }
 
 function preview(image: LeadImagePreview | null): SafeHtml {
@@ -50,7 +49,7 @@ export function leadImageField(v: LeadImageFieldView): SafeHtml {
 ${preview(v.image)}
 <span class="crop-box" data-crop-box hidden></span>
 </div>
-<p class="lead-image-caption" dir="${v.dir}" data-lead-caption>${captionLine(v.image)}</p>
+<p class="lead-image-caption" dir="auto" data-lead-caption>${captionLine(v.image)}</p>
 </div>
 <div class="lead-image-fields">
 <div class="actions" data-lead-actions hidden></div>

@@ -77,7 +77,7 @@ ${v.images.map(
   (i) => html`<li><a href="/admin/media/${i.id}" class="media-card">
 <img src="${i.card.src}" srcset="${i.card.srcset}" sizes="(min-width: 60rem) 14rem, 45vw" width="${i.card.width}" height="${i.card.height}" alt="" loading="lazy" decoding="async">
 <span class="media-card-name" dir="auto">${i.fileName}</span>
-<span class="media-card-meta">${i.width}×${i.height} · ${formatBytes(i.sizeBytes)}${!i.alt && !i.decorative ? html` · <span class="label label-warn">No alt text</span>` : ''}</span>
+<span class="media-card-meta">${i.width}×${i.height} · ${formatBytes(i.sizeBytes)}${!i.alt && !i.decorative ? html`<br><span class="label label-warn">No alt text</span>` : ''}</span>
 </a></li>`,
 )}
 </ul>

@@ -22,6 +22,16 @@ function parseBox(text: string): Box | null {
   return w > 0 && h > 0 && x >= 0 && y >= 0 && x + w <= 1000 && y + h <= 1000 ? { x, y, w, h } : null;
 }
 
+/** A library picture by its number, or null when there is none. */
+async function pictureById(id: string): Promise<PickerItem | null> {
+  try {
+    const response = await fetch(`/admin/media/${id}`, { headers: { accept: 'application/json' }, credentials: 'same-origin' });
+    return response.ok ? ((await response.json()) as { image: PickerItem }).image : null;
+  } catch {
+    return null;
+  }
+}
+
 function button(doc: Document, label: string, onClick: () => void): HTMLButtonElement {
   const b = doc.createElement('button');
   b.type = 'button';
@@ -160,7 +170,15 @@ export function enhanceLeadImage(section: HTMLElement): void {
     changed(cropField);
     refresh();
   });
-  // Typing in the fields: the crop box follows; a number typed by hand shows no preview until saved.
+  // A number typed by hand: the preview shows that picture (or none, with the reason).
+  idField.addEventListener('change', async () => {
+    const typed = idField.value.trim();
+    if (!/^[1-9][0-9]{0,9}$/.test(typed)) return show(null);
+    const item = await pictureById(typed);
+    show(item);
+    if (!item && caption) caption.textContent = `There is no picture number ${typed} in the media library.`;
+  });
+  // Typing in the crop field: the crop box follows.
   cropField.addEventListener('input', () => {
     drawBox();
     uncrop.hidden = !image() || cropField.value === '';
