@@ -83,7 +83,9 @@ export function enhanceLeadImage(section: HTMLElement): void {
       shown = img;
     }
     preview!.querySelector('[data-lead-empty], img[data-lead-img]')?.replaceWith(shown);
-    if (caption) caption.textContent = item ? [item.caption, item.credit].filter(Boolean).join(' — ') : '';
+    const words = item ? [item.caption, item.credit].filter(Boolean).join(' — ') : '';
+    const undescribed = item !== null && !item.alt && !item.decorative;
+    if (caption) caption.textContent = undescribed ? `No alt text yet: add it in the media library before publishing. ${words}`.trim() : words;
     refresh();
   }
 
