@@ -59,7 +59,7 @@ async function editImage(editor: Editor): Promise<void> {
   }
   const values = await askFor(
     document,
-    current ? 'Edit image' : 'Insert image by address',
+    current ? 'Edit image' : 'Insert image',
     [
       { name: 'src', label: 'Image address', type: 'url', value: current?.src ?? '', required: true, hint: 'https://…' },
       { name: 'alt', label: 'Alternative text', value: current?.alt ?? '', required: true, optionalWhen: 'decorative', hint: 'What the image shows, for readers who cannot see it.' },
