@@ -26,10 +26,17 @@ for (const width of [1280, 390]) {
   const shot = async (name: string, full = true) => page.screenshot({ path: `/tmp/shots-library/${name}-${width}.png`, fullPage: full });
   await page.goto('/admin/media'); await shot('library');
   await page.goto(`/admin/media/${ids[1]}`); await shot('item');
+  { const b = (await page.locator('[data-focal-image]').boundingBox())!; await page.mouse.click(b.x + b.width * .85, b.y + b.height * .2); await shot('item-focal'); }
+  await page.goto('/admin/media');
+  await page.locator('[data-dropzone]').dispatchEvent('drop', { dataTransfer: await page.evaluateHandle(() => { const t = new DataTransfer(); t.items.add(new File(['<html>'], 'notes.jpg', { type: 'image/jpeg' })); return t; }) });
+  await page.locator('.is-error').waitFor(); await shot('library-error', false);
+  await page.goto('/admin/articles/new');
+  await page.getByRole('toolbar', { name: 'Body formatting' }).getByRole('button', { name: 'Image', exact: true }).click();
+  await page.waitForSelector('.picker-grid button'); await shot('editor-picker', false); await page.keyboard.press('Escape');
   await page.goto('/admin/articles/new'); await page.getByLabel('Picture number').fill(String(ids[1])); 
   await page.getByLabel('Headline').fill('A headline');
   await shot('article-new');
-  await page.getByRole('button', { name: 'Choose from library' }).click();
+  await page.getByRole('button', { name: 'Change picture' }).click();
   await page.waitForSelector('.picker-grid button');
   await shot('picker', false);
   await page.keyboard.press('Escape');
@@ -43,6 +50,7 @@ for (const width of [1280, 390]) {
   await page.mouse.move(b.x + b.width * .2, b.y + b.height * .2); await page.mouse.down(); await page.mouse.move(b.x + b.width * .8, b.y + b.height * .7, { steps: 5 }); await page.mouse.up();
   await page.locator('[data-lead-image]').scrollIntoViewIfNeeded();
   await shot('article-ar-crop', false);
+  await shot('article-ar-full');
   await context.close();
 }
 await browser.close();

@@ -157,9 +157,10 @@ ${errorSummary(editErrors)}
 <p class="hint" data-focal-hint hidden>Click or tap the picture where the subject is: automatic crops keep that point in view.</p>
 <h2>Crops it makes</h2>
 <div class="crop-previews">
-<figure><img src="${i.card.src}" width="${i.card.width}" height="${i.card.height}" alt=""><figcaption>Card in listings (3:2)</figcaption></figure>
-<figure><img src="${i.social.src}" width="${i.social.width}" height="${i.social.height}" alt=""><figcaption>Social image (${i.social.width}×${i.social.height})</figcaption></figure>
+<figure><img src="${i.card.src}" width="${i.card.width}" height="${i.card.height}" alt="" data-crop-aspect="${i.card.width / i.card.height}"><figcaption>Card in listings (3:2)</figcaption></figure>
+<figure><img src="${i.social.src}" width="${i.social.width}" height="${i.social.height}" alt="" data-crop-aspect="${i.social.width / i.social.height}"><figcaption>Social image (${i.social.width}×${i.social.height})</figcaption></figure>
 </div>
+<p class="hint" data-crop-note hidden>A preview of the new focal point: save to make these crops.</p>
 <dl class="facts">
 <dt>Number</dt><dd>${i.id} <span class="hint">(the lead image field takes it)</span></dd>
 <dt>Type</dt><dd>${i.mediaType}</dd>

@@ -147,12 +147,33 @@ function enhanceFocal(picker) {
   const y = form.elements.namedItem('focal_y');
   document.querySelector('[data-focal-hint]')?.removeAttribute('hidden');
   picker.classList.add('is-enhanced');
+  const saved = { x: x.value, y: y.value };
+  const crops = [...document.querySelectorAll('img[data-crop-aspect]')];
+  const note = document.querySelector('[data-crop-note]');
   const place = () => {
     const px = Math.min(100, Math.max(0, Number(x.value) || 0));
     const py = Math.min(100, Math.max(0, Number(y.value) || 0));
     marker.style.left = `${px}%`;
     marker.style.top = `${py}%`;
     marker.hidden = false;
+    if (x.value !== saved.x || y.value !== saved.y) previewCrops(px / 100, py / 100);
+  };
+  // Until saved, the crops are shown from the whole picture, cut as the server will cut them: the largest
+  // region of their shape, centred on the focal point as far as the edges allow.
+  const previewCrops = (fx, fy) => {
+    const aspect = img.naturalWidth && img.naturalHeight ? img.naturalWidth / img.naturalHeight : img.width / img.height;
+    for (const crop of crops) {
+      const target = Number(crop.dataset.cropAspect);
+      const rw = aspect > target ? target / aspect : 1;
+      const rh = aspect > target ? 1 : aspect / target;
+      const left = Math.min(1 - rw, Math.max(0, fx - rw / 2));
+      const top = Math.min(1 - rh, Math.max(0, fy - rh / 2));
+      if (crop.getAttribute('src') !== img.currentSrc) crop.src = img.currentSrc || img.src;
+      crop.classList.add('is-preview');
+      crop.style.aspectRatio = String(target);
+      crop.style.objectPosition = `${rw < 1 ? (left / (1 - rw)) * 100 : 50}% ${rh < 1 ? (top / (1 - rh)) * 100 : 50}%`;
+    }
+    note?.removeAttribute('hidden');
   };
   img.addEventListener('click', (e) => {
     const box = img.getBoundingClientRect();

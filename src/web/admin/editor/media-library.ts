@@ -132,7 +132,7 @@ export function chooseFromLibrary(doc: Document, token: string, options: { title
   grid.setAttribute('aria-label', 'Pictures in the library');
   const more = el(doc, 'button', { type: 'button', className: 'button secondary', hidden: true }, 'More pictures');
   const file = el(doc, 'input', { type: 'file', id: `${id}-file`, accept: ACCEPT });
-  const fileHint = el(doc, 'span', { className: 'hint', id: `${id}-file-hint` }, 'It is added to the media library. Location and camera serials are removed.');
+  const fileHint = el(doc, 'span', { className: 'hint', id: `${id}-file-hint` }, 'Or drop it here. It is added to the media library; location and camera serials are removed.');
   file.setAttribute('aria-describedby', fileHint.id);
   const fileError = el(doc, 'p', { className: 'field-error', hidden: true });
   fileError.setAttribute('role', 'alert');
@@ -145,7 +145,7 @@ export function chooseFromLibrary(doc: Document, token: string, options: { title
     actions.append(address);
   }
   actions.append(cancel);
-  dialog.append(title, searchRow, status, grid, more, upload, actions);
+  dialog.append(title, upload, searchRow, status, grid, more, actions);
   doc.body.append(dialog);
 
   let result: Chosen = null;
@@ -187,9 +187,21 @@ export function chooseFromLibrary(doc: Document, token: string, options: { title
     page += 1;
     void load(false);
   });
-  file.addEventListener('change', async () => {
+  // A file dropped on the upload area is taken as if chosen.
+  upload.addEventListener('dragover', (e) => {
+    if (e.dataTransfer?.types.includes('Files')) e.preventDefault();
+  });
+  upload.addEventListener('drop', (e) => {
+    const dropped = e.dataTransfer?.files[0];
+    if (!dropped) return;
+    e.preventDefault();
+    void take(dropped);
+  });
+  file.addEventListener('change', () => {
     const chosen = file.files?.[0];
-    if (!chosen) return;
+    if (chosen) void take(chosen);
+  });
+  async function take(chosen: File) {
     fileError.hidden = true;
     file.disabled = true;
     status.textContent = `Uploading ${chosen.name}…`;
@@ -201,7 +213,7 @@ export function chooseFromLibrary(doc: Document, token: string, options: { title
     fileError.textContent = answer.reason;
     fileError.hidden = false;
     file.setAttribute('aria-invalid', 'true');
-  });
+  }
   cancel.addEventListener('click', () => finish(null));
 
   return new Promise((resolve) => {
