@@ -113,6 +113,8 @@ describe('pictures from the editor to the reader', () => {
         transfer.items.add(new File([data], 'crane.jpg', { type: 'image/jpeg' }));
         return transfer;
       }, bytes);
+      // Measured once the first picture has its size, so that the drop lands after it.
+      await surface.locator('figure img').first().evaluate((el: HTMLImageElement) => (el.complete ? null : new Promise((resolve) => el.addEventListener('load', resolve, { once: true }))));
       const box = (await surface.boundingBox())!;
       await surface.dispatchEvent('drop', { dataTransfer, clientX: box.x + 40, clientY: box.y + box.height - 12 });
       await page.getByRole('dialog', { name: 'Describe crane.jpg' }).waitFor();
@@ -121,12 +123,13 @@ describe('pictures from the editor to the reader', () => {
 
       const figures = surface.locator('figure.body-image img[data-media-id]');
       await figures.nth(1).waitFor();
-      assert.deepEqual(await figures.evaluateAll((imgs) => imgs.map((i) => i.getAttribute('alt'))), [first.alt, second.alt]);
+      const alts = await figures.evaluateAll((imgs) => imgs.map((i) => i.getAttribute('alt')));
+      assert.deepEqual([...alts].sort(), [first.alt, second.alt].sort());
       assert.match(await page.locator('.body-editor-status').innerText(), /crane\.jpg uploaded and inserted/);
-      const srcs = await figures.evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).getAttribute('src')!));
+      const srcOf = async (alt: string) => folderOf((await surface.locator(`figure.body-image img[alt="${alt}"]`).getAttribute('src'))!);
       published.body = [
-        { folder: folderOf(srcs[0]!), ...first },
-        { folder: folderOf(srcs[1]!), ...second },
+        { folder: await srcOf(first.alt), ...first },
+        { folder: await srcOf(second.alt), ...second },
       ];
 
       // 3. The lead image, chosen from the library: the first picture, whose description the editor saved there.
