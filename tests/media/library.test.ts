@@ -255,6 +255,17 @@ describe('the media library in /admin', () => {
     assert.equal((await fetch(server.url + item.src)).status, 404, 'its files are gone');
   });
 
+  it('lets every role that writes articles manage any picture, as the image service rules: a contributor deletes an editor’s unused upload', async () => {
+    await editor.get('/admin/media');
+    const id = idOf((await upload(editor, '/admin/media', await jpeg('editors.jpg', '#777777'))).location);
+    await contributor.get(`/admin/media/${id}`);
+    assert.equal((await contributor.post(`/admin/media/${id}`, { alt: 'Described by a contributor' })).status, 303);
+    assert.equal((await upload(contributor, `/admin/media/${id}/replace`, await jpeg('contributors.jpg', '#888888'))).status, 303);
+    await contributor.get(`/admin/media/${id}`);
+    assert.equal((await contributor.post(`/admin/media/${id}/delete`)).status, 303);
+    assert.equal((await editor.get(`/admin/media/${id}`)).status, 404);
+  });
+
   it('the article form shows the lead image, keeps its crop, and puts refusals next to the picker keeping what was typed', async () => {
     await contributor.get('/admin/media');
     const described = idOf((await upload(contributor, '/admin/media', await jpeg('described.jpg'), { fields: { alt: 'Fishing boats', caption: 'Boats in the old port', credit: 'Photo: Agency' } })).location);
