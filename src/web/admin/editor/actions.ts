@@ -6,7 +6,7 @@ import { NodeSelection } from '@tiptap/pm/state';
 import { insertFromLibrary, uploadStatusOf } from './body-images.ts';
 import { askFor } from './dialog.ts';
 import { askPictureText } from './media-library.ts';
-import type { EmbedFields, ImageFields } from './figures.ts';
+import { insertFigure, type EmbedFields, type ImageFields } from './figures.ts';
 import type { ToolbarAction } from './toolbar.ts';
 
 const heading = (level: 2 | 3 | 4, label: string): ToolbarAction => ({
@@ -24,13 +24,6 @@ function selectedAttrs<T>(editor: Editor, type: string): T | null {
 
 /** What a link may point to: the schemes the server keeps (src/lib/body-html.ts), a path of the site or a fragment. */
 const LINK_PATTERN = { regex: '(https?://|mailto:|tel:|/|#).*', message: 'Give an address starting with https://, http://, mailto:, tel: or / (a page of this site).' };
-
-/** Inserts a figure at the cursor, or after the selected figure (never in its place). */
-function insertBlock(editor: Editor, node: { type: string; attrs: ImageFields | EmbedFields }): void {
-  const { selection } = editor.state;
-  if (selection instanceof NodeSelection) editor.chain().focus().insertContentAt(selection.to, node).run();
-  else editor.chain().focus().insertContent(node).run();
-}
 
 /** Asks for a link's address: adds, changes or (left empty) removes the link on the selection. */
 export async function editLink(editor: Editor): Promise<void> {
@@ -72,7 +65,7 @@ async function editImage(editor: Editor): Promise<void> {
   if (!values) return void editor.commands.focus();
   const attrs: ImageFields = { src: String(values.src), alt: values.decorative ? '' : String(values.alt), caption: String(values.caption), credit: String(values.credit), mediaId: null };
   if (current) editor.chain().focus().updateAttributes('bodyImage', attrs).run();
-  else insertBlock(editor, { type: 'bodyImage', attrs });
+  else insertFigure(editor, { type: 'bodyImage', attrs });
 }
 
 async function editEmbed(editor: Editor): Promise<void> {
@@ -89,7 +82,7 @@ async function editEmbed(editor: Editor): Promise<void> {
   if (!values) return void editor.commands.focus();
   const attrs: EmbedFields = { url: String(values.url), caption: String(values.caption) };
   if (current) editor.chain().focus().updateAttributes('bodyEmbed', attrs).run();
-  else insertBlock(editor, { type: 'bodyEmbed', attrs });
+  else insertFigure(editor, { type: 'bodyEmbed', attrs });
 }
 
 export const ACTIONS: readonly ToolbarAction[] = [

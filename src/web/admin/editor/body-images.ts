@@ -5,7 +5,7 @@
 // in the library too.
 import type { Editor } from '@tiptap/core';
 import type { EditorView } from '@tiptap/pm/view';
-import type { ImageFields } from './figures.ts';
+import { insertFigure, type ImageFields } from './figures.ts';
 import { chooseFromLibrary, csrfTokenOf, describePicture, uploadPicture, type PickerItem } from './media-library.ts';
 
 /** Where the editor tells what happened to an upload (a live region under the toolbar). */
@@ -35,9 +35,8 @@ async function describeAndInsert(editor: Editor, item: PickerItem, fresh: boolea
     return false;
   }
   const node = figureOf(described.item, { ...described.text });
-  const chain = editor.chain().focus();
-  if (at === null) chain.insertContent(node).run();
-  else chain.insertContentAt(Math.min(at, editor.state.doc.content.size), node).run();
+  if (at === null) insertFigure(editor, node);
+  else editor.chain().focus().insertContentAt(Math.min(at, editor.state.doc.content.size), node).run();
   return true;
 }
 

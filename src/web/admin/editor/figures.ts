@@ -2,7 +2,8 @@
 // credit, and an embed, which readers see as a captioned link to the page it came from (no third-party
 // frame on a reader's page: decision 0021). Both are single blocks edited through their dialog, and
 // read back from the HTML the server stores, so an article opens as it was saved.
-import { Node } from '@tiptap/core';
+import { Node, type Editor } from '@tiptap/core';
+import { NodeSelection } from '@tiptap/pm/state';
 import type { DOMOutputSpec } from '@tiptap/pm/model';
 
 /** The classes the server's allowlist keeps (src/lib/body-html.ts, FIGURE_CLASSES). */
@@ -104,3 +105,10 @@ export const BodyEmbed = Node.create({
     return ['figure', { class: CLASSES.embed }, ['a', { href: a.url }, a.url], ...figcaption(a.caption)];
   },
 });
+
+/** Inserts a figure at the cursor, or after the selected figure (never in its place). */
+export function insertFigure(editor: Editor, node: { type: string; attrs: ImageFields | EmbedFields }): void {
+  const { selection } = editor.state;
+  if (selection instanceof NodeSelection) editor.chain().focus().insertContentAt(selection.to, node).run();
+  else editor.chain().focus().insertContent(node).run();
+}
