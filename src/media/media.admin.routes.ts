@@ -80,7 +80,13 @@ function editFrom(form: TextFields, current: { focal: { x: number; y: number } }
 
 /** The service's field names as the form's. */
 const FORM_NAMES: Record<string, string> = { focalX: 'focal_x', focalY: 'focal_y', image: 'delete' };
-const formFields = (fields: Readonly<Record<string, string>>) => Object.fromEntries(Object.entries(fields).map(([k, v]) => [FORM_NAMES[k] ?? k, v]));
+/** The form asks for the focal point in percent (the service counts thousandths): its own words. */
+const FORM_MESSAGES: Record<string, string> = {
+  focal_x: 'Give a number from 0 to 100: how far from the left edge the subject is, in percent.',
+  focal_y: 'Give a number from 0 to 100: how far from the top edge the subject is, in percent.',
+};
+const formFields = (fields: Readonly<Record<string, string>>) =>
+  Object.fromEntries(Object.entries(fields).map(([k, v]) => [FORM_NAMES[k] ?? k, FORM_MESSAGES[FORM_NAMES[k] ?? k] ?? v]));
 
 const statusOf = (error: AppError) => (error.code === 'invalid_input' ? 422 : error.code === 'payload_too_large' ? 413 : error.code === 'unsupported_media_type' ? 415 : 409);
 

@@ -204,7 +204,10 @@ describe('the media library in /admin', () => {
     assert.equal(JSON.parse(decorative.text).image.decorative, true);
     const badFocal = await contributor.post(`/admin/media/${id}`, { alt: 'x', focal_x: '150' });
     assert.equal(badFocal.status, 422);
-    assert.ok(textOf(badFocal.text, 'focal_x-error'));
+    assert.match(textOf(badFocal.text, 'focal_x-error') ?? '', /from 0 to 100/);
+    const notNumber = await contributor.post(`/admin/media/${id}`, { alt: 'x', focal_x: '50', focal_y: 'middle' });
+    assert.equal(notNumber.status, 422);
+    assert.match(textOf(notNumber.text, 'focal_y-error') ?? '', /from the top/);
   });
 
   it('replaces the file (new addresses, old files gone) and refuses a bad replacement without touching the picture', async () => {
