@@ -160,6 +160,8 @@ describe('pictures from the editor to the reader', () => {
       // 3. The lead image, chosen from the library: the first picture, whose description the editor saved there.
       await page.getByRole('button', { name: 'Choose from library' }).click();
       const picker = page.getByRole('dialog', { name: 'Choose the lead image' });
+      await picker.getByRole('button', { name: `harbour.jpg: ${first.alt}` }).waitFor();
+      await noAxeViolations(page, 'the library dialog');
       await picker.getByRole('button', { name: `harbour.jpg: ${first.alt}` }).click();
       await picker.waitFor({ state: 'detached' });
       const leadId = await page.getByLabel('Picture number').inputValue();
