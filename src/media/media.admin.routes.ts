@@ -34,7 +34,7 @@ const str = (q: unknown, name: string): string => {
 const pageNumber = (text: string) => (/^[1-9][0-9]{0,5}$/.test(text) ? Number(text) : 1);
 
 /** What the picker and the body editor need of a picture. */
-export function pickerItem(item: ImageItem): PickerItem {
+function pickerItem(item: ImageItem): PickerItem {
   return {
     id: item.id,
     fileName: item.fileName,
