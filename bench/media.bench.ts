@@ -166,7 +166,7 @@ async function ingestPart(ctx: BenchContext, dir: string, photo: string, photoBy
   );
   report.notes.push(
     `Ingest runs in a process of its own (bench/lib/media-ingest.child.ts: the sources through tsx, the real store, storage and uploadImage), not in the bundled server: there is no upload route to post to yet. Its idle RSS (${(ten.rssBeforeKb / 1024).toFixed(0)} MB) is above the bundled server's (about 110 MB in the article scenario), so the peak the server would reach is about the "above that" figure plus the server's own.`,
-    `The uploaded JPEG carries EXIF with a GPS position, so ingest includes writing the original again without it (IMAGE_KEEP_METADATA off, the default). ${CONCURRENT} uploads at once are worked on two at a time, one AVIF encode at a time (image.pipeline.ts).`,
+    `The uploaded JPEG carries EXIF with a GPS position, so ingest includes writing the original again without it (IMAGE_KEEP_METADATA off, the default). ${CONCURRENT} uploads at once are worked on one at a time, by one libvips thread (image.pipeline.ts).`,
   );
   if (!avifUrl) report.checks.push(valid('an AVIF rendition exists', false, 'present', 'missing'));
   return report;

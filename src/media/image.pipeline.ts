@@ -1,7 +1,7 @@
 // The work sharp does on an uploaded picture: judge what the bytes are, refuse what is not a picture or
 // is too big to decode, keep an original without the photographer's location and camera serials (unless
-// the site keeps all metadata), and make every rendition once. At most IMAGE_JOBS pictures are worked on
-// at a time, each by one libvips thread, so ten uploads at once stay within a few hundred megabytes.
+// the site keeps all metadata), and make every rendition once. One picture is worked on at a time, by one
+// libvips thread, so ten uploads at once stay within a few hundred megabytes.
 import fs from 'node:fs';
 import { fileTypeFromFile } from 'file-type';
 import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp';
@@ -45,15 +45,15 @@ function gate(limit: number): <T>(fn: () => Promise<T>) => Promise<T> {
   };
 }
 
-/** Pictures worked on at once, whatever the number of uploads: one per core of the machines Gazette targets. */
-const JOBS = 2;
-const pictureGate = gate(JOBS);
 /**
- * AVIF encodes at once. The AVIF encoder needs about 80 MB for a 1920-pixel rendition, far more than the
- * others; one at a time keeps ten 24-megapixel uploads under 400 MB while the other job goes on with its
- * WebP and JPEG files (bench/media.bench.ts).
+ * Pictures worked on at once, whatever the number of uploads: one, by one libvips thread, so image work
+ * never takes more than one core from the readers and ten 24-megapixel uploads at once stay under 400 MB
+ * (bench/media.bench.ts). Two at a time measured about 420 MB (the AVIF encoder alone takes about 80 MB
+ * at 1920 pixels, and glibc's per-thread arenas keep what two threads freed) and was no faster on two
+ * busy cores. An edit that makes files (a focal point, a crop) waits for the upload before it.
  */
-const avifGate = gate(1);
+const JOBS = 1;
+const pictureGate = gate(JOBS);
 
 /** Runs fn when fewer than JOBS pictures are being worked on. */
 export function imageJob<T>(fn: () => Promise<T>): Promise<T> {
@@ -225,8 +225,7 @@ export async function makeRenditions(storage: MediaStorage, original: Source, pl
   const written: string[] = [];
   const write = async (key: string, image: Sharp, format: OutputFormat) => {
     if (await storage.exists(key)) return;
-    const bytes = format === 'avif' ? await avifGate(() => encode(image, format, 'web').toBuffer()) : await encode(image, format, 'web').toBuffer();
-    await storage.putBytes(key, bytes);
+    await storage.putBytes(key, await encode(image, format, 'web').toBuffer());
     written.push(key);
   };
 
