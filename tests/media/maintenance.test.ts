@@ -12,6 +12,7 @@ import { createAccount } from '../helpers/admin.ts';
 import { runCli, startTestServer, type TestServer } from '../helpers/server.ts';
 import type { Account } from '../../src/accounts/permissions.ts';
 import { articleImageUsage } from '../../src/articles/article.images.ts';
+import { createArticle } from '../../src/articles/article.service.ts';
 import { uploadDocument } from '../../src/documents/document.service.ts';
 import { ensureCrop, imageViews, uploadImage, type ImageItem, type MediaDeps } from '../../src/media/image.service.ts';
 import { allKeys, parseRenditions } from '../../src/media/image.renditions.ts';
@@ -92,11 +93,14 @@ describe('gazette media verify and regenerate', () => {
   });
 
   it('makes the widths configured now, removes the old ones and keeps the crops, safely twice', async () => {
-    // An editor's crop of the wide picture, used by an article as its lead image.
+    // Two articles lead with crops of the wide picture: one whose files were made when it was chosen
+    // (ensureCrop, as the newsroom's form does), one the library has never made files for.
     const box = { x: 100, y: 100, w: 500, h: 600 };
+    const unmade = { x: 0, y: 0, w: 1000, h: 500 };
     await ensureCrop(deps, wide.id, box);
-    const [article] = await server.store.db.selectFrom('articles').select('id').orderBy('id').limit(1).execute();
-    await server.store.db.updateTable('articles').set({ lead_image_id: wide.id, lead_image_crop: JSON.stringify(box) }).where('id', '=', article!.id).execute();
+    await createArticle(server.store, { section: 'news', headline: 'Harbour at dawn', body: 'The boats came in.', authors: [], leadImageId: wide.id, leadImageCrop: box });
+    await createArticle(server.store, { section: 'news', headline: 'Harbour at dusk', body: 'The boats went out.', authors: [], leadImageId: wide.id, leadImageCrop: unmade });
+    assert.equal((await plan(wide.id)).crops.length, 1);
     const before = await imageViews(server.store.db, [{ id: wide.id, crop: box }]);
     const oldCrop = before.get(wide.id)!.picture;
     assert.match(oldCrop.src, /crop-/);
@@ -126,6 +130,10 @@ describe('gazette media verify and regenerate', () => {
     assert.deepEqual(widthsOf(cropped.srcset), [400, 700]);
     for (const candidate of cropped.srcset.split(', ')) assert.equal(await status(candidate.split(' ')[0]!), 200, candidate);
     assert.equal(await status(oldCrop.srcset.split(', ')[0]!.split(' ')[0]!), 404, 'the crop’s old 320 width is removed');
+    const second = (await imageViews(server.store.db, [{ id: wide.id, crop: unmade }])).get(wide.id)!.picture;
+    assert.match(second.src, /crop-/, 'the crop an article uses is made too');
+    assert.deepEqual(widthsOf(second.srcset), [400, 800]);
+    for (const candidate of second.srcset.split(', ')) assert.equal(await status(candidate.split(' ')[0]!), 200, candidate);
 
     const again = await runCli(server, ['media', 'regenerate'], { env });
     assert.equal(again.code, 0, again.stderr);
