@@ -18,7 +18,7 @@ import { compareWithBare } from './lib/compare.ts';
 import type { Engine } from './lib/engines.ts';
 import { REPO_ROOT, startGazette, type BenchDatabase } from './lib/gazette-server.ts';
 import { sampleRss } from './lib/proc.ts';
-import { addTo, atLeast, below, emptyReport, onEngine, valid, type BenchContext, type ScenarioReport } from './lib/scenario.ts';
+import { addTo, below, emptyReport, onEngine, valid, type BenchContext, type ScenarioReport } from './lib/scenario.ts';
 
 const PHOTO = { width: 6000, height: 4000 };
 const MB = 1024 * 1024;
@@ -193,9 +193,13 @@ async function servePart(ctx: BenchContext, engine: Engine, dir: string, photo: 
         ...(cpuRatio === undefined ? [] : [{ label: `served ${DISPLAY_WIDTH}px AVIF: gazette / bare requests per server CPU-second`, value: cpuRatio * 100, unit: '%' }]),
         { label: `served ${DISPLAY_WIDTH}px AVIF: gazette req/s`, value: runs.find((r) => r.label.startsWith('gazette'))?.requestsPerSec ?? 0, unit: 'req/s' },
       ],
-      checks: [...checks, atLeast('served rendition: req/s relative to bare node:http', ratio * 100, 50, '%')],
+      // The issue sets no target here: the figures are for comparing with the article page's.
+      checks,
       notes: [
         ...notes,
+        ...(cpuRatio === undefined
+          ? []
+          : [`Per server CPU-second Gazette serves the file at ${(cpuRatio * 100).toFixed(0)}% of the bare server's rate: the bare server holds the bytes in memory, Gazette opens, reads and closes the file on each request and runs its hooks (security headers).`]),
         `The rendition is read from MEDIA_DIR on every request (storage.get, a stream per request; no database query), with year-long cache headers: a browser or CDN asks once.`,
       ],
     };
