@@ -9,12 +9,11 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { key } from '../db/change-keys.ts';
-import type { Db } from '../db/store.ts';
 import { AppError } from '../errors.ts';
 import { countHeldDocuments, heldDocumentFiles } from '../documents/document.service.ts';
 import { imageJob, makeRenditions } from './image.pipeline.ts';
 import { allKeys, parseRenditions, planRenditions, type CropBox, type Renditions } from './image.renditions.ts';
-import type { MediaDeps } from './image.service.ts';
+import { leftBehind, type MediaDeps } from './image.service.ts';
 import type { MediaStorage } from './media.storage.ts';
 import * as repo from './image.repository.ts';
 
@@ -166,12 +165,6 @@ async function localCopy(storage: MediaStorage, originalPath: string): Promise<s
   return file;
 }
 
-/** Keys that other library items holding the same bytes (so the same folder) still name. */
-async function keysOfTwins(db: Db, row: repo.ImageRow): Promise<Set<string>> {
-  const twins = await db.selectFrom('media_images').select(['id', 'renditions']).where('sha256', '=', row.sha256).where('id', '!=', row.id).execute();
-  return new Set(twins.flatMap((t) => allKeys(parseRenditions(t.renditions))));
-}
-
 type Outcome = { written: number; removed: number } | { skipped: string; file: string };
 
 /**
@@ -206,8 +199,7 @@ async function regenerateOne(deps: MediaDeps, id: number, now: Date): Promise<Ou
     });
     if (!recorded) continue;
     deps.store.changes.announce([key.image(id)]);
-    const keep = new Set([...allKeys(after), ...(await keysOfTwins(deps.store.db, row))]);
-    const gone = allKeys(before).filter((k) => !keep.has(k));
+    const gone = await leftBehind(deps.store.db, row, before, after);
     await Promise.all(gone.map((k) => deps.storage.remove(k)));
     return { written: written.length, removed: gone.length };
   }

@@ -14,7 +14,7 @@ import type { Account } from '../../src/accounts/permissions.ts';
 import { articleImageUsage } from '../../src/articles/article.images.ts';
 import { createArticle } from '../../src/articles/article.service.ts';
 import { uploadDocument } from '../../src/documents/document.service.ts';
-import { ensureCrop, imageViews, uploadImage, type ImageItem, type MediaDeps } from '../../src/media/image.service.ts';
+import { editImage, ensureCrop, imageViews, uploadImage, type ImageItem, type MediaDeps } from '../../src/media/image.service.ts';
 import { allKeys, parseRenditions } from '../../src/media/image.renditions.ts';
 import { localStorage } from '../../src/media/media.storage.ts';
 
@@ -142,13 +142,27 @@ describe('gazette media verify and regenerate', () => {
     assert.equal(verified.code, 0, verified.stdout);
   });
 
+  it('keeps the files of a second upload of the same bytes when the first one’s focal point moves', async () => {
+    const bytes = await photo(900, 600, 'jpeg');
+    const first = await uploadImage(deps, actor, upload('twin-a.jpg', bytes), { alt: 'Twin A' });
+    const second = await uploadImage(deps, actor, upload('twin-b.jpg', bytes), { alt: 'Twin B' });
+    assert.equal(first.sha256, second.sha256, 'one folder for both');
+    assert.equal(first.social.src, second.social.src, 'same focal point, same files');
+    const moved = await editImage(deps, actor, first.id, { alt: 'Twin A', focalX: 100, focalY: 100 });
+    assert.notEqual(moved.social.src, first.social.src);
+    assert.equal(await status(second.social.src), 200, 'the other item still has its social image');
+    for (const candidate of second.card.srcset.split(', ')) assert.equal(await status(candidate.split(' ')[0]!), 200, candidate);
+    const verified = await runCli(server, ['media', 'verify']);
+    assert.equal(verified.code, 0, verified.stdout);
+  });
+
   it('reports and skips a picture whose original is missing, and does the others', async () => {
     const lost = await uploadImage(deps, actor, upload('lost.jpg', await photo(500, 400, 'jpeg')), { alt: 'Lost' });
     fs.rmSync(file(lost.originalSrc.replace('/media/', '')));
     const result = await runCli(server, ['media', 'regenerate'], { env: { IMAGE_WIDTHS: '300,600' } });
     assert.equal(result.code, 1, result.stdout + result.stderr);
     assert.match(result.stdout, new RegExp(`^picture ${lost.id} \\(“lost\\.jpg”\\) skipped: its stored original is missing`, 'm'));
-    assert.match(result.stdout, /Regenerated 2 picture\(s\) for widths 300, 600/);
+    assert.match(result.stdout, /Regenerated 4 picture\(s\) for widths 300, 600/);
     assert.deepEqual(widthsOf((await imageViews(server.store.db, [{ id: square.id }])).get(square.id)!.picture.srcset), [300, 600]);
     assert.deepEqual((await plan(lost.id)).full.widths, [320, 500], 'the skipped picture keeps its plan');
 
