@@ -27,7 +27,7 @@ export interface PickerItem {
 export type LibraryTab = 'images' | 'documents';
 
 /** The types the upload field offers (the server judges by content anyway). */
-export const IMAGE_ACCEPT = 'image/jpeg,image/png,image/webp,image/avif,image/gif,image/heic,image/heif';
+export const IMAGE_ACCEPT = 'image/jpeg,image/png,image/webp,image/avif,image/gif';
 
 export interface LibraryView {
   csrfToken: string;

@@ -8,7 +8,7 @@ export type { PickerItem } from '../media.ts';
 
 export const UPLOAD_URL = '/admin/media';
 export const SEARCH_URL = '/admin/media.json';
-const ACCEPT = 'image/jpeg,image/png,image/webp,image/avif,image/gif,image/heic,image/heif';
+const ACCEPT = 'image/jpeg,image/png,image/webp,image/avif,image/gif';
 
 /** The session's token, from the form the control sits in (or any form of the page). */
 export function csrfTokenOf(from: Element): string {
