@@ -1,8 +1,10 @@
 // Which library pictures articles use: the lead image (with the article's crop) and the images its body
 // shows, recorded in article_images when the article is written. The media library asks through
 // ImageUsage (src/media/image.service.ts), wired in app.ts and the CLI.
+import { z } from 'zod';
 import type { Db } from '../db/store.ts';
-import type { CropBox, ImageUsage, ImageUse } from '../media/image.service.ts';
+import { AppError } from '../errors.ts';
+import { bodyImageIds, imageViews, type CropBox, type ImageUsage, type ImageUse } from '../media/image.service.ts';
 
 /** Parses a stored crop (JSON thousandths), or null for none or anything malformed. */
 export function parseCrop(json: string | null | undefined): CropBox | null {
@@ -61,3 +63,26 @@ async function crops(db: Db, imageId: number): Promise<CropBox[]> {
 
 /** What the media library asks of the articles. */
 export const articleImageUsage: ImageUsage = { uses, crops };
+
+/** A crop of the lead image for one article, in thousandths of the picture, inside it. */
+export const cropBoxSchema = z
+  .object({ x: z.number().int().min(0).max(999), y: z.number().int().min(0).max(999), w: z.number().int().min(1).max(1000), h: z.number().int().min(1).max(1000) })
+  .refine((c) => c.x + c.w <= 1000 && c.y + c.h <= 1000, 'the crop must lie inside the picture');
+
+/**
+ * Checks an article's lead image: it is in the library and says what it shows (alt text) or is marked
+ * decorative. Field errors name leadImageId.
+ */
+export async function checkLeadImage(db: Db, id: number | null): Promise<void> {
+  if (id === null) return;
+  const view = (await imageViews(db, [{ id }])).get(id);
+  if (!view) throw new AppError('invalid_input', 'The lead image is not in the media library.', { leadImageId: 'That picture is no longer in the media library; choose another.' });
+  if (!view.decorative && view.alt.trim() === '')
+    throw new AppError('invalid_input', 'The lead image has no description.', { leadImageId: 'This picture has no alt text yet: describe what it shows in the media library, or mark it decorative.' });
+}
+
+/** The library ids the body shows that exist (an id typed by hand or of a deleted picture is left out). */
+export async function bodyImagesToRecord(db: Db, bodyHtml: string): Promise<number[]> {
+  const ids = bodyImageIds(bodyHtml);
+  return ids.length ? [...(await imageViews(db, ids.map((id) => ({ id })))).keys()] : [];
+}

@@ -18,6 +18,7 @@ import { articleTexts } from './article.lookups.ts';
 import type { SearchIndex } from '../search/search-index.ts';
 import { computeRelatedLists, relatedAfterChange, relatedIds, storedRelatedIds } from '../related/related.service.ts';
 import { approvedCommentCounts } from '../comments/comment.service.ts';
+import { bodyImagesToRecord, checkLeadImage, cropBoxSchema, recordBodyImages } from './article.images.ts';
 import * as repo from './article.repository.ts';
 import { bodyImagesOf, parseCrop } from './article.images.ts';
 import { bodyPictures, imageViews, type ImageView } from '../media/image.service.ts';
@@ -326,6 +327,9 @@ export const articleInput = z.object({
   bodyFormat: z.enum(BODY_FORMATS, 'expected markdown or html').default('markdown'),
   imageUrl: httpUrl.nullable().default(null),
   imageAlt: z.string().max(500).default(''),
+  /** The lead image from the media library (it needs alt text or to be marked decorative), and this article's crop. */
+  leadImageId: z.number().int().positive().nullable().default(null),
+  leadImageCrop: cropBoxSchema.nullable().default(null),
   authors: z.array(z.string().refine(isSlug)).default([]),
   tags: z.array(z.string().trim().min(1).max(100)).max(50).default([]),
   sources: z.array(sourceInput).max(100).default([]),
@@ -404,6 +408,8 @@ function articleRow(a: ParsedArticle, sectionId: number, slug: string, translati
     word_count: derived.words,
     image_url: a.imageUrl,
     image_alt: a.imageAlt,
+    lead_image_id: a.leadImageId,
+    lead_image_crop: a.leadImageId !== null && a.leadImageCrop ? JSON.stringify(a.leadImageCrop) : null,
     status: a.status,
     published_at: published,
     // An article published before it was entered (an archive, an import) was made no later than that.
@@ -449,6 +455,7 @@ async function storeArticle(trx: Db, a: ParsedArticle, stamp: string): Promise<{
 
   const personIds = await authorIds(trx, a.authors);
   const pinIds = await pinnedArticleIds(trx, a.pins, null);
+  await checkLeadImage(trx, a.leadImageId);
   let translationOf: number | null = null;
   if (a.translationOf) {
     const [sectionSlug = '', articleSlug = ''] = a.translationOf.split('/');
@@ -458,7 +465,9 @@ async function storeArticle(trx: Db, a: ParsedArticle, stamp: string): Promise<{
     translationOf = found.id;
   }
 
-  const id = await repo.insertArticle(trx, articleRow(a, section.id, slug, translationOf, stamp));
+  const row = articleRow(a, section.id, slug, translationOf, stamp);
+  const id = await repo.insertArticle(trx, row);
+  await recordBodyImages(trx, id, await bodyImagesToRecord(trx, row.body_html ?? ''));
   await repo.setAuthors(trx, id, personIds);
   const { renamed } = await saveTags(trx, id, a.tags);
   await repo.setSources(trx, id, await recordSources(trx, a, stamp));
@@ -497,6 +506,7 @@ async function storeArticleBatch(trx: Db, items: readonly ParsedArticle[], stamp
   const people = await findPeople(trx, items.flatMap((a) => a.authors));
   const slugs = items.map((a) => a.slug ?? slugify(a.headline));
   const taken = await repo.takenSlugs(trx, slugs.filter(isSlug));
+  for (const a of items) await checkLeadImage(trx, a.leadImageId);
   const rows: NewArticleRow[] = [];
   const links: { personIds: number[]; tags: { slug: string; name: string }[] }[] = [];
   items.forEach((a, i) => {
@@ -521,6 +531,7 @@ async function storeArticleBatch(trx: Db, items: readonly ParsedArticle[], stamp
     relations.push({ articleId: ids[i]!, personIds: links[i]!.personIds, tagIds: links[i]!.tags.map((t) => tagIds.get(t.slug)!), sources: await recordSources(trx, a, stamp) });
   }
   await repo.insertRelations(trx, relations);
+  for (const [i, row] of rows.entries()) if (row.body_html?.includes('data-media-id')) await recordBodyImages(trx, ids[i]!, await bodyImagesToRecord(trx, row.body_html));
   return ids;
 }
 

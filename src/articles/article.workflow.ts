@@ -22,6 +22,7 @@ import { indexArticle } from '../search/indexing.ts';
 import { findSection } from '../sections/section.service.ts';
 import { BODY_FORMATS, deriveBody } from './article.body.ts';
 import { articleWriteKeys, authorIds, ensureDocument, pinnedArticleIds, parseInput, previewArticle, saveTags, sourceInput, type Article } from './article.service.ts';
+import { bodyImagesToRecord, checkLeadImage, cropBoxSchema, parseCrop, recordBodyImages } from './article.images.ts';
 import * as articles from './article.repository.ts';
 import * as repo from './workflow.repository.ts';
 
@@ -53,6 +54,9 @@ const draftFields = z.object({
   bodyFormat: z.enum(BODY_FORMATS, 'expected markdown or html').default('markdown'),
   imageUrl: z.url({ protocol: /^https?$/, error: 'expected an http or https URL' }).max(2000).nullable().default(null),
   imageAlt: z.string().max(500).default(''),
+  /** The lead image from the media library, and this article's crop of it (thousandths), if any. */
+  leadImageId: z.number().int().positive('choose a picture from the library').nullable().default(null),
+  leadImageCrop: cropBoxSchema.nullable().default(null),
   authors: z.array(z.string().refine(isSlug, 'unknown author')).max(20).default([]),
   tags: z.array(z.string().trim().min(1).max(100)).max(50).default([]),
   // The newsroom cites stored documents by id (uploads); it never describes a file path itself.
@@ -139,6 +143,8 @@ async function readDraft(db: Db, row: repo.EditableRow): Promise<ArticleDraft> {
     bodyFormat: row.body_format,
     imageUrl: row.image_url,
     imageAlt: row.image_alt,
+    leadImageId: row.lead_image_id,
+    leadImageCrop: row.lead_image_id === null ? null : parseCrop(row.lead_image_crop),
     authors,
     tags,
     sources: sources.map((s) => ({
@@ -216,6 +222,7 @@ async function resolveDraft(trx: Db, d: ArticleDraft, selfId: number | null) {
   if (taken && taken.id !== selfId) throw new AppError('invalid_input', `Another article already has the address /${section.slug}/${slug}.`, { slug: 'already used by another article in this section' });
   const personIds = await authorIds(trx, d.authors);
   const pinIds = await pinnedArticleIds(trx, d.pins, selfId);
+  await checkLeadImage(trx, d.leadImageId);
   d.sources.forEach((s, i) => {
     if (s.relays !== null && (s.relays === i || s.relays >= d.sources.length))
       throw new AppError('invalid_input', `Source ${i + 1} relays a source that is not in the list.`, { [`sources.${i}.relays`]: 'choose another source of this article' });
@@ -251,17 +258,17 @@ function draftColumns(d: ArticleDraft, sectionId: number, slug: string) {
     word_count: derived.words,
     image_url: d.imageUrl,
     image_alt: d.imageAlt,
+    lead_image_id: d.leadImageId,
+    lead_image_crop: d.leadImageId !== null && d.leadImageCrop ? JSON.stringify(d.leadImageCrop) : null,
     comments_open: d.commentsOpen ? 1 : 0,
   };
 }
 
 async function writeDraft(trx: Db, row: repo.EditableRow, d: ArticleDraft, version: number, stamp: string): Promise<{ renamedTag: boolean }> {
   const { section, slug, personIds, pinIds } = await resolveDraft(trx, d, row.id);
-  await repo.updateArticleRow(trx, row.id, {
-    ...draftColumns(d, section.id, slug),
-    version,
-    updated_at: stamp,
-  });
+  const columns = draftColumns(d, section.id, slug);
+  await repo.updateArticleRow(trx, row.id, { ...columns, version, updated_at: stamp });
+  await recordBodyImages(trx, row.id, await bodyImagesToRecord(trx, columns.body_html));
   await articles.setAuthors(trx, row.id, personIds);
   const { renamed } = await saveTags(trx, row.id, d.tags);
   await articles.setSources(trx, row.id, await storedSources(trx, row.id, d, stamp));
@@ -311,8 +318,9 @@ export async function createDraft(store: Store, actor: Account, input: DraftInpu
   const stamp = now.toISOString();
   const id = await store.writeTransaction(async (trx) => {
     const { section, slug, personIds, pinIds } = await resolveDraft(trx, d, null);
+    const columns = draftColumns(d, section.id, slug);
     const id = await articles.insertArticle(trx, {
-      ...draftColumns(d, section.id, slug),
+      ...columns,
       status: 'draft',
       published_at: null,
       created_at: stamp,
@@ -326,6 +334,7 @@ export async function createDraft(store: Store, actor: Account, input: DraftInpu
     await saveTags(trx, id, d.tags);
     await articles.setSources(trx, id, await storedSources(trx, id, d, stamp));
     await articles.setPins(trx, id, pinIds);
+    await recordBodyImages(trx, id, await bodyImagesToRecord(trx, columns.body_html));
     const row = await rowOrNotFound(trx, id);
     await recordRevision(trx, id, actor, row.version, await readDraft(trx, row), false, now);
     await recordAudit(trx, { actorId: actor.id, action: 'article.create', subject: `article:${id}` });
@@ -617,6 +626,8 @@ const FIELD_LABELS: Record<keyof ArticleDraft, string> = {
   commentsOpen: 'Comments',
   imageUrl: 'Image',
   imageAlt: 'Image description',
+  leadImageId: 'Lead picture',
+  leadImageCrop: 'Lead picture crop',
 };
 
 /** A field as lines of text a person reads: one line per source, author, tag or pin; the body line by line. */
@@ -641,6 +652,12 @@ function fieldLines(d: ArticleDraft, field: keyof ArticleDraft, documents: Docum
       return [...d[field]];
     case 'commentsOpen':
       return [d.commentsOpen ? 'open' : 'closed'];
+    case 'leadImageId':
+      return d.leadImageId === null ? [] : [`picture #${d.leadImageId}`];
+    case 'leadImageCrop': {
+      const c = d.leadImageCrop;
+      return c ? [`from ${c.x / 10}%, ${c.y / 10}%, ${c.w / 10}% wide, ${c.h / 10}% high`] : [];
+    }
     case 'body':
     case 'summary':
       return d[field] === '' ? [] : d[field].split('\n');

@@ -20,16 +20,20 @@ function linkAttributes(tagName: string, attribs: sanitizeHtml.Attributes): sani
   return { tagName, attribs: external ? { href, rel: 'noopener noreferrer' } : href !== undefined ? { href } : {} };
 }
 
-/** Keeps an image's alt always present: an image without one is taken as decorative (alt=""). */
+/**
+ * Keeps an image's alt always present: an image without one is taken as decorative (alt=""). A picture
+ * of the media library carries its id (data-media-id, digits only), so pages show its current files.
+ */
 function imageAttributes(tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag {
-  return { tagName, attribs: { ...attribs, alt: attribs.alt ?? '' } };
+  const { 'data-media-id': mediaId, ...rest } = attribs;
+  return { tagName, attribs: { ...rest, alt: attribs.alt ?? '', ...(mediaId && /^[1-9][0-9]{0,9}$/.test(mediaId) ? { 'data-media-id': mediaId } : {}) } };
 }
 
 const OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: ['p', 'h2', 'h3', 'h4', 'blockquote', 'ul', 'ol', 'li', 'a', 'strong', 'em', 'code', 'br', 'hr', 'figure', 'img', 'figcaption', 'small'],
   allowedAttributes: {
     a: ['href', 'rel'],
-    img: ['src', 'alt'],
+    img: ['src', 'alt', 'data-media-id'],
     figure: ['class'],
     small: ['class'],
     ol: ['start'],
