@@ -54,8 +54,9 @@ export function imageObject(image: SocialImage, publicUrl: string): Record<strin
     url,
     contentUrl: url,
     encodingFormat: image.type,
-    width: image.width,
-    height: image.height,
+    // schema.org's width and height are Distance or QuantitativeValue: pixels are UN/CEFACT unit E37.
+    width: { '@type': 'QuantitativeValue', value: image.width, unitCode: 'E37' },
+    height: { '@type': 'QuantitativeValue', value: image.height, unitCode: 'E37' },
     caption: image.caption || undefined,
     creditText: image.credit || undefined,
     copyrightNotice: image.credit || undefined,

@@ -115,7 +115,8 @@ export function cardSvg(text: CardText, colours: CardColours): string {
   const lineHeight = Math.round(size * 1.3);
   const x = rtl ? width - MARGIN : MARGIN;
   const direction = rtl ? ' direction="rtl"' : '';
-  const top = 150 + size;
+  // The block is centred between the top bar and the site's name.
+  const top = Math.round(60 + (430 - ((lines.length - 1) * lineHeight + size)) / 2 + size);
   const headline = lines
     .map((line, i) => `<text x="${x}" y="${top + i * lineHeight}" font-size="${size}"${direction}>${escapeHtml(line)}</text>`)
     .join('');
