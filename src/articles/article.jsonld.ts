@@ -86,7 +86,7 @@ export function newsArticleJsonLd(article: Article, site: Site, image?: SocialIm
     articleSection: article.section.name,
     keywords: article.tags.map((t) => t.name),
     wordCount: article.wordCount,
-    image: image ? imageObject(image, site.publicUrl) : article.imageUrl ? [article.imageUrl] : [`${site.publicUrl}/assets/logo.svg`],
+    image: image ? [imageObject(image, site.publicUrl)] : article.imageUrl ? [article.imageUrl] : [`${site.publicUrl}/assets/logo.svg`],
     author: article.authors.map((a) => ({ '@type': 'Person', name: a.name, url: site.publicUrl + a.path })),
     publisher: publisher(site),
     isBasedOn: basedOn.map((s) => sourceWork(s, article.language)),

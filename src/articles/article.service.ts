@@ -198,7 +198,8 @@ async function articleFromRow(store: Store, row: repo.ArticlePageRow): Promise<A
     repo.sourcesOf(db, row.id),
     relatedFor(store, db, row),
     group === null ? [] : translationGroup(db, group),
-    bodyImagesOf(db, [row.id]),
+    // Only a body written with library pictures names one (data-media-id): others skip the query.
+    row.body_html.includes('data-media-id') ? bodyImagesOf(db, [row.id]) : new Map<number, number[]>(),
   ]);
   const bodyIds = bodyImages.get(row.id) ?? [];
   // The article's card and its "Check Also" card in one pass (authors, comment counts, lead pictures),

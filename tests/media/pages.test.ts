@@ -167,7 +167,7 @@ describe('pictures on public pages', () => {
     assert.equal(meta(document, 'twitter:card'), 'summary_large_image');
     assert.equal(meta(document, 'twitter:image'), og);
     const ld = jsonLd(document);
-    assert.deepEqual(ld.image, {
+    assert.deepEqual(ld.image, [{
       '@type': 'ImageObject',
       url: og,
       contentUrl: og,
@@ -177,7 +177,7 @@ describe('pictures on public pages', () => {
       caption: 'The harbour of Tyre before the boats go out.',
       creditText: 'Rana Haddad / Gazette',
       copyrightNotice: 'Rana Haddad / Gazette',
-    });
+    }]);
     assert.deepEqual(vocabularyProblems(await toRdf(ld)), [], 'every term is schema.org’s, on the types it belongs to');
   });
 
@@ -221,7 +221,8 @@ describe('pictures on public pages', () => {
       assert.deepEqual([meta(document, 'og:image:width'), meta(document, 'og:image:height'), meta(document, 'og:image:type')], ['1200', '630', 'image/png']);
       const got = await file(local(og), 'image/png');
       assert.deepEqual([got.width, got.height], [1200, 630]);
-      const ld = jsonLd(document).image as Record<string, unknown>;
+      const [ld] = jsonLd(document).image as Record<string, unknown>[];
+      assert.ok(ld);
       assert.deepEqual([ld['@type'], ld.url, (ld.width as { value: number }).value, (ld.height as { value: number }).value], ['ImageObject', og, 1200, 630]);
       cards.push(got.bytes);
       // Made once: the page asked again gives the same file.
