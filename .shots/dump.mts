@@ -1,0 +1,18 @@
+import fs from 'node:fs';
+import { Readable } from 'node:stream';
+import sharp from 'sharp';
+import { articleImageUsage } from '../src/articles/article.images.ts';
+import { createArticle } from '../src/articles/article.service.ts';
+import { uploadImage } from '../src/media/image.service.ts';
+import { localStorage } from '../src/media/media.storage.ts';
+import { startTestServer } from '../tests/helpers/server.ts';
+import { account } from '../tests/newsroom/helpers.ts';
+const server = await startTestServer();
+const deps = { store: server.store, storage: localStorage(server.config.mediaDir), settings: server.config.images, usage: articleImageUsage };
+const editor = await account(server, 'editor');
+const pic = await uploadImage(deps, editor, { fileName: 'a.jpg', stream: Readable.from([await sharp({ create: { width: 1600, height: 1000, channels: 3, background: '#336699' } }).jpeg().toBuffer()]), truncated: () => false }, { alt: 'Blue', caption: 'A caption', credit: 'A credit' });
+const { path } = await createArticle(server.store, { section: 'news', headline: 'With picture', body: 'x', leadImageId: pic.id, authors: ['international-desk'] });
+fs.writeFileSync('/tmp/pictures-article.html', await (await fetch(server.url + path)).text());
+fs.writeFileSync('/tmp/pictures-plain.html', await (await fetch(server.url + '/akhbar/kashf-wathiqa-sirriya')).text());
+fs.writeFileSync('/tmp/pictures-feed.json', await (await fetch(server.url + '/feed.json')).text());
+await server.close();
