@@ -47,10 +47,13 @@ const HOME_LEAD_SIZES = '(min-width: 60rem) 40rem, 100vw';
  * A card's picture, linked to the article like its headline. The link is left out of the tab order and
  * of the accessibility tree (the headline's link says the same), so its picture's alt stays empty.
  */
-export function cardPicture(a: ArticleCard): SafeHtml {
+export function cardPicture(a: ArticleCard, sizes = CARD_SIZES): SafeHtml {
   if (!a.leadImage) return html``;
-  return html`<a class="card-image" href="${a.path}" tabindex="-1" aria-hidden="true">${picture(a.leadImage.card, { alt: '', sizes: CARD_SIZES, lazy: true })}</a>`;
+  return html`<a class="card-image" href="${a.path}" tabindex="-1" aria-hidden="true">${picture(a.leadImage.card, { alt: '', sizes, lazy: true })}</a>`;
 }
+
+/** Search results show a thumbnail at the line's end (see gazette.css). */
+export const THUMBNAIL_SIZES = '(max-width: 30rem) 6rem, 9rem';
 
 /** The home page's lead story picture: above the fold, so fetched at once. */
 export function homeLeadPicture(a: ArticleCard): SafeHtml {
