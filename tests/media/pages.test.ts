@@ -16,7 +16,7 @@ import sharp from 'sharp';
 import type { Account } from '../../src/accounts/permissions.ts';
 import { articleImageUsage } from '../../src/articles/article.images.ts';
 import { createArticle, updateArticle } from '../../src/articles/article.service.ts';
-import { editImage, replaceImage, uploadImage, type ImageItem, type MediaDeps } from '../../src/media/image.service.ts';
+import { editImage, ensureCrop, replaceImage, uploadImage, type ImageItem, type MediaDeps } from '../../src/media/image.service.ts';
 import { localStorage } from '../../src/media/media.storage.ts';
 import { PUBLIC_URL, startTestServer, tempDir, type TestServer } from '../helpers/server.ts';
 import { account } from '../newsroom/helpers.ts';
@@ -117,6 +117,20 @@ describe('pictures on public pages', () => {
       }
     assert.equal(checked, 15, 'five widths in three formats');
     await file(img.getAttribute('src')!, 'image/jpeg');
+  });
+
+  it('shows the article’s own crop of its lead picture', async () => {
+    const box = { x: 250, y: 0, w: 500, h: 1000 };
+    await ensureCrop(deps, second.id, box);
+    const { path: cropped } = await createArticle(server.store, { section: 'news', headline: 'A tall crop of the square', body: 'Text.', leadImageId: second.id, leadImageCrop: box });
+    const { document } = await page(cropped);
+    const img = document.querySelector('figure.article-image picture img')!;
+    assert.match(img.getAttribute('src')!, /\/crop-[0-9a-f]+-\d+\.jpg$/);
+    assert.deepEqual([img.getAttribute('width'), img.getAttribute('height')], ['900', '1200'], 'the crop’s shape: half the width, the whole height');
+    const got = await file(img.getAttribute('src')!, 'image/jpeg');
+    assert.ok(got.height! > got.width!, 'the served file is the tall crop');
+    const card = (await page('/news/')).document.querySelector(`a.card-image[href="${cropped}"] img`)!;
+    assert.ok(Math.abs(Number(card.getAttribute('width')) / Number(card.getAttribute('height')) - 1.5) < 0.01, 'cards keep their 3:2 focal crop');
   });
 
   it('turns library pictures of the body into lazy <picture> elements keeping the body’s alt text', async () => {
