@@ -80,11 +80,11 @@ describe('pictures on public pages', () => {
     second = await uploadImage(deps, editor, await upload('square.jpg', photo(1800, 1200, '#2e7d32')), { alt: 'A crowd in the square' });
     const now = Date.now();
     const body = `<p>Pictureword first paragraph.</p><figure class="body-image"><img src="${inBody.picture.src}" alt="Stalls under the arches" data-media-id="${inBody.id}"><figcaption>The market <small class="credit">Desk</small></figcaption></figure><p>A last paragraph.</p>`;
-    const made = await createArticle(server.store, { section: 'news', headline: 'Boats return to the harbour', subtitle: 'Fishermen go out again', body, bodyFormat: 'html', authors: ['international-desk'], leadImageId: lead.id, publishedAt: new Date(now - 60_000).toISOString() });
+    const made = await createArticle(server.store, { section: 'news', headline: 'Boats return to the harbour', subtitle: 'Fishermen go out again', body, bodyFormat: 'html', authors: ['international-desk'], tags: ['Harbour'], leadImageId: lead.id, publishedAt: new Date(now - 60_000).toISOString() });
     leadPath = made.path;
-    const pinned = await createArticle(server.store, { section: 'news', headline: 'Crowds gather in the square', body: 'Pictureword square story.', leadImageId: second.id, pins: [leadPath.slice(1)], publishedAt: new Date(now - 30_000).toISOString() });
+    const pinned = await createArticle(server.store, { section: 'news', headline: 'Crowds gather in the square', body: 'Pictureword square story.', authors: ['international-desk'], tags: ['Harbour'], leadImageId: second.id, pins: [leadPath.slice(1)], publishedAt: new Date(now - 30_000).toISOString() });
     pinnedPath = pinned.path;
-    plainPath = (await createArticle(server.store, { section: 'news', headline: 'A council meets without a photographer', body: 'Pictureword plain story.', publishedAt: new Date(now - 90_000).toISOString() })).path;
+    plainPath = (await createArticle(server.store, { section: 'news', headline: 'A council meets without a photographer', body: 'Pictureword plain story.', authors: ['international-desk'], tags: ['Harbour'], publishedAt: new Date(now - 90_000).toISOString() })).path;
     arabicPath = (await createArticle(server.store, { section: 'akhbar', slug: 'majlis-baladi', language: 'ar', headline: 'المجلس البلدي يجتمع لمناقشة ميزانية المدينة للعام المقبل', body: 'نص الخبر.', publishedAt: new Date(now - 120_000).toISOString() })).path;
     draftId = (await createArticle(server.store, { section: 'news', headline: 'An unpublished story', body: 'Draft.', status: 'draft' })).id;
   });
@@ -144,9 +144,9 @@ describe('pictures on public pages', () => {
     await file(img.getAttribute('src')!);
   });
 
-  it('shows the card picture on the home page, the section, search results and “Check Also”; cards without one show none', async () => {
+  it('shows the card picture on the home page, section, tag and author pages, search results and “Check Also”; cards without one show none', async () => {
     const cardImage = (document: Document, articlePath: string) => document.querySelector(`a.card-image[href="${articlePath}"] img, a.lead-image[href="${articlePath}"] img`);
-    for (const address of ['/', '/news/', '/search?q=pictureword']) {
+    for (const address of ['/', '/news/', '/tag/harbour/', '/author/international-desk/', '/search?q=pictureword']) {
       const { document } = await page(address);
       for (const articlePath of [leadPath, pinnedPath]) {
         const img = cardImage(document, articlePath);
