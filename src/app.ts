@@ -214,14 +214,14 @@ async function publicSite(app: FastifyInstance, { config, store, site, assets, c
   // Pages not answered from the cache read the site's settings and navigation as they are now.
   app.addHook('onRequest', async () => site.refresh());
   await app.register(assetRoutes, { assets });
-  await app.register(articleRoutes, { store, site, comments: articleComments(comments, config, assets.commentScriptPath) });
+  await app.register(articleRoutes, { store, site, comments: articleComments(comments, config, assets.commentScriptPath), storage: media.storage });
   await app.register(commentRoutes, { comments, site, config, changes: store.changes });
   const runSearch = searchRunner(store, config.database, searchThreads(store, config.searchThreads));
   app.addHook('onClose', () => runSearch.close());
   await app.register(searchRoutes, { store, site, runSearch });
-  await app.register(feedRoutes, { store, config, settings: site });
+  await app.register(feedRoutes, { store, config, settings: site, storage: media.storage });
   await app.register(sitemapRoutes, { store, config, settings: site });
   await app.register(documentRoutes, { store, files: { dir: config.mediaDir, maxBytes: config.documentMaxBytes } });
-  await app.register(mediaRoutes, { storage: media.storage });
+  await app.register(mediaRoutes, { storage: media.storage, store, site });
   await app.register(pageRoutes, { store, site });
 }
