@@ -191,7 +191,7 @@ async function adminSite(app: FastifyInstance, { config, store, site, accounts, 
   await app.register(personAdminRoutes, { store });
   await app.register(pageAdminRoutes, { store });
   await app.register(settingsAdminRoutes, { store, defaults: config });
-  await app.register(articleAdminRoutes, { store, site, assets, comments: previewComments });
+  await app.register(articleAdminRoutes, { store, site, assets, comments: previewComments, media });
 }
 
 interface PublicSiteOptions {

@@ -14,7 +14,7 @@ import type { AdminAssets } from '../web/admin/assets.ts';
 import * as views from '../web/admin/articles.ts';
 import { idParam } from '../web/admin/params.ts';
 import { documentTitles, listDocuments } from '../documents/document.service.ts';
-import { imageViews } from '../media/image.service.ts';
+import { ensureCrop, imageViews, type MediaDeps } from '../media/image.service.ts';
 import type { Site } from '../web/site.ts';
 import { newsArticleJsonLd } from './article.jsonld.ts';
 import type { ArticleComments } from './article.routes.ts';
@@ -51,6 +51,8 @@ export interface ArticleAdminOptions {
   assets: AdminAssets;
   /** The comment section the preview shows, as readers will see it. */
   comments: ArticleComments;
+  /** The media library, to make the files of an article's crop of its lead picture before it is saved. */
+  media: MediaDeps;
 }
 
 const PER_PAGE = 25;
@@ -272,7 +274,21 @@ function scheduleTime(text: string, zone: string): Date {
   return at;
 }
 
-export async function articleAdminRoutes(app: FastifyInstance, { store, site, assets, comments }: ArticleAdminOptions): Promise<void> {
+/**
+ * Makes the files of the article's crop of its lead picture (once; nothing when there is no crop), so the
+ * saved article shows the crop from its first request. The save itself checks the picture and the box.
+ */
+async function prepareCrop(media: MediaDeps, draft: DraftInput): Promise<void> {
+  const box = draft.leadImageCrop;
+  if (draft.leadImageId == null || !box) return;
+  if (![box.x, box.y, box.w, box.h].every((v) => Number.isInteger(v) && v >= 0 && v <= 1000) || box.w < 1 || box.h < 1 || box.x + box.w > 1000 || box.y + box.h > 1000) return;
+  await ensureCrop(media, draft.leadImageId, box).catch((error: unknown) => {
+    // A picture that is gone is reported by the save, next to the field.
+    if (!(error instanceof AppError)) throw error;
+  });
+}
+
+export async function articleAdminRoutes(app: FastifyInstance, { store, site, assets, comments, media }: ArticleAdminOptions): Promise<void> {
   const bodyEditor = (() => {
     try {
       return [assets.path(BODY_EDITOR_SCRIPT)];
@@ -457,7 +473,9 @@ export async function articleAdminRoutes(app: FastifyInstance, { store, site, as
     let article: EditableArticle;
     try {
       if (action === 'schedule') scheduleTime(values.scheduledAt, site.timeZone);
-      article = await createDraft(store, actor, draftFrom(values));
+      const draft = draftFrom(values);
+      await prepareCrop(media, draft);
+      article = await createDraft(store, actor, draft);
     } catch (error) {
       return refused(request, reply, null, values, error);
     }
@@ -505,7 +523,9 @@ export async function articleAdminRoutes(app: FastifyInstance, { store, site, as
     try {
       if (action === 'schedule') scheduleTime(values.scheduledAt, site.timeZone);
       // A button that only moves the article (unpublish) still saves what was typed first, so nothing typed is lost.
-      saved = await saveArticle(store, actor, id, versionOf(form), draftFrom(values));
+      const draft = draftFrom(values);
+      await prepareCrop(media, draft);
+      saved = await saveArticle(store, actor, id, versionOf(form), draft);
       await step(actor, saved, action, values);
     } catch (error) {
       return refused(request, reply, await getEditable(store, actor, id), values, error);
@@ -518,7 +538,9 @@ export async function articleAdminRoutes(app: FastifyInstance, { store, site, as
   app.post<{ Params: { id: string } }>('/articles/:id/autosave', async (request, reply) => {
     const id = idParam(request.params.id);
     const form = (request.body ?? {}) as Form;
-    const saved = await saveArticle(store, request.account, id, versionOf(form), draftFrom(formValues(form)), { autosave: true });
+    const draft = draftFrom(formValues(form));
+    await prepareCrop(media, draft);
+    const saved = await saveArticle(store, request.account, id, versionOf(form), draft, { autosave: true });
     return reply.header('cache-control', 'no-store').send({ version: saved.version, status: saved.status, savedAt: new Date().toISOString() });
   });
 

@@ -297,5 +297,11 @@ describe('the media library in /admin', () => {
     assert.equal(preview?.getAttribute('alt'), 'Fishing boats');
     assert.match(preview?.getAttribute('src') ?? '', /^\/media\/images\//);
     assert.match(doc.querySelector('[data-lead-caption]')?.textContent ?? '', /Boats in the old port — Photo: Agency/);
+    // Saving made the crop's files: readers get the cropped picture (names carry the crop's key), each file there.
+    const articleId = Number(/\/admin\/articles\/(\d+)/.exec(saved.location!)![1]);
+    const preview2 = await contributor.get(`/admin/articles/${articleId}/preview`);
+    const cropped = parseHTML(preview2.text).document.querySelector('figure.article-image img');
+    assert.match(cropped?.getAttribute('srcset') ?? '', /\/crop-[0-9a-f]{10}-\d+\./, preview2.text.slice(0, 300));
+    for (const candidate of (cropped?.getAttribute('srcset') ?? '').split(', ')) assert.equal((await fetch(`${server.url}${candidate.split(' ')[0]}`)).status, 200, candidate);
   });
 });
