@@ -152,6 +152,7 @@ export async function accountAdminRoutes(app: FastifyInstance, { deps, secure }:
     const account = request.account;
     const links = [
       { label: 'Articles', path: '/admin/articles', text: 'Write, review, schedule and publish.' },
+      { label: 'Media', path: '/admin/media', text: 'Pictures and primary documents: upload, describe, reuse.' },
       ...(can(account, 'comment.moderate') ? [{ label: 'Comments', path: '/admin/comments', text: 'Moderate what readers wrote.' }] : []),
       ...(can(account, 'section.manage') ? [{ label: 'Sections', path: '/admin/sections', text: 'Sections, tags and the navigation.' }] : []),
       ...(can(account, 'user.manage') ? [{ label: 'Staff', path: '/admin/users', text: 'Invite colleagues and choose their roles.' }] : []),

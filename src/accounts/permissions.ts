@@ -23,6 +23,7 @@ export type Action =
   | 'article.edit'
   | 'article.publish'
   | 'article.delete'
+  | 'media.replace'
   | 'section.manage'
   | 'page.manage'
   | 'person.manage'
@@ -43,6 +44,8 @@ const RULES: Record<Action, Record<Role, Rule>> = {
   'article.edit': { admin: 'any', editor: 'any', author: 'own', contributor: 'own' },
   'article.publish': { admin: 'any', editor: 'any', author: 'own', contributor: 'never' },
   'article.delete': { admin: 'any', editor: 'any', author: 'own', contributor: 'own' },
+  // Replacing or deleting a library picture changes every article that shows it: editors, or whoever uploaded it.
+  'media.replace': { admin: 'any', editor: 'any', author: 'own', contributor: 'own' },
   'section.manage': { admin: 'any', editor: 'any', author: 'never', contributor: 'never' },
   'page.manage': { admin: 'any', editor: 'any', author: 'never', contributor: 'never' },
   'person.manage': { admin: 'any', editor: 'any', author: 'never', contributor: 'never' },

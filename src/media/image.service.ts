@@ -100,6 +100,8 @@ export interface ImageItem extends ImageView {
   sha256: string;
   focal: FocalPoint;
   metadataKept: boolean;
+  /** The account that uploaded it (null when that account is gone). */
+  uploadedBy: number | null;
   createdAt: string;
   updatedAt: string;
   /** The stored original (location and serials removed unless the site keeps metadata). */
@@ -147,6 +149,7 @@ function itemOf(row: repo.ImageRow): ImageItem {
     sha256: row.sha256,
     focal: { x: row.focal_x, y: row.focal_y },
     metadataKept: row.metadata_kept === 1,
+    uploadedBy: row.uploaded_by === null ? null : Number(row.uploaded_by),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     originalSrc: `${MEDIA_PREFIX}${row.original_path}`,
@@ -437,8 +440,8 @@ async function localCopy(deps: MediaDeps, originalPath: string): Promise<string>
  * address changes (new folder), and pages showing it are dropped from the cache.
  */
 export async function replaceImage(deps: MediaDeps, actor: Account, id: number, upload: ImageUpload, now = new Date()): Promise<ImageItem> {
-  ensureCan(actor, 'article.create');
   const row = await rowOrMissing(deps.store.db, id);
+  ensureCan(actor, 'media.replace', { ownerId: row.uploaded_by });
   const before = parseRenditions(row.renditions);
   const crops = await deps.usage.crops(deps.store.db, id);
   const done = await ingest(deps, upload, { x: row.focal_x, y: row.focal_y }, crops);
@@ -474,8 +477,8 @@ async function folderShared(db: Db, sha256: string): Promise<boolean> {
 
 /** Deletes a picture no article uses, with its files. */
 export async function deleteImage(deps: MediaDeps, actor: Account, id: number, now = new Date()): Promise<void> {
-  ensureCan(actor, 'article.create');
   const row = await rowOrMissing(deps.store.db, id);
+  ensureCan(actor, 'media.replace', { ownerId: row.uploaded_by });
   const uses = await deps.usage.uses(deps.store.db, id);
   if (uses.length) {
     throw new AppError('conflict', 'The picture is in use.', {

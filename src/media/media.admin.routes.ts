@@ -8,6 +8,7 @@ import type { MultipartFile } from '@fastify/multipart';
 import { listDocuments } from '../documents/document.service.ts';
 import { AppError } from '../errors.ts';
 import { idParam } from '../web/admin/params.ts';
+import { can } from '../accounts/permissions.ts';
 import { libraryPage, imagePage, type LibraryTab, type PickerItem } from '../web/admin/media.ts';
 import { deleteImage, editImage, getImage, listImages, replaceImage, uploadImage, type ImageEdit, type ImageItem, type MediaDeps } from './image.service.ts';
 
@@ -113,7 +114,7 @@ export async function mediaAdminRoutes(app: FastifyInstance, { media, script }: 
     return reply.adminPage({
       title: `Picture: ${item.fileName}`,
       nav: 'media',
-      main: imagePage({ csrfToken: request.csrfToken, item, form: extra.form ?? null, fields: extra.fields ?? {}, message: extra.message ?? '', maxMegabytes }),
+      main: imagePage({ csrfToken: request.csrfToken, item, form: extra.form ?? null, fields: extra.fields ?? {}, message: extra.message ?? '', maxMegabytes, mayReplace: can(request.account, 'media.replace', { ownerId: item.uploadedBy }) }),
       scripts: [script],
       status: extra.status ?? 200,
     });

@@ -258,15 +258,26 @@ describe('the media library in /admin', () => {
     assert.equal((await fetch(server.url + item.src)).status, 404, 'its files are gone');
   });
 
-  it('lets every role that writes articles manage any picture, as the image service rules: a contributor deletes an editor’s unused upload', async () => {
+  it('lets writers describe any picture, but only editors or the uploader replace or delete it', async () => {
     await editor.get('/admin/media');
     const id = idOf((await upload(editor, '/admin/media', await jpeg('editors.jpg', '#777777'))).location);
-    await contributor.get(`/admin/media/${id}`);
+    const page = parseHTML((await contributor.get(`/admin/media/${id}`)).text).document;
+    assert.equal(page.querySelector(`form[action="/admin/media/${id}/delete"]`), null, 'no delete button for a contributor on an editor’s picture');
+    assert.equal(page.querySelector(`form[action="/admin/media/${id}/replace"]`), null);
     assert.equal((await contributor.post(`/admin/media/${id}`, { alt: 'Described by a contributor' })).status, 303);
-    assert.equal((await upload(contributor, `/admin/media/${id}/replace`, await jpeg('contributors.jpg', '#888888'))).status, 303);
+    assert.equal((await upload(contributor, `/admin/media/${id}/replace`, await jpeg('contributors.jpg', '#888888'))).status, 403);
     await contributor.get(`/admin/media/${id}`);
-    assert.equal((await contributor.post(`/admin/media/${id}/delete`)).status, 303);
-    assert.equal((await editor.get(`/admin/media/${id}`)).status, 404);
+    assert.equal((await contributor.post(`/admin/media/${id}/delete`)).status, 403);
+    assert.equal((await editor.get(`/admin/media/${id}`)).status, 200, 'still there');
+    // Their own upload, they may replace and delete.
+    await contributor.get('/admin/media');
+    const own = idOf((await upload(contributor, '/admin/media', await jpeg('mine.jpg', '#999999'))).location);
+    assert.equal((await upload(contributor, `/admin/media/${own}/replace`, await jpeg('mine-again.jpg', '#aaaaaa'))).status, 303);
+    await contributor.get(`/admin/media/${own}`);
+    assert.equal((await contributor.post(`/admin/media/${own}/delete`)).status, 303);
+    // Editors may replace and delete anyone's.
+    await editor.get(`/admin/media/${id}`);
+    assert.equal((await editor.post(`/admin/media/${id}/delete`)).status, 303);
   });
 
   it('the article form shows the lead image, keeps its crop, and puts refusals next to the picker keeping what was typed', async () => {

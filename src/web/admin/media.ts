@@ -126,6 +126,8 @@ export interface ImagePageView {
   fields: Readonly<Record<string, string>>;
   message: string;
   maxMegabytes: number;
+  /** Whether the account may replace or delete it (editors, or whoever uploaded it). */
+  mayReplace: boolean;
 }
 
 const percent = (thousandths: number) => (thousandths / 10).toFixed(1).replace(/\.0$/, '');
@@ -193,7 +195,15 @@ ${textField({ name: 'focal_y', label: 'From the top (%)', value: fy, error: v.fi
 <h2 id="used-heading">Used in</h2>
 ${usedIn(i.uses)}
 </section>
-<section class="panel" aria-labelledby="replace-heading">
+${v.mayReplace ? replaceAndDelete(v) : html`<section class="panel" aria-labelledby="replace-heading"><h2 id="replace-heading">Replace or delete</h2><p class="hint">Only editors, or whoever uploaded it, may replace or delete this picture.</p></section>`}
+</div>
+</div>`;
+}
+
+/** Replacing the file and deleting the picture, for those who may. */
+function replaceAndDelete(v: ImagePageView): SafeHtml {
+  const i = v.item;
+  return html`<section class="panel" aria-labelledby="replace-heading">
 <h2 id="replace-heading">Replace the file</h2>
 <form method="post" action="/admin/media/${i.id}/replace" enctype="multipart/form-data" novalidate>
 ${csrfField(v.csrfToken)}
@@ -216,7 +226,5 @@ ${csrfField(v.csrfToken)}
 <p class="hint">No article uses it. Its files are removed.</p>
 <div class="actions">${button('Delete picture', { kind: 'danger' })}</div>
 </form>`}
-</section>
-</div>
-</div>`;
+</section>`;
 }
