@@ -75,13 +75,19 @@ export function cleanBodyHtml(dirty: string): string {
 /** Plain text of body HTML (as cleanBodyHtml returns it), a space between blocks, white space collapsed. */
 export function plainTextOfHtml(clean: string): string {
   const parts: string[] = [];
+  // Captions and credits under figures are not the story's text: excerpts, snippets and the reading time leave them out.
+  let inCaption = 0;
   const parser = new Parser(
     {
-      ontext: (text) => parts.push(text),
+      ontext: (text) => {
+        if (!inCaption) parts.push(text);
+      },
       onopentag: (name) => {
+        if (name === 'figcaption') inCaption++;
         if (BLOCKS.has(name)) parts.push(' ');
       },
       onclosetag: (name) => {
+        if (name === 'figcaption') inCaption--;
         if (BLOCKS.has(name)) parts.push(' ');
       },
     },

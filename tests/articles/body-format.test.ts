@@ -124,6 +124,13 @@ describe('cleaning body HTML', () => {
     assert.doesNotMatch(d.source, /script|not text/);
   });
 
+  it('leaves figure captions and credits out of the plain text (excerpts, snippets, reading time)', () => {
+    const d = deriveBody('<p>Before.</p><figure class="body-image"><img src="https://example.org/a.jpg" alt="A market"><figcaption>The covered market <small class="credit">Desk</small></figcaption></figure><p>After.</p>', 'en', 'html');
+    assert.equal(d.text, 'Before. After.');
+    assert.equal(d.words, 2);
+    assert.match(d.html, /The covered market/, 'the page still shows the caption');
+  });
+
   it('keeps Markdown bodies as they were: raw HTML shown as text, the source stored as written', () => {
     const md = '## Heading\n\n> quoted\n\n<script>alert(1)</script>';
     const d = deriveBody(md, 'en');
