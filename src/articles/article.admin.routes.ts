@@ -15,6 +15,7 @@ import * as views from '../web/admin/articles.ts';
 import { idParam } from '../web/admin/params.ts';
 import { documentTitles, listDocuments } from '../documents/document.service.ts';
 import { ensureCrop, imageViews, type MediaDeps } from '../media/image.service.ts';
+import { socialImageFor } from '../media/social-card.ts';
 import type { Site } from '../web/site.ts';
 import { newsArticleJsonLd } from './article.jsonld.ts';
 import type { ArticleComments } from './article.routes.ts';
@@ -555,7 +556,7 @@ export async function articleAdminRoutes(app: FastifyInstance, { store, site, as
   app.get<{ Params: { id: string } }>('/articles/:id/preview', async (request, reply) => {
     const id = idParam(request.params.id);
     const article = await previewFor(store, request.account, id);
-    const commentSection = await comments.sectionFor(article, {});
+    const [commentSection, social] = await Promise.all([comments.sectionFor(article, {}), socialImageFor(media.storage, article, { name: site.name, colours: site.theme.colours })]);
     const body = await site.render(
       {
         language: article.language,
@@ -564,8 +565,9 @@ export async function articleAdminRoutes(app: FastifyInstance, { store, site, as
         ...commentSection.head,
         noindex: true,
         ogType: 'article',
-        image: article.imageUrl,
-        jsonLd: newsArticleJsonLd(article, site),
+        // As readers will get them once it is published (the generated card answers only then).
+        image: { url: site.publicUrl + social.path, width: social.width, height: social.height, type: social.type, alt: social.alt },
+        jsonLd: newsArticleJsonLd(article, site, social),
         article: { publishedAt: article.publishedAt, updatedAt: article.updatedAt, section: article.section.name, tags: article.tags.map((t) => t.name) },
       },
       site.theme.articlePage(article, commentSection),
