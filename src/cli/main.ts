@@ -9,6 +9,7 @@ import { AddressInUseError, startServer } from '../server.ts';
 import { SEARCH_USAGE, SearchUsageError, runDemoCorpus, runReindex } from './search.ts';
 import { COMMENTS_USAGE, CommentsUsageError, runComments } from './comments.ts';
 import { USER_USAGE, UserUsageError, runUser } from './users.ts';
+import { TOKEN_USAGE, TokenUsageError, runToken } from './tokens.ts';
 import { COPY_USAGE, CopyUsageError, runCopy, runExport } from './copy.ts';
 import { MEDIA_USAGE, MediaUsageError, runMedia } from './media.ts';
 import { StoreUnavailable } from '../db/database.ts';
@@ -27,6 +28,7 @@ ${SEARCH_USAGE}
   user      Staff accounts: add, list, role, disable, enable, reset-password (gazette user --help)
   media     The library's files: verify (hashes checked again), regenerate (renditions for the
             current IMAGE_WIDTHS) (gazette media --help)
+  token     API tokens: create (content keys, admin tokens), list, revoke (gazette token --help)
 ${COPY_USAGE}
 
 Configuration is read from the environment: PORT, HOST, PUBLIC_URL, DATABASE_URL, LOG_LEVEL,
@@ -69,6 +71,13 @@ async function run(argv: string[]): Promise<number> {
       return argv.length === 1 ? 64 : 0;
     }
     return runMedia(argv.slice(1), configFor('media'));
+  }
+  if (argv[0] === 'token') {
+    if (argv.includes('--help') || argv.includes('-h') || argv.length === 1) {
+      console.log(TOKEN_USAGE);
+      return argv.length === 1 ? 64 : 0;
+    }
+    return runToken(argv.slice(1), configFor('token'));
   }
   if (argv[0] === 'copy' && !argv.includes('--help') && !argv.includes('-h')) return runCopy(argv.slice(1));
   if (argv[0] === 'export' && !argv.includes('--help') && !argv.includes('-h')) return runExport(argv.slice(1));
@@ -144,6 +153,9 @@ run(process.argv.slice(2)).then(
       process.exitCode = 64;
     } else if (error instanceof MediaUsageError) {
       console.error(`gazette media: ${error.message}\n\n${MEDIA_USAGE}`);
+      process.exitCode = 64;
+    } else if (error instanceof TokenUsageError) {
+      console.error(`gazette token: ${error.message}\n\n${TOKEN_USAGE}`);
       process.exitCode = 64;
     } else if (error instanceof StoreUnavailable) {
       console.error(`gazette: DATABASE_URL: ${error.message}`);
