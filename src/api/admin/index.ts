@@ -1,0 +1,43 @@
+// The Admin API (/api/admin/*, issue 13): everything the web editor does, through the same services with
+// the acting account (request.account, set by the /api context from an admin token or a session with its
+// CSRF token), so every permission rule is the editor's. Each area's routes are in a file of their own;
+// their zod schemas (schemas.ts) validate requests and make the OpenAPI document.
+import type { FastifyInstance } from 'fastify';
+import multipart from '@fastify/multipart';
+import type { AdminApiOptions } from '../api-deps.ts';
+import { articleRoutes } from './articles.ts';
+import { commentRoutes } from './comments.ts';
+import type { AdminApiDeps } from './deps.ts';
+import { mediaRoutes } from './media.ts';
+import { structureRoutes } from './structure.ts';
+import { userRoutes } from './users.ts';
+
+/** The services' parts the routes call, from what the /api context is given. */
+export function adminApiDeps(options: AdminApiOptions): AdminApiDeps {
+  const { config } = options;
+  return {
+    store: options.store,
+    accounts: options.accounts,
+    comments: options.comments,
+    media: options.media,
+    documents: { dir: config.mediaDir, maxBytes: config.documentMaxBytes },
+    settings: config,
+  };
+}
+
+export async function adminApiRoutes(app: FastifyInstance, options: AdminApiOptions): Promise<void> {
+  const deps = adminApiDeps(options);
+  // Every Admin API route takes an admin token or a session (with x-csrf-token for changes): the document says so once for all.
+  app.addHook('onRoute', (route) => {
+    if (route.schema && !route.schema.security) route.schema.security = [{ adminToken: [] }, { session: [] }];
+  });
+  // Uploads: one file per request, cut off just past the larger size limit (the service then refuses it whole).
+  if (!app.hasRequestDecorator('isMultipart')) {
+    await app.register(multipart, { limits: { files: 1, fields: 20, fieldSize: 64 * 1024, fileSize: Math.max(options.config.documentMaxBytes, options.config.images.maxBytes) + 1 } });
+  }
+  await app.register(articleRoutes, deps);
+  await app.register(mediaRoutes, deps);
+  await app.register(structureRoutes, deps);
+  await app.register(commentRoutes, deps);
+  await app.register(userRoutes, deps);
+}
