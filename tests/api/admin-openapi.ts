@@ -24,8 +24,11 @@ function templateOf(doc: OpenApi, path: string): string | null {
   return candidates[0] ?? null;
 }
 
-/** A check for ApiClient over the server's document; also the number of answers it checked. */
-export async function openApiChecker(server: TestServer): Promise<AnswerCheck & { checked: Set<string> }> {
+/** A check for ApiClient, and every `METHOD /template STATUS` it checked. */
+export type OpenApiCheck = AnswerCheck & { checked: Set<string> };
+
+/** A check for ApiClient over the server's document. */
+export async function openApiChecker(server: TestServer): Promise<OpenApiCheck> {
   const response = await fetch(`${server.url}/api/openapi.json`);
   assert.equal(response.status, 200);
   const doc = (await response.json()) as OpenApi;

@@ -10,8 +10,8 @@ import { createApiToken } from '../../src/accounts/api-token.service.ts';
 import { createAccount, signIn, type AdminClient } from '../helpers/admin.ts';
 import type { TestServer } from '../helpers/server.ts';
 import { SEED_PATH, fields, postComment, readForm, startCommentServer } from '../comments/helpers.ts';
-import { ApiClient, uploadForm, type AnswerCheck, type Auth } from './admin-client.ts';
-import { openApiChecker } from './admin-openapi.ts';
+import { ApiClient, uploadForm, type Auth } from './admin-client.ts';
+import { openApiChecker, type OpenApiCheck } from './admin-openapi.ts';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 const png = (width: number, height: number, background: string) => sharp({ create: { width, height, channels: 3, background } }).png().toBuffer();
@@ -35,7 +35,8 @@ function article(headline: string, extra: Record<string, unknown> = {}) {
 
 describe('Admin API over HTTP', () => {
   let server: TestServer;
-  let check: AnswerCheck;
+  /** One checker per way in, to show every documented operation was used both ways. */
+  const checks = new Map<Auth['via'], OpenApiCheck>();
   let token: string;
   let session: AdminClient;
   /** A second account, to hold a lock the API must respect. */
@@ -48,7 +49,7 @@ describe('Admin API over HTTP', () => {
     session = await signIn(server, admin.email);
     const editor = await createAccount(server, { role: 'editor', name: 'Lock Holder' });
     colleague = await signIn(server, editor.email);
-    check = await openApiChecker(server);
+    for (const via of ['token', 'session'] as const) checks.set(via, await openApiChecker(server));
   });
   after(() => server?.close());
 
@@ -59,10 +60,12 @@ describe('Admin API over HTTP', () => {
 
       before(() => {
         const auth: Auth = via === 'token' ? { via, token } : { via, client: session };
-        api = new ApiClient(server, auth, check);
+        api = new ApiClient(server, auth, checks.get(via)!);
       });
 
       it('sections: create, list, read, change, reorder', async () => {
+        const me = await api.get('/api/admin/me');
+        assert.deepEqual([me.status, me.body.via, me.body.role], [200, via, 'admin']);
         const created = await api.post('/api/admin/sections', { slug: `desk-${via}`, name: `Desk ${via}` });
         assert.equal(created.status, 201, created.text);
         assert.equal(created.headers.get('location'), `/api/admin/sections/${created.body.id}`);
@@ -392,6 +395,19 @@ describe('Admin API over HTTP', () => {
       }
     });
   }
+
+  it('exercised every documented Admin API operation with a token and with a session, each answer as documented', async () => {
+    const doc = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    const operations = Object.entries(doc.paths)
+      .filter(([path]) => path.startsWith('/api/admin/'))
+      .flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
+    assert.ok(operations.length >= 50, `${operations.length} operations`);
+    for (const [via, check] of checks) {
+      const succeeded = new Set([...check.checked].filter((c) => / 2\d\d$/.test(c)).map((c) => c.replace(/ \d{3}$/, '')));
+      const missing = operations.filter((o) => !succeeded.has(o));
+      assert.deepEqual(missing, [], `operations never answered with success via ${via}`);
+    }
+  });
 
   it('refuses a request with no credentials, or a bad token, with 401', async () => {
     const none = await fetch(`${server.url}/api/admin/articles`);

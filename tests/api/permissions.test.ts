@@ -121,6 +121,16 @@ describe('the permission matrix: the web editor and the Admin API agree', () => 
     results.set(action, row);
   }
 
+  /** The article's status now, read through the API as the administrator. */
+  const statusOf = async (id: number) => (await api.get('admin')!.get(`/api/admin/articles/${id}`)).body.status as string;
+
+  /** Checks that an allowed move happened and a refused one changed nothing, whichever way it was asked. */
+  async function moved(action: string, role: Role, ids: [number, number], to: string) {
+    const [viaWeb, viaApi] = results.get(action)!.get(role)!;
+    assert.equal(await statusOf(ids[0]), viaWeb === 'allowed' ? to : 'draft', `${action} as ${role} on screen`);
+    assert.equal(await statusOf(ids[1]), viaApi === 'allowed' ? to : 'draft', `${action} as ${role} by API`);
+  }
+
   const future = () => new Date(Date.now() + 7 * 86400_000);
   const zonedInput = (d: Date) => d.toISOString().slice(0, 16); // the site's time zone is UTC
 
@@ -163,6 +173,7 @@ describe('the permission matrix: the web editor and the Admin API agree', () => 
         const page = await fetch(server.url + pubApi.path);
         assert.equal(page.status, apiPublish.status === 200 ? 200 : 404, `${role}: the public page after the API's ${apiPublish.status}`);
         if (page.status === 200) assert.match(await page.text(), new RegExp(pubApi.draft.headline));
+        await moved('publish their own draft', role, [pubWeb.id, pubApi.id], 'published');
 
         const schedWeb = await fixture(me);
         const schedApi = await fixture(me);
@@ -173,6 +184,7 @@ describe('the permission matrix: the web editor and the Admin API agree', () => 
           await w.post(`/admin/articles/${schedWeb.id}`, articleForm(schedWeb, { action: 'schedule', scheduled_at: zonedInput(at) })),
           await a.post(`/api/admin/articles/${schedApi.id}/schedule`, { version: schedApi.version, at: at.toISOString() }),
         );
+        await moved('schedule their own draft', role, [schedWeb.id, schedApi.id], 'scheduled');
 
         const otherPubWeb = await fixture(other);
         const otherPubApi = await fixture(other);
@@ -182,6 +194,7 @@ describe('the permission matrix: the web editor and the Admin API agree', () => 
           await w.post(`/admin/articles/${otherPubWeb.id}`, articleForm(otherPubWeb, { action: 'publish' })),
           await a.post(`/api/admin/articles/${otherPubApi.id}/publish`, { version: otherPubApi.version }),
         );
+        await moved("publish another's draft", role, [otherPubWeb.id, otherPubApi.id], 'published');
       });
 
       it('deletes, manages sections, moderates and manages users through both, with the same results', async () => {

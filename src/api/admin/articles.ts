@@ -242,7 +242,7 @@ export async function articleRoutes(parent: FastifyInstance, deps: AdminApiDeps)
     async (request, reply) => {
       await getEditable(store, request.account, request.params.id);
       await releaseLock(store, request.account, request.params.id);
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 

@@ -4,6 +4,10 @@
 // their zod schemas (schemas.ts) validate requests and make the OpenAPI document.
 import type { FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ROLES } from '../../accounts/permissions.ts';
+import { errorResponses } from '../api-schemas.ts';
 import type { AdminApiOptions } from '../api-deps.ts';
 import { articleRoutes } from './articles.ts';
 import { commentRoutes } from './comments.ts';
@@ -11,6 +15,17 @@ import type { AdminApiDeps } from './deps.ts';
 import { mediaRoutes } from './media.ts';
 import { structureRoutes } from './structure.ts';
 import { userRoutes } from './users.ts';
+
+const MeSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    email: z.string(),
+    role: z.enum(ROLES as ['admin', 'editor', 'author', 'contributor']),
+    personId: z.number().int().nullable(),
+    via: z.enum(['token', 'session']).meta({ description: 'How the caller signed this request.' }),
+  })
+  .meta({ id: 'Me' });
 
 /** The services' parts the routes call, from what the /api context is given. */
 export function adminApiDeps(options: AdminApiOptions): AdminApiDeps {
@@ -35,6 +50,14 @@ export async function adminApiRoutes(app: FastifyInstance, options: AdminApiOpti
   if (!app.hasRequestDecorator('isMultipart')) {
     await app.register(multipart, { limits: { files: 1, fields: 20, fieldSize: 64 * 1024, fileSize: Math.max(options.config.documentMaxBytes, options.config.images.maxBytes) + 1 } });
   }
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/me',
+    { schema: { tags: ['admin'], summary: 'Who the token or session acts as', response: { 200: MeSchema, ...errorResponses(401) } } },
+    async (request) => {
+      const { id, name, email, role, personId } = request.account;
+      return { id, name, email, role, personId, via: request.apiAuth!.via };
+    },
+  );
   await app.register(articleRoutes, deps);
   await app.register(mediaRoutes, deps);
   await app.register(structureRoutes, deps);

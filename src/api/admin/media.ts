@@ -1,9 +1,11 @@
 // /api/admin/documents and /api/admin/media: uploads (multipart/form-data: text fields first, then the one
 // file part named `file`), lists, and the media library's edits, replacement and deletion, through the
 // document and image services the /admin screens use. A file that fails any check leaves nothing behind.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, FastifySchemaCompiler } from 'fastify';
+import type { FastifyRouteSchemaDef } from 'fastify/types/schema.js';
 import type { MultipartFile } from '@fastify/multipart';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { $ZodType } from 'zod/v4/core';
 import { listDocuments, staffDocument, uploadDocument, type StoredDocument } from '../../documents/document.service.ts';
 import { deleteImage, editImage, getImage, listImages, replaceImage, uploadImage, type ImageEdit } from '../../media/image.service.ts';
 import { AppError } from '../../errors.ts';
@@ -13,8 +15,10 @@ import * as s from './schemas.ts';
 const DOCUMENTS = 'Admin: documents';
 const MEDIA = 'Admin: media';
 
-/** Multipart routes: the body is a stream the route reads itself; the schema only documents it. */
-const multipart = { validatorCompiler: ({ httpPart }: { httpPart?: string }) => (httpPart === 'body' ? () => true : undefined) } as const;
+/** Multipart routes: the body is a stream the route reads itself, so its schema only documents it; the path is still checked. */
+const multipart = {
+  validatorCompiler: ((route) => (route.httpPart === 'body' ? () => true : validatorCompiler(route as FastifyRouteSchemaDef<$ZodType>))) satisfies FastifySchemaCompiler<unknown>,
+};
 
 /**
  * Reads a multipart upload: the named text fields, then the file part called `file`, handed to `take`
@@ -190,7 +194,7 @@ export async function mediaRoutes(parent: FastifyInstance, deps: AdminApiDeps): 
     },
     async (request, reply) => {
       await deleteImage(deps.media, request.account, request.params.id);
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 }

@@ -114,7 +114,7 @@ export async function structureRoutes(parent: FastifyInstance, deps: AdminApiDep
     { schema: { tags: [TAGS], summary: 'Delete a tag and take it off its articles', params: s.idParams, response: { 204: s.noContent, ...s.refusals(404) } } },
     async (request, reply) => {
       await deleteTag(store, request.account, request.params.id);
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 
@@ -191,7 +191,7 @@ export async function structureRoutes(parent: FastifyInstance, deps: AdminApiDep
     { schema: { tags: [PAGES], summary: 'Delete a page (its address answers 404 from the next request)', params: s.idParams, response: { 204: s.noContent, ...s.refusals(404) } } },
     async (request, reply) => {
       await deletePage(store, request.account, request.params.id);
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 
