@@ -377,6 +377,9 @@ describe('Admin API over HTTP', () => {
         const badQuery = await api.get('/api/admin/articles?status=lost');
         assert.equal(badQuery.status, 400);
         assert.ok(badQuery.body.error.fields.status);
+        const badFilter = await api.get('/api/admin/articles?section=Not%20A%20Slug');
+        assert.equal(badFilter.status, 400);
+        assert.ok(badFilter.body.error.fields.section, JSON.stringify(badFilter.body));
         for (const answer of [unknown, wrongType, malformed, noFile, badQuery]) assert.doesNotMatch(answer.text, /at .*\.ts:\d+/, 'no stack trace');
       });
 

@@ -109,12 +109,15 @@ export async function articleRoutes(parent: FastifyInstance, deps: AdminApiDeps)
         summary: 'List articles of every status, newest change first',
         description: 'Every staff account sees the list; editing is checked per article (see `actions` on each article).',
         querystring: s.articleListQuery,
-        response: { 200: s.articleListSchema, ...s.refusals(422) },
+        response: { 200: s.articleListSchema, ...s.refusals() },
       },
     },
     async (request) => {
       const { page, perPage, ...filter } = request.query;
-      return listForEditors(store, request.account, given(filter), page ?? 1, perPage ?? PER_PAGE);
+      return listForEditors(store, request.account, given(filter), page ?? 1, perPage ?? PER_PAGE).catch((error: unknown) => {
+        // The filter is the query string: a bad value is a 400 naming the parameter, as for any other query.
+        throw error instanceof AppError && error.code === 'invalid_input' ? new AppError('bad_request', 'Some query parameters are not accepted.', error.fields) : error;
+      });
     },
   );
 
