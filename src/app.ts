@@ -5,9 +5,8 @@
 // sees (decision 0015). The root context holds what every context shares: security headers and the URL
 // length limit, the page cache's reply methods, and the background work (comment mail, search index
 // upkeep, publishing scheduled articles). Each audience is then one encapsulated context with its own
-// hooks, body parsers and error format: today the public site (HTML pages, feeds, sitemaps). A context for editors or an API registers
-// beside it the same way, e.g. `app.register(adminSite, { prefix: '/admin', ... })`, with its own auth,
-// CSRF and rate-limit hooks and its own error handler (JSON for an API).
+// hooks, body parsers and error format: the public site (HTML pages, feeds, sitemaps), the newsroom at
+// /admin, and the API at /api (src/api/api-context.routes.ts: JSON errors, tokens, OpenAPI).
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
@@ -15,6 +14,8 @@ import multipart from '@fastify/multipart';
 import type { Config } from './config.ts';
 import type { Store } from './db/store.ts';
 import { accountAdminRoutes } from './accounts/account.admin.routes.ts';
+import { apiContext } from './api/api-context.routes.ts';
+import { DEFAULT_API_SETTINGS, type ApiSettings } from './api/api-deps.ts';
 import { createAccountMailer } from './accounts/account.mail.ts';
 import { accountSecret, DEFAULT_RULES, pruneAccounts, type AccountDeps } from './accounts/account.service.ts';
 import { adminContext, type AdminRoute } from './accounts/admin-context.routes.ts';
@@ -34,7 +35,7 @@ import { feedAlternates } from './feeds/feed-paths.ts';
 import { feedRoutes } from './feeds/feed.routes.ts';
 import { DEFAULT_UPKEEP, startIndexUpkeep } from './search/upkeep.ts';
 import { searchRoutes } from './search/search.routes.ts';
-import { searchRunner, searchThreads } from './search/search.pool.ts';
+import { searchRunner, searchThreads, type SearchRunner } from './search/search.pool.ts';
 import { pageAdminRoutes } from './pages/page.admin.routes.ts';
 import { pageRoutes } from './pages/page.routes.ts';
 import { personAdminRoutes } from './people/person.admin.routes.ts';
@@ -59,6 +60,8 @@ export interface BuildOptions {
   logger?: boolean;
   /** Where log lines go instead of stdout (tests read them). */
   logStream?: NodeJS.WritableStream;
+  /** The Content API's limits and response cache (tests and the bench change them). */
+  api?: Partial<ApiSettings>;
 }
 
 /**
@@ -122,7 +125,10 @@ export async function buildApp(config: Config, store: Store, options: BuildOptio
   app.addHook('onClose', () => scheduler.stop());
 
   const media: MediaDeps = { store, storage: localStorage(config.mediaDir), settings: config.images, usage: articleImageUsage };
-  await app.register(publicSite, { config, store, site, assets, comments: comments.service, media });
+  // One pool of search threads for the site's search page and the API's.
+  const runSearch = searchRunner(store, config.database, searchThreads(store, config.searchThreads));
+  app.addHook('onClose', () => runSearch.close());
+  await app.register(publicSite, { config, store, site, assets, comments: comments.service, media, runSearch });
 
   const accounts = await openAccounts(config, store, (err) => app.log.warn({ err }, 'removing ended sessions failed'));
   app.addHook('onClose', async () => accounts.close());
@@ -130,6 +136,9 @@ export async function buildApp(config: Config, store: Store, options: BuildOptio
   app.decorate('adminRoutes', adminRoutes);
   const previewComments = articleComments(comments.service, config, assets.commentScriptPath);
   await app.register(adminSite, { prefix: '/admin', config, store, site, accounts: accounts.deps, assets: loadAdminAssets(), routes: adminRoutes, comments: comments.service, previewComments, media });
+  // The API (decision 0025): JSON only, its own auth (tokens, or the staff session with CSRF) and limits.
+  const settings: ApiSettings = { ...DEFAULT_API_SETTINGS, ...options.api };
+  await app.register(apiContext, { prefix: '/api', config, store, accounts: accounts.deps, media, comments: comments.service, settings, runSearch });
   return app;
 }
 
@@ -199,13 +208,14 @@ interface PublicSiteOptions {
   media: MediaDeps;
   assets: Assets;
   comments: CommentService;
+  runSearch: SearchRunner;
 }
 
 /**
  * The public site, one encapsulated context: failures answered as HTML error pages (its not-found
  * handler serves every address no other context claims), HTML-form bodies, and the readers' routes.
  */
-async function publicSite(app: FastifyInstance, { config, store, site, assets, comments, media }: PublicSiteOptions): Promise<void> {
+async function publicSite(app: FastifyInstance, { config, store, site, assets, comments, media, runSearch }: PublicSiteOptions): Promise<void> {
   // First, so the routes registered below (and their own error handlers) fall back to it.
   await app.register(errorPages, { site, isUnavailable: (error) => store.isUnavailable(error), isUniqueViolation: (error) => store.isUniqueViolation(error) });
   await app.register(formbody);
@@ -214,8 +224,6 @@ async function publicSite(app: FastifyInstance, { config, store, site, assets, c
   await app.register(assetRoutes, { assets });
   await app.register(articleRoutes, { store, site, comments: articleComments(comments, config, assets.commentScriptPath) });
   await app.register(commentRoutes, { comments, site, config, changes: store.changes });
-  const runSearch = searchRunner(store, config.database, searchThreads(store, config.searchThreads));
-  app.addHook('onClose', () => runSearch.close());
   await app.register(searchRoutes, { store, site, runSearch });
   await app.register(feedRoutes, { store, config, settings: site });
   await app.register(sitemapRoutes, { store, config, settings: site });

@@ -20,7 +20,9 @@ const src = path.join(root, 'src');
 const LAYERS: readonly { name: string; why: string; files: readonly RegExp[] }[] = [
   { name: 'entry', why: 'start the process: the server and the gazette command', files: [/^server\.ts$/, /^cli\//] },
   { name: 'app', why: 'assembles the HTTP application from web/ and the capabilities’ routes', files: [/^app\.ts$/] },
-  { name: 'routes', why: 'translate HTTP to service calls and pages', files: [/^[a-z-]+\/[^/]+\.routes\.ts$/] },
+  // src/api/ is HTTP through and through (contexts, auth hooks, schemas of requests and answers): all of it
+  // is at the routes layer and asks the capabilities' services, like their own routes (decision 0025).
+  { name: 'routes', why: 'translate HTTP to service calls and pages', files: [/^[a-z-]+\/[^/]+\.routes\.ts$/, /^api\//] },
   {
     name: 'web',
     why: 'what routes render and answer through: the theme behind its contract (web/theme.ts), views, the HTTP plugins',
@@ -29,7 +31,7 @@ const LAYERS: readonly { name: string; why: string; files: readonly RegExp[] }[]
   {
     name: 'services',
     why: 'domain logic, no Fastify',
-    files: [/^(?!web\/|db\/|lib\/|cli\/)[a-z-]+\/(?![^/]+\.(?:routes|repository|views|strings)\.ts$)/],
+    files: [/^(?!web\/|db\/|lib\/|cli\/|api\/)[a-z-]+\/(?![^/]+\.(?:routes|repository|views|strings)\.ts$)/],
   },
   { name: 'repositories', why: 'Kysely queries; rows never leave them', files: [/^[a-z-]+\/[^/]+\.repository\.ts$/] },
   {

@@ -11,6 +11,7 @@ import { AppError, HTTP_STATUS } from '../errors.ts';
 import type { AdminAssets } from '../web/admin/assets.ts';
 import { adminErrorPage } from '../web/admin/accounts.ts';
 import { sendCached } from '../web/plugins/pages.ts';
+import { sameOrigin, sessionCookieName } from '../web/plugins/staff-session.ts';
 import { adminLayout, type AdminChrome, type AdminNavItem, type AdminPageContent } from '../web/admin/layout.ts';
 import { formToken, newFormCookie, resolveSession, sameToken, type AccountDeps } from './account.service.ts';
 import { can, type Account, type Action } from './permissions.ts';
@@ -61,8 +62,7 @@ export interface AdminContextOptions {
   routes: AdminRoute[];
 }
 
-/** The session cookie's name: `__Host-` prefixed (Secure, Path=/, no Domain) on https sites. */
-export const sessionCookieName = (secure: boolean) => (secure ? '__Host-gazette_session' : 'gazette_session');
+export { sessionCookieName };
 /** The cookie that keys signed-out forms' tokens (sign-in, password links). */
 export const FORM_COOKIE = 'gazette_form';
 
@@ -90,16 +90,6 @@ function navFor(account: Account, registered: (path: string) => boolean, pending
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 const refused = () => new AppError('forbidden', 'This form has expired or did not come from this site. Go back, reload the page and try again.');
-
-/** Whether the request's own headers say it came from this site (absent headers: the token decides). */
-function sameOrigin(request: FastifyRequest, publicUrl: string): boolean {
-  const site = request.headers['sec-fetch-site'];
-  if (site !== undefined && site !== 'same-origin' && site !== 'none') return false;
-  const origin = request.headers.origin;
-  if (origin === undefined) return true;
-  const own = new Set([new URL(publicUrl).origin, `${request.protocol}://${request.host}`]);
-  return own.has(origin);
-}
 
 function sentToken(request: FastifyRequest): unknown {
   const header = request.headers['x-csrf-token'];

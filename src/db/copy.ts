@@ -25,6 +25,8 @@ export const CONTENT_TABLES: readonly TableSpec[] = [
   { name: 'people', key: ['id'] },
   // Staff accounts move with the site; their secrets are exported only as digests.
   { name: 'users', key: ['id'], private: ['email', 'email_lower', 'password_hash', 'totp_secret', 'recovery_codes', 'totp_last_step'] },
+  // API tokens move with the accounts they act as; only their digests exist, exported as digests again.
+  { name: 'api_tokens', key: ['id'], private: ['token_hash'] },
   { name: 'tags', key: ['id'] },
   { name: 'section_redirects', key: ['old_slug'], textKey: true },
   { name: 'pages', key: ['id'] },

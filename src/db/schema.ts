@@ -262,6 +262,23 @@ export interface UserTable {
   created_at: string;
   updated_at: string;
   last_sign_in_at: string | null;
+  /** 1 for the row an admin API token acts as when made without a person (018): it never signs in. */
+  integration: Generated<number>;
+}
+
+/** A Content API key or an Admin API token (018); owned by src/accounts/. Only its digest is kept. */
+export interface ApiTokenTable {
+  id: Generated<number>;
+  kind: 'content' | 'admin';
+  name: string;
+  token_hash: string;
+  hint: string;
+  user_id: number | null;
+  role: Role | null;
+  created_by: number | null;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
 }
 
 export interface SessionTable {
@@ -354,6 +371,7 @@ export interface Database {
   users: UserTable;
   sessions: SessionTable;
   account_tokens: AccountTokenTable;
+  api_tokens: ApiTokenTable;
   signin_failures: SigninFailureTable;
   audit_log: AuditLogTable;
   section_redirects: SectionRedirectTable;
@@ -378,3 +396,4 @@ export type UserRow = Selectable<UserTable>;
 export type SessionRow = Selectable<SessionTable>;
 export type AuditRow = Selectable<AuditLogTable>;
 export type PageRow = Selectable<PageTable>;
+export type ApiTokenRow = Selectable<ApiTokenTable>;
