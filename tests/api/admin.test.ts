@@ -395,6 +395,26 @@ describe('Admin API over HTTP', () => {
           assert.equal(upload.status, 403);
           assert.equal((await api.get('/api/admin/tags')).body.items.length, before, 'nothing was written');
         });
+
+        it('refuses every state-changing operation of the document without the CSRF token, before reading its body', async () => {
+          const doc = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+          const audit = async () => (await server.store.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+          const entries = Number(await audit());
+          let tried = 0;
+          for (const [template, methods] of Object.entries(doc.paths)) {
+            if (!template.startsWith('/api/admin/')) continue;
+            const path = template.replace('{id}', String(state.articleId)).replace('{revision}', '1').replace('{action}', 'approve');
+            for (const method of Object.keys(methods).filter((m) => m !== 'get')) {
+              // A body that would be refused anyway: the CSRF check must answer first.
+              const refused = await api.call(method.toUpperCase(), path, { json: { unexpected: true }, withoutCsrf: true });
+              assert.equal(refused.status, 403, `${method.toUpperCase()} ${template}: ${refused.text}`);
+              assert.ok(refused.body.error.fields['x-csrf-token']);
+              tried += 1;
+            }
+          }
+          assert.ok(tried >= 35, `${tried} operations tried`);
+          assert.equal(Number(await audit()), entries, 'nothing was written');
+        });
       }
     });
   }

@@ -228,7 +228,7 @@ export const documentListSchema = z.object({ items: z.array(documentSchema) });
 export const documentListQuery = z.strictObject({ q: z.string().optional(), limit: wholeText(500).optional() });
 
 /** The multipart form of a document upload, for the document (the route reads the stream itself). */
-export const documentUploadForm = z.object({ title: z.string().optional(), file: z.string().describe('The file (PDF, JPEG, PNG, WebP, GIF or AVIF).') });
+export const documentUploadForm = z.object({ title: z.string().optional(), file: z.string().meta({ format: 'binary', description: 'The file (PDF, JPEG, PNG, WebP, GIF or AVIF).' }) });
 
 const pictureSchema = z.object({
   sources: z.array(z.object({ type: z.string(), srcset: z.string() })),
@@ -282,9 +282,9 @@ export const imageUploadForm = z.object({
   credit: z.string().optional(),
   focalX: z.string().optional(),
   focalY: z.string().optional(),
-  file: z.string().describe('The picture (JPEG, PNG, WebP, GIF or AVIF); text fields come before it.'),
+  file: z.string().meta({ format: 'binary', description: 'The picture (JPEG, PNG, WebP, GIF or AVIF); text fields come before it.' }),
 });
-export const imageReplaceForm = z.object({ file: z.string().describe('The new picture; text, focal point and crops stay.') });
+export const imageReplaceForm = z.object({ file: z.string().meta({ format: 'binary', description: 'The new picture; text, focal point and crops stay.' }) });
 
 // ------------------------------------------------------------------------- sections, tags, people, pages
 
