@@ -343,6 +343,17 @@ describe('Admin API over HTTP', () => {
         const again = await api.post('/api/admin/users/invite', { email: `new.${via}@newsroom.test`, name: 'Twice', role: 'author' });
         assert.equal(again.status, 422);
         assert.ok(again.body.error.fields.email);
+        // A token acting as a disabled account stops working at once, and works again once it is enabled.
+        const { token: theirs } = await createApiToken(server.store, null, { kind: 'admin', name: `Script of ${via}`, role: 'author', user: `new.${via}@newsroom.test` });
+        const asThem = () => fetch(`${server.url}/api/admin/me`, { headers: { authorization: `Bearer ${theirs}` } });
+        assert.equal((await asThem()).status, 200);
+        assert.equal((await api.post(`/api/admin/users/${id}/disable`)).status, 200);
+        assert.equal((await asThem()).status, 401);
+        assert.equal((await api.post(`/api/admin/users/${id}/enable`)).status, 200);
+        assert.equal((await asThem()).status, 200);
+        const self = (await api.get('/api/admin/me')).body.id as number;
+        const selfDisable = await api.post(`/api/admin/users/${self}/disable`);
+        assert.equal(selfDisable.status, 409, 'nobody disables their own account');
         const badRole = await api.put(`/api/admin/users/${id}/role`, { role: 'owner' });
         assert.equal(badRole.status, 422);
         assert.ok(badRole.body.error.fields.role);
@@ -381,6 +392,25 @@ describe('Admin API over HTTP', () => {
         assert.equal(badFilter.status, 400);
         assert.ok(badFilter.body.error.fields.section, JSON.stringify(badFilter.body));
         for (const answer of [unknown, wrongType, malformed, noFile, badQuery]) assert.doesNotMatch(answer.text, /at .*\.ts:\d+/, 'no stack trace');
+      });
+
+      it('answers every state-changing operation of the document with a 4xx naming what is wrong when sent nonsense', async () => {
+        const doc = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+        let tried = 0;
+        for (const [template, methods] of Object.entries(doc.paths)) {
+          if (!template.startsWith('/api/admin/')) continue;
+          // Ids nobody has: nothing may be found, so nothing can change.
+          const path = template.replace('{id}', '99999999').replace('{revision}', '99999999').replace('{action}', 'approve');
+          for (const method of Object.keys(methods).filter((m) => m !== 'get')) {
+            for (const json of [{ unexpected: true }, [], 'text', null]) {
+              const answer = await api.call(method.toUpperCase(), path, { json });
+              assert.ok(answer.status >= 400 && answer.status < 500, `${method.toUpperCase()} ${template} with ${JSON.stringify(json)}: ${answer.status} ${answer.text}`);
+              assert.equal(typeof answer.body.error.message, 'string');
+              tried += 1;
+            }
+          }
+        }
+        assert.ok(tried >= 140, `${tried} requests`);
       });
 
       if (via === 'session') {

@@ -42,9 +42,13 @@ export function adminApiDeps(options: AdminApiOptions): AdminApiDeps {
 
 export async function adminApiRoutes(app: FastifyInstance, options: AdminApiOptions): Promise<void> {
   const deps = adminApiDeps(options);
-  // Every Admin API route takes an admin token or a session (with x-csrf-token for changes): the document says so once for all.
+  // Said once for all routes: each takes an admin token or a session (with x-csrf-token for changes), and
+  // one with a body may refuse it as too large (413), of the wrong type (415) or with failing fields (422).
   app.addHook('onRoute', (route) => {
-    if (route.schema && !route.schema.security) route.schema.security = [{ adminToken: [] }, { session: [] }];
+    const schema = route.schema;
+    if (!schema) return;
+    schema.security ??= [{ adminToken: [] }, { session: [] }];
+    if (schema.body && schema.response && typeof schema.response === 'object') schema.response = { ...errorResponses(413, 415, 422), ...schema.response };
   });
   // Uploads: one file per request, cut off just past the larger size limit (the service then refuses it whole).
   if (!app.hasRequestDecorator('isMultipart')) {
