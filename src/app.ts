@@ -19,6 +19,7 @@ import { DEFAULT_API_SETTINGS, type ApiSettings } from './api/api-deps.ts';
 import { createAccountMailer } from './accounts/account.mail.ts';
 import { accountSecret, DEFAULT_RULES, pruneAccounts, type AccountDeps } from './accounts/account.service.ts';
 import { adminContext, type AdminRoute } from './accounts/admin-context.routes.ts';
+import { tokenAdminRoutes } from './accounts/token.admin.routes.ts';
 import { articleRoutes, type ArticleComments } from './articles/article.routes.ts';
 import { articleAdminRoutes } from './articles/article.admin.routes.ts';
 import { DEFAULT_SCHEDULER, startScheduler } from './articles/article.scheduler.ts';
@@ -198,6 +199,7 @@ async function adminSite(app: FastifyInstance, { config, store, site, accounts, 
   await app.register(personAdminRoutes, { store });
   await app.register(pageAdminRoutes, { store });
   await app.register(settingsAdminRoutes, { store, defaults: config });
+  await app.register(tokenAdminRoutes, { store });
   await app.register(articleAdminRoutes, { store, site, assets, comments: previewComments });
 }
 

@@ -76,6 +76,7 @@ const NAV: readonly (Omit<AdminNavItem, 'badge'> & { needs: Action })[] = [
   { key: 'pages', label: 'Pages', path: '/admin/pages', needs: 'page.manage' },
   { key: 'people', label: 'Authors', path: '/admin/people', needs: 'person.manage' },
   { key: 'users', label: 'Staff', path: '/admin/users', needs: 'user.manage' },
+  { key: 'tokens', label: 'API tokens', path: '/admin/tokens', needs: 'user.manage' },
   { key: 'settings', label: 'Settings', path: '/admin/settings', needs: 'settings.manage' },
   { key: 'audit', label: 'Audit log', path: '/admin/audit', needs: 'audit.view' },
 ];

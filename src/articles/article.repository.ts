@@ -118,6 +118,53 @@ export async function listPublished(db: Db, filter: ListFilter, limit: number, o
   return findPublishedByIds(db, await listPublishedIds(db, filter, limit, offset));
 }
 
+/** What the Content API filters published articles by, beyond a listing's filter (issue 13). */
+export interface WalkFilter extends ListFilter {
+  language?: string;
+  /** ISO times: published at or after / before. */
+  publishedFrom?: string;
+  publishedBefore?: string;
+  /** ISO time: updated at or after. */
+  updatedSince?: string;
+}
+
+export type WalkColumn = 'published_at' | 'updated_at';
+
+/**
+ * One page of a walk through published articles in (column, id) order, after the position `after`
+ * (keyset pagination: each page is an index range, so the millionth page costs what the first does).
+ * Returns ids with the column's value, for the next position.
+ */
+export async function walkPublishedIds(
+  db: Db,
+  filter: WalkFilter,
+  order: { column: WalkColumn; descending: boolean },
+  after: { value: string; id: number } | null,
+  limit: number,
+): Promise<{ id: number; value: string }[]> {
+  const col = `a.${order.column}` as const;
+  let q = publishedIds(db, filter).where(col, 'is not', null);
+  if (filter.language !== undefined) q = q.where('a.language', '=', filter.language);
+  if (filter.publishedFrom !== undefined) q = q.where('a.published_at', '>=', filter.publishedFrom);
+  if (filter.publishedBefore !== undefined) q = q.where('a.published_at', '<', filter.publishedBefore);
+  if (filter.updatedSince !== undefined) q = q.where('a.updated_at', '>=', filter.updatedSince);
+  if (after) {
+    const { value, id } = after;
+    const op = order.descending ? '<' : '>';
+    // The plain range first lets the index narrow the scan; the pair decides ties on the same time.
+    q = q.where(col, order.descending ? '<=' : '>=', value).where((eb) => eb.or([eb(col, op, value), eb.and([eb(col, '=', value), eb('a.id', op, id)])]));
+  }
+  const direction = order.descending ? 'desc' : 'asc';
+  const rows = await q.select(['a.id', `${col} as value`]).orderBy(col, direction).orderBy('a.id', direction).limit(limit).execute();
+  return rows.map((r) => ({ id: r.id, value: r.value as string }));
+}
+
+/** A published article with what its page shows beyond a card, by id. */
+export async function findPublishedPageById(db: Db, id: number): Promise<ArticlePageRow | undefined> {
+  const row = await findForPreview(db, id);
+  return row && row.status === 'published' ? row : undefined;
+}
+
 /** Ids of published articles whose publication time is after `from` and not after `to` (ISO text). */
 export async function publishedIdsBetween(db: Db, from: string, to: string): Promise<number[]> {
   const rows = await db.selectFrom('articles').select('id').where('status', '=', 'published').where('published_at', '>', from).where('published_at', '<=', to).execute();

@@ -226,6 +226,49 @@ export async function listArticles(db: Db, filter: repo.ListFilter, page: number
   return { items: await toCards(db, rows), page, pageCount, total };
 }
 
+/** A card with its tags, as the Content API lists articles. */
+export interface ArticleListing extends ArticleCard {
+  tags: TagRef[];
+}
+
+/** One page of a walk through published articles, the position after its last, and what it shows as change keys. */
+export interface ArticleWalk {
+  items: ArticleListing[];
+  next: { value: string; id: number } | null;
+  keys: ChangeKey[];
+}
+
+/**
+ * A page of published articles in (time, id) order after a position (keyset pagination, for the Content
+ * API's cursors): no count and no offset, so a page deep in the archive costs what the first does, and an
+ * article published during a walk never shifts the pages after the position.
+ */
+export async function walkArticles(
+  db: Db,
+  filter: repo.WalkFilter,
+  order: { column: repo.WalkColumn; descending: boolean },
+  after: { value: string; id: number } | null,
+  limit: number,
+): Promise<ArticleWalk> {
+  const found = await repo.walkPublishedIds(db, filter, order, after, limit + 1);
+  const page = found.slice(0, limit);
+  const [cards, tags] = await Promise.all([cardsFor(db, page.map((r) => r.id)), repo.tagsOf(db, page.map((r) => r.id))]);
+  const items = cards.map((card) => ({
+    ...card,
+    tags: tags.filter((t) => t.article_id === card.id).map((t) => ({ slug: t.slug, name: t.name, path: tagPath(t.slug) })),
+  }));
+  const last = page[page.length - 1];
+  const keys = [key.articles, ...(tags.length ? [key.tags] : []), ...items.flatMap(cardKeys)];
+  return { items, next: found.length > limit && last ? { value: last.value, id: last.id } : null, keys };
+}
+
+/** The published article with this id, as its page shows it, or a not_found error. */
+export async function getPublishedArticleById(store: Store, id: number): Promise<Article> {
+  const row = await repo.findPublishedPageById(store.db, id);
+  if (!row) throw new AppError('not_found', `No published article has the id ${id}.`);
+  return articleFromRow(store, row);
+}
+
 // ---- writing ----------------------------------------------------------------------------------
 
 const isoDate = z.iso.datetime({ offset: true, error: 'expected an ISO-8601 date-time, e.g. 2022-01-10T09:30:00Z' });

@@ -9,6 +9,7 @@ import { AddressInUseError, startServer } from '../server.ts';
 import { SEARCH_USAGE, SearchUsageError, runDemoCorpus, runReindex } from './search.ts';
 import { COMMENTS_USAGE, CommentsUsageError, runComments } from './comments.ts';
 import { USER_USAGE, UserUsageError, runUser } from './users.ts';
+import { TOKEN_USAGE, TokenUsageError, runToken } from './tokens.ts';
 import { COPY_USAGE, CopyUsageError, runCopy, runExport } from './copy.ts';
 import { StoreUnavailable } from '../db/database.ts';
 import { DatabaseMissingError, EX_NOINPUT, useDatabase } from './database.ts';
@@ -24,6 +25,7 @@ ${SEARCH_USAGE}
   comments  Moderate reader comments: list, approve, spam, trash, edit, reply, open, close
             (gazette comments --help)
   user      Staff accounts: add, list, role, disable, enable, reset-password (gazette user --help)
+  token     API tokens: create (content keys, admin tokens), list, revoke (gazette token --help)
 ${COPY_USAGE}
 
 Configuration is read from the environment: PORT, HOST, PUBLIC_URL, DATABASE_URL, LOG_LEVEL,
@@ -59,6 +61,13 @@ async function run(argv: string[]): Promise<number> {
       return argv.length === 1 ? 64 : 0;
     }
     return runUser(argv.slice(1), configFor('user'));
+  }
+  if (argv[0] === 'token') {
+    if (argv.includes('--help') || argv.includes('-h') || argv.length === 1) {
+      console.log(TOKEN_USAGE);
+      return argv.length === 1 ? 64 : 0;
+    }
+    return runToken(argv.slice(1), configFor('token'));
   }
   if (argv[0] === 'copy' && !argv.includes('--help') && !argv.includes('-h')) return runCopy(argv.slice(1));
   if (argv[0] === 'export' && !argv.includes('--help') && !argv.includes('-h')) return runExport(argv.slice(1));
@@ -131,6 +140,9 @@ run(process.argv.slice(2)).then(
       process.exitCode = 64;
     } else if (error instanceof UserUsageError) {
       console.error(`gazette user: ${error.message}\n\n${USER_USAGE}`);
+      process.exitCode = 64;
+    } else if (error instanceof TokenUsageError) {
+      console.error(`gazette token: ${error.message}\n\n${TOKEN_USAGE}`);
       process.exitCode = 64;
     } else if (error instanceof StoreUnavailable) {
       console.error(`gazette: DATABASE_URL: ${error.message}`);

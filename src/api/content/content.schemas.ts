@@ -1,0 +1,133 @@
+// The shapes of the Content API's answers, as zod schemas: they document the answers in the OpenAPI
+// document and serialise them. Times are ISO 8601 UTC text; paths are on the site (prefix PUBLIC_URL).
+import { z } from 'zod';
+
+const Ref = (id: string) => z.object({ slug: z.string(), name: z.string(), path: z.string() }).meta({ id });
+
+export const SectionRefSchema = Ref('SectionRef');
+export const AuthorRefSchema = Ref('AuthorRef');
+export const TagRefSchema = Ref('TagRef');
+
+export const SectionSchema = z
+  .object({
+    id: z.number().int(),
+    slug: z.string(),
+    name: z.string(),
+    description: z.string(),
+    language: z.string().meta({ description: 'BCP 47 language tag.' }),
+    path: z.string().meta({ description: 'The section\'s page on the site.' }),
+  })
+  .meta({ id: 'Section' });
+
+export const TagSchema = z.object({ id: z.number().int(), slug: z.string(), name: z.string(), path: z.string() }).meta({ id: 'Tag' });
+
+export const AuthorSchema = z
+  .object({
+    id: z.number().int(),
+    slug: z.string(),
+    name: z.string(),
+    bio: z.string(),
+    url: z.string().nullable(),
+    photoUrl: z.string().nullable(),
+    links: z.array(z.object({ label: z.string(), url: z.string() })),
+    languages: z.array(z.string()),
+    path: z.string(),
+  })
+  .meta({ id: 'Author' });
+
+export const PageSchema = z
+  .object({
+    id: z.number().int(),
+    slug: z.string(),
+    title: z.string(),
+    bodyHtml: z.string(),
+    language: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    path: z.string(),
+  })
+  .meta({ id: 'Page' });
+
+const SourceSchema = z
+  .object({
+    name: z.string(),
+    description: z.string(),
+    url: z.string().nullable(),
+    kind: z.enum(['outlet', 'agency', 'document', 'person']),
+    role: z.enum(['reported', 'relayed', 'quoted', 'obtained']),
+    document: z
+      .object({
+        title: z.string(),
+        sha256: z.string().nullable(),
+        held: z.boolean(),
+        download: z.object({ path: z.string(), mediaType: z.string(), sizeBytes: z.number().int() }).nullable(),
+      })
+      .nullable(),
+  })
+  .meta({ id: 'Source' });
+
+const CardSchema = z
+  .object({
+    id: z.number().int(),
+    path: z.string(),
+    language: z.string(),
+    headline: z.string(),
+    subtitle: z.string(),
+    excerpt: z.string(),
+    section: SectionRefSchema,
+    authors: z.array(AuthorRefSchema),
+    imageUrl: z.string().nullable(),
+    imageAlt: z.string(),
+    publishedAt: z.string(),
+    updatedAt: z.string(),
+    commentCount: z.number().int(),
+  })
+  .meta({ id: 'ArticleCard' });
+
+/** The fields a list returns unless `fields` says otherwise. */
+export const CARD_FIELDS = ['path', 'language', 'headline', 'subtitle', 'excerpt', 'section', 'authors', 'tags', 'image', 'publishedAt', 'updatedAt', 'commentCount'] as const;
+/** Every field an article has in the API. */
+export const ARTICLE_FIELDS = [...CARD_FIELDS, 'bodyHtml', 'wordCount', 'sources', 'translations', 'related', 'commentsOpen'] as const;
+export type ArticleField = (typeof ARTICLE_FIELDS)[number];
+
+export const ArticleSchema = z
+  .object({
+    id: z.number().int(),
+    path: z.string().optional().meta({ description: 'The article\'s page on the site.' }),
+    language: z.string().optional(),
+    headline: z.string().optional(),
+    subtitle: z.string().optional(),
+    excerpt: z.string().optional(),
+    section: SectionRefSchema.optional(),
+    authors: z.array(AuthorRefSchema).optional().meta({ description: 'In byline order.' }),
+    tags: z.array(TagRefSchema).optional(),
+    image: z.object({ url: z.string().nullable(), alt: z.string() }).optional(),
+    publishedAt: z.string().optional(),
+    updatedAt: z.string().optional(),
+    commentCount: z.number().int().optional().meta({ description: 'Approved reader comments.' }),
+    bodyHtml: z.string().optional().meta({ description: 'The body as the site shows it (cleaned HTML).' }),
+    wordCount: z.number().int().optional(),
+    sources: z.array(SourceSchema).optional().meta({ description: 'Who reported, relayed or was quoted, in order, with the documents cited.' }),
+    translations: z.array(z.object({ language: z.string(), path: z.string() })).optional().meta({ description: 'The article\'s language versions, itself included; empty when it has none.' }),
+    related: CardSchema.nullable().optional().meta({ description: 'The "Check Also" article.' }),
+    commentsOpen: z.boolean().optional(),
+  })
+  .meta({ id: 'Article', description: 'A published article. Every field but `id` is present unless `fields` left it out.' });
+
+export const SearchResultSchema = z
+  .object({
+    id: z.number().int(),
+    path: z.string(),
+    language: z.string(),
+    headline: z.string(),
+    subtitle: z.string(),
+    excerpt: z.string(),
+    section: SectionRefSchema,
+    authors: z.array(AuthorRefSchema),
+    image: z.object({ url: z.string().nullable(), alt: z.string() }),
+    publishedAt: z.string(),
+    updatedAt: z.string(),
+    commentCount: z.number().int(),
+    snippet: z.string().meta({ description: 'Words of the body around the matches.' }),
+  })
+  .meta({ id: 'SearchResult' });
