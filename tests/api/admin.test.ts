@@ -268,6 +268,9 @@ describe('Admin API over HTTP', () => {
         assert.equal(restored.status, 200, restored.text);
         assert.deepEqual([restored.body.version, restored.body.subtitle], [current.version + 1, 'Filed through the Admin API']);
         assert.ok(restored.body.lock, 'a lock the client took is kept');
+        const page = await (await fetch(server.url + restored.body.path)).text();
+        assert.match(page, /Filed through the Admin API/, 'a published article changed through the API shows the change on the next request');
+        assert.doesNotMatch(page, /Second version/);
         assert.equal((await api.delete(`/api/admin/articles/${id}/lock`)).status, 204);
         assert.equal((await api.get(`/api/admin/articles/${id}`)).body.lock, null);
         state.version = restored.body.version;
