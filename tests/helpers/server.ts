@@ -9,6 +9,7 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { migrateToLatest, openStore, type Store } from '../../src/db/database.ts';
 import { loadDemo } from '../../src/demo/demo.service.ts';
 import { buildApp } from '../../src/app.ts';
+import type { ApiSettings } from '../../src/api/api-deps.ts';
 import { freshDatabase } from './database.ts';
 
 export { ENGINE } from './database.ts';
@@ -35,7 +36,7 @@ export function tempDir(prefix = 'gazette-test-'): { dir: string; remove(): void
 }
 
 /** Starts the app over a new migrated database, with the demo content unless demo is false. */
-export async function startTestServer(options: { demo?: boolean; env?: Record<string, string>; logStream?: NodeJS.WritableStream } = {}): Promise<TestServer> {
+export async function startTestServer(options: { demo?: boolean; env?: Record<string, string>; logStream?: NodeJS.WritableStream; api?: Partial<ApiSettings> } = {}): Promise<TestServer> {
   const tmp = tempDir();
   const database = await freshDatabase(tmp.dir);
   const config = loadConfig({
@@ -51,7 +52,7 @@ export async function startTestServer(options: { demo?: boolean; env?: Record<st
   await migrateToLatest(store);
   if (options.demo !== false) await loadDemo(store);
   // Log lines go nowhere, unless the test reads them (then LOG_LEVEL in env decides which).
-  const app = await buildApp(config, store, options.logStream ? { logStream: options.logStream } : { logger: false });
+  const app = await buildApp(config, store, { ...(options.logStream ? { logStream: options.logStream } : { logger: false }), ...(options.api ? { api: options.api } : {}) });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     url: address,
