@@ -3,6 +3,7 @@
 // x-csrf-token, as the editor's own pages would send), and every answer checked against the OpenAPI
 // document by the caller's `check`.
 import type { AdminClient } from '../helpers/admin.ts';
+import { ApiClient as DocumentClient } from '../helpers/openapi.ts';
 import type { TestServer } from '../helpers/server.ts';
 
 export type Auth = { via: 'token'; token: string } | { via: 'session'; client: AdminClient };
@@ -27,6 +28,25 @@ export interface CallOptions {
 
 /** Checks an answer against the document: method, the request's path (as sent) and the answer. */
 export type AnswerCheck = (method: string, path: string, answer: ApiAnswer) => void | Promise<void>;
+
+/** A check by the document (tests/helpers/openapi.ts), and the operations it saw answered with success. */
+export interface DocumentCheck {
+  check: AnswerCheck;
+  succeeded: Set<string>;
+}
+
+/** Checks answers against the server's own /api/openapi.json, remembering which operations succeeded. */
+export async function documentCheck(server: TestServer): Promise<DocumentCheck> {
+  const document = await DocumentClient.open(server);
+  const succeeded = new Set<string>();
+  return {
+    succeeded,
+    check(method, path, answer) {
+      const operation = document.check(method, path, answer.status, answer.headers, answer.body);
+      if (answer.status < 300) succeeded.add(operation);
+    },
+  };
+}
 
 export class ApiClient {
   constructor(

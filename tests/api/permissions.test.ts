@@ -14,8 +14,7 @@ import { createAccount, signIn, type AdminClient } from '../helpers/admin.ts';
 import type { TestServer } from '../helpers/server.ts';
 import { SEED_PATH, fields, postComment, readForm, startCommentServer } from '../comments/helpers.ts';
 import { draft } from '../newsroom/helpers.ts';
-import { ApiClient } from './admin-client.ts';
-import { openApiChecker } from './admin-openapi.ts';
+import { ApiClient, documentCheck } from './admin-client.ts';
 
 const ROLES: readonly Role[] = ['admin', 'editor', 'author', 'contributor'];
 
@@ -84,7 +83,7 @@ describe('the permission matrix: the web editor and the Admin API agree', () => 
 
   before(async () => {
     server = await startCommentServer({ COMMENTS_MODERATION: 'hold-all' });
-    const check = await openApiChecker(server);
+    const { check } = await documentCheck(server);
     for (const role of ROLES) {
       const made = await createAccount(server, { role, name: `Matrix ${role}` });
       const { password: _password, ...account } = made;

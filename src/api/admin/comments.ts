@@ -52,6 +52,21 @@ export async function commentRoutes(parent: FastifyInstance, deps: AdminApiDeps)
     async (request) => comments.bulkModerate(request.account, request.body.ids, request.body.action),
   );
 
+  // Before /comments/:id/:action, so that the document (and a client matching paths in order) meets the static path first.
+  app.post(
+    '/comments/:id/replies',
+    {
+      schema: {
+        tags: [TAG],
+        summary: 'Reply as staff (published at once; a held parent is approved with it)',
+        params: s.idParams,
+        body: s.commentReply,
+        response: { 201: s.replySchema, ...s.refusals(404, 422) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await comments.replyAsStaff(request.account, request.params.id, request.body.body)),
+  );
+
   app.post(
     '/comments/:id/:action',
     {
@@ -87,17 +102,4 @@ export async function commentRoutes(parent: FastifyInstance, deps: AdminApiDeps)
     },
   );
 
-  app.post(
-    '/comments/:id/replies',
-    {
-      schema: {
-        tags: [TAG],
-        summary: 'Reply as staff (published at once; a held parent is approved with it)',
-        params: s.idParams,
-        body: s.commentReply,
-        response: { 201: s.replySchema, ...s.refusals(404, 422) },
-      },
-    },
-    async (request, reply) => reply.code(201).send(await comments.replyAsStaff(request.account, request.params.id, request.body.body)),
-  );
 }
