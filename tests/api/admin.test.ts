@@ -209,7 +209,13 @@ describe('Admin API over HTTP', () => {
         assert.deepEqual([stale.body.current.version, stale.body.current.subtitle], [state.version! + 1, 'Second version']);
         assert.deepEqual(stale.body.yours, { version: state.version, draft: { subtitle: 'Based on the first version' } });
         assert.equal((await api.get(`/api/admin/articles/${state.articleId}`)).body.subtitle, 'Second version', 'nothing was saved');
-        state.version = saved.body.version;
+        // Two saves based on the same version at the same moment: one is saved, the other told it is stale.
+        const race = await Promise.all(['Racer A', 'Racer B'].map((summary) => api.patch(`/api/admin/articles/${state.articleId}`, { version: saved.body.version, summary })));
+        assert.deepEqual(race.map((r) => r.status).sort(), [200, 409]);
+        const winner = race.find((r) => r.status === 200)!.body;
+        const loser = race.find((r) => r.status === 409)!.body;
+        assert.deepEqual([loser.current.version, loser.current.summary], [winner.version, winner.summary]);
+        state.version = winner.version;
       });
 
       it('articles: submit, ready, schedule, take off the schedule, publish (shown on the public page at once), unpublish', async () => {
