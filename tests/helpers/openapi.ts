@@ -4,11 +4,14 @@
 // operations it exercised, so a test can require that every one was. Reuse it for any /api test:
 //   const api = await ApiClient.open(server);  const answer = await api.get('/api/content/tags');
 import assert from 'node:assert/strict';
-import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
 import type { TestServer } from './server.ts';
 
 type Json = Record<string, unknown>;
+
+// ajv-formats is CommonJS: its function is the default export's default under NodeNext.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => Ajv2020;
 
 export interface ApiAnswer<T = unknown> {
   status: number;
@@ -37,7 +40,7 @@ function templatePattern(template: string): RegExp {
 export class ApiClient {
   /** Operations (`GET /api/content/tags`) answered at least once through this client. */
   readonly exercised = new Set<string>();
-  private readonly ajv: InstanceType<typeof Ajv2020>;
+  private readonly ajv: Ajv2020;
   private readonly validators = new Map<string, ValidateFunction>();
   private readonly operations: Operation[];
 
@@ -47,7 +50,7 @@ export class ApiClient {
   ) {
     // The document itself is a schema resource, so `#/components/schemas/...` refs resolve inside it.
     this.ajv = new Ajv2020({ strict: false, allErrors: true });
-    addFormats.default(this.ajv);
+    addFormats(this.ajv);
     this.ajv.addSchema(document, 'openapi.json');
     const paths = document.paths as Record<string, Record<string, Json>>;
     this.operations = Object.entries(paths).flatMap(([template, methods]) =>
@@ -109,11 +112,10 @@ export class ApiClient {
 
   private validator(op: Operation, status: number): ValidateFunction {
     const pointer = ['paths', op.template, op.method.toLowerCase(), 'responses', String(status), 'content', 'application/json', 'schema'].map(escapePointer).join('/');
-    let validate = this.validators.get(pointer);
-    if (!validate) {
-      validate = this.ajv.compile({ $ref: `openapi.json#/${pointer}` });
-      this.validators.set(pointer, validate);
-    }
+    const known = this.validators.get(pointer);
+    if (known) return known;
+    const validate = this.ajv.compile({ $ref: `openapi.json#/${pointer}` });
+    this.validators.set(pointer, validate);
     return validate;
   }
 }
