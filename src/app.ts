@@ -138,7 +138,7 @@ export async function buildApp(config: Config, store: Store, options: BuildOptio
   const previewComments = articleComments(comments.service, config, assets.commentScriptPath);
   await app.register(adminSite, { prefix: '/admin', config, store, site, accounts: accounts.deps, assets: loadAdminAssets(), routes: adminRoutes, comments: comments.service, previewComments, media });
   // The API (decision 0025): JSON only, its own auth (tokens, or the staff session with CSRF) and limits.
-  const settings: ApiSettings = { ...DEFAULT_API_SETTINGS, ...options.api };
+  const settings: ApiSettings = { ...DEFAULT_API_SETTINGS, ...config.apiRates, ...options.api };
   await app.register(apiContext, { prefix: '/api', config, store, accounts: accounts.deps, media, comments: comments.service, settings, runSearch });
   return app;
 }

@@ -33,6 +33,8 @@ export interface Config {
   readonly http: HttpLimits;
   /** Staff sessions (decision 0019). */
   readonly sessions: SessionLimits;
+  /** Content API requests per minute (decision 0025): per address without a key, per content key; 0 is no limit. */
+  readonly apiRates: { readonly perAddressPerMinute: number; readonly perKeyPerMinute: number };
   /** Where uploaded files are kept (MEDIA_DIR), absolute. */
   readonly mediaDir: string;
   /** Largest document upload, in bytes (DOCUMENT_MAX_MB). */
@@ -298,6 +300,8 @@ const envSchema = z.object({
     .default([320, 640, 960, 1280, 1920]),
   IMAGE_KEEP_METADATA: booleanFlag.default('false'),
   SESSION_IDLE_MINUTES: wholeNumber(5, 60 * 24 * 30).default(12 * 60),
+  API_RATE_PER_MINUTE: wholeNumber(0, 10_000_000).default(600),
+  API_KEY_RATE_PER_MINUTE: wholeNumber(0, 10_000_000).default(6000),
   SESSION_MAX_DAYS: wholeNumber(1, 365).default(14),
   TRUST_PROXY: listOf(z.string().refine(isAddressOrRange), 'IP addresses or CIDR ranges such as 10.0.0.0/8').default([]),
 });
@@ -375,5 +379,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       keepMetadata: e.IMAGE_KEEP_METADATA === 'true' || e.IMAGE_KEEP_METADATA === '1',
     }),
     sessions: Object.freeze({ idleMs: e.SESSION_IDLE_MINUTES * 60_000, maxMs: e.SESSION_MAX_DAYS * 24 * 3600_000 }),
+    apiRates: Object.freeze({ perAddressPerMinute: e.API_RATE_PER_MINUTE, perKeyPerMinute: e.API_KEY_RATE_PER_MINUTE }),
   });
 }

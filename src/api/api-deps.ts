@@ -10,9 +10,9 @@ import type { SearchRunner } from '../search/search.pool.ts';
 
 /** Limits of the Content API (per minute), and whether its answers are kept in its response cache. */
 export interface ApiSettings {
-  /** Requests per minute one address may make without a content key. */
+  /** Requests per minute one address may make without a content key (API_RATE_PER_MINUTE; 0: no limit). */
   perAddressPerMinute: number;
-  /** Requests per minute one content key may make (from any address). */
+  /** Requests per minute one content key may make from any address (API_KEY_RATE_PER_MINUTE; 0: no limit). */
   perKeyPerMinute: number;
   /** Largest page a list endpoint returns. */
   maxPageSize: number;
