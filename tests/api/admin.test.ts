@@ -312,7 +312,7 @@ describe('Admin API over HTTP', () => {
         }
         const queue = await api.get('/api/admin/comments?status=pending&perPage=3');
         assert.equal(queue.status, 200, queue.text);
-        const [third, second, first] = queue.body.items as { id: number; body: string; authorEmail: string }[];
+        const [third, second, first] = queue.body.items as { id: number; body: string; authorEmail: string; articleId: number }[];
         assert.match(first!.body, /First held comment/);
         assert.ok(first!.authorEmail, 'staff see the address');
         assert.equal((await api.get(`/api/admin/comments/${first!.id}`)).body.status, 'pending');
@@ -332,6 +332,11 @@ describe('Admin API over HTTP', () => {
         const reply = await api.post(`/api/admin/comments/${first!.id}/replies`, { body: `Thank you (${via}).` });
         assert.equal(reply.status, 201, reply.text);
         assert.equal(reply.body.articlePath, SEED_PATH);
+        const closed = await api.put(`/api/admin/comments/articles/${first!.articleId}/open`, { open: false });
+        assert.deepEqual([closed.status, closed.body.commentsOpen], [200, false], closed.text);
+        assert.doesNotMatch(await (await fetch(server.url + SEED_PATH)).text(), /class="comment-form/, 'closed: no comment form on the next request');
+        assert.equal((await api.put(`/api/admin/comments/articles/${first!.articleId}/open`, { open: true })).body.commentsOpen, true);
+        assert.match(await (await fetch(server.url + SEED_PATH)).text(), /class="comment-form/);
         assert.equal((await api.post('/api/admin/comments/bulk', { ids: [], action: 'approve' })).status, 422);
         assert.equal((await api.post(`/api/admin/comments/${first!.id}/bless`)).status, 400);
       });
@@ -344,6 +349,17 @@ describe('Admin API over HTTP', () => {
         const id = invited.body.user.id as number;
         assert.ok((await api.get('/api/admin/users')).body.items.some((u: { id: number }) => u.id === id));
         assert.equal((await api.get(`/api/admin/users/${id}`)).body.email, `new.${via}@newsroom.test`);
+        const again1 = await api.post(`/api/admin/users/${id}/reinvite`);
+        assert.equal(again1.status, 200, again1.text);
+        assert.match(again1.body.link, /\/admin\/invite\//);
+        assert.notEqual(again1.body.link, invited.body.link, 'a new link');
+        const person = (await api.get('/api/admin/authors')).body.items[0] as { id: number };
+        const linked = await api.put(`/api/admin/users/${id}/byline`, { personId: person.id });
+        assert.deepEqual([linked.status, linked.body.personId], [200, person.id], linked.text);
+        const unknownPerson = await api.put(`/api/admin/users/${id}/byline`, { personId: 99999999 });
+        assert.equal(unknownPerson.status, 422);
+        assert.ok(unknownPerson.body.error.fields.personId);
+        assert.equal((await api.put(`/api/admin/users/${id}/byline`, { personId: null })).body.personId, null);
         const role = await api.put(`/api/admin/users/${id}/role`, { role: 'author' });
         assert.deepEqual([role.status, role.body.role], [200, 'author']);
         assert.equal((await api.post(`/api/admin/users/${id}/disable`)).body.disabled, true);

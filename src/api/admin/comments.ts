@@ -81,6 +81,20 @@ export async function commentRoutes(parent: FastifyInstance, deps: AdminApiDeps)
     async (request) => comments.bulkModerate(request.account, [request.params.id], request.params.action),
   );
 
+  app.put(
+    '/comments/articles/:articleId/open',
+    {
+      schema: {
+        tags: [TAG],
+        summary: 'Open or close an article to new comments',
+        params: s.commentsOpenParams,
+        body: s.commentsOpenBody,
+        response: { 200: s.commentsOpenSchema, ...s.refusals(404, 422) },
+      },
+    },
+    async (request) => comments.setArticleCommentsOpen(request.account, request.params.articleId, request.body.open),
+  );
+
   app.patch(
     '/comments/:id',
     {

@@ -412,6 +412,14 @@ export const bulkModeration = z.strictObject({ ids: z.array(idNumber).min(1, 'ch
 export const moderationSchema = z.object({ moved: z.number().int(), status: z.enum(COMMENT_STATES) });
 export const commentEdit = z.strictObject({ body: z.string().optional(), authorName: z.string().optional(), authorUrl: z.string().optional() });
 export const commentReply = z.strictObject({ body: z.string() });
+export const commentsOpenParams = z.strictObject({ articleId: idText });
+export const commentsOpenBody = z.strictObject({ open: z.boolean().describe('Whether the article takes new comments.') });
+export const commentsOpenSchema = z.object({
+  id: z.number().int(),
+  path: z.string(),
+  headline: z.string().nullable().describe('Null when the article is not published.'),
+  commentsOpen: z.boolean().nullable(),
+});
 export const replySchema = z.object({ id: z.number().int(), articleId: z.number().int(), articlePath: z.string() });
 
 // ------------------------------------------------------------------------------------------------ users
@@ -436,6 +444,7 @@ export const invitationSchema = z.object({
   link: z.string().nullable().describe('The single-use link to pass on when the site sends no mail (shown once).'),
 });
 export const roleBody = z.strictObject({ role });
+export const bylineBody = z.strictObject({ personId: idNumber.nullable().describe('The author (GET /api/admin/authors) this account writes as; null for none.') });
 
 // ------------------------------------------------------------------------------------------------ errors
 

@@ -3,7 +3,7 @@
 // account ends its sessions at once, and its API tokens stop working (the /api context's rule).
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { changeRole, getAccount, invite, listAccounts, setDisabled } from '../../accounts/account.service.ts';
+import { changeRole, getAccount, invite, linkByline, listAccounts, reinvite, setDisabled } from '../../accounts/account.service.ts';
 import { ensureCan } from '../../accounts/permissions.ts';
 import { AppError } from '../../errors.ts';
 import type { AdminApiDeps } from './deps.ts';
@@ -60,6 +60,36 @@ export async function userRoutes(parent: FastifyInstance, deps: AdminApiDeps): P
     async (request) => {
       await changeRole(store, request.account, request.params.id, request.body.role);
       return getAccount(store, request.account, request.params.id);
+    },
+  );
+
+  app.put(
+    '/users/:id/byline',
+    {
+      schema: { tags: [TAG], summary: 'Link the account to the byline (author) it writes as', params: s.idParams, body: s.bylineBody, response: { 200: s.userSchema, ...s.refusals(404, 422) } },
+    },
+    async (request) => {
+      await linkByline(store, request.account, request.params.id, request.body.personId).catch((error: unknown) => {
+        throw error instanceof AppError && error.fields.person ? new AppError(error.code, error.message, { personId: error.fields.person }) : error;
+      });
+      return getAccount(store, request.account, request.params.id);
+    },
+  );
+
+  app.post(
+    '/users/:id/reinvite',
+    {
+      schema: {
+        tags: [TAG],
+        summary: 'A new invitation link for an invited account that has not chosen a password yet',
+        description: 'The earlier link stops working. Refused (409) once the person has chosen a password.',
+        params: s.idParams,
+        response: { 200: s.invitationSchema, ...s.refusals(404, 409) },
+      },
+    },
+    async (request) => {
+      const invitation = await reinvite(deps.accounts, request.account, request.params.id);
+      return { user: await getAccount(store, request.account, request.params.id), mailed: invitation.mailed, link: invitation.mailed ? null : invitation.link };
     },
   );
 
