@@ -16,6 +16,7 @@ import type { Store } from './db/store.ts';
 import { accountAdminRoutes } from './accounts/account.admin.routes.ts';
 import { apiContext } from './api/api-context.routes.ts';
 import { DEFAULT_API_SETTINGS, type ApiSettings } from './api/api-deps.ts';
+import { apiAwareFrameworkErrors } from './api/api-errors.ts';
 import { createAccountMailer } from './accounts/account.mail.ts';
 import { accountSecret, DEFAULT_RULES, pruneAccounts, type AccountDeps } from './accounts/account.service.ts';
 import { adminContext, type AdminRoute } from './accounts/admin-context.routes.ts';
@@ -100,7 +101,7 @@ export async function buildApp(config: Config, store: Store, options: BuildOptio
     keepAliveTimeout: http.keepAliveTimeoutMs,
     http: { requestTimeout: http.requestTimeoutMs, headersTimeout: http.requestTimeoutMs, connectionsCheckingInterval: timeoutCheckInterval(http.requestTimeoutMs) },
     // A malformed address is refused before a context is chosen; it gets the public site's error page.
-    frameworkErrors: frameworkErrorPages(site, headers),
+    frameworkErrors: apiAwareFrameworkErrors(frameworkErrorPages(site, headers), headers),
     clientErrorHandler: clientErrorResponses(headers, limits),
   });
   limitConnections(app.server, { perAddress: http.maxConnectionsPerAddress, total: http.maxConnections ?? automaticConnectionLimit(), exempt: http.trustProxy }, limits);

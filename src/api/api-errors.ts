@@ -102,3 +102,18 @@ export function sendApiError(error: unknown, request: FastifyRequest, reply: Fas
   // Serialised here, not by the route's response schema: an error is never checked against a 200's shape.
   return reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify(body));
 }
+
+type FrameworkErrors = (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => void;
+
+/**
+ * Fastify's answer to an address it cannot route (a malformed percent-encoding, a segment too long),
+ * given before any context is chosen: JSON for addresses under /api, the site's error page otherwise.
+ */
+export function apiAwareFrameworkErrors(site: FrameworkErrors, securityHeaders: Readonly<Record<string, string>>): FrameworkErrors {
+  return (error, request, reply) => {
+    if (request.url !== '/api' && !request.url.startsWith('/api/')) return site(error, request, reply);
+    const status = error.statusCode === 414 ? 414 : 400;
+    const body: ApiErrorBody = { error: { code: codeForStatus(status), message: status === 414 ? 'The address is too long.' : 'The address is malformed.', fields: { path: 'Check its percent-encoding.' } } };
+    void reply.code(status).headers(securityHeaders).header('cache-control', 'no-store').type('application/json; charset=utf-8').send(JSON.stringify(body));
+  };
+}

@@ -189,6 +189,10 @@ describe('the Content API', () => {
     assert.ok((await refused('/api/content/tags?q=1')).fields.q);
     const error = await refused('/api/content/articles?limit=0');
     assert.ok(!JSON.stringify(error).includes('at '), 'no stack trace');
+    // An address the router cannot read is answered before any context, still as the API's JSON.
+    const malformed = await fetch(`${server.url}/api/content/articles/%zz`);
+    assert.equal(malformed.status, 400);
+    assert.equal(((await malformed.json()) as ErrorBody).error.fields.path, 'Check its percent-encoding.');
   });
 });
 

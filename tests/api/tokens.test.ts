@@ -136,6 +136,26 @@ describe('API tokens', () => {
     assert.equal((await editorClient.post('/admin/tokens', { kind: 'content', name: 'Sneaky' })).status, 403);
   });
 
+  it('refuses malformed and oversize bodies with a 4xx naming the field, never a 500', async () => {
+    const made = await runCli(server, ['token', 'create', '--kind', 'admin', '--role', 'editor', '--name', 'Body tests']);
+    const auth = { authorization: `Bearer ${made.stdout.trim()}` };
+    const send = async (body: string, type: string) => {
+      const res = await fetch(`${server.url}/api/admin/me`, { method: 'POST', headers: { ...auth, 'content-type': type }, body });
+      return { status: res.status, body: (await res.json()) as { error: { code: string; fields: Record<string, string> } } };
+    };
+    const malformed = await send('{"name": ', 'application/json');
+    assert.equal(malformed.status, 400);
+    assert.ok(malformed.body.error.fields.body);
+    const oversize = await send(JSON.stringify({ text: 'x'.repeat(1_100_000) }), 'application/json');
+    assert.equal(oversize.status, 413);
+    assert.ok(oversize.body.error.fields.body);
+    // /api/admin/me takes no body at all: a form is answered as no such endpoint, in JSON (routes that take
+    // bodies answer 415 naming content-type: the context parses JSON only).
+    const form = await send('name=x', 'application/x-www-form-urlencoded');
+    assert.equal(form.status, 404);
+    assert.equal(form.body.error.code, 'not_found');
+  });
+
   it('accepts a staff session instead of a token, and refuses an ended one', async () => {
     const editor = await createAccount(server, { role: 'editor' });
     const client = await signIn(server, editor.email);
