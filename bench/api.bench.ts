@@ -10,12 +10,17 @@
 //    node:http server sending the same bytes (lib/compare.ts). Target: >= 50% of the bare server's req/s.
 // 3. The same page of 20 not cached: each request asks for the 20 articles published before a random
 //    instant of the corpus (`publishedBefore=…`), a different answer every time. Reported beside (2).
-// The Admin API's create-article latency belongs here too (api-admin adds it). The server runs with
-// API_RATE_PER_MINUTE=0: every request comes from one address, which the limit exists to stop.
+// 4. Create-article latency through the Admin API: 100 drafts with sources, one after the other (as a
+//    wire import sends them), with an editor's admin token, on the same server and corpus. Target: p95 <
+//    50 ms, the newsroom's target for a save through the web editor (issue 11).
+// The server runs with API_RATE_PER_MINUTE=0: every request comes from one address, which the limit exists to stop.
+import { createApiToken } from '../src/accounts/api-token.service.ts';
+import { loadConfig } from '../src/config.ts';
+import { openStore } from '../src/db/database.ts';
 import { compareWithBare, median } from './lib/compare.ts';
 import { CORPUS_ARTICLES, corpusDescription, ensureCorpus } from './lib/corpus.ts';
 import type { Engine } from './lib/engines.ts';
-import { startGazette, type GazetteServer } from './lib/gazette-server.ts';
+import { startGazette, type BenchDatabase, type GazetteServer } from './lib/gazette-server.ts';
 import { request } from './lib/http.ts';
 import { runLoad } from './lib/load.ts';
 import { residentBytes, sampleRss } from './lib/proc.ts';
@@ -26,6 +31,8 @@ const WALK_PAGE = 100;
 /** Pages timed at each end of the walk. */
 const ENDS = 10;
 const MB = 1024 * 1024;
+/** Articles created through the Admin API for its latency. */
+const CREATES = 100;
 
 interface WalkFigures {
   seconds: number;
@@ -81,11 +88,49 @@ async function walk(gazette: GazetteServer, log: (line: string) => void): Promis
   };
 }
 
+/** An editor's admin token (acting as an integration account) in the server's copy of the corpus. */
+export async function adminToken(database: BenchDatabase): Promise<string> {
+  const store = await openStore(loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent' }).database);
+  try {
+    return (await createApiToken(store, null, { kind: 'admin', name: 'Bench wire import', role: 'editor' })).token;
+  } finally {
+    await store.close();
+  }
+}
+
+const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)] ?? NaN;
+
+/** Creates CREATES drafts with sources through POST /api/admin/articles one after the other, timing each. */
+export async function createLatency(gazette: GazetteServer, token: string): Promise<{ ms: number[]; refused: string[] }> {
+  const sections = JSON.parse((await request(`${gazette.url}/api/content/sections`)).body.toString('utf8')) as { data: { slug: string }[] };
+  const section = sections.data[0]!.slug;
+  const ms: number[] = [];
+  const refused: string[] = [];
+  for (let i = 0; i < CREATES; i++) {
+    const body = JSON.stringify({
+      section,
+      headline: `Wire story ${i}: the port reopens after the strike`,
+      body: `Paragraph one of wire story ${i}.\n\n> "We are back at work," a docker said.\n\nThe ministry did not answer.`,
+      tags: ['Bench wire'],
+      sources: [
+        { name: 'Wire agency', kind: 'agency', role: 'reported', url: 'https://wire.example/story' },
+        { name: 'Port authority', kind: 'outlet', role: 'quoted' },
+      ],
+    });
+    const t0 = performance.now();
+    const res = await request(`${gazette.url}/api/admin/articles`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+    ms.push(performance.now() - t0);
+    if (res.status !== 201) refused.push(`${res.status} ${res.body.toString('utf8').slice(0, 200)}`);
+  }
+  return { ms, refused };
+}
+
 async function onOneEngine(ctx: BenchContext, engine: Engine): Promise<ScenarioReport> {
   const report = emptyReport();
   const corpus = await ensureCorpus(engine, ctx.log, report.figures);
   // The per-address limit would refuse a load generator on one address: it is measured without it.
-  const gazette = await startGazette({ engine, from: corpus, env: { API_RATE_PER_MINUTE: '0' } });
+  let token = '';
+  const gazette = await startGazette({ engine, from: corpus, env: { API_RATE_PER_MINUTE: '0' }, prepare: async (database) => void (token = await adminToken(database)) });
   try {
     // 1. The walk first, on a fresh server, so its peak memory is the walk's.
     const idleRssMb = residentBytes(gazette.pid) / MB;
@@ -142,6 +187,16 @@ async function onOneEngine(ctx: BenchContext, engine: Engine): Promise<ScenarioR
       { label: `${LIST_PATH} not cached (random publishedBefore): req/s`, value: uncachedRate, unit: 'req/s' },
       { label: 'not cached / cached req/s', value: (uncachedRate / g.requestsPerSec) * 100, unit: '%' },
     );
+    // 4. Creating articles through the Admin API, last: the drafts change nothing the figures above read.
+    ctx.log(`creating ${CREATES} articles through POST /api/admin/articles`);
+    const created = await createLatency(gazette, token);
+    report.figures.push(
+      { label: `Admin API: create article (${CREATES}, one at a time) p50`, value: percentile(created.ms, 50), unit: 'ms' },
+      { label: `Admin API: create article (${CREATES}, one at a time) p95`, value: percentile(created.ms, 95), unit: 'ms' },
+    );
+    report.checks.push(valid('Admin API: every article created (201)', created.refused.length === 0, '0 refused', created.refused.length ? `${created.refused.length} refused, e.g. ${created.refused[0]}` : '0 refused'));
+    report.checks.push(below('Admin API: create article p95', percentile(created.ms, 95), 50, ' ms'));
+
     const serverOutput = gazette.output().trim();
     if (serverOutput) report.notes.push(`The Gazette server wrote (LOG_LEVEL=warn): ${serverOutput.split('\n').slice(-5).join(' / ')}`);
     return report;

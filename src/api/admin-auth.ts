@@ -67,7 +67,7 @@ function setAccount(request: FastifyRequest, account: Account, auth: NonNullable
   request.apiAuth = auth;
 }
 
-/** The preHandler of /api/admin: a session's state-changing request must be same-origin and carry its CSRF token. */
+/** The preValidation hook of /api/admin: a session's state-changing request must be same-origin and carry its CSRF token. */
 export function adminApiCsrf(publicUrl: string) {
   return async function checkCsrf(request: FastifyRequest): Promise<void> {
     const auth = request.apiAuth;

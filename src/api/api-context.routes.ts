@@ -91,7 +91,8 @@ async function adminApi(app: FastifyInstance, { prefix: _prefix, ...options }: A
     reply.header('cache-control', 'no-store');
   });
   app.addHook('onRequest', adminApiAuth({ accounts: options.accounts, secure }));
-  app.addHook('preHandler', adminApiCsrf(options.config.publicUrl));
+  // Before the body is validated: a forged request is refused whatever it carries.
+  app.addHook('preValidation', adminApiCsrf(options.config.publicUrl));
   const { settings: _settings, runSearch: _runSearch, ...adminOptions } = options;
   await app.register(adminApiRoutes, adminOptions);
 }

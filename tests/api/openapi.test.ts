@@ -82,10 +82,13 @@ describe('the OpenAPI document', () => {
   });
 
   it('every documented operation is exercised, and every answer matches the document', async () => {
-    const missing = api.documented.filter((op) => !(op in EXAMPLES));
+    // The Admin API's own operations are each exercised with a token and with a session, their answers
+    // checked by the same client, in tests/api/admin.test.ts (which fails when one is not).
+    const elsewhere = (op: string) => op.includes(' /api/admin/') && op !== 'GET /api/admin/me';
+    const missing = api.documented.filter((op) => !(op in EXAMPLES) && !elsewhere(op));
     assert.deepEqual(missing, [], 'add an example for each new endpoint to EXAMPLES');
     for (const run of Object.values(EXAMPLES)) await run(api, { adminToken });
-    assert.deepEqual(api.documented.filter((op) => !api.exercised.has(op)), []);
+    assert.deepEqual(api.documented.filter((op) => !api.exercised.has(op) && !elsewhere(op)), []);
   });
 
   it('the checker catches an answer that does not match the document', () => {
