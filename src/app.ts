@@ -53,12 +53,16 @@ import { pagesPlugin } from './web/plugins/pages.ts';
 import { MAX_URL_LENGTH, securityHeaders, securityPlugin } from './web/plugins/security.ts';
 import { createSite, type Site } from './web/site.ts';
 import { defaultTheme } from './web/theme/index.ts';
+import { webhookAdminRoutes } from './webhooks/webhook.admin.routes.ts';
+import { DEFAULT_WEBHOOK_WORKER, startWebhookWorker, type WorkerOptions } from './webhooks/webhook.delivery.ts';
 
 export interface BuildOptions {
   /** Overrides the logger (tests pass false to keep output clean). */
   logger?: boolean;
   /** Where log lines go instead of stdout (tests read them). */
   logStream?: NodeJS.WritableStream;
+  /** Overrides of the webhook worker's timings and DNS (tests shorten the back-off and play DNS). */
+  webhooks?: Partial<Omit<WorkerOptions, 'publicUrl' | 'onError'>>;
 }
 
 /**
@@ -120,6 +124,14 @@ export async function buildApp(config: Config, store: Store, options: BuildOptio
     onPublished: (ids) => app.log.info({ ids }, 'scheduled articles published'),
   });
   app.addHook('onClose', () => scheduler.stop());
+  // Webhook events recorded by the services are delivered after commit, with retries kept in the database.
+  const webhookWorker = startWebhookWorker(store, {
+    ...DEFAULT_WEBHOOK_WORKER,
+    ...options.webhooks,
+    publicUrl: config.publicUrl,
+    onError: (err) => app.log.error({ err }, 'delivering webhooks failed'),
+  });
+  app.addHook('onClose', () => webhookWorker.stop());
 
   const media: MediaDeps = { store, storage: localStorage(config.mediaDir), settings: config.images, usage: articleImageUsage };
   await app.register(publicSite, { config, store, site, assets, comments: comments.service, media });
@@ -129,7 +141,7 @@ export async function buildApp(config: Config, store: Store, options: BuildOptio
   const adminRoutes: AdminRoute[] = [];
   app.decorate('adminRoutes', adminRoutes);
   const previewComments = articleComments(comments.service, config, assets.commentScriptPath);
-  await app.register(adminSite, { prefix: '/admin', config, store, site, accounts: accounts.deps, assets: loadAdminAssets(), routes: adminRoutes, comments: comments.service, previewComments, media });
+  await app.register(adminSite, { prefix: '/admin', config, store, site, accounts: accounts.deps, assets: loadAdminAssets(), routes: adminRoutes, comments: comments.service, previewComments, media, wakeWebhooks: webhookWorker.wake });
   return app;
 }
 
@@ -167,6 +179,8 @@ interface AdminSiteOptions {
   /** The comment section article previews show, as readers will see it. */
   previewComments: ArticleComments;
   media: MediaDeps;
+  /** Tells the webhook worker to look for deliveries now. */
+  wakeWebhooks(): void;
 }
 
 /**
@@ -174,7 +188,7 @@ interface AdminSiteOptions {
  * on every state-changing request (admin-context.routes.ts), HTML-form bodies, its own error pages. Public
  * pages never read the session cookie, so they never vary by who is signed in.
  */
-async function adminSite(app: FastifyInstance, { config, store, site, accounts, assets, routes, comments, previewComments, media }: AdminSiteOptions): Promise<void> {
+async function adminSite(app: FastifyInstance, { config, store, site, accounts, assets, routes, comments, previewComments, media, wakeWebhooks }: AdminSiteOptions): Promise<void> {
   const secure = new URL(config.publicUrl).protocol === 'https:';
   await app.register(cookie);
   await app.register(formbody);
@@ -189,6 +203,7 @@ async function adminSite(app: FastifyInstance, { config, store, site, accounts, 
   await app.register(personAdminRoutes, { store });
   await app.register(pageAdminRoutes, { store });
   await app.register(settingsAdminRoutes, { store, defaults: config });
+  await app.register(webhookAdminRoutes, { store, wake: wakeWebhooks });
   await app.register(articleAdminRoutes, { store, site, assets, comments: previewComments });
 }
 

@@ -77,6 +77,7 @@ const NAV: readonly (Omit<AdminNavItem, 'badge'> & { needs: Action })[] = [
   { key: 'people', label: 'Authors', path: '/admin/people', needs: 'person.manage' },
   { key: 'users', label: 'Staff', path: '/admin/users', needs: 'user.manage' },
   { key: 'settings', label: 'Settings', path: '/admin/settings', needs: 'settings.manage' },
+  { key: 'webhooks', label: 'Webhooks', path: '/admin/webhooks', needs: 'settings.manage' },
   { key: 'audit', label: 'Audit log', path: '/admin/audit', needs: 'audit.view' },
 ];
 

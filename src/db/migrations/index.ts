@@ -19,6 +19,7 @@ import * as m013 from './013_staff_comments.ts';
 import * as m014 from './014_site_structure.ts';
 import * as m015 from './015_document_files.ts';
 import * as m016 from './016_media_images.ts';
+import * as m019 from './019_webhooks.ts';
 
 interface MigrationModule {
   up(db: Kysely<unknown>, dialect: SchemaDialect): Promise<void>;
@@ -42,6 +43,8 @@ const MODULES: Record<string, MigrationModule> = {
   '014_site_structure': m014,
   '015_document_files': m015,
   '016_media_images': m016,
+  // 017 and 018 are other branches' numbers; names sort, so 019 applies after them on a new database.
+  '019_webhooks': m019,
 };
 
 /** Every migration, by name, bound to an engine's schema details. */
