@@ -48,12 +48,13 @@ const messageId = () => `msg_${randomBytes(16).toString('base64url')}`;
 export async function recordEvent(trx: Db, event: WebhookEvent, now = new Date(), onlyWebhookId?: number): Promise<void> {
   const targets = onlyWebhookId !== undefined ? [onlyWebhookId] : await subscribers(trx, event.type);
   if (!targets.length) return;
-  const stamp = now.toISOString();
-  const payload = JSON.stringify({ type: event.type, timestamp: stamp, data: event.data });
-  const eventId = await repo.insertEvent(trx, { message_id: messageId(), type: event.type, payload, created_at: stamp });
+  // The payload says when the change happened (the service's clock); queueing and pruning go by the real one.
+  const payload = JSON.stringify({ type: event.type, timestamp: now.toISOString(), data: event.data });
+  const queued = new Date().toISOString();
+  const eventId = await repo.insertEvent(trx, { message_id: messageId(), type: event.type, payload, created_at: queued });
   await repo.insertDeliveries(
     trx,
-    targets.map((webhookId) => ({ webhook_id: webhookId, event_id: eventId, status: 'pending' as const, next_attempt_at: stamp, claimed_until: null, claim_token: null, last_status_code: null, created_at: stamp, completed_at: null })),
+    targets.map((webhookId) => ({ webhook_id: webhookId, event_id: eventId, status: 'pending' as const, next_attempt_at: queued, claimed_until: null, claim_token: null, last_status_code: null, created_at: queued, completed_at: null })),
   );
 }
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import type { Account } from '../../src/accounts/permissions.ts';
-import { createDraft, publishArticle, saveArticle, scheduleArticle, unpublishArticle } from '../../src/articles/article.workflow.ts';
+import { createDraft, publishArticle, publishDueArticles, saveArticle, scheduleArticle, unpublishArticle } from '../../src/articles/article.workflow.ts';
 import { createCommentService, resolveSecret } from '../../src/comments/comment.service.ts';
 import { createWebhook, deliveryLog, listWebhooks, setWebhookActive } from '../../src/webhooks/webhook.service.ts';
 import { account, draft } from '../newsroom/helpers.ts';
@@ -83,6 +83,19 @@ describe('webhook delivery', () => {
     assert.deepEqual(types, ['article.scheduled', 'article.unpublished', 'article.updated']);
     const scheduled = requests.map((r) => JSON.parse(r.body) as Sent).find((s) => s.type === 'article.scheduled')!;
     assert.equal(typeof scheduled.data.scheduledAt, 'string');
+  });
+
+  it('sends article.published when the scheduler publishes a scheduled article, at its scheduled time', async () => {
+    await subscribe(['article.published']);
+    const at = new Date(Date.now() + 3600_000);
+    const a = await createDraft(site.store, admin, draft('Webhook embargo story'));
+    await scheduleArticle(site.store, admin, a.id, a.version, at);
+    assert.deepEqual(await publishDueArticles(site.store, new Date(at.getTime() + 1000)), [a.id]);
+    const [request] = await receiver.received(1);
+    const sent = JSON.parse(request!.body) as Sent;
+    assert.equal(sent.type, 'article.published');
+    assert.equal(sent.data.id, a.id);
+    assert.equal(sent.data.publishedAt, at.toISOString());
   });
 
   it('sends comment.created for a held comment and comment.approved on approval, with no email or IP address', async () => {
@@ -180,6 +193,38 @@ describe('webhook retries across a restart', () => {
     } finally {
       await first?.stop();
       await second?.stop();
+      await receiver.close();
+      await place.remove();
+    }
+  });
+});
+
+describe('webhook delivery by several app nodes', () => {
+  it('two servers on one database send each event once', async () => {
+    const place = await newPlace();
+    const receiver = await startReceiver();
+    const one = await startSite(place, { demo: true });
+    const two = await startSite(place);
+    try {
+      const admin = await account(one as unknown as TestServer, 'admin');
+      const { webhook } = await createWebhook(one.store, admin, { url: receiver.url, events: ['article.published', 'article.updated'], allowPrivate: true });
+      // Changes made through both servers' stores; both workers look for due deliveries all along.
+      for (let i = 0; i < 6; i++) {
+        const store = i % 2 ? two.store : one.store;
+        const a = await createDraft(store, admin, draft(`Webhook two nodes story ${i}`));
+        const p = await publishArticle(store, admin, a.id, a.version);
+        await saveArticle(store, admin, p.id, p.version, { ...p.draft, subtitle: `Changed ${i}` });
+      }
+      await receiver.received(12);
+      await until(async () => (await deliveryLog(one.store, admin, webhook.id)).filter((d) => d.status === 'succeeded').length === 12, 'every delivery to finish');
+      const ids = receiver.requests.map((r) => r.headers['webhook-id']);
+      assert.equal(new Set(ids).size, 12);
+      assert.equal(ids.length, 12, 'no event was sent twice');
+      const log = await deliveryLog(two.store, admin, webhook.id);
+      assert.ok(log.every((d) => d.attempts === 1 && d.log.length === 1));
+    } finally {
+      await one.stop();
+      await two.stop();
       await receiver.close();
       await place.remove();
     }

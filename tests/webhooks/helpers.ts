@@ -93,8 +93,8 @@ export interface Receiver {
   requests: Received[];
   /** Answers for the next requests, in order; afterwards 200 "thanks from receiver". */
   answers: { status: number; body?: string; headers?: Record<string, string> }[];
-  /** Resolves once `count` requests have arrived. */
-  received(count: number): Promise<Received[]>;
+  /** Resolves once `count` requests have arrived; fails when they have not within `limitMs`. */
+  received(count: number, limitMs?: number): Promise<Received[]>;
   close(): Promise<void>;
 }
 
@@ -124,8 +124,15 @@ export async function startReceiver(host = '127.0.0.1'): Promise<Receiver> {
     port,
     requests,
     answers,
-    async received(count) {
-      while (requests.length < count) await once(events, 'request');
+    async received(count, limitMs = 20_000) {
+      const limit = AbortSignal.timeout(limitMs);
+      while (requests.length < count) {
+        try {
+          await once(events, 'request', { signal: limit });
+        } catch {
+          throw new Error(`the receiver got ${requests.length} request(s), not ${count}, in ${limitMs} ms`);
+        }
+      }
       return requests.slice(0, count);
     },
     async close() {
