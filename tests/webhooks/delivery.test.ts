@@ -4,7 +4,12 @@
 // pending when the server stops is made by the next server on the same database.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { Readable } from 'node:stream';
+import sharp from 'sharp';
 import { Webhook } from 'standardwebhooks';
+import { articleImageUsage } from '../../src/articles/article.images.ts';
+import { replaceImage, uploadImage } from '../../src/media/image.service.ts';
+import { localStorage } from '../../src/media/media.storage.ts';
 import type { Account } from '../../src/accounts/permissions.ts';
 import { createDraft, publishArticle, publishDueArticles, saveArticle, scheduleArticle, unpublishArticle } from '../../src/articles/article.workflow.ts';
 import { createCommentService, resolveSecret } from '../../src/comments/comment.service.ts';
@@ -123,6 +128,21 @@ describe('webhook delivery', () => {
       assert.ok(!r.body.includes(ip), 'no IP address');
       assert.ok(!r.body.includes('test browser'), 'no user agent');
     }
+  });
+
+  it('sends media.replaced when a library picture gets a new file', async () => {
+    await subscribe(['media.replaced']);
+    const deps = { store: site.store, storage: localStorage(site.config.mediaDir), settings: site.config.images, usage: articleImageUsage };
+    const picture = (colour: string, width: number) => sharp({ create: { width, height: 300, channels: 3, background: colour } }).png().toBuffer();
+    const upload = async (fileName: string, bytes: Promise<Buffer>) => ({ fileName, stream: Readable.from([await bytes]), truncated: () => false });
+    const item = await uploadImage(deps, admin, await upload('first.png', picture('#ff0000', 400)), { alt: 'Red' });
+    assert.equal(receiver.requests.length, 0, 'an upload is no replacement');
+    await replaceImage(deps, admin, item.id, await upload('second.png', picture('#00ff00', 500)));
+    const [request] = await receiver.received(1);
+    const sent = JSON.parse(request!.body) as Sent;
+    assert.equal(sent.type, 'media.replaced');
+    assert.equal(sent.data.id, item.id);
+    assert.equal(sent.data.width, 500);
   });
 
   it('retries with back-off after a failing answer, keeping the message id, and logs every attempt', async () => {
