@@ -26,8 +26,8 @@ export const CONTENT_TABLES: readonly TableSpec[] = [
   // Staff accounts move with the site; their secrets are exported only as digests.
   { name: 'users', key: ['id'], private: ['email', 'email_lower', 'password_hash', 'totp_secret', 'recovery_codes', 'totp_last_step'] },
   { name: 'tags', key: ['id'] },
-  // Webhook endpoints move with the site; their signing secrets are exported only as digests.
-  { name: 'webhooks', key: ['id'], private: ['secret', 'previous_secret'] },
+  // Webhook endpoints move with the site; their secrets, and URLs (which often carry a token), are exported only as digests.
+  { name: 'webhooks', key: ['id'], private: ['url', 'secret', 'previous_secret'] },
   { name: 'section_redirects', key: ['old_slug'], textKey: true },
   { name: 'pages', key: ['id'] },
   { name: 'site_settings', key: ['key'], textKey: true },
