@@ -29,6 +29,7 @@ import { documentRoutes } from './documents/document.routes.ts';
 import { articleImageUsage } from './articles/article.images.ts';
 import type { MediaDeps } from './media/image.service.ts';
 import { mediaRoutes } from './media/media.routes.ts';
+import { mediaAdminRoutes } from './media/media.admin.routes.ts';
 import { localStorage } from './media/media.storage.ts';
 import { feedAlternates } from './feeds/feed-paths.ts';
 import { feedRoutes } from './feeds/feed.routes.ts';
@@ -198,6 +199,7 @@ async function adminSite(app: FastifyInstance, { config, store, site, accounts, 
   // Uploads: one file per request, cut off just past the size limit (the service then refuses it whole).
   await app.register(multipart, { limits: { files: 1, fields: 20, fieldSize: 64 * 1024, fileSize: Math.max(config.documentMaxBytes, config.images.maxBytes) + 1 } });
   await app.register(documentAdminRoutes, { store, files: { dir: config.mediaDir, maxBytes: config.documentMaxBytes } });
+  await app.register(mediaAdminRoutes, { media, script: assets.path('media.js') });
   await app.register(sectionAdminRoutes, { store });
   await app.register(tagAdminRoutes, { store });
   await app.register(personAdminRoutes, { store });
@@ -227,14 +229,14 @@ async function publicSite(app: FastifyInstance, { config, store, site, assets, c
   // Pages not answered from the cache read the site's settings and navigation as they are now.
   app.addHook('onRequest', async () => site.refresh());
   await app.register(assetRoutes, { assets });
-  await app.register(articleRoutes, { store, site, comments: articleComments(comments, config, assets.commentScriptPath) });
+  await app.register(articleRoutes, { store, site, comments: articleComments(comments, config, assets.commentScriptPath), storage: media.storage });
   await app.register(commentRoutes, { comments, site, config, changes: store.changes });
   const runSearch = searchRunner(store, config.database, searchThreads(store, config.searchThreads));
   app.addHook('onClose', () => runSearch.close());
   await app.register(searchRoutes, { store, site, runSearch });
-  await app.register(feedRoutes, { store, config, settings: site });
+  await app.register(feedRoutes, { store, config, settings: site, storage: media.storage });
   await app.register(sitemapRoutes, { store, config, settings: site });
   await app.register(documentRoutes, { store, files: { dir: config.mediaDir, maxBytes: config.documentMaxBytes } });
-  await app.register(mediaRoutes, { storage: media.storage });
+  await app.register(mediaRoutes, { storage: media.storage, store, site });
   await app.register(pageRoutes, { store, site });
 }

@@ -69,6 +69,7 @@ export const FORM_COOKIE = 'gazette_form';
 const NAV: readonly (Omit<AdminNavItem, 'badge'> & { needs: Action })[] = [
   { key: 'dashboard', label: 'Dashboard', path: '/admin', needs: 'article.create' },
   { key: 'articles', label: 'Articles', path: '/admin/articles', needs: 'article.create' },
+  { key: 'media', label: 'Media', path: '/admin/media', needs: 'article.create' },
   { key: 'documents', label: 'Documents', path: '/admin/documents', needs: 'article.create' },
   { key: 'comments', label: 'Comments', path: '/admin/comments', needs: 'comment.moderate' },
   { key: 'sections', label: 'Sections', path: '/admin/sections', needs: 'section.manage' },

@@ -14,6 +14,7 @@ import type { AdminAssets } from '../web/admin/assets.ts';
 import * as views from '../web/admin/articles.ts';
 import { idParam } from '../web/admin/params.ts';
 import { documentTitles, listDocuments } from '../documents/document.service.ts';
+import { imageViews } from '../media/image.service.ts';
 import type { Site } from '../web/site.ts';
 import { newsArticleJsonLd } from './article.jsonld.ts';
 import type { ArticleComments } from './article.routes.ts';
@@ -97,6 +98,8 @@ export function formValues(form: Form): views.ArticleFormValues {
     sources: withoutBlankRows([...rows.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r)),
     pin: one(form, 'pin').trim(),
     commentsOpen: one(form, 'comments_open') !== '',
+    leadImageId: one(form, 'lead_image_id').trim(),
+    leadImageCrop: one(form, 'lead_image_crop').trim(),
     imageUrl: one(form, 'image_url').trim(),
     imageAlt: one(form, 'image_alt'),
     scheduledAt: one(form, 'scheduled_at'),
@@ -112,6 +115,24 @@ function withoutBlankRows(rows: readonly views.SourceRow[]): views.SourceRow[] {
   const newIndex = new Map(kept.map(({ i }, n) => [i, n]));
   return kept.map(({ s }) => ({ ...s, relays: s.relays === '' ? '' : String(newIndex.get(Number(s.relays)) ?? '') }));
 }
+
+/** A library number as typed: null when empty, -1 (refused by the service, next to the field) when not a number. */
+function leadImageIdOf(text: string): number | null {
+  if (text === '') return null;
+  return /^[1-9][0-9]{0,9}$/.test(text) ? Number(text) : -1;
+}
+
+/** "x,y,w,h" in thousandths: null when empty; numbers the service refuses when malformed (its message is replaced by the form's). */
+function leadImageCropOf(text: string): { x: number; y: number; w: number; h: number } | null {
+  if (text === '') return null;
+  const parts = text.split(',').map((p) => p.trim());
+  if (parts.length !== 4 || !parts.every((p) => /^[0-9]{1,4}$/.test(p))) return { x: -1, y: -1, w: 0, h: 0 };
+  const [x, y, w, h] = parts.map(Number) as [number, number, number, number];
+  return { x, y, w, h };
+}
+
+/** The crop as the form shows it. */
+const cropText = (c: { x: number; y: number; w: number; h: number } | null) => (c ? `${c.x},${c.y},${c.w},${c.h}` : '');
 
 /** What the service takes from the form. */
 export function draftFrom(v: views.ArticleFormValues): DraftInput {
@@ -137,6 +158,8 @@ export function draftFrom(v: views.ArticleFormValues): DraftInput {
     })),
     pins: v.pin ? [v.pin.replace(/^\/+|\/+$/g, '')] : [],
     commentsOpen: v.commentsOpen,
+    leadImageId: leadImageIdOf(v.leadImageId),
+    leadImageCrop: leadImageCropOf(v.leadImageCrop),
     imageUrl: v.imageUrl || null,
     imageAlt: v.imageAlt,
   };
@@ -168,6 +191,8 @@ function valuesOf(a: EditableArticle, zone: string): views.ArticleFormValues {
     })),
     pin: d.pins[0] ?? '',
     commentsOpen: d.commentsOpen,
+    leadImageId: d.leadImageId === null ? '' : String(d.leadImageId),
+    leadImageCrop: cropText(d.leadImageCrop),
     imageUrl: d.imageUrl ?? '',
     imageAlt: d.imageAlt,
     scheduledAt: a.scheduledAt ? utcToZonedInput(a.scheduledAt, zone) : '',
@@ -175,12 +200,18 @@ function valuesOf(a: EditableArticle, zone: string): views.ArticleFormValues {
 }
 
 /** The form's names of the service's fields where they differ. */
-const FORM_NAMES: Record<string, string> = { imageUrl: 'image_url', imageAlt: 'image_alt', scheduledAt: 'scheduled_at', bodyFormat: 'body', commentsOpen: 'comments_open' };
+const FORM_NAMES: Record<string, string> = { leadImageId: 'lead_image_id', lead_image: 'lead_image_id', imageUrl: 'image_url', imageAlt: 'image_alt', scheduledAt: 'scheduled_at', bodyFormat: 'body', commentsOpen: 'comments_open' };
+
+const CROP_MESSAGE = 'Give the crop as four whole numbers (left, top, width, height) in thousandths of the picture, inside it, e.g. 0,100,1000,600; or leave it empty.';
 
 /** Field messages keyed by the form's names (the service names list items by index). */
 function formFields(fields: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, message] of Object.entries(fields)) {
+    if (/^leadImageCrop(\.|$)/.test(k)) {
+      out.lead_image_crop ??= CROP_MESSAGE;
+      continue;
+    }
     const name = /^(authors|tags)(\.|$)/.test(k) ? k.split('.')[0]! : /^pins(\.|$)/.test(k) ? 'pin' : (FORM_NAMES[k] ?? k);
     out[name] ??= message;
   }
@@ -282,6 +313,7 @@ export async function articleAdminRoutes(app: FastifyInstance, { store, site, as
       article: article && { id: article.id, version: article.version, status: article.status, path: article.path, scheduledAt: article.scheduledAt, publishedAt: article.publishedAt, updatedAt: article.updatedAt },
       values: state.values,
       fields: state.fields ?? {},
+      leadImage: await leadImagePreview(state.values.leadImageId),
       sections: await sectionOptions(),
       documents: await documentOptions(actor, state.values),
       actions: { save: actions.edit, submit: actions.submit, ready: actions.ready, schedule: actions.schedule, publish: actions.publish, unpublish: actions.unpublish },
@@ -294,6 +326,15 @@ export async function articleAdminRoutes(app: FastifyInstance, { store, site, as
     };
     const title = article ? `Edit: ${state.values.headline || 'Untitled'}` : 'New article';
     return reply.adminPage({ title, nav: 'articles', main: views.articleFormPage(view), scripts: scripts(), status });
+  }
+
+  /** The picture the lead image field names, uncropped (the form draws the crop over it). */
+  async function leadImagePreview(typed: string): Promise<views.ArticleFormView['leadImage']> {
+    if (!/^[1-9][0-9]{0,9}$/.test(typed)) return null;
+    const view = (await imageViews(store.db, [{ id: Number(typed) }])).get(Number(typed));
+    if (!view) return null;
+    const { picture } = view;
+    return { id: view.id, src: picture.src, srcset: picture.srcset, width: picture.width, height: picture.height, alt: view.alt, decorative: view.decorative, caption: view.caption, credit: view.credit };
   }
 
   /** The documents a source may cite: recent uploads, and whatever the form cites already. */
@@ -391,6 +432,8 @@ export async function articleAdminRoutes(app: FastifyInstance, { store, site, as
     sources: [],
     pin: '',
     commentsOpen: true,
+    leadImageId: '',
+    leadImageCrop: '',
     imageUrl: '',
     imageAlt: '',
     scheduledAt: '',

@@ -2,6 +2,7 @@
 // and documents go to isBasedOn, quoted people and documents to citation. Data about the article, not
 // its look: the route puts it in the page's head, whatever the theme.
 import type { Article, Source } from './article.service.ts';
+import type { SocialImage } from '../media/social-card.ts';
 
 interface Site {
   name: string;
@@ -45,8 +46,28 @@ function sourceWork(s: Source, language: string): Record<string, unknown> {
   }
 }
 
-/** The NewsArticle node of an article page. */
-export function newsArticleJsonLd(article: Article, site: Site): object {
+/** The article's picture as an ImageObject: its social rendition (or generated card), with caption and credit. */
+export function imageObject(image: SocialImage, publicUrl: string): Record<string, unknown> {
+  const url = publicUrl + image.path;
+  return {
+    '@type': 'ImageObject',
+    url,
+    contentUrl: url,
+    encodingFormat: image.type,
+    // schema.org's width and height are Distance or QuantitativeValue: pixels are UN/CEFACT unit E37.
+    width: { '@type': 'QuantitativeValue', value: image.width, unitCode: 'E37' },
+    height: { '@type': 'QuantitativeValue', value: image.height, unitCode: 'E37' },
+    caption: image.caption || undefined,
+    creditText: image.credit || undefined,
+    copyrightNotice: image.credit || undefined,
+  };
+}
+
+/**
+ * The NewsArticle node of an article page. `image`: its social picture (socialImageFor); without one
+ * (editors' previews) the external image address or the logo stands in.
+ */
+export function newsArticleJsonLd(article: Article, site: Site, image?: SocialImage): object {
   const url = site.publicUrl + article.path;
   const basedOn = article.sources.filter((s) => s.role !== 'quoted' || s.kind === 'document');
   const cited = article.sources.filter((s) => s.role === 'quoted');
@@ -65,7 +86,7 @@ export function newsArticleJsonLd(article: Article, site: Site): object {
     articleSection: article.section.name,
     keywords: article.tags.map((t) => t.name),
     wordCount: article.wordCount,
-    image: article.imageUrl ? [article.imageUrl] : [`${site.publicUrl}/assets/logo.svg`],
+    image: image ? [imageObject(image, site.publicUrl)] : article.imageUrl ? [article.imageUrl] : [`${site.publicUrl}/assets/logo.svg`],
     author: article.authors.map((a) => ({ '@type': 'Person', name: a.name, url: site.publicUrl + a.path })),
     publisher: publisher(site),
     isBasedOn: basedOn.map((s) => sourceWork(s, article.language)),

@@ -25,6 +25,8 @@ function withSection(db: Db) {
       sql<string>`substr(a.body_text, 1, ${LEAD_CHARS})`.as('lead'),
       'a.image_url',
       'a.image_alt',
+      'a.lead_image_id',
+      'a.lead_image_crop',
       'a.published_at',
       'a.updated_at',
       'a.comments_open',

@@ -18,6 +18,8 @@ import { cardKeys, getArticle, listArticles, publishedArticlePath, type Article,
 import { movedArticlePath } from './article.workflow.ts';
 import type { ListFilter } from './article.repository.ts';
 import { feedAlternates, type FeedScope } from '../feeds/feed-paths.ts';
+import type { MediaStorage } from '../media/media.storage.ts';
+import { socialImageFor } from '../media/social-card.ts';
 
 const PER_PAGE = 12;
 const HOME_SECTION_ITEMS = 3;
@@ -50,9 +52,11 @@ export interface ArticleRoutesOptions {
   store: Store;
   site: Site;
   comments: ArticleComments;
+  /** Where the articles' social pictures are (lead pictures' renditions, generated cards). */
+  storage: MediaStorage;
 }
 
-export async function articleRoutes(app: FastifyInstance, { store, site, comments }: ArticleRoutesOptions): Promise<void> {
+export async function articleRoutes(app: FastifyInstance, { store, site, comments, storage }: ArticleRoutesOptions): Promise<void> {
   const { db } = store;
   // site.theme is read per page: it writes dates in the site's time zone, a setting that may change.
   // Listings read ?page= only. A page past the last one is a 404 that a new article may fill; the
@@ -174,7 +178,8 @@ export async function articleRoutes(app: FastifyInstance, { store, site, comment
     if (!article) return reply;
     reply.dependsOn(...article.keys);
     const translations = article.translations;
-    const commentSection = await comments.sectionFor(article, request.query);
+    const [commentSection, social] = await Promise.all([comments.sectionFor(article, request.query), socialImageFor(storage, article, { name: site.name, colours: site.theme.colours })]);
+    const image = { url: site.publicUrl + social.path, width: social.width, height: social.height, type: social.type, alt: social.alt };
     const body = await site.render(
       {
         language: article.language,
@@ -183,8 +188,8 @@ export async function articleRoutes(app: FastifyInstance, { store, site, comment
         // The comment page shown: its address, and whether search engines should index it.
         ...commentSection.head,
         ogType: 'article',
-        image: article.imageUrl,
-        jsonLd: newsArticleJsonLd(article, site),
+        image,
+        jsonLd: newsArticleJsonLd(article, site, social),
         article: { publishedAt: article.publishedAt, updatedAt: article.updatedAt, section: article.section.name, tags: article.tags.map((t) => t.name) },
         alternates: [
           ...translations.map((tr) => ({ href: tr.path, hreflang: tr.language })),

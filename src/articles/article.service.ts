@@ -20,6 +20,8 @@ import { computeRelatedLists, relatedAfterChange, relatedIds, storedRelatedIds }
 import { approvedCommentCounts } from '../comments/comment.service.ts';
 import { bodyImagesToRecord, checkLeadImage, cropBoxSchema, recordBodyImages } from './article.images.ts';
 import * as repo from './article.repository.ts';
+import { bodyImagesOf, parseCrop } from './article.images.ts';
+import { bodyPictures, imageViews, type ImageView } from '../media/image.service.ts';
 import { recordArticleChange } from '../webhooks/webhook.events.ts';
 import { translationsOfGroup as translationGroup, type Translation } from './article.addresses.ts';
 
@@ -67,6 +69,8 @@ export interface ArticleCard {
   authors: PersonRef[];
   imageUrl: string | null;
   imageAlt: string;
+  /** The library picture the article leads with (its page shows `picture` with the article's crop, cards `card`), or null. */
+  leadImage: ImageView | null;
   publishedAt: string;
   updatedAt: string;
   /** Approved reader comments. */
@@ -94,8 +98,14 @@ export interface Page<T> {
   total: number;
 }
 
+/** The lead pictures of these rows, with each article's crop, in one query. */
+function leadImagesOf(db: Db, rows: readonly repo.ArticleListRow[]): Promise<Map<number, ImageView>> {
+  const wanted = rows.filter((r) => r.lead_image_id !== null).map((r) => ({ id: Number(r.lead_image_id), crop: parseCrop(r.lead_image_crop) }));
+  return wanted.length ? imageViews(db, wanted) : Promise.resolve(new Map());
+}
+
 async function toCards(db: Db, rows: repo.ArticleListRow[]): Promise<ArticleCard[]> {
-  const [authors, comments] = await Promise.all([repo.authorsOf(db, rows.map((r) => r.id)), approvedCommentCounts(db, rows.map((r) => r.id))]);
+  const [authors, comments, images] = await Promise.all([repo.authorsOf(db, rows.map((r) => r.id)), approvedCommentCounts(db, rows.map((r) => r.id)), leadImagesOf(db, rows)]);
   return rows.map((r) => ({
     id: r.id,
     path: articlePath(r.section_slug, r.slug),
@@ -107,6 +117,7 @@ async function toCards(db: Db, rows: repo.ArticleListRow[]): Promise<ArticleCard
     authors: authors.filter((a) => a.article_id === r.id).map((a) => ({ slug: a.slug, name: a.name, path: personPath(a.slug) })),
     imageUrl: r.image_url,
     imageAlt: r.image_alt,
+    leadImage: r.lead_image_id === null ? null : (images.get(Number(r.lead_image_id)) ?? null),
     publishedAt: r.published_at ?? r.updated_at,
     updatedAt: r.updated_at,
     commentCount: comments.get(r.id) ?? 0,
@@ -114,11 +125,12 @@ async function toCards(db: Db, rows: repo.ArticleListRow[]): Promise<ArticleCard
 }
 
 /**
- * What a card shows from the store, as change keys: the article, its comment count and its authors'
- * names (the home page's lead shows them). The section's name is in every page's navigation (`sections`).
+ * What a card shows from the store, as change keys: the article, its comment count, its authors'
+ * names (the home page's lead shows them) and its lead picture. The section's name is in every page's
+ * navigation (`sections`).
  */
 export function cardKeys(card: ArticleCard): ChangeKey[] {
-  return [key.article(card.id), key.comments(card.id), ...(card.authors.length ? [key.people] : [])];
+  return [key.article(card.id), key.comments(card.id), ...(card.authors.length ? [key.people] : []), ...(card.leadImage ? [key.image(card.leadImage.id)] : [])];
 }
 
 /** Published articles as cards, in the order of the ids given; unknown and unpublished ids are skipped. */
@@ -182,17 +194,24 @@ export async function previewArticle(store: Store, id: number): Promise<Article>
 async function articleFromRow(store: Store, row: repo.ArticlePageRow): Promise<Article> {
   const { db } = store;
   const group = row.translation_of ?? (row.translated ? row.id : null);
-  const [tags, sources, related, translations] = await Promise.all([
+  const [tags, sources, related, translations, bodyImages] = await Promise.all([
     repo.tagsOfArticle(db, row.id),
     repo.sourcesOf(db, row.id),
     relatedFor(store, db, row),
     group === null ? [] : translationGroup(db, group),
+    // Only a body written with library pictures names one (data-media-id): others skip the query.
+    row.body_html.includes('data-media-id') ? bodyImagesOf(db, [row.id]) : new Map<number, number[]>(),
   ]);
-  // The article's card and its "Check Also" card in one pass (authors, comment counts).
-  const [card, relatedCard] = await toCards(db, related.pick ? [row, related.pick] : [row]);
+  const bodyIds = bodyImages.get(row.id) ?? [];
+  // The article's card and its "Check Also" card in one pass (authors, comment counts, lead pictures),
+  // beside the pictures its body shows.
+  const [[card, relatedCard], bodyViews] = await Promise.all([
+    toCards(db, related.pick ? [row, related.pick] : [row]),
+    bodyIds.length ? imageViews(db, bodyIds.map((id) => ({ id }))) : new Map<number, ImageView>(),
+  ]);
   return {
     ...card!,
-    bodyHtml: row.body_html,
+    bodyHtml: bodyIds.length ? bodyPictures(row.body_html, bodyViews) : row.body_html,
     wordCount: row.word_count,
     tags: tags.map((t) => ({ slug: t.slug, name: t.name, path: tagPath(t.slug) })),
     sources: sources.map((s) => ({
@@ -208,7 +227,7 @@ async function articleFromRow(store: Store, row: repo.ArticlePageRow): Promise<A
     commentsOpen: row.comments_open === 1,
     // Its translations need no key of their own: a write to any article of a translation group
     // announces every article of the group (articleWriteKeys).
-    keys: [...cardKeys(card!), ...(tags.length ? [key.tags] : []), ...related.keys, ...(relatedCard ? cardKeys(relatedCard) : [])],
+    keys: [...cardKeys(card!), ...(tags.length ? [key.tags] : []), ...related.keys, ...(relatedCard ? cardKeys(relatedCard) : []), ...bodyIds.map((id) => key.image(id))],
   };
 }
 

@@ -10,6 +10,7 @@ import { SEARCH_USAGE, SearchUsageError, runDemoCorpus, runReindex } from './sea
 import { COMMENTS_USAGE, CommentsUsageError, runComments } from './comments.ts';
 import { USER_USAGE, UserUsageError, runUser } from './users.ts';
 import { COPY_USAGE, CopyUsageError, runCopy, runExport } from './copy.ts';
+import { MEDIA_USAGE, MediaUsageError, runMedia } from './media.ts';
 import { StoreUnavailable } from '../db/database.ts';
 import { DatabaseMissingError, EX_NOINPUT, useDatabase } from './database.ts';
 import { forTerminal } from '../lib/terminal-text.ts';
@@ -24,6 +25,8 @@ ${SEARCH_USAGE}
   comments  Moderate reader comments: list, approve, spam, trash, edit, reply, open, close
             (gazette comments --help)
   user      Staff accounts: add, list, role, disable, enable, reset-password (gazette user --help)
+  media     The library's files: verify (hashes checked again), regenerate (renditions for the
+            current IMAGE_WIDTHS) (gazette media --help)
 ${COPY_USAGE}
 
 Configuration is read from the environment: PORT, HOST, PUBLIC_URL, DATABASE_URL, LOG_LEVEL,
@@ -59,6 +62,13 @@ async function run(argv: string[]): Promise<number> {
       return argv.length === 1 ? 64 : 0;
     }
     return runUser(argv.slice(1), configFor('user'));
+  }
+  if (argv[0] === 'media') {
+    if (argv.includes('--help') || argv.includes('-h') || argv.length === 1) {
+      console.log(MEDIA_USAGE);
+      return argv.length === 1 ? 64 : 0;
+    }
+    return runMedia(argv.slice(1), configFor('media'));
   }
   if (argv[0] === 'copy' && !argv.includes('--help') && !argv.includes('-h')) return runCopy(argv.slice(1));
   if (argv[0] === 'export' && !argv.includes('--help') && !argv.includes('-h')) return runExport(argv.slice(1));
@@ -131,6 +141,9 @@ run(process.argv.slice(2)).then(
       process.exitCode = 64;
     } else if (error instanceof UserUsageError) {
       console.error(`gazette user: ${error.message}\n\n${USER_USAGE}`);
+      process.exitCode = 64;
+    } else if (error instanceof MediaUsageError) {
+      console.error(`gazette media: ${error.message}\n\n${MEDIA_USAGE}`);
       process.exitCode = 64;
     } else if (error instanceof StoreUnavailable) {
       console.error(`gazette: DATABASE_URL: ${error.message}`);

@@ -52,3 +52,20 @@ export function heldDocuments(db: Db, contains: string, limit: number): Promise<
   }
   return q.execute();
 }
+
+/** Held documents' files, oldest first, a batch after the given id at a time (gazette media verify). */
+export function heldDocumentFiles(db: Db, afterId: number, limit: number): Promise<Pick<DocumentRow, 'id' | 'file_path' | 'sha256' | 'file_name'>[]> {
+  return db
+    .selectFrom('documents')
+    .select(['id', 'file_path', 'sha256', 'file_name'])
+    .where('file_path', 'is not', null)
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+export async function countHeldDocuments(db: Db): Promise<number> {
+  const r = await db.selectFrom('documents').select((eb) => eb.fn.countAll<number>().as('n')).where('file_path', 'is not', null).executeTakeFirstOrThrow();
+  return Number(r.n);
+}

@@ -125,6 +125,27 @@ export async function getDocument(store: Store, id: number): Promise<StoredDocum
   return stored;
 }
 
+/** A held document's file as stored: what `gazette media verify` hashes again. */
+export interface HeldDocumentFile {
+  id: number;
+  fileName: string;
+  /** Storage key under MEDIA_DIR (documents/ab/<sha256>.<ext>). */
+  filePath: string;
+  /** SHA-256 recorded at upload. */
+  sha256: string;
+}
+
+/** Held documents' files, oldest first, `limit` at a time after `afterId` (0 to start), with their count. */
+export async function heldDocumentFiles(db: Db, afterId: number, limit = 200): Promise<HeldDocumentFile[]> {
+  const rows = await repo.heldDocumentFiles(db, afterId, limit);
+  return rows.map((r) => ({ id: Number(r.id), fileName: r.file_name, filePath: r.file_path!, sha256: r.sha256 ?? '' }));
+}
+
+/** How many documents have a file held (for a progress bar). */
+export function countHeldDocuments(db: Db): Promise<number> {
+  return repo.countHeldDocuments(db);
+}
+
 export interface DocumentDownload extends StoredDocument {
   absolutePath: string;
 }

@@ -24,6 +24,7 @@ export function renderRss(feed: Feed): string {
     'xmlns:atom': 'http://www.w3.org/2005/Atom',
     'xmlns:content': 'http://purl.org/rss/1.0/modules/content/',
     'xmlns:dc': 'http://purl.org/dc/elements/1.1/',
+    'xmlns:media': 'http://search.yahoo.com/mrss/',
   });
   const channel = root.ele('channel');
   channel.ele('title').txt(xmlText(feed.title));
@@ -44,6 +45,10 @@ export function renderRss(feed: Feed): string {
     for (const a of item.authors) i.ele('dc:creator').txt(xmlText(a.name));
     i.ele('category').txt(xmlText(item.section));
     for (const c of item.categories) i.ele('category').txt(xmlText(c));
+    const img = item.image;
+    i.ele('enclosure', { url: xmlText(img.url), length: String(img.length), type: img.type });
+    const media = i.ele('media:content', { url: xmlText(img.url), medium: 'image', type: img.type, width: String(img.width), height: String(img.height), fileSize: String(img.length) });
+    if (img.alt) media.ele('media:description', { type: 'plain' }).txt(xmlText(img.alt));
   }
   return root.end({ prettyPrint: false });
 }
@@ -65,6 +70,7 @@ export function renderAtom(feed: Feed): string {
     e.ele('id').txt(xmlText(item.id));
     e.ele('title', { type: 'text' }).txt(xmlText(item.title));
     e.ele('link', { rel: 'alternate', type: 'text/html', href: xmlText(item.url) });
+    e.ele('link', { rel: 'enclosure', type: item.image.type, length: String(item.image.length), href: xmlText(item.image.url) });
     e.ele('published').txt(xmlText(rfc3339(item.published)));
     e.ele('updated').txt(xmlText(rfc3339(item.updated)));
     for (const a of item.authors) {
@@ -95,7 +101,7 @@ export function renderJsonFeed(feed: Feed): string {
       title: item.title,
       ...(item.contentHtml !== null ? { content_html: item.contentHtml } : { content_text: item.summary }),
       summary: item.summary,
-      ...(item.imageUrl ? { image: item.imageUrl } : {}),
+      image: item.image.url,
       date_published: rfc3339(item.published),
       date_modified: rfc3339(item.updated),
       ...(item.authors.length ? { authors: item.authors } : {}),

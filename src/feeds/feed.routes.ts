@@ -10,22 +10,26 @@ import { findMovedSection, findSection } from '../sections/section.service.ts';
 import { FEED_MEDIA_TYPES, feedPath, parseFeedFile, type FeedFormat, type FeedScope } from './feed-paths.ts';
 import { renderAtom, renderJsonFeed, renderRss } from './feed.render.ts';
 import { buildFeed, type FeedSite } from './feed.service.ts';
+import type { MediaStorage } from '../media/media.storage.ts';
+import type { CardColours } from '../media/social-card.ts';
 
 export interface FeedRoutesOptions {
   store: Store;
   config: Config;
-  /** The site's name and language as its settings have them now (src/web/site.ts). */
-  settings: { readonly name: string; readonly language: string };
+  /** The site's name and language as its settings have them now, and its theme's colours (src/web/site.ts). */
+  settings: { readonly name: string; readonly language: string; readonly theme: { readonly colours: CardColours } };
+  /** Where the items' pictures are (enclosures state their size). */
+  storage: MediaStorage;
 }
 
 const RENDER = { rss: renderRss, atom: renderAtom, json: renderJsonFeed } as const;
 
-export async function feedRoutes(app: FastifyInstance, { store, config, settings }: FeedRoutesOptions): Promise<void> {
+export async function feedRoutes(app: FastifyInstance, { store, config, settings, storage }: FeedRoutesOptions): Promise<void> {
   // Read per feed: an admin may rename the site (which announces `feeds`).
-  const feedSite = (): FeedSite => ({ name: settings.name, publicUrl: config.publicUrl, language: settings.language, feedContent: config.feedContent });
+  const feedSite = (): FeedSite => ({ name: settings.name, publicUrl: config.publicUrl, language: settings.language, feedContent: config.feedContent, colours: settings.theme.colours });
 
   async function send(request: FastifyRequest, reply: FastifyReply, scope: FeedScope, format: FeedFormat) {
-    const feed = await buildFeed(store.db, feedSite(), scope);
+    const feed = await buildFeed(store.db, feedSite(), scope, storage);
     reply.dependsOn(...feed.keys);
     reply.header('last-modified', httpDate(feed.updated));
     reply.header('cache-control', 'public, max-age=300');

@@ -8,6 +8,8 @@ import { getSection } from '../sections/section.service.ts';
 import { getTag } from '../tags/tag.service.ts';
 import { feedPath, type FeedFormat, type FeedScope } from './feed-paths.ts';
 import { feedBodies, publishedIds, tagNamesOf, type ListFilter } from '../articles/article.lookups.ts';
+import type { MediaStorage } from '../media/media.storage.ts';
+import { socialImageFor, type CardColours } from '../media/social-card.ts';
 
 /** Articles per feed. */
 export const FEED_ITEMS = 20;
@@ -17,6 +19,19 @@ export interface FeedSite {
   publicUrl: string;
   language: string;
   feedContent: 'full' | 'excerpt';
+  /** The theme's colours, for the cards of articles without a picture. */
+  colours: CardColours;
+}
+
+/** An item's picture: its lead picture's social rendition or its generated card, absolute URL and all. */
+export interface FeedImage {
+  url: string;
+  type: string;
+  /** Bytes (the RSS enclosure's length). */
+  length: number;
+  width: number;
+  height: number;
+  alt: string;
 }
 
 export interface FeedItem {
@@ -35,6 +50,7 @@ export interface FeedItem {
   categories: string[];
   section: string;
   imageUrl: string | null;
+  image: FeedImage;
 }
 
 export interface Feed {
@@ -83,13 +99,18 @@ async function describe(db: Db, site: FeedSite, scope: FeedScope) {
 }
 
 /** The feed of a scope: its newest published articles, newest first. */
-export async function buildFeed(db: Db, site: FeedSite, scope: FeedScope): Promise<Feed> {
+export async function buildFeed(db: Db, site: FeedSite, scope: FeedScope, storage: MediaStorage): Promise<Feed> {
   const d = await describe(db, site, scope);
   const cards = await cardsFor(db, await publishedIds(db, d.filter, FEED_ITEMS));
   const ids = cards.map((a) => a.id);
-  const [extraById, tags] = await Promise.all([feedBodies(db, ids), tagNamesOf(db, ids)]);
-  const items: FeedItem[] = cards.map((a) => {
+  const [extraById, tags, images] = await Promise.all([
+    feedBodies(db, ids),
+    tagNamesOf(db, ids),
+    Promise.all(cards.map((a) => socialImageFor(storage, a, { name: site.name, colours: site.colours }))),
+  ]);
+  const items: FeedItem[] = cards.map((a, i) => {
     const extra = extraById.get(a.id);
+    const image = images[i]!;
     return {
       id: entryId(site.publicUrl, extra?.createdAt ?? a.publishedAt, a.id),
       url: site.publicUrl + a.path,
@@ -103,6 +124,7 @@ export async function buildFeed(db: Db, site: FeedSite, scope: FeedScope): Promi
       categories: tags.get(a.id) ?? [],
       section: a.section.name,
       imageUrl: a.imageUrl,
+      image: { url: site.publicUrl + image.path, type: image.type, length: image.size, width: image.width, height: image.height, alt: image.alt },
     };
   });
   const updated = items.reduce((max, i) => (i.updated > max ? i.updated : max), '1970-01-01T00:00:00.000Z');
@@ -116,6 +138,7 @@ export async function buildFeed(db: Db, site: FeedSite, scope: FeedScope): Promi
     updated,
     generator: 'Gazette',
     items,
-    keys: [key.feeds, key.sections, key.people, key.tags, ...d.keys],
+    // The items' lead pictures (alt text, files) change without an article write.
+    keys: [key.feeds, key.sections, key.people, key.tags, ...d.keys, ...cards.flatMap((a) => (a.leadImage ? [key.image(a.leadImage.id)] : []))],
   };
 }

@@ -56,3 +56,9 @@ export async function countImages(db: Db): Promise<number> {
   const r = await db.selectFrom('media_images').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(r.n);
 }
+
+/** The rendition plans of the other library items holding the same bytes (so sharing their folder). */
+export async function twinRenditions(db: Db, sha256: string, exceptId: number): Promise<string[]> {
+  const rows = await db.selectFrom('media_images').select('renditions').where('sha256', '=', sha256).where('id', '!=', exceptId).execute();
+  return rows.map((r) => r.renditions);
+}

@@ -378,9 +378,13 @@ async function rowOrMissing(db: Db, id: number): Promise<repo.ImageRow> {
   return row;
 }
 
-/** Keys of a plan that another plan does not use (to remove after a change). */
-function leftBehind(before: Renditions, after: Renditions): string[] {
-  const keep = new Set(allKeys(after));
+/**
+ * Keys of a picture's old plan that neither its new plan nor another item holding the same bytes (same
+ * folder, so possibly the same card or social names) still uses: what to remove after a change.
+ */
+export async function leftBehind(db: Db, row: Pick<repo.ImageRow, 'id' | 'sha256'>, before: Renditions, after: Renditions): Promise<string[]> {
+  const twins = (await repo.twinRenditions(db, row.sha256, Number(row.id))).map(parseRenditions);
+  const keep = new Set([...allKeys(after), ...twins.flatMap(allKeys)]);
   return allKeys(before).filter((k) => !keep.has(k));
 }
 
@@ -418,7 +422,7 @@ export async function editImage(deps: MediaDeps, actor: Account, id: number, inp
     await recordAudit(trx, { actorId: actor.id, action: 'image.edit', subject: `image:${id}` }, now);
   });
   deps.store.changes.announce([key.image(id)]);
-  await Promise.all(leftBehind(before, after).map((k) => deps.storage.remove(k)));
+  await Promise.all((await leftBehind(deps.store.db, row, before, after)).map((k) => deps.storage.remove(k)));
   return itemOf(await rowOrMissing(deps.store.db, id));
 }
 

@@ -9,6 +9,7 @@ import type { SafeHtml } from '../lib/html.ts';
 import type { Person } from '../people/person.service.ts';
 import type { StaticPage } from '../pages/page.service.ts';
 import type { SearchOutcome } from '../search/search.service.ts';
+import type { CardColours } from '../media/social-card.ts';
 
 /** What every page shows besides its own content. */
 export interface SiteChrome {
@@ -43,7 +44,8 @@ export interface PageMeta {
   /** Path of the page's canonical URL, e.g. "/news/". */
   path: string;
   ogType?: 'website' | 'article' | 'profile';
-  image?: string | null;
+  /** The page's picture for social sites: an address, or the picture with its size and text (og:image:width…). */
+  image?: string | PageImage | null;
   jsonLd?: object | null;
   article?: { publishedAt: string; updatedAt: string; section: string; tags: string[] };
   /** Search engines should not index this page (errors, deep pagination). */
@@ -52,6 +54,15 @@ export interface PageMeta {
   next?: string | null;
   /** <link rel="alternate"> entries: feeds of this page (type + title) and translations (hreflang). Paths or absolute URLs. */
   alternates?: Alternate[];
+}
+
+/** A page's social picture, absolute URL and all. */
+export interface PageImage {
+  url: string;
+  width: number;
+  height: number;
+  type: string;
+  alt: string;
 }
 
 export interface Alternate {
@@ -152,6 +163,8 @@ export interface Theme {
    * script (comments.js), served under /assets/.
    */
   readonly assets: string;
+  /** The theme's colours, for pictures drawn on the server (articles' generated social cards). */
+  readonly colours: CardColours;
   /** A whole HTML document: head, masthead with the navigation, the main content, footer. */
   layout(chrome: SiteChrome, meta: PageMeta, main: SafeHtml): string;
   /** An article: header, body, sources, tags, "Check Also", comments and "Leave a Reply". */

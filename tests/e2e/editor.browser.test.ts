@@ -194,6 +194,8 @@ describe('the body editor in a browser', () => {
 
   it('inserts an image only with alternative text or marked decorative, with caption and credit', async () => {
     await button('Image').click();
+    // A new image comes from the media library; an address is the other way in.
+    await page.getByRole('dialog', { name: 'Insert a picture' }).getByRole('button', { name: 'Use an image address instead' }).click();
     const dialog = page.getByRole('dialog', { name: 'Insert image' });
     await dialog.getByLabel('Image address').fill('https://example.org/harbour.jpg');
     await dialog.getByLabel('Caption').fill('The empty harbour at dawn.');

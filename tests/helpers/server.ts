@@ -81,13 +81,13 @@ export interface CliResult {
 }
 
 /** Runs the real `gazette` command against a test server's database, as an editor would in another process. */
-export function runCli(server: TestServer, args: readonly string[], options: { timeoutMs?: number; input?: string } = {}): Promise<CliResult> {
+export function runCli(server: TestServer, args: readonly string[], options: { timeoutMs?: number; input?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
       [BIN, ...args],
       {
-        env: { PATH: process.env.PATH, DATABASE_URL: server.databaseUrl, PUBLIC_URL: server.config.publicUrl, LOG_LEVEL: 'silent', MEDIA_DIR: server.config.mediaDir },
+        env: { PATH: process.env.PATH, DATABASE_URL: server.databaseUrl, PUBLIC_URL: server.config.publicUrl, LOG_LEVEL: 'silent', MEDIA_DIR: server.config.mediaDir, ...options.env },
         timeout: options.timeoutMs ?? 60_000,
         maxBuffer: 64 * 1024 * 1024,
       },

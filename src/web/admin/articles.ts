@@ -6,6 +6,7 @@ import { html, type SafeHtml } from '../../lib/html.ts';
 import type { ArticleStatus } from '../../db/schema.ts';
 import type { EditorListItem, FieldDiff, RevisionSummary } from '../../articles/article.workflow.ts';
 import { bodyField } from './body-field.ts';
+import { leadImageField, type LeadImagePreview } from './media-picker.ts';
 import { button, checkboxField, csrfField, errorSummary, notice, selectField, textArea, textField } from './forms.ts';
 
 type Fields = Readonly<Record<string, string>>;
@@ -134,6 +135,10 @@ export interface ArticleFormValues {
   sources: SourceRow[];
   pin: string;
   commentsOpen: boolean;
+  /** The lead image's library number, as typed (empty for none). */
+  leadImageId: string;
+  /** This article's crop of it, "x,y,w,h" in thousandths, as typed (empty for the whole picture). */
+  leadImageCrop: string;
   imageUrl: string;
   imageAlt: string;
   scheduledAt: string;
@@ -156,6 +161,8 @@ export interface ArticleFormView {
   article: { id: number; version: number; status: ArticleStatus; path: string; scheduledAt: string | null; publishedAt: string | null; updatedAt: string } | null;
   values: ArticleFormValues;
   fields: Fields;
+  /** The library picture the lead image field names, when it exists. */
+  leadImage: LeadImagePreview | null;
   sections: readonly Option[];
   /** Documents a source may cite. */
   documents: readonly DocumentOption[];
@@ -305,6 +312,7 @@ ${textField({ name: 'tags', label: 'Tags', value: v.values.tags, error: v.fields
 ${textField({ name: 'authors', label: 'Authors', value: v.values.authors, error: v.fields.authors, hint: 'Authors’ slugs in byline order, separated by commas (e.g. international-desk).' })}
 ${textArea({ name: 'summary', label: 'Summary', value: v.values.summary, error: v.fields.summary, rows: 3, dir, hint: 'Optional; listings and feeds cut an excerpt from the body when it is empty.' })}
 ${bodyField({ value: v.values.body, format: v.values.bodyFormat, renderedHtml: v.values.bodyHtml, error: v.fields.body, rows: 18, dir, hint: 'Headings, quotations, lists, links, images and embeds. Without the editor: Markdown (a line starting with > is a quotation).' })}
+${leadImageField({ id: v.values.leadImageId, crop: v.values.leadImageCrop, image: v.leadImage, errors: { id: v.fields.lead_image_id, crop: v.fields.lead_image_crop } })}
 <section class="panel" aria-labelledby="sources-heading">
 <h2 id="sources-heading">Sources</h2>
 ${v.fields.sources ? html`<p class="field-error">${v.fields.sources}</p>` : ''}
@@ -312,8 +320,12 @@ ${v.values.sources.length ? v.values.sources.map((s, i) => sourceRow(v, s, i, v.
 <div class="actions">${button('Add source', { name: 'action', value: 'add_source' })}</div>
 </section>
 ${textField({ name: 'pin', label: 'Check Also', value: v.values.pin, error: v.fields.pin, hint: 'The article shown in the Check Also box, as section/slug (e.g. news/some-story); empty lets the site choose.' })}
+<details class="panel image-address"${v.values.imageUrl || v.fields.image_url || v.fields.image_alt ? html` open` : ''}>
+<summary>Image by address (imported articles)</summary>
+<p class="hint">Articles imported from elsewhere may point to a picture on another site. The lead image above takes its place when both are given.</p>
 ${textField({ name: 'image_url', label: 'Image URL', type: 'url', value: v.values.imageUrl, error: v.fields.image_url })}
 ${textField({ name: 'image_alt', label: 'Image description', value: v.values.imageAlt, error: v.fields.image_alt, hint: 'What the image shows, for readers who cannot see it.', dir })}
+</details>
 ${checkboxField({ name: 'comments_open', label: 'Comments open', checked: v.values.commentsOpen })}
 ${textField({ name: 'scheduled_at', label: `Publish at (${v.timeZone})`, type: 'datetime-local', value: v.values.scheduledAt, error: v.fields.scheduled_at, hint: 'For “Schedule”: until then the article is embargoed, shown nowhere on the site.' })}
 ${previewBox(v, dir)}

@@ -10,6 +10,7 @@ import { stringsFor, type Strings } from '../i18n/site.ts';
 import type { CommentsSectionView, HomeView, ListingView } from '../theme.ts';
 import { commentsSection } from './comments.ts';
 import { dateTime, langAttrs, pager, time } from './parts.ts';
+import { cardPicture, homeLeadPicture, leadFigure } from './pictures.ts';
 
 /** A time later on the same day as publication: the clock time is what tells readers something. */
 function timeOfDay(iso: string, language: string, timeZone: string): SafeHtml {
@@ -29,7 +30,8 @@ function commentCount(a: ArticleCard): SafeHtml {
 /** An article teaser in a listing. */
 function card(a: ArticleCard, pageLanguage: string, timeZone: string, headingLevel: 2 | 3 = 2): SafeHtml {
   const heading = html`<a href="${a.path}">${a.headline}</a>`;
-  return html`<article class="card"${langAttrs(a.language, pageLanguage)}>
+  return html`<article class="card${a.leadImage ? ' has-image' : ''}"${langAttrs(a.language, pageLanguage)}>
+${cardPicture(a)}
 <p class="kicker"><a href="${a.section.path}">${a.section.name}</a></p>
 ${headingLevel === 2 ? html`<h2 class="card-title">${heading}</h2>` : html`<h3 class="card-title">${heading}</h3>`}
 <p class="card-excerpt">${a.excerpt}</p>
@@ -76,7 +78,7 @@ ${a.subtitle ? html`<p class="subtitle">${a.subtitle}</p>` : ''}
 <span class="dates"><span>${t.published} ${dateTime(a.publishedAt, a.language, timeZone)}</span>${updated ? html` <span>${t.updated} ${sameDay(a.updatedAt, a.publishedAt, timeZone) ? timeOfDay(a.updatedAt, a.language, timeZone) : dateTime(a.updatedAt, a.language, timeZone)}</span>` : ''}</span>
 <span class="reading-time">${t.readingTime(minutes)}</span></p>
 </header>
-${a.imageUrl ? html`<figure class="article-image"><img src="${a.imageUrl}" alt="${a.imageAlt}"></figure>` : ''}
+${a.leadImage ? leadFigure(a.leadImage) : a.imageUrl ? html`<figure class="article-image"><img src="${a.imageUrl}" alt="${a.imageAlt}"></figure>` : ''}
 <div class="article-body">
 ${trusted(a.bodyHtml)}
 </div>
@@ -142,12 +144,15 @@ export function homePage(v: HomeView, timeZone: string): SafeHtml {
   return html`<h1 class="visually-hidden">${v.siteName}</h1>
 ${lead && v.latest.page === 1
   ? html`<section class="lead">
-<article class="lead-story"${langAttrs(lead.language, v.language)}>
+<article class="lead-story${lead.leadImage ? ' has-image' : ''}"${langAttrs(lead.language, v.language)}>
+${homeLeadPicture(lead)}
+<div class="lead-text">
 <p class="kicker"><a href="${lead.section.path}">${lead.section.name}</a></p>
 <h2 class="lead-title"><a href="${lead.path}">${lead.headline}</a></h2>
 ${lead.subtitle ? html`<p class="subtitle">${lead.subtitle}</p>` : ''}
 <p class="card-excerpt">${lead.excerpt}</p>
 <p class="card-meta">${byline(lead, stringsFor(lead.language))} ${time(lead.publishedAt, lead.language, timeZone)}${commentCount(lead)}</p>
+</div>
 </article>
 </section>`
   : ''}

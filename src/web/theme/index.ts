@@ -12,12 +12,15 @@ import { staticPage } from './static-pages.ts';
 
 const assets = projectFile('src/web/theme/assets');
 const byZone = new Map<string, Theme>();
+/** gazette.css's --ink, --paper and --accent: social cards in the site's colours. */
+const colours = { background: '#15171a', text: '#ffffff', accent: '#a8162b' } as const;
 
 function themeIn(timeZone: string): Theme {
   let theme = byZone.get(timeZone);
   if (!theme) {
     theme = {
       assets,
+      colours,
       layout,
       articlePage: (article, comments) => articlePage(article, comments, timeZone),
       homePage: (view) => homePage(view, timeZone),

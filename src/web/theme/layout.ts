@@ -18,6 +18,17 @@ export function jsonLdScript(data: object): SafeHtml {
   return trusted(`<script type="application/ld+json">${json}</script>`);
 }
 
+/** og:image, with its type, size and alt text when the page knows them. */
+function ogImage(image: PageMeta['image']): SafeHtml {
+  if (!image) return html``;
+  if (typeof image === 'string') return html`<meta property="og:image" content="${image}">`;
+  return html`<meta property="og:image" content="${image.url}">
+<meta property="og:image:type" content="${image.type}">
+<meta property="og:image:width" content="${image.width}">
+<meta property="og:image:height" content="${image.height}">
+${image.alt ? html`<meta property="og:image:alt" content="${image.alt}">` : ''}`;
+}
+
 /** A whole HTML document around a page's main content. */
 export function layout(site: SiteChrome, meta: PageMeta, main: SafeHtml): string {
   const t = stringsFor(meta.language);
@@ -45,7 +56,7 @@ ${meta.next ? html`<link rel="next" href="${site.publicUrl + meta.next}">` : ''}
 <meta property="og:description" content="${meta.description}">
 <meta property="og:url" content="${url}">
 ${ogLocale ? html`<meta property="og:locale" content="${ogLocale}">` : ''}
-${meta.image ? html`<meta property="og:image" content="${meta.image}">` : ''}
+${ogImage(meta.image)}
 ${meta.article
   ? html`<meta property="article:published_time" content="${meta.article.publishedAt}">
 <meta property="article:modified_time" content="${meta.article.updatedAt}">
@@ -53,6 +64,8 @@ ${meta.article
 ${meta.article.tags.map((tag) => html`<meta property="article:tag" content="${tag}">\n`)}`
   : ''}
 <meta name="twitter:card" content="${meta.image ? 'summary_large_image' : 'summary'}">
+${typeof meta.image === 'object' && meta.image ? html`<meta name="twitter:image" content="${meta.image.url}">
+${meta.image.alt ? html`<meta name="twitter:image:alt" content="${meta.image.alt}">` : ''}` : ''}
 <link rel="icon" href="${site.icon}" type="image/svg+xml">
 <link rel="stylesheet" href="${site.stylesheet}">
 ${alternates.map((a) => alternateLink(site.publicUrl, a))}${meta.jsonLd ? jsonLdScript(meta.jsonLd) : ''}

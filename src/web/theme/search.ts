@@ -6,6 +6,7 @@ import type { SearchOutcome, SearchResult, Segment } from '../../search/search.s
 import { searchStrings, type SearchStrings } from '../i18n/search.ts';
 import { stringsFor } from '../i18n/site.ts';
 import { langAttrs, pager, time } from './parts.ts';
+import { cardPicture, THUMBNAIL_SIZES } from './pictures.ts';
 
 function form(o: SearchOutcome, s: SearchStrings, pageLanguage: string): SafeHtml {
   const option = (value: string, label: string, selected: boolean) => html`<option value="${value}"${selected ? html` selected` : ''}>${label}</option>`;
@@ -35,11 +36,14 @@ function highlighted(segments: readonly Segment[]): SafeHtml {
 
 function result(r: SearchResult, pageLanguage: string, timeZone: string): SafeHtml {
   const a = r.card;
-  return html`<li class="search-result"${langAttrs(a.language, pageLanguage)}>
+  return html`<li class="search-result${a.leadImage ? ' has-image' : ''}"${langAttrs(a.language, pageLanguage)}>
+${cardPicture(a, THUMBNAIL_SIZES)}
+<div class="search-result-text">
 <p class="kicker"><a href="${a.section.path}">${a.section.name}</a></p>
 <h2 class="search-result-title"><a href="${a.path}">${highlighted(r.headline)}</a></h2>
 <p class="search-snippet">${highlighted(r.snippet)}</p>
 <p class="card-meta">${time(a.publishedAt, a.language, timeZone)}</p>
+</div>
 </li>`;
 }
 

@@ -1,9 +1,12 @@
 // What the toolbar offers, in the order it shows them, with the keyboard shortcuts (StarterKit's own,
-// plus Mod-k for a link). Links, images and embeds ask for their details in a dialog.
+// plus Mod-k for a link). Links, images and embeds ask for their details in a dialog; a new image comes
+// from the media library (body-images.ts).
 import type { Editor } from '@tiptap/core';
 import { NodeSelection } from '@tiptap/pm/state';
+import { insertFromLibrary, uploadStatusOf } from './body-images.ts';
 import { askFor } from './dialog.ts';
-import type { EmbedFields, ImageFields } from './figures.ts';
+import { askPictureText } from './media-library.ts';
+import { insertFigure, type EmbedFields, type ImageFields } from './figures.ts';
 import type { ToolbarAction } from './toolbar.ts';
 
 const heading = (level: 2 | 3 | 4, label: string): ToolbarAction => ({
@@ -22,13 +25,6 @@ function selectedAttrs<T>(editor: Editor, type: string): T | null {
 /** What a link may point to: the schemes the server keeps (src/lib/body-html.ts), a path of the site or a fragment. */
 const LINK_PATTERN = { regex: '(https?://|mailto:|tel:|/|#).*', message: 'Give an address starting with https://, http://, mailto:, tel: or / (a page of this site).' };
 
-/** Inserts a figure at the cursor, or after the selected figure (never in its place). */
-function insertBlock(editor: Editor, node: { type: string; attrs: ImageFields | EmbedFields }): void {
-  const { selection } = editor.state;
-  if (selection instanceof NodeSelection) editor.chain().focus().insertContentAt(selection.to, node).run();
-  else editor.chain().focus().insertContent(node).run();
-}
-
 /** Asks for a link's address: adds, changes or (left empty) removes the link on the selection. */
 export async function editLink(editor: Editor): Promise<void> {
   const current = (editor.getAttributes('link').href as string | undefined) ?? '';
@@ -46,6 +42,14 @@ export async function editLink(editor: Editor): Promise<void> {
 
 async function editImage(editor: Editor): Promise<void> {
   const current = selectedAttrs<ImageFields>(editor, 'bodyImage');
+  // A new image comes from the media library, unless the person asks to give an address instead.
+  if (!current && (await insertFromLibrary(editor, uploadStatusOf(editor)))) return;
+  if (current && current.mediaId !== null) {
+    const text = await askPictureText(document, 'Edit picture', { alt: current.alt, decorative: current.alt === '', caption: current.caption, credit: current.credit }, 'Save picture');
+    if (!text) return void editor.commands.focus();
+    editor.chain().focus().updateAttributes('bodyImage', { alt: text.alt, caption: text.caption, credit: text.credit }).run();
+    return;
+  }
   const values = await askFor(
     document,
     current ? 'Edit image' : 'Insert image',
@@ -59,9 +63,9 @@ async function editImage(editor: Editor): Promise<void> {
     current ? 'Save image' : 'Insert image',
   );
   if (!values) return void editor.commands.focus();
-  const attrs: ImageFields = { src: String(values.src), alt: values.decorative ? '' : String(values.alt), caption: String(values.caption), credit: String(values.credit) };
+  const attrs: ImageFields = { src: String(values.src), alt: values.decorative ? '' : String(values.alt), caption: String(values.caption), credit: String(values.credit), mediaId: null };
   if (current) editor.chain().focus().updateAttributes('bodyImage', attrs).run();
-  else insertBlock(editor, { type: 'bodyImage', attrs });
+  else insertFigure(editor, { type: 'bodyImage', attrs });
 }
 
 async function editEmbed(editor: Editor): Promise<void> {
@@ -78,7 +82,7 @@ async function editEmbed(editor: Editor): Promise<void> {
   if (!values) return void editor.commands.focus();
   const attrs: EmbedFields = { url: String(values.url), caption: String(values.caption) };
   if (current) editor.chain().focus().updateAttributes('bodyEmbed', attrs).run();
-  else insertBlock(editor, { type: 'bodyEmbed', attrs });
+  else insertFigure(editor, { type: 'bodyEmbed', attrs });
 }
 
 export const ACTIONS: readonly ToolbarAction[] = [

@@ -10,6 +10,7 @@ import { Editor } from '@tiptap/core';
 import StarterKit from '@tiptap/starter-kit';
 import { directionOf } from '../../i18n/format.ts';
 import { ACTIONS, editLink } from './actions.ts';
+import { dropHandler, pasteHandler, setUploadStatus, type UploadStatus } from './body-images.ts';
 import { BodyEmbed, BodyImage } from './figures.ts';
 import { cleanPastedHtml } from './paste.ts';
 import { buildToolbar } from './toolbar.ts';
@@ -58,6 +59,22 @@ function surfaceAttributes(textarea: HTMLTextAreaElement, label: HTMLLabelElemen
   return attrs;
 }
 
+/** A live region under the toolbar telling what happened to pictures being uploaded. */
+function uploadStatus(doc: Document): UploadStatus & { element: HTMLElement } {
+  const element = doc.createElement('p');
+  element.className = 'body-editor-status';
+  element.setAttribute('role', 'status');
+  element.hidden = true;
+  return {
+    element,
+    say(text, problem = false) {
+      element.textContent = text;
+      element.classList.toggle('is-problem', problem);
+      element.hidden = text === '';
+    },
+  };
+}
+
 /** Turns one body textarea into the editor; returns the editor, or null when the body must stay Markdown. */
 export function enhanceBody(textarea: HTMLTextAreaElement): Editor | null {
   const form = textarea.form;
@@ -74,6 +91,10 @@ export function enhanceBody(textarea: HTMLTextAreaElement): Editor | null {
   const language = languageField(form);
   const label = labelOf(textarea);
   const languageNow = () => language?.value || doc.documentElement.lang || 'en';
+  const status = uploadStatus(doc);
+  // The handlers need the editor they belong to, made just below.
+  let self: Editor | null = null;
+  const current = () => self!;
 
   const editor = new Editor({
     element: mount,
@@ -93,6 +114,8 @@ export function enhanceBody(textarea: HTMLTextAreaElement): Editor | null {
     editorProps: {
       attributes: surfaceAttributes(textarea, label, languageNow()),
       transformPastedHTML: cleanPastedHtml,
+      handleDrop: dropHandler(current, status),
+      handlePaste: pasteHandler(current, status),
       handleKeyDown: (_view, event) => {
         // Mod-k: the link dialog, as in word processors.
         if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'k') {
@@ -105,6 +128,8 @@ export function enhanceBody(textarea: HTMLTextAreaElement): Editor | null {
     },
   });
 
+  self = editor;
+  setUploadStatus(editor, status);
   const toolbar = buildToolbar(doc, editor, ACTIONS, 'Body formatting');
   const sync = () => {
     textarea.value = editor.isEmpty ? '' : editor.getHTML();
@@ -122,7 +147,7 @@ export function enhanceBody(textarea: HTMLTextAreaElement): Editor | null {
   language?.addEventListener('change', () => editor.setOptions({ editorProps: { ...editor.options.editorProps, attributes: surfaceAttributes(textarea, label, languageNow()) } }));
   label?.addEventListener('click', () => editor.commands.focus());
 
-  wrapper.append(toolbar.element, mount);
+  wrapper.append(toolbar.element, status.element, mount);
   textarea.after(wrapper);
   textarea.hidden = true;
   // A hidden control the browser must validate would block the form with no message a person can see.

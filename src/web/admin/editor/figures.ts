@@ -2,7 +2,8 @@
 // credit, and an embed, which readers see as a captioned link to the page it came from (no third-party
 // frame on a reader's page: decision 0021). Both are single blocks edited through their dialog, and
 // read back from the HTML the server stores, so an article opens as it was saved.
-import { Node } from '@tiptap/core';
+import { Node, type Editor } from '@tiptap/core';
+import { NodeSelection } from '@tiptap/pm/state';
 import type { DOMOutputSpec } from '@tiptap/pm/model';
 
 /** The classes the server's allowlist keeps (src/lib/body-html.ts, FIGURE_CLASSES). */
@@ -13,6 +14,8 @@ export interface ImageFields {
   alt: string;
   caption: string;
   credit: string;
+  /** The media library's picture this is (data-media-id), so pages show its current files; null for an address. */
+  mediaId: number | null;
 }
 
 export interface EmbedFields {
@@ -37,7 +40,14 @@ function imageFrom(figure: HTMLElement): ImageFields | false {
   const src = img?.getAttribute('src');
   if (!img || !src) return false;
   const credit = figure.querySelector(`figcaption small.${CLASSES.credit}`);
-  return { src, alt: img.getAttribute('alt') ?? '', caption: captionOf(figure), credit: (credit?.textContent ?? '').trim() };
+  const mediaId = img.getAttribute('data-media-id');
+  return {
+    src,
+    alt: img.getAttribute('alt') ?? '',
+    caption: captionOf(figure),
+    credit: (credit?.textContent ?? '').trim(),
+    mediaId: mediaId && /^[1-9][0-9]{0,9}$/.test(mediaId) ? Number(mediaId) : null,
+  };
 }
 
 function embedFrom(figure: HTMLElement): EmbedFields | false {
@@ -65,14 +75,16 @@ export const BodyImage = Node.create({
   draggable: true,
   selectable: true,
   addAttributes() {
-    return { src: field(), alt: field(), caption: field(), credit: field() };
+    return { src: field(), alt: field(), caption: field(), credit: field(), mediaId: { default: null, rendered: false } };
   },
   parseHTML() {
     return [{ tag: `figure.${CLASSES.image}`, getAttrs: (el) => imageFrom(el) }];
   },
   renderHTML({ node }) {
     const a = node.attrs as ImageFields;
-    return ['figure', { class: CLASSES.image }, ['img', { src: a.src, alt: a.alt }], ...figcaption(a.caption, a.credit)];
+    // A null attribute is left out by ProseMirror's serializer: images by address carry no data-media-id.
+    const img = { src: a.src, alt: a.alt, 'data-media-id': a.mediaId === null ? null : String(a.mediaId) };
+    return ['figure', { class: CLASSES.image }, ['img', img], ...figcaption(a.caption, a.credit)];
   },
 });
 
@@ -93,3 +105,10 @@ export const BodyEmbed = Node.create({
     return ['figure', { class: CLASSES.embed }, ['a', { href: a.url }, a.url], ...figcaption(a.caption)];
   },
 });
+
+/** Inserts a figure at the cursor, or after the selected figure (never in its place). */
+export function insertFigure(editor: Editor, node: { type: string; attrs: ImageFields | EmbedFields }): void {
+  const { selection } = editor.state;
+  if (selection instanceof NodeSelection) editor.chain().focus().insertContentAt(selection.to, node).run();
+  else editor.chain().focus().insertContent(node).run();
+}

@@ -1,0 +1,122 @@
+// Library pictures as a reader's browser meets them: headless Chromium against the real server, at
+// desktop and phone widths. Picture files are held back until the page has been painted, then let
+// through, so a picture without its reserved box would move the text below it: the layout shift
+// measured by Chromium (PerformanceObserver 'layout-shift') must stay 0. A control picture without
+// width and height, added the same way, proves the measurement sees a shift. axe-core finds no violation.
+import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page, Route } from 'playwright-core';
+import sharp from 'sharp';
+import { articleImageUsage } from '../../src/articles/article.images.ts';
+import { createArticle } from '../../src/articles/article.service.ts';
+import { uploadImage, type ImageItem } from '../../src/media/image.service.ts';
+import { localStorage } from '../../src/media/media.storage.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { account } from '../newsroom/helpers.ts';
+import { axeViolations, launchBrowser } from '../e2e/browser.ts';
+
+const photo = (colour: string) => sharp({ create: { width: 2400, height: 1600, channels: 3, background: colour } }).jpeg().toBuffer();
+
+declare global {
+  interface Window {
+    shift: number;
+  }
+}
+
+/** Holds every /media/ request until release() is called. */
+async function holdPictures(page: Page): Promise<{ release(): Promise<void> }> {
+  const held: Route[] = [];
+  let releasing = false;
+  await page.route('**/media/**', async (route) => {
+    if (releasing) await route.continue();
+    else held.push(route);
+  });
+  return {
+    async release() {
+      releasing = true;
+      await Promise.all(held.splice(0).map((r) => r.continue()));
+    },
+  };
+}
+
+const painted = (page: Page) => page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+
+/** Starts summing layout shifts not caused by input. */
+const observeShifts = (page: Page) =>
+  page.evaluate(() => {
+    window.shift = 0;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) if (!entry.hadRecentInput) window.shift += entry.value;
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
+
+const eagerPicturesLoaded = (page: Page) => page.waitForFunction(() => [...document.images].filter((i) => i.loading !== 'lazy').every((i) => i.complete && i.naturalWidth > 0));
+
+describe('pictures in the browser', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let articlePath: string;
+  let lead: ImageItem;
+
+  before(async () => {
+    server = await startTestServer();
+    const deps = { store: server.store, storage: localStorage(server.config.mediaDir), settings: server.config.images, usage: articleImageUsage };
+    const editor = await account(server, 'editor');
+    lead = await uploadImage(deps, editor, { fileName: 'harbour.jpg', stream: Readable.from([await photo('#1f5f8b')]), truncated: () => false }, { alt: 'Boats in the harbour', caption: 'The harbour at dawn.', credit: 'Rana Haddad' });
+    const other = await uploadImage(deps, editor, { fileName: 'square.jpg', stream: Readable.from([await photo('#8b5a1f')]), truncated: () => false }, { alt: 'The square' });
+    const body = `<p>First paragraph.</p><figure class="body-image"><img src="${other.picture.src}" alt="The square at noon" data-media-id="${other.id}"><figcaption>Noon</figcaption></figure><p>Last paragraph.</p>`;
+    articlePath = (await createArticle(server.store, { section: 'news', headline: 'Boats return to the harbour', body, bodyFormat: 'html', leadImageId: lead.id, authors: ['international-desk'] })).path;
+    await createArticle(server.store, { section: 'news', headline: 'Crowds in the square', body: 'Text.', leadImageId: other.id });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  for (const width of [1280, 390])
+    for (const which of ['article', 'home'] as const)
+      it(`${which} page at ${width}px: no layout shift while pictures arrive, and no axe violation`, async () => {
+        const context = await browser.newContext({ viewport: { width, height: 800 } });
+        const page = await context.newPage();
+        try {
+          const pictures = await holdPictures(page);
+          await page.goto(server.url + (which === 'article' ? articlePath : '/'), { waitUntil: 'domcontentloaded' });
+          await painted(page);
+          await observeShifts(page);
+          const shown = await page.locator('picture img').count();
+          assert.ok(shown >= (which === 'article' ? 2 : 2), `${shown} pictures on the page`);
+          await pictures.release();
+          await eagerPicturesLoaded(page);
+          await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+          await page.waitForFunction(() => [...document.querySelectorAll('picture img')].every((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0));
+          await painted(page);
+          assert.equal(await page.evaluate(() => window.shift), 0, 'cumulative layout shift');
+          if (which === 'article') {
+            const img = page.getByRole('img', { name: 'Boats in the harbour' });
+            const box = (await img.boundingBox())!;
+            assert.ok(Math.abs(box.width / box.height - 1.5) < 0.01, 'drawn at the picture’s own ratio');
+            assert.equal(await page.getByText('The harbour at dawn.').isVisible(), true);
+          }
+          await page.evaluate(() => window.scrollTo(0, 0));
+          assert.deepEqual(await axeViolations(page), []);
+
+          // Control: a picture without width and height, painted before its file arrives, does shift the page.
+          const control = await holdPictures(page);
+          await page.evaluate((src) => {
+            const img = document.createElement('img');
+            img.src = `${src}?control`;
+            img.alt = '';
+            document.querySelector('main')!.prepend(img);
+          }, lead.card.src);
+          await painted(page);
+          await control.release();
+          await page.waitForFunction(() => (document.querySelector('main > img') as HTMLImageElement).complete);
+          await painted(page);
+          assert.ok((await page.evaluate(() => window.shift)) > 0, 'the measurement sees a shift when a box is not reserved');
+        } finally {
+          await context.close();
+        }
+      });
+});
