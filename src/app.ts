@@ -57,6 +57,8 @@ import { pagesPlugin } from './web/plugins/pages.ts';
 import { MAX_URL_LENGTH, securityHeaders, securityPlugin } from './web/plugins/security.ts';
 import { createSite, type Site } from './web/site.ts';
 import { defaultTheme } from './web/theme/index.ts';
+import { webhookAdminRoutes } from './webhooks/webhook.admin.routes.ts';
+import { DEFAULT_WEBHOOK_WORKER, startWebhookWorker, type WorkerOptions } from './webhooks/webhook.delivery.ts';
 
 export interface BuildOptions {
   /** Overrides the logger (tests pass false to keep output clean). */
@@ -65,6 +67,8 @@ export interface BuildOptions {
   logStream?: NodeJS.WritableStream;
   /** The Content API's limits and response cache (tests and the bench change them). */
   api?: Partial<ApiSettings>;
+  /** Overrides of the webhook worker's timings and DNS (tests shorten the back-off and play DNS). */
+  webhooks?: Partial<Omit<WorkerOptions, 'publicUrl' | 'onError'>>;
 }
 
 /**
@@ -126,6 +130,14 @@ export async function buildApp(config: Config, store: Store, options: BuildOptio
     onPublished: (ids) => app.log.info({ ids }, 'scheduled articles published'),
   });
   app.addHook('onClose', () => scheduler.stop());
+  // Webhook events recorded by the services are delivered after commit, with retries kept in the database.
+  const webhookWorker = startWebhookWorker(store, {
+    ...DEFAULT_WEBHOOK_WORKER,
+    ...options.webhooks,
+    publicUrl: config.publicUrl,
+    onError: (err) => app.log.error({ err }, 'delivering webhooks failed'),
+  });
+  app.addHook('onClose', () => webhookWorker.stop());
 
   const media: MediaDeps = { store, storage: localStorage(config.mediaDir), settings: config.images, usage: articleImageUsage };
   // One pool of search threads for the site's search page and the API's.
@@ -138,7 +150,7 @@ export async function buildApp(config: Config, store: Store, options: BuildOptio
   const adminRoutes: AdminRoute[] = [];
   app.decorate('adminRoutes', adminRoutes);
   const previewComments = articleComments(comments.service, config, assets.commentScriptPath);
-  await app.register(adminSite, { prefix: '/admin', config, store, site, accounts: accounts.deps, assets: loadAdminAssets(), routes: adminRoutes, comments: comments.service, previewComments, media });
+  await app.register(adminSite, { prefix: '/admin', config, store, site, accounts: accounts.deps, assets: loadAdminAssets(), routes: adminRoutes, comments: comments.service, previewComments, media, wakeWebhooks: webhookWorker.wake });
   // The API (decision 0025): JSON only, its own auth (tokens, or the staff session with CSRF) and limits.
   const settings: ApiSettings = { ...DEFAULT_API_SETTINGS, ...config.apiRates, ...options.api };
   await app.register(apiContext, { prefix: '/api', config, store, accounts: accounts.deps, media, comments: comments.service, settings, runSearch });
@@ -179,6 +191,8 @@ interface AdminSiteOptions {
   /** The comment section article previews show, as readers will see it. */
   previewComments: ArticleComments;
   media: MediaDeps;
+  /** Tells the webhook worker to look for deliveries now. */
+  wakeWebhooks(): void;
 }
 
 /**
@@ -186,7 +200,7 @@ interface AdminSiteOptions {
  * on every state-changing request (admin-context.routes.ts), HTML-form bodies, its own error pages. Public
  * pages never read the session cookie, so they never vary by who is signed in.
  */
-async function adminSite(app: FastifyInstance, { config, store, site, accounts, assets, routes, comments, previewComments, media }: AdminSiteOptions): Promise<void> {
+async function adminSite(app: FastifyInstance, { config, store, site, accounts, assets, routes, comments, previewComments, media, wakeWebhooks }: AdminSiteOptions): Promise<void> {
   const secure = new URL(config.publicUrl).protocol === 'https:';
   await app.register(cookie);
   await app.register(formbody);
@@ -203,6 +217,7 @@ async function adminSite(app: FastifyInstance, { config, store, site, accounts, 
   await app.register(pageAdminRoutes, { store });
   await app.register(settingsAdminRoutes, { store, defaults: config });
   await app.register(tokenAdminRoutes, { store });
+  await app.register(webhookAdminRoutes, { store, wake: wakeWebhooks });
   await app.register(articleAdminRoutes, { store, site, assets, comments: previewComments, media });
 }
 

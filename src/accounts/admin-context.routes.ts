@@ -79,6 +79,7 @@ const NAV: readonly (Omit<AdminNavItem, 'badge'> & { needs: Action })[] = [
   { key: 'users', label: 'Staff', path: '/admin/users', needs: 'user.manage' },
   { key: 'tokens', label: 'API tokens', path: '/admin/tokens', needs: 'user.manage' },
   { key: 'settings', label: 'Settings', path: '/admin/settings', needs: 'settings.manage' },
+  { key: 'webhooks', label: 'Webhooks', path: '/admin/webhooks', needs: 'settings.manage' },
   { key: 'audit', label: 'Audit log', path: '/admin/audit', needs: 'audit.view' },
 ];
 

@@ -22,6 +22,7 @@ import { bodyImagesToRecord, checkLeadImage, cropBoxSchema, recordBodyImages } f
 import * as repo from './article.repository.ts';
 import { bodyImagesOf, parseCrop } from './article.images.ts';
 import { bodyPictures, imageViews, type ImageView } from '../media/image.service.ts';
+import { recordArticleChange } from '../webhooks/webhook.events.ts';
 import { translationsOfGroup as translationGroup, type Translation } from './article.addresses.ts';
 
 export const EXCERPT_CHARS = 120;
@@ -527,6 +528,7 @@ export async function createArticle(store: Store, input: ArticleInput, now = new
   const stamp = now.toISOString();
   const result = await store.writeTransaction(async (trx) => {
     const { id, path, renamedTag } = await storeArticle(trx, a, stamp);
+    await recordArticleChange(trx, id, { from: null, to: a.status }, now);
     // Search and "Check Also" change with the article, in the same transaction.
     await indexArticle(store.search, trx, id);
     const checkAlso = await relatedAfterChange(store.search, trx, id, now);
@@ -692,6 +694,7 @@ export async function updateArticle(store: Store, id: number, changes: ArticleCh
       .where('id', '=', id)
       .execute();
     if (c.tags && (await saveTags(trx, id, c.tags)).renamed) also.push(key.tags);
+    await recordArticleChange(trx, id, { from: current.status, to: c.status ?? current.status }, now);
     await indexArticle(store.search, trx, id);
     const checkAlso = await relatedAfterChange(store.search, trx, id, now);
     const keys = await articleWriteKeys(trx, id, checkAlso, also);

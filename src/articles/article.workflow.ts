@@ -18,6 +18,7 @@ import { diffLines, type DiffLine } from '../lib/diff.ts';
 import { articlePath } from '../lib/paths.ts';
 import { isSlug, slugify } from '../lib/slug.ts';
 import { relatedAfterChange } from '../related/related.service.ts';
+import { recordArticleChange } from '../webhooks/webhook.events.ts';
 import { indexArticle } from '../search/indexing.ts';
 import { findSection } from '../sections/section.service.ts';
 import { BODY_FORMATS, deriveBody } from './article.body.ts';
@@ -388,6 +389,7 @@ export async function saveArticle(store: Store, actor: Account, id: number, vers
     // The pages that showed it before the save (its old section, tags and authors) change too.
     const before = published ? await articleWriteKeys(trx, id, [], []) : [];
     const { renamedTag } = await writeDraft(trx, row, d, row.version + 1, stamp);
+    await recordArticleChange(trx, id, { from: row.status, to: row.status }, now);
     await repo.updateArticleRow(trx, id, { locked_by: actor.id, locked_at: stamp });
     // The revision keeps the fields as stored (slug made, tags in order), so that diffs show real changes only.
     await recordRevision(trx, id, actor, row.version + 1, await readDraft(trx, await rowOrNotFound(trx, id)), autosave, now);
@@ -460,8 +462,9 @@ export function markReady(store: Store, actor: Account, id: number, version: num
 export async function scheduleArticle(store: Store, actor: Account, id: number, version: number, at: Date, now = new Date()): Promise<EditableArticle> {
   if (Number.isNaN(at.getTime())) throw new AppError('invalid_input', 'The publication time is not a valid date.', { scheduledAt: 'give a date and time' });
   if (at.getTime() <= now.getTime()) throw new AppError('invalid_input', 'The publication time has passed; choose a time in the future, or publish now.', { scheduledAt: 'choose a time in the future' });
-  return transition(store, actor, id, version, { action: 'article.schedule', from: ['draft', 'review', 'ready', 'scheduled', 'unpublished'], needsPublish: true }, now, async (trx) => {
+  return transition(store, actor, id, version, { action: 'article.schedule', from: ['draft', 'review', 'ready', 'scheduled', 'unpublished'], needsPublish: true }, now, async (trx, row) => {
     await repo.updateArticleRow(trx, id, { status: 'scheduled', scheduled_at: at.toISOString() });
+    await recordArticleChange(trx, id, { from: row.status, to: 'scheduled', scheduledAt: at.toISOString() }, now);
     return [];
   });
 }
@@ -472,6 +475,7 @@ async function goPublic(store: Store, trx: Db, row: repo.EditableRow, at: string
   // An article published before keeps its first publication time; the update time says when it returned.
   await repo.updateArticleRow(trx, row.id, { status: 'published', published_at: row.published_at ?? at, scheduled_at: null, updated_at: row.published_at ? now.toISOString() : at });
   await repo.forgetAddress(trx, row.section_slug, row.slug);
+  await recordArticleChange(trx, row.id, { from: row.status, to: 'published' }, now);
   return publicChange(store, trx, row.id, now);
 }
 
@@ -490,6 +494,7 @@ export function unpublishArticle(store: Store, actor: Account, id: number, versi
       return [];
     }
     await repo.updateArticleRow(trx, id, { status: 'unpublished', updated_at: now.toISOString() });
+    await recordArticleChange(trx, id, { from: 'published', to: 'unpublished' }, now);
     return publicChange(store, trx, id, now);
   });
 }

@@ -16,6 +16,7 @@ import { commentTarget, commentTargetAt, pathsOf, publishedIdsBetween, setCommen
 import { commentParagraphs, countLinks, type Paragraph } from './comment.text.ts';
 import { checkFormToken, issueFormToken, keyedDigest, optoutKey as optoutKeyOf, optoutLinkKey, readBrowserComments, readOptoutLinkKey, signBrowserComments } from './comment.token.ts';
 import { commentPermalinkPath } from '../lib/paths.ts';
+import { recordCommentChange } from '../webhooks/webhook.events.ts';
 
 /** What a reader sent, field by field, as the form names them (WordPress's names). */
 export interface CommentSubmission {
@@ -460,7 +461,7 @@ export function createCommentService(deps: CommentServiceDeps) {
     // so the answer tells nobody whether an address wrote anything.
     if ((await repo.hasApprovedText(trx, article.id, v.text)) || (await repo.hasTextAmong(trx, ctx.browserComments, article.id, v.text)))
       throw new CommentRejected('duplicate', 'The same comment was already sent to this article.');
-    return repo.insertComment(trx, {
+    const id = await repo.insertComment(trx, {
       article_id: article.id,
       parent_id: v.parentId,
       depth,
@@ -480,6 +481,8 @@ export function createCommentService(deps: CommentServiceDeps) {
       approved_at: decision.status === 'approved' ? stamp : null,
       staff_account_id: staffAccountId,
     });
+    await recordCommentChange(trx, { id, articleId: article.id, parentId: v.parentId, from: null, to: decision.status }, ctx.now);
+    return id;
   }
 
   /** True when this server issued the unsubscribe link key (it carries the server's signature). */
@@ -499,6 +502,7 @@ export function createCommentService(deps: CommentServiceDeps) {
       if (c.status === 'approved' || status === 'approved') change.shownOn.add(c.article_id);
       change.moved.push({ id, articleId: c.article_id, from: c.status });
       await repo.setStatus(trx, id, status, now.toISOString());
+      await recordCommentChange(trx, { id, articleId: c.article_id, parentId: c.parent_id, from: c.status, to: status }, now);
     }
     return change;
   }

@@ -28,6 +28,8 @@ export const CONTENT_TABLES: readonly TableSpec[] = [
   // API tokens move with the accounts they act as; only their digests exist, exported as digests again.
   { name: 'api_tokens', key: ['id'], private: ['token_hash'] },
   { name: 'tags', key: ['id'] },
+  // Webhook endpoints move with the site; their secrets, and URLs (which often carry a token), are exported only as digests.
+  { name: 'webhooks', key: ['id'], private: ['url', 'secret', 'previous_secret'] },
   { name: 'section_redirects', key: ['old_slug'], textKey: true },
   { name: 'pages', key: ['id'] },
   { name: 'site_settings', key: ['key'], textKey: true },
@@ -54,9 +56,9 @@ export const CONTENT_TABLES: readonly TableSpec[] = [
 /**
  * Tables a store keeps for itself, never copied: the engine's search index, its change log, migrations,
  * and what is short-lived about signing in (sessions, pending invitation and reset links, failed
- * attempts): after a copy, staff sign in again.
+ * attempts), and webhooks' outbox and delivery log: after a copy, staff sign in again.
  */
-export const STORE_TABLES = /^(article_search.*|change_log|kysely_migration.*|sqlite_.*|sessions|account_tokens|signin_failures)$/;
+export const STORE_TABLES = /^(article_search.*|change_log|kysely_migration.*|sqlite_.*|sessions|account_tokens|signin_failures|webhook_events|webhook_deliveries|webhook_attempts)$/;
 
 type Row = Record<string, unknown>;
 type AnyDb = Kysely<Record<string, Row>>;

@@ -35,6 +35,7 @@ import {
 } from './image.renditions.ts';
 import type { MediaStorage } from './media.storage.ts';
 import * as repo from './image.repository.ts';
+import { recordEvent } from '../webhooks/webhook.events.ts';
 
 export type { CropBox, FocalPoint } from './image.renditions.ts';
 
@@ -460,6 +461,7 @@ export async function replaceImage(deps: MediaDeps, actor: Account, id: number, 
         updated_at: now.toISOString(),
       });
       await recordAudit(trx, { actorId: actor.id, action: 'image.replace', subject: `image:${id}`, details: { sha256: done.sha256, was: row.sha256 } }, now);
+      await recordEvent(trx, { type: 'media.replaced', data: { id, mediaType: done.mediaType, width: done.width, height: done.height, sha256: done.sha256 } }, now);
     });
   } catch (error) {
     await Promise.all(done.written.map((k) => deps.storage.remove(k)));

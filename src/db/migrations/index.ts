@@ -20,6 +20,7 @@ import * as m014 from './014_site_structure.ts';
 import * as m015 from './015_document_files.ts';
 import * as m016 from './016_media_images.ts';
 import * as m018 from './018_api_tokens.ts';
+import * as m019 from './019_webhooks.ts';
 
 interface MigrationModule {
   up(db: Kysely<unknown>, dialect: SchemaDialect): Promise<void>;
@@ -44,6 +45,7 @@ const MODULES: Record<string, MigrationModule> = {
   '015_document_files': m015,
   '016_media_images': m016,
   '018_api_tokens': m018,
+  '019_webhooks': m019,
 };
 
 /** Every migration, by name, bound to an engine's schema details. */

@@ -3,7 +3,7 @@
 // take the direction of their own language. Never cached, never seen by readers.
 import { html, type SafeHtml } from '../../lib/html.ts';
 
-export type AdminNav = 'dashboard' | 'articles' | 'media' | 'documents' | 'comments' | 'sections' | 'pages' | 'people' | 'tags' | 'users' | 'tokens' | 'settings' | 'audit' | 'account' | 'none';
+export type AdminNav = 'dashboard' | 'articles' | 'media' | 'documents' | 'comments' | 'sections' | 'pages' | 'people' | 'tags' | 'users' | 'tokens' | 'settings' | 'webhooks' | 'audit' | 'account' | 'none';
 
 export interface AdminNavItem {
   key: AdminNav;
