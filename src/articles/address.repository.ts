@@ -55,14 +55,15 @@ export function groupMembers(db: Db, groupIds: readonly number[]): Promise<Artic
     .execute();
 }
 
-/** Groups (originals' ids) that have at least one published translation. */
-export async function translatedGroupIds(db: Db): Promise<number[]> {
+/** Those of the given groups (originals' ids) that have at least one published translation. */
+export async function translatedAmong(db: Db, groupIds: readonly number[]): Promise<number[]> {
+  if (!groupIds.length) return [];
   const rows = await db
     .selectFrom('articles')
     .select('translation_of')
     .distinct()
     .where('status', '=', 'published')
-    .where('translation_of', 'is not', null)
+    .where('translation_of', 'in', groupIds)
     .execute();
   return rows.map((r) => r.translation_of).filter((id): id is number => id !== null);
 }
