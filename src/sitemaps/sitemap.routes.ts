@@ -1,7 +1,7 @@
 // /robots.txt, /sitemap.xml (index), /sitemaps/pages.xml, /sitemaps/articles-<n>.xml, /news-sitemap.xml.
 // Each carries an ETag (and Last-Modified where one time dates it) and answers conditional GETs with 304.
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
@@ -67,10 +67,9 @@ export async function sitemapRoutes(app: FastifyInstance, { store, config, setti
     if (request.method === 'HEAD') return reply.send();
     const body = Readable.from(sitemap.chunks);
     if (!negotiateEncoding(request.headers['accept-encoding']).gzip) return reply.send(body);
-    const gzip = createGzip();
-    body.on('error', (error) => gzip.destroy(error));
     reply.header('content-encoding', 'gzip');
-    return reply.send(body.pipe(gzip));
+    // pipeline ends the writer too when the client goes away (Fastify then destroys the gzip stream).
+    return reply.send(pipeline(body, createGzip(), () => {}));
   }
 
   app.get('/robots.txt', async (_request, reply) => reply.cachedBody(robotsTxt(site), 'text/plain; charset=utf-8'));
