@@ -46,8 +46,28 @@ async function main(): Promise<number> {
     console.error(error instanceof Error ? error.message : String(error));
     return 69;
   }
+  // BENCH_ENGINES names one engine to measure alone (e.g. when the other's corpus is still loading).
+  const only = process.env.BENCH_ENGINES;
+  if (only) {
+    if (only !== 'sqlite' && only !== 'postgres') {
+      console.error(`BENCH_ENGINES: expected sqlite or postgres (got "${only}")`);
+      return 64;
+    }
+    if (!choice.engines.some((e) => e.kind === only)) {
+      console.error(`BENCH_ENGINES=${only}, but ${choice.skipped ?? 'that engine cannot be measured'}`);
+      return 69;
+    }
+    choice = { engines: choice.engines.filter((e) => e.kind === only), skipped: only === 'sqlite' ? 'BENCH_ENGINES=sqlite: PostgreSQL was left out of this run.' : undefined };
+  }
   const postgres = choice.engines.find((e) => e.kind === 'postgres');
-  console.log(postgres ? `Engines: SQLite and ${postgres.description}, side by side.` : `Engine: SQLite only. ${choice.skipped}`);
+  const sqlite = choice.engines.some((e) => e.kind === 'sqlite');
+  console.log(
+    postgres && sqlite
+      ? `Engines: SQLite and ${postgres.description}, side by side.`
+      : postgres
+        ? `Engine: ${postgres.description} only (BENCH_ENGINES=postgres).`
+        : `Engine: SQLite only. ${choice.skipped}`,
+  );
 
   const ctx: BenchContext = {
     durationSec: positiveNumber('BENCH_DURATION', 10),

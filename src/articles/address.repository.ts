@@ -55,14 +55,19 @@ export function groupMembers(db: Db, groupIds: readonly number[]): Promise<Artic
     .execute();
 }
 
-/** Groups (originals' ids) that have at least one published translation. */
-export async function translatedGroupIds(db: Db): Promise<number[]> {
+/**
+ * Those of the given groups (originals' ids) that have at least one published translation. As in
+ * publishedUrls, `status || ''` keeps SQLite on the translation_of index: on the status index it read
+ * every published row for each call (245 ms at 100,000 articles, once per 500 sitemap rows).
+ */
+export async function translatedAmong(db: Db, groupIds: readonly number[]): Promise<number[]> {
+  if (!groupIds.length) return [];
   const rows = await db
     .selectFrom('articles')
     .select('translation_of')
     .distinct()
-    .where('status', '=', 'published')
-    .where('translation_of', 'is not', null)
+    .where(sql<string>`${sql.ref('status')} || ''`, '=', 'published')
+    .where('translation_of', 'in', groupIds)
     .execute();
   return rows.map((r) => r.translation_of).filter((id): id is number => id !== null);
 }

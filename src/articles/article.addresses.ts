@@ -38,12 +38,21 @@ export const pageLastModified = repo.pageLastModified;
 /** The newest modification time of any published article. */
 export const lastModified = repo.lastModifiedOverall;
 
-/** Published members of every translation group that has a translation, keyed by group. */
-export async function translationGroups(db: Db): Promise<Map<number, ArticleAddress[]>> {
+/**
+ * Published members of those of the given translation groups that have a translation, keyed by group.
+ * Asked for a few thousand groups at a time (a sitemap file's batch of rows), so what is held never
+ * grows with the archive.
+ */
+export async function translationGroupsOf(db: Db, groupIds: readonly number[]): Promise<Map<number, ArticleAddress[]>> {
   const out = new Map<number, ArticleAddress[]>();
-  const ids = await repo.translatedGroupIds(db);
-  for (let i = 0; i < ids.length; i += 500) {
-    for (const m of await repo.groupMembers(db, ids.slice(i, i + 500))) out.set(m.group_id, [...(out.get(m.group_id) ?? []), toAddress(m)]);
+  const unique = [...new Set(groupIds)];
+  for (let i = 0; i < unique.length; i += 500) {
+    const translated = await repo.translatedAmong(db, unique.slice(i, i + 500));
+    for (const m of await repo.groupMembers(db, translated)) {
+      let members = out.get(m.group_id);
+      if (!members) out.set(m.group_id, (members = []));
+      members.push(toAddress(m));
+    }
   }
   return out;
 }

@@ -32,6 +32,14 @@ function searchRequest(request: FastifyRequest): SearchRequest {
   return out;
 }
 
+/**
+ * The page of a search outcome, kept beside the outcome held by the search cache: a repeated search
+ * (two requests in three of a search log) is then answered without drawing the page again. The page
+ * depends on the outcome and on the site's chrome and language, and any announced change empties the
+ * search cache, so a page is never reused across a change; it goes when its outcome does (WeakMap).
+ */
+const drawnPages = new WeakMap<SearchOutcome, { language: string; html: string }>();
+
 export async function searchRoutes(app: FastifyInstance, { store, site, runSearch }: SearchRoutesOptions): Promise<void> {
   const search = cachedSearch(store, runSearch);
   app.addHook('onClose', async () => search.close());
@@ -39,8 +47,16 @@ export async function searchRoutes(app: FastifyInstance, { store, site, runSearc
     const started = performance.now();
     const { outcome, hit } = await search(searchRequest(request));
     const language = site.language;
+    const drawn = drawnPages.get(outcome);
+    const body = drawn?.language === language ? drawn.html : await drawPage(outcome, language);
+    // Server-Timing lets a browser's developer tools (and bench/search.bench.ts) see the server's share.
+    reply.header('server-timing', `search;dur=${(performance.now() - started).toFixed(1)}, cache;desc=${hit ? 'hit' : 'miss'}`);
+    return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(body);
+  });
+
+  async function drawPage(outcome: SearchOutcome, language: string): Promise<string> {
     const s = searchStrings(language);
-    const body = await site.render(
+    const html = await site.render(
       {
         language,
         title: outcome.searched ? s.resultsFor(outcome.query) : s.searchTitle,
@@ -51,8 +67,7 @@ export async function searchRoutes(app: FastifyInstance, { store, site, runSearc
       },
       site.theme.searchPage(outcome, language),
     );
-    // Server-Timing lets a browser's developer tools (and bench/search.bench.ts) see the server's share.
-    reply.header('server-timing', `search;dur=${(performance.now() - started).toFixed(1)}, cache;desc=${hit ? 'hit' : 'miss'}`);
-    return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(body);
-  });
+    drawnPages.set(outcome, { language, html });
+    return html;
+  }
 }

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createArticle } from '../../src/articles/article.service.ts';
+import { defineSection } from '../../src/sections/section.service.ts';
 import { cachedSearch } from '../../src/search/search.cache.ts';
 import { search, type SearchRequest } from '../../src/search/search.service.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
@@ -36,6 +37,21 @@ test('a new article empties the cache: the next search finds it', async () => {
   const after = await searchFor('lighthouse');
   assert.ok(after.miss, 'the cache was emptied by the write');
   assert.ok(after.html.includes('/news/new-lighthouse'));
+});
+
+test('a repeated search is drawn anew after the page around it changes (a new section in the navigation)', async () => {
+  // The page of a cached search is kept with its outcome: a change of the chrome must not be answered
+  // with the page drawn before it.
+  const before = await searchFor('harbour');
+  assert.ok(!before.html.includes('/weather-desk/'));
+  assert.ok((await searchFor('harbour')).hit);
+  await defineSection(server.store, { slug: 'weather-desk', name: 'Weather desk' });
+  const after = await searchFor('harbour');
+  assert.ok(after.miss, 'the section change emptied the cache');
+  assert.ok(after.html.includes('/weather-desk/'), 'the navigation shows the new section');
+  const again = await searchFor('harbour');
+  assert.ok(again.hit);
+  assert.equal(again.html, after.html, 'the page kept with the outcome is the one drawn after the change');
 });
 
 /** The real search, counting how many times it is run. */

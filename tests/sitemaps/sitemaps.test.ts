@@ -2,13 +2,15 @@
 // libxml2 (xmllint-wasm), and checked for what the schemas cannot say: which URLs, which dates.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
+import zlib from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { XMLParser } from 'fast-xml-parser';
 import { parseHTML } from 'linkedom';
 import { validateXML } from 'xmllint-wasm';
 import { createArticle, updateArticle } from '../../src/articles/article.service.ts';
 import { AppError } from '../../src/errors.ts';
-import { articleSitemap, sitemapIndex } from '../../src/sitemaps/sitemap.service.ts';
+import { articleSitemap, sitemapIndex, sitemapText } from '../../src/sitemaps/sitemap.service.ts';
 import { PUBLIC_URL, startTestServer, type TestServer } from '../helpers/server.ts';
 
 const fixture = (name: string) => ({ fileName: name, contents: fs.readFileSync(new URL(`../fixtures/sitemaps/${name}`, import.meta.url), 'utf8') });
@@ -108,9 +110,9 @@ describe('sitemap index and article sitemaps', () => {
     assert.equal(pages.length, 3, '5 published articles, 2 per file');
     const seen = new Set<string>();
     for (let n = 1; n <= 3; n++) {
-      const page = await articleSitemap(db, site, n, 2);
-      await assertValid(page.xml, 'urlset', `articles-${n}.xml`);
-      for (const u of urls(page.xml)) seen.add(u.loc);
+      const xml = await sitemapText(await articleSitemap(db, site, n, 2));
+      await assertValid(xml, 'urlset', `articles-${n}.xml`);
+      for (const u of urls(xml)) seen.add(u.loc);
     }
     assert.equal(seen.size, 5);
     await assert.rejects(articleSitemap(db, site, 4, 2), (e) => e instanceof AppError && e.code === 'not_found');
@@ -119,15 +121,70 @@ describe('sitemap index and article sitemaps', () => {
     const inReads = new Set<string>();
     const perFile: number[] = [];
     for (let n = 1; n <= 2; n++) {
-      const page = await articleSitemap(db, site, n, 3, 2);
-      await assertValid(page.xml, 'urlset', `articles-${n}.xml (read in parts)`);
-      perFile.push(urls(page.xml).length);
-      for (const u of urls(page.xml)) inReads.add(u.loc);
+      const xml = await sitemapText(await articleSitemap(db, site, n, 3, 2));
+      await assertValid(xml, 'urlset', `articles-${n}.xml (read in parts)`);
+      perFile.push(urls(xml).length);
+      for (const u of urls(xml)) inReads.add(u.loc);
     }
     assert.deepEqual(perFile, [3, 2]);
     assert.deepEqual([...inReads].sort(), [...seen].sort());
     assert.equal((await get('/sitemaps/articles-2.xml')).res.status, 404);
     assert.equal((await get('/sitemaps/whatever.xml')).res.status, 404);
+  });
+  test('split over many files read one row at a time, every article is listed once with all its alternates', async () => {
+    // The translation groups are read per read of rows: members of a group in other reads and other
+    // files must still appear as alternates, exactly as in the single file the server sends.
+    const site = { name: 'Gazette', publicUrl: PUBLIC_URL };
+    const db = server.store.db;
+    const whole = urls((await get('/sitemaps/articles-1.xml')).text);
+    assert.ok(whole.length >= 5 && whole.some((u) => (u['xhtml:link'] ?? []).length === 3), 'the seed has a group of three translations');
+    const alternates = (u: Url) => (u['xhtml:link'] ?? []).map((l) => `${l['@hreflang']} ${l['@href']}`).sort();
+    const split: Url[] = [];
+    const files = Math.ceil(whole.length / 2);
+    for (let n = 1; n <= files; n++) {
+      const xml = await sitemapText(await articleSitemap(db, site, n, 2, 1));
+      await assertValid(xml, 'urlset', `articles-${n}.xml (two per file, one row per read)`);
+      split.push(...urls(xml));
+    }
+    await assert.rejects(articleSitemap(db, site, files + 1, 2, 1), (e) => e instanceof AppError && e.code === 'not_found');
+    assert.deepEqual(
+      split.map((u) => [u.loc, u.lastmod, alternates(u)]),
+      whole.map((u) => [u.loc, u.lastmod, alternates(u)]),
+    );
+  });
+
+  test('an article file is sent gzipped to a client that takes gzip, with the same document', async () => {
+    const plain = await get('/sitemaps/articles-1.xml', { 'accept-encoding': 'identity' });
+    assert.equal(plain.res.headers.get('content-encoding'), null);
+    await assertValid(plain.text, 'urlset', 'articles-1.xml (identity)');
+    const res = await new Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
+      // fetch would decode it: read the raw bytes with node:http.
+      http.get(server.url + '/sitemaps/articles-1.xml', { headers: { 'accept-encoding': 'gzip' } }, (r) => {
+        const parts: Buffer[] = [];
+        r.on('data', (c: Buffer) => parts.push(c));
+        r.on('end', () => resolve({ status: r.statusCode!, headers: r.headers, body: Buffer.concat(parts) }));
+        r.on('error', reject);
+      });
+    });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers['content-encoding'], 'gzip');
+    assert.equal(res.headers['vary'], 'Accept-Encoding');
+    assert.equal(zlib.gunzipSync(res.body).toString('utf8'), plain.text);
+    const head = await fetch(server.url + '/sitemaps/articles-1.xml', { method: 'HEAD' });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get('content-type'), 'application/xml; charset=utf-8');
+    assert.equal(await head.text(), '');
+  });
+
+  test('after an article is published, the ETag of an article file no longer answers 304', async () => {
+    const before = await get('/sitemaps/articles-1.xml');
+    const etag = before.res.headers.get('etag')!;
+    assert.equal((await get('/sitemaps/articles-1.xml', { 'if-none-match': etag })).res.status, 304);
+    await createArticle(server.store, { section: 'news', slug: 'etag-moves', headline: 'ETag moves', body: 'x', publishedAt: '2023-02-01T00:00:00.000Z' });
+    const after = await get('/sitemaps/articles-1.xml', { 'if-none-match': etag });
+    assert.equal(after.res.status, 200);
+    assert.notEqual(after.res.headers.get('etag'), etag);
+    assert.ok(urls(after.text).some((u) => u.loc === `${PUBLIC_URL}/news/etag-moves`));
   });
 });
 
