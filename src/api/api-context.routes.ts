@@ -77,7 +77,7 @@ export async function apiContext(app: FastifyInstance, { prefix: _prefix, ...opt
     uiHooks: { onRequest: async (_request: FastifyRequest, reply: FastifyReply) => void reply.header('content-security-policy', DOCS_CSP) },
   });
 
-  await app.register(contentApi, { prefix: '/content', store, settings: options.settings, runSearch: options.runSearch, trustProxy: config.http.trustProxy.length > 0 });
+  await app.register(contentApi, { prefix: '/content', store, origin: config.publicUrl.replace(/\/$/, ''), settings: options.settings, runSearch: options.runSearch, trustProxy: config.http.trustProxy.length > 0 });
   await app.register(adminApi, { ...options, prefix: '/admin' });
 }
 

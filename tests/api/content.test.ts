@@ -5,6 +5,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createArticle } from '../../src/articles/article.service.ts';
 import { createApiToken, revokeApiToken } from '../../src/accounts/api-token.service.ts';
+import { Readable } from 'node:stream';
+import sharp from 'sharp';
+import { articleImageUsage } from '../../src/articles/article.images.ts';
+import { uploadImage } from '../../src/media/image.service.ts';
+import { localStorage } from '../../src/media/media.storage.ts';
+import { createAccount } from '../helpers/admin.ts';
 import { ApiClient } from '../helpers/openapi.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
@@ -53,6 +59,7 @@ describe('the Content API', () => {
   after(() => server.close());
 
   const list = (query: string) => api.get<ListBody>(`/api/content/articles${query}`);
+
   const refused = async (path: string) => {
     const answer = await api.get<ErrorBody>(path);
     assert.ok(answer.status >= 400 && answer.status < 500, `${path}: ${answer.status}`);
@@ -194,6 +201,31 @@ describe('the Content API', () => {
     assert.equal(malformed.status, 400);
     assert.equal(((await malformed.json()) as ErrorBody).error.fields.path, 'Check its percent-encoding.');
   });
+
+  it('gives an article’s library picture with absolute addresses: renditions, card, social picture, caption and credit', async () => {
+    const deps = { store: server.store, storage: localStorage(server.config.mediaDir), settings: server.config.images, usage: articleImageUsage };
+    const editor = await createAccount(server, { role: 'editor' });
+    const bytes = await sharp({ create: { width: 1400, height: 900, channels: 3, background: '#336699' } }).jpeg().toBuffer();
+    const picture = await uploadImage(deps, editor, { fileName: 'quay.jpg', stream: Readable.from([bytes]), truncated: () => false }, { alt: 'The quay at noon', caption: 'The old quay', credit: 'Photo: Desk' });
+    const { id } = await createArticle(server.store, { section: 'news', slug: 'quay-pictured', headline: 'Quay pictured', body: 'Text.', leadImageId: picture.id, publishedAt: iso(20) });
+    const answer = await api.get<{ data: Item }>(`/api/content/articles/${id}?fields=image`);
+    assert.equal(answer.status, 200);
+    const image = answer.body.data.image as { url: string; alt: string; width: number; caption: string; credit: string; srcset: string; sources: { type: string; srcset: string }[]; card: { url: string }; social: { url: string; width: number } };
+    assert.equal(image.alt, 'The quay at noon');
+    assert.equal(image.caption, 'The old quay');
+    assert.equal(image.credit, 'Photo: Desk');
+    assert.deepEqual(image.sources.map((s) => s.type), ['image/avif', 'image/webp']);
+    assert.equal(image.social.width, 1200);
+    const urls = [image.url, image.card.url, image.social.url, ...image.srcset.split(', ').map((c) => c.split(' ')[0]!), ...image.sources.flatMap((s) => s.srcset.split(', ').map((c) => c.split(' ')[0]!))];
+    for (const url of urls) {
+      assert.ok(url.startsWith(server.config.publicUrl.replace(/\/$/, '') + '/media/'), url);
+      assert.equal((await fetch(server.url + new URL(url).pathname)).status, 200, url);
+    }
+    const listed = await list('?fields=image,headline&publishedFrom=' + encodeURIComponent(iso(20)) + '&publishedBefore=' + encodeURIComponent(iso(21)));
+    assert.equal((listed.body.data[0]!.image as { url: string }).url, image.url);
+    const plain = await list('?fields=image&publishedBefore=' + encodeURIComponent(iso(2)));
+    assert.equal((plain.body.data[0]!.image as { url: string | null }).url, null, 'no picture: url is null');
+  });
 });
 
 describe('Content API rate limits and content keys', () => {
@@ -231,4 +263,5 @@ describe('Content API rate limits and content keys', () => {
     assert.equal((await api.get(`/api/content/sections?key=${admin.token}`)).status, 401);
     assert.equal((await api.get('/api/content/sections', { authorization: 'Bearer gzt_made-up' })).status, 401);
   });
+
 });

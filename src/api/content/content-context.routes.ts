@@ -29,6 +29,8 @@ declare module 'fastify' {
 
 export interface ContentApiOptions {
   store: Store;
+  /** The site's address (PUBLIC_URL without a trailing slash), before the paths of pictures. */
+  origin: string;
   settings: ApiSettings;
   runSearch: SearchRunner;
   /** Whether the request's address comes from X-Forwarded-For (only when TRUST_PROXY is set). */
@@ -60,7 +62,7 @@ function cacheKey(request: FastifyRequest): string {
   return parts.length ? `${path}?${parts.join('&')}` : path;
 }
 
-export async function contentApi(app: FastifyInstance, { store, settings, runSearch, trustProxy: _trustProxy }: ContentApiOptions): Promise<void> {
+export async function contentApi(app: FastifyInstance, { store, origin, settings, runSearch, trustProxy: _trustProxy }: ContentApiOptions): Promise<void> {
   const cache = new PageCache(store.changes, 5000, 64 * 1024 * 1024);
   app.addHook('onClose', async () => cache.close());
   const counter = new RequestCounter();
@@ -126,5 +128,5 @@ export async function contentApi(app: FastifyInstance, { store, settings, runSea
       .send(),
   );
 
-  await app.register(contentRoutes, { store, settings, runSearch });
+  await app.register(contentRoutes, { store, origin, settings, runSearch });
 }

@@ -16,10 +16,13 @@ import type { SearchRunner } from '../../search/search.pool.ts';
 import type { ApiSettings } from '../api-deps.ts';
 import { errorResponses } from '../api-schemas.ts';
 import { ARTICLE_FIELDS, ArticleSchema, AuthorSchema, CARD_FIELDS, PageSchema, SearchResultSchema, SectionSchema, TagSchema, type ArticleField } from './content.schemas.ts';
+import { ImageSchema } from './content.schemas.ts';
 import { decodeCursor, encodeCursor, SORTS, sortOrder, type Sort } from './cursor.ts';
 
 export interface ContentRoutesOptions {
   store: Store;
+  /** The site's address (PUBLIC_URL), before the paths of pictures. */
+  origin: string;
   settings: ApiSettings;
   runSearch: SearchRunner;
 }
@@ -51,17 +54,45 @@ const fieldsParam = z
 
 const List = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item) });
 
+/** The lead picture with absolute addresses (srcset lists too), or the imported article's image address. */
+export function imageOf(article: Pick<ArticleListing, 'leadImage' | 'imageUrl' | 'imageAlt'>, origin: string): z.infer<typeof ImageSchema> {
+  const view = article.leadImage;
+  if (!view) return { url: article.imageUrl, alt: article.imageAlt, decorative: false, width: null, height: null, caption: '', credit: '', srcset: null, sources: [], card: null, social: null };
+  const absolute = (srcset: string) => srcset.split(', ').map((candidate) => origin + candidate).join(', ');
+  const p = view.picture;
+  return {
+    url: origin + p.src,
+    alt: view.decorative ? '' : view.alt,
+    decorative: view.decorative,
+    width: p.width,
+    height: p.height,
+    caption: view.caption,
+    credit: view.credit,
+    srcset: absolute(p.srcset),
+    sources: p.sources.map((s) => ({ type: s.type, srcset: absolute(s.srcset) })),
+    card: { url: origin + view.card.src, srcset: absolute(view.card.srcset), width: view.card.width, height: view.card.height },
+    social: { url: origin + view.social.src, width: view.social.width, height: view.social.height },
+  };
+}
+
 /** Only the chosen fields of an article (id always). */
-function pick(article: ArticleListing | Article, fields: readonly ArticleField[]): Record<string, unknown> {
+function pick(article: ArticleListing | Article, fields: readonly ArticleField[], origin: string): Record<string, unknown> {
   const out: Record<string, unknown> = { id: article.id };
   const source = article as unknown as Record<string, unknown>;
-  for (const f of fields) out[f] = f === 'image' ? { url: article.imageUrl, alt: article.imageAlt } : source[f];
+  for (const f of fields) out[f] = f === 'image' ? imageOf(article, origin) : f === 'related' ? relatedCard((article as Article).related, origin) : source[f];
   return out;
+}
+
+/** The "Check Also" card as the API shows cards: its picture like an article's, nothing else of the page's. */
+function relatedCard(card: Article['related'], origin: string) {
+  if (!card) return null;
+  const { leadImage: _lead, imageUrl: _url, imageAlt: _alt, ...rest } = card;
+  return { ...rest, image: imageOf(card, origin) };
 }
 
 const needsFullArticle = (fields: readonly ArticleField[]) => fields.some((f) => !(CARD_FIELDS as readonly string[]).includes(f) && f !== 'tags');
 
-export async function contentRoutes(app: FastifyInstance, { store, settings, runSearch }: ContentRoutesOptions): Promise<void> {
+export async function contentRoutes(app: FastifyInstance, { store, origin, settings, runSearch }: ContentRoutesOptions): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const { db } = store;
 
@@ -116,7 +147,7 @@ export async function contentRoutes(app: FastifyInstance, { store, settings, run
         items = await Promise.all(walk.items.map((item) => getPublishedArticleById(store, item.id)));
         for (const article of items as Article[]) keys.push(...article.keys);
       }
-      return reply.sendContent({ data: items.map((a) => pick(a, fields)), nextCursor: walk.next ? encodeCursor(sort, walk.next) : null }, keys);
+      return reply.sendContent({ data: items.map((a) => pick(a, fields, origin)), nextCursor: walk.next ? encodeCursor(sort, walk.next) : null }, keys);
     },
   );
 
@@ -154,7 +185,7 @@ export async function contentRoutes(app: FastifyInstance, { store, settings, run
     },
     async (request, reply) => {
       const article = await getPublishedArticleById(store, request.params.id);
-      return reply.sendContent({ data: pick(article, request.query.fields ?? ARTICLE_FIELDS) }, [...article.keys, key.article(article.id)]);
+      return reply.sendContent({ data: pick(article, request.query.fields ?? ARTICLE_FIELDS, origin) }, [...article.keys, key.article(article.id)]);
     },
   );
 
@@ -234,7 +265,7 @@ export async function contentRoutes(app: FastifyInstance, { store, settings, run
       const outcome = await runSearch({ ...rest, page: String(page) });
       const text = (segments: readonly { text: string }[]) => segments.map((s) => s.text).join('');
       const cardFields = CARD_FIELDS.filter((f) => f !== 'tags');
-      const data = outcome.results.map((r) => ({ ...pick({ ...r.card, tags: [] }, cardFields), snippet: text(r.snippet) }));
+      const data = outcome.results.map((r) => ({ ...pick({ ...r.card, tags: [] }, cardFields, origin), snippet: text(r.snippet) }));
       return reply.sendContent(
         { query: outcome.query, total: outcome.total, totalCapped: outcome.totalCapped, page: outcome.page, pageCount: outcome.pageCount, data },
         [key.search, key.articles],

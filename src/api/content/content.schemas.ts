@@ -76,8 +76,7 @@ const CardSchema = z
     excerpt: z.string(),
     section: SectionRefSchema,
     authors: z.array(AuthorRefSchema),
-    imageUrl: z.string().nullable(),
-    imageAlt: z.string(),
+    image: z.lazy(() => ImageSchema),
     publishedAt: z.string(),
     updatedAt: z.string(),
     commentCount: z.number().int(),
@@ -90,6 +89,27 @@ export const CARD_FIELDS = ['path', 'language', 'headline', 'subtitle', 'excerpt
 export const ARTICLE_FIELDS = [...CARD_FIELDS, 'bodyHtml', 'wordCount', 'sources', 'translations', 'related', 'commentsOpen'] as const;
 export type ArticleField = (typeof ARTICLE_FIELDS)[number];
 
+/**
+ * An article's lead picture: from the media library (its renditions, caption, credit and social picture),
+ * or only an address for articles that name an image on another site; `url` is null when there is none.
+ * Addresses are absolute.
+ */
+export const ImageSchema = z
+  .object({
+    url: z.string().nullable().meta({ description: 'A rendition every browser reads (about 960 pixels wide), or the image address an imported article names.' }),
+    alt: z.string(),
+    decorative: z.boolean().meta({ description: 'The picture adds nothing a reader needs (alt is then empty).' }),
+    width: z.number().int().nullable().meta({ description: 'Pixel size of the widest rendition (null when not from the library).' }),
+    height: z.number().int().nullable(),
+    caption: z.string(),
+    credit: z.string(),
+    srcset: z.string().nullable().meta({ description: 'Every width of the fallback format, for <img srcset>.' }),
+    sources: z.array(z.object({ type: z.string(), srcset: z.string() })).meta({ description: 'AVIF and WebP widths, for <picture><source>.' }),
+    card: z.object({ url: z.string(), srcset: z.string(), width: z.number().int(), height: z.number().int() }).nullable().meta({ description: 'The 3:2 crop around the focal point that listings show.' }),
+    social: z.object({ url: z.string(), width: z.number().int(), height: z.number().int() }).nullable().meta({ description: 'The 1200×630 picture for social sites.' }),
+  })
+  .meta({ id: 'Image' });
+
 export const ArticleSchema = z
   .object({
     id: z.number().int(),
@@ -101,7 +121,7 @@ export const ArticleSchema = z
     section: SectionRefSchema.optional(),
     authors: z.array(AuthorRefSchema).optional().meta({ description: 'In byline order.' }),
     tags: z.array(TagRefSchema).optional(),
-    image: z.object({ url: z.string().nullable(), alt: z.string() }).optional(),
+    image: ImageSchema.optional(),
     publishedAt: z.string().optional(),
     updatedAt: z.string().optional(),
     commentCount: z.number().int().optional().meta({ description: 'Approved reader comments.' }),
@@ -124,7 +144,7 @@ export const SearchResultSchema = z
     excerpt: z.string(),
     section: SectionRefSchema,
     authors: z.array(AuthorRefSchema),
-    image: z.object({ url: z.string().nullable(), alt: z.string() }),
+    image: ImageSchema,
     publishedAt: z.string(),
     updatedAt: z.string(),
     commentCount: z.number().int(),
