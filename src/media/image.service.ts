@@ -280,6 +280,21 @@ interface Ingested {
   written: string[];
 }
 
+/** The columns that describe a picture's stored file, for a new row or a replaced file. */
+function fileColumns(fileName: string, done: Ingested) {
+  return {
+    file_name: fileName.normalize('NFC').slice(0, 255),
+    media_type: done.mediaType,
+    width: done.width,
+    height: done.height,
+    size_bytes: done.sizeBytes,
+    sha256: done.sha256,
+    original_path: done.originalPath,
+    renditions: JSON.stringify(done.renditions),
+    metadata_kept: done.metadataKept ? 1 : 0,
+  };
+}
+
 /** Judges, strips, stores and renders an upload; throws a field-named AppError, leaving nothing, on any failure. */
 async function ingest(deps: MediaDeps, upload: ImageUpload, focal: FocalPoint, crops: readonly CropBox[] = []): Promise<Ingested> {
   const received = await receive(deps, upload);
@@ -335,21 +350,13 @@ export async function uploadImage(deps: MediaDeps, actor: Account, upload: Image
   try {
     const id = await deps.store.writeTransaction(async (trx) => {
       const id = await repo.insertImage(trx, {
-        file_name: upload.fileName.normalize('NFC').slice(0, 255),
-        media_type: done.mediaType,
-        width: done.width,
-        height: done.height,
-        size_bytes: done.sizeBytes,
-        sha256: done.sha256,
-        original_path: done.originalPath,
-        renditions: JSON.stringify(done.renditions),
+        ...fileColumns(upload.fileName, done),
         alt: text.alt,
         decorative: text.decorative ? 1 : 0,
         caption: text.caption,
         credit: text.credit,
         focal_x: focal.x,
         focal_y: focal.y,
-        metadata_kept: done.metadataKept ? 1 : 0,
         uploaded_by: actor.id,
         created_at: now.toISOString(),
         updated_at: now.toISOString(),
@@ -449,15 +456,7 @@ export async function replaceImage(deps: MediaDeps, actor: Account, id: number, 
   try {
     await deps.store.writeTransaction(async (trx) => {
       await repo.updateImage(trx, id, {
-        file_name: upload.fileName.normalize('NFC').slice(0, 255),
-        media_type: done.mediaType,
-        width: done.width,
-        height: done.height,
-        size_bytes: done.sizeBytes,
-        sha256: done.sha256,
-        original_path: done.originalPath,
-        renditions: JSON.stringify(done.renditions),
-        metadata_kept: done.metadataKept ? 1 : 0,
+        ...fileColumns(upload.fileName, done),
         updated_at: now.toISOString(),
       });
       await recordAudit(trx, { actorId: actor.id, action: 'image.replace', subject: `image:${id}`, details: { sha256: done.sha256, was: row.sha256 } }, now);

@@ -41,15 +41,20 @@ ${v.upload.fields.file ? html`<p class="field-error" id="file-error">${v.upload.
 ${textField({ name: 'q', label: 'Find a document', value: v.query, type: 'search' })}
 <div class="actions">${button('Find')}</div>
 </form>
-${v.documents.length
-  ? html`<table class="list">
+${documentTable(v.documents, v.query)}`;
+}
+
+/** Held documents as a table (title linking to the file, name and type, size, SHA-256), or a line saying there are none. */
+export function documentTable(documents: readonly StoredDocument[], query: string): SafeHtml {
+  return documents.length
+    ? html`<table class="list">
 <caption class="visually-hidden">Documents, newest first</caption>
 <thead><tr><th scope="col">Title</th><th scope="col">File</th><th scope="col">Size</th><th scope="col">SHA-256</th></tr></thead>
 <tbody>
-${v.documents.map(
+${documents.map(
   (d) => html`<tr><td><a href="/admin/documents/${d.id}/file">${d.title}</a></td><td>${d.fileName}<br><span class="hint">${d.mediaType}</span></td><td>${formatBytes(d.sizeBytes)}</td><td><code class="hash">${d.sha256}</code></td></tr>`,
 )}
 </tbody>
 </table>`
-  : html`<p>${v.query ? 'No document matches.' : 'No documents yet.'}</p>`}`;
+    : html`<p class="empty-state">${query ? 'No document matches.' : 'No documents yet.'}</p>`;
 }

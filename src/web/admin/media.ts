@@ -4,7 +4,7 @@
 import { html, type SafeHtml } from '../../lib/html.ts';
 import type { ImageItem, ImageUse } from '../../media/image.service.ts';
 import type { StoredDocument } from '../../documents/document.service.ts';
-import { formatBytes } from './documents.ts';
+import { documentTable, formatBytes } from './documents.ts';
 import { button, checkboxField, csrfField, errorSummary, notice, textArea, textField } from './forms.ts';
 
 /** A picture as the article form's picker and the body editor receive it (GET /admin/media.json). */
@@ -88,17 +88,7 @@ ${v.page > 1 || v.more
 
 function documentList(v: LibraryView): SafeHtml {
   return html`<p><a class="button secondary" href="/admin/documents">Upload a document</a></p>
-${v.documents.length
-  ? html`<table class="list">
-<caption class="visually-hidden">Documents, newest first</caption>
-<thead><tr><th scope="col">Title</th><th scope="col">File</th><th scope="col">Size</th><th scope="col">SHA-256</th></tr></thead>
-<tbody>
-${v.documents.map(
-  (d) => html`<tr><td><a href="/admin/documents/${d.id}/file">${d.title}</a></td><td>${d.fileName}<br><span class="hint">${d.mediaType}</span></td><td>${formatBytes(d.sizeBytes)}</td><td><code class="hash">${d.sha256}</code></td></tr>`,
-)}
-</tbody>
-</table>`
-  : html`<p class="empty-state">${v.query ? 'No document matches.' : 'No documents yet.'}</p>`}`;
+${documentTable(v.documents, v.query)}`;
 }
 
 export function libraryPage(v: LibraryView): SafeHtml {
