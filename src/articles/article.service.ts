@@ -712,13 +712,13 @@ async function applyArticleChanges(trx: Db, search: SearchIndex, id: number, c: 
 
 /**
  * For an import that runs in one transaction of its own (src/import/): validates and stores a new article
- * with createArticle's checks, and indexes it for search, inside `trx`. The caller announces the change
+ * with createArticle's checks, and indexes it for search, inside `trx` (no webhook events, as for a bulk load). The caller announces the change
  * and computes "Check Also" lists after it commits.
  */
 export async function createArticleIn(trx: Db, search: SearchIndex, input: ArticleInput, now = new Date()): Promise<{ id: number; path: string }> {
   const a = parseInput(articleInput, input, 'The article is not valid');
   const { id, path } = await storeArticle(trx, a, now.toISOString());
-  await recordArticleChange(trx, id, { from: null, to: a.status }, now);
+  // Like createArticles' bulk load, an import records no webhook events for the articles it adds.
   await indexArticle(search, trx, id);
   return { id, path };
 }
