@@ -291,7 +291,7 @@ async function importPage(run: ImportRun, item: WxrItem): Promise<void> {
   const id = await definePageIn(run.trx, { slug: RESERVED_SECTION_SLUGS.has(slug) ? `${slug}-page` : slug, title: headlineOf(item, 'page').slice(0, 200), body: wordpressToMarkdown(item.content), language: 'en', status });
   await run.remember('page', item.postId, id);
   run.count('page', known ? 'updated' : 'imported');
-  if (item.comments.length) run.count('comment', 'skipped', item.postId, `${item.comments.length} comment(s) on page ${item.postId}: static pages take no comments`);
+  for (const c of item.comments) run.count('comment', 'skipped', `${item.postId}:${c.id}`, `a comment on page ${item.postId}: static pages take no comments`);
 }
 
 // --- comments ---------------------------------------------------------------------------------------------
