@@ -155,8 +155,8 @@ class WxrCollector {
     } else if (this.item && parent === 'item') {
       if (name === 'wp:comment') this.comment = emptyComment();
       else if (name === 'wp:postmeta') this.meta = { key: '', value: '' };
-      // WXR 1.0 repeats each category as plain RSS (<category> without a domain): only the typed one counts.
-      else if (name === 'category' && attributes.domain) this.itemTerm = { domain: attributes.domain, slug: attributes.nicename ?? '' };
+      // WXR 1.0 repeats each term without its slug (plain RSS): as in WordPress, only one with a nicename counts.
+      else if (name === 'category' && attributes.domain && attributes.nicename !== undefined) this.itemTerm = { domain: attributes.domain, slug: attributes.nicename };
     }
   }
 
