@@ -243,3 +243,48 @@ describe('WordPress import: atomic, threaded, hostile', () => {
     assert.deepEqual(await rowCounts(server), before);
   });
 });
+
+describe('WordPress import: the theme unit test data', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer({ demo: false });
+  });
+  after(() => server.close());
+
+  it('imports without failures; posts not public in WordPress are at no public door; published ones answer 200', async () => {
+    const file = fixture('theme-unit-test-data.xml');
+    const r = await runCli(server, ['import', 'wordpress', file]);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.doesNotMatch(r.stdout, /[1-9]\d* failed/);
+    assert.match(r.stdout, /post: 58 imported/);
+    assert.match(r.stdout, /page: 21 imported/);
+    const doc = await parseWxrFile(file);
+    const db = server.store.db;
+    const articles = await db
+      .selectFrom('import_map as m')
+      .innerJoin('articles as a', 'a.id', 'm.gazette_id')
+      .innerJoin('sections as s', 's.id', 'a.section_id')
+      .select(['m.wp_id', 'a.status', 'a.slug', 's.slug as section'])
+      .where('m.kind', '=', 'post')
+      .execute();
+    const byWpId = new Map(articles.map((a) => [a.wp_id, a]));
+    const hidden = doc.items.filter((i) => i.postType === 'post' && (i.status !== 'publish' || i.postPassword) && !['trash', 'auto-draft', 'inherit'].includes(i.status));
+    assert.ok(hidden.length >= 3, 'the file has a draft, a scheduled and a password-protected post');
+    for (const item of hidden) {
+      const a = byWpId.get(item.postId)!;
+      assert.equal(a.status, 'draft', `post ${item.postId} (${item.status})`);
+      assert.equal((await fetch(`${server.url}/${a.section}/${encodeURIComponent(a.slug)}`)).status, 404, `post ${item.postId}`);
+    }
+    for (const a of articles.filter((x) => x.status === 'published')) {
+      assert.equal((await fetch(`${server.url}/${a.section}/${encodeURIComponent(a.slug)}`)).status, 200, `${a.section}/${a.slug}`);
+    }
+    for (const p of await db.selectFrom('pages').select('slug').where('status', '=', 'published').execute()) {
+      assert.equal((await fetch(`${server.url}/${encodeURIComponent(p.slug)}`)).status, 200, p.slug);
+    }
+    const first = await rowCounts(server);
+    const again = await runCli(server, ['import', 'wordpress', file]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /post: 0 imported, 58 updated/);
+    assert.deepEqual(await rowCounts(server), first);
+  });
+});
