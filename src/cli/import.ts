@@ -19,8 +19,8 @@ again with the same export updates what it imported before.
 
 Options:
   --dry-run               Do everything, then undo it: report what an import would do
-  --default-author EMAIL  Credit posts whose author is not in the export to the export's author
-                          with this email
+  --default-author EMAIL  Credit posts with no author, or one missing from the export's list of
+                          authors, to the listed author with this email
   --skip-pingbacks        Leave pingbacks and trackbacks out
 
 Not imported yet: attachments and featured images (media), old WordPress addresses (redirects).`;

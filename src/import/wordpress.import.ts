@@ -26,7 +26,7 @@ export const OUTCOMES: readonly Outcome[] = ['imported', 'updated', 'skipped', '
 
 export interface ImportOptions {
   dryRun: boolean;
-  /** Posts whose author is not in the export are credited to the export's author with this email. */
+  /** Posts whose author is missing from the export's list of authors are credited to the listed author with this email. */
   defaultAuthor?: string;
   skipPingbacks: boolean;
   /** The server secret that keys commenters' avatars (resolveSecret). */
@@ -151,9 +151,13 @@ async function importAuthor(run: ImportRun, a: WxrAuthor): Promise<void> {
   run.count('author', known ? 'updated' : 'imported');
 }
 
-/** Authors listed in the export, then any author a post names that the list lacks (WXR 1.0 has no list). */
+/**
+ * Authors listed in the export, then any author a post names that the list lacks (WXR 1.0 has no list),
+ * unless --default-author says to credit such posts to a listed author instead.
+ */
 async function importAuthors(run: ImportRun): Promise<void> {
   for (const a of run.doc.authors) await importAuthor(run, a);
+  if (run.options.defaultAuthor) return;
   for (const item of run.doc.items) {
     const login = item.creator.trim();
     if (login && !run.personByLogin.has(login)) await importAuthor(run, { id: '', login, email: '', displayName: login, firstName: '', lastName: '' });

@@ -288,3 +288,49 @@ describe('WordPress import: the theme unit test data', () => {
     assert.deepEqual(await rowCounts(server), first);
   });
 });
+
+describe('WordPress import: --default-author', () => {
+  let server: TestServer;
+  const tmp = tempDir('gazette-import-');
+  before(async () => {
+    server = await startTestServer({ demo: false });
+  });
+  after(async () => {
+    await server.close();
+    tmp.remove();
+  });
+
+  const post = (id: number, creator: string) =>
+    `<item><title>Post ${id}</title><dc:creator>${creator}</dc:creator><content:encoded>Text</content:encoded><wp:post_id>${id}</wp:post_id><wp:post_name>post-${id}</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>`;
+  const file = () => {
+    const f = path.join(tmp.dir, 'authors.xml');
+    fs.writeFileSync(
+      f,
+      `<?xml version="1.0"?><rss xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/"><channel><wp:wxr_version>1.2</wp:wxr_version><wp:base_site_url>https://authors.example</wp:base_site_url>
+<wp:author><wp:author_id>1</wp:author_id><wp:author_login>ed</wp:author_login><wp:author_email>Ed@Example.org</wp:author_email><wp:author_display_name>Ed Itor</wp:author_display_name></wp:author>
+${post(1, 'ed')}${post(2, 'ghost')}${post(3, '')}</channel></rss>`,
+    );
+    return f;
+  };
+
+  it('refuses an email no listed author has, before writing anything', async () => {
+    const r = await runCli(server, ['import', 'wordpress', file(), '--default-author', 'nobody@example.org']);
+    assert.equal(r.code, 64);
+    assert.match(r.stderr, /no author in .*authors\.xml has the email nobody@example\.org/);
+    assert.deepEqual(await rowCounts(server), EMPTY);
+  });
+
+  it('credits posts by unlisted or no authors to that author, and makes no person for them', async () => {
+    const r = await runCli(server, ['import', 'wordpress', file(), '--default-author', 'ed@example.org']);
+    assert.equal(r.code, 0, r.stderr);
+    const credits = await server.store.db
+      .selectFrom('article_authors as aa')
+      .innerJoin('articles as a', 'a.id', 'aa.article_id')
+      .innerJoin('people as p', 'p.id', 'aa.person_id')
+      .select(['a.slug', 'p.slug as person', 'p.name'])
+      .orderBy('a.slug')
+      .execute();
+    assert.deepEqual(credits.map((c) => [c.slug, c.person, c.name]), [['post-1', 'ed', 'Ed Itor'], ['post-2', 'ed', 'Ed Itor'], ['post-3', 'ed', 'Ed Itor']]);
+    assert.equal((await rowCounts(server)).people, 1);
+  });
+});
