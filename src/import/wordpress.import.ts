@@ -17,7 +17,7 @@ import { definePageIn } from '../pages/page.service.ts';
 import { importCommentIn } from '../comments/comment.service.ts';
 import type { CommentStatus } from '../db/schema.ts';
 import { computeRelatedLists } from '../related/related.service.ts';
-import { mappedIds, recordMapping, type MappedKind } from './import.repository.ts';
+import { mappedIds, recordMapping, withSavepoint, type MappedKind } from './import.repository.ts';
 import { wordpressToHtml, wordpressToMarkdown, wordpressToText } from './wp-content.ts';
 import type { WxrAuthor, WxrComment, WxrDocument, WxrItem, WxrTerm } from './wxr.parser.ts';
 
@@ -80,6 +80,32 @@ class ImportRun {
     const c = (this.summary.counts[kind] ??= { imported: 0, updated: 0, skipped: 0, failed: 0 });
     c[outcome] += 1;
     if (reason) this.summary.notes.push({ kind, wpId, outcome, reason });
+  }
+
+  /** What restore() needs to forget an item whose writes were undone. */
+  snapshot() {
+    return {
+      counts: structuredClone(this.summary.counts),
+      notes: this.summary.notes.length,
+      sections: new Map(this.sectionByNicename),
+      parents: new Map(this.parentOfCategory),
+      created: this.createdArticles.length,
+    };
+  }
+
+  /** Back to the counts, sections and ids before an item that was undone (maps are read again). */
+  restore(s: ReturnType<ImportRun['snapshot']>): void {
+    this.summary.counts = s.counts;
+    this.summary.notes.length = s.notes;
+    this.replace(this.sectionByNicename, s.sections);
+    this.replace(this.parentOfCategory, s.parents);
+    this.createdArticles.length = s.created;
+    this.maps.clear();
+  }
+
+  private replace<K, V>(target: Map<K, V>, from: Map<K, V>): void {
+    target.clear();
+    for (const [k, v] of from) target.set(k, v);
   }
 
   async mapOf(kind: MappedKind): Promise<Map<string, number>> {
@@ -362,11 +388,16 @@ async function importItem(run: ImportRun, item: WxrItem): Promise<void> {
     return run.count(type, 'skipped', item.postId, reason);
   }
   if (NOT_CONTENT.has(item.status)) return run.count(type, 'skipped', item.postId, `status "${item.status}" is not imported`);
+  // Counts are kept aside until the item is written whole: a refused item is one failure, and undone.
+  const before = run.snapshot();
   try {
-    if (type === 'page') return await importPage(run, item);
-    const articleId = await importPost(run, item);
-    if (articleId !== null) await importComments(run, item, articleId);
+    await withSavepoint(run.trx, async () => {
+      if (type === 'page') return importPage(run, item);
+      const articleId = await importPost(run, item);
+      if (articleId !== null) await importComments(run, item, articleId);
+    });
   } catch (error) {
+    run.restore(before);
     const reason = reasonOf(error);
     if (reason === null) throw error;
     run.count(type, 'failed', item.postId, reason);

@@ -172,6 +172,28 @@ describe('WordPress import: atomic, threaded, hostile', () => {
     assert.deepEqual(await rowCounts(server), EMPTY);
   });
 
+  it('a refused post is counted as failed with its reason and undone whole; the rest is imported', async () => {
+    const item = (id: number, title: string, category: string) =>
+      `<item><title>${title}</title><content:encoded>Text</content:encoded><category domain="category" nicename="${category}">${category}</category><wp:post_id>${id}</wp:post_id><wp:post_name>p-${id}</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>`;
+    const file = path.join(tmp.dir, 'one-bad.xml');
+    fs.writeFileSync(
+      file,
+      `<?xml version="1.0"?><rss xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:wp="http://wordpress.org/export/1.2/"><channel><wp:wxr_version>1.2</wp:wxr_version><wp:base_site_url>https://one-bad.example</wp:base_site_url>
+${item(1, 'x'.repeat(301), 'lonely')}${item(2, 'Fine', 'news')}</channel></rss>`,
+    );
+    const r = await runCli(server, ['import', 'wordpress', file]);
+    assert.equal(r.code, 1, 'a failure makes the exit status 1');
+    assert.match(r.stdout, /post: 1 imported, 0 updated, 0 skipped, 1 failed/);
+    assert.match(r.stdout, /post 1: failed: The article is not valid: headline: expected at most 300 characters/);
+    // The section made for the refused post's category went with it.
+    const sections = await server.store.db.selectFrom('sections').select('slug').execute();
+    assert.deepEqual(sections.map((s) => s.slug), ['news']);
+    assert.match(r.stdout, /category: 1 imported/);
+    await server.store.db.deleteFrom('import_map').execute();
+    await server.store.db.deleteFrom('articles').execute();
+    await server.store.db.deleteFrom('sections').execute();
+  });
+
   it('threads comments under their parents, with their status and date, and keeps emails private', async () => {
     const thread = `<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/">
