@@ -62,7 +62,7 @@ export function wordpressToHtml(content: string): string {
 
 /** WordPress excerpt or comment HTML as plain text: tags removed, line breaks kept. */
 export function wordpressToText(content: string): string {
-  const html = stripBlockComments(content).replace(/<br\s*\/?>/gi, '\n').replace(/<\/p>/gi, '\n\n');
+  const html = stripBlockComments(content).replace(/<br\s*\/?>/gi, '\n').replace(/<\/?p\b[^>]*>/gi, '\n\n');
   const document = parseDocument(html, { decodeEntities: true });
   return textOf(document.children).replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
 }
