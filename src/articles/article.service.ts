@@ -666,40 +666,66 @@ export type ArticleChanges = z.input<typeof articleChanges>;
  */
 export async function updateArticle(store: Store, id: number, changes: ArticleChanges, now = new Date()): Promise<{ id: number; path: string }> {
   const c = parseInput(articleChanges, changes, 'The changes are not valid');
-  const stamp = now.toISOString();
-  const result = await store.writeTransaction(async (trx) => {
-    const current = await trx
-      .selectFrom('articles as a')
-      .innerJoin('sections as s', 's.id', 'a.section_id')
-      .select(['a.id', 'a.slug', 'a.status', 'a.language', 'a.published_at', 'a.body_format', 's.slug as section_slug'])
-      .where('a.id', '=', id)
-      .executeTakeFirst();
-    if (!current) throw new AppError('not_found', `There is no article with id ${id}.`);
-    if (c.bodyFormat !== undefined && c.body === undefined) throw new AppError('invalid_input', 'A body format needs the body it describes.', { body: 'required with its format' });
-    const format = c.bodyFormat ?? current.body_format;
-    const derived = c.body !== undefined ? deriveBody(c.body, current.language, format) : null;
-    // Tags it loses change their listings too.
-    const also: ChangeKey[] = (await repo.tagsOf(trx, [id])).map((t) => key.tag(t.id));
-    await trx
-      .updateTable('articles')
-      .set({
-        ...(c.headline !== undefined && { headline: c.headline }),
-        ...(c.subtitle !== undefined && { subtitle: c.subtitle }),
-        ...(c.summary !== undefined && { summary: c.summary }),
-        ...(derived && { body: derived.source, body_format: format, body_html: derived.html, body_text: derived.text, word_count: derived.words }),
-        ...(c.status !== undefined && { status: c.status }),
-        ...(c.status === 'published' && current.published_at === null && { published_at: stamp }),
-        updated_at: stamp,
-      })
-      .where('id', '=', id)
-      .execute();
-    if (c.tags && (await saveTags(trx, id, c.tags)).renamed) also.push(key.tags);
-    await recordArticleChange(trx, id, { from: current.status, to: c.status ?? current.status }, now);
-    await indexArticle(store.search, trx, id);
-    const checkAlso = await relatedAfterChange(store.search, trx, id, now);
-    const keys = await articleWriteKeys(trx, id, checkAlso, also);
-    return { id, path: articlePath(current.section_slug, current.slug), keys };
-  });
+  const result = await store.writeTransaction((trx) => applyArticleChanges(trx, store.search, id, c, now));
   store.changes.announce(result.keys);
   return { id: result.id, path: result.path };
+}
+
+/**
+ * updateArticle's work inside the caller's transaction, on validated changes; returns what changed for the
+ * caller to announce after it commits.
+ */
+async function applyArticleChanges(trx: Db, search: SearchIndex, id: number, c: z.output<typeof articleChanges>, now: Date): Promise<{ id: number; path: string; keys: ChangeKey[] }> {
+  const stamp = now.toISOString();
+  const current = await trx
+    .selectFrom('articles as a')
+    .innerJoin('sections as s', 's.id', 'a.section_id')
+    .select(['a.id', 'a.slug', 'a.status', 'a.language', 'a.published_at', 'a.body_format', 's.slug as section_slug'])
+    .where('a.id', '=', id)
+    .executeTakeFirst();
+  if (!current) throw new AppError('not_found', `There is no article with id ${id}.`);
+  if (c.bodyFormat !== undefined && c.body === undefined) throw new AppError('invalid_input', 'A body format needs the body it describes.', { body: 'required with its format' });
+  const format = c.bodyFormat ?? current.body_format;
+  const derived = c.body !== undefined ? deriveBody(c.body, current.language, format) : null;
+  // Tags it loses change their listings too.
+  const also: ChangeKey[] = (await repo.tagsOf(trx, [id])).map((t) => key.tag(t.id));
+  await trx
+    .updateTable('articles')
+    .set({
+      ...(c.headline !== undefined && { headline: c.headline }),
+      ...(c.subtitle !== undefined && { subtitle: c.subtitle }),
+      ...(c.summary !== undefined && { summary: c.summary }),
+      ...(derived && { body: derived.source, body_format: format, body_html: derived.html, body_text: derived.text, word_count: derived.words }),
+      ...(c.status !== undefined && { status: c.status }),
+      ...(c.status === 'published' && current.published_at === null && { published_at: stamp }),
+      updated_at: stamp,
+    })
+    .where('id', '=', id)
+    .execute();
+  if (c.tags && (await saveTags(trx, id, c.tags)).renamed) also.push(key.tags);
+  await recordArticleChange(trx, id, { from: current.status, to: c.status ?? current.status }, now);
+  await indexArticle(search, trx, id);
+  const checkAlso = await relatedAfterChange(search, trx, id, now);
+  const keys = await articleWriteKeys(trx, id, checkAlso, also);
+  return { id, path: articlePath(current.section_slug, current.slug), keys };
+}
+
+/**
+ * For an import that runs in one transaction of its own (src/import/): validates and stores a new article
+ * with createArticle's checks, and indexes it for search, inside `trx` (no webhook events, as for a bulk load). The caller announces the change
+ * and computes "Check Also" lists after it commits.
+ */
+export async function createArticleIn(trx: Db, search: SearchIndex, input: ArticleInput, now = new Date()): Promise<{ id: number; path: string }> {
+  const a = parseInput(articleInput, input, 'The article is not valid');
+  const { id, path } = await storeArticle(trx, a, now.toISOString());
+  // Like createArticles' bulk load, an import records no webhook events for the articles it adds.
+  await indexArticle(search, trx, id);
+  return { id, path };
+}
+
+/** For an import: updateArticle's validation and work inside `trx`; the caller announces after commit. */
+export async function updateArticleIn(trx: Db, search: SearchIndex, id: number, changes: ArticleChanges, now = new Date()): Promise<{ id: number; path: string }> {
+  const c = parseInput(articleChanges, changes, 'The changes are not valid');
+  const { path } = await applyArticleChanges(trx, search, id, c, now);
+  return { id, path };
 }

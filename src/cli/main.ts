@@ -12,6 +12,7 @@ import { USER_USAGE, UserUsageError, runUser } from './users.ts';
 import { TOKEN_USAGE, TokenUsageError, runToken } from './tokens.ts';
 import { COPY_USAGE, CopyUsageError, runCopy, runExport } from './copy.ts';
 import { MEDIA_USAGE, MediaUsageError, runMedia } from './media.ts';
+import { IMPORT_USAGE, ImportUsageError, runImport } from './import.ts';
 import { StoreUnavailable } from '../db/database.ts';
 import { DatabaseMissingError, EX_NOINPUT, useDatabase } from './database.ts';
 import { forTerminal } from '../lib/terminal-text.ts';
@@ -28,6 +29,8 @@ ${SEARCH_USAGE}
   user      Staff accounts: add, list, role, disable, enable, reset-password (gazette user --help)
   media     The library's files: verify (hashes checked again), regenerate (renditions for the
             current IMAGE_WIDTHS) (gazette media --help)
+  import    Import a WordPress export: gazette import wordpress FILE.xml [--dry-run]
+            (gazette import --help)
   token     API tokens: create (content keys, admin tokens), list, revoke (gazette token --help)
 ${COPY_USAGE}
 
@@ -71,6 +74,13 @@ async function run(argv: string[]): Promise<number> {
       return argv.length === 1 ? 64 : 0;
     }
     return runMedia(argv.slice(1), configFor('media'));
+  }
+  if (argv[0] === 'import') {
+    if (argv.includes('--help') || argv.includes('-h') || argv.length === 1) {
+      console.log(IMPORT_USAGE);
+      return argv.length === 1 ? 64 : 0;
+    }
+    return runImport(argv.slice(1), () => configFor('import'));
   }
   if (argv[0] === 'token') {
     if (argv.includes('--help') || argv.includes('-h') || argv.length === 1) {
@@ -153,6 +163,9 @@ run(process.argv.slice(2)).then(
       process.exitCode = 64;
     } else if (error instanceof MediaUsageError) {
       console.error(`gazette media: ${error.message}\n\n${MEDIA_USAGE}`);
+      process.exitCode = 64;
+    } else if (error instanceof ImportUsageError) {
+      console.error(`gazette import: ${error.message}\n\n${IMPORT_USAGE}`);
       process.exitCode = 64;
     } else if (error instanceof TokenUsageError) {
       console.error(`gazette token: ${error.message}\n\n${TOKEN_USAGE}`);

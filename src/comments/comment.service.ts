@@ -186,6 +186,56 @@ export async function resolveSecret(db: Db, config: Config): Promise<string> {
   return (await repo.readState(db, SECRET_KEY_NAME)) ?? repo.insertStateOnce(db, SECRET_KEY_NAME, randomBytes(32).toString('base64url'));
 }
 
+/** A comment brought from another system (a WordPress import), already decided: no moderation, mail or webhooks. */
+export interface ImportedComment {
+  articleId: number;
+  /** The comment it answers, already imported; null for a top-level comment. */
+  parentId: number | null;
+  author: string;
+  /** Kept private as readers' addresses always are (never shown; exported only as a digest). */
+  email: string;
+  url: string | null;
+  text: string;
+  status: CommentStatus;
+  createdAt: string;
+}
+
+/**
+ * Stores an imported comment inside the importer's transaction, or updates the one imported before
+ * (`existingId`) when the same export is imported again. `secret` is the server secret (resolveSecret)
+ * that keys avatars, as for readers' own comments. Returns the comment's id.
+ */
+export async function importCommentIn(trx: Db, secret: string, c: ImportedComment, existingId: number | null): Promise<number> {
+  const author = c.author.trim().slice(0, 200) || 'Anonymous';
+  const url = c.url && /^https?:\/\//i.test(c.url) ? c.url.slice(0, 2000) : null;
+  if (existingId !== null && (await repo.findComment(trx, existingId))) {
+    await repo.setShownFields(trx, existingId, { body: c.text, authorName: author, authorUrl: url }, c.createdAt);
+    await repo.setStatus(trx, existingId, c.status, c.createdAt);
+    return existingId;
+  }
+  const parent = c.parentId === null ? null : await repo.findComment(trx, c.parentId);
+  const emailLower = c.email.trim().toLowerCase();
+  return repo.insertComment(trx, {
+    article_id: c.articleId,
+    parent_id: parent ? parent.id : null,
+    depth: parent ? parent.depth + 1 : 1,
+    author_name: author,
+    author_email: c.email.trim(),
+    author_email_lower: emailLower,
+    avatar_key: keyedDigest(secret, 'avatar', emailLower),
+    author_url: url,
+    body: c.text,
+    status: c.status,
+    moderation_note: 'imported',
+    notify: 0,
+    ip: '',
+    user_agent: '',
+    created_at: c.createdAt,
+    updated_at: c.createdAt,
+    approved_at: c.status === 'approved' ? c.createdAt : null,
+  });
+}
+
 /** Approved-comment counts for article cards. */
 export function approvedCommentCounts(db: Db, articleIds: readonly number[]): Promise<Map<number, number>> {
   return repo.approvedCounts(db, articleIds);

@@ -51,6 +51,8 @@ export const CONTENT_TABLES: readonly TableSpec[] = [
   // Holds the generated server secret: exported as a digest.
   { name: 'site_state', key: ['key'], textKey: true, private: ['value'] },
   { name: 'audit_log', key: ['id'] },
+  // What each imported WordPress object became, so importing the same export again updates it.
+  { name: 'import_map', key: ['site', 'kind', 'wp_id'], textKey: true },
 ];
 
 /**

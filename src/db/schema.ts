@@ -351,6 +351,15 @@ export interface ArticleOldAddressTable {
   created_at: string;
 }
 
+/** Which Gazette row an imported WordPress object became (src/import/, decision 0028). */
+export interface ImportMapTable {
+  site: string;
+  kind: string;
+  wp_id: string;
+  gazette_id: number;
+  imported_at: string;
+}
+
 export interface Database {
   sections: SectionTable;
   people: PersonTable;
@@ -380,6 +389,7 @@ export interface Database {
   article_revisions: ArticleRevisionTable;
   article_notes: ArticleNoteTable;
   article_old_addresses: ArticleOldAddressTable;
+  import_map: ImportMapTable;
 }
 
 export type ArticleRow = Selectable<ArticleTable>;

@@ -185,16 +185,26 @@ export async function definePage(store: Store, input: PageDraft): Promise<number
   const draft = tidyDraft(input);
   const problems = draftProblems(draft);
   if (Object.keys(problems).length) refuse(problems);
-  const id = await store.writeTransaction(async (trx) => {
-    if (await isSectionAddress(trx, draft.slug)) refuse({ slug: 'A section has this address; choose another slug.' });
-    const at = new Date().toISOString();
-    const existing = await repo.findPageBySlug(trx, draft.slug);
-    if (existing) {
-      await repo.updatePageRow(trx, existing.id, rowFor(draft, at));
-      return existing.id;
-    }
-    return repo.insertPage(trx, { ...rowFor(draft, at), created_at: at });
-  });
+  const id = await store.writeTransaction((trx) => writePageDraft(trx, draft));
   store.changes.announce([key.page(id), key.pages, key.sitemaps]);
   return id;
+}
+
+async function writePageDraft(trx: Db, draft: PageDraft): Promise<number> {
+  if (await isSectionAddress(trx, draft.slug)) refuse({ slug: 'A section has this address; choose another slug.' });
+  const at = new Date().toISOString();
+  const existing = await repo.findPageBySlug(trx, draft.slug);
+  if (existing) {
+    await repo.updatePageRow(trx, existing.id, rowFor(draft, at));
+    return existing.id;
+  }
+  return repo.insertPage(trx, { ...rowFor(draft, at), created_at: at });
+}
+
+/** definePage's checks and write inside an importer's transaction; the caller announces `pages`. */
+export async function definePageIn(trx: Db, input: PageDraft): Promise<number> {
+  const draft = tidyDraft(input);
+  const problems = draftProblems(draft);
+  if (Object.keys(problems).length) refuse(problems);
+  return writePageDraft(trx, draft);
 }

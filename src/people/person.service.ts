@@ -85,6 +85,11 @@ export async function definePerson(store: Store, person: PersonBasics): Promise<
   return id;
 }
 
+/** definePerson's write on `db` (an importer's transaction); the caller announces `people`. */
+export function definePersonIn(db: Db, person: PersonBasics): Promise<number> {
+  return upsertPerson(db, person);
+}
+
 // Profiles edited on screen (issue 11, part 7).
 
 /** What an editor sets on a profile; an empty slug is made from the name. */

@@ -68,12 +68,17 @@ export interface SectionInput {
  * Every page's navigation shows the sections, so this announces `sections` besides the section's own key.
  */
 export async function defineSection(store: Store, input: SectionInput): Promise<number> {
+  const id = await defineSectionIn(store.db, input);
+  store.changes.announce([key.section(id), key.sections]);
+  return id;
+}
+
+/** defineSection's checks and write on `db` (an importer's transaction); the caller announces `sections`. */
+export async function defineSectionIn(db: Db, input: SectionInput): Promise<number> {
   if (!isSlug(input.slug)) throw new AppError('invalid_input', `"${input.slug}" is not a valid section slug.`, { slug: 'invalid' });
   if (RESERVED_SECTION_SLUGS.has(input.slug)) throw new AppError('invalid_input', `"${input.slug}" is used by the site itself; choose another section slug.`, { slug: 'reserved' });
   if (!input.name.trim()) throw new AppError('invalid_input', 'A section needs a name.', { name: 'required' });
-  const id = await upsertSection(store.db, { slug: input.slug, name: input.name.trim(), description: input.description ?? '', language: input.language ?? 'en', position: input.position ?? 0 });
-  store.changes.announce([key.section(id), key.sections]);
-  return id;
+  return upsertSection(db, { slug: input.slug, name: input.name.trim(), description: input.description ?? '', language: input.language ?? 'en', position: input.position ?? 0 });
 }
 
 // Managing sections on screen (issue 11, part 7). A slug change keeps the old slug in

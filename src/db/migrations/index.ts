@@ -21,6 +21,7 @@ import * as m015 from './015_document_files.ts';
 import * as m016 from './016_media_images.ts';
 import * as m018 from './018_api_tokens.ts';
 import * as m019 from './019_webhooks.ts';
+import * as m020 from './020_import_map.ts';
 
 interface MigrationModule {
   up(db: Kysely<unknown>, dialect: SchemaDialect): Promise<void>;
@@ -46,6 +47,7 @@ const MODULES: Record<string, MigrationModule> = {
   '016_media_images': m016,
   '018_api_tokens': m018,
   '019_webhooks': m019,
+  '020_import_map': m020,
 };
 
 /** Every migration, by name, bound to an engine's schema details. */

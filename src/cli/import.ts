@@ -1,0 +1,87 @@
+// `gazette import wordpress FILE.xml [--dry-run] [--default-author EMAIL] [--skip-pingbacks]`: a WordPress
+// export (WXR 1.0–1.2) read as a stream, then imported in one transaction (src/import/, decision 0028).
+import { parseArgs } from 'node:util';
+import type { Config } from '../config.ts';
+import { migrateToLatest, openStore } from '../db/database.ts';
+import { resolveSecret } from '../comments/comment.service.ts';
+import { forTerminal } from '../lib/terminal-text.ts';
+import { importWordpress, OUTCOMES, type ImportSummary } from '../import/wordpress.import.ts';
+import { parseWxrFile, WxrError } from '../import/wxr.parser.ts';
+import { progress } from './progress.ts';
+
+export const IMPORT_USAGE = `Usage: gazette import wordpress FILE.xml [options]
+
+Imports a WordPress export (Tools → Export in WordPress; WXR 1.0, 1.1 or 1.2): authors become people,
+categories sections, tags tags, posts articles (only published posts are public; drafts, pending,
+scheduled, private and password-protected posts become drafts), pages static pages, comments comments
+with their threads and status. All of it in one transaction: a fatal error changes nothing. Running it
+again with the same export updates what it imported before.
+
+Options:
+  --dry-run               Do everything, then undo it: report what an import would do
+  --default-author EMAIL  Credit posts with no author, or one missing from the export's list of
+                          authors, to the listed author with this email
+  --skip-pingbacks        Leave pingbacks and trackbacks out
+
+Not imported yet: attachments and featured images (media), old WordPress addresses (redirects).`;
+
+export class ImportUsageError extends Error {}
+
+/** Exit status for a file that is not a WordPress export Gazette can read (EX_DATAERR from sysexits.h). */
+export const EX_DATAERR = 65;
+
+/** The summary printed after an import: one line per kind, then the reasons. */
+export function describeSummary(summary: ImportSummary): string {
+  const lines = [summary.dryRun ? `Dry run: nothing was changed. An import of ${summary.site} would give:` : `Imported from ${summary.site}:`];
+  for (const [kind, counts] of Object.entries(summary.counts)) {
+    lines.push(`  ${kind}: ${OUTCOMES.map((o) => `${counts[o]} ${o}`).join(', ')}`);
+  }
+  if (!Object.keys(summary.counts).length) lines.push('  nothing to import');
+  const notes = summary.notes.filter((n) => n.outcome !== 'imported');
+  if (notes.length) lines.push('Skipped or failed:');
+  for (const n of notes) lines.push(`  ${n.kind} ${n.wpId}: ${n.outcome}: ${n.reason}`);
+  // Names and reasons may quote the export's text: each line is made safe for a terminal on its own.
+  return lines.map(forTerminal).join('\n');
+}
+
+/** gazette import wordpress FILE.xml … */
+export async function runImport(args: string[], loadConfig: () => Config): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: { 'dry-run': { type: 'boolean' }, 'default-author': { type: 'string' }, 'skip-pingbacks': { type: 'boolean' } },
+  });
+  const [source, file, ...rest] = positionals;
+  if (source !== 'wordpress') throw new ImportUsageError(source ? `unknown source "${source}" (only wordpress is imported)` : 'say what to import: gazette import wordpress FILE.xml');
+  if (!file) throw new ImportUsageError('the WordPress export file is missing');
+  if (rest.length) throw new ImportUsageError(`unexpected argument "${rest[0]}"`);
+  const defaultAuthor = values['default-author'];
+  if (defaultAuthor !== undefined && !/^[^\s@]+@[^\s@]+$/.test(defaultAuthor)) throw new ImportUsageError(`--default-author expects an email address, not "${defaultAuthor}"`);
+
+  // The whole file is read and checked before the database is opened: a refused file touches nothing.
+  let doc;
+  try {
+    doc = await parseWxrFile(file);
+  } catch (error) {
+    if (!(error instanceof WxrError)) throw error;
+    console.error(`gazette import: ${forTerminal(error.message)}\nNothing was imported.`);
+    return EX_DATAERR;
+  }
+  if (defaultAuthor && !doc.authors.some((a) => a.email.trim().toLowerCase() === defaultAuthor.toLowerCase()))
+    throw new ImportUsageError(`--default-author: no author in ${file} has the email ${defaultAuthor}`);
+
+  const config = loadConfig();
+  const store = await openStore(config.database);
+  try {
+    await migrateToLatest(store);
+    const secret = await resolveSecret(store.db, config);
+    const bar = progress(values['dry-run'] ? 'Checking' : 'Importing');
+    const summary = await importWordpress(store, doc, { dryRun: values['dry-run'] ?? false, defaultAuthor, skipPingbacks: values['skip-pingbacks'] ?? false, secret, onProgress: bar.update });
+    bar.stop();
+    console.log(describeSummary(summary));
+    return Object.values(summary.counts).some((c) => c.failed > 0) ? 1 : 0;
+  } finally {
+    await store.close();
+  }
+}

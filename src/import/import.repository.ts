@@ -1,0 +1,38 @@
+// The import_map table (migration 020): which Gazette row each imported WordPress object became.
+import { sql } from 'kysely';
+import type { Db } from '../db/store.ts';
+
+export type MappedKind = 'author' | 'category' | 'tag' | 'post' | 'page' | 'comment';
+
+/** The Gazette ids already recorded for this site and kind, by WordPress id. */
+export async function mappedIds(db: Db, site: string, kind: MappedKind): Promise<Map<string, number>> {
+  const rows = await db.selectFrom('import_map').select(['wp_id', 'gazette_id']).where('site', '=', site).where('kind', '=', kind).execute();
+  return new Map(rows.map((r) => [r.wp_id, r.gazette_id]));
+}
+
+/** Records (or moves) what a WordPress object became. */
+export async function recordMapping(db: Db, site: string, kind: MappedKind, wpId: string, gazetteId: number, at: string): Promise<void> {
+  await db
+    .insertInto('import_map')
+    .values({ site, kind, wp_id: wpId, gazette_id: gazetteId, imported_at: at })
+    .onConflict((oc) => oc.columns(['site', 'kind', 'wp_id']).doUpdateSet({ gazette_id: gazetteId, imported_at: at }))
+    .execute();
+}
+
+/**
+ * Runs `work` inside a savepoint of the import's transaction: when it throws, what it wrote is undone and
+ * the error passes on, so one refused object leaves nothing half-written while the import goes on.
+ * SAVEPOINT is the same statement on both engines.
+ */
+export async function withSavepoint<T>(trx: Db, work: () => Promise<T>): Promise<T> {
+  await sql`savepoint wp_item`.execute(trx);
+  try {
+    const result = await work();
+    await sql`release savepoint wp_item`.execute(trx);
+    return result;
+  } catch (error) {
+    await sql`rollback to savepoint wp_item`.execute(trx);
+    await sql`release savepoint wp_item`.execute(trx);
+    throw error;
+  }
+}
