@@ -16,7 +16,7 @@
 // The server runs with API_RATE_PER_MINUTE=0: every request comes from one address, which the limit exists to stop.
 import { createApiToken } from '../src/accounts/api-token.service.ts';
 import { loadConfig } from '../src/config.ts';
-import { openStore } from '../src/db/database.ts';
+import { migrateToLatest, openStore } from '../src/db/database.ts';
 import { compareWithBare, median } from './lib/compare.ts';
 import { CORPUS_ARTICLES, corpusDescription, ensureCorpus } from './lib/corpus.ts';
 import type { Engine } from './lib/engines.ts';
@@ -92,6 +92,8 @@ async function walk(gazette: GazetteServer, log: (line: string) => void): Promis
 export async function adminToken(database: BenchDatabase): Promise<string> {
   const store = await openStore(loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent' }).database);
   try {
+    // A corpus kept from an earlier day may predate the tokens table: bring it up to date first, as the server would.
+    await migrateToLatest(store);
     return (await createApiToken(store, null, { kind: 'admin', name: 'Bench wire import', role: 'editor' })).token;
   } finally {
     await store.close();
