@@ -178,6 +178,37 @@ describe('media library pictures', () => {
     assert.ok(!fs.existsSync(path.join(server.config.mediaDir, '..', 'etc')));
   });
 
+  it('takes every accepted type, judged by content, with renditions browsers read, and refuses HEIC by name', async () => {
+    const base = () => sharp({ create: { width: 700, height: 500, channels: 3, background: '#4477aa' } });
+    const frame = (colour: string) => sharp({ create: { width: 200, height: 300, channels: 4, background: colour } }).gif().toBuffer();
+    const animated = await sharp([await frame('#ff0000'), await frame('#00ff00')], { join: { animated: true } }).gif().toBuffer();
+    const cases: [string, Buffer, string, string[], string][] = [
+      ['photo.jpg', await base().jpeg().toBuffer(), 'image/jpeg', ['image/avif', 'image/webp'], '.jpg'],
+      ['screen.png', await base().png().toBuffer(), 'image/png', ['image/avif', 'image/webp'], '.png'],
+      ['web.webp', await base().webp().toBuffer(), 'image/webp', ['image/avif'], '.webp'],
+      ['modern.avif', await base().avif().toBuffer(), 'image/avif', ['image/avif', 'image/webp'], '.jpg'],
+      ['still.gif', await base().gif().toBuffer(), 'image/gif', ['image/avif', 'image/webp'], '.png'],
+      ['moving.gif', animated, 'image/gif', ['image/webp'], '.gif'],
+    ];
+    for (const [name, bytes, type, sources, fallback] of cases) {
+      const item = await uploadImage(deps, actor, upload(name, bytes), { alt: name });
+      assert.equal(item.mediaType, type, name);
+      assert.deepEqual(item.picture.sources.map((x) => x.type), sources, name);
+      assert.ok(item.picture.src.endsWith(fallback), `${name}: ${item.picture.src}`);
+      const response = await fetch(`${server.url}${item.picture.src}`);
+      assert.equal(response.status, 200, name);
+      assert.equal(response.headers.get('content-type'), `image/${fallback === '.jpg' ? 'jpeg' : fallback.slice(1)}`, name);
+      if (name === 'moving.gif') {
+        const webp = item.picture.sources[0]!.srcset.split(' ')[0]!;
+        const meta = await sharp(Buffer.from(await (await fetch(`${server.url}${webp}`)).arrayBuffer()), { animated: true }).metadata();
+        assert.equal(meta.pages, 2, 'the animated WebP keeps both frames');
+      }
+    }
+    // An iPhone photo (HEIC): its brand box is enough for the type to be known and refused with a way out.
+    const heic = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypheic'), Buffer.alloc(4), Buffer.from('mif1heic'), Buffer.alloc(64)]);
+    await assert.rejects(uploadImage(deps, actor, upload('IMG_0001.HEIC', heic)), (e: unknown) => e instanceof AppError && e.code === 'unsupported_media_type' && /HEIC.*Export it as JPEG/.test(e.fields.file ?? ''));
+  });
+
   it('replaces a file under new addresses and deletes an unused picture with its files', async () => {
     const item = await uploadImage(deps, actor, upload('first.png', await sharp({ create: { width: 700, height: 700, channels: 3, background: '#ff0000' } }).png().toBuffer()), { alt: 'Red' });
     const replaced = await replaceImage(deps, actor, item.id, upload('second.jpg', await sharp({ create: { width: 800, height: 600, channels: 3, background: '#00ff00' } }).jpeg().toBuffer()));
