@@ -210,7 +210,7 @@ async function adminSite(app: FastifyInstance, { config, store, site, accounts, 
   // Uploads: one file per request, cut off just past the size limit (the service then refuses it whole).
   await app.register(multipart, { limits: { files: 1, fields: 20, fieldSize: 64 * 1024, fileSize: Math.max(config.documentMaxBytes, config.images.maxBytes) + 1 } });
   await app.register(documentAdminRoutes, { store, files: { dir: config.mediaDir, maxBytes: config.documentMaxBytes } });
-  await app.register(mediaAdminRoutes, { media, script: assets.path('media.js') });
+  await app.register(mediaAdminRoutes, { media, documents: { dir: config.mediaDir, maxBytes: config.documentMaxBytes }, script: assets.path('media.js') });
   await app.register(sectionAdminRoutes, { store });
   await app.register(tagAdminRoutes, { store });
   await app.register(personAdminRoutes, { store });

@@ -5,7 +5,7 @@
 // the image service's; refusals come back next to the field that caused them.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { MultipartFile } from '@fastify/multipart';
-import { listDocuments } from '../documents/document.service.ts';
+import { listDocuments, uploadDocument, type DocumentFiles } from '../documents/document.service.ts';
 import { AppError } from '../errors.ts';
 import { idParam } from '../web/admin/params.ts';
 import { can } from '../accounts/permissions.ts';
@@ -14,6 +14,8 @@ import { deleteImage, editImage, getImage, listImages, replaceImage, uploadImage
 
 export interface MediaAdminOptions {
   media: MediaDeps;
+  /** Where documents go: a PDF dropped into the library is stored as a document, as under Documents. */
+  documents: DocumentFiles;
   /** Public paths of the library's script (drag and drop, progress, focal point). */
   script: string;
 }
@@ -91,7 +93,10 @@ const formFields = (fields: Readonly<Record<string, string>>) =>
 
 const statusOf = (error: AppError) => (error.code === 'invalid_input' ? 422 : error.code === 'payload_too_large' ? 413 : error.code === 'unsupported_media_type' ? 415 : 409);
 
-export async function mediaAdminRoutes(app: FastifyInstance, { media, script }: MediaAdminOptions): Promise<void> {
+/** A file the browser says is a PDF (the documents service judges its content again). */
+const isPdf = (part: MultipartFile) => part.mimetype === 'application/pdf' || /\.pdf$/i.test(part.filename);
+
+export async function mediaAdminRoutes(app: FastifyInstance, { media, documents, script }: MediaAdminOptions): Promise<void> {
   const maxMegabytes = Math.round(media.settings.maxBytes / 1024 / 1024);
 
   async function library(request: FastifyRequest, reply: FastifyReply, extra: { fields?: Record<string, string>; status?: number } = {}) {
@@ -101,7 +106,8 @@ export async function mediaAdminRoutes(app: FastifyInstance, { media, script }: 
     const common = { csrfToken: request.csrfToken, query: q, maxMegabytes, fields: extra.fields ?? {} };
     let main;
     if (tab === 'documents') {
-      main = libraryPage({ ...common, tab, documents: await listDocuments(media.store, request.account, q), images: [], page: 1, more: false });
+      const message = str(request.query, 'done') === 'document' ? 'The PDF was stored as a document, byte for byte, with its SHA-256: cite it from an article’s sources.' : '';
+      main = libraryPage({ ...common, tab, documents: await listDocuments(media.store, request.account, q), images: [], page: 1, more: false, message });
     } else {
       const found = await listImages(media, request.account, { contains: q, limit: PER_PAGE + 1, offset: (page - 1) * PER_PAGE });
       main = libraryPage({ ...common, tab, images: found.slice(0, PER_PAGE), documents: [], page, more: found.length > PER_PAGE, message: str(request.query, 'done') === 'deleted' ? 'The picture was deleted.' : '' });
@@ -168,8 +174,10 @@ export async function mediaAdminRoutes(app: FastifyInstance, { media, script }: 
   app.post('/media', { config: { upload: true } }, async (request, reply) => {
     let read;
     try {
-      read = await readUpload(request, (part, fields) =>
-        uploadImage(media, request.account, asUpload(part), { alt: fields.alt ?? '', caption: fields.caption ?? '', credit: fields.credit ?? '', decorative: !!fields.decorative }),
+      read = await readUpload(request, async (part, fields) =>
+        isPdf(part)
+          ? { document: await uploadDocument(media.store, documents, request.account, { title: '', ...asUpload(part) }) }
+          : { image: await uploadImage(media, request.account, asUpload(part), { alt: fields.alt ?? '', caption: fields.caption ?? '', credit: fields.credit ?? '', decorative: !!fields.decorative }) },
       );
     } catch (error) {
       if (!(error instanceof AppError) || !UPLOAD_REFUSALS.has(error.code) || wantsJson(request)) throw error;
@@ -180,7 +188,12 @@ export async function mediaAdminRoutes(app: FastifyInstance, { media, script }: 
       if (wantsJson(request)) throw error;
       return library(request, reply, { fields: { ...error.fields }, status: 422 });
     }
-    const item = read.result;
+    if ('document' in read.result) {
+      const document = read.result.document;
+      if (wantsJson(request)) return reply.code(201).header('cache-control', 'no-store').send({ document });
+      return reply.redirect('/admin/media?type=documents&done=document', 303);
+    }
+    const item = read.result.image;
     if (wantsJson(request)) return reply.code(201).header('cache-control', 'no-store').send({ image: pickerItem(item) });
     return reply.redirect(`/admin/media/${item.id}?done=uploaded`, 303);
   });

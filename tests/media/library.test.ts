@@ -5,6 +5,7 @@
 // lead image fields. Every role that writes articles may use the library (the image service's rule);
 // signed-out requests are refused.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -101,6 +102,23 @@ describe('the media library in /admin', () => {
     const documents = await contributor.get('/admin/media?type=documents');
     assert.equal(documents.status, 200);
     assert.ok(parseHTML(documents.text).document.querySelector('a[href="/admin/documents"]'), 'documents are uploaded on their own screen');
+  });
+
+  it('keeps a PDF dropped into the library as a primary document, byte for byte, and refuses one that is not a PDF', async () => {
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+    await editor.get('/admin/media');
+    const answer = await upload(editor, '/admin/media', { name: 'memo.pdf', type: 'application/pdf', bytes: pdf });
+    assert.equal(answer.status, 303, answer.text.slice(0, 300));
+    assert.equal(answer.location, '/admin/media?type=documents&done=document');
+    const listed = await editor.get(answer.location!);
+    assert.match(listed.text, /stored as a document/);
+    assert.match(listed.text, new RegExp(createHash('sha256').update(pdf).digest('hex')));
+    const json = await upload(editor, '/admin/media', { name: 'memo-2.pdf', type: 'application/pdf', bytes: Buffer.concat([pdf, Buffer.from('% second\n')]) }, { json: true });
+    assert.equal(json.status, 201);
+    assert.equal(JSON.parse(json.text).document.fileName, 'memo-2.pdf');
+    const fake = await upload(editor, '/admin/media', { name: 'fake.pdf', type: 'application/pdf', bytes: Buffer.from('<html><script>alert(1)</script></html>') });
+    assert.equal(fake.status, 415);
+    assert.match(parseHTML(fake.text).document.querySelector('#file-error')?.textContent ?? '', /Upload a PDF/);
   });
 
   it('uploads a picture through the plain form and opens its screen to describe it', async () => {

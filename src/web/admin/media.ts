@@ -61,8 +61,8 @@ export function uploadForm(v: { csrfToken: string; maxMegabytes: number; error?:
 ${csrfField(v.csrfToken)}
 <div class="field dropzone${error ? ' has-error' : ''}" data-dropzone>
 <label for="file">Upload pictures</label>
-<p class="hint" id="file-hint">JPEG, PNG, WebP, AVIF or GIF, at most ${v.maxMegabytes} MB each. <span data-drop-hint hidden>Drop files here, or choose them.</span> Location and camera serial numbers are removed.</p>
-<input id="file" name="file" type="file" accept="${IMAGE_ACCEPT}" aria-describedby="file-hint${error ? ' file-error' : ''}"${error ? html` aria-invalid="true"` : ''}>
+<p class="hint" id="file-hint">JPEG, PNG, WebP, AVIF or GIF, at most ${v.maxMegabytes} MB each; a PDF is kept as a primary document. <span data-drop-hint hidden>Drop files here, or choose them.</span> Location and camera serial numbers are removed.</p>
+<input id="file" name="file" type="file" accept="${IMAGE_ACCEPT},application/pdf" aria-describedby="file-hint${error ? ' file-error' : ''}"${error ? html` aria-invalid="true"` : ''}>
 ${error ? html`<p class="field-error" id="file-error">${error}</p>` : ''}
 <ul class="upload-list" data-upload-list aria-live="polite"></ul>
 </div>

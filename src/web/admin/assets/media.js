@@ -109,6 +109,14 @@ function enhanceUpload(form) {
           document.querySelector('.empty-state')?.replaceWith(grid);
         }
         grid?.prepend(cardFor(image));
+      } else if (answer.status === 201 && answer.body.document) {
+        const doc = answer.body.document;
+        state.textContent = '';
+        const link = document.createElement('a');
+        link.href = '/admin/media?type=documents';
+        link.textContent = `Stored as a document (SHA-256 ${doc.sha256.slice(0, 12)}…): cite it from an article’s sources`;
+        state.append(link);
+        row.classList.add('is-done');
       } else {
         state.textContent = reasonOf(file, answer);
         row.classList.add('is-error');
