@@ -164,6 +164,8 @@ describe('pictures from the editor to the reader', () => {
       await noAxeViolations(page, 'the library dialog');
       await picker.getByRole('button', { name: `harbour.jpg: ${first.alt}` }).click();
       await picker.waitFor({ state: 'detached' });
+      // The field is filled once the dialog's answer is handled, a moment after the dialog is gone.
+      await page.waitForFunction(() => (document.querySelector<HTMLInputElement>('input[name="lead_image_id"]')?.value ?? '') !== '');
       const leadId = await page.getByLabel('Picture number').inputValue();
       assert.match(leadId, /^[1-9][0-9]*$/);
       assert.equal(await page.locator('[data-lead-img]').getAttribute('alt'), first.alt);
