@@ -66,29 +66,6 @@ const SourceSchema = z
   })
   .meta({ id: 'Source' });
 
-const CardSchema = z
-  .object({
-    id: z.number().int(),
-    path: z.string(),
-    language: z.string(),
-    headline: z.string(),
-    subtitle: z.string(),
-    excerpt: z.string(),
-    section: SectionRefSchema,
-    authors: z.array(AuthorRefSchema),
-    image: z.lazy(() => ImageSchema),
-    publishedAt: z.string(),
-    updatedAt: z.string(),
-    commentCount: z.number().int(),
-  })
-  .meta({ id: 'ArticleCard' });
-
-/** The fields a list returns unless `fields` says otherwise. */
-export const CARD_FIELDS = ['path', 'language', 'headline', 'subtitle', 'excerpt', 'section', 'authors', 'tags', 'image', 'publishedAt', 'updatedAt', 'commentCount'] as const;
-/** Every field an article has in the API. */
-export const ARTICLE_FIELDS = [...CARD_FIELDS, 'bodyHtml', 'wordCount', 'sources', 'translations', 'related', 'commentsOpen'] as const;
-export type ArticleField = (typeof ARTICLE_FIELDS)[number];
-
 /**
  * An article's lead picture: from the media library (its renditions, caption, credit and social picture),
  * or only an address for articles that name an image on another site; `url` is null when there is none.
@@ -109,6 +86,30 @@ export const ImageSchema = z
     social: z.object({ url: z.string(), width: z.number().int(), height: z.number().int() }).nullable().meta({ description: 'The 1200×630 picture for social sites.' }),
   })
   .meta({ id: 'Image' });
+
+const CardSchema = z
+  .object({
+    id: z.number().int(),
+    path: z.string(),
+    language: z.string(),
+    headline: z.string(),
+    subtitle: z.string(),
+    excerpt: z.string(),
+    section: SectionRefSchema,
+    authors: z.array(AuthorRefSchema),
+    image: ImageSchema,
+    publishedAt: z.string(),
+    updatedAt: z.string(),
+    commentCount: z.number().int(),
+  })
+  .meta({ id: 'ArticleCard' });
+
+/** The fields a list returns unless `fields` says otherwise. */
+export const CARD_FIELDS = ['path', 'language', 'headline', 'subtitle', 'excerpt', 'section', 'authors', 'tags', 'image', 'publishedAt', 'updatedAt', 'commentCount'] as const;
+/** Every field an article has in the API. */
+export const ARTICLE_FIELDS = [...CARD_FIELDS, 'bodyHtml', 'wordCount', 'sources', 'translations', 'related', 'commentsOpen'] as const;
+export type ArticleField = (typeof ARTICLE_FIELDS)[number];
+
 
 export const ArticleSchema = z
   .object({
@@ -134,20 +135,6 @@ export const ArticleSchema = z
   })
   .meta({ id: 'Article', description: 'A published article. Every field but `id` is present unless `fields` left it out.' });
 
-export const SearchResultSchema = z
-  .object({
-    id: z.number().int(),
-    path: z.string(),
-    language: z.string(),
-    headline: z.string(),
-    subtitle: z.string(),
-    excerpt: z.string(),
-    section: SectionRefSchema,
-    authors: z.array(AuthorRefSchema),
-    image: ImageSchema,
-    publishedAt: z.string(),
-    updatedAt: z.string(),
-    commentCount: z.number().int(),
-    snippet: z.string().meta({ description: 'Words of the body around the matches.' }),
-  })
-  .meta({ id: 'SearchResult' });
+export const SearchResultSchema = CardSchema.extend({
+  snippet: z.string().meta({ description: 'Words of the body around the matches.' }),
+}).meta({ id: 'SearchResult' });
