@@ -101,3 +101,34 @@ export function notice(kind: 'success' | 'error' | 'info', text: string | SafeHt
 export function button(label: string, options: { name?: string; value?: string; kind?: 'primary' | 'secondary' | 'danger'; formaction?: string } = {}): SafeHtml {
   return html`<button type="submit" class="button ${options.kind ?? 'secondary'}"${attr('name', options.name)}${attr('value', options.value)}${attr('formaction', options.formaction)}>${label}</button>`;
 }
+
+/** A timestamp as the admin lists show it: `2026-11-29 10:05`, with the full instant in `datetime`. */
+export function listTime(iso: string, length: 10 | 16 | 19 = 16): SafeHtml {
+  return html`<time datetime="${iso}">${iso.slice(0, length).replace('T', ' ')}</time>`;
+}
+
+export interface ListTableOptions<T> {
+  /** Read by screen readers (visually hidden); omitted when the heading above says it. */
+  caption?: string;
+  columns: readonly string[];
+  rows: readonly T[];
+  /** One `<tr>` per row. */
+  row: (item: T) => SafeHtml;
+  /** Shown instead of the table when there are no rows. */
+  empty: string;
+}
+
+/**
+ * The admin's list table: a header row of column names and one row per item, or a sentence when empty.
+ * On a phone the table scrolls sideways, so it takes keyboard focus (a list of revoked tokens has no link
+ * or button to reach it by).
+ */
+export function listTable<T>(t: ListTableOptions<T>): SafeHtml {
+  if (!t.rows.length) return html`<p>${t.empty}</p>`;
+  return html`<table class="list" tabindex="0">
+${t.caption ? html`<caption class="visually-hidden">${t.caption}</caption>\n` : ''}<thead><tr>${t.columns.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead>
+<tbody>
+${t.rows.map(t.row)}
+</tbody>
+</table>`;
+}

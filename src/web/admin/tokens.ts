@@ -2,7 +2,7 @@
 // the new token shown once, and a button to revoke each.
 import { html, type SafeHtml } from '../../lib/html.ts';
 import type { ApiTokenSummary } from '../../accounts/api-token.service.ts';
-import { button, csrfField, errorSummary, notice, selectField, textField } from './forms.ts';
+import { button, csrfField, errorSummary, listTable, listTime, notice, selectField, textField } from './forms.ts';
 
 type Fields = Readonly<Record<string, string>>;
 
@@ -22,10 +22,10 @@ function actingAs(t: ApiTokenSummary): SafeHtml | string {
 function tokenRow(t: ApiTokenSummary, csrfToken: string): SafeHtml {
   return html`<tr>
 <td dir="auto">${t.name}</td><td>${t.kind === 'admin' ? 'Admin API' : 'Content key'}</td><td><code>${t.hint}…</code></td><td>${actingAs(t)}</td>
-<td><time datetime="${t.createdAt}">${t.createdAt.slice(0, 16).replace('T', ' ')}</time>${t.createdBy ? html` by ${t.createdBy}` : ''}</td>
-<td>${t.lastUsedAt ? html`<time datetime="${t.lastUsedAt}">${t.lastUsedAt.slice(0, 16).replace('T', ' ')}</time>` : 'never'}</td>
+<td>${listTime(t.createdAt)}${t.createdBy ? html` by ${t.createdBy}` : ''}</td>
+<td>${t.lastUsedAt ? listTime(t.lastUsedAt) : 'never'}</td>
 <td>${t.revokedAt
-    ? html`revoked <time datetime="${t.revokedAt}">${t.revokedAt.slice(0, 10)}</time>`
+    ? html`revoked ${listTime(t.revokedAt, 10)}`
     : html`<form method="post" action="/admin/tokens/${t.id}/revoke">${csrfField(csrfToken)}${button(`Revoke ${t.name}`, { kind: 'danger' })}</form>`}</td>
 </tr>`;
 }
@@ -41,13 +41,13 @@ ${v.created
     : ''}
 ${v.message ? notice('success', v.message) : ''}
 <p>Content keys say who reads the <a href="/api/docs">Content API</a> (and get a higher rate limit); admin tokens act in the newsroom through the Admin API, with a role no higher than their account's.</p>
-${v.tokens.length
-    ? html`<table class="list">
-<caption class="visually-hidden">API tokens</caption>
-<thead><tr><th scope="col">Name</th><th scope="col">Kind</th><th scope="col">Starts with</th><th scope="col">Acts as</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col">State</th></tr></thead>
-<tbody>${v.tokens.map((t) => tokenRow(t, v.csrfToken))}</tbody>
-</table>`
-    : html`<p>No tokens yet.</p>`}
+${listTable({
+    caption: 'API tokens',
+    columns: ['Name', 'Kind', 'Starts with', 'Acts as', 'Created', 'Last used', 'State'],
+    rows: v.tokens,
+    row: (t) => tokenRow(t, v.csrfToken),
+    empty: 'No tokens yet.',
+  })}
 <section class="panel" aria-labelledby="add-token-heading">
 <h2 id="add-token-heading">Make a token</h2>
 ${errorSummary(v.fields)}

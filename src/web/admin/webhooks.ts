@@ -4,7 +4,7 @@
 // on the page that answers the form that made it.
 import { html, type SafeHtml } from '../../lib/html.ts';
 import type { DeliveryView, WebhookView } from '../../webhooks/webhook.service.ts';
-import { button, checkboxField, csrfField, errorSummary, notice, textArea, textField } from './forms.ts';
+import { button, checkboxField, csrfField, errorSummary, listTable, listTime, notice, textArea, textField } from './forms.ts';
 
 type Fields = Readonly<Record<string, string>>;
 
@@ -55,26 +55,31 @@ export interface WebhooksView {
   message?: string;
 }
 
-export function webhooksPage(v: WebhooksView): SafeHtml {
-  return html`<h1>Webhooks</h1>
-${v.message ? notice('success', v.message) : ''}
-<p>Other systems are told of what happens on the site by a signed POST to their URL. See the API guide for how to check the signature.</p>
-${v.webhooks.length
-  ? html`<table class="list">
-<caption class="visually-hidden">Webhooks</caption>
-<thead><tr><th scope="col">URL</th><th scope="col">Events</th><th scope="col">State</th><th scope="col">Last delivery</th></tr></thead>
-<tbody>
-${v.webhooks.map(
-  (w) => html`<tr>
+function webhookRow(w: WebhookView): SafeHtml {
+  return html`<tr>
 <td><a href="/admin/webhooks/${w.id}" dir="ltr">${w.url}</a>${w.description ? html`<br><span class="hint" dir="auto">${w.description}</span>` : ''}</td>
 <td>${w.events.join(', ')}</td>
 <td>${w.active ? 'Active' : 'Disabled'}${w.allowPrivate ? ', private addresses allowed' : ''}</td>
 <td>${w.lastDelivery ? statusText(w.lastDelivery.status, w.lastDelivery.lastStatusCode) : 'None yet'}</td>
-</tr>`,
-)}
-</tbody>
-</table>`
-  : html`<p>No webhooks yet.</p>`}
+</tr>`;
+}
+
+function attemptRow(a: DeliveryView['log'][number]): SafeHtml {
+  return html`<tr>
+<td>${a.attempt}</td>
+<td><time datetime="${a.startedAt}">${a.startedAt}</time></td>
+<td>${a.outcome}${a.error ? html`<br>${a.error}` : ''}</td>
+<td>${a.statusCode ?? '–'}</td>
+<td>${a.durationMs} ms</td>
+<td>${a.responseExcerpt ? html`<pre dir="ltr" class="response-excerpt"><code>${a.responseExcerpt}</code></pre>` : '–'}</td>
+</tr>`;
+}
+
+export function webhooksPage(v: WebhooksView): SafeHtml {
+  return html`<h1>Webhooks</h1>
+${v.message ? notice('success', v.message) : ''}
+<p>Other systems are told of what happens on the site by a signed POST to their URL. See the API guide for how to check the signature.</p>
+${listTable({ caption: 'Webhooks', columns: ['URL', 'Events', 'State', 'Last delivery'], rows: v.webhooks, row: webhookRow, empty: 'No webhooks yet.' })}
 <section class="panel" aria-labelledby="add-webhook-heading">
 <h2 id="add-webhook-heading">Add a webhook</h2>
 ${errorSummary(v.fields)}
@@ -103,24 +108,25 @@ function actionForm(id: number, csrfToken: string, path: string, label: string, 
   return html`<form method="post" action="/admin/webhooks/${id}/${path}" class="inline">${csrfField(csrfToken)}${extra}${button(label, { kind })}</form>`;
 }
 
-function deliveryRows(webhookId: number, deliveries: readonly DeliveryView[]): SafeHtml {
-  if (!deliveries.length) return html`<p>Nothing sent yet.</p>`;
-  return html`<table class="list">
-<caption class="visually-hidden">Newest deliveries first</caption>
-<thead><tr><th scope="col">Event</th><th scope="col">Queued</th><th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">Last answer</th></tr></thead>
-<tbody>
-${deliveries.map((d) => {
+function deliveryRow(webhookId: number, d: DeliveryView): SafeHtml {
   const last = d.log.at(-1);
   return html`<tr>
 <td><a href="/admin/webhooks/${webhookId}/deliveries/${d.id}">${d.type}</a></td>
-<td><time datetime="${d.createdAt}">${d.createdAt.replace('T', ' ').slice(0, 19)}</time></td>
-<td>${statusText(d.status, d.lastStatusCode)}${d.nextAttemptAt && d.attempts > 0 ? html`, next try <time datetime="${d.nextAttemptAt}">${d.nextAttemptAt.replace('T', ' ').slice(0, 19)}</time>` : ''}</td>
+<td>${listTime(d.createdAt, 19)}</td>
+<td>${statusText(d.status, d.lastStatusCode)}${d.nextAttemptAt && d.attempts > 0 ? html`, next try ${listTime(d.nextAttemptAt, 19)}` : ''}</td>
 <td>${d.attempts}</td>
 <td>${last ? html`${last.error || `answered ${last.statusCode ?? ''}`}${last.responseExcerpt ? html`<br><code class="response-excerpt">${last.responseExcerpt.slice(0, 200)}</code>` : ''}` : ''}</td>
 </tr>`;
-})}
-</tbody>
-</table>`;
+}
+
+function deliveryRows(webhookId: number, deliveries: readonly DeliveryView[]): SafeHtml {
+  return listTable({
+    caption: 'Newest deliveries first',
+    columns: ['Event', 'Queued', 'Status', 'Attempts', 'Last answer'],
+    rows: deliveries,
+    row: (d) => deliveryRow(webhookId, d),
+    empty: 'Nothing sent yet.',
+  });
 }
 
 export function webhookPage(v: WebhookPageView): SafeHtml {
@@ -181,22 +187,6 @@ ${d.status !== 'pending' ? html`<form method="post" action="/admin/webhooks/${v.
 </section>
 <section class="panel" aria-labelledby="attempts-heading">
 <h2 id="attempts-heading">Attempts</h2>
-${d.log.length
-  ? html`<table class="list">
-<thead><tr><th scope="col">Attempt</th><th scope="col">Started</th><th scope="col">Outcome</th><th scope="col">Status code</th><th scope="col">Time</th><th scope="col">Response</th></tr></thead>
-<tbody>
-${d.log.map(
-  (a) => html`<tr>
-<td>${a.attempt}</td>
-<td><time datetime="${a.startedAt}">${a.startedAt}</time></td>
-<td>${a.outcome}${a.error ? html`<br>${a.error}` : ''}</td>
-<td>${a.statusCode ?? '–'}</td>
-<td>${a.durationMs} ms</td>
-<td>${a.responseExcerpt ? html`<pre dir="ltr" class="response-excerpt"><code>${a.responseExcerpt}</code></pre>` : '–'}</td>
-</tr>`,
-)}
-</tbody>
-</table>`
-  : html`<p>Not attempted yet.</p>`}
+${listTable({ columns: ['Attempt', 'Started', 'Outcome', 'Status code', 'Time', 'Response'], rows: d.log, row: attemptRow, empty: 'Not attempted yet.' })}
 </section>`;
 }
