@@ -36,3 +36,15 @@ export async function withSavepoint<T>(trx: Db, work: () => Promise<T>): Promise
     throw error;
   }
 }
+
+/** Of `wpIds`, those already recorded for this site and kind, with their Gazette ids. */
+export async function mappedIdsAmong(db: Db, site: string, kind: MappedKind, wpIds: readonly string[]): Promise<Map<string, number>> {
+  const found = new Map<string, number>();
+  // In slices: SQLite caps the number of bound values in one statement.
+  for (let i = 0; i < wpIds.length; i += 500) {
+    const slice = wpIds.slice(i, i + 500);
+    const rows = await db.selectFrom('import_map').select(['wp_id', 'gazette_id']).where('site', '=', site).where('kind', '=', kind).where('wp_id', 'in', slice).execute();
+    for (const r of rows) found.set(r.wp_id, r.gazette_id);
+  }
+  return found;
+}
