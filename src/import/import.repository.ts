@@ -48,3 +48,17 @@ export async function mappedIdsAmong(db: Db, site: string, kind: MappedKind, wpI
   }
   return found;
 }
+
+/** Records (or moves) many mappings at once; a WordPress id given twice keeps its last Gazette id. */
+export async function recordMappings(db: Db, site: string, rows: readonly { kind: MappedKind; wpId: string; gazetteId: number }[], at: string): Promise<void> {
+  // One row per key: an upsert may not touch the same row twice in one statement.
+  const latest = new Map(rows.map((r) => [`${r.kind}\u0000${r.wpId}`, r]));
+  const values = [...latest.values()].map((r) => ({ site, kind: r.kind, wp_id: r.wpId, gazette_id: r.gazetteId, imported_at: at }));
+  for (let i = 0; i < values.length; i += 200) {
+    await db
+      .insertInto('import_map')
+      .values(values.slice(i, i + 200))
+      .onConflict((oc) => oc.columns(['site', 'kind', 'wp_id']).doUpdateSet((eb) => ({ gazette_id: eb.ref('excluded.gazette_id'), imported_at: eb.ref('excluded.imported_at') })))
+      .execute();
+  }
+}

@@ -18,7 +18,7 @@ import { definePageIn } from '../pages/page.service.ts';
 import { importCommentIn } from '../comments/comment.service.ts';
 import type { CommentStatus } from '../db/schema.ts';
 import { computeRelatedLists } from '../related/related.service.ts';
-import { mappedIds, mappedIdsAmong, recordMapping, withSavepoint, type MappedKind } from './import.repository.ts';
+import { mappedIds, mappedIdsAmong, recordMappings, withSavepoint, type MappedKind } from './import.repository.ts';
 import { wordpressToHtml, wordpressToMarkdown, wordpressToText } from './wp-content.ts';
 import { readWxr, type WxrAuthor, type WxrChunk, type WxrComment, type WxrHead, type WxrItem, type WxrPart, type WxrTerm } from './wxr.parser.ts';
 
@@ -101,6 +101,8 @@ export class ImportRun {
   /** The WordPress ids of the items being written, by kind (scopeTo). */
   private scope = new Map<MappedKind, string[]>();
   private rollbackHooks: RollbackHook[] = [];
+  /** Mappings remembered but not yet written: written together after each chunk (flushMappings). */
+  private pendingMappings: { kind: MappedKind; wpId: string; gazetteId: number }[] = [];
   /** Errors thrown by rollback hooks (they run on, each hook in turn). */
   readonly rollbackFailures: unknown[] = [];
   bytesRead = 0;
@@ -166,12 +168,16 @@ export class ImportRun {
       parents: new Map(this.parentOfCategory),
       created: this.createdArticles.length,
       hooks: this.rollbackHooks.length,
+      mappings: this.pendingMappings.length,
     };
   }
 
   /** Back to the counts, sections and ids before an item that was undone (maps are read again); its rollback hooks run. */
   async restore(s: ReturnType<ImportRun['snapshot']>): Promise<void> {
     await this.rollBack(s.hooks);
+    // The undone item's mappings are dropped; the earlier items' are written before the maps are read again.
+    this.pendingMappings.length = s.mappings;
+    await this.flushMappings();
     this.summary.counts = s.counts;
     this.summary.notes.length = s.notes;
     this.replace(this.sectionByNicename, s.sections);
@@ -205,7 +211,15 @@ export class ImportRun {
 
   async remember(kind: MappedKind, wpId: string, id: number): Promise<void> {
     (await this.mapOf(kind)).set(wpId, id);
-    await recordMapping(this.trx, this.summary.site, kind, wpId, id, this.stamp);
+    this.pendingMappings.push({ kind, wpId, gazetteId: id });
+  }
+
+  /** Writes the mappings remembered since the last call, in a few statements rather than one each. */
+  async flushMappings(): Promise<void> {
+    if (!this.pendingMappings.length) return;
+    const rows = this.pendingMappings;
+    this.pendingMappings = [];
+    await recordMappings(this.trx, this.summary.site, rows, this.stamp);
   }
 }
 
@@ -545,6 +559,7 @@ async function importChunk(run: ImportRun, chunk: WxrChunk): Promise<void> {
     }
   }
   if (lateTags.length) await importTags(run, lateTags);
+  await run.flushMappings();
   run.options.onProgress?.(run.progress());
 }
 
