@@ -1,21 +1,23 @@
 // `gazette import wordpress FILE.xml [--dry-run] [--default-author EMAIL] [--skip-pingbacks]`: a WordPress
-// export (WXR 1.0–1.2) read as a stream, then imported in one transaction (src/import/, decision 0028).
+// export (WXR 1.0–1.2) read as a stream and written as it is read, in one transaction (src/import/,
+// decisions 0028 and 0029).
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.ts';
 import { migrateToLatest, openStore } from '../db/database.ts';
 import { resolveSecret } from '../comments/comment.service.ts';
 import { forTerminal } from '../lib/terminal-text.ts';
-import { importWordpress, OUTCOMES, type ImportSummary } from '../import/wordpress.import.ts';
-import { parseWxrFile, WxrError } from '../import/wxr.parser.ts';
-import { progress } from './progress.ts';
+import { DefaultAuthorUnknown, importWordpress, OUTCOMES, type ImportProgress, type ImportSummary } from '../import/wordpress.import.ts';
+import { WxrError } from '../import/wxr.parser.ts';
+import { fileProgress } from './progress.ts';
 
 export const IMPORT_USAGE = `Usage: gazette import wordpress FILE.xml [options]
 
 Imports a WordPress export (Tools → Export in WordPress; WXR 1.0, 1.1 or 1.2): authors become people,
 categories sections, tags tags, posts articles (only published posts are public; drafts, pending,
 scheduled, private and password-protected posts become drafts), pages static pages, comments comments
-with their threads and status. All of it in one transaction: a fatal error changes nothing. Running it
-again with the same export updates what it imported before.
+with their threads and status. The file is read as a stream and written as it is read, in one
+transaction: a fatal error, or a file found broken half-way, changes nothing. Running it again with the
+same export updates what it imported before.
 
 Options:
   --dry-run               Do everything, then undo it: report what an import would do
@@ -44,6 +46,13 @@ export function describeSummary(summary: ImportSummary): string {
   return lines.map(forTerminal).join('\n');
 }
 
+const number = (n: number) => n.toLocaleString('en-US');
+
+/** The counts shown beside the progress bar. */
+function progressDetail(p: ImportProgress): string {
+  return `${number(p.posts)} posts, ${number(p.comments)} comments`;
+}
+
 /** gazette import wordpress FILE.xml … */
 export async function runImport(args: string[], loadConfig: () => Config): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -59,25 +68,30 @@ export async function runImport(args: string[], loadConfig: () => Config): Promi
   const defaultAuthor = values['default-author'];
   if (defaultAuthor !== undefined && !/^[^\s@]+@[^\s@]+$/.test(defaultAuthor)) throw new ImportUsageError(`--default-author expects an email address, not "${defaultAuthor}"`);
 
-  // The whole file is read and checked before the database is opened: a refused file touches nothing.
-  let doc;
-  try {
-    doc = await parseWxrFile(file);
-  } catch (error) {
-    if (!(error instanceof WxrError)) throw error;
-    console.error(`gazette import: ${forTerminal(error.message)}\nNothing was imported.`);
-    return EX_DATAERR;
-  }
-  if (defaultAuthor && !doc.authors.some((a) => a.email.trim().toLowerCase() === defaultAuthor.toLowerCase()))
-    throw new ImportUsageError(`--default-author: no author in ${file} has the email ${defaultAuthor}`);
-
   const config = loadConfig();
   const store = await openStore(config.database);
   try {
     await migrateToLatest(store);
     const secret = await resolveSecret(store.db, config);
-    const bar = progress(values['dry-run'] ? 'Checking' : 'Importing');
-    const summary = await importWordpress(store, doc, { dryRun: values['dry-run'] ?? false, defaultAuthor, skipPingbacks: values['skip-pingbacks'] ?? false, secret, onProgress: bar.update });
+    const bar = fileProgress(values['dry-run'] ? 'Checking' : 'Importing');
+    const options = {
+      dryRun: values['dry-run'] ?? false,
+      defaultAuthor,
+      skipPingbacks: values['skip-pingbacks'] ?? false,
+      secret,
+      onProgress: (p: ImportProgress) => bar.update(p.bytesRead, p.totalBytes, progressDetail(p)),
+    };
+    let summary: ImportSummary;
+    try {
+      summary = await importWordpress(store, file, options);
+    } catch (error) {
+      // The file is read as it is written: a problem found half-way undid everything written before it.
+      bar.stop();
+      if (error instanceof DefaultAuthorUnknown) throw new ImportUsageError(`--default-author: no author in ${file} has the email ${error.email}`);
+      if (!(error instanceof WxrError)) throw error;
+      console.error(`gazette import: ${forTerminal(error.message)}\nNothing was imported.`);
+      return EX_DATAERR;
+    }
     bar.stop();
     console.log(describeSummary(summary));
     return Object.values(summary.counts).some((c) => c.failed > 0) ? 1 : 0;

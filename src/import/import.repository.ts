@@ -36,3 +36,29 @@ export async function withSavepoint<T>(trx: Db, work: () => Promise<T>): Promise
     throw error;
   }
 }
+
+/** Of `wpIds`, those already recorded for this site and kind, with their Gazette ids. */
+export async function mappedIdsAmong(db: Db, site: string, kind: MappedKind, wpIds: readonly string[]): Promise<Map<string, number>> {
+  const found = new Map<string, number>();
+  // In slices: SQLite caps the number of bound values in one statement.
+  for (let i = 0; i < wpIds.length; i += 500) {
+    const slice = wpIds.slice(i, i + 500);
+    const rows = await db.selectFrom('import_map').select(['wp_id', 'gazette_id']).where('site', '=', site).where('kind', '=', kind).where('wp_id', 'in', slice).execute();
+    for (const r of rows) found.set(r.wp_id, r.gazette_id);
+  }
+  return found;
+}
+
+/** Records (or moves) many mappings at once; a WordPress id given twice keeps its last Gazette id. */
+export async function recordMappings(db: Db, site: string, rows: readonly { kind: MappedKind; wpId: string; gazetteId: number }[], at: string): Promise<void> {
+  // One row per key: an upsert may not touch the same row twice in one statement.
+  const latest = new Map(rows.map((r) => [`${r.kind}\u0000${r.wpId}`, r]));
+  const values = [...latest.values()].map((r) => ({ site, kind: r.kind, wp_id: r.wpId, gazette_id: r.gazetteId, imported_at: at }));
+  for (let i = 0; i < values.length; i += 200) {
+    await db
+      .insertInto('import_map')
+      .values(values.slice(i, i + 200))
+      .onConflict((oc) => oc.columns(['site', 'kind', 'wp_id']).doUpdateSet((eb) => ({ gazette_id: eb.ref('excluded.gazette_id'), imported_at: eb.ref('excluded.imported_at') })))
+      .execute();
+  }
+}

@@ -1,9 +1,10 @@
-// Importing a parsed WordPress export (issue 14, decision 0028) through the owning services: authors
+// Importing a WordPress export (issue 14, decisions 0028 and 0029) through the owning services: authors
 // become people, categories sections, tags tags, posts articles, pages static pages, comments comments.
-// Everything is written in ONE write transaction, so a fatal error leaves the site as it was; a dry run
-// does the same work and rolls it back, so its counts are exactly what an import would do. The
-// import_map table remembers what each WordPress object became, so a second run updates instead of
-// adding.
+// The file is read as a stream (readWxr) and each part written as it is read, so memory stays flat
+// whatever the size of the file. Everything is written in ONE write transaction, so a fatal error (a
+// file found broken half-way included) leaves the site as it was; a dry run does the same work and rolls
+// it back, so its counts are exactly what an import would do. The import_map table remembers what each
+// WordPress object became, so a second run updates instead of adding.
 import type { Db, Store } from '../db/store.ts';
 import { EVERYTHING } from '../db/store.ts';
 import { AppError } from '../errors.ts';
@@ -17,9 +18,9 @@ import { definePageIn } from '../pages/page.service.ts';
 import { importCommentIn } from '../comments/comment.service.ts';
 import type { CommentStatus } from '../db/schema.ts';
 import { computeRelatedLists } from '../related/related.service.ts';
-import { mappedIds, recordMapping, withSavepoint, type MappedKind } from './import.repository.ts';
+import { mappedIds, mappedIdsAmong, recordMappings, withSavepoint, type MappedKind } from './import.repository.ts';
 import { wordpressToHtml, wordpressToMarkdown, wordpressToText } from './wp-content.ts';
-import type { WxrAuthor, WxrComment, WxrDocument, WxrItem, WxrTerm } from './wxr.parser.ts';
+import { readWxr, type WxrAuthor, type WxrChunk, type WxrComment, type WxrHead, type WxrItem, type WxrPart, type WxrTerm } from './wxr.parser.ts';
 
 export type Outcome = 'imported' | 'updated' | 'skipped' | 'failed';
 export const OUTCOMES: readonly Outcome[] = ['imported', 'updated', 'skipped', 'failed'];
@@ -32,8 +33,32 @@ export interface ImportOptions {
   /** The server secret that keys commenters' avatars (resolveSecret). */
   secret: string;
   now?: Date;
-  onProgress?: (done: number, total: number) => void;
+  /** Called after each item (and each chunk of the file) with how far the import has got. */
+  onProgress?: (progress: ImportProgress) => void;
 }
+
+/** How far an import has got: bytes of the file read, and posts and comments written so far. */
+export interface ImportProgress {
+  bytesRead: number;
+  totalBytes: number;
+  posts: number;
+  comments: number;
+}
+
+/** What the import has read of the channel so far: its head and the authors listed (before or after items). */
+export interface WxrChannel extends WxrHead {
+  authors: WxrAuthor[];
+}
+
+/** --default-author names an email no author listed before the first item has. */
+export class DefaultAuthorUnknown extends Error {
+  constructor(readonly email: string) {
+    super(`no author in the export has the email ${email}`);
+  }
+}
+
+/** Undoes something outside the database (a file written) when the writes it went with are undone. */
+export type RollbackHook = () => void | Promise<void>;
 
 export interface ImportNote {
   kind: string;
@@ -57,23 +82,75 @@ class DryRunRollback extends Error {}
 const UNCATEGORIZED = { slug: 'uncategorized', name: 'Uncategorized' };
 const MAX_TAGS = 50;
 
+/**
+ * Kinds whose mappings grow with the file: only those of the items being written are held (scopeTo), so
+ * memory does not grow with the number of posts and comments already imported.
+ */
+const ITEM_KINDS: ReadonlySet<MappedKind> = new Set(['post', 'page', 'comment']);
+
 /** The state of one import, kept while its transaction runs. */
-class ImportRun {
+export class ImportRun {
   readonly summary: ImportSummary;
   readonly personByLogin = new Map<string, string>();
   readonly sectionByNicename = new Map<string, string>();
   readonly parentOfCategory = new Map<string, string>();
   readonly createdArticles: number[] = [];
+  /** The channel's fields and its authors, once the head has been read (importHead). */
+  doc: WxrChannel = { version: '', title: '', siteUrl: '', blogUrl: '', authors: [] };
   maps = new Map<MappedKind, Map<string, number>>();
+  /** The WordPress ids of the items being written, by kind (scopeTo). */
+  private scope = new Map<MappedKind, string[]>();
+  private rollbackHooks: RollbackHook[] = [];
+  /** Mappings remembered but not yet written: written together after each chunk (flushMappings). */
+  private pendingMappings: { kind: MappedKind; wpId: string; gazetteId: number }[] = [];
+  /** Errors thrown by rollback hooks (they run on, each hook in turn). */
+  readonly rollbackFailures: unknown[] = [];
+  bytesRead = 0;
+  totalBytes = 0;
 
   constructor(
     readonly trx: Db,
     readonly store: Store,
-    readonly doc: WxrDocument,
     readonly options: ImportOptions,
     readonly stamp: string,
   ) {
-    this.summary = { dryRun: options.dryRun, site: siteKey(doc), counts: {}, notes: [] };
+    this.summary = { dryRun: options.dryRun, site: '', counts: {}, notes: [] };
+  }
+
+  /**
+   * Registers `undo` to run if what is being written now is undone: the item being written, when it is
+   * refused and rolled back to its savepoint, or else the whole import, when its transaction is abandoned
+   * (a fatal error, a file found broken, a dry run). Hooks run newest first; once the transaction has
+   * committed they are dropped. E.g. a copied media file: `run.onRollback(() => fs.promises.rm(file, { force: true }))`.
+   */
+  onRollback(undo: RollbackHook): void {
+    this.rollbackHooks.push(undo);
+  }
+
+  /** Runs (newest first) and forgets the hooks registered since the `from`-th. */
+  async rollBack(from = 0): Promise<void> {
+    const hooks = this.rollbackHooks.splice(from).reverse();
+    for (const undo of hooks) {
+      try {
+        await undo();
+      } catch (error) {
+        this.rollbackFailures.push(error);
+      }
+    }
+  }
+
+  /** The ids the items about to be written may look up in mapOf('post' | 'page' | 'comment'). */
+  scopeTo(items: readonly WxrItem[]): void {
+    for (const kind of ITEM_KINDS) this.maps.delete(kind);
+    const posts = items.map((i) => i.postId);
+    const comments = items.flatMap((i) => i.comments.map((c) => `${i.postId}:${c.id}`));
+    this.scope = new Map<MappedKind, string[]>([['post', posts], ['page', posts], ['comment', comments]]);
+  }
+
+  /** Posts and comments written so far, and where the reader is in the file. */
+  progress(): ImportProgress {
+    const done = (kind: string) => (this.summary.counts[kind]?.imported ?? 0) + (this.summary.counts[kind]?.updated ?? 0);
+    return { bytesRead: this.bytesRead, totalBytes: this.totalBytes, posts: done('post'), comments: done('comment') };
   }
 
   count(kind: string, outcome: Outcome, wpId = '', reason = ''): void {
@@ -90,11 +167,17 @@ class ImportRun {
       sections: new Map(this.sectionByNicename),
       parents: new Map(this.parentOfCategory),
       created: this.createdArticles.length,
+      hooks: this.rollbackHooks.length,
+      mappings: this.pendingMappings.length,
     };
   }
 
-  /** Back to the counts, sections and ids before an item that was undone (maps are read again). */
-  restore(s: ReturnType<ImportRun['snapshot']>): void {
+  /** Back to the counts, sections and ids before an item that was undone (maps are read again); its rollback hooks run. */
+  async restore(s: ReturnType<ImportRun['snapshot']>): Promise<void> {
+    await this.rollBack(s.hooks);
+    // The undone item's mappings are dropped; the earlier items' are written before the maps are read again.
+    this.pendingMappings.length = s.mappings;
+    await this.flushMappings();
     this.summary.counts = s.counts;
     this.summary.notes.length = s.notes;
     this.replace(this.sectionByNicename, s.sections);
@@ -108,23 +191,40 @@ class ImportRun {
     for (const [k, v] of from) target.set(k, v);
   }
 
+  /**
+   * What WordPress ids of this kind became. For posts, pages and comments only the ids of the items being
+   * written are held (scopeTo); look any other up with lookup().
+   */
   async mapOf(kind: MappedKind): Promise<Map<string, number>> {
     let map = this.maps.get(kind);
     if (!map) {
-      map = await mappedIds(this.trx, this.summary.site, kind);
+      map = ITEM_KINDS.has(kind) ? await mappedIdsAmong(this.trx, this.summary.site, kind, this.scope.get(kind) ?? []) : await mappedIds(this.trx, this.summary.site, kind);
       this.maps.set(kind, map);
     }
     return map;
   }
 
+  /** What one WordPress object became, if it was imported (this run or before), e.g. a post another links to. */
+  async lookup(kind: MappedKind, wpId: string): Promise<number | undefined> {
+    return (await this.mapOf(kind)).get(wpId) ?? (await mappedIdsAmong(this.trx, this.summary.site, kind, [wpId])).get(wpId);
+  }
+
   async remember(kind: MappedKind, wpId: string, id: number): Promise<void> {
     (await this.mapOf(kind)).set(wpId, id);
-    await recordMapping(this.trx, this.summary.site, kind, wpId, id, this.stamp);
+    this.pendingMappings.push({ kind, wpId, gazetteId: id });
+  }
+
+  /** Writes the mappings remembered since the last call, in a few statements rather than one each. */
+  async flushMappings(): Promise<void> {
+    if (!this.pendingMappings.length) return;
+    const rows = this.pendingMappings;
+    this.pendingMappings = [];
+    await recordMappings(this.trx, this.summary.site, rows, this.stamp);
   }
 }
 
 /** The key of the exporting site in import_map. */
-function siteKey(doc: WxrDocument): string {
+function siteKey(doc: WxrHead): string {
   return (doc.siteUrl || doc.blogUrl || `untitled:${doc.title}`).replace(/\/+$/, '');
 }
 
@@ -168,38 +268,45 @@ function personName(a: WxrAuthor): string {
 async function importAuthor(run: ImportRun, a: WxrAuthor): Promise<void> {
   const login = a.login.trim();
   if (!login) return run.count('author', 'skipped', a.id, 'an author without a login');
-  const slug = slugFrom(login, personName(a), `author-${a.id || run.personByLogin.size + 1}`);
+  // Listed after a post that named it (and made it): its listed name is taken now, and it is counted once.
+  const madeThisRun = run.personByLogin.get(login);
+  const slug = madeThisRun ?? slugFrom(login, personName(a), `author-${a.id || run.personByLogin.size + 1}`);
   const known = (await run.mapOf('author')).has(login);
   // People carry a name, a slug, a biography and a link: no email, and never a password.
   const id = await definePersonIn(run.trx, { slug, name: personName(a) || slug, bio: '', url: null });
   await run.remember('author', login, id);
   run.personByLogin.set(login, slug);
-  run.count('author', known ? 'updated' : 'imported');
+  if (!madeThisRun) run.count('author', known ? 'updated' : 'imported');
+}
+
+/** An author listed in the export (in its head, or after items). */
+async function importListedAuthor(run: ImportRun, a: WxrAuthor): Promise<void> {
+  run.doc.authors.push(a);
+  await importAuthor(run, a);
 }
 
 /**
- * Authors listed in the export, then any author a post names that the list lacks (WXR 1.0 has no list),
- * unless --default-author says to credit such posts to a listed author instead.
+ * The author a post names that the list lacks (WXR 1.0 has no list, and a list may come after the posts)
+ * is made when first met, unless --default-author says to credit such posts to a listed author instead.
  */
-async function importAuthors(run: ImportRun): Promise<void> {
-  for (const a of run.doc.authors) await importAuthor(run, a);
+async function authorOf(run: ImportRun, item: WxrItem): Promise<void> {
   if (run.options.defaultAuthor) return;
-  for (const item of run.doc.items) {
-    const login = item.creator.trim();
-    if (login && !run.personByLogin.has(login)) await importAuthor(run, { id: '', login, email: '', displayName: login, firstName: '', lastName: '' });
-  }
+  const login = item.creator.trim();
+  if (login && !run.personByLogin.has(login)) await importAuthor(run, { id: '', login, email: '', displayName: login, firstName: '', lastName: '' });
+}
+
+/** The listed author with --default-author's email. */
+function defaultAuthor(run: ImportRun): WxrAuthor | undefined {
+  const wanted = run.options.defaultAuthor?.trim().toLowerCase();
+  return wanted ? run.doc.authors.find((a) => a.email.trim().toLowerCase() === wanted) : undefined;
 }
 
 function authorsFor(run: ImportRun, item: WxrItem): string[] {
   const slug = run.personByLogin.get(item.creator.trim());
   if (slug) return [slug];
-  if (run.options.defaultAuthor) {
-    const wanted = run.options.defaultAuthor.trim().toLowerCase();
-    const author = run.doc.authors.find((a) => a.email.trim().toLowerCase() === wanted);
-    const fallback = author && run.personByLogin.get(author.login.trim());
-    if (fallback) return [fallback];
-  }
-  return [];
+  const author = defaultAuthor(run);
+  const fallback = author && run.personByLogin.get(author.login.trim());
+  return fallback ? [fallback] : [];
 }
 
 // --- categories and tags -------------------------------------------------------------------------------
@@ -237,13 +344,35 @@ async function importTags(run: ImportRun, tags: WxrTerm[]): Promise<void> {
   }
 }
 
-async function importTerms(run: ImportRun): Promise<void> {
+/** Terms listed in the head: categories in order, then the tags at once. */
+async function importTerms(run: ImportRun, terms: readonly WxrTerm[]): Promise<void> {
   let position = 0;
-  for (const term of run.doc.terms) {
+  for (const term of terms) {
     if (term.taxonomy === 'category') await importCategory(run, term, ++position);
     else if (term.taxonomy !== 'post_tag') run.count(`term (${term.taxonomy || 'unknown'})`, 'skipped', term.id, `the taxonomy "${term.taxonomy}" is not imported`);
   }
-  await importTags(run, run.doc.terms.filter((t) => t.taxonomy === 'post_tag'));
+  await importTags(run, terms.filter((t) => t.taxonomy === 'post_tag'));
+}
+
+/**
+ * A term listed after items. A category a post already made a section for gets its listed name,
+ * description and id now; its parent counts for the posts still to come.
+ */
+async function importLateTerm(run: ImportRun, term: WxrTerm, lateTags: WxrTerm[]): Promise<void> {
+  if (term.taxonomy === 'post_tag') return void lateTags.push(term);
+  if (term.taxonomy !== 'category') return run.count(`term (${term.taxonomy || 'unknown'})`, 'skipped', term.id, `the taxonomy "${term.taxonomy}" is not imported`);
+  const key = term.slug || term.name;
+  const slug = run.sectionByNicename.get(key);
+  if (!slug) return importCategory(run, term, run.sectionByNicename.size + 1);
+  try {
+    const id = await defineSectionIn(run.trx, { slug, name: term.name.trim() || slug, description: wordpressToText(term.description).slice(0, 500), position: run.sectionByNicename.size });
+    if (term.id) await run.remember('category', term.id, id);
+    if (term.parent) run.parentOfCategory.set(key, term.parent);
+  } catch (error) {
+    const reason = reasonOf(error);
+    if (reason === null) throw error;
+    run.count('category', 'failed', term.id, reason);
+  }
 }
 
 /** The post's most specific category (one that is no other of its categories' parent), as a section slug. */
@@ -397,39 +526,68 @@ async function importItem(run: ImportRun, item: WxrItem): Promise<void> {
       if (articleId !== null) await importComments(run, item, articleId);
     });
   } catch (error) {
-    run.restore(before);
+    await run.restore(before);
     const reason = reasonOf(error);
     if (reason === null) throw error;
     run.count(type, 'failed', item.postId, reason);
   }
 }
 
-async function runImport(run: ImportRun): Promise<void> {
-  const total = run.doc.items.length;
-  run.options.onProgress?.(0, total);
-  await importAuthors(run);
-  await importTerms(run);
-  for (const [i, item] of run.doc.items.entries()) {
-    await importItem(run, item);
-    run.options.onProgress?.(i + 1, total);
+/** The head: the site (the key of import_map), the listed authors, then the listed terms. */
+async function importHead(run: ImportRun, part: Extract<WxrPart, { kind: 'head' }>): Promise<void> {
+  run.doc = { ...part.head, authors: [] };
+  run.summary.site = siteKey(part.head);
+  for (const a of part.authors) await importListedAuthor(run, a);
+  if (run.options.defaultAuthor && !defaultAuthor(run)) throw new DefaultAuthorUnknown(run.options.defaultAuthor);
+  await importTerms(run, part.terms);
+}
+
+/** Writes the parts one chunk of the file completed, in the file's order. */
+async function importChunk(run: ImportRun, chunk: WxrChunk): Promise<void> {
+  run.scopeTo(chunk.parts.flatMap((p) => (p.kind === 'item' ? [p.item] : [])));
+  run.bytesRead = chunk.bytesRead;
+  run.totalBytes = chunk.totalBytes;
+  const lateTags: WxrTerm[] = [];
+  for (const part of chunk.parts) {
+    if (part.kind === 'head') await importHead(run, part);
+    else if (part.kind === 'author') await importListedAuthor(run, part.author);
+    else if (part.kind === 'term') await importLateTerm(run, part.term, lateTags);
+    else {
+      await authorOf(run, part.item);
+      await importItem(run, part.item);
+      run.options.onProgress?.(run.progress());
+    }
   }
+  if (lateTags.length) await importTags(run, lateTags);
+  await run.flushMappings();
+  run.options.onProgress?.(run.progress());
+}
+
+/** Reads `file` and writes each chunk's parts before the next chunk is read. */
+async function runImport(run: ImportRun, file: string): Promise<void> {
+  for await (const chunk of readWxr(file)) await importChunk(run, chunk);
 }
 
 /**
- * Imports `doc` into the store in one transaction (rolled back for a dry run) and reports what it did.
- * A problem with one object is counted as failed with its reason; any other error rolls everything back.
+ * Imports the WordPress export `file` into the store in one transaction (rolled back for a dry run), as
+ * it is read, and reports what it did. A problem with one object is counted as failed with its reason;
+ * any other error (WxrError for a file found broken, DefaultAuthorUnknown) rolls everything back, runs
+ * the rollback hooks, and is thrown.
  */
-export async function importWordpress(store: Store, doc: WxrDocument, options: ImportOptions): Promise<ImportSummary> {
+export async function importWordpress(store: Store, file: string, options: ImportOptions): Promise<ImportSummary> {
   const stamp = (options.now ?? new Date()).toISOString();
   let run: ImportRun | null = null;
   try {
     await store.writeTransaction(async (trx) => {
-      run = new ImportRun(trx, store, doc, options, stamp);
-      await runImport(run);
+      run = new ImportRun(trx, store, options, stamp);
+      await runImport(run, file);
       if (options.dryRun) throw new DryRunRollback();
     });
   } catch (error) {
+    const abandoned = run as ImportRun | null;
+    if (abandoned) await abandoned.rollBack();
     if (!(error instanceof DryRunRollback)) throw error;
+    if (abandoned?.rollbackFailures.length) throw abandoned.rollbackFailures[0];
   }
   const done = run as ImportRun | null;
   if (!done) throw new Error('the import did not run');

@@ -1,8 +1,11 @@
 // Reading a WordPress export (WXR 1.0, 1.1 or 1.2) as a stream: the file is fed to a strict SAX parser in
-// chunks and only the parts Gazette imports are kept. A file that is not well-formed XML, declares a DOCTYPE
-// (entities are never expanded: no billion laughs, no external entities), or is not WXR is refused with a
-// WxrError naming the file, line and column.
-import { createReadStream } from 'node:fs';
+// chunks and only the parts Gazette imports are kept. readWxr hands them on as they are completed (the head
+// first: site, authors and terms; then each item), so memory holds one chunk and one item, whatever the
+// size of the file (decision 0029). A file that is not well-formed XML, declares a DOCTYPE (entities are
+// never expanded: no billion laughs, no external entities), or is not WXR is refused with a WxrError naming
+// the file, line and column, possibly after earlier parts were handed on: the consumer must be able to undo
+// them (the importer writes in one transaction).
+import { createReadStream, promises as fsp } from 'node:fs';
 import sax from 'sax';
 
 export const WXR_VERSIONS = ['1.0', '1.1', '1.2'] as const;
@@ -60,6 +63,32 @@ export interface WxrItem {
   comments: WxrComment[];
 }
 
+/** The channel's own fields, as known when the first item begins (or at the end of a file without items). */
+export interface WxrHead {
+  /** '' when <wp:wxr_version> comes after the first item (checked at the end of the file). */
+  version: WxrVersion | '';
+  title: string;
+  siteUrl: string;
+  blogUrl: string;
+}
+
+/** One part of the export, in the order the file gives them. */
+export type WxrPart =
+  | { kind: 'head'; head: WxrHead; authors: WxrAuthor[]; terms: WxrTerm[] }
+  | { kind: 'author'; author: WxrAuthor }
+  | { kind: 'term'; term: WxrTerm }
+  | { kind: 'item'; item: WxrItem };
+
+/** The parts one chunk of the file completed, and how far into the file the reader is. */
+export interface WxrChunk {
+  parts: WxrPart[];
+  /** The WXR version as far as known (the last chunk always has it). */
+  version: WxrVersion | '';
+  bytesRead: number;
+  totalBytes: number;
+}
+
+/** A whole export in memory (parseWxrFile): for tests and small files; the importer streams. */
 export interface WxrDocument {
   version: WxrVersion;
   title: string;
@@ -111,7 +140,10 @@ const COMMENT_FIELDS: Record<string, keyof WxrComment> = {
   'wp:comment_type': 'type', 'wp:comment_parent': 'parent',
 };
 
-/** Collects the parts of a WXR file from SAX events. */
+/**
+ * Collects the parts of a WXR file from SAX events. Authors and terms met before the first item are held
+ * as the head; after it, every completed part goes to `ready` and is taken by the reader after each chunk.
+ */
 class WxrCollector {
   readonly path: string[] = [];
   text = '';
@@ -122,9 +154,10 @@ class WxrCollector {
   title = '';
   siteUrl = '';
   blogUrl = '';
-  authors: WxrAuthor[] = [];
-  terms: WxrTerm[] = [];
-  items: WxrItem[] = [];
+  headAuthors: WxrAuthor[] = [];
+  headTerms: WxrTerm[] = [];
+  headSent = false;
+  ready: WxrPart[] = [];
   author: WxrAuthor | null = null;
   term: WxrTerm | null = null;
   item: WxrItem | null = null;
@@ -151,13 +184,32 @@ class WxrCollector {
       else if (name === 'wp:category') this.term = { id: '', taxonomy: 'category', slug: '', name: '', parent: '', description: '' };
       else if (name === 'wp:tag') this.term = { id: '', taxonomy: 'post_tag', slug: '', name: '', parent: '', description: '' };
       else if (name === 'wp:term') this.term = { id: '', taxonomy: '', slug: '', name: '', parent: '', description: '' };
-      else if (name === 'item') this.item = emptyItem();
+      else if (name === 'item') {
+        this.sendHead();
+        this.item = emptyItem();
+      }
     } else if (this.item && parent === 'item') {
       if (name === 'wp:comment') this.comment = emptyComment();
       else if (name === 'wp:postmeta') this.meta = { key: '', value: '' };
       // WXR 1.0 repeats each term without its slug (plain RSS): as in WordPress, only one with a nicename counts.
       else if (name === 'category' && attributes.domain && attributes.nicename !== undefined) this.itemTerm = { domain: attributes.domain, slug: attributes.nicename };
     }
+  }
+
+  /** The head is complete when the first item begins (or the file ends). */
+  sendHead(): void {
+    if (this.headSent) return;
+    this.headSent = true;
+    this.ready.push({ kind: 'head', head: { version: knownVersion(this), title: this.title, siteUrl: this.siteUrl, blogUrl: this.blogUrl || this.siteUrl }, authors: this.headAuthors, terms: this.headTerms });
+    this.headAuthors = [];
+    this.headTerms = [];
+  }
+
+  /** The parts completed since the last call. */
+  take(): WxrPart[] {
+    const parts = this.ready;
+    this.ready = [];
+    return parts;
   }
 
   close(name: string): void {
@@ -182,13 +234,15 @@ class WxrCollector {
     else if (name === 'wp:base_site_url') this.siteUrl = text.trim();
     else if (name === 'wp:base_blog_url') this.blogUrl = text.trim();
     else if (name === 'wp:author' && this.author) {
-      this.authors.push(this.author);
+      if (this.headSent) this.ready.push({ kind: 'author', author: this.author });
+      else this.headAuthors.push(this.author);
       this.author = null;
     } else if ((name === 'wp:category' || name === 'wp:tag' || name === 'wp:term') && this.term) {
-      this.terms.push(this.term);
+      if (this.headSent) this.ready.push({ kind: 'term', term: this.term });
+      else this.headTerms.push(this.term);
       this.term = null;
     } else if (name === 'item' && this.item) {
-      this.items.push(this.item);
+      this.ready.push({ kind: 'item', item: this.item });
       this.item = null;
     }
   }
@@ -222,11 +276,28 @@ function problemOf(error: Error): string {
   return error.message.split('\n')[0] ?? 'not well-formed XML';
 }
 
-/** Parse `file` as WXR. Rejects with WxrError for anything Gazette does not import. */
-export async function parseWxrFile(file: string): Promise<WxrDocument> {
+/** 64 KiB: big enough for sax to run at speed, small enough that one chunk's parts are few. */
+const CHUNK_BYTES = 64 * 1024;
+
+function unreadable(file: string, error: unknown): never {
+  if (error instanceof WxrError) throw error;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') throw new WxrError(file, 0, 0, `cannot read the file (${code})`);
+  throw error;
+}
+
+/**
+ * Reads `file` as WXR, one chunk at a time: after each chunk, the parts it completed (the head before any
+ * item, then items, and authors or terms listed after items). The next chunk is read only when the
+ * consumer asks, so a slow consumer holds the file back rather than piling parts up. Throws WxrError at
+ * the first problem, and at the end for a file that turned out not to be a complete WXR export.
+ */
+export async function* readWxr(file: string): AsyncGenerator<WxrChunk> {
   const parser = sax.parser(true, { trim: false, normalize: false, xmlns: false, position: true });
   const collector = new WxrCollector();
   let failure: WxrError | null = null;
+  /** How many parts were complete when the problem was met: sax reads on, but what follows is not trusted. */
+  let soundParts = 0;
   let endOfDocument = { line: 1, column: 1 };
   const fail = (problem: string): never => {
     const at = where(parser);
@@ -236,6 +307,7 @@ export async function parseWxrFile(file: string): Promise<WxrDocument> {
     if (!failure) {
       const at = where(parser);
       failure = new WxrError(file, at.line, at.column, `not well-formed XML: ${problemOf(error)}`);
+      soundParts = collector.ready.length;
     }
   };
   parser.ondoctype = () => fail('a DOCTYPE is not accepted in a WordPress export (entities are never expanded)');
@@ -251,27 +323,71 @@ export async function parseWxrFile(file: string): Promise<WxrDocument> {
     if (pi.name.toLowerCase() !== 'xml') fail(`processing instruction <?${pi.name}?> is not accepted`);
   };
 
+  let totalBytes = 0;
+  let stream;
   try {
-    const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 64 * 1024 });
-    for await (const chunk of stream) {
-      parser.write(chunk as string);
-      if (failure) break;
-    }
-    if (!failure) parser.close();
+    totalBytes = (await fsp.stat(file)).size;
+    stream = createReadStream(file, { encoding: 'utf8', highWaterMark: CHUNK_BYTES });
   } catch (error) {
-    if (error instanceof WxrError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') throw new WxrError(file, 0, 0, `cannot read the file (${code})`);
-    throw error;
+    unreadable(file, error);
   }
-  if (failure) throw failure;
-  return finish(file, endOfDocument, collector);
+  try {
+    const chunks = stream[Symbol.asyncIterator]();
+    for (;;) {
+      let next: IteratorResult<unknown>;
+      try {
+        next = await chunks.next();
+      } catch (error) {
+        unreadable(file, error);
+      }
+      if (next.done) break;
+      parser.write(next.value as string);
+      if (failure) {
+        // The parts before the problem are handed on first, as they would be had it been in a later chunk.
+        const sound = collector.take().slice(0, soundParts);
+        if (sound.length) yield { parts: sound, version: knownVersion(collector), bytesRead: stream.bytesRead, totalBytes };
+        throw failure;
+      }
+      const parts = collector.take();
+      if (parts.length) yield { parts, version: knownVersion(collector), bytesRead: stream.bytesRead, totalBytes };
+    }
+    parser.close();
+    if (failure) throw failure;
+  } finally {
+    stream.destroy();
+  }
+  const version = finish(file, endOfDocument, collector);
+  collector.sendHead();
+  yield { parts: collector.take(), version, bytesRead: totalBytes, totalBytes };
 }
 
-function finish(file: string, at: { line: number; column: number }, c: WxrCollector): WxrDocument {
+/** Parse the whole of `file` into memory. Rejects with WxrError for anything Gazette does not import. */
+export async function parseWxrFile(file: string): Promise<WxrDocument> {
+  const doc: WxrDocument = { version: '1.2', title: '', siteUrl: '', blogUrl: '', authors: [], terms: [], items: [] };
+  for await (const chunk of readWxr(file)) {
+    if (chunk.version) doc.version = chunk.version;
+    for (const part of chunk.parts) {
+      if (part.kind === 'head') {
+        Object.assign(doc, { title: part.head.title, siteUrl: part.head.siteUrl, blogUrl: part.head.blogUrl });
+        doc.authors.push(...part.authors);
+        doc.terms.push(...part.terms);
+      } else if (part.kind === 'author') doc.authors.push(part.author);
+      else if (part.kind === 'term') doc.terms.push(part.term);
+      else doc.items.push(part.item);
+    }
+  }
+  return doc;
+}
+
+function knownVersion(c: WxrCollector): WxrVersion | '' {
+  return (WXR_VERSIONS as readonly string[]).includes(c.version) ? (c.version as WxrVersion) : '';
+}
+
+/** The checks only the end of the file can make. */
+function finish(file: string, at: { line: number; column: number }, c: WxrCollector): WxrVersion {
   if (!c.sawRss) throw new WxrError(file, at.line, at.column, 'the file is empty: no XML document in it');
   if (!c.sawChannel) throw new WxrError(file, at.line, at.column, 'this is not a WordPress export: <rss> has no <channel>');
   if (!c.version) throw new WxrError(file, at.line, at.column, 'this is not a WordPress export: <wp:wxr_version> is missing');
   if (!(WXR_VERSIONS as readonly string[]).includes(c.version)) throw new WxrError(file, at.line, at.column, `unknown WXR version "${c.version}" (1.0, 1.1 and 1.2 are read)`);
-  return { version: c.version as WxrVersion, title: c.title, siteUrl: c.siteUrl, blogUrl: c.blogUrl || c.siteUrl, authors: c.authors, terms: c.terms, items: c.items };
+  return c.version as WxrVersion;
 }

@@ -9,8 +9,8 @@ import { sql } from 'kysely';
 import { parseDocument } from 'htmlparser2';
 import { textContent } from 'domutils';
 import type { ChildNode, Element } from 'domhandler';
-import { parseWxrFile } from '../../src/import/wxr.parser.ts';
-import { importWordpress } from '../../src/import/wordpress.import.ts';
+import { parseWxrFile, WxrError } from '../../src/import/wxr.parser.ts';
+import { ImportRun, importWordpress } from '../../src/import/wordpress.import.ts';
 import { runCli, startTestServer, tempDir, type TestServer } from '../helpers/server.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/wordpress');
@@ -156,19 +156,71 @@ describe('WordPress import: atomic, threaded, hostile', () => {
   });
 
   it('an import stopped half-way by a fatal error leaves no rows', async () => {
-    const doc = await parseWxrFile(fixture('small-export.xml'));
-    const halfway = Math.floor(doc.items.length / 2);
+    let seen = 0;
     await assert.rejects(
-      importWordpress(server.store, doc, {
+      importWordpress(server.store, fixture('small-export.xml'), {
         dryRun: false,
         skipPingbacks: false,
         secret: 'test-secret',
-        onProgress: (done) => {
-          if (done === halfway) throw new Error('the disk is full');
+        onProgress: (p) => {
+          seen = Math.max(seen, p.posts);
+          if (p.posts === 3) throw new Error('the disk is full');
         },
       }),
       /the disk is full/,
     );
+    assert.equal(seen, 3, 'three posts were written before the error');
+    assert.deepEqual(await rowCounts(server), EMPTY);
+  });
+
+  it('a file found broken at its end, after every item was written, leaves no rows', async () => {
+    const whole = fs.readFileSync(fixture('small-export.xml'), 'utf8');
+    const lastItemEnd = whole.lastIndexOf('</item>') + '</item>'.length;
+    // Every item is complete and written; the export then breaks (an unclosed element, a cut file).
+    const broken = path.join(tmp.dir, 'broken-at-end.xml');
+    fs.writeFileSync(broken, `${whole.slice(0, lastItemEnd)}\n<wp:oops></channel></rss>\n`);
+    const cut = path.join(tmp.dir, 'cut-at-end.xml');
+    fs.writeFileSync(cut, whole.slice(0, lastItemEnd + 3));
+    for (const file of [broken, cut]) {
+      let posts = 0;
+      await assert.rejects(
+        importWordpress(server.store, file, { dryRun: false, skipPingbacks: false, secret: 'test-secret', onProgress: (p) => (posts = p.posts) }),
+        (error: unknown) => error instanceof WxrError && error.file === file && error.line > 1,
+      );
+      assert.equal(posts, 6, `${path.basename(file)}: every post was written before the problem was found`);
+      assert.deepEqual(await rowCounts(server), EMPTY, path.basename(file));
+      const r = await runCli(server, ['import', 'wordpress', file]);
+      assert.equal(r.code, 65, r.stderr);
+      assert.match(r.stderr, new RegExp(`${path.basename(file).replace('.', '\\.')}:\\d+:\\d+: not well-formed XML`));
+      assert.match(r.stderr, /Nothing was imported/);
+      assert.deepEqual(await rowCounts(server), EMPTY, path.basename(file));
+    }
+  });
+
+  it('rollback hooks run when what they went with is undone, newest first, and never after a commit', async () => {
+    const ran: string[] = [];
+    await assert.rejects(
+      server.store.writeTransaction(async (trx) => {
+        const run = new ImportRun(trx, server.store, { dryRun: false, skipPingbacks: false, secret: 'test-secret' }, new Date().toISOString());
+        run.onRollback(() => void ran.push('first'));
+        const before = run.snapshot();
+        run.onRollback(() => void ran.push('refused item'));
+        await run.restore(before);
+        assert.deepEqual(ran, ['refused item'], 'an undone item runs only its own hooks');
+        run.onRollback(() => {
+          throw new Error('a hook that fails');
+        });
+        run.onRollback(() => void ran.push('last'));
+        await run.rollBack();
+        assert.deepEqual(ran, ['refused item', 'last', 'first'], 'a failing hook does not stop the others');
+        assert.equal(run.rollbackFailures.length, 1);
+        throw new Error('abandoned');
+      }),
+      /abandoned/,
+    );
+    // Through the import: a dry run is abandoned, so hooks would run; a real import commits and drops them.
+    const summary = await importWordpress(server.store, fixture('wxr-simple.xml'), { dryRun: true, skipPingbacks: false, secret: 'test-secret' });
+    assert.equal(summary.dryRun, true);
     assert.deepEqual(await rowCounts(server), EMPTY);
   });
 
@@ -182,7 +234,8 @@ describe('WordPress import: atomic, threaded, hostile', () => {
 ${item(1, 'x'.repeat(301), 'lonely')}${item(2, 'Fine', 'news')}</channel></rss>`,
     );
     const r = await runCli(server, ['import', 'wordpress', file]);
-    assert.equal(r.code, 1, 'a failure makes the exit status 1');
+    assert.equal(r.code, 1, `a failure makes the exit status 1: ${r.stderr}`);
+    assert.ok(r.stdout, r.stderr);
     assert.match(r.stdout, /post: 1 imported, 0 updated, 0 skipped, 1 failed/);
     assert.match(r.stdout, /post 1: failed: The article is not valid: headline: expected at most 300 characters/);
     // The section made for the refused post's category went with it.
@@ -262,6 +315,50 @@ ${item(1, 'x'.repeat(301), 'lonely')}${item(2, 'Fine', 'news')}</channel></rss>`
     assert.equal(r.code, 65);
     assert.match(r.stderr, /xxe\.xml:\d+:\d+: a DOCTYPE is not accepted/);
     assert.doesNotMatch(r.stdout + r.stderr, /root:/);
+    assert.deepEqual(await rowCounts(server), before);
+  });
+});
+
+describe('WordPress import: authors and terms listed after the posts', () => {
+  let server: TestServer;
+  const tmp = tempDir('gazette-import-');
+  before(async () => {
+    server = await startTestServer({ demo: false });
+  });
+  after(async () => {
+    await server.close();
+    tmp.remove();
+  });
+
+  it('authors and terms listed after the posts: nothing lost, each counted once', async () => {
+    const file = path.join(tmp.dir, 'late.xml');
+    const post = (id: number, creator: string, category: string) =>
+      `<item><title>Late ${id}</title><dc:creator>${creator}</dc:creator><content:encoded>Text ${id}</content:encoded><category domain="category" nicename="${category}"><![CDATA[${category}]]></category><category domain="post_tag" nicename="tagged"><![CDATA[Tagged]]></category><wp:post_id>${id}</wp:post_id><wp:post_name>late-${id}</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>`;
+    fs.writeFileSync(
+      file,
+      `<?xml version="1.0"?><rss xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/"><channel><wp:wxr_version>1.2</wp:wxr_version><wp:base_site_url>https://late.example</wp:base_site_url>
+${post(1, 'rana', 'world')}${post(2, 'omar', 'world')}
+<wp:author><wp:author_id>3</wp:author_id><wp:author_login>rana</wp:author_login><wp:author_email>rana@example.org</wp:author_email><wp:author_display_name>Rana Haddad</wp:author_display_name></wp:author>
+<wp:category><wp:term_id>9</wp:term_id><wp:category_nicename>world</wp:category_nicename><wp:category_parent></wp:category_parent><wp:cat_name>The World</wp:cat_name><wp:category_description>News from abroad</wp:category_description></wp:category>
+<wp:tag><wp:term_id>10</wp:term_id><wp:tag_slug>extra</wp:tag_slug><wp:tag_name>Extra</wp:tag_name></wp:tag>
+${post(3, 'rana', 'science')}</channel></rss>`,
+    );
+    const r = await runCli(server, ['import', 'wordpress', file]);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.match(r.stdout, /author: 2 imported, 0 updated/);
+    assert.match(r.stdout, /post: 3 imported/);
+    assert.match(r.stdout, /category: 2 imported, 0 updated/);
+    const db = server.store.db;
+    const people = await db.selectFrom('people').select(['slug', 'name']).orderBy('slug').execute();
+    assert.deepEqual(people.map((p) => [p.slug, p.name]), [['omar', 'omar'], ['rana', 'Rana Haddad']]);
+    const world = await db.selectFrom('sections').select(['name', 'description']).where('slug', '=', 'world').executeTakeFirstOrThrow();
+    assert.deepEqual([world.name, world.description], ['The World', 'News from abroad']);
+    assert.ok(await db.selectFrom('tags').select('id').where('slug', '=', 'extra').executeTakeFirst());
+    const before = await rowCounts(server);
+    const again = await runCli(server, ['import', 'wordpress', file]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /author: 0 imported, 2 updated/);
+    assert.match(again.stdout, /post: 0 imported, 3 updated/);
     assert.deepEqual(await rowCounts(server), before);
   });
 });
