@@ -2,9 +2,13 @@
 // Also" lists computed (so no reader's visit computes one), and an uncached article page makes a fixed
 // number of queries, however many tags, authors, sources, pins and translations the article has.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { KyselyPlugin } from 'kysely';
-import { createArticle, getArticle } from '../src/articles/article.service.ts';
+import { cardsFor, createArticle, getArticle } from '../src/articles/article.service.ts';
+import { findPublishedByIds } from '../src/articles/article.repository.ts';
+import { importCommentIn, resolveSecret } from '../src/comments/comment.service.ts';
 import { loadCorpus } from '../src/demo/corpus.ts';
 import { definePerson } from '../src/people/person.service.ts';
 import type { Store } from '../src/db/store.ts';
@@ -94,5 +98,56 @@ describe('pages not in the cache', () => {
     assert.ok(plainQueries <= 8, `a plain article page: ${plainQueries} queries`);
     assert.ok(richQueries <= plainQueries + 1, `an article with 3 authors, 5 tags, 8 sources, a pin and a translation: ${richQueries} queries (plain: ${plainQueries})`);
     assert.ok(plain.id && rich.id);
+  });
+
+  it('reads cards by lists of ids compiled once per length: each length gives its own rows, in the order asked, past the reused lengths too', async () => {
+    const db = server.store.db;
+    const ids = (await db.selectFrom('articles').select('id').where('status', '=', 'published').orderBy('id').limit(20).execute()).map((r) => r.id);
+    assert.equal(ids.length, 20);
+    for (const n of [1, 2, 3, 2, 1, 17, 20]) {
+      const wanted = ids.slice(0, n).reverse();
+      const got = await findPublishedByIds(db, wanted);
+      assert.deepEqual(got.map((r) => r.id), wanted, `${n} ids`);
+      const cards = await cardsFor(db, wanted);
+      assert.deepEqual(cards.map((c) => c.id), wanted, `${n} cards`);
+    }
+    // The same length with other ids: the values are bound, not compiled in.
+    assert.deepEqual((await findPublishedByIds(db, [ids[5]!, ids[6]!])).map((r) => r.id), [ids[5], ids[6]]);
+  });
+
+  it("shows an article's comments and counts on its uncached page, and none on an article without", async () => {
+    const store = server.store;
+    const quiet = await createArticle(store, { section: 'news', slug: 'quiet-note', headline: 'Quiet note', body: 'Nobody has written about this.' });
+    const talked = await createArticle(store, { section: 'news', slug: 'talked-about', headline: 'Talked about', body: 'Everybody has written about this.', pins: ['news/quiet-note'] });
+    const secret = await resolveSecret(store.db, server.config);
+    const comment = (author: string, text: string, status: 'approved' | 'pending') => ({ articleId: talked.id, parentId: null, author, email: `${author.replace(/ /g, '.')}@example.org`, url: null, text, status, createdAt: '2026-11-20T10:00:00.000Z' });
+    await store.writeTransaction(async (trx) => {
+      await importCommentIn(trx, secret, comment('Reader One', 'First approved comment.', 'approved'), null);
+      await importCommentIn(trx, secret, comment('Reader Two', 'Second approved comment.', 'approved'), null);
+      await importCommentIn(trx, secret, comment('Reader Three', 'A held comment.', 'pending'), null);
+    });
+    const page = async (p: string) => (await fetch(server.url + p)).text();
+    const withComments = await page('/news/talked-about');
+    assert.match(withComments, /First approved comment\./);
+    assert.match(withComments, /Second approved comment\./);
+    assert.doesNotMatch(withComments, /A held comment/);
+    const without = await page('/news/quiet-note');
+    assert.doesNotMatch(without, /approved comment/);
+  });
+
+  it('names a generated social card on the page without drawing it; the card is drawn when its address is first asked for', async () => {
+    const store = server.store;
+    await createArticle(store, { section: 'news', slug: 'card-later', headline: 'A card drawn later', body: 'The page names its card.' });
+    const cards = path.join(server.config.mediaDir, 'cards');
+    const files = () => (fs.existsSync(cards) ? fs.readdirSync(cards).length : 0);
+    const before = files();
+    const html = await (await fetch(`${server.url}/news/card-later`)).text();
+    const og = /<meta property="og:image" content="([^"]+)"/.exec(html)?.[1];
+    assert.match(og ?? '', /\/media\/cards\/\d+\/[0-9a-f]{24}\.png$/);
+    assert.equal(files(), before, 'reading the page drew no card');
+    const card = await fetch(server.url + new URL(og!).pathname);
+    assert.equal(card.status, 200);
+    assert.equal(card.headers.get('content-type'), 'image/png');
+    assert.equal(files(), before + 1, 'the card is kept once drawn');
   });
 });

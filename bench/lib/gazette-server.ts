@@ -68,7 +68,10 @@ export async function startGazette(options: GazetteOptions = {}): Promise<Gazett
       databasePids = () => backendPids(engine, created.name);
     }
     await options.prepare?.(database);
-    const server = await serveGazette(database, { port: await freePort(), args: buildAndGetServeArgs(REPO_ROOT), env: options.env });
+    // Uploaded files and generated social cards go in the run's own folder: with the default
+    // (data/media under the repository, kept between runs) a run would find what earlier runs made.
+    const env = { MEDIA_DIR: path.join(dir, 'media'), ...options.env };
+    const server = await serveGazette(database, { port: await freePort(), args: buildAndGetServeArgs(REPO_ROOT), env });
     return {
       ...server,
       database,

@@ -15,7 +15,7 @@ import * as views from '../web/admin/articles.ts';
 import { idParam } from '../web/admin/params.ts';
 import { documentTitles, listDocuments } from '../documents/document.service.ts';
 import { ensureCrop, imageViews, type MediaDeps } from '../media/image.service.ts';
-import { socialImageFor } from '../media/social-card.ts';
+import { pageSocialImage } from '../media/social-card.ts';
 import type { Site } from '../web/site.ts';
 import { newsArticleJsonLd } from './article.jsonld.ts';
 import type { ArticleComments } from './article.routes.ts';
@@ -556,7 +556,7 @@ export async function articleAdminRoutes(app: FastifyInstance, { store, site, as
   app.get<{ Params: { id: string } }>('/articles/:id/preview', async (request, reply) => {
     const id = idParam(request.params.id);
     const article = await previewFor(store, request.account, id);
-    const [commentSection, social] = await Promise.all([comments.sectionFor(article, {}), socialImageFor(media.storage, article, { name: site.name, colours: site.theme.colours })]);
+    const [commentSection, social] = await Promise.all([comments.sectionFor(article, {}), pageSocialImage(media.storage, article, { name: site.name, colours: site.theme.colours })]);
     const body = await site.render(
       {
         language: article.language,

@@ -2,7 +2,7 @@
 // and documents go to isBasedOn, quoted people and documents to citation. Data about the article, not
 // its look: the route puts it in the page's head, whatever the theme.
 import type { Article, Source } from './article.service.ts';
-import type { SocialImage } from '../media/social-card.ts';
+import type { PageSocialImage } from '../media/social-card.ts';
 
 interface Site {
   name: string;
@@ -47,7 +47,7 @@ function sourceWork(s: Source, language: string): Record<string, unknown> {
 }
 
 /** The article's picture as an ImageObject: its social rendition (or generated card), with caption and credit. */
-export function imageObject(image: SocialImage, publicUrl: string): Record<string, unknown> {
+export function imageObject(image: PageSocialImage, publicUrl: string): Record<string, unknown> {
   const url = publicUrl + image.path;
   return {
     '@type': 'ImageObject',
@@ -67,7 +67,7 @@ export function imageObject(image: SocialImage, publicUrl: string): Record<strin
  * The NewsArticle node of an article page. `image`: its social picture (socialImageFor); without one
  * (editors' previews) the external image address or the logo stands in.
  */
-export function newsArticleJsonLd(article: Article, site: Site, image?: SocialImage): object {
+export function newsArticleJsonLd(article: Article, site: Site, image?: PageSocialImage): object {
   const url = site.publicUrl + article.path;
   const basedOn = article.sources.filter((s) => s.role !== 'quoted' || s.kind === 'document');
   const cited = article.sources.filter((s) => s.role === 'quoted');

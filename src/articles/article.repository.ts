@@ -2,7 +2,7 @@
 // a Kysely instance or transaction; rows go no further than the service.
 import { sql } from 'kysely';
 import type { Db } from '../db/store.ts';
-import { reusableQuery } from '../db/reusable-query.ts';
+import { reusableListQuery, reusableQuery } from '../db/reusable-query.ts';
 import type { ArticleRow, NewArticleRow, SourceKind, SourceRole } from '../db/schema.ts';
 
 /** Characters of plain text read for a card's excerpt. */
@@ -110,10 +110,12 @@ export async function listPublishedIds(db: Db, filter: ListFilter, limit: number
  */
 export async function findPublishedByIds(db: Db, ids: readonly number[]): Promise<ArticleListRow[]> {
   if (!ids.length) return [];
-  const rows = (await withSection(db).where('a.id', 'in', ids).execute()).filter((r) => r.status === 'published');
+  const rows = (await rowsWithIds(db, ids)).filter((r) => r.status === 'published');
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.map((id) => byId.get(id)).filter((r): r is ArticleListRow => r !== undefined);
 }
+
+const rowsWithIds = reusableListQuery((db, ids) => withSection(db).where('a.id', 'in', ids));
 
 /** Published articles, newest first. */
 export async function listPublished(db: Db, filter: ListFilter, limit: number, offset: number): Promise<ArticleListRow[]> {
@@ -180,16 +182,19 @@ export async function countPublished(db: Db, filter: ListFilter = {}): Promise<n
   return Number(row.n);
 }
 
-export function authorsOf(db: Db, articleIds: readonly number[]) {
-  if (!articleIds.length) return Promise.resolve([]);
-  return db
+const authorRows = reusableListQuery((db, articleIds) =>
+  db
     .selectFrom('article_authors as aa')
     .innerJoin('people as p', 'p.id', 'aa.person_id')
     .where('aa.article_id', 'in', articleIds)
     .select(['aa.article_id', 'p.id', 'p.slug', 'p.name', 'p.url'])
     .orderBy('aa.article_id')
-    .orderBy('aa.position')
-    .execute();
+    .orderBy('aa.position'),
+);
+
+export function authorsOf(db: Db, articleIds: readonly number[]) {
+  if (!articleIds.length) return Promise.resolve([]);
+  return authorRows(db, articleIds);
 }
 
 export function tagsOf(db: Db, articleIds: readonly number[]) {

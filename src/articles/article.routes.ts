@@ -19,7 +19,7 @@ import { movedArticlePath } from './article.workflow.ts';
 import type { ListFilter } from './article.repository.ts';
 import { feedAlternates, type FeedScope } from '../feeds/feed-paths.ts';
 import type { MediaStorage } from '../media/media.storage.ts';
-import { socialImageFor } from '../media/social-card.ts';
+import { pageSocialImage } from '../media/social-card.ts';
 
 const PER_PAGE = 12;
 const HOME_SECTION_ITEMS = 3;
@@ -178,7 +178,7 @@ export async function articleRoutes(app: FastifyInstance, { store, site, comment
     if (!article) return reply;
     reply.dependsOn(...article.keys);
     const translations = article.translations;
-    const [commentSection, social] = await Promise.all([comments.sectionFor(article, request.query), socialImageFor(storage, article, { name: site.name, colours: site.theme.colours })]);
+    const [commentSection, social] = await Promise.all([comments.sectionFor(article, request.query), pageSocialImage(storage, article, { name: site.name, colours: site.theme.colours })]);
     const image = { url: site.publicUrl + social.path, width: social.width, height: social.height, type: social.type, alt: social.alt };
     const body = await site.render(
       {

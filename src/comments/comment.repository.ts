@@ -2,6 +2,7 @@
 // of columns that leaves out the address, IP and user agent; only the editor queries at the end read them.
 import type { Db } from '../db/store.ts';
 import type { CommentStatus, NewCommentRow } from '../db/schema.ts';
+import { reusableListQuery, reusableQuery } from '../db/reusable-query.ts';
 
 // staff_account_id is read only to mark a staff reply as staff; the account behind it is not shown.
 const PUBLIC_COLUMNS = ['id', 'article_id', 'parent_id', 'root_id', 'depth', 'author_name', 'author_url', 'avatar_key', 'body', 'created_at', 'staff_account_id'] as const;
@@ -18,20 +19,29 @@ export type PublicCommentRow = Awaited<ReturnType<typeof newestApproved>>[number
  * top-level comment, counted while any of it is approved).
  */
 export async function approvedTotals(db: Db, articleId: number): Promise<{ comments: number; threads: number }> {
-  const row = await db
+  const [row] = await totalsRow(db, articleId);
+  return { comments: Number(row!.comments), threads: Number(row!.threads) };
+}
+
+const totalsRow = reusableQuery((db, articleId: number) =>
+  db
     .selectFrom('comments')
     .select((eb) => [eb.fn.countAll<number | string>().as('comments'), eb.fn.count<number | string>('root_id').distinct().as('threads')])
     .where('article_id', '=', articleId)
-    .where('status', '=', 'approved')
-    .executeTakeFirstOrThrow();
-  return { comments: Number(row.comments), threads: Number(row.threads) };
-}
+    .where('status', '=', 'approved'),
+);
 
 /**
  * The approved comments of a slice of an article's threads, threads ordered by their top-level comment's
  * id (oldest first), each thread's comments in the order they were written: one comment page.
  */
 export function approvedThreadSlice(db: Db, articleId: number, offset: number, limit: number) {
+  return threadSliceRows(db, articleId, offset, limit);
+}
+
+const threadSliceRows = reusableQuery((db, articleId: number, offset: number, limit: number) => threadSliceQuery(db, articleId, offset, limit));
+
+function threadSliceQuery(db: Db, articleId: number, offset: number, limit: number) {
   // The slice is a run of consecutive thread ids, so the page is every approved comment whose thread id
   // lies between the run's first and last. Both ends are uncorrelated scalar subqueries, which both
   // engines run once. (`root_id in (… limit …)` or a join with it is run again for every comment by
@@ -56,8 +66,7 @@ export function approvedThreadSlice(db: Db, articleId: number, offset: number, l
     .where('root_id', '<=', (eb) => eb.selectFrom(slice()).select((s) => s.fn.max('slice.root_id').as('last')))
     .orderBy('root_id')
     .orderBy('created_at')
-    .orderBy('id')
-    .execute();
+    .orderBy('id');
 }
 
 /** How many of an article's approved threads come before the thread `rootId`, and how many there are. */
@@ -80,15 +89,18 @@ export function findApproved(db: Db, id: number) {
 }
 
 /** Number of approved comments per article id. */
-export async function approvedCounts(db: Db, articleIds: readonly number[]): Promise<Map<number, number>> {
-  if (!articleIds.length) return new Map();
-  const rows = await db
+const approvedCountRows = reusableListQuery((db, articleIds) =>
+  db
     .selectFrom('comments')
     .select(['article_id', (eb) => eb.fn.countAll<number | string>().as('n')])
     .where('article_id', 'in', articleIds)
     .where('status', '=', 'approved')
-    .groupBy('article_id')
-    .execute();
+    .groupBy('article_id'),
+);
+
+export async function approvedCounts(db: Db, articleIds: readonly number[]): Promise<Map<number, number>> {
+  if (!articleIds.length) return new Map();
+  const rows = await approvedCountRows(db, articleIds);
   return new Map(rows.map((r) => [r.article_id, Number(r.n)]));
 }
 

@@ -657,7 +657,8 @@ export function createCommentService(deps: CommentServiceDeps) {
       const current = ask.page ?? layout.default;
       if (current > layout.count)
         throw new AppError('not_found', `This article's comments fill ${layout.count === 1 ? 'one page' : `${layout.count} pages`}; there is no comment page ${current}.`);
-      const rows = await repo.approvedThreadSlice(db, article.id, (current - 1) * rules.perPage, rules.perPage);
+      // Most articles of an archive have no comment: their page needs no second query.
+      const rows = totals.comments === 0 ? [] : await repo.approvedThreadSlice(db, article.id, (current - 1) * rules.perPage, rules.perPage);
       const shown = pageThreads(rows);
       const open = acceptsComments(article.commentsOpen, article.publishedAt, rules, now);
       const target = open && ask.replyTo !== null ? await replyTarget(article.id, ask.replyTo, flatten(shown)) : null;

@@ -24,20 +24,45 @@ interface Compiled {
  */
 export function reusableQuery<P extends Bound[], R>(build: (db: Db, ...values: P) => Compilable<R>): (db: Db, ...values: P) => Promise<R[]> {
   const compiled = new WeakMap<Db, Compiled>();
-  function compile(db: Db, arity: number): Compiled {
-    const placeholders = Array.from({ length: arity }, (_, i) => `${PLACEHOLDER}${i}`) as P;
-    const query = build(db, ...placeholders).compile();
-    if (query.sql.includes(PLACEHOLDER)) throw new Error('reusableQuery: a value was written into the SQL text; it must be a bound value');
-    const parameters = query.parameters.map((p) => (typeof p === 'string' && p.startsWith(PLACEHOLDER) ? { bound: Number(p.slice(PLACEHOLDER.length)) } : { constant: p }));
-    const used = new Set(parameters.flatMap((p) => ('bound' in p ? [p.bound] : [])));
-    if (used.size !== arity) throw new Error(`reusableQuery: ${arity - used.size} value(s) did not reach the query as bound values`);
-    return { sql: query.sql, parameters };
-  }
   return async (db, ...values) => {
     let c = compiled.get(db);
-    if (!c) compiled.set(db, (c = compile(db, values.length)));
-    const parameters = c.parameters.map((p) => ('bound' in p ? values[p.bound] : p.constant));
-    const result = await db.executeQuery<R>(CompiledQuery.raw(c.sql, parameters));
-    return result.rows;
+    if (!c) compiled.set(db, (c = compileWithPlaceholders(values.length, (placeholders) => build(db, ...(placeholders as P)))));
+    return run<R>(db, c, values);
   };
+}
+
+/** Lists longer than this are built and compiled on each call (each length is a different SQL text). */
+const MAX_REUSED_LENGTH = 16;
+
+/**
+ * A reusable query over a list of ids (`where id in (…)`): compiled once per Kysely instance and list
+ * length, up to MAX_REUSED_LENGTH ids; a longer list is built and compiled for its call. An empty list
+ * is the caller's to avoid (`in ()` is not SQL).
+ */
+export function reusableListQuery<R>(build: (db: Db, ids: readonly number[]) => Compilable<R>): (db: Db, ids: readonly number[]) => Promise<R[]> {
+  const compiled = new WeakMap<Db, Map<number, Compiled>>();
+  return async (db, ids) => {
+    if (ids.length > MAX_REUSED_LENGTH) return (await db.executeQuery<R>(build(db, ids).compile())).rows;
+    let byLength = compiled.get(db);
+    if (!byLength) compiled.set(db, (byLength = new Map()));
+    let c = byLength.get(ids.length);
+    if (!c) byLength.set(ids.length, (c = compileWithPlaceholders(ids.length, (placeholders) => build(db, placeholders as unknown as number[]))));
+    return run<R>(db, c, ids);
+  };
+}
+
+/** Builds the query with one placeholder per value and checks that each became a bound parameter. */
+function compileWithPlaceholders(arity: number, build: (placeholders: string[]) => Compilable<unknown>): Compiled {
+  const placeholders = Array.from({ length: arity }, (_, i) => `${PLACEHOLDER}${i}`);
+  const query = build(placeholders).compile();
+  if (query.sql.includes(PLACEHOLDER)) throw new Error('reusableQuery: a value was written into the SQL text; it must be a bound value');
+  const parameters = query.parameters.map((p) => (typeof p === 'string' && p.startsWith(PLACEHOLDER) ? { bound: Number(p.slice(PLACEHOLDER.length)) } : { constant: p }));
+  const used = new Set(parameters.flatMap((p) => ('bound' in p ? [p.bound] : [])));
+  if (used.size !== arity) throw new Error(`reusableQuery: ${arity - used.size} value(s) did not reach the query as bound values`);
+  return { sql: query.sql, parameters };
+}
+
+async function run<R>(db: Db, c: Compiled, values: readonly unknown[]): Promise<R[]> {
+  const parameters = c.parameters.map((p) => ('bound' in p ? values[p.bound] : p.constant));
+  return (await db.executeQuery<R>(CompiledQuery.raw(c.sql, parameters))).rows;
 }

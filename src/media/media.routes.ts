@@ -23,8 +23,8 @@ export interface MediaRoutesOptions {
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 export async function mediaRoutes(app: FastifyInstance, { storage, store, site }: MediaRoutesOptions): Promise<void> {
-  // A published article's generated social card (src/media/social-card.ts): made on first request if no
-  // page made it before, and answered only while the article is published. An address whose headline,
+  // A published article's generated social card (src/media/social-card.ts): made when it is first asked
+  // for (pages only name it), and answered only while the article is published. An address whose headline,
   // site name or colours have changed since is sent on to the current card.
   app.get<{ Params: { id: string; file: string } }>('/media/cards/:id/:file', async (request, reply) => {
     const { id, file } = request.params;

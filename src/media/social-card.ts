@@ -156,20 +156,44 @@ export async function ensureCard(storage: MediaStorage, hash: string, text: Card
   return pending;
 }
 
+/** The social picture as a page names it (meta tags, JSON-LD): everything but its size in bytes. */
+export type PageSocialImage = Omit<SocialImage, 'size'>;
+
 /**
- * The social picture of an article: its lead picture's 1200×630 rendition, or its generated card
- * (made now if it was never made). Paths start with /media/; callers add the site's origin.
+ * The social picture an article's page names, without touching a generated card's file: its address
+ * is made of what it shows, and its route (src/media/media.routes.ts) draws it when it is first asked
+ * for. Drawing it here cost every first read of an archive page a rasterisation (tens of milliseconds
+ * of a core, and a PNG kept on disk for each page a crawler ever read); checking that it exists cost a
+ * trip through libuv's thread pool. A lead picture's rendition is still checked: when its file is
+ * missing, the generated card stands in, as socialImageFor does.
+ */
+export async function pageSocialImage(storage: MediaStorage, article: SocialSubject, site: { name: string; colours: CardColours }): Promise<PageSocialImage> {
+  const lead = article.leadImage;
+  if (lead && (await storage.exists(lead.social.src.slice(MEDIA_PREFIX.length)))) return leadSocialImage(lead);
+  return generatedCardImage(article, site);
+}
+
+function leadSocialImage(lead: ImageView): PageSocialImage {
+  return { path: lead.social.src, width: lead.social.width, height: lead.social.height, type: 'image/jpeg', alt: lead.decorative ? '' : lead.alt, caption: lead.caption, credit: lead.credit, generated: false };
+}
+
+function generatedCardImage(article: SocialSubject, site: { name: string; colours: CardColours }): PageSocialImage {
+  const hash = cardHash({ headline: article.headline, language: article.language, siteName: site.name }, site.colours);
+  return { path: cardPath(article.id, hash), ...SOCIAL_SIZE, type: 'image/png', alt: article.headline, caption: '', credit: '', generated: true };
+}
+
+/**
+ * The social picture of an article with its size in bytes (feeds' enclosures state it): its lead
+ * picture's 1200×630 rendition, or its generated card (made now if it was never made). Paths start
+ * with /media/; callers add the site's origin.
  */
 export async function socialImageFor(storage: MediaStorage, article: SocialSubject, site: { name: string; colours: CardColours }): Promise<SocialImage> {
   const lead = article.leadImage;
   if (lead) {
     const file = await storage.get(lead.social.src.slice(MEDIA_PREFIX.length));
-    if (file) {
-      return { path: lead.social.src, width: lead.social.width, height: lead.social.height, type: 'image/jpeg', size: file.size, alt: lead.decorative ? '' : lead.alt, caption: lead.caption, credit: lead.credit, generated: false };
-    }
+    if (file) return { ...leadSocialImage(lead), size: file.size };
   }
   const text = { headline: article.headline, language: article.language, siteName: site.name };
-  const hash = cardHash(text, site.colours);
-  const size = await ensureCard(storage, hash, text, site.colours);
-  return { path: cardPath(article.id, hash), ...SOCIAL_SIZE, type: 'image/png', size, alt: article.headline, caption: '', credit: '', generated: true };
+  const size = await ensureCard(storage, cardHash(text, site.colours), text, site.colours);
+  return { ...generatedCardImage(article, site), size };
 }
