@@ -73,8 +73,13 @@ export function writeResult(run: RunInfo, report: ScenarioReport): { file: strin
   const stamp = result.startedAt.replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
   const file = path.join(RESULTS_DIR, `${result.scenario}-${stamp}.json`);
   fs.writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
-  fs.writeFileSync(path.join(RESULTS_DIR, 'latest.md'), renderLatest(readNewest()));
+  rebuildLatest();
   return { file, result };
+}
+
+/** Rebuilds latest.md from the newest result file of each scenario (also after merging others' results). */
+export function rebuildLatest(): void {
+  fs.writeFileSync(path.join(RESULTS_DIR, 'latest.md'), renderLatest(readNewest()));
 }
 
 /** The newest result file of each scenario, ordered by scenario name. */

@@ -70,6 +70,12 @@ export interface SearchIndex {
   /** Published articles most similar to an indexed one, excluding itself, best first. */
   similar(db: Db, id: number, limit: number): Promise<SimilarArticle[]>;
   /**
+   * similar() for many indexed articles at once (Check Also lists computed in bulk): each article's
+   * list is what similar() gives for it, in as few round trips as the engine allows. Every id is a key
+   * of the answer (an empty list when nothing is similar or the article is not indexed).
+   */
+  similarMany(db: Db, ids: readonly number[], limit: number): Promise<Map<number, SimilarArticle[]>>;
+  /**
    * What searching a prefix would cost: how many indexed words start with it (counted up to
    * `wordLimit`) and how many article postings those words have in all.
    */

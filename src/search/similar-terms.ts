@@ -10,12 +10,20 @@ const MAX_DF_SHARE = 0.05;
 /** Below this similarity (relative to the article itself) two articles only share a word or two. */
 export const MIN_SIMILARITY = 0.1;
 
+/** Article counts of terms, remembered by one index. */
+export interface FrequencyCache {
+  /** Forgets what was remembered when the highest article id moved by more than 1% (or fell). */
+  sync(highestId: number): void;
+  get(term: string): number | undefined;
+  set(term: string, df: number): void;
+}
+
 /**
  * Document frequencies change slowly and each lookup costs a query: they are remembered per index and
  * forgotten once the highest article id has grown by more than 1% (in a small database, after every new
  * article, so answers there are always exact).
  */
-export function frequencyCache() {
+export function frequencyCache(): FrequencyCache {
   const known = new Map<string, number>();
   let basis = 0;
   return {

@@ -11,7 +11,7 @@ import { alternatives, type Clause } from '../../../search/query.ts';
 import type { IndexDocument, MarkedFields, RankedIds, SearchFilters, SearchIndex, SimilarArticle } from '../../../search/search-index.ts';
 import { MARK_CLOSE, MARK_OPEN } from '../../../search/snippet.ts';
 import { TS_CONFIG } from './schema.ts';
-import { chooseTerms, DF_LOOKUPS, frequencyCache, MIN_SIMILARITY } from '../../../search/similar-terms.ts';
+import { chooseTerms, DF_LOOKUPS, frequencyCache, MIN_SIMILARITY, type FrequencyCache } from '../../../search/similar-terms.ts';
 
 type SearchTables = {
   article_search: { article_id: number; section_id: number; language: string; published_at: string; document: string };
@@ -59,10 +59,18 @@ export function tsqueryText(clauses: readonly Clause[]): string {
 
 const query = (clauses: readonly Clause[]): RawBuilder<string> => sql`to_tsquery(${TS_CONFIG}::regconfig, ${tsqueryText(clauses)})`;
 
+/**
+ * The weighted document of one article from its folded parts, each a value or a column: A headline,
+ * B tags, C subtitle, D body.
+ */
+function documentExpression(parts: Record<'headline' | 'subtitle' | 'tags' | 'body', RawBuilder<unknown> | string>): RawBuilder<string> {
+  const part = (text: RawBuilder<unknown> | string, weight: string) => sql`setweight(to_tsvector(${TS_CONFIG}::regconfig, ${text}), ${weight}::"char")`;
+  return sql`${part(parts.headline, 'A')} || ${part(parts.tags, 'B')} || ${part(parts.subtitle, 'C')} || ${part(parts.body, 'D')}`;
+}
+
 /** The weighted document of one article, from its folded parts. */
 function documentOf(parts: { headline: string; subtitle: string; tags: string; body: string }): RawBuilder<string> {
-  const part = (text: string, weight: string) => sql`setweight(to_tsvector(${TS_CONFIG}::regconfig, ${text}), ${weight}::"char")`;
-  return sql`${part(parts.headline, 'A')} || ${part(parts.tags, 'B')} || ${part(parts.subtitle, 'C')} || ${part(parts.body, 'D')}`;
+  return documentExpression(parts);
 }
 
 /**
@@ -159,7 +167,134 @@ async function deleteEntry(db: Db, id: number): Promise<void> {
   await t.deleteFrom('article_search_text').where('article_id', '=', id).execute();
 }
 
+/** Each article's own terms, with how much they count for it (where they occur, and how often). */
+async function ownTerms(db: Db, ids: readonly number[]): Promise<Map<number, Map<string, number>>> {
+  const rows = await sql<{ article_id: number; lexeme: string; weights: string[] | string }>`
+    select article_id, lexeme, weights from article_search, unnest(document) where article_id = any(${[...ids]}::int[])`.execute(db);
+  const out = new Map<number, Map<string, number>>();
+  for (const r of rows.rows) {
+    if ([...r.lexeme].length < 3 || /^\d+$/.test(r.lexeme) || isStopword(r.lexeme)) continue;
+    const weights = Array.isArray(r.weights) ? r.weights : String(r.weights).replace(/[{}]/g, '').split(',');
+    let terms = out.get(r.article_id);
+    if (!terms) out.set(r.article_id, (terms = new Map()));
+    terms.set(r.lexeme, weights.reduce((sum, w) => sum + (CLASS_TF_WEIGHT[w] ?? 1), 0));
+  }
+  return out;
+}
+
+/**
+ * The newest RANK_WINDOW matches of each article's query (through the GIN index) ranked against it,
+ * the best `limit + 1` of each, with the article's own score beside them: one statement for them all,
+ * so a batch of articles costs one round trip, not one per article. Runs with the index plan (see
+ * withIndexPlan): the queries are not known when the statement is planned.
+ */
+async function rankAgainst(db: Db, queries: readonly { id: number; query: string }[], limit: number) {
+  if (!queries.length) return [];
+  const weights = sql.lit(SIMILAR_WEIGHTS);
+  const statement = sql<{ for_id: number; self: number | null; article_id: number; section_id: number; published_at: string; score: number }>`
+    select p.id as for_id,
+      (select ts_rank(${weights}::float4[], s.rank_document, p.q) from article_search_rank s where s.article_id = p.id) as self,
+      x.article_id, x.section_id, x.published_at, x.score
+    from (select unnest(${queries.map((q) => q.id)}::int[]) as id, unnest(${queries.map((q) => q.query)}::text[])::tsquery as q) as p
+    cross join lateral (
+      select r.article_id, m.section_id, m.published_at, ts_rank(${weights}::float4[], r.rank_document, p.q) as score
+      from (
+        select article_id, section_id, published_at from article_search
+        where document @@ p.q
+        order by article_id + 0 desc
+        limit ${RANK_WINDOW}
+      ) as m
+      join article_search_rank r on r.article_id = m.article_id
+      order by score desc, r.article_id desc
+      limit ${limit + 1}
+    ) as x`;
+  return (await withIndexPlan(db, (t) => statement.execute(t))).rows;
+}
+
+/**
+ * Check Also's candidates for many articles at once, each list what similar() gives for its article:
+ * a few statements for the whole batch (terms, highest id, document frequencies, ranking).
+ */
+async function similarMany(frequencies: FrequencyCache, db: Db, ids: readonly number[], limit: number): Promise<Map<number, SimilarArticle[]>> {
+  const out = new Map<number, SimilarArticle[]>(ids.map((id) => [id, []]));
+  if (!ids.length) return out;
+  const t = tables(db);
+  const own = await ownTerms(db, ids);
+  if (!own.size) return out;
+
+  const highest = Number((await t.selectFrom('article_search').select((eb) => eb.fn.max('article_id').as('n')).executeTakeFirst())?.n ?? 1);
+  frequencies.sync(highest);
+  const lookups = new Map<number, string[]>();
+  for (const [id, terms] of own) lookups.set(id, [...terms.entries()].sort((a, b) => b[1] - a[1]).slice(0, DF_LOOKUPS).map(([term]) => term));
+  const missing = [...new Set([...lookups.values()].flat())].filter((term) => frequencies.get(term) === undefined);
+  if (missing.length) {
+    const found = await t.selectFrom('article_search_terms').select(['term', 'docs']).where('term', 'in', missing).execute();
+    const byTerm = new Map(found.map((f) => [f.term, f.docs]));
+    for (const term of missing) frequencies.set(term, byTerm.get(term) ?? 0);
+  }
+  const queries: { id: number; query: string }[] = [];
+  for (const [id, terms] of lookups) {
+    const chosen = chooseTerms(terms.map((term) => ({ term, tf: own.get(id)!.get(term)!, doc: frequencies.get(term) ?? 0 })), highest);
+    // The lexemes are already stemmed: cast, not to_tsquery, so they are not stemmed twice.
+    if (chosen.length) queries.push({ id, query: chosen.map((c) => operand(c.term)).join(' | ') });
+  }
+
+  const ranked = new Map<number, { self: number | null; rows: { article_id: number; section_id: number; published_at: string; score: number }[] }>();
+  for (const r of await rankAgainst(db, queries, limit)) {
+    let entry = ranked.get(r.for_id);
+    if (!entry) ranked.set(r.for_id, (entry = { self: r.self, rows: [] }));
+    entry.rows.push(r);
+  }
+  for (const [id, { self, rows }] of ranked) {
+    // Rows arrive in no particular order across articles: put each article's back in rank order.
+    rows.sort((a, b) => b.score - a.score || b.article_id - a.article_id);
+    const others = rows.filter((r) => r.article_id !== id).slice(0, limit);
+    if (!others.length) continue;
+    // The article's own score is the yardstick for the others.
+    const best = self !== null && self > 0 ? self : (others[0]?.score ?? 1);
+    out.set(
+      id,
+      others
+        .map((r) => ({ id: r.article_id, similarity: Math.min(1, r.score / best), sectionId: r.section_id, publishedAt: r.published_at }))
+        .filter((r) => r.similarity >= MIN_SIMILARITY),
+    );
+  }
+  return out;
+}
+
+/** Rows of the three index tables for many articles, each table written in a statement or two. */
+const BULK_ROWS = 250;
+
+/**
+ * putMany's work: the entries of these articles replaced, a few statements per BULK_ROWS articles
+ * (their folded text passed as arrays and unnested) instead of four per article, which a bulk load of
+ * 100,000 articles paid in round trips. The documents are built by the same expressions as put()'s.
+ */
+async function insertMany(db: Db, docs: readonly IndexDocument[]): Promise<void> {
+  for (let i = 0; i < docs.length; i += BULK_ROWS) {
+    const slice = docs.slice(i, i + BULK_ROWS);
+    const parts = slice.map(foldedParts);
+    const ids = slice.map((d) => d.id);
+    const column = (pick: (p: (typeof parts)[number]) => string) => parts.map(pick);
+    const input = sql`unnest(
+      ${ids}::int[], ${slice.map((d) => d.sectionId)}::int[], ${slice.map((d) => d.language)}::text[], ${slice.map((d) => d.publishedAt)}::text[],
+      ${column((p) => p.headline)}::text[], ${column((p) => p.subtitle)}::text[], ${column((p) => p.tags)}::text[], ${column((p) => p.body)}::text[],
+      ${column((p) => p.body.slice(0, RANK_BODY_CHARS))}::text[]
+    ) as d(article_id, section_id, language, published_at, headline, subtitle, tags, body, rank_body)`;
+    const document = (body: RawBuilder<unknown>) =>
+      documentExpression({ headline: sql.ref('d.headline'), subtitle: sql.ref('d.subtitle'), tags: sql.ref('d.tags'), body });
+    await sql`delete from article_search where article_id = any(${ids}::int[])`.execute(db);
+    await sql`delete from article_search_rank where article_id = any(${ids}::int[])`.execute(db);
+    await sql`delete from article_search_text where article_id = any(${ids}::int[])`.execute(db);
+    await sql`insert into article_search (article_id, section_id, language, published_at, document)
+      select d.article_id, d.section_id, d.language, d.published_at, ${document(sql.ref('d.body'))} from ${input}`.execute(db);
+    await sql`insert into article_search_rank (article_id, rank_document) select d.article_id, ${document(sql.ref('d.rank_body'))} from ${input}`.execute(db);
+    await sql`insert into article_search_text (article_id, headline, subtitle, tags, body) select d.article_id, d.headline, d.subtitle, d.tags, d.body from ${input}`.execute(db);
+  }
+}
+
 export function createPostgresSearchIndex(): SearchIndex {
+  // Document frequencies remembered by this index (one store's), see similar-terms.ts.
   const frequencies = frequencyCache();
 
   async function remove(db: Db, id: number) {
@@ -195,10 +330,7 @@ export function createPostgresSearchIndex(): SearchIndex {
 
     async putMany(db, docs) {
       // A bulk load counts terms once at the end (compact() without a budget), not per article.
-      for (const doc of docs) {
-        await deleteEntry(db, doc.id);
-        await insert(db, doc, foldedParts(doc));
-      }
+      await insertMany(db, docs);
     },
 
     async clear(db) {
@@ -234,60 +366,10 @@ export function createPostgresSearchIndex(): SearchIndex {
     },
 
     async similar(db, id, limit): Promise<SimilarArticle[]> {
-      const t = tables(db);
-      // The article's own terms, with where they occur (weight class) and how often.
-      const own = await sql<{ lexeme: string; weights: string[] }>`
-        select lexeme, weights from article_search, unnest(document) where article_id = ${id}`.execute(db);
-      if (!own.rows.length) return [];
-      const terms = new Map<string, number>();
-      for (const r of own.rows) {
-        if ([...r.lexeme].length < 3 || /^\d+$/.test(r.lexeme) || isStopword(r.lexeme)) continue;
-        const weights = Array.isArray(r.weights) ? r.weights : String(r.weights).replace(/[{}]/g, '').split(',');
-        terms.set(r.lexeme, weights.reduce((sum, w) => sum + (CLASS_TF_WEIGHT[w] ?? 1), 0));
-      }
-      if (!terms.size) return [];
-
-      const highest = Number((await t.selectFrom('article_search').select((eb) => eb.fn.max('article_id').as('n')).executeTakeFirst())?.n ?? 1);
-      frequencies.sync(highest);
-      const lookups = [...terms.entries()].sort((a, b) => b[1] - a[1]).slice(0, DF_LOOKUPS).map(([term]) => term);
-      const missing = lookups.filter((term) => frequencies.get(term) === undefined);
-      if (missing.length) {
-        const found = await t.selectFrom('article_search_terms').select(['term', 'docs']).where('term', 'in', missing).execute();
-        const byTerm = new Map(found.map((f) => [f.term, f.docs]));
-        for (const term of missing) frequencies.set(term, byTerm.get(term) ?? 0);
-      }
-      const chosen = chooseTerms(lookups.map((term) => ({ term, tf: terms.get(term)!, doc: frequencies.get(term) ?? 0 })), highest);
-      if (!chosen.length) return [];
-      // The lexemes are already stemmed: cast, not to_tsquery, so they are not stemmed twice.
-      const q = sql`${chosen.map((c) => operand(c.term)).join(' | ')}::tsquery`;
-      // The newest matches are ranked (as for searches, through the GIN index), and the article itself,
-      // whose own score is the yardstick for the others.
-      const window = t
-        .selectFrom('article_search')
-        .select(['article_id', 'section_id', 'published_at'])
-        .where(sql<boolean>`document @@ ${q}`)
-        .orderBy(sql`article_id + 0`, 'desc')
-        .limit(RANK_WINDOW);
-      const ranked = await t
-        .selectFrom('article_search_rank as r')
-        .innerJoin(window.as('m'), 'm.article_id', 'r.article_id')
-        .select(['r.article_id', 'm.section_id', 'm.published_at', sql<number>`ts_rank(${SIMILAR_WEIGHTS}::float4[], r.rank_document, ${q})`.as('score')])
-        .orderBy('score', 'desc')
-        .orderBy('r.article_id', 'desc')
-        .limit(limit + 1)
-        .execute();
-      const self = await t
-        .selectFrom('article_search_rank')
-        .select(sql<number>`ts_rank(${SIMILAR_WEIGHTS}::float4[], rank_document, ${q})`.as('score'))
-        .where('article_id', '=', id)
-        .executeTakeFirst();
-      const others = ranked.filter((r) => r.article_id !== id).slice(0, limit);
-      if (!others.length) return [];
-      const best = self && self.score > 0 ? self.score : (others[0]?.score ?? 1);
-      return others
-        .map((r) => ({ id: r.article_id, similarity: Math.min(1, r.score / best), sectionId: r.section_id, publishedAt: r.published_at }))
-        .filter((r) => r.similarity >= MIN_SIMILARITY);
+      return (await similarMany(frequencies, db, [id], limit)).get(id) ?? [];
     },
+
+    similarMany: (db, ids, limit) => similarMany(frequencies, db, ids, limit),
 
     async prefixReach(db, prefix, wordLimit) {
       // A prefix is stemmed before it is expanded, as on SQLite: the reach is counted from the stem.

@@ -260,6 +260,13 @@ export function createSqliteSearchIndex(): SearchIndex {
 
     compact: compactFts,
 
+    async similarMany(db, ids, limit) {
+      // One article at a time: the statements run in this process, there is no round trip to save.
+      const out = new Map<number, SimilarArticle[]>();
+      for (const id of ids) out.set(id, await this.similar(db, id, limit));
+      return out;
+    },
+
     async prefixReach(db, prefix, wordLimit) {
       // FTS5 stems a prefix before expanding it ("pres" becomes "pre"), so the reach is counted from the
       // stem the index's own tokenizer gives.
