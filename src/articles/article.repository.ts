@@ -473,3 +473,21 @@ export async function documentCitedByPublished(db: Db, documentId: number): Prom
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/** Addresses of the published articles among `ids`. */
+export function publishedAddressesOf(db: Db, ids: readonly number[]) {
+  if (!ids.length) return Promise.resolve([]);
+  return db
+    .selectFrom('articles as a')
+    .innerJoin('sections as s', 's.id', 'a.section_id')
+    .where('a.id', 'in', ids)
+    .where('a.status', '=', 'published')
+    .select(['a.id', 'a.slug', 's.slug as section_slug'])
+    .execute();
+}
+
+/** The bodies as written (any status), by id. */
+export function bodiesOf(db: Db, ids: readonly number[]) {
+  if (!ids.length) return Promise.resolve([]);
+  return db.selectFrom('articles').where('id', 'in', ids).select(['id', 'body', 'body_format']).execute();
+}

@@ -19,6 +19,7 @@ import type { CommentStatus } from '../db/schema.ts';
 import { computeRelatedLists } from '../related/related.service.ts';
 import { mappedIds, recordMapping, withSavepoint, type MappedKind } from './import.repository.ts';
 import { wordpressToHtml, wordpressToMarkdown, wordpressToText } from './wp-content.ts';
+import { LegacyLinks } from './legacy-links.ts';
 import type { WxrAuthor, WxrComment, WxrDocument, WxrItem, WxrTerm } from './wxr.parser.ts';
 
 export type Outcome = 'imported' | 'updated' | 'skipped' | 'failed';
@@ -65,6 +66,8 @@ class ImportRun {
   readonly parentOfCategory = new Map<string, string>();
   readonly createdArticles: number[] = [];
   maps = new Map<MappedKind, Map<string, number>>();
+  /** The old addresses this import records (decision 0031). */
+  readonly links: LegacyLinks;
 
   constructor(
     readonly trx: Db,
@@ -74,6 +77,7 @@ class ImportRun {
     readonly stamp: string,
   ) {
     this.summary = { dryRun: options.dryRun, site: siteKey(doc), counts: {}, notes: [] };
+    this.links = new LegacyLinks(trx, this.summary.site, { siteUrl: doc.siteUrl, blogUrl: doc.blogUrl }, stamp);
   }
 
   count(kind: string, outcome: Outcome, wpId = '', reason = ''): void {
@@ -173,6 +177,7 @@ async function importAuthor(run: ImportRun, a: WxrAuthor): Promise<void> {
   // People carry a name, a slug, a biography and a link: no email, and never a password.
   const id = await definePersonIn(run.trx, { slug, name: personName(a) || slug, bio: '', url: null });
   await run.remember('author', login, id);
+  await run.links.author(a, id);
   run.personByLogin.set(login, slug);
   run.count('author', known ? 'updated' : 'imported');
 }
@@ -214,6 +219,7 @@ async function importCategory(run: ImportRun, term: Pick<WxrTerm, 'id' | 'slug' 
   try {
     const id = await defineSectionIn(run.trx, { slug, name: term.name.trim() || slug, description: wordpressToText(term.description).slice(0, 500), position });
     await run.remember('category', wpId, id);
+    await run.links.category(term, id);
     run.sectionByNicename.set(key, slug);
     if (term.parent) run.parentOfCategory.set(key, term.parent);
     run.count('category', known ? 'updated' : 'imported');
@@ -234,6 +240,7 @@ async function importTags(run: ImportRun, tags: WxrTerm[]): Promise<void> {
     const wpId = t.term.id || `slug:${t.term.slug}`;
     run.count('tag', map.has(wpId) ? 'updated' : 'imported');
     await run.remember('tag', wpId, ids.get(slugify(t.name))!);
+    await run.links.tag(t.term, ids.get(slugify(t.name))!);
   }
 }
 
@@ -297,6 +304,7 @@ async function importPost(run: ImportRun, item: WxrItem): Promise<number | null>
   if (mapped !== undefined && (await articleFacts(run.trx, mapped))) {
     await updateArticleIn(run.trx, run.store.search, mapped, content, new Date(run.stamp));
     run.count('post', 'updated');
+    await run.links.post(item, mapped);
     return mapped;
   }
   const input: ArticleInput = { ...content, section: await sectionFor(run, item), slug, authors: authorsFor(run, item), commentsOpen: item.commentStatus === 'open', ...(publishedAt && { publishedAt }) };
@@ -309,6 +317,7 @@ async function importPost(run: ImportRun, item: WxrItem): Promise<number | null>
     created = await createArticleIn(run.trx, run.store.search, { ...input, slug: `${slug}-${item.postId}`.slice(0, 120) }, new Date(run.stamp));
   }
   await run.remember('post', item.postId, created.id);
+  await run.links.post(item, created.id);
   run.createdArticles.push(created.id);
   run.count('post', 'imported');
   return created.id;
@@ -320,6 +329,7 @@ async function importPage(run: ImportRun, item: WxrItem): Promise<void> {
   const slug = slugFrom(item.postName, item.title, `page-${item.postId}`);
   const id = await definePageIn(run.trx, { slug: RESERVED_SECTION_SLUGS.has(slug) ? `${slug}-page` : slug, title: headlineOf(item, 'page').slice(0, 200), body: wordpressToMarkdown(item.content), language: 'en', status });
   await run.remember('page', item.postId, id);
+  await run.links.page(item, id);
   run.count('page', known ? 'updated' : 'imported');
   for (const c of item.comments) run.count('comment', 'skipped', `${item.postId}:${c.id}`, `a comment on page ${item.postId}: static pages take no comments`);
 }
@@ -413,6 +423,8 @@ async function runImport(run: ImportRun): Promise<void> {
     await importItem(run, item);
     run.options.onProgress?.(i + 1, total);
   }
+  // Old addresses of the site's feeds and uploads, and links to the old site in what was written.
+  await run.links.finish(run.store.search, new Date(run.stamp));
 }
 
 /**
