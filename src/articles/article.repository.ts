@@ -491,3 +491,13 @@ export function bodiesOf(db: Db, ids: readonly number[]) {
   if (!ids.length) return Promise.resolve([]);
   return db.selectFrom('articles').where('id', 'in', ids).select(['id', 'body', 'body_format']).execute();
 }
+
+/** What replacing a body needs to know of the article. */
+export function bodyFactsOf(db: Db, id: number) {
+  return db.selectFrom('articles').where('id', '=', id).select(['language', 'body_format', 'body_text']).executeTakeFirst();
+}
+
+/** Stores a body and what was derived from it. */
+export async function setBody(db: Db, id: number, body: { source: string; html: string; text: string; words: number }, at: string): Promise<void> {
+  await db.updateTable('articles').set({ body: body.source, body_html: body.html, body_text: body.text, word_count: body.words, updated_at: at }).where('id', '=', id).execute();
+}

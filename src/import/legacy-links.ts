@@ -11,7 +11,7 @@ import { AppError } from '../errors.ts';
 import { commentFeedPath } from '../lib/paths.ts';
 import { lowerAscii, slugify } from '../lib/slug.ts';
 import { articleBodies, publishedPathsOf } from '../articles/article.lookups.ts';
-import { updateArticleIn } from '../articles/article.service.ts';
+import { replaceBodyIn } from '../articles/article.service.ts';
 import { feedPath } from '../feeds/feed-paths.ts';
 import { imageViews } from '../media/image.service.ts';
 import { definePageIn, getPage } from '../pages/page.service.ts';
@@ -229,11 +229,14 @@ export class LegacyLinks {
     this.hosts = new Set([hostOf(urls.siteUrl), hostOf(urls.blogUrl)].filter((h): h is string => !!h));
   }
 
-  private async save(kind: LegacyKind, targetId: number, exact: readonly string[], guessed: readonly string[] = []): Promise<void> {
-    const row = (path: string) => ({ path, kind, targetId });
-    await saveLinks(this.trx, this.site, this.stamp, [...new Set(exact)].map(row), true);
-    const rest = [...new Set(guessed)].filter((g) => !exact.includes(g));
-    await saveLinks(this.trx, this.site, this.stamp, rest.map(row), false);
+  /** Writes one object's addresses in at most two statements: exact ones replace, guessed ones only fill gaps. */
+  private async save(targetId: number, ...groups: { kind: LegacyKind; exact: readonly string[]; guessed?: readonly string[] }[]): Promise<void> {
+    const exact = new Map<string, LegacyLinkRow>();
+    const guessed = new Map<string, LegacyLinkRow>();
+    for (const g of groups) for (const path of g.exact) exact.set(path, { path, kind: g.kind, targetId });
+    for (const g of groups) for (const path of g.guessed ?? []) if (!exact.has(path)) guessed.set(path, { path, kind: g.kind, targetId });
+    await saveLinks(this.trx, this.site, this.stamp, [...exact.values()], true);
+    await saveLinks(this.trx, this.site, this.stamp, [...guessed.values()], false);
   }
 
   /** The key of an address the export gave (a URL on the old site, or a path). */
@@ -261,8 +264,7 @@ export class LegacyLinks {
     const nicename = slugify(author.login) || lowerAscii(author.login.trim());
     if (!nicename) return;
     const path = this.under(this.blogBase, `author/${nicename}`);
-    await this.save('person', personId, [path, ...(author.id ? [this.query('author', author.id)] : [])]);
-    await this.save('person-feed', personId, [`${path}/feed`]);
+    await this.save(personId, { kind: 'person', exact: [path, ...(author.id ? [this.query('author', author.id)] : [])] }, { kind: 'person-feed', exact: [`${path}/feed`] });
   }
 
   /** A category: /category/<parents…>/<slug>/ (and the slug alone), its feed, and ?cat=ID. */
@@ -273,16 +275,18 @@ export class LegacyLinks {
     for (let p = this.categoryParent.get(term.slug); p && chain.length < 20 && !chain.includes(p); p = this.categoryParent.get(p)) chain.unshift(p);
     const full = this.under(this.blogBase, `category/${chain.join('/')}`);
     const leaf = this.under(this.blogBase, `category/${term.slug}`);
-    await this.save('section', sectionId, [full, ...(term.id ? [this.query('cat', term.id)] : [])], [leaf]);
-    await this.save('section-feed', sectionId, [`${full}/feed`], [`${leaf}/feed`]);
+    await this.save(
+      sectionId,
+      { kind: 'section', exact: [full, ...(term.id ? [this.query('cat', term.id)] : [])], guessed: [leaf] },
+      { kind: 'section-feed', exact: [`${full}/feed`], guessed: [`${leaf}/feed`] },
+    );
   }
 
   /** A tag: /tag/<slug>/, its feed, and ?tag=<slug>. */
   async tag(term: { slug: string }, tagId: number): Promise<void> {
     if (!term.slug) return;
     const path = this.under(this.blogBase, `tag/${term.slug}`);
-    await this.save('tag', tagId, [path, this.query('tag', normalisePath(term.slug).slice(1))]);
-    await this.save('tag-feed', tagId, [`${path}/feed`]);
+    await this.save(tagId, { kind: 'tag', exact: [path, this.query('tag', normalisePath(term.slug).slice(1))] }, { kind: 'tag-feed', exact: [`${path}/feed`] });
   }
 
   /** A post: its own link and ?p=ID; /YYYY/MM/DD/slug/, /YYYY/MM/slug/, /slug/, /archives/ID; its comments feed. */
@@ -298,9 +302,8 @@ export class LegacyLinks {
       guessed.push(this.under(this.blogBase, slug));
       if (date) guessed.push(this.under(this.blogBase, `${date[1]}/${date[2]}/${date[3]}/${slug}`), this.under(this.blogBase, `${date[1]}/${date[2]}/${slug}`));
     }
-    await this.save('article', articleId, exact, guessed);
     const feeds = [own, ...guessed].filter((p): p is string => !!p && !p.includes('?')).map((p) => `${p}/feed`);
-    await this.save('article-comments', articleId, own && !own.includes('?') ? [`${own}/feed`] : [], feeds);
+    await this.save(articleId, { kind: 'article', exact, guessed }, { kind: 'article-comments', exact: own && !own.includes('?') ? [`${own}/feed`] : [], guessed: feeds });
   }
 
   /** A static page: its own link (parents included), ?page_id=ID and /slug/. */
@@ -308,7 +311,7 @@ export class LegacyLinks {
     this.pages.add(pageId);
     const own = this.keyOfUrl(item.link);
     const slug = item.postName.trim();
-    await this.save('page', pageId, [this.query('page_id', item.postId), ...(own ? [own] : [])], slug ? [this.under(this.blogBase, slug)] : []);
+    await this.save(pageId, { kind: 'page', exact: [this.query('page_id', item.postId), ...(own ? [own] : [])], guessed: slug ? [this.under(this.blogBase, slug)] : [] });
   }
 
   /**
@@ -316,9 +319,12 @@ export class LegacyLinks {
    * (import_map rows of kind 'upload'), then the links to the old site in the bodies written.
    */
   async finish(search: SearchIndex, now: Date): Promise<{ rewritten: number }> {
-    await this.save('site-rss', 0, ['feed', 'feed/rss2', 'feed/rss', 'feed/rdf', 'comments/feed'].map((f) => this.under(this.blogBase, f)));
-    await this.save('site-atom', 0, [this.under(this.blogBase, 'feed/atom')]);
-    if (this.blogBase) await this.save('home', 0, [this.blogBase]);
+    await this.save(
+      0,
+      { kind: 'site-rss', exact: ['feed', 'feed/rss2', 'feed/rss', 'feed/rdf', 'comments/feed'].map((f) => this.under(this.blogBase, f)) },
+      { kind: 'site-atom', exact: [this.under(this.blogBase, 'feed/atom')] },
+      { kind: 'home', exact: this.blogBase ? [this.blogBase] : [] },
+    );
     await this.recordUploads();
     return { rewritten: (await this.rewriteArticles(search, now)) + (await this.rewritePages()) };
   }
@@ -386,7 +392,7 @@ export class LegacyLinks {
       for (const [id, { body, bodyFormat }] of bodies) {
         const rewritten = replaceUrls(body, bodyFormat, to);
         if (rewritten === body) continue;
-        await updateArticleIn(this.trx, search, id, { body: rewritten, bodyFormat }, now);
+        await replaceBodyIn(this.trx, search, id, rewritten, now);
         changed += 1;
       }
     }
