@@ -54,6 +54,7 @@ import { assetRoutes } from './web/plugins/assets.ts';
 import { automaticConnectionLimit, LimitLog, limitConnections } from './web/connection-limits.ts';
 import { clientErrorResponses, errorPages, frameworkErrorPages } from './web/plugins/errors.ts';
 import { pagesPlugin } from './web/plugins/pages.ts';
+import { legacyLinkRoutes } from './import/legacy-links.routes.ts';
 import { MAX_URL_LENGTH, securityHeaders, securityPlugin } from './web/plugins/security.ts';
 import { createSite, type Site } from './web/site.ts';
 import { defaultTheme } from './web/theme/index.ts';
@@ -241,6 +242,8 @@ async function publicSite(app: FastifyInstance, { config, store, site, assets, c
   await app.register(formbody);
   // Pages not answered from the cache read the site's settings and navigation as they are now.
   app.addHook('onRequest', async () => site.refresh());
+  // Old WordPress addresses (decision 0031): asked on the 404 path only, and for "/?p=ID" on the root.
+  await app.register(legacyLinkRoutes, { store });
   await app.register(assetRoutes, { assets });
   await app.register(articleRoutes, { store, site, comments: articleComments(comments, config, assets.commentScriptPath), storage: media.storage });
   await app.register(commentRoutes, { comments, site, config, changes: store.changes });

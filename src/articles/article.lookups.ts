@@ -3,6 +3,7 @@
 // and written only inside src/articles/; everyone else comes through here or article.service.ts.
 import type { Db } from '../db/store.ts';
 import { articlePath } from '../lib/paths.ts';
+import type { BodyFormat } from './article.body.ts';
 import * as repo from './article.repository.ts';
 
 export type { ListFilter } from './article.repository.ts';
@@ -127,3 +128,13 @@ export const hasArticles = repo.anyArticle;
 
 /** Whether a source of a published article cites this document (readers may then download it). */
 export const documentIsPublic = repo.documentCitedByPublished;
+
+/** Paths of the published articles among `ids` (drafts and others are left out: they have no public address). */
+export async function publishedPathsOf(db: Db, ids: readonly number[]): Promise<Map<number, string>> {
+  return new Map((await repo.publishedAddressesOf(db, [...new Set(ids)])).map((r) => [r.id, articlePath(r.section_slug, r.slug)]));
+}
+
+/** Article bodies as written and their format, by id (an importer rewriting its own links reads them here). */
+export async function articleBodies(db: Db, ids: readonly number[]): Promise<Map<number, { body: string; bodyFormat: BodyFormat }>> {
+  return new Map((await repo.bodiesOf(db, [...new Set(ids)])).map((r) => [r.id, { body: r.body, bodyFormat: r.body_format }]));
+}

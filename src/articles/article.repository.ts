@@ -478,3 +478,31 @@ export async function documentCitedByPublished(db: Db, documentId: number): Prom
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/** Addresses of the published articles among `ids`. */
+export function publishedAddressesOf(db: Db, ids: readonly number[]) {
+  if (!ids.length) return Promise.resolve([]);
+  return db
+    .selectFrom('articles as a')
+    .innerJoin('sections as s', 's.id', 'a.section_id')
+    .where('a.id', 'in', ids)
+    .where('a.status', '=', 'published')
+    .select(['a.id', 'a.slug', 's.slug as section_slug'])
+    .execute();
+}
+
+/** The bodies as written (any status), by id. */
+export function bodiesOf(db: Db, ids: readonly number[]) {
+  if (!ids.length) return Promise.resolve([]);
+  return db.selectFrom('articles').where('id', 'in', ids).select(['id', 'body', 'body_format']).execute();
+}
+
+/** What replacing a body needs to know of the article. */
+export function bodyFactsOf(db: Db, id: number) {
+  return db.selectFrom('articles').where('id', '=', id).select(['language', 'body_format', 'body_text']).executeTakeFirst();
+}
+
+/** Stores a body and what was derived from it. */
+export async function setBody(db: Db, id: number, body: { source: string; html: string; text: string; words: number }, at: string): Promise<void> {
+  await db.updateTable('articles').set({ body: body.source, body_html: body.html, body_text: body.text, word_count: body.words, updated_at: at }).where('id', '=', id).execute();
+}

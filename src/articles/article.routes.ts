@@ -116,7 +116,13 @@ export async function articleRoutes(app: FastifyInstance, { store, site, comment
     return here ?? (await movedArticlePath(db, typed, article)) ?? (section === typed ? null : movedArticlePath(db, section, article));
   }
 
-  app.get('/', listed, async (request, reply) => {
+  // WordPress's query links on the root ("/?p=12", "/?page_id=3"…) are answered by the import's old
+  // links (src/import/legacy-links.routes.ts) before this handler: they are part of the cache key so
+  // that a cached home page never answers them.
+  const wordpressQuery = ['p', 'page_id', 'cat', 'tag', 'author'].map((name) => ({ name, accept: /^[^&]{1,200}$/ }));
+  const home = { config: { pageCache: { ...listingCache, query: [...listingCache.query, ...wordpressQuery] } } };
+
+  app.get('/', home, async (request, reply) => {
     reply.dependsOn(key.home, ...site.keys);
     const latest = await listArticles(db, {}, pageNumber(request), PER_PAGE);
     dependsOnCards(reply, latest.items);

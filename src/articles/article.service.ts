@@ -723,6 +723,21 @@ export async function createArticleIn(trx: Db, search: SearchIndex, input: Artic
   return { id, path };
 }
 
+/**
+ * For an import rewriting the links in articles it wrote (src/import/legacy-links.ts): a new body in the
+ * article's format, validated, cleaned and derived like any body, stored inside `trx`. Link addresses are
+ * not part of the text, so the search index is written only when the text changed; no revision, event or
+ * "Check Also" work (the import's own write did that). The caller announces after commit.
+ */
+export async function replaceBodyIn(trx: Db, search: SearchIndex, id: number, body: string, now = new Date()): Promise<void> {
+  const c = parseInput(articleChanges, { body }, 'The changes are not valid');
+  const current = await repo.bodyFactsOf(trx, id);
+  if (!current) throw new AppError('not_found', `There is no article with id ${id}.`);
+  const derived = deriveBody(c.body ?? body, current.language, current.body_format);
+  await repo.setBody(trx, id, derived, now.toISOString());
+  if (derived.text !== current.body_text) await indexArticle(search, trx, id);
+}
+
 /** For an import: updateArticle's validation and work inside `trx`; the caller announces after commit. */
 export async function updateArticleIn(trx: Db, search: SearchIndex, id: number, changes: ArticleChanges, now = new Date()): Promise<{ id: number; path: string }> {
   const c = parseInput(articleChanges, changes, 'The changes are not valid');

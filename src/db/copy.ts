@@ -53,6 +53,8 @@ export const CONTENT_TABLES: readonly TableSpec[] = [
   { name: 'audit_log', key: ['id'] },
   // What each imported WordPress object became, so importing the same export again updates it.
   { name: 'import_map', key: ['site', 'kind', 'wp_id'], textKey: true },
+  // Old WordPress addresses and what they became, answered 301 (decision 0031).
+  { name: 'legacy_links', key: ['path'], textKey: true },
 ];
 
 /**

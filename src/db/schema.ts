@@ -360,6 +360,15 @@ export interface ImportMapTable {
   imported_at: string;
 }
 
+/** An old WordPress address and what it became (src/import/, migration 022, decision 0031). */
+export interface LegacyLinkTable {
+  path: string;
+  kind: string;
+  target_id: number;
+  site: string;
+  imported_at: string;
+}
+
 export interface Database {
   sections: SectionTable;
   people: PersonTable;
@@ -390,6 +399,7 @@ export interface Database {
   article_notes: ArticleNoteTable;
   article_old_addresses: ArticleOldAddressTable;
   import_map: ImportMapTable;
+  legacy_links: LegacyLinkTable;
 }
 
 export type ArticleRow = Selectable<ArticleTable>;

@@ -2,7 +2,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/store.ts';
 
-export type MappedKind = 'author' | 'category' | 'tag' | 'post' | 'page' | 'comment';
+export type MappedKind = 'author' | 'category' | 'tag' | 'post' | 'page' | 'comment' | 'upload';
 
 /** The Gazette ids already recorded for this site and kind, by WordPress id. */
 export async function mappedIds(db: Db, site: string, kind: MappedKind): Promise<Map<string, number>> {

@@ -21,6 +21,7 @@ import { computeRelatedLists } from '../related/related.service.ts';
 import { mappedIds, mappedIdsAmong, recordMappings, withSavepoint, type MappedKind } from './import.repository.ts';
 import { wordpressToHtml, wordpressToMarkdown, wordpressToText } from './wp-content.ts';
 import { readWxr, type WxrAuthor, type WxrChunk, type WxrComment, type WxrHead, type WxrItem, type WxrPart, type WxrTerm } from './wxr.parser.ts';
+import { LegacyLinks } from './legacy-links.ts';
 
 export type Outcome = 'imported' | 'updated' | 'skipped' | 'failed';
 export const OUTCOMES: readonly Outcome[] = ['imported', 'updated', 'skipped', 'failed'];
@@ -107,6 +108,8 @@ export class ImportRun {
   readonly rollbackFailures: unknown[] = [];
   bytesRead = 0;
   totalBytes = 0;
+  /** The old addresses this import records (decision 0031); made when the head names the site. */
+  private legacyLinks: LegacyLinks | null = null;
 
   constructor(
     readonly trx: Db,
@@ -145,6 +148,17 @@ export class ImportRun {
     const posts = items.map((i) => i.postId);
     const comments = items.flatMap((i) => i.comments.map((c) => `${i.postId}:${c.id}`));
     this.scope = new Map<MappedKind, string[]>([['post', posts], ['page', posts], ['comment', comments]]);
+  }
+
+  /** The old addresses this import records; there from the head on. */
+  get links(): LegacyLinks {
+    if (!this.legacyLinks) throw new Error('the export\'s head has not been read');
+    return this.legacyLinks;
+  }
+
+  /** Starts recording old addresses once the head has named the site. */
+  startLinks(head: { siteUrl: string; blogUrl: string }): void {
+    this.legacyLinks = new LegacyLinks(this.trx, this.summary.site, { siteUrl: head.siteUrl, blogUrl: head.blogUrl }, this.stamp);
   }
 
   /** Posts and comments written so far, and where the reader is in the file. */
@@ -275,6 +289,7 @@ async function importAuthor(run: ImportRun, a: WxrAuthor): Promise<void> {
   // People carry a name, a slug, a biography and a link: no email, and never a password.
   const id = await definePersonIn(run.trx, { slug, name: personName(a) || slug, bio: '', url: null });
   await run.remember('author', login, id);
+  await run.links.author(a, id);
   run.personByLogin.set(login, slug);
   if (!madeThisRun) run.count('author', known ? 'updated' : 'imported');
 }
@@ -321,6 +336,7 @@ async function importCategory(run: ImportRun, term: Pick<WxrTerm, 'id' | 'slug' 
   try {
     const id = await defineSectionIn(run.trx, { slug, name: term.name.trim() || slug, description: wordpressToText(term.description).slice(0, 500), position });
     await run.remember('category', wpId, id);
+    await run.links.category(term, id);
     run.sectionByNicename.set(key, slug);
     if (term.parent) run.parentOfCategory.set(key, term.parent);
     run.count('category', known ? 'updated' : 'imported');
@@ -341,6 +357,7 @@ async function importTags(run: ImportRun, tags: WxrTerm[]): Promise<void> {
     const wpId = t.term.id || `slug:${t.term.slug}`;
     run.count('tag', map.has(wpId) ? 'updated' : 'imported');
     await run.remember('tag', wpId, ids.get(slugify(t.name))!);
+    await run.links.tag(t.term, ids.get(slugify(t.name))!);
   }
 }
 
@@ -426,6 +443,7 @@ async function importPost(run: ImportRun, item: WxrItem): Promise<number | null>
   if (mapped !== undefined && (await articleFacts(run.trx, mapped))) {
     await updateArticleIn(run.trx, run.store.search, mapped, content, new Date(run.stamp));
     run.count('post', 'updated');
+    await run.links.post(item, mapped);
     return mapped;
   }
   const input: ArticleInput = { ...content, section: await sectionFor(run, item), slug, authors: authorsFor(run, item), commentsOpen: item.commentStatus === 'open', ...(publishedAt && { publishedAt }) };
@@ -438,6 +456,7 @@ async function importPost(run: ImportRun, item: WxrItem): Promise<number | null>
     created = await createArticleIn(run.trx, run.store.search, { ...input, slug: `${slug}-${item.postId}`.slice(0, 120) }, new Date(run.stamp));
   }
   await run.remember('post', item.postId, created.id);
+  await run.links.post(item, created.id);
   run.createdArticles.push(created.id);
   run.count('post', 'imported');
   return created.id;
@@ -449,6 +468,7 @@ async function importPage(run: ImportRun, item: WxrItem): Promise<void> {
   const slug = slugFrom(item.postName, item.title, `page-${item.postId}`);
   const id = await definePageIn(run.trx, { slug: RESERVED_SECTION_SLUGS.has(slug) ? `${slug}-page` : slug, title: headlineOf(item, 'page').slice(0, 200), body: wordpressToMarkdown(item.content), language: 'en', status });
   await run.remember('page', item.postId, id);
+  await run.links.page(item, id);
   run.count('page', known ? 'updated' : 'imported');
   for (const c of item.comments) run.count('comment', 'skipped', `${item.postId}:${c.id}`, `a comment on page ${item.postId}: static pages take no comments`);
 }
@@ -537,6 +557,7 @@ async function importItem(run: ImportRun, item: WxrItem): Promise<void> {
 async function importHead(run: ImportRun, part: Extract<WxrPart, { kind: 'head' }>): Promise<void> {
   run.doc = { ...part.head, authors: [] };
   run.summary.site = siteKey(part.head);
+  run.startLinks(part.head);
   for (const a of part.authors) await importListedAuthor(run, a);
   if (run.options.defaultAuthor && !defaultAuthor(run)) throw new DefaultAuthorUnknown(run.options.defaultAuthor);
   await importTerms(run, part.terms);
@@ -566,6 +587,8 @@ async function importChunk(run: ImportRun, chunk: WxrChunk): Promise<void> {
 /** Reads `file` and writes each chunk's parts before the next chunk is read. */
 async function runImport(run: ImportRun, file: string): Promise<void> {
   for await (const chunk of readWxr(file)) await importChunk(run, chunk);
+  // Old addresses of the site's feeds and uploads, and links to the old site in what was written.
+  await run.links.finish(run.store.search, new Date(run.stamp));
 }
 
 /**

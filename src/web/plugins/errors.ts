@@ -98,6 +98,32 @@ export function clientErrorResponses(securityHeaders: Readonly<Record<string, st
   };
 }
 
+/**
+ * A last look at a GET or HEAD request about to be answered with the 404 page: true when it answered
+ * instead (an old address that moved answers 301). Asked only on the 404 path, never for pages that exist.
+ */
+export type NotFoundRescue = (request: FastifyRequest, reply: FastifyReply) => Promise<boolean>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Adds a last look before the 404 page of the context errorPages serves (the public site). */
+    rescueNotFound(rescue: NotFoundRescue): void;
+  }
+}
+
+/** True when one of the rescues answered; a rescue that fails is logged and the 404 page is sent. */
+async function rescued(rescues: readonly NotFoundRescue[], request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+  if (!rescues.length || (request.method !== 'GET' && request.method !== 'HEAD')) return false;
+  for (const rescue of rescues) {
+    try {
+      if (await rescue(request, reply)) return true;
+    } catch (error) {
+      request.log.warn({ err: error, url: request.url.split('?')[0] }, 'looking up a moved address failed');
+    }
+  }
+  return false;
+}
+
 export interface ErrorPagesOptions {
   site: Site;
   /** True when an error means the database cannot be reached (the store's own test). */
@@ -109,7 +135,11 @@ export interface ErrorPagesOptions {
 /** Sets the error and not-found handlers of the context it is registered in. */
 export const errorPages = fp<ErrorPagesOptions>(
   async (app, { site, isUnavailable, isUniqueViolation }) => {
+    const rescues: NotFoundRescue[] = [];
+    app.decorate('rescueNotFound', (rescue: NotFoundRescue) => void rescues.push(rescue));
+
     app.setErrorHandler(async (error, request, reply) => {
+      if (error instanceof AppError && error.code === 'not_found' && (await rescued(rescues, request, reply))) return reply;
       if (error instanceof AppError) return sendErrorPage(site, request, reply, HTTP_STATUS[error.code], error.message);
       if (isUniqueViolation(error)) {
         return sendErrorPage(site, request, reply, HTTP_STATUS.conflict, 'Someone else made the same change at the same moment. Reload the page and try again.');
@@ -127,6 +157,7 @@ export const errorPages = fp<ErrorPagesOptions>(
     });
 
     app.setNotFoundHandler(async (request, reply) => {
+      if (await rescued(rescues, request, reply)) return reply;
       return sendErrorPage(site, request, reply, HTTP_STATUS.not_found, stringsFor(site.language).notFoundText);
     });
   },
