@@ -18,7 +18,9 @@ import { importCommentIn } from '../comments/comment.service.ts';
 import type { CommentStatus } from '../db/schema.ts';
 import { computeRelatedLists } from '../related/related.service.ts';
 import { mappedIds, recordMapping, withSavepoint, type MappedKind } from './import.repository.ts';
-import { wordpressToHtml, wordpressToMarkdown, wordpressToText } from './wp-content.ts';
+import { wordpressToText } from './wp-content.ts';
+import { WpMedia } from './wp-media.ts';
+import type { ImageFileDeps } from '../media/image.service.ts';
 import type { WxrAuthor, WxrComment, WxrDocument, WxrItem, WxrTerm } from './wxr.parser.ts';
 
 export type Outcome = 'imported' | 'updated' | 'skipped' | 'failed';
@@ -29,6 +31,10 @@ export interface ImportOptions {
   /** Posts whose author is missing from the export's list of authors are credited to the listed author with this email. */
   defaultAuthor?: string;
   skipPingbacks: boolean;
+  /** A copy of wp-content/uploads (--uploads): attachments and content pictures are taken from it. */
+  uploads?: string;
+  /** Where the media library stores files and how it makes pictures (without it, no file is stored). */
+  media?: ImageFileDeps;
   /** The server secret that keys commenters' avatars (resolveSecret). */
   secret: string;
   now?: Date;
@@ -65,6 +71,8 @@ class ImportRun {
   readonly parentOfCategory = new Map<string, string>();
   readonly createdArticles: number[] = [];
   maps = new Map<MappedKind, Map<string, number>>();
+  /** Attachments, featured images and content pictures (src/import/wp-media.ts). */
+  readonly media: WpMedia;
 
   constructor(
     readonly trx: Db,
@@ -74,6 +82,7 @@ class ImportRun {
     readonly stamp: string,
   ) {
     this.summary = { dryRun: options.dryRun, site: siteKey(doc), counts: {}, notes: [] };
+    this.media = new WpMedia(this, { ...(options.uploads && { uploads: options.uploads }), ...(options.media && { library: options.media }) });
   }
 
   count(kind: string, outcome: Outcome, wpId = '', reason = ''): void {
@@ -288,7 +297,7 @@ async function importPost(run: ImportRun, item: WxrItem): Promise<number | null>
   const content = {
     headline: headlineOf(item, 'post'),
     summary: wordpressToText(item.excerpt).slice(0, 1000),
-    body: wordpressToHtml(item.content),
+    body: run.media.html(item),
     bodyFormat: 'html' as const,
     tags: tagsOf(item),
     status,
@@ -318,7 +327,7 @@ async function importPage(run: ImportRun, item: WxrItem): Promise<void> {
   const status = statusFor(run, item, 'page');
   const known = (await run.mapOf('page')).has(item.postId);
   const slug = slugFrom(item.postName, item.title, `page-${item.postId}`);
-  const id = await definePageIn(run.trx, { slug: RESERVED_SECTION_SLUGS.has(slug) ? `${slug}-page` : slug, title: headlineOf(item, 'page').slice(0, 200), body: wordpressToMarkdown(item.content), language: 'en', status });
+  const id = await definePageIn(run.trx, { slug: RESERVED_SECTION_SLUGS.has(slug) ? `${slug}-page` : slug, title: headlineOf(item, 'page').slice(0, 200), body: run.media.markdown(item), language: 'en', status });
   await run.remember('page', item.postId, id);
   run.count('page', known ? 'updated' : 'imported');
   for (const c of item.comments) run.count('comment', 'skipped', `${item.postId}:${c.id}`, `a comment on page ${item.postId}: static pages take no comments`);
@@ -383,19 +392,20 @@ async function importComments(run: ImportRun, item: WxrItem, articleId: number):
 
 async function importItem(run: ImportRun, item: WxrItem): Promise<void> {
   const type = item.postType || 'post';
-  if (type !== 'post' && type !== 'page') {
-    const reason = type === 'attachment' ? 'attachments (media) are not imported yet' : `the post type "${type}" is not imported`;
-    return run.count(type, 'skipped', item.postId, reason);
-  }
+  if (type === 'attachment') return run.media.importAttachment(item);
+  if (type !== 'post' && type !== 'page') return run.count(type, 'skipped', item.postId, `the post type "${type}" is not imported`);
   if (NOT_CONTENT.has(item.status)) return run.count(type, 'skipped', item.postId, `status "${item.status}" is not imported`);
+  await run.media.prepare(item);
   // Counts are kept aside until the item is written whole: a refused item is one failure, and undone.
   const before = run.snapshot();
   try {
+    let articleId: number | null = null;
     await withSavepoint(run.trx, async () => {
       if (type === 'page') return importPage(run, item);
-      const articleId = await importPost(run, item);
+      articleId = await importPost(run, item);
       if (articleId !== null) await importComments(run, item, articleId);
     });
+    if (articleId !== null) run.media.afterPost(articleId, item);
   } catch (error) {
     run.restore(before);
     const reason = reasonOf(error);
@@ -413,6 +423,7 @@ async function runImport(run: ImportRun): Promise<void> {
     await importItem(run, item);
     run.options.onProgress?.(i + 1, total);
   }
+  await run.media.finish();
 }
 
 /**
@@ -429,7 +440,11 @@ export async function importWordpress(store: Store, doc: WxrDocument, options: I
       if (options.dryRun) throw new DryRunRollback();
     });
   } catch (error) {
-    if (!(error instanceof DryRunRollback)) throw error;
+    if (!(error instanceof DryRunRollback)) {
+      // The rows went with the transaction; the files stored meanwhile go too.
+      await (run as ImportRun | null)?.media.removeStoredFiles();
+      throw error;
+    }
   }
   const done = run as ImportRun | null;
   if (!done) throw new Error('the import did not run');
