@@ -108,6 +108,8 @@ export class WpMedia {
   private readonly unresolved = new Set<string>();
   private readonly reported = new Set<string>();
   private readonly whyMissing = new Map<string, string>();
+  /** Files a dry run found acceptable (checked once each). */
+  private readonly checked = new Set<string>();
   /** Attachments' addresses (plain) → their path, for content naming a file outside wp-content/uploads. */
   private readonly fileByAddress = new Map<string, string>();
 
@@ -190,7 +192,8 @@ export class WpMedia {
     }
     try {
       if (this.dryRun) {
-        await checkImageFile(this.options.library!, located, path.basename(located));
+        if (!this.checked.has(key)) await checkImageFile(this.options.library!, located, path.basename(located));
+        this.checked.add(key);
         return 'checked';
       }
       const done = await importImageFileIn(this.run.trx, this.options.library!, located, path.basename(located), text, new Date(this.run.stamp));
