@@ -675,7 +675,7 @@ export async function updateArticle(store: Store, id: number, changes: ArticleCh
  * updateArticle's work inside the caller's transaction, on validated changes; returns what changed for the
  * caller to announce after it commits.
  */
-async function applyArticleChanges(trx: Db, search: SearchIndex, id: number, c: z.output<typeof articleChanges>, now: Date): Promise<{ id: number; path: string; keys: ChangeKey[] }> {
+async function applyArticleChanges(trx: Db, search: SearchIndex, id: number, c: z.output<typeof articleChanges>, now: Date, touch = true): Promise<{ id: number; path: string; keys: ChangeKey[] }> {
   const stamp = now.toISOString();
   const current = await trx
     .selectFrom('articles as a')
@@ -698,11 +698,12 @@ async function applyArticleChanges(trx: Db, search: SearchIndex, id: number, c: 
       ...(derived && { body: derived.source, body_format: format, body_html: derived.html, body_text: derived.text, word_count: derived.words }),
       ...(c.status !== undefined && { status: c.status }),
       ...(c.status === 'published' && current.published_at === null && { published_at: stamp }),
-      updated_at: stamp,
+      ...(touch && { updated_at: stamp }),
     })
     .where('id', '=', id)
     .execute();
   if (c.tags && (await saveTags(trx, id, c.tags)).renamed) also.push(key.tags);
+  if (derived) await recordBodyImages(trx, id, await bodyImagesToRecord(trx, derived.html));
   await recordArticleChange(trx, id, { from: current.status, to: c.status ?? current.status }, now);
   await indexArticle(search, trx, id);
   const checkAlso = await relatedAfterChange(search, trx, id, now);
@@ -738,9 +739,33 @@ export async function replaceBodyIn(trx: Db, search: SearchIndex, id: number, bo
   if (derived.text !== current.body_text) await indexArticle(search, trx, id);
 }
 
-/** For an import: updateArticle's validation and work inside `trx`; the caller announces after commit. */
-export async function updateArticleIn(trx: Db, search: SearchIndex, id: number, changes: ArticleChanges, now = new Date()): Promise<{ id: number; path: string }> {
+/**
+ * For an import: updateArticle's validation and work inside `trx`; the caller announces after commit.
+ * `touch: false` keeps the article's update time (an import finishing what it wrote in the same run).
+ */
+export async function updateArticleIn(trx: Db, search: SearchIndex, id: number, changes: ArticleChanges, now = new Date(), touch = true): Promise<{ id: number; path: string }> {
   const c = parseInput(articleChanges, changes, 'The changes are not valid');
-  const { path } = await applyArticleChanges(trx, search, id, c, now);
+  const { path } = await applyArticleChanges(trx, search, id, c, now, touch);
   return { id, path };
+}
+
+/** An article's lead picture: one of the media library, an address on the web with its alt text, or none. */
+export type LeadImage = { imageId: number } | { url: string; alt: string } | null;
+
+/**
+ * For an import: sets an existing article's lead picture inside `trx`, with the checks an editor's save
+ * makes (a library picture must exist and have alt text or be marked decorative; an address must be
+ * http(s)). A changed lead drops any crop; the article's update time stays (an archive's dates are kept). The
+ * caller announces the change after it commits.
+ */
+export async function setLeadImageIn(trx: Db, id: number, lead: LeadImage): Promise<{ changed: boolean }> {
+  const imageId = lead && 'imageId' in lead ? lead.imageId : null;
+  const url = lead && 'url' in lead ? parseInput(httpUrl, lead.url, 'The lead image address is not valid') : null;
+  const alt = lead && 'alt' in lead ? lead.alt.slice(0, 500) : '';
+  await checkLeadImage(trx, imageId);
+  const before = await trx.selectFrom('articles').select(['lead_image_id', 'image_url', 'image_alt']).where('id', '=', id).executeTakeFirst();
+  if (!before) throw new AppError('not_found', `There is no article with id ${id}.`);
+  const changed = (before.lead_image_id === null ? null : Number(before.lead_image_id)) !== imageId || before.image_url !== url || before.image_alt !== alt;
+  if (changed) await trx.updateTable('articles').set({ lead_image_id: imageId, lead_image_crop: null, image_url: url, image_alt: alt }).where('id', '=', id).execute();
+  return { changed };
 }

@@ -1,6 +1,8 @@
-// `gazette import wordpress FILE.xml [--dry-run] [--default-author EMAIL] [--skip-pingbacks]`: a WordPress
-// export (WXR 1.0–1.2) read as a stream and written as it is read, in one transaction (src/import/,
-// decisions 0028 and 0029).
+// `gazette import wordpress FILE.xml [--dry-run] [--uploads DIR] [--default-author EMAIL] [--skip-pingbacks]`:
+// a WordPress export (WXR 1.0–1.2) read as a stream and written as it is read, in one transaction
+// (src/import/, decisions 0028, 0029 and 0030).
+import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.ts';
 import { migrateToLatest, openStore } from '../db/database.ts';
@@ -9,23 +11,29 @@ import { forTerminal } from '../lib/terminal-text.ts';
 import { DefaultAuthorUnknown, importWordpress, OUTCOMES, type ImportProgress, type ImportSummary } from '../import/wordpress.import.ts';
 import { WxrError } from '../import/wxr.parser.ts';
 import { fileProgress } from './progress.ts';
+import { localStorage } from '../media/media.storage.ts';
 
 export const IMPORT_USAGE = `Usage: gazette import wordpress FILE.xml [options]
 
 Imports a WordPress export (Tools → Export in WordPress; WXR 1.0, 1.1 or 1.2): authors become people,
 categories sections, tags tags, posts articles (only published posts are public; drafts, pending,
 scheduled, private and password-protected posts become drafts), pages static pages, comments comments
-with their threads and status. The file is read as a stream and written as it is read, in one
-transaction: a fatal error, or a file found broken half-way, changes nothing. Running it again with the
-same export updates what it imported before.
+with their threads and status, attachments pictures of the media library (from --uploads), featured
+images lead images. The file is read as a stream and written as it is read, in one transaction: a fatal
+error, or a file found broken half-way, changes nothing (files stored on the way are removed). Running it
+again with the same export updates what it imported before.
 
 Options:
-  --dry-run               Do everything, then undo it: report what an import would do
+  --dry-run               Do everything, then undo it: report what an import would do (no file is stored)
+  --uploads DIR           A copy of the site's wp-content/uploads folder: pictures are taken from it
+                          (without it, every attachment is reported missing and content keeps the
+                          pictures' original addresses)
   --default-author EMAIL  Credit posts with no author, or one missing from the export's list of
                           authors, to the listed author with this email
   --skip-pingbacks        Leave pingbacks and trackbacks out
 
-Not imported yet: attachments and featured images (media), old WordPress addresses (redirects).`;
+Not imported yet: audio, video and documents (content links to their original addresses), old
+WordPress addresses (redirects).`;
 
 export class ImportUsageError extends Error {}
 
@@ -42,6 +50,9 @@ export function describeSummary(summary: ImportSummary): string {
   const notes = summary.notes.filter((n) => n.outcome !== 'imported');
   if (notes.length) lines.push('Skipped or failed:');
   for (const n of notes) lines.push(`  ${n.kind} ${n.wpId}: ${n.outcome}: ${n.reason}`);
+  const remarks = summary.notes.filter((n) => n.outcome === 'imported' && n.kind === 'featured image');
+  if (remarks.length) lines.push('Notes:');
+  for (const n of remarks) lines.push(`  post ${n.wpId}: ${n.reason}`);
   // Names and reasons may quote the export's text: each line is made safe for a terminal on its own.
   return lines.map(forTerminal).join('\n');
 }
@@ -59,7 +70,7 @@ export async function runImport(args: string[], loadConfig: () => Config): Promi
     args,
     allowPositionals: true,
     strict: true,
-    options: { 'dry-run': { type: 'boolean' }, 'default-author': { type: 'string' }, 'skip-pingbacks': { type: 'boolean' } },
+    options: { 'dry-run': { type: 'boolean' }, uploads: { type: 'string' }, 'default-author': { type: 'string' }, 'skip-pingbacks': { type: 'boolean' } },
   });
   const [source, file, ...rest] = positionals;
   if (source !== 'wordpress') throw new ImportUsageError(source ? `unknown source "${source}" (only wordpress is imported)` : 'say what to import: gazette import wordpress FILE.xml');
@@ -67,6 +78,9 @@ export async function runImport(args: string[], loadConfig: () => Config): Promi
   if (rest.length) throw new ImportUsageError(`unexpected argument "${rest[0]}"`);
   const defaultAuthor = values['default-author'];
   if (defaultAuthor !== undefined && !/^[^\s@]+@[^\s@]+$/.test(defaultAuthor)) throw new ImportUsageError(`--default-author expects an email address, not "${defaultAuthor}"`);
+
+  const uploads = values.uploads === undefined ? undefined : path.resolve(values.uploads);
+  if (uploads !== undefined && !fs.statSync(uploads, { throwIfNoEntry: false })?.isDirectory()) throw new ImportUsageError(`--uploads: ${values.uploads} is not a folder (give a copy of wp-content/uploads)`);
 
   const config = loadConfig();
   const store = await openStore(config.database);
@@ -79,6 +93,8 @@ export async function runImport(args: string[], loadConfig: () => Config): Promi
       defaultAuthor,
       skipPingbacks: values['skip-pingbacks'] ?? false,
       secret,
+      media: { storage: localStorage(config.mediaDir), settings: config.images },
+      ...(uploads && { uploads }),
       onProgress: (p: ImportProgress) => bar.update(p.bytesRead, p.totalBytes, progressDetail(p)),
     };
     let summary: ImportSummary;

@@ -2,7 +2,14 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/store.ts';
 
-export type MappedKind = 'author' | 'category' | 'tag' | 'post' | 'page' | 'comment' | 'upload';
+/**
+ * What a row maps. Media (decision 0030): 'attachment' is a WordPress attachment id → library image id;
+ * 'upload' is a file's path under wp-content/uploads without any -WxH size suffix (2020/01/photo.jpg) →
+ * library image id (the /wp-content/uploads/… redirects read these two); 'missing-media' is the original
+ * address of a file the import could not take (wp_id) → the WordPress attachment id, 0 when only content
+ * named it.
+ */
+export type MappedKind = 'author' | 'category' | 'tag' | 'post' | 'page' | 'comment' | 'attachment' | 'upload' | 'missing-media';
 
 /** The Gazette ids already recorded for this site and kind, by WordPress id. */
 export async function mappedIds(db: Db, site: string, kind: MappedKind): Promise<Map<string, number>> {
@@ -17,6 +24,11 @@ export async function recordMapping(db: Db, site: string, kind: MappedKind, wpId
     .values({ site, kind, wp_id: wpId, gazette_id: gazetteId, imported_at: at })
     .onConflict((oc) => oc.columns(['site', 'kind', 'wp_id']).doUpdateSet({ gazette_id: gazetteId, imported_at: at }))
     .execute();
+}
+
+/** Forgets one mapping (a missing file that a later run found). */
+export async function forgetMapping(db: Db, site: string, kind: MappedKind, wpId: string): Promise<void> {
+  await db.deleteFrom('import_map').where('site', '=', site).where('kind', '=', kind).where('wp_id', '=', wpId).execute();
 }
 
 /**

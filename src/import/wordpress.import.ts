@@ -19,9 +19,11 @@ import { importCommentIn } from '../comments/comment.service.ts';
 import type { CommentStatus } from '../db/schema.ts';
 import { computeRelatedLists } from '../related/related.service.ts';
 import { mappedIds, mappedIdsAmong, recordMappings, withSavepoint, type MappedKind } from './import.repository.ts';
-import { wordpressToHtml, wordpressToMarkdown, wordpressToText } from './wp-content.ts';
+import { wordpressToText } from './wp-content.ts';
 import { readWxr, type WxrAuthor, type WxrChunk, type WxrComment, type WxrHead, type WxrItem, type WxrPart, type WxrTerm } from './wxr.parser.ts';
 import { LegacyLinks } from './legacy-links.ts';
+import { WpMedia } from './wp-media.ts';
+import type { ImageFileDeps } from '../media/image.service.ts';
 
 export type Outcome = 'imported' | 'updated' | 'skipped' | 'failed';
 export const OUTCOMES: readonly Outcome[] = ['imported', 'updated', 'skipped', 'failed'];
@@ -31,6 +33,10 @@ export interface ImportOptions {
   /** Posts whose author is missing from the export's list of authors are credited to the listed author with this email. */
   defaultAuthor?: string;
   skipPingbacks: boolean;
+  /** A copy of wp-content/uploads (--uploads): attachments and content pictures are taken from it. */
+  uploads?: string;
+  /** Where the media library stores files and how it makes pictures (without it, no file is stored). */
+  media?: ImageFileDeps;
   /** The server secret that keys commenters' avatars (resolveSecret). */
   secret: string;
   now?: Date;
@@ -110,6 +116,8 @@ export class ImportRun {
   totalBytes = 0;
   /** The old addresses this import records (decision 0031); made when the head names the site. */
   private legacyLinks: LegacyLinks | null = null;
+  /** Attachments, featured images and content pictures (src/import/wp-media.ts). */
+  readonly media: WpMedia;
 
   constructor(
     readonly trx: Db,
@@ -118,6 +126,9 @@ export class ImportRun {
     readonly stamp: string,
   ) {
     this.summary = { dryRun: options.dryRun, site: '', counts: {}, notes: [] };
+    this.media = new WpMedia(this, { ...(options.uploads && { uploads: options.uploads }), ...(options.media && { library: options.media }) });
+    // The files the media stored go when the whole import is undone (the rows go with the transaction).
+    this.onRollback(() => this.media.removeStoredFiles());
   }
 
   /**
@@ -434,7 +445,7 @@ async function importPost(run: ImportRun, item: WxrItem): Promise<number | null>
   const content = {
     headline: headlineOf(item, 'post'),
     summary: wordpressToText(item.excerpt).slice(0, 1000),
-    body: wordpressToHtml(item.content),
+    body: run.media.html(item),
     bodyFormat: 'html' as const,
     tags: tagsOf(item),
     status,
@@ -466,7 +477,7 @@ async function importPage(run: ImportRun, item: WxrItem): Promise<void> {
   const status = statusFor(run, item, 'page');
   const known = (await run.mapOf('page')).has(item.postId);
   const slug = slugFrom(item.postName, item.title, `page-${item.postId}`);
-  const id = await definePageIn(run.trx, { slug: RESERVED_SECTION_SLUGS.has(slug) ? `${slug}-page` : slug, title: headlineOf(item, 'page').slice(0, 200), body: wordpressToMarkdown(item.content), language: 'en', status });
+  const id = await definePageIn(run.trx, { slug: RESERVED_SECTION_SLUGS.has(slug) ? `${slug}-page` : slug, title: headlineOf(item, 'page').slice(0, 200), body: run.media.markdown(item), language: 'en', status });
   await run.remember('page', item.postId, id);
   await run.links.page(item, id);
   run.count('page', known ? 'updated' : 'imported');
@@ -532,19 +543,20 @@ async function importComments(run: ImportRun, item: WxrItem, articleId: number):
 
 async function importItem(run: ImportRun, item: WxrItem): Promise<void> {
   const type = item.postType || 'post';
-  if (type !== 'post' && type !== 'page') {
-    const reason = type === 'attachment' ? 'attachments (media) are not imported yet' : `the post type "${type}" is not imported`;
-    return run.count(type, 'skipped', item.postId, reason);
-  }
+  if (type === 'attachment') return run.media.importAttachment(item);
+  if (type !== 'post' && type !== 'page') return run.count(type, 'skipped', item.postId, `the post type "${type}" is not imported`);
   if (NOT_CONTENT.has(item.status)) return run.count(type, 'skipped', item.postId, `status "${item.status}" is not imported`);
+  await run.media.prepare(item);
   // Counts are kept aside until the item is written whole: a refused item is one failure, and undone.
   const before = run.snapshot();
   try {
+    let articleId: number | null = null;
     await withSavepoint(run.trx, async () => {
       if (type === 'page') return importPage(run, item);
-      const articleId = await importPost(run, item);
+      articleId = await importPost(run, item);
       if (articleId !== null) await importComments(run, item, articleId);
     });
+    if (articleId !== null) run.media.afterPost(articleId, item);
   } catch (error) {
     await run.restore(before);
     const reason = reasonOf(error);
@@ -587,8 +599,12 @@ async function importChunk(run: ImportRun, chunk: WxrChunk): Promise<void> {
 /** Reads `file` and writes each chunk's parts before the next chunk is read. */
 async function runImport(run: ImportRun, file: string): Promise<void> {
   for await (const chunk of readWxr(file)) await importChunk(run, chunk);
+  // Featured images and galleries that named attachments listed later in the file.
+  await run.media.finish();
+  await run.flushMappings();
   // Old addresses of the site's feeds and uploads, and links to the old site in what was written.
   await run.links.finish(run.store.search, new Date(run.stamp));
+  await run.flushMappings();
 }
 
 /**

@@ -235,7 +235,7 @@ function checkEdit(input: ImageEdit) {
 class TooLarge extends Error {}
 
 /** Streams an upload to scratch space, counting and hashing; nothing is kept if it is too large or empty. */
-async function receive(deps: MediaDeps, upload: ImageUpload): Promise<{ file: string; size: number }> {
+async function receive(deps: ImageFileDeps, upload: ImageUpload): Promise<{ file: string; size: number }> {
   const file = await deps.storage.scratchPath();
   let size = 0;
   const limit = deps.settings.maxBytes;
@@ -296,7 +296,7 @@ function fileColumns(fileName: string, done: Ingested) {
 }
 
 /** Judges, strips, stores and renders an upload; throws a field-named AppError, leaving nothing, on any failure. */
-async function ingest(deps: MediaDeps, upload: ImageUpload, focal: FocalPoint, crops: readonly CropBox[] = []): Promise<Ingested> {
+async function ingest(deps: ImageFileDeps, upload: ImageUpload, focal: FocalPoint, crops: readonly CropBox[] = []): Promise<Ingested> {
   const received = await receive(deps, upload);
   const scratch = await deps.storage.scratchPath('.orig');
   const written: string[] = [];
@@ -553,4 +553,76 @@ export function bodyPictures(bodyHtml: string, views: ReadonlyMap<number, ImageV
     const alt = (ATTR('alt').exec(tag)?.[1] ?? '').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
     return pictureHtml(view.picture, { alt, sizes, lazy: true });
   });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Imports (src/import/): pictures from files on this machine, inside the importer's transaction
+
+/** What an import needs of the library: where files go and how pictures are made. */
+export interface ImageFileDeps {
+  storage: MediaStorage;
+  settings: ImageSettings;
+}
+
+export interface ImportedPicture {
+  id: number;
+  /** The keys this call stored (the importer removes them again when its transaction rolls back). */
+  written: string[];
+}
+
+/**
+ * Adds the picture in a local file to the library inside the caller's transaction, through the same
+ * pipeline as an upload (judged by content, metadata stripped, renditions made). A refused file throws
+ * a field-named AppError and leaves nothing; if the caller's transaction rolls back later, it must
+ * remove `written` itself. No account uploaded it, so none is recorded (uploaded_by null, no audit line).
+ */
+export async function importImageFileIn(trx: Db, deps: ImageFileDeps, file: string, fileName: string, text: { alt: string; caption: string; credit?: string }, now = new Date()): Promise<ImportedPicture> {
+  const upload: ImageUpload = { fileName, stream: fs.createReadStream(file), truncated: () => false };
+  const done = await ingest(deps, upload, { x: 500, y: 500 });
+  const fields = pick({ alt: text.alt, caption: text.caption, credit: text.credit ?? '' });
+  const stamp = now.toISOString();
+  try {
+    const id = await repo.insertImage(trx, {
+      ...fileColumns(fileName, done),
+      alt: fields.alt,
+      decorative: 0,
+      caption: fields.caption,
+      credit: fields.credit,
+      focal_x: 500,
+      focal_y: 500,
+      uploaded_by: null,
+      created_at: stamp,
+      updated_at: stamp,
+    });
+    return { id, written: done.written };
+  } catch (error) {
+    await Promise.all(done.written.map((k) => deps.storage.remove(k)));
+    throw error;
+  }
+}
+
+/**
+ * Checks a local file as an upload would be checked (type by content, size and pixel limits read from
+ * its header), storing nothing: what a dry run of an import says about it. Throws the upload's AppError.
+ */
+export async function checkImageFile(deps: ImageFileDeps, file: string, fileName: string): Promise<void> {
+  const size = (await fs.promises.stat(file)).size;
+  if (size > deps.settings.maxBytes) throw new AppError('payload_too_large', 'The file is too large.', { file: `${fileName} is larger than ${Math.round(deps.settings.maxBytes / 1024 / 1024)} MB, the largest picture accepted (IMAGE_MAX_MB).` });
+  if (size === 0) throw new AppError('invalid_input', 'The file is empty.', { file: `${fileName} is empty (0 bytes).` });
+  await imageTypeOf(file, fileName);
+  await inspectImage(file, fileName, deps.settings.maxPixels);
+}
+
+/** Fills a picture's alt text and caption where they are still empty (an import learning them later). */
+export async function fillImageTextIn(trx: Db, id: number, text: { alt: string; caption: string }, now = new Date()): Promise<void> {
+  const row = await repo.imageById(trx, id);
+  if (!row) return;
+  const fields = pick(text);
+  const changes = { ...(row.alt === '' && !row.decorative && fields.alt && { alt: fields.alt }), ...(row.caption === '' && fields.caption && { caption: fields.caption }) };
+  if (Object.keys(changes).length) await repo.updateImage(trx, id, { ...changes, updated_at: now.toISOString() });
+}
+
+/** Marks a picture that says nothing of itself decorative, so it may lead an article (an import's choice). */
+export async function markDecorativeIn(trx: Db, id: number, now = new Date()): Promise<void> {
+  await repo.updateImage(trx, id, { decorative: 1, updated_at: now.toISOString() });
 }
