@@ -19,6 +19,7 @@ import type { CommentStatus } from '../db/schema.ts';
 import { computeRelatedLists } from '../related/related.service.ts';
 import { mappedIds, recordMapping, withSavepoint, type MappedKind } from './import.repository.ts';
 import { wordpressToHtml, wordpressToMarkdown, wordpressToText } from './wp-content.ts';
+import { gazetteArticleContent, gazetteArticleCreation, gazettePageFields } from './gazette-meta.ts';
 import type { WxrAuthor, WxrComment, WxrDocument, WxrItem, WxrTerm } from './wxr.parser.ts';
 
 export type Outcome = 'imported' | 'updated' | 'skipped' | 'failed';
@@ -292,6 +293,7 @@ async function importPost(run: ImportRun, item: WxrItem): Promise<number | null>
     bodyFormat: 'html' as const,
     tags: tagsOf(item),
     status,
+    ...gazetteArticleContent(item),
   };
   const mapped = (await run.mapOf('post')).get(item.postId);
   if (mapped !== undefined && (await articleFacts(run.trx, mapped))) {
@@ -299,7 +301,7 @@ async function importPost(run: ImportRun, item: WxrItem): Promise<number | null>
     run.count('post', 'updated');
     return mapped;
   }
-  const input: ArticleInput = { ...content, section: await sectionFor(run, item), slug, authors: authorsFor(run, item), commentsOpen: item.commentStatus === 'open', ...(publishedAt && { publishedAt }) };
+  const input: ArticleInput = { ...content, section: await sectionFor(run, item), slug, authors: authorsFor(run, item), commentsOpen: item.commentStatus === 'open', ...(publishedAt && { publishedAt }), ...gazetteArticleCreation(item) };
   let created: { id: number };
   try {
     created = await createArticleIn(run.trx, run.store.search, input, new Date(run.stamp));
@@ -318,7 +320,7 @@ async function importPage(run: ImportRun, item: WxrItem): Promise<void> {
   const status = statusFor(run, item, 'page');
   const known = (await run.mapOf('page')).has(item.postId);
   const slug = slugFrom(item.postName, item.title, `page-${item.postId}`);
-  const id = await definePageIn(run.trx, { slug: RESERVED_SECTION_SLUGS.has(slug) ? `${slug}-page` : slug, title: headlineOf(item, 'page').slice(0, 200), body: wordpressToMarkdown(item.content), language: 'en', status });
+  const id = await definePageIn(run.trx, { slug: RESERVED_SECTION_SLUGS.has(slug) ? `${slug}-page` : slug, title: headlineOf(item, 'page').slice(0, 200), body: wordpressToMarkdown(item.content), language: 'en', status, ...gazettePageFields(item) });
   await run.remember('page', item.postId, id);
   run.count('page', known ? 'updated' : 'imported');
   for (const c of item.comments) run.count('comment', 'skipped', `${item.postId}:${c.id}`, `a comment on page ${item.postId}: static pages take no comments`);
