@@ -1,9 +1,8 @@
 // `gazette copy --from URL --to URL` moves a whole site between stores (SQLite <-> PostgreSQL);
-// `gazette export [--out FILE]` writes the canonical export that tells two copies are the same.
-import fs from 'node:fs';
+// `gazette export` (src/cli/export.ts) writes the canonical export that tells two copies are the same.
 import { parseArgs } from 'node:util';
 import { ConfigError, describeDatabase, loadConfig, type DatabaseTarget } from '../config.ts';
-import { copyContent, exportText, canonicalExport, unaccountedTables } from '../db/copy.ts';
+import { copyContent, unaccountedTables } from '../db/copy.ts';
 import { migrateToLatest, openStore } from '../db/database.ts';
 import { EVERYTHING, type Store } from '../db/store.ts';
 import { rebuildIndex } from '../search/indexing.ts';
@@ -11,9 +10,7 @@ import { progress } from './progress.ts';
 import { useDatabase } from './database.ts';
 
 export const COPY_USAGE = `  copy      Copy the whole site into another, empty database:
-            gazette copy --from URL --to URL (file:… or postgres://…; --from defaults to DATABASE_URL)
-  export    Write the site's content as canonical JSON lines (readers' addresses only as digests):
-            gazette export [--out FILE]`;
+            gazette copy --from URL --to URL (file:… or postgres://…; --from defaults to DATABASE_URL)`;
 
 export class CopyUsageError extends Error {}
 
@@ -70,26 +67,6 @@ export async function runCopy(args: string[]): Promise<number> {
   } finally {
     await source.close();
     await destination?.close();
-  }
-  return 0;
-}
-
-/** gazette export [--out FILE] */
-export async function runExport(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { out: { type: 'string' } } });
-  if (positionals.length) throw new CopyUsageError(`gazette export: unexpected argument "${positionals[0]}"`);
-  const config = loadConfig();
-  useDatabase(config.database, 'export');
-  const store = await openStore(config.database);
-  try {
-    if (!values.out) {
-      for await (const line of canonicalExport(store)) if (!process.stdout.write(`${line}\n`)) await new Promise((r) => process.stdout.once('drain', r));
-      return 0;
-    }
-    fs.writeFileSync(values.out, await exportText(store));
-    console.error(`gazette: wrote ${values.out}`);
-  } finally {
-    await store.close();
   }
   return 0;
 }

@@ -10,7 +10,8 @@ import { SEARCH_USAGE, SearchUsageError, runDemoCorpus, runReindex } from './sea
 import { COMMENTS_USAGE, CommentsUsageError, runComments } from './comments.ts';
 import { USER_USAGE, UserUsageError, runUser } from './users.ts';
 import { TOKEN_USAGE, TokenUsageError, runToken } from './tokens.ts';
-import { COPY_USAGE, CopyUsageError, runCopy, runExport } from './copy.ts';
+import { COPY_USAGE, CopyUsageError, runCopy } from './copy.ts';
+import { EXPORT_USAGE, ExportUsageError, runExport } from './export.ts';
 import { MEDIA_USAGE, MediaUsageError, runMedia } from './media.ts';
 import { IMPORT_USAGE, ImportUsageError, runImport } from './import.ts';
 import { StoreUnavailable } from '../db/database.ts';
@@ -33,6 +34,7 @@ ${SEARCH_USAGE}
             (gazette import --help)
   token     API tokens: create (content keys, admin tokens), list, revoke (gazette token --help)
 ${COPY_USAGE}
+${EXPORT_USAGE}
 
 Configuration is read from the environment: PORT, HOST, PUBLIC_URL, DATABASE_URL, LOG_LEVEL,
 SITE_NAME, SITE_LANGUAGE, DEMO_CONTENT, FEED_CONTENT, DATABASE_POOL_SIZE, DATABASE_STATEMENT_TIMEOUT_MS.
@@ -90,7 +92,7 @@ async function run(argv: string[]): Promise<number> {
     return runToken(argv.slice(1), configFor('token'));
   }
   if (argv[0] === 'copy' && !argv.includes('--help') && !argv.includes('-h')) return runCopy(argv.slice(1));
-  if (argv[0] === 'export' && !argv.includes('--help') && !argv.includes('-h')) return runExport(argv.slice(1));
+  if (argv[0] === 'export' && !argv.includes('--help') && !argv.includes('-h')) return runExport(argv.slice(1), () => configFor('export'));
   // `reindex` and `demo --articles N` take options of their own, parsed in src/cli/search.ts.
   if (argv[0] === 'reindex' && !argv.includes('--help') && !argv.includes('-h')) return runReindex(argv.slice(1), configFor('reindex'));
   if (argv[0] === 'demo' && argv.length > 1 && !argv.includes('--help') && !argv.includes('-h')) return runDemoCorpus(argv.slice(1), configFor('demo'));
@@ -173,6 +175,9 @@ run(process.argv.slice(2)).then(
     } else if (error instanceof StoreUnavailable) {
       console.error(`gazette: DATABASE_URL: ${error.message}`);
       process.exitCode = error.exitCode;
+    } else if (error instanceof ExportUsageError) {
+      console.error(`gazette export: ${error.message}\n\n${EXPORT_USAGE}`);
+      process.exitCode = 64;
     } else if (error instanceof SearchUsageError || error instanceof CopyUsageError) {
       console.error(`${error.message}\n\n${USAGE}`);
       process.exitCode = 64;

@@ -24,6 +24,7 @@ import { readWxr, type WxrAuthor, type WxrChunk, type WxrComment, type WxrHead, 
 import { LegacyLinks } from './legacy-links.ts';
 import { WpMedia } from './wp-media.ts';
 import type { ImageFileDeps } from '../media/image.service.ts';
+import { gazetteArticleContent, gazetteArticleCreation, gazettePageFields } from './gazette-meta.ts';
 
 export type Outcome = 'imported' | 'updated' | 'skipped' | 'failed';
 export const OUTCOMES: readonly Outcome[] = ['imported', 'updated', 'skipped', 'failed'];
@@ -449,6 +450,7 @@ async function importPost(run: ImportRun, item: WxrItem): Promise<number | null>
     bodyFormat: 'html' as const,
     tags: tagsOf(item),
     status,
+    ...gazetteArticleContent(item),
   };
   const mapped = (await run.mapOf('post')).get(item.postId);
   if (mapped !== undefined && (await articleFacts(run.trx, mapped))) {
@@ -457,7 +459,7 @@ async function importPost(run: ImportRun, item: WxrItem): Promise<number | null>
     await run.links.post(item, mapped);
     return mapped;
   }
-  const input: ArticleInput = { ...content, section: await sectionFor(run, item), slug, authors: authorsFor(run, item), commentsOpen: item.commentStatus === 'open', ...(publishedAt && { publishedAt }) };
+  const input: ArticleInput = { ...content, section: await sectionFor(run, item), slug, authors: authorsFor(run, item), commentsOpen: item.commentStatus === 'open', ...(publishedAt && { publishedAt }), ...gazetteArticleCreation(item) };
   let created: { id: number };
   try {
     created = await createArticleIn(run.trx, run.store.search, input, new Date(run.stamp));
@@ -477,7 +479,7 @@ async function importPage(run: ImportRun, item: WxrItem): Promise<void> {
   const status = statusFor(run, item, 'page');
   const known = (await run.mapOf('page')).has(item.postId);
   const slug = slugFrom(item.postName, item.title, `page-${item.postId}`);
-  const id = await definePageIn(run.trx, { slug: RESERVED_SECTION_SLUGS.has(slug) ? `${slug}-page` : slug, title: headlineOf(item, 'page').slice(0, 200), body: run.media.markdown(item), language: 'en', status });
+  const id = await definePageIn(run.trx, { slug: RESERVED_SECTION_SLUGS.has(slug) ? `${slug}-page` : slug, title: headlineOf(item, 'page').slice(0, 200), body: run.media.markdown(item), language: 'en', status, ...gazettePageFields(item) });
   await run.remember('page', item.postId, id);
   await run.links.page(item, id);
   run.count('page', known ? 'updated' : 'imported');
