@@ -80,6 +80,7 @@ describe('WordPress import acceptance: the theme unit test data, served', () => 
   const fetched = new Map<string, Fetched>();
   const htmlFiles = new Map<string, string>();
   let vnu = new Map<string, VnuMessage[]>();
+  const control = path.join(tmp.dir, 'control-invalid.html');
   let published: { id: number; path: string; headline: string }[] = [];
   let hidden: { id: number; path: string; headline: string; status: string; wpId: string }[] = [];
   let hiddenPages: string[] = [];
@@ -175,8 +176,10 @@ describe('WordPress import acceptance: the theme unit test data, served', () => 
     }
     for (const a of ['/api/content/pages', '/api/content/sections', '/api/content/tags', '/api/content/authors', `/api/content/search?q=${MARK}`, '/api/content/search?q=template']) await get(a);
 
-    // One run of the Nu Html Checker for every page.
-    const run = spawnSync(JAVA, ['-jar', VNU_JAR, '--errors-only', '--format', 'json', ...htmlFiles.values()], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    // One run of the Nu Html Checker for every page, and a control page with a known error, which
+    // proves the checker ran and its report is read.
+    fs.writeFileSync(control, '<!DOCTYPE html><html lang="en"><head><title>control</title></head><body><p id="x">a</p><p id="x">b</p></body></html>');
+    const run = spawnSync(JAVA, ['-jar', VNU_JAR, '--errors-only', '--format', 'json', control, ...htmlFiles.values()], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
     if (run.error) throw new Error(`Cannot run the Nu Html Checker with "${JAVA}": ${run.error.message}`);
     const report = JSON.parse(run.stderr) as { messages: VnuMessage[] };
     vnu = new Map();
@@ -207,6 +210,7 @@ describe('WordPress import acceptance: the theme unit test data, served', () => 
 
   it('every public page answers 200 with HTML the Nu Html Checker finds valid', () => {
     assert.ok(htmlFiles.size > 250, `${htmlFiles.size} pages checked`);
+    assert.ok((vnu.get(control) ?? []).some((m) => /Duplicate ID/.test(m.message)), 'the checker reports the control page');
     const problems: string[] = [];
     for (const [address, file] of htmlFiles) {
       const f = fetched.get(address)!;
