@@ -469,6 +469,17 @@ export async function scheduleArticle(store: Store, actor: Account, id: number, 
   });
 }
 
+/**
+ * For an import (src/import/), inside its transaction: puts an article it has just written as a draft
+ * in review, or scheduled for `at` (embargoed until then, published by the scheduler as any other).
+ * No account acts, so nothing is audited; the importer announces its changes after it commits.
+ */
+export async function holdImportedIn(trx: Db, id: number, hold: { status: 'review' } | { status: 'scheduled'; at: string }): Promise<void> {
+  const scheduledAt = hold.status === 'scheduled' ? new Date(hold.at) : null;
+  if (scheduledAt && Number.isNaN(scheduledAt.getTime())) throw new AppError('invalid_input', 'The publication time is not a valid date.', { scheduledAt: 'give a date and time' });
+  await repo.updateArticleRow(trx, id, { status: hold.status, scheduled_at: scheduledAt ? scheduledAt.toISOString() : null, published_at: null });
+}
+
 /** Writes the row of an article going public at `at`; returns the keys of what it changes. */
 async function goPublic(store: Store, trx: Db, row: repo.EditableRow, at: string, now: Date): Promise<ChangeKey[]> {
   await keepFirstRevision(trx, row);

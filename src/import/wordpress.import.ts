@@ -11,6 +11,7 @@ import { AppError } from '../errors.ts';
 import { isSlug, slugify } from '../lib/slug.ts';
 import { createArticleIn, updateArticleIn, type ArticleInput } from '../articles/article.service.ts';
 import { articleFacts } from '../articles/article.lookups.ts';
+import { holdImportedIn } from '../articles/article.workflow.ts';
 import { defineSectionIn, RESERVED_SECTION_SLUGS } from '../sections/section.service.ts';
 import { definePersonIn } from '../people/person.service.ts';
 import { ensureTags } from '../tags/tag.service.ts';
@@ -25,6 +26,7 @@ import { LegacyLinks } from './legacy-links.ts';
 import { WpMedia } from './wp-media.ts';
 import type { ImageFileDeps } from '../media/image.service.ts';
 import { gazetteArticleContent, gazetteArticleCreation, gazettePageFields } from './gazette-meta.ts';
+import { articleStateFor, pageStateFor, wordpressDate, type ArticleState } from './wp-status.ts';
 
 export type Outcome = 'imported' | 'updated' | 'skipped' | 'failed';
 export const OUTCOMES: readonly Outcome[] = ['imported', 'updated', 'skipped', 'failed'];
@@ -269,17 +271,7 @@ function slugFrom(raw: string, name: string, fallback: string): string {
   return slugify(decoded) || slugify(name) || fallback;
 }
 
-/** "2010-10-16 20:53:18" (GMT) as ISO-8601; undefined for WordPress's zero date or anything else. */
-export function wordpressDate(gmt: string, local = ''): string | undefined {
-  for (const value of [gmt, local]) {
-    const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/.exec(value.trim());
-    if (m && m[1] !== '0000') {
-      const date = new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`);
-      if (!Number.isNaN(date.getTime())) return date.toISOString();
-    }
-  }
-  return undefined;
-}
+export { wordpressDate };
 
 function reasonOf(error: unknown): string | null {
   return error instanceof AppError ? error.message : null;
@@ -427,12 +419,16 @@ function tagsOf(item: WxrItem): string[] {
 /** WordPress statuses that leave the post out altogether. */
 const NOT_CONTENT = new Set(['trash', 'auto-draft', 'inherit']);
 
-/** Published only when WordPress published it for everyone; everything else is a draft no reader sees. */
-function statusFor(run: ImportRun, item: WxrItem, kind: string): 'published' | 'draft' {
-  if (item.status === 'publish' && !item.postPassword) return 'published';
-  const why = item.status === 'publish' ? 'password-protected' : item.status || 'no status';
-  run.summary.notes.push({ kind, wpId: item.postId, outcome: 'imported', reason: `${why}: imported as a draft` });
-  return 'draft';
+/** Where a post or page lands (wp-status.ts): published only when WordPress showed it to everyone. */
+function statusFor(run: ImportRun, item: WxrItem, kind: 'post' | 'page'): ArticleState {
+  const state = kind === 'post' ? articleStateFor(item, new Date(run.stamp)) : pageStateFor(item);
+  if (state.status !== 'published') run.summary.notes.push({ kind, wpId: item.postId, outcome: 'imported', reason: state.why });
+  return state;
+}
+
+/** Review and scheduled are workflow states an article enters after it is written as a draft. */
+async function holdIfNeeded(run: ImportRun, id: number, state: ArticleState): Promise<void> {
+  if (state.status === 'review' || state.status === 'scheduled') await holdImportedIn(run.trx, id, state);
 }
 
 function headlineOf(item: WxrItem, kind: string): string {
@@ -440,7 +436,8 @@ function headlineOf(item: WxrItem, kind: string): string {
 }
 
 async function importPost(run: ImportRun, item: WxrItem): Promise<number | null> {
-  const status = statusFor(run, item, 'post');
+  const state = statusFor(run, item, 'post');
+  const status = state.status === 'published' ? ('published' as const) : ('draft' as const);
   const publishedAt = status === 'published' ? wordpressDate(item.postDateGmt, item.postDate) : undefined;
   const slug = slugFrom(item.postName, item.title, `post-${item.postId}`);
   const content = {
@@ -455,6 +452,7 @@ async function importPost(run: ImportRun, item: WxrItem): Promise<number | null>
   const mapped = (await run.mapOf('post')).get(item.postId);
   if (mapped !== undefined && (await articleFacts(run.trx, mapped))) {
     await updateArticleIn(run.trx, run.store.search, mapped, content, new Date(run.stamp));
+    await holdIfNeeded(run, mapped, state);
     run.count('post', 'updated');
     await run.links.post(item, mapped);
     return mapped;
@@ -468,6 +466,7 @@ async function importPost(run: ImportRun, item: WxrItem): Promise<number | null>
     if (!(error instanceof AppError && error.code === 'conflict')) throw error;
     created = await createArticleIn(run.trx, run.store.search, { ...input, slug: `${slug}-${item.postId}`.slice(0, 120) }, new Date(run.stamp));
   }
+  await holdIfNeeded(run, created.id, state);
   await run.remember('post', item.postId, created.id);
   await run.links.post(item, created.id);
   run.createdArticles.push(created.id);
@@ -476,7 +475,7 @@ async function importPost(run: ImportRun, item: WxrItem): Promise<number | null>
 }
 
 async function importPage(run: ImportRun, item: WxrItem): Promise<void> {
-  const status = statusFor(run, item, 'page');
+  const { status } = statusFor(run, item, 'page');
   const known = (await run.mapOf('page')).has(item.postId);
   const slug = slugFrom(item.postName, item.title, `page-${item.postId}`);
   const id = await definePageIn(run.trx, { slug: RESERVED_SECTION_SLUGS.has(slug) ? `${slug}-page` : slug, title: headlineOf(item, 'page').slice(0, 200), body: run.media.markdown(item), language: 'en', status, ...gazettePageFields(item) });

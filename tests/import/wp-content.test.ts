@@ -10,7 +10,7 @@ describe('WordPress content', () => {
   });
 
   it('block-editor comments go; the blocks\' HTML stays', () => {
-    assert.equal(wordpressToHtml('<!-- wp:paragraph -->\n<p>Kept</p>\n<!-- /wp:paragraph -->\n\n<!-- wp:heading {"level":3} -->\n<h3>Title</h3>\n<!-- /wp:heading -->'), '<p>Kept</p>\n<h3>Title</h3>');
+    assert.equal(wordpressToHtml('<!-- wp:paragraph -->\n<p>Kept</p>\n<!-- /wp:paragraph -->\n\n<!-- wp:heading {"level":3} -->\n<h3>Title</h3>\n<!-- /wp:heading -->'), '<p>Kept</p>\n<h2>Title</h2>');
   });
 
   it('[caption] becomes a figure with its figcaption (caption as text or as attribute)', () => {
@@ -31,6 +31,13 @@ describe('WordPress content', () => {
   it('a page becomes Markdown: headings, links, lists, quotes, emphasis; Markdown characters in text escaped', () => {
     const md = wordpressToMarkdown('<h2>Head</h2>\n\nSee <a href="https://e.example/a(b)">this</a>, *not* <strong>bold</strong>\n\n<ul><li>one</li><li>two</li></ul>\n\n<blockquote>Quoted</blockquote>');
     assert.equal(md, '## Head\n\nSee [this](https://e.example/a%28b%29), \\*not\\* **bold**\n\n- one\n- two\n\n> Quoted');
+  });
+
+  it('headings start at h2 and never skip a level: the headline is the page\'s h1', () => {
+    assert.equal(
+      wordpressToHtml('<h3>Three</h3>\n\n<h4>Four</h4>\n\n<h1>One</h1>\n\n<h4>Four again</h4>\n\n<h6>Six</h6>'),
+      '<h2>Three</h2>\n<h3>Four</h3>\n<h2>One</h2>\n<h3>Four again</h3>\n<h4>Six</h4>',
+    );
   });
 
   it('comments and excerpts become plain text with their line breaks, entities decoded', () => {
