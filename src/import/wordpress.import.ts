@@ -19,6 +19,7 @@ import type { CommentStatus } from '../db/schema.ts';
 import { computeRelatedLists } from '../related/related.service.ts';
 import { mappedIds, recordMapping, withSavepoint, type MappedKind } from './import.repository.ts';
 import { wordpressToHtml, wordpressToMarkdown, wordpressToText } from './wp-content.ts';
+import { wordpressSeo } from './wp-seo.ts';
 import type { WxrAuthor, WxrComment, WxrDocument, WxrItem, WxrTerm } from './wxr.parser.ts';
 
 export type Outcome = 'imported' | 'updated' | 'skipped' | 'failed';
@@ -292,6 +293,8 @@ async function importPost(run: ImportRun, item: WxrItem): Promise<number | null>
     bodyFormat: 'html' as const,
     tags: tagsOf(item),
     status,
+    // The SEO plugins' title and description, and the sticky mark (src/import/wp-seo.ts).
+    ...wordpressSeo(item, run.doc),
   };
   const mapped = (await run.mapOf('post')).get(item.postId);
   if (mapped !== undefined && (await articleFacts(run.trx, mapped))) {
