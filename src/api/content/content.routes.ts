@@ -86,7 +86,8 @@ function pick(article: ArticleListing | Article, fields: readonly ArticleField[]
 /** The "Check Also" card as the API shows cards: its picture like an article's, nothing else of the page's. */
 function relatedCard(card: Article['related'], origin: string) {
   if (!card) return null;
-  const { leadImage: _lead, imageUrl: _url, imageAlt: _alt, ...rest } = card;
+  // A card of another article: its head's SEO texts belong to its own page.
+  const { leadImage: _lead, imageUrl: _url, imageAlt: _alt, seoTitle: _title, seoDescription: _description, ...rest } = card;
   return { ...rest, image: imageOf(card, origin) };
 }
 
