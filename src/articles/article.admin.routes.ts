@@ -18,7 +18,7 @@ import { ensureCrop, imageViews, type MediaDeps } from '../media/image.service.t
 import { socialImageFor } from '../media/social-card.ts';
 import type { Site } from '../web/site.ts';
 import { newsArticleJsonLd } from './article.jsonld.ts';
-import { headTexts } from './article.seo.ts';
+import { SEO_DESCRIPTION_SHOWN, SEO_TITLE_MAX, SEO_TITLE_SHOWN, headTexts } from './article.seo.ts';
 import type { ArticleComments } from './article.routes.ts';
 import {
   ArticleLocked,
@@ -343,6 +343,7 @@ export async function articleAdminRoutes(app: FastifyInstance, { store, site, as
       values: state.values,
       fields: state.fields ?? {},
       leadImage: await leadImagePreview(state.values.leadImageId),
+      seoLengths: { titleMax: SEO_TITLE_MAX, titleShown: SEO_TITLE_SHOWN, descriptionShown: SEO_DESCRIPTION_SHOWN },
       sections: await sectionOptions(),
       documents: await documentOptions(actor, state.values),
       actions: { save: actions.edit, submit: actions.submit, ready: actions.ready, schedule: actions.schedule, publish: actions.publish, unpublish: actions.unpublish, pin: actions.pin },

@@ -7,7 +7,6 @@ import type { ArticleStatus } from '../../db/schema.ts';
 import type { EditorListItem, FieldDiff, RevisionSummary } from '../../articles/article.workflow.ts';
 import { bodyField } from './body-field.ts';
 import { leadImageField, type LeadImagePreview } from './media-picker.ts';
-import { SEO_DESCRIPTION_SHOWN, SEO_TITLE_MAX, SEO_TITLE_SHOWN } from '../../articles/article.seo.ts';
 import { button, checkboxField, csrfField, errorSummary, notice, selectField, textArea, textField } from './forms.ts';
 
 type Fields = Readonly<Record<string, string>>;
@@ -169,6 +168,8 @@ export interface ArticleFormView {
   fields: Fields;
   /** The library picture the lead image field names, when it exists. */
   leadImage: LeadImagePreview | null;
+  /** The SEO title's limit and how many characters of each text search results show in full (the articles service's numbers). */
+  seoLengths: { titleMax: number; titleShown: number; descriptionShown: number };
   sections: readonly Option[];
   /** Documents a source may cite. */
   documents: readonly DocumentOption[];
@@ -229,14 +230,15 @@ export function lengthHint(what: string, length: number, shown: number): string 
  * and the SEO description the subtitle, or the summary when there is none.
  */
 function previewBox(v: ArticleFormView, dir: 'ltr' | 'rtl'): SafeHtml {
+  const { titleMax, titleShown, descriptionShown } = v.seoLengths;
   const title = v.values.seoTitle || v.values.headline;
   const description = v.values.seoDescription || v.values.subtitle || v.values.summary;
   return html`<section class="panel search-preview" aria-labelledby="preview-heading" data-search-preview>
 <h2 id="preview-heading">Search and social</h2>
-${textField({ name: 'seo_title', label: 'SEO title', value: v.values.seoTitle, error: v.fields.seo_title, dir, maxlength: SEO_TITLE_MAX, hint: 'The title search results and social cards show instead of the headline; the page’s headline does not change. Empty: the headline and the site’s name.' })}
-<p class="hint length-count" data-length-of="title" data-length-shown="${String(SEO_TITLE_SHOWN)}" aria-live="polite">${lengthHint(v.values.seoTitle ? 'SEO title' : 'Title (the headline)', title.length, SEO_TITLE_SHOWN)}</p>
+${textField({ name: 'seo_title', label: 'SEO title', value: v.values.seoTitle, error: v.fields.seo_title, dir, maxlength: titleMax, hint: 'The title search results and social cards show instead of the headline; the page’s headline does not change. Empty: the headline and the site’s name.' })}
+<p class="hint length-count" data-length-of="title" data-length-shown="${String(titleShown)}" aria-live="polite">${lengthHint(v.values.seoTitle ? 'SEO title' : 'Title (the headline)', title.length, titleShown)}</p>
 ${textArea({ name: 'seo_description', label: 'SEO description', value: v.values.seoDescription, error: v.fields.seo_description, rows: 2, dir, hint: 'The description search results and social cards show. Empty: the subtitle, or the summary when there is none.' })}
-<p class="hint length-count" data-length-of="description" data-length-shown="${String(SEO_DESCRIPTION_SHOWN)}" aria-live="polite">${lengthHint(v.values.seoDescription ? 'SEO description' : 'Description (the subtitle or summary)', description.length, SEO_DESCRIPTION_SHOWN)}</p>
+<p class="hint length-count" data-length-of="description" data-length-shown="${String(descriptionShown)}" aria-live="polite">${lengthHint(v.values.seoDescription ? 'SEO description' : 'Description (the subtitle or summary)', description.length, descriptionShown)}</p>
 <h3 class="preview-heading">Preview</h3>
 <div class="serp" dir="${dir}">
 <p class="serp-title" data-preview-title>${title || 'Headline'}</p>
