@@ -23,6 +23,7 @@ export type Action =
   | 'article.edit'
   | 'article.publish'
   | 'article.delete'
+  | 'article.pin'
   | 'media.replace'
   | 'section.manage'
   | 'page.manage'
@@ -44,6 +45,8 @@ const RULES: Record<Action, Record<Role, Rule>> = {
   'article.edit': { admin: 'any', editor: 'any', author: 'own', contributor: 'own' },
   'article.publish': { admin: 'any', editor: 'any', author: 'own', contributor: 'never' },
   'article.delete': { admin: 'any', editor: 'any', author: 'own', contributor: 'own' },
+  // Pinning to the home page places an article above everyone's: the editors' call (decision 0033).
+  'article.pin': { admin: 'any', editor: 'any', author: 'never', contributor: 'never' },
   // Replacing or deleting a library picture changes every article that shows it: editors, or whoever uploaded it.
   'media.replace': { admin: 'any', editor: 'any', author: 'own', contributor: 'own' },
   'section.manage': { admin: 'any', editor: 'any', author: 'never', contributor: 'never' },

@@ -18,6 +18,7 @@ import { ensureCrop, imageViews, type MediaDeps } from '../media/image.service.t
 import { pageSocialImage } from '../media/social-card.ts';
 import type { Site } from '../web/site.ts';
 import { newsArticleJsonLd } from './article.jsonld.ts';
+import { SEO_DESCRIPTION_SHOWN, SEO_TITLE_MAX, SEO_TITLE_SHOWN, headTexts } from './article.seo.ts';
 import type { ArticleComments } from './article.routes.ts';
 import {
   ArticleLocked,
@@ -39,6 +40,7 @@ import {
   restoreRevision,
   saveArticle,
   scheduleArticle,
+  setHomePinned,
   submitForReview,
   takeLock,
   unpublishArticle,
@@ -106,6 +108,8 @@ export function formValues(form: Form): views.ArticleFormValues {
     imageUrl: one(form, 'image_url').trim(),
     imageAlt: one(form, 'image_alt'),
     scheduledAt: one(form, 'scheduled_at'),
+    seoTitle: one(form, 'seo_title'),
+    seoDescription: one(form, 'seo_description'),
   };
 }
 
@@ -165,6 +169,8 @@ export function draftFrom(v: views.ArticleFormValues): DraftInput {
     leadImageCrop: leadImageCropOf(v.leadImageCrop),
     imageUrl: v.imageUrl || null,
     imageAlt: v.imageAlt,
+    seoTitle: v.seoTitle,
+    seoDescription: v.seoDescription,
   };
 }
 
@@ -199,11 +205,13 @@ function valuesOf(a: EditableArticle, zone: string): views.ArticleFormValues {
     imageUrl: d.imageUrl ?? '',
     imageAlt: d.imageAlt,
     scheduledAt: a.scheduledAt ? utcToZonedInput(a.scheduledAt, zone) : '',
+    seoTitle: d.seoTitle,
+    seoDescription: d.seoDescription,
   };
 }
 
 /** The form's names of the service's fields where they differ. */
-const FORM_NAMES: Record<string, string> = { leadImageId: 'lead_image_id', lead_image: 'lead_image_id', imageUrl: 'image_url', imageAlt: 'image_alt', scheduledAt: 'scheduled_at', bodyFormat: 'body', commentsOpen: 'comments_open' };
+const FORM_NAMES: Record<string, string> = { leadImageId: 'lead_image_id', lead_image: 'lead_image_id', imageUrl: 'image_url', imageAlt: 'image_alt', scheduledAt: 'scheduled_at', bodyFormat: 'body', commentsOpen: 'comments_open', seoTitle: 'seo_title', seoDescription: 'seo_description' };
 
 const CROP_MESSAGE = 'Give the crop as four whole numbers (left, top, width, height) in thousandths of the picture, inside it, e.g. 0,100,1000,600; or leave it empty.';
 
@@ -245,7 +253,7 @@ function rearranged(values: views.ArticleFormValues, action: string): views.Arti
   return { ...values, sources: relaysBy(order) };
 }
 
-const WORKFLOW_ACTIONS = ['save', 'submit', 'ready', 'schedule', 'publish', 'unpublish'] as const;
+const WORKFLOW_ACTIONS = ['save', 'submit', 'ready', 'schedule', 'publish', 'unpublish', 'pin', 'unpin'] as const;
 type WorkflowAction = (typeof WORKFLOW_ACTIONS)[number];
 const DONE: Record<WorkflowAction, string> = {
   save: 'saved',
@@ -254,6 +262,8 @@ const DONE: Record<WorkflowAction, string> = {
   schedule: 'scheduled',
   publish: 'published',
   unpublish: 'unpublished',
+  pin: 'pinned',
+  unpin: 'unpinned',
 };
 const MESSAGES: Record<string, string> = {
   created: 'Draft created.',
@@ -263,6 +273,8 @@ const MESSAGES: Record<string, string> = {
   scheduled: 'Scheduled. It stays embargoed until its time.',
   published: 'Published.',
   unpublished: 'Taken off the site.',
+  pinned: 'Pinned to the home page.',
+  unpinned: 'Unpinned: the home page lists it by its publication time again.',
   restored: 'The revision was restored as a new version.',
   noted: 'Note added.',
   lock: 'You are now editing this article.',
@@ -327,13 +339,14 @@ export async function articleAdminRoutes(app: FastifyInstance, { store, site, as
     const view: views.ArticleFormView = {
       csrfToken: request.csrfToken,
       timeZone: site.timeZone,
-      article: article && { id: article.id, version: article.version, status: article.status, path: article.path, scheduledAt: article.scheduledAt, publishedAt: article.publishedAt, updatedAt: article.updatedAt },
+      article: article && { id: article.id, version: article.version, status: article.status, path: article.path, scheduledAt: article.scheduledAt, publishedAt: article.publishedAt, updatedAt: article.updatedAt, homePinned: article.homePinned },
       values: state.values,
       fields: state.fields ?? {},
       leadImage: await leadImagePreview(state.values.leadImageId),
+      seoLengths: { titleMax: SEO_TITLE_MAX, titleShown: SEO_TITLE_SHOWN, descriptionShown: SEO_DESCRIPTION_SHOWN },
       sections: await sectionOptions(),
       documents: await documentOptions(actor, state.values),
-      actions: { save: actions.edit, submit: actions.submit, ready: actions.ready, schedule: actions.schedule, publish: actions.publish, unpublish: actions.unpublish },
+      actions: { save: actions.edit, submit: actions.submit, ready: actions.ready, schedule: actions.schedule, publish: actions.publish, unpublish: actions.unpublish, pin: actions.pin },
       lockedBy: state.lockedBy ?? null,
       notes: notes.map((n) => ({ author: names.get(n.authorId ?? 0) ?? 'A former colleague', body: n.body, createdAt: n.createdAt })),
       ...(state.noteError ? { noteError: state.noteError } : {}),
@@ -395,13 +408,17 @@ export async function articleAdminRoutes(app: FastifyInstance, { store, site, as
         return publishArticle(store, actor, a.id, a.version);
       case 'unpublish':
         return unpublishArticle(store, actor, a.id, a.version);
+      case 'pin':
+      case 'unpin':
+        return setHomePinned(store, actor, a.id, action === 'pin');
     }
   }
 
   /** Refuses, before anything is saved, a button the role may not use here (hidden buttons can still be posted by hand). */
   function ensureAllowed(actor: Account, article: Pick<EditableArticle, 'ownerId' | 'status'>, action: WorkflowAction) {
     const allowed = allowedActions(actor, article);
-    const ok = action === 'save' ? allowed.edit : allowed[action];
+    // Pinning saves what was typed first, like every button: it needs both.
+    const ok = action === 'save' ? allowed.edit : action === 'pin' || action === 'unpin' ? allowed.edit && allowed.pin : allowed[action];
     if (!ok) throw new AppError('forbidden', `Your role (${actor.role}) cannot ${action === 'save' ? 'change' : action} this article now.`);
   }
 
@@ -454,6 +471,8 @@ export async function articleAdminRoutes(app: FastifyInstance, { store, site, as
     imageUrl: '',
     imageAlt: '',
     scheduledAt: '',
+    seoTitle: '',
+    seoDescription: '',
   });
 
   app.get('/articles/new', async (request, reply) => {
@@ -561,7 +580,7 @@ export async function articleAdminRoutes(app: FastifyInstance, { store, site, as
       {
         language: article.language,
         title: article.headline,
-        description: article.subtitle || article.excerpt,
+        ...headTexts(article),
         ...commentSection.head,
         noindex: true,
         ogType: 'article',

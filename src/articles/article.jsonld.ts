@@ -79,7 +79,8 @@ export function newsArticleJsonLd(article: Article, site: Site, image?: PageSoci
     mainEntityOfPage: { '@type': 'WebPage', '@id': url },
     headline: article.headline,
     alternativeHeadline: article.subtitle || undefined,
-    description: article.excerpt,
+    // The headline stays the headline; the description an editor wrote for search engines is the better summary.
+    description: article.seoDescription || article.excerpt,
     inLanguage: article.language,
     datePublished: article.publishedAt,
     dateModified: article.updatedAt,

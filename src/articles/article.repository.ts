@@ -31,6 +31,9 @@ function withSection(db: Db) {
       'a.updated_at',
       'a.comments_open',
       'a.translation_of',
+      'a.seo_title',
+      'a.seo_description',
+      'a.home_pinned',
       's.id as section_id',
       's.slug as section_slug',
       's.name as section_name',
@@ -79,6 +82,8 @@ export interface ListFilter {
   tagId?: number;
   personId?: number;
   excludeIds?: readonly number[];
+  /** The home page's order: articles pinned to it first, then the rest, each newest first. */
+  pinnedFirst?: boolean;
 }
 
 /** Ids of published articles matching the filter; no join, so ordering walks the (status, published_at) index. */
@@ -99,7 +104,9 @@ function publishedIds(db: Db, filter: ListFilter) {
 
 /** Ids of published articles matching the filter, newest first. */
 export async function listPublishedIds(db: Db, filter: ListFilter, limit: number, offset = 0): Promise<number[]> {
-  const rows = await publishedIds(db, filter).select('a.id').orderBy('a.published_at', 'desc').orderBy('a.id', 'desc').limit(limit).offset(offset).execute();
+  let q = publishedIds(db, filter).select('a.id');
+  if (filter.pinnedFirst) q = q.orderBy('a.home_pinned', 'desc');
+  const rows = await q.orderBy('a.published_at', 'desc').orderBy('a.id', 'desc').limit(limit).offset(offset).execute();
   return rows.map((r) => r.id);
 }
 
@@ -130,6 +137,8 @@ export interface WalkFilter extends ListFilter {
   publishedBefore?: string;
   /** ISO time: updated at or after. */
   updatedSince?: string;
+  /** Only articles pinned to the home page (true), or only the others (false). */
+  pinned?: boolean;
 }
 
 export type WalkColumn = 'published_at' | 'updated_at';
@@ -152,6 +161,7 @@ export async function walkPublishedIds(
   if (filter.publishedFrom !== undefined) q = q.where('a.published_at', '>=', filter.publishedFrom);
   if (filter.publishedBefore !== undefined) q = q.where('a.published_at', '<', filter.publishedBefore);
   if (filter.updatedSince !== undefined) q = q.where('a.updated_at', '>=', filter.updatedSince);
+  if (filter.pinned !== undefined) q = q.where('a.home_pinned', '=', filter.pinned ? 1 : 0);
   if (after) {
     const { value, id } = after;
     const op = order.descending ? '<' : '>';

@@ -14,6 +14,7 @@ import type { Site } from '../web/site.ts';
 import type { CommentsSectionView } from '../web/theme.ts';
 import { stringsFor } from '../web/i18n/site.ts';
 import { newsArticleJsonLd } from './article.jsonld.ts';
+import { headTexts } from './article.seo.ts';
 import { cardKeys, getArticle, listArticles, publishedArticlePath, type Article, type ArticleCard, type Page } from './article.service.ts';
 import { movedArticlePath } from './article.workflow.ts';
 import type { ListFilter } from './article.repository.ts';
@@ -124,7 +125,8 @@ export async function articleRoutes(app: FastifyInstance, { store, site, comment
 
   app.get('/', home, async (request, reply) => {
     reply.dependsOn(key.home, ...site.keys);
-    const latest = await listArticles(db, {}, pageNumber(request), PER_PAGE);
+    // Articles an editor pinned lead, newest first among them; then the latest (decision 0033).
+    const latest = await listArticles(db, { pinnedFirst: true }, pageNumber(request), PER_PAGE);
     dependsOnCards(reply, latest.items);
     const sections: { name: string; path: string; language: string; items: ArticleCard[] }[] = [];
     if (latest.page === 1) {
@@ -190,7 +192,8 @@ export async function articleRoutes(app: FastifyInstance, { store, site, comment
       {
         language: article.language,
         title: article.headline,
-        description: article.subtitle || article.excerpt,
+        // The SEO title and description when an editor set them (decision 0033).
+        ...headTexts(article),
         // The comment page shown: its address, and whether search engines should index it.
         ...commentSection.head,
         ogType: 'article',

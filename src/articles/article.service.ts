@@ -24,6 +24,7 @@ import { bodyImagesOf, parseCrop } from './article.images.ts';
 import { bodyPictures, imageViews, type ImageView } from '../media/image.service.ts';
 import { recordArticleChange } from '../webhooks/webhook.events.ts';
 import { translationsOfGroup as translationGroup, type Translation } from './article.addresses.ts';
+import { seoDescriptionField, seoTitleField } from './article.seo.ts';
 
 export const EXCERPT_CHARS = 120;
 
@@ -75,6 +76,11 @@ export interface ArticleCard {
   updatedAt: string;
   /** Approved reader comments. */
   commentCount: number;
+  /** The search and social title and description an editor set, or '' (decision 0033). */
+  seoTitle: string;
+  seoDescription: string;
+  /** An editor pinned it to the home page, which lists it first. */
+  pinned: boolean;
 }
 
 /** An article as its own page shows it. */
@@ -121,6 +127,9 @@ async function toCards(db: Db, rows: repo.ArticleListRow[]): Promise<ArticleCard
     publishedAt: r.published_at ?? r.updated_at,
     updatedAt: r.updated_at,
     commentCount: comments.get(r.id) ?? 0,
+    seoTitle: r.seo_title,
+    seoDescription: r.seo_description,
+    pinned: r.home_pinned === 1,
   }));
 }
 
@@ -386,6 +395,11 @@ export const articleInput = z.object({
   publishedAt: isoDate.optional(),
   updatedAt: isoDate.optional(),
   commentsOpen: z.boolean().default(true),
+  /** The search and social title and description (decision 0033); empty: the headline and subtitle or excerpt. */
+  seoTitle: seoTitleField.default(''),
+  seoDescription: seoDescriptionField.default(''),
+  /** Pinned to the home page (a WordPress sticky post, for an import). */
+  homePinned: z.boolean().default(false),
 });
 export type ArticleInput = z.input<typeof articleInput>;
 
@@ -462,6 +476,9 @@ function articleRow(a: ParsedArticle, sectionId: number, slug: string, translati
     updated_at: toIso(a.updatedAt, published ?? stamp),
     comments_open: a.commentsOpen ? 1 : 0,
     translation_of: translationOf,
+    seo_title: a.seoTitle,
+    seo_description: a.seoDescription,
+    home_pinned: a.homePinned ? 1 : 0,
   };
 }
 
@@ -656,6 +673,9 @@ export const articleChanges = z
     bodyFormat: z.enum(BODY_FORMATS, 'expected markdown or html'),
     tags: z.array(z.string().trim().min(1).max(100)).max(50),
     status: z.enum(['draft', 'published']),
+    seoTitle: seoTitleField,
+    seoDescription: seoDescriptionField,
+    homePinned: z.boolean(),
   })
   .partial();
 export type ArticleChanges = z.input<typeof articleChanges>;
@@ -698,6 +718,9 @@ async function applyArticleChanges(trx: Db, search: SearchIndex, id: number, c: 
       ...(derived && { body: derived.source, body_format: format, body_html: derived.html, body_text: derived.text, word_count: derived.words }),
       ...(c.status !== undefined && { status: c.status }),
       ...(c.status === 'published' && current.published_at === null && { published_at: stamp }),
+      ...(c.seoTitle !== undefined && { seo_title: c.seoTitle }),
+      ...(c.seoDescription !== undefined && { seo_description: c.seoDescription }),
+      ...(c.homePinned !== undefined && { home_pinned: c.homePinned ? 1 : 0 }),
       ...(touch && { updated_at: stamp }),
     })
     .where('id', '=', id)

@@ -25,6 +25,7 @@ import { BODY_FORMATS, deriveBody } from './article.body.ts';
 import { articleWriteKeys, authorIds, ensureDocument, pinnedArticleIds, parseInput, previewArticle, saveTags, sourceInput, type Article } from './article.service.ts';
 import { bodyImagesToRecord, checkLeadImage, cropBoxSchema, parseCrop, recordBodyImages } from './article.images.ts';
 import * as articles from './article.repository.ts';
+import { seoDescriptionField, seoTitleField } from './article.seo.ts';
 import * as repo from './workflow.repository.ts';
 
 export const STATUSES = ['draft', 'review', 'ready', 'scheduled', 'published', 'unpublished'] as const satisfies readonly ArticleStatus[];
@@ -64,6 +65,9 @@ const draftFields = z.object({
   sources: z.array(sourceInput.omit({ document: true })).max(100).default([]),
   pins: z.array(address).max(10).default([]),
   commentsOpen: z.boolean().default(true),
+  /** The search and social title and description (decision 0033); empty: the headline and subtitle or excerpt. */
+  seoTitle: seoTitleField.default(''),
+  seoDescription: seoDescriptionField.default(''),
 });
 /** What a save sends: every field, and an image only with its description (alt text). */
 export const draftInput = draftFields
@@ -102,6 +106,8 @@ export interface EditableArticle {
   bodyHtml: string;
   /** A lock that still holds (not older than LOCK_TTL_MS), or null. */
   lock: EditLock | null;
+  /** Pinned to the home page by an editor: a placement, not a field of the text (no revision keeps it). */
+  homePinned: boolean;
   draft: ArticleDraft;
 }
 
@@ -159,6 +165,8 @@ async function readDraft(db: Db, row: repo.EditableRow): Promise<ArticleDraft> {
     })),
     pins,
     commentsOpen: row.comments_open === 1,
+    seoTitle: row.seo_title,
+    seoDescription: row.seo_description,
   };
 }
 
@@ -176,6 +184,7 @@ async function toEditable(db: Db, row: repo.EditableRow, now: Date): Promise<Edi
     updatedAt: row.updated_at,
     bodyHtml: row.body_html,
     lock: lockOf(row, now),
+    homePinned: row.home_pinned === 1,
     draft: await readDraft(db, row),
   };
 }
@@ -208,6 +217,7 @@ export function allowedActions(actor: Account, article: Pick<EditableArticle, 'o
     schedule: publish && s !== 'published',
     publish: publish && s !== 'published',
     unpublish: publish && ['published', 'scheduled'].includes(s),
+    pin: can(actor, 'article.pin'),
   };
 }
 
@@ -262,6 +272,8 @@ function draftColumns(d: ArticleDraft, sectionId: number, slug: string) {
     lead_image_id: d.leadImageId,
     lead_image_crop: d.leadImageId !== null && d.leadImageCrop ? JSON.stringify(d.leadImageCrop) : null,
     comments_open: d.commentsOpen ? 1 : 0,
+    seo_title: d.seoTitle,
+    seo_description: d.seoDescription,
   };
 }
 
@@ -532,6 +544,27 @@ export async function publishDueArticles(store: Store, now = new Date()): Promis
   return done;
 }
 
+// ---- the home page ----
+
+/**
+ * Pins the article to the home page, or unpins it (editors and administrators: where an article stands on
+ * the home page is the newsroom's choice, not its writer's). A placement, like its status: no version is
+ * needed, no revision is kept and the update time readers see does not move. Any article may be pinned;
+ * the home page shows it once it is published. Announces every page that shows it (the home page first).
+ */
+export async function setHomePinned(store: Store, actor: Account, id: number, pinned: boolean, now = new Date()): Promise<EditableArticle> {
+  ensureCan(actor, 'article.pin');
+  const keys = await store.writeTransaction(async (trx) => {
+    const row = await rowOrNotFound(trx, id);
+    if ((row.home_pinned === 1) === pinned) return [];
+    await repo.updateArticleRow(trx, id, { home_pinned: pinned ? 1 : 0 });
+    await recordAudit(trx, { actorId: actor.id, action: pinned ? 'article.pin' : 'article.unpin', subject: `article:${id}` });
+    return articleWriteKeys(trx, id, [], []);
+  });
+  if (keys.length) store.changes.announce(keys);
+  return getEditable(store, actor, id, now);
+}
+
 // ---- locks ----
 
 /**
@@ -640,6 +673,8 @@ const FIELD_LABELS: Record<keyof ArticleDraft, string> = {
   sources: 'Sources',
   pins: 'Check Also',
   commentsOpen: 'Comments',
+  seoTitle: 'SEO title',
+  seoDescription: 'SEO description',
   imageUrl: 'Image',
   imageAlt: 'Image description',
   leadImageId: 'Lead picture',

@@ -72,6 +72,11 @@ export interface ArticleTable {
   /** The account editing it, and since when (011). */
   locked_by: Generated<number | null>;
   locked_at: Generated<string | null>;
+  /** The page's <title> and its search and social description when an editor set them; '' for none (021). */
+  seo_title: Generated<string>;
+  seo_description: Generated<string>;
+  /** 1 when an editor pinned it to the home page (021). */
+  home_pinned: Generated<number>;
 }
 
 export interface ArticleAuthorTable {

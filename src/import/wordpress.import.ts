@@ -27,6 +27,7 @@ import { WpMedia } from './wp-media.ts';
 import type { ImageFileDeps } from '../media/image.service.ts';
 import { gazetteArticleContent, gazetteArticleCreation, gazettePageFields } from './gazette-meta.ts';
 import { articleStateFor, pageStateFor, wordpressDate, type ArticleState } from './wp-status.ts';
+import { wordpressSeo } from './wp-seo.ts';
 
 export type Outcome = 'imported' | 'updated' | 'skipped' | 'failed';
 export const OUTCOMES: readonly Outcome[] = ['imported', 'updated', 'skipped', 'failed'];
@@ -448,6 +449,8 @@ async function importPost(run: ImportRun, item: WxrItem): Promise<number | null>
     tags: tagsOf(item),
     status,
     ...gazetteArticleContent(item),
+    // The SEO plugins' title and description, and the sticky mark (src/import/wp-seo.ts).
+    ...wordpressSeo(item, run.doc),
   };
   const mapped = (await run.mapOf('post')).get(item.postId);
   if (mapped !== undefined && (await articleFacts(run.trx, mapped))) {

@@ -60,6 +60,8 @@ export interface WxrItem {
   postPassword: string;
   /** The file's address, for an attachment (wp:attachment_url). */
   attachmentUrl: string;
+  /** <wp:is_sticky>: '1' for a post stuck to the front page. */
+  isSticky: string;
   terms: { domain: string; slug: string; name: string }[];
   postmeta: { key: string; value: string }[];
   comments: WxrComment[];
@@ -116,7 +118,7 @@ export class WxrError extends Error {
 const WP_NAMESPACE = /^https?:\/\/wordpress\.org\/export\/(1\.[012])\/$/;
 
 function emptyItem(): WxrItem {
-  return { title: '', link: '', creator: '', guid: '', content: '', excerpt: '', postId: '', postDate: '', postDateGmt: '', commentStatus: '', postName: '', status: '', postParent: '', postType: '', postPassword: '', attachmentUrl: '', terms: [], postmeta: [], comments: [] };
+  return { title: '', link: '', creator: '', guid: '', content: '', excerpt: '', postId: '', postDate: '', postDateGmt: '', commentStatus: '', postName: '', status: '', postParent: '', postType: '', postPassword: '', attachmentUrl: '', isSticky: '', terms: [], postmeta: [], comments: [] };
 }
 
 function emptyComment(): WxrComment {
@@ -135,6 +137,7 @@ const ITEM_FIELDS: Record<string, keyof WxrItem> = {
   title: 'title', link: 'link', 'dc:creator': 'creator', guid: 'guid', 'content:encoded': 'content', 'excerpt:encoded': 'excerpt',
   'wp:post_id': 'postId', 'wp:post_date': 'postDate', 'wp:post_date_gmt': 'postDateGmt', 'wp:comment_status': 'commentStatus',
   'wp:post_name': 'postName', 'wp:status': 'status', 'wp:post_parent': 'postParent', 'wp:post_type': 'postType', 'wp:post_password': 'postPassword', 'wp:attachment_url': 'attachmentUrl',
+  'wp:is_sticky': 'isSticky',
 };
 const COMMENT_FIELDS: Record<string, keyof WxrComment> = {
   'wp:comment_id': 'id', 'wp:comment_author': 'author', 'wp:comment_author_email': 'authorEmail', 'wp:comment_author_url': 'authorUrl',

@@ -41,6 +41,11 @@ export interface PageMeta {
   language: string;
   title: string;
   description: string;
+  /**
+   * The whole <title> as an editor wrote it for search and social sites (an article's SEO title), used as
+   * it is (no site name added) and as the og: and twitter: title; `title` stays the page's own.
+   */
+  seoTitle?: string | undefined;
   /** Path of the page's canonical URL, e.g. "/news/". */
   path: string;
   ogType?: 'website' | 'article' | 'profile';

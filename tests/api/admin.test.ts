@@ -181,7 +181,8 @@ describe('Admin API over HTTP', () => {
         assert.deepEqual([a.status, a.version, a.headline, a.section, a.lock], ['draft', 1, `Harbour strike ${via}`, 'news', null]);
         assert.deepEqual(a.sources.map((s: { name: string; documentId: number | null }) => [s.name, s.documentId]), [['Al-Akhbar', null], ['The memo', state.documentId]]);
         assert.deepEqual([a.leadImageId, a.leadImageCrop], [state.imageId, { x: 100, y: 100, w: 600, h: 400 }]);
-        assert.deepEqual(a.actions, { edit: true, submit: true, ready: true, schedule: true, publish: true, unpublish: false });
+        assert.deepEqual(a.actions, { edit: true, submit: true, ready: true, schedule: true, publish: true, unpublish: false, pin: true });
+        assert.deepEqual([a.homePinned, a.seoTitle, a.seoDescription], [false, '', '']);
         state.articleId = a.id;
         state.version = a.version;
         const uses = await api.get(`/api/admin/media/${state.imageId}`);
@@ -245,6 +246,27 @@ describe('Admin API over HTTP', () => {
         const stale = await api.post(`/api/admin/articles/${id}/unpublish`, { version: v - 1 });
         assert.equal(stale.status, 409);
         assert.equal(stale.body.current.status, 'published');
+      });
+
+      it('articles: SEO title and description (checked, named on refusal), pin and unpin on the home page', async () => {
+        const id = state.articleId!;
+        const current = (await api.get(`/api/admin/articles/${id}`)).body;
+        const bad = await api.patch(`/api/admin/articles/${id}`, { version: current.version, seoTitle: 'Two\nlines', seoDescription: 'x'.repeat(501) });
+        assert.equal(bad.status, 422, bad.text);
+        assert.ok(bad.body.error.fields.seoTitle && bad.body.error.fields.seoDescription, JSON.stringify(bad.body));
+        const saved = await api.patch(`/api/admin/articles/${id}`, { version: current.version, seoTitle: `Harbour strike (${via}): what it means`, seoDescription: 'Dockers stop work.' });
+        assert.equal(saved.status, 200, saved.text);
+        assert.deepEqual([saved.body.seoTitle, saved.body.seoDescription, saved.body.headline], [`Harbour strike (${via}): what it means`, 'Dockers stop work.', `Harbour strike ${via}`]);
+        state.version = saved.body.version;
+        const pinned = await api.post(`/api/admin/articles/${id}/pin`);
+        assert.deepEqual([pinned.status, pinned.body.homePinned, pinned.body.version], [200, true, saved.body.version], pinned.text);
+        const home = await (await fetch(server.url + '/')).text();
+        const lead = /<h2 class="lead-title"><a href="([^"]+)">/.exec(home);
+        assert.equal(lead?.[1], `/news/harbour-strike-${via}`, 'the pinned article leads the home page');
+        assert.match(home, /<span class="pinned-mark">Pinned<\/span>/);
+        const unpinned = await api.post(`/api/admin/articles/${id}/unpin`);
+        assert.deepEqual([unpinned.status, unpinned.body.homePinned], [200, false]);
+        assert.equal((await api.post('/api/admin/articles/999999/pin')).status, 404);
       });
 
       it('articles: lock, notes, revisions (list, read, compare, restore)', async () => {

@@ -71,7 +71,7 @@ describe('the Content API', () => {
     assert.equal(answer.status, 200);
     assert.equal(answer.body.data.length, 3);
     assert.equal(answer.body.data[0]!.headline, 'Harbour report 6');
-    assert.deepEqual(Object.keys(answer.body.data[0]!).sort(), ['authors', 'commentCount', 'excerpt', 'headline', 'id', 'image', 'language', 'path', 'publishedAt', 'section', 'subtitle', 'tags', 'updatedAt']);
+    assert.deepEqual(Object.keys(answer.body.data[0]!).sort(), ['authors', 'commentCount', 'excerpt', 'headline', 'id', 'image', 'language', 'path', 'pinned', 'publishedAt', 'section', 'subtitle', 'tags', 'updatedAt']);
     assert.deepEqual(answer.body.data[0]!.tags!.map((t) => t.slug), ['weather']);
     assert.equal(typeof answer.body.nextCursor, 'string');
   });

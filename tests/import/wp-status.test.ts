@@ -7,7 +7,7 @@ import type { WxrItem } from '../../src/import/wxr.parser.ts';
 const NOW = new Date('2026-11-29T10:00:00Z');
 
 function item(status: string, extra: Partial<WxrItem> = {}): WxrItem {
-  return { title: 't', link: '', creator: '', guid: '', content: '', excerpt: '', postId: '1', postDate: '', postDateGmt: '', commentStatus: '', postName: '', status, postParent: '', postType: 'post', postPassword: '', attachmentUrl: '', terms: [], postmeta: [], comments: [], ...extra };
+  return { title: 't', link: '', creator: '', guid: '', content: '', excerpt: '', postId: '1', postDate: '', postDateGmt: '', commentStatus: '', postName: '', status, postParent: '', postType: 'post', postPassword: '', attachmentUrl: '', isSticky: '', terms: [], postmeta: [], comments: [], ...extra };
 }
 
 describe('WordPress statuses', () => {

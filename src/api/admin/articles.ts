@@ -29,6 +29,7 @@ import {
   restoreRevision,
   saveArticle,
   scheduleArticle,
+  setHomePinned,
   submitForReview,
   takeLock,
   unpublishArticle,
@@ -215,6 +216,24 @@ export async function articleRoutes(parent: FastifyInstance, deps: AdminApiDeps)
       }
     },
   );
+
+  // ---- the home page ----
+
+  for (const [name, pinned] of [['pin', true], ['unpin', false]] as const) {
+    app.post(
+      `/articles/:id/${name}`,
+      {
+        schema: {
+          tags: [TAG],
+          summary: pinned ? 'Pin to the home page (editors): listed first there once published' : 'Unpin from the home page (editors): back in publication order',
+          description: 'A placement, not an edit: no version is needed, no revision is kept and the update time does not move. Doing it twice changes nothing.',
+          params: s.idParams,
+          response: { 200: s.articleSchema, ...s.refusals(404) },
+        },
+      },
+      async (request) => apiArticle(request.account, await setHomePinned(store, request.account, request.params.id, pinned)),
+    );
+  }
 
   // ---- the edit lock ----
 

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ROLES } from '../../accounts/permissions.ts';
 import type { Role } from '../../db/schema.ts';
 import { ErrorSchema, errorResponses } from '../api-schemas.ts';
+import { SEO_DESCRIPTION_MAX, SEO_DESCRIPTION_SHOWN, SEO_TITLE_MAX, SEO_TITLE_SHOWN } from '../../articles/article.seo.ts';
 
 // ---------------------------------------------------------------------------------------------- shared
 
@@ -80,6 +81,8 @@ const draftShape = {
   sources: z.array(sourceIn),
   pins: z.array(z.string()).describe('"Check Also" articles pinned by an editor, as section/slug.'),
   commentsOpen: z.boolean(),
+  seoTitle: z.string().describe(`The page's whole <title> and its og:/twitter: title, instead of the headline (which does not change on the page). At most ${SEO_TITLE_MAX} characters, one line; about ${SEO_TITLE_SHOWN} show in search results. Empty: the headline and the site's name.`),
+  seoDescription: z.string().describe(`The meta, og: and twitter: description. At most ${SEO_DESCRIPTION_MAX} characters, one line; about ${SEO_DESCRIPTION_SHOWN} show. Empty: the subtitle, or the excerpt.`),
 };
 
 /** POST /articles: a new draft; section and headline are required. */
@@ -138,6 +141,8 @@ const draftOut = {
   sources: z.array(sourceOut),
   pins: z.array(z.string()),
   commentsOpen: z.boolean(),
+  seoTitle: z.string(),
+  seoDescription: z.string(),
 };
 
 export const draftSchema = z.object(draftOut);
@@ -157,8 +162,9 @@ export const articleSchema = z.object({
   updatedAt: timestamp,
   lock: lock.nullable().describe('Who is editing it now (a lock not refreshed for two minutes no longer holds).'),
   bodyHtml: z.string().describe('The body as readers see it.'),
+  homePinned: z.boolean().describe('Pinned to the home page by an editor (POST …/pin and …/unpin): the home page lists it first once it is published.'),
   actions: z
-    .object({ edit: z.boolean(), submit: z.boolean(), ready: z.boolean(), schedule: z.boolean(), publish: z.boolean(), unpublish: z.boolean() })
+    .object({ edit: z.boolean(), submit: z.boolean(), ready: z.boolean(), schedule: z.boolean(), publish: z.boolean(), unpublish: z.boolean(), pin: z.boolean().describe('Pin or unpin it on the home page (editors and administrators).') })
     .describe('What the acting account may do with it now.'),
   ...draftOut,
 }).meta({ id: 'AdminArticle' });

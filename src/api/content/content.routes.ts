@@ -15,7 +15,7 @@ import { getTag, listTags } from '../../tags/tag.service.ts';
 import type { SearchRunner } from '../../search/search.pool.ts';
 import type { ApiSettings } from '../api-deps.ts';
 import { errorResponses } from '../api-schemas.ts';
-import { ARTICLE_FIELDS, ArticleSchema, AuthorSchema, CARD_FIELDS, PageSchema, SearchResultSchema, SectionSchema, TagSchema, type ArticleField } from './content.schemas.ts';
+import { ARTICLE_FIELDS, ArticleSchema, AuthorSchema, CARD_FIELDS, LISTING_FIELDS, PageSchema, SearchResultSchema, SectionSchema, TagSchema, type ArticleField } from './content.schemas.ts';
 import { ImageSchema } from './content.schemas.ts';
 import { decodeCursor, encodeCursor, SORTS, sortOrder, type Sort } from './cursor.ts';
 
@@ -86,11 +86,12 @@ function pick(article: ArticleListing | Article, fields: readonly ArticleField[]
 /** The "Check Also" card as the API shows cards: its picture like an article's, nothing else of the page's. */
 function relatedCard(card: Article['related'], origin: string) {
   if (!card) return null;
-  const { leadImage: _lead, imageUrl: _url, imageAlt: _alt, ...rest } = card;
+  // A card of another article: its head's SEO texts belong to its own page.
+  const { leadImage: _lead, imageUrl: _url, imageAlt: _alt, seoTitle: _title, seoDescription: _description, ...rest } = card;
   return { ...rest, image: imageOf(card, origin) };
 }
 
-const needsFullArticle = (fields: readonly ArticleField[]) => fields.some((f) => !(CARD_FIELDS as readonly string[]).includes(f) && f !== 'tags');
+const needsFullArticle = (fields: readonly ArticleField[]) => fields.some((f) => !(LISTING_FIELDS as readonly string[]).includes(f));
 
 export async function contentRoutes(app: FastifyInstance, { store, origin, settings, runSearch }: ContentRoutesOptions): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -107,6 +108,7 @@ export async function contentRoutes(app: FastifyInstance, { store, origin, setti
     publishedFrom: instant('Only articles published at or after this time.'),
     publishedBefore: instant('Only articles published before this time.'),
     updatedSince: instant('Only articles changed at or after this time (to keep a copy in step).'),
+    pinned: z.enum(['true', 'false']).transform((v) => v === 'true').optional().meta({ description: 'Only the articles pinned to the home page (`true`), or only the others (`false`).' }),
     fields: fieldsParam,
     key: keyParam,
   });
@@ -138,6 +140,7 @@ export async function contentRoutes(app: FastifyInstance, { store, origin, setti
         ...(q.publishedFrom !== undefined ? { publishedFrom: q.publishedFrom } : {}),
         ...(q.publishedBefore !== undefined ? { publishedBefore: q.publishedBefore } : {}),
         ...(q.updatedSince !== undefined ? { updatedSince: q.updatedSince } : {}),
+        ...(q.pinned !== undefined ? { pinned: q.pinned } : {}),
       };
       const walk = await walkArticles(db, filter, sortOrder(sort), after, q.limit);
       const fields = q.fields ?? CARD_FIELDS;

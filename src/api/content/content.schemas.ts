@@ -101,13 +101,16 @@ const CardSchema = z
     publishedAt: z.string(),
     updatedAt: z.string(),
     commentCount: z.number().int(),
+    pinned: z.boolean().optional().meta({ description: 'An editor pinned it to the home page, which lists it first.' }),
   })
   .meta({ id: 'ArticleCard' });
 
 /** The fields a list returns unless `fields` says otherwise. */
-export const CARD_FIELDS = ['path', 'language', 'headline', 'subtitle', 'excerpt', 'section', 'authors', 'tags', 'image', 'publishedAt', 'updatedAt', 'commentCount'] as const;
+export const CARD_FIELDS = ['path', 'language', 'headline', 'subtitle', 'excerpt', 'section', 'authors', 'tags', 'image', 'publishedAt', 'updatedAt', 'commentCount', 'pinned'] as const;
+/** Fields a list reads without loading each whole article, beyond the default ones. */
+export const LISTING_FIELDS = [...CARD_FIELDS, 'seoTitle', 'seoDescription'] as const;
 /** Every field an article has in the API. */
-export const ARTICLE_FIELDS = [...CARD_FIELDS, 'bodyHtml', 'wordCount', 'sources', 'translations', 'related', 'commentsOpen'] as const;
+export const ARTICLE_FIELDS = [...LISTING_FIELDS, 'bodyHtml', 'wordCount', 'sources', 'translations', 'related', 'commentsOpen'] as const;
 export type ArticleField = (typeof ARTICLE_FIELDS)[number];
 
 
@@ -126,6 +129,9 @@ export const ArticleSchema = z
     publishedAt: z.string().optional(),
     updatedAt: z.string().optional(),
     commentCount: z.number().int().optional().meta({ description: 'Approved reader comments.' }),
+    pinned: z.boolean().optional().meta({ description: 'An editor pinned it to the home page, which lists pinned articles first (`pinned=true` lists only them).' }),
+    seoTitle: z.string().optional().meta({ description: 'The title an editor wrote for search results and social cards (the page\'s whole <title>); empty when the headline serves.' }),
+    seoDescription: z.string().optional().meta({ description: 'The description an editor wrote for search results and social cards; empty when the subtitle or excerpt serves.' }),
     bodyHtml: z.string().optional().meta({ description: 'The body as the site shows it (cleaned HTML).' }),
     wordCount: z.number().int().optional(),
     sources: z.array(SourceSchema).optional().meta({ description: 'Who reported, relayed or was quoted, in order, with the documents cited.' }),

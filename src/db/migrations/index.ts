@@ -22,6 +22,7 @@ import * as m016 from './016_media_images.ts';
 import * as m018 from './018_api_tokens.ts';
 import * as m019 from './019_webhooks.ts';
 import * as m020 from './020_import_map.ts';
+import * as m021 from './021_article_seo_and_home_pin.ts';
 import * as m022 from './022_legacy_links.ts';
 
 interface MigrationModule {
@@ -49,6 +50,7 @@ const MODULES: Record<string, MigrationModule> = {
   '018_api_tokens': m018,
   '019_webhooks': m019,
   '020_import_map': m020,
+  '021_article_seo_and_home_pin': m021,
   '022_legacy_links': m022,
 };
 

@@ -142,6 +142,9 @@ export interface ArticleFormValues {
   imageUrl: string;
   imageAlt: string;
   scheduledAt: string;
+  /** The search and social title and description; empty: the headline, and the subtitle or summary. */
+  seoTitle: string;
+  seoDescription: string;
 }
 
 export interface ArticleActions {
@@ -151,6 +154,8 @@ export interface ArticleActions {
   schedule: boolean;
   publish: boolean;
   unpublish: boolean;
+  /** Pin to or unpin from the home page (editors). */
+  pin: boolean;
 }
 
 export interface ArticleFormView {
@@ -158,11 +163,13 @@ export interface ArticleFormView {
   /** The site's time zone, in which "Publish at" is read. */
   timeZone: string;
   /** null for a new article. */
-  article: { id: number; version: number; status: ArticleStatus; path: string; scheduledAt: string | null; publishedAt: string | null; updatedAt: string } | null;
+  article: { id: number; version: number; status: ArticleStatus; path: string; scheduledAt: string | null; publishedAt: string | null; updatedAt: string; homePinned: boolean } | null;
   values: ArticleFormValues;
   fields: Fields;
   /** The library picture the lead image field names, when it exists. */
   leadImage: LeadImagePreview | null;
+  /** The SEO title's limit and how many characters of each text search results show in full (the articles service's numbers). */
+  seoLengths: { titleMax: number; titleShown: number; descriptionShown: number };
   sections: readonly Option[];
   /** Documents a source may cite. */
   documents: readonly DocumentOption[];
@@ -212,19 +219,48 @@ ${button(`Remove source ${i + 1}`, { name: 'action', value: `remove:${i}`, kind:
 </fieldset>`;
 }
 
-/** How search results and social cards will show the article, with the lengths that fit. */
-function previewBox(v: ArticleFormView, dir: string): SafeHtml {
-  const title = v.values.headline;
-  const description = v.values.subtitle || v.values.summary;
+/** "SEO title: 42 characters; about 60 show in full…": the count the editor script keeps up to date as they type. */
+export function lengthHint(what: string, length: number, shown: number): string {
+  return `${what}: ${length} ${length === 1 ? 'character' : 'characters'}; about ${shown} show in full in search results and social cards.${length > shown ? ' This one will be cut.' : ''}`;
+}
+
+/**
+ * The search and social texts (decision 0033) and how search results and social cards will show the
+ * article, with the lengths that fit. Left empty, the SEO title is the headline (with the site's name)
+ * and the SEO description the subtitle, or the summary when there is none.
+ */
+function previewBox(v: ArticleFormView, dir: 'ltr' | 'rtl'): SafeHtml {
+  const { titleMax, titleShown, descriptionShown } = v.seoLengths;
+  const title = v.values.seoTitle || v.values.headline;
+  const description = v.values.seoDescription || v.values.subtitle || v.values.summary;
   return html`<section class="panel search-preview" aria-labelledby="preview-heading" data-search-preview>
-<h2 id="preview-heading">Search and social preview</h2>
+<h2 id="preview-heading">Search and social</h2>
+${textField({ name: 'seo_title', label: 'SEO title', value: v.values.seoTitle, error: v.fields.seo_title, dir, maxlength: titleMax, hint: 'The title search results and social cards show instead of the headline; the page’s headline does not change. Empty: the headline and the site’s name.' })}
+<p class="hint length-count" data-length-of="title" data-length-shown="${String(titleShown)}" aria-live="polite">${lengthHint(v.values.seoTitle ? 'SEO title' : 'Title (the headline)', title.length, titleShown)}</p>
+${textArea({ name: 'seo_description', label: 'SEO description', value: v.values.seoDescription, error: v.fields.seo_description, rows: 2, dir, hint: 'The description search results and social cards show. Empty: the subtitle, or the summary when there is none.' })}
+<p class="hint length-count" data-length-of="description" data-length-shown="${String(descriptionShown)}" aria-live="polite">${lengthHint(v.values.seoDescription ? 'SEO description' : 'Description (the subtitle or summary)', description.length, descriptionShown)}</p>
+<h3 class="preview-heading">Preview</h3>
 <div class="serp" dir="${dir}">
 <p class="serp-title" data-preview-title>${title || 'Headline'}</p>
 <p class="serp-url">${v.article ? v.article.path : '/section/slug'}</p>
 <p class="serp-description" data-preview-description>${description || 'The subtitle (or the summary) is shown here.'}</p>
 </div>
-<p class="hint" data-length-of="headline" data-length-max="60">Headline: ${title.length} characters; about 60 show in full in search results.</p>
-<p class="hint" data-length-of="subtitle" data-length-max="160">Description (the subtitle, or the summary when there is none): ${description.length} characters; about 160 show in search results and social cards.</p>
+</section>`;
+}
+
+/** Where the article stands on the home page, and the editors' button to pin or unpin it (saving what was typed first). */
+function homePinBox(v: ArticleFormView): SafeHtml {
+  const a = v.article;
+  if (!a) return html``;
+  const state = a.homePinned
+    ? html`<p>Pinned: it leads the home page${a.status === 'published' ? '' : ' once it is published'}, above the latest articles.</p>`
+    : html`<p>Not pinned: the home page lists it by its publication time.</p>`;
+  return html`<section class="panel home-pin" aria-labelledby="home-pin-heading">
+<h2 id="home-pin-heading">Home page</h2>
+${state}
+${v.actions.pin
+  ? html`<div class="actions">${a.homePinned ? button('Unpin from the home page', { name: 'action', value: 'unpin' }) : button('Pin to the home page', { name: 'action', value: 'pin' })}</div>`
+  : html`<p class="hint">Editors pin articles to the home page.</p>`}
 </section>`;
 }
 
@@ -290,7 +326,7 @@ export function articleFormPage(v: ArticleFormView): SafeHtml {
 ${a
   ? html`<p class="lead">${statusLabel(a.status)} · version ${a.version}${a.status === 'scheduled' ? html` · publishes ${when(a.scheduledAt)}` : ''}${
       a.publishedAt && a.status === 'published' ? html` · published ${when(a.publishedAt)} · <a href="${a.path}">view on the site</a>` : ''
-    } · <a href="/admin/articles/${a.id}/preview" target="_blank" rel="noopener">Preview<span class="visually-hidden"> (opens in a new tab)</span></a> · <a href="/admin/articles/${a.id}/revisions">Revisions</a></p>`
+    }${a.homePinned ? html` · <span class="label label-info">Pinned to the home page</span>` : ''} · <a href="/admin/articles/${a.id}/preview" target="_blank" rel="noopener">Preview<span class="visually-hidden"> (opens in a new tab)</span></a> · <a href="/admin/articles/${a.id}/revisions">Revisions</a></p>`
   : ''}
 ${v.message ? notice('success', v.message) : ''}
 ${v.problem ? notice('error', v.problem) : ''}
@@ -328,6 +364,7 @@ ${textField({ name: 'image_alt', label: 'Image description', value: v.values.ima
 </details>
 ${checkboxField({ name: 'comments_open', label: 'Comments open', checked: v.values.commentsOpen })}
 ${textField({ name: 'scheduled_at', label: `Publish at (${v.timeZone})`, type: 'datetime-local', value: v.values.scheduledAt, error: v.fields.scheduled_at, hint: 'For “Schedule”: until then the article is embargoed, shown nowhere on the site.' })}
+${homePinBox(v)}
 ${previewBox(v, dir)}
 ${workflowButtons(v)}
 </fieldset>

@@ -32,6 +32,8 @@ export interface Strings {
   commentsClosed: string;
   tags: string;
   latest: string;
+  /** The mark on a home page card an editor pinned there. */
+  pinned: string;
   more: string;
   previous: string;
   next: string;
@@ -78,6 +80,7 @@ const en: Strings = {
   commentsClosed: 'Comments are closed for this article.',
   tags: 'Tags',
   latest: 'Latest',
+  pinned: 'Pinned',
   more: 'More from',
   previous: 'Newer',
   next: 'Older',
@@ -123,6 +126,7 @@ const ar: Strings = {
   commentsClosed: 'التعليقات مغلقة على هذا المقال.',
   tags: 'الوسوم',
   latest: 'الأحدث',
+  pinned: 'مثبّت',
   more: 'المزيد من',
   previous: 'الأحدث',
   next: 'الأقدم',
@@ -168,6 +172,7 @@ const fa: Strings = {
   commentsClosed: 'دیدگاه‌ها برای این مطلب بسته است.',
   tags: 'برچسب‌ها',
   latest: 'تازه‌ترین‌ها',
+  pinned: 'سنجاق‌شده',
   more: 'بیشتر از',
   previous: 'جدیدتر',
   next: 'قدیمی‌تر',

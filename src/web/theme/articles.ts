@@ -28,11 +28,16 @@ function commentCount(a: ArticleCard): SafeHtml {
 }
 
 /** An article teaser in a listing. */
-function card(a: ArticleCard, pageLanguage: string, timeZone: string, headingLevel: 2 | 3 = 2): SafeHtml {
+/** The home page's mark on an article an editor pinned there, in the article's language, before its section. */
+function pinnedMark(a: ArticleCard): SafeHtml | string {
+  return a.pinned ? html`<span class="pinned-mark">${stringsFor(a.language).pinned}</span> ` : '';
+}
+
+function card(a: ArticleCard, pageLanguage: string, timeZone: string, headingLevel: 2 | 3 = 2, markPinned = false): SafeHtml {
   const heading = html`<a href="${a.path}">${a.headline}</a>`;
   return html`<article class="card${a.leadImage ? ' has-image' : ''}"${langAttrs(a.language, pageLanguage)}>
 ${cardPicture(a)}
-<p class="kicker"><a href="${a.section.path}">${a.section.name}</a></p>
+<p class="kicker">${markPinned ? pinnedMark(a) : ''}<a href="${a.section.path}">${a.section.name}</a></p>
 ${headingLevel === 2 ? html`<h2 class="card-title">${heading}</h2>` : html`<h3 class="card-title">${heading}</h3>`}
 <p class="card-excerpt">${a.excerpt}</p>
 <p class="card-meta">${time(a.publishedAt, a.language, timeZone)}${commentCount(a)}</p>
@@ -147,7 +152,7 @@ ${lead && v.latest.page === 1
 <article class="lead-story${lead.leadImage ? ' has-image' : ''}"${langAttrs(lead.language, v.language)}>
 ${homeLeadPicture(lead)}
 <div class="lead-text">
-<p class="kicker"><a href="${lead.section.path}">${lead.section.name}</a></p>
+<p class="kicker">${pinnedMark(lead)}<a href="${lead.section.path}">${lead.section.name}</a></p>
 <h2 class="lead-title"><a href="${lead.path}">${lead.headline}</a></h2>
 ${lead.subtitle ? html`<p class="subtitle">${lead.subtitle}</p>` : ''}
 <p class="card-excerpt">${lead.excerpt}</p>
@@ -159,7 +164,7 @@ ${lead.subtitle ? html`<p class="subtitle">${lead.subtitle}</p>` : ''}
 <section class="latest" aria-labelledby="latest-title">
 <h2 id="latest-title" class="block-title">${t.latest}</h2>
 ${v.latest.items.length
-  ? html`<div class="card-grid">${(v.latest.page === 1 ? rest : v.latest.items).map((a) => card(a, v.language, timeZone, 3))}</div>`
+  ? html`<div class="card-grid">${(v.latest.page === 1 ? rest : v.latest.items).map((a) => card(a, v.language, timeZone, 3, true))}</div>`
   : html`<p class="empty">${t.noArticles}</p>`}
 ${pager(v.latest.page, v.latest.pageCount, (n) => listingPagePath('/', n), t)}
 </section>

@@ -34,7 +34,8 @@ export function layout(site: SiteChrome, meta: PageMeta, main: SafeHtml): string
   const t = stringsFor(meta.language);
   const dir = directionOf(meta.language);
   const url = site.publicUrl + meta.path;
-  const title = meta.title === site.siteName ? site.siteName : `${meta.title} – ${site.siteName}`;
+  const title = meta.seoTitle || (meta.title === site.siteName ? site.siteName : `${meta.title} – ${site.siteName}`);
+  const socialTitle = meta.seoTitle || meta.title;
   const s = searchStrings(meta.language);
   // Every page announces the site's feeds; listing pages add their own before them.
   const alternates = [...(meta.alternates ?? []), ...site.feeds];
@@ -52,7 +53,7 @@ ${meta.prev ? html`<link rel="prev" href="${site.publicUrl + meta.prev}">` : ''}
 ${meta.next ? html`<link rel="next" href="${site.publicUrl + meta.next}">` : ''}
 <meta property="og:site_name" content="${site.siteName}">
 <meta property="og:type" content="${meta.ogType ?? 'website'}">
-<meta property="og:title" content="${meta.title}">
+<meta property="og:title" content="${socialTitle}">
 <meta property="og:description" content="${meta.description}">
 <meta property="og:url" content="${url}">
 ${ogLocale ? html`<meta property="og:locale" content="${ogLocale}">` : ''}
@@ -64,6 +65,8 @@ ${meta.article
 ${meta.article.tags.map((tag) => html`<meta property="article:tag" content="${tag}">\n`)}`
   : ''}
 <meta name="twitter:card" content="${meta.image ? 'summary_large_image' : 'summary'}">
+<meta name="twitter:title" content="${socialTitle}">
+<meta name="twitter:description" content="${meta.description}">
 ${typeof meta.image === 'object' && meta.image ? html`<meta name="twitter:image" content="${meta.image.url}">
 ${meta.image.alt ? html`<meta name="twitter:image:alt" content="${meta.image.alt}">` : ''}` : ''}
 <link rel="icon" href="${site.icon}" type="image/svg+xml">

@@ -66,7 +66,7 @@ if (form) {
   // Text direction follows the language.
   const language = form.querySelector('select[name="language"]');
   const RTL = /^(ar|fa|he|ur|ps|ckb|yi|dv)(-|$)/;
-  const contentFields = ['headline', 'subtitle', 'tags', 'summary', 'body', 'image_alt'].map((name) => form.querySelector(`[name="${name}"]`)).filter(Boolean);
+  const contentFields = ['headline', 'subtitle', 'tags', 'summary', 'body', 'image_alt', 'seo_title', 'seo_description'].map((name) => form.querySelector(`[name="${name}"]`)).filter(Boolean);
   const preview = document.querySelector('[data-search-preview] .serp');
   language?.addEventListener('change', () => {
     const dir = RTL.test(language.value) ? 'rtl' : 'ltr';
@@ -74,22 +74,30 @@ if (form) {
     preview?.setAttribute('dir', dir);
   });
 
-  // The search preview and its lengths.
+  // The search and social texts: the preview and the live character counts (the SEO title and description
+  // stand in for the headline and the subtitle or summary when they are filled in; decision 0033).
   const headline = form.querySelector('[name="headline"]');
   const subtitle = form.querySelector('[name="subtitle"]');
   const summary = form.querySelector('[name="summary"]');
+  const seoTitle = form.querySelector('[name="seo_title"]');
+  const seoDescription = form.querySelector('[name="seo_description"]');
   const title = document.querySelector('[data-preview-title]');
   const description = document.querySelector('[data-preview-description]');
   const lengthOf = (name) => document.querySelector(`[data-length-of="${name}"]`);
-  const update = () => {
-    const h = headline?.value ?? '';
-    const d = subtitle?.value || summary?.value || '';
-    if (title) title.textContent = h || 'Headline';
-    if (description) description.textContent = d || 'The subtitle (or the summary) is shown here.';
-    const hl = lengthOf('headline');
-    if (hl) hl.textContent = `Headline: ${h.length} characters; about 60 show in full in search results.${h.length > 60 ? ' This one will be cut.' : ''}`;
-    const dl = lengthOf('subtitle');
-    if (dl) dl.textContent = `Description (the subtitle, or the summary when there is none): ${d.length} characters; about 160 show in search results and social cards.${d.length > 160 ? ' This one will be cut.' : ''}`;
+  const count = (what, text, element) => {
+    const shown = Number(element.dataset.lengthShown);
+    const n = text.length;
+    return `${what}: ${n} ${n === 1 ? 'character' : 'characters'}; about ${shown} show in full in search results and social cards.${n > shown ? ' This one will be cut.' : ''}`;
   };
-  for (const field of [headline, subtitle, summary]) field?.addEventListener('input', update);
+  const update = () => {
+    const t = seoTitle?.value.trim() || headline?.value || '';
+    const d = seoDescription?.value.trim() || subtitle?.value || summary?.value || '';
+    if (title) title.textContent = t || 'Headline';
+    if (description) description.textContent = d || 'The subtitle (or the summary) is shown here.';
+    const tl = lengthOf('title');
+    if (tl) tl.textContent = count(seoTitle?.value.trim() ? 'SEO title' : 'Title (the headline)', t, tl);
+    const dl = lengthOf('description');
+    if (dl) dl.textContent = count(seoDescription?.value.trim() ? 'SEO description' : 'Description (the subtitle or summary)', d, dl);
+  };
+  for (const field of [headline, subtitle, summary, seoTitle, seoDescription]) field?.addEventListener('input', update);
 }
