@@ -512,6 +512,16 @@ export function bodyFactsOf(db: Db, id: number) {
   return db.selectFrom('articles').where('id', '=', id).select(['language', 'body_format', 'body_text']).executeTakeFirst();
 }
 
+/** An article's lead picture as stored: a library picture's id, or an address with its alt text. */
+export function leadImageOf(db: Db, id: number) {
+  return db.selectFrom('articles').where('id', '=', id).select(['lead_image_id', 'image_url', 'image_alt']).executeTakeFirst();
+}
+
+/** Stores a new lead picture; any crop of the one before goes with it. */
+export async function setLeadImage(db: Db, id: number, lead: { imageId: number | null; url: string | null; alt: string }): Promise<void> {
+  await db.updateTable('articles').set({ lead_image_id: lead.imageId, lead_image_crop: null, image_url: lead.url, image_alt: lead.alt }).where('id', '=', id).execute();
+}
+
 /** Stores a body and what was derived from it. */
 export async function setBody(db: Db, id: number, body: { source: string; html: string; text: string; words: number }, at: string): Promise<void> {
   await db.updateTable('articles').set({ body: body.source, body_html: body.html, body_text: body.text, word_count: body.words, updated_at: at }).where('id', '=', id).execute();

@@ -786,9 +786,9 @@ export async function setLeadImageIn(trx: Db, id: number, lead: LeadImage): Prom
   const url = lead && 'url' in lead ? parseInput(httpUrl, lead.url, 'The lead image address is not valid') : null;
   const alt = lead && 'alt' in lead ? lead.alt.slice(0, 500) : '';
   await checkLeadImage(trx, imageId);
-  const before = await trx.selectFrom('articles').select(['lead_image_id', 'image_url', 'image_alt']).where('id', '=', id).executeTakeFirst();
+  const before = await repo.leadImageOf(trx, id);
   if (!before) throw new AppError('not_found', `There is no article with id ${id}.`);
   const changed = (before.lead_image_id === null ? null : Number(before.lead_image_id)) !== imageId || before.image_url !== url || before.image_alt !== alt;
-  if (changed) await trx.updateTable('articles').set({ lead_image_id: imageId, lead_image_crop: null, image_url: url, image_alt: alt }).where('id', '=', id).execute();
+  if (changed) await repo.setLeadImage(trx, id, { imageId, url, alt });
   return { changed };
 }
