@@ -748,6 +748,22 @@ export async function createArticleIn(trx: Db, search: SearchIndex, input: Artic
 }
 
 /**
+ * For an import: new articles that pin nothing and translate nothing, validated and stored inside the
+ * importer's transaction by the bulk writer (a few statements for them all), and indexed for search.
+ * Like createArticleIn, no webhook events, and "Check Also" is the caller's to compute after commit.
+ * Any refusal (an invalid article, a taken address) throws before the caller's savepoint is released:
+ * the caller undoes the batch and writes its articles one by one to learn which one was refused.
+ */
+export async function createArticlesIn(trx: Db, search: SearchIndex, inputs: readonly ArticleInput[], now = new Date()): Promise<number[]> {
+  const parsed = inputs.map((input) => parseInput(articleInput, input, 'The article is not valid'));
+  if (parsed.some((a) => a.pins.length || a.translationOf)) throw new Error('createArticlesIn: an article that pins or translates another goes through createArticleIn');
+  const ids = await storeArticleBatch(trx, parsed, now.toISOString());
+  const texts = (await articleTexts(trx, ids)).filter((t) => t.published);
+  await search.putMany(trx, texts.map(indexDocument));
+  return ids;
+}
+
+/**
  * For an import rewriting the links in articles it wrote (src/import/legacy-links.ts): a new body in the
  * article's format, validated, cleaned and derived like any body, stored inside `trx`. Link addresses are
  * not part of the text, so the search index is written only when the text changed; no revision, event or

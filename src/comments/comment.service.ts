@@ -206,18 +206,63 @@ export interface ImportedComment {
  * that keys avatars, as for readers' own comments. Returns the comment's id.
  */
 export async function importCommentIn(trx: Db, secret: string, c: ImportedComment, existingId: number | null): Promise<number> {
-  const author = c.author.trim().slice(0, 200) || 'Anonymous';
-  const url = c.url && /^https?:\/\//i.test(c.url) ? c.url.slice(0, 2000) : null;
   if (existingId !== null && (await repo.findComment(trx, existingId))) {
+    const { author, url } = shownAuthor(c);
     await repo.setShownFields(trx, existingId, { body: c.text, authorName: author, authorUrl: url }, c.createdAt);
     await repo.setStatus(trx, existingId, c.status, c.createdAt);
     return existingId;
   }
   const parent = c.parentId === null ? null : await repo.findComment(trx, c.parentId);
+  return repo.insertComment(trx, importedRow(secret, c, parent ?? null));
+}
+
+/** A new imported comment for importNewCommentsIn: its parent named by key among the same call's comments. */
+export interface NewImportedComment extends Omit<ImportedComment, 'parentId'> {
+  /** Unique within the call (e.g. the WordPress post and comment ids). */
+  key: string;
+  /** The key of the comment it answers, or null; a key not among the call's comments starts a thread. */
+  parentKey: string | null;
+}
+
+/**
+ * Stores many new imported comments (a batch of imported posts' threads) inside the importer's
+ * transaction, a statement per reply depth instead of two or three per comment, with what
+ * importCommentIn stores. Parents come before their replies whatever the order given; a cycle of
+ * parents is broken where it is met (that comment starts a thread). Returns the new ids by key.
+ */
+export async function importNewCommentsIn(trx: Db, secret: string, comments: readonly NewImportedComment[]): Promise<Map<string, number>> {
+  const keys = new Set(comments.map((c) => c.key));
+  const placed = new Map<string, { id: number; depth: number; root_id: number }>();
+  let pending = comments;
+  while (pending.length) {
+    let ready = pending.filter((c) => c.parentKey === null || !keys.has(c.parentKey) || placed.has(c.parentKey));
+    // Only a cycle leaves nothing ready: its first comment starts a thread.
+    const cut = ready.length ? null : pending[0]!.key;
+    if (cut !== null) ready = [pending[0]!];
+    const rows = ready.map((c) => {
+      const parent = c.key === cut || c.parentKey === null ? undefined : placed.get(c.parentKey);
+      return importedRow(secret, { ...c, parentId: parent?.id ?? null }, parent ?? null);
+    });
+    const ids = await repo.insertComments(trx, rows);
+    ready.forEach((c, i) => placed.set(c.key, { id: ids[i]!, depth: rows[i]!.depth, root_id: rows[i]!.root_id ?? ids[i]! }));
+    pending = pending.filter((c) => !placed.has(c.key));
+  }
+  return new Map([...placed].map(([k, v]) => [k, v.id]));
+}
+
+/** The author's name and link as shown: a name always, a link only to a web page. */
+function shownAuthor(c: ImportedComment): { author: string; url: string | null } {
+  return { author: c.author.trim().slice(0, 200) || 'Anonymous', url: c.url && /^https?:\/\//i.test(c.url) ? c.url.slice(0, 2000) : null };
+}
+
+/** The row of a new imported comment under `parent` (null: it starts a thread, root_id is filled in after). */
+function importedRow(secret: string, c: ImportedComment, parent: { id: number; depth: number; root_id: number | null } | null) {
+  const { author, url } = shownAuthor(c);
   const emailLower = c.email.trim().toLowerCase();
-  return repo.insertComment(trx, {
+  return {
     article_id: c.articleId,
     parent_id: parent ? parent.id : null,
+    root_id: parent ? parent.root_id : null,
     depth: parent ? parent.depth + 1 : 1,
     author_name: author,
     author_email: c.email.trim(),
@@ -233,7 +278,7 @@ export async function importCommentIn(trx: Db, secret: string, c: ImportedCommen
     created_at: c.createdAt,
     updated_at: c.createdAt,
     approved_at: c.status === 'approved' ? c.createdAt : null,
-  });
+  };
 }
 
 /** Approved-comment counts for article cards. */

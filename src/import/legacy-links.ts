@@ -210,6 +210,9 @@ export interface LegacyItem {
  * what an earlier import recorded there; guessed shapes (`/YYYY/MM/slug/` for a site whose links had
  * another structure) never displace a link recorded before.
  */
+/** Addresses per statement when noted ones are written: five values each. */
+const SAVE_CHUNK = 1000;
+
 export class LegacyLinks {
   private readonly blogBase: string;
   private readonly siteBase: string;
@@ -217,6 +220,8 @@ export class LegacyLinks {
   private readonly articles = new Set<number>();
   private readonly pages = new Set<number>();
   private readonly categoryParent = new Map<string, string>();
+  /** Addresses noted and not yet written (flush). */
+  private pending: (LegacyLinkRow & { exact: boolean })[] = [];
 
   constructor(
     private readonly trx: Db,
@@ -229,14 +234,40 @@ export class LegacyLinks {
     this.hosts = new Set([hostOf(urls.siteUrl), hostOf(urls.blogUrl)].filter((h): h is string => !!h));
   }
 
-  /** Writes one object's addresses in at most two statements: exact ones replace, guessed ones only fill gaps. */
+  /**
+   * Notes one object's addresses: exact ones replace what is recorded, guessed ones only fill gaps. They
+   * are written by flush(), the importer's once per chunk of the file, rather than a statement or two
+   * per object.
+   */
   private async save(targetId: number, ...groups: { kind: LegacyKind; exact: readonly string[]; guessed?: readonly string[] }[]): Promise<void> {
+    for (const g of groups) for (const path of g.exact) this.pending.push({ path, kind: g.kind, targetId, exact: true });
+    for (const g of groups) for (const path of g.guessed ?? []) this.pending.push({ path, kind: g.kind, targetId, exact: false });
+  }
+
+  /** How many addresses wait to be written; forget(n) drops those noted after this (an item undone). */
+  get noted(): number {
+    return this.pending.length;
+  }
+
+  forget(noted: number): void {
+    this.pending.length = noted;
+  }
+
+  /**
+   * Writes the addresses noted since the last flush, in two statements, with what writing them one object
+   * at a time would leave: at a path, the last exact address noted wins; a guessed one is written only
+   * where no exact one was noted and nothing is recorded, the first noted winning.
+   */
+  async flush(): Promise<void> {
+    if (!this.pending.length) return;
     const exact = new Map<string, LegacyLinkRow>();
     const guessed = new Map<string, LegacyLinkRow>();
-    for (const g of groups) for (const path of g.exact) exact.set(path, { path, kind: g.kind, targetId });
-    for (const g of groups) for (const path of g.guessed ?? []) if (!exact.has(path)) guessed.set(path, { path, kind: g.kind, targetId });
-    await saveLinks(this.trx, this.site, this.stamp, [...exact.values()], true);
-    await saveLinks(this.trx, this.site, this.stamp, [...guessed.values()], false);
+    for (const l of this.pending) if (l.exact) exact.set(l.path, { path: l.path, kind: l.kind, targetId: l.targetId });
+    for (const l of this.pending) if (!l.exact && !exact.has(l.path) && !guessed.has(l.path)) guessed.set(l.path, { path: l.path, kind: l.kind, targetId: l.targetId });
+    this.pending = [];
+    for (const [rows, replace] of [[[...exact.values()], true], [[...guessed.values()], false]] as const) {
+      for (let i = 0; i < rows.length; i += SAVE_CHUNK) await saveLinks(this.trx, this.site, this.stamp, rows.slice(i, i + SAVE_CHUNK), replace);
+    }
   }
 
   /** The key of an address the export gave (a URL on the old site, or a path). */
@@ -325,6 +356,7 @@ export class LegacyLinks {
       { kind: 'site-atom', exact: [this.under(this.blogBase, 'feed/atom')] },
       { kind: 'home', exact: this.blogBase ? [this.blogBase] : [] },
     );
+    await this.flush();
     await this.recordUploads();
     return { rewritten: (await this.rewriteArticles(search, now)) + (await this.rewritePages()) };
   }

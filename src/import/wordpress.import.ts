@@ -9,14 +9,14 @@ import type { Db, Store } from '../db/store.ts';
 import { EVERYTHING } from '../db/store.ts';
 import { AppError } from '../errors.ts';
 import { isSlug, slugify } from '../lib/slug.ts';
-import { createArticleIn, updateArticleIn, type ArticleInput } from '../articles/article.service.ts';
+import { createArticleIn, createArticlesIn, updateArticleIn, type ArticleInput } from '../articles/article.service.ts';
 import { articleFacts } from '../articles/article.lookups.ts';
 import { holdImportedIn } from '../articles/article.workflow.ts';
 import { defineSectionIn, RESERVED_SECTION_SLUGS } from '../sections/section.service.ts';
 import { definePersonIn } from '../people/person.service.ts';
 import { ensureTags } from '../tags/tag.service.ts';
 import { definePageIn } from '../pages/page.service.ts';
-import { importCommentIn } from '../comments/comment.service.ts';
+import { importCommentIn, importNewCommentsIn, type NewImportedComment } from '../comments/comment.service.ts';
 import type { CommentStatus } from '../db/schema.ts';
 import { computeRelatedLists } from '../related/related.service.ts';
 import { mappedIds, mappedIdsAmong, recordMappings, withSavepoint, type MappedKind } from './import.repository.ts';
@@ -198,6 +198,7 @@ export class ImportRun {
       created: this.createdArticles.length,
       hooks: this.rollbackHooks.length,
       mappings: this.pendingMappings.length,
+      links: this.legacyLinks?.noted ?? 0,
     };
   }
 
@@ -206,6 +207,7 @@ export class ImportRun {
     await this.rollBack(s.hooks);
     // The undone item's mappings are dropped; the earlier items' are written before the maps are read again.
     this.pendingMappings.length = s.mappings;
+    this.legacyLinks?.forget(s.links);
     await this.flushMappings();
     this.summary.counts = s.counts;
     this.summary.notes.length = s.notes;
@@ -243,8 +245,9 @@ export class ImportRun {
     this.pendingMappings.push({ kind, wpId, gazetteId: id });
   }
 
-  /** Writes the mappings remembered since the last call, in a few statements rather than one each. */
+  /** Writes the mappings and old addresses remembered since the last call, in a few statements rather than one each. */
   async flushMappings(): Promise<void> {
+    await this.legacyLinks?.flush();
     if (!this.pendingMappings.length) return;
     const rows = this.pendingMappings;
     this.pendingMappings = [];
@@ -436,44 +439,58 @@ function headlineOf(item: WxrItem, kind: string): string {
   return item.title.trim() || `Untitled WordPress ${kind} ${item.postId}`;
 }
 
-async function importPost(run: ImportRun, item: WxrItem): Promise<number | null> {
-  const state = statusFor(run, item, 'post');
-  const status = state.status === 'published' ? ('published' as const) : ('draft' as const);
-  const publishedAt = status === 'published' ? wordpressDate(item.postDateGmt, item.postDate) : undefined;
-  const slug = slugFrom(item.postName, item.title, `post-${item.postId}`);
-  const content = {
+/** What a post's article shows, from the export (its content converted, its SEO fields, sticky or not). */
+function postContent(run: ImportRun, item: WxrItem, state: ArticleState) {
+  return {
     headline: headlineOf(item, 'post'),
     summary: wordpressToText(item.excerpt).slice(0, 1000),
     body: run.media.html(item),
     bodyFormat: 'html' as const,
     tags: tagsOf(item),
-    status,
+    status: state.status === 'published' ? ('published' as const) : ('draft' as const),
     ...gazetteArticleContent(item),
     // The SEO plugins' title and description, and the sticky mark (src/import/wp-seo.ts).
     ...wordpressSeo(item, run.doc),
   };
+}
+
+/** A new post as a new article: its content, and its section and authors (made when first met). */
+async function newPostInput(run: ImportRun, item: WxrItem, state: ArticleState): Promise<ArticleInput> {
+  const content = postContent(run, item, state);
+  const publishedAt = content.status === 'published' ? wordpressDate(item.postDateGmt, item.postDate) : undefined;
+  const slug = slugFrom(item.postName, item.title, `post-${item.postId}`);
+  return { ...content, section: await sectionFor(run, item), slug, authors: authorsFor(run, item), commentsOpen: item.commentStatus === 'open', ...(publishedAt && { publishedAt }), ...gazetteArticleCreation(item) };
+}
+
+/** What is recorded once a new post is written as article `id`. */
+async function postCreated(run: ImportRun, item: WxrItem, state: ArticleState, id: number): Promise<void> {
+  await holdIfNeeded(run, id, state);
+  await run.remember('post', item.postId, id);
+  await run.links.post(item, id);
+  run.createdArticles.push(id);
+  run.count('post', 'imported');
+}
+
+async function importPost(run: ImportRun, item: WxrItem): Promise<number | null> {
+  const state = statusFor(run, item, 'post');
   const mapped = (await run.mapOf('post')).get(item.postId);
   if (mapped !== undefined && (await articleFacts(run.trx, mapped))) {
-    await updateArticleIn(run.trx, run.store.search, mapped, content, new Date(run.stamp));
+    await updateArticleIn(run.trx, run.store.search, mapped, postContent(run, item, state), new Date(run.stamp));
     await holdIfNeeded(run, mapped, state);
     run.count('post', 'updated');
     await run.links.post(item, mapped);
     return mapped;
   }
-  const input: ArticleInput = { ...content, section: await sectionFor(run, item), slug, authors: authorsFor(run, item), commentsOpen: item.commentStatus === 'open', ...(publishedAt && { publishedAt }), ...gazetteArticleCreation(item) };
+  const input = await newPostInput(run, item, state);
   let created: { id: number };
   try {
     created = await createArticleIn(run.trx, run.store.search, input, new Date(run.stamp));
   } catch (error) {
     // Two posts with one slug in one section: the later one keeps its WordPress id in its address.
     if (!(error instanceof AppError && error.code === 'conflict')) throw error;
-    created = await createArticleIn(run.trx, run.store.search, { ...input, slug: `${slug}-${item.postId}`.slice(0, 120) }, new Date(run.stamp));
+    created = await createArticleIn(run.trx, run.store.search, { ...input, slug: `${input.slug}-${item.postId}`.slice(0, 120) }, new Date(run.stamp));
   }
-  await holdIfNeeded(run, created.id, state);
-  await run.remember('post', item.postId, created.id);
-  await run.links.post(item, created.id);
-  run.createdArticles.push(created.id);
-  run.count('post', 'imported');
+  await postCreated(run, item, state, created.id);
   return created.id;
 }
 
@@ -511,8 +528,17 @@ function threadOrder(comments: WxrComment[]): WxrComment[] {
   return ordered;
 }
 
-async function importComments(run: ImportRun, item: WxrItem, articleId: number): Promise<void> {
-  const map = await run.mapOf('comment');
+/** A comment of the export to write: its key in import_map, its status, and its text as Gazette keeps it. */
+interface CommentToWrite {
+  wpId: string;
+  c: WxrComment;
+  status: CommentStatus;
+  text: string;
+}
+
+/** A post's comments to write, parents first; the ones not imported (trash, empty, skipped pingbacks) are counted. */
+function commentsToWrite(run: ImportRun, item: WxrItem): CommentToWrite[] {
+  const out: CommentToWrite[] = [];
   for (const c of threadOrder(item.comments)) {
     const wpId = `${item.postId}:${c.id}`;
     const status = COMMENT_STATUS[c.approved];
@@ -530,16 +556,81 @@ async function importComments(run: ImportRun, item: WxrItem, articleId: number):
       run.count('comment', 'skipped', wpId, 'an empty comment');
       continue;
     }
-    const parentId = c.parent && c.parent !== '0' ? (map.get(`${item.postId}:${c.parent}`) ?? null) : null;
-    const existing = map.get(wpId) ?? null;
-    const id = await importCommentIn(
-      run.trx,
-      run.options.secret,
-      { articleId, parentId, author: c.author, email: c.authorEmail, url: c.authorUrl || null, text, status, createdAt: wordpressDate(c.dateGmt, c.date) ?? run.stamp },
-      existing,
-    );
-    await run.remember('comment', wpId, id);
+    out.push({ wpId, c, status, text });
+  }
+  return out;
+}
+
+/** The comment as the comments service takes it. */
+function importedComment(run: ImportRun, articleId: number, w: CommentToWrite) {
+  return { articleId, author: w.c.author, email: w.c.authorEmail, url: w.c.authorUrl || null, text: w.text, status: w.status, createdAt: wordpressDate(w.c.dateGmt, w.c.date) ?? run.stamp };
+}
+
+/** The key of a comment's parent in import_map, or null for a comment that starts a thread. */
+function parentKeyOf(item: WxrItem, c: WxrComment): string | null {
+  return c.parent && c.parent !== '0' ? `${item.postId}:${c.parent}` : null;
+}
+
+async function importComments(run: ImportRun, item: WxrItem, articleId: number): Promise<void> {
+  const map = await run.mapOf('comment');
+  for (const w of commentsToWrite(run, item)) {
+    const parentKey = parentKeyOf(item, w.c);
+    const parentId = parentKey === null ? null : (map.get(parentKey) ?? null);
+    const existing = map.get(w.wpId) ?? null;
+    const id = await importCommentIn(run.trx, run.options.secret, { ...importedComment(run, articleId, w), parentId }, existing);
+    await run.remember('comment', w.wpId, id);
     run.count('comment', existing === id ? 'updated' : 'imported');
+  }
+}
+
+// --- new posts in batches ------------------------------------------------------------------------------
+
+/**
+ * True when the item is a post seen for the first time (no article, no comment of it mapped yet) that
+ * translates nothing: it can be written with others in one batch (importPostBatch).
+ */
+async function batchable(run: ImportRun, item: WxrItem): Promise<boolean> {
+  if ((item.postType || 'post') !== 'post' || NOT_CONTENT.has(item.status)) return false;
+  if ((await run.mapOf('post')).has(item.postId)) return false;
+  const comments = await run.mapOf('comment');
+  if (item.comments.some((c) => comments.has(`${item.postId}:${c.id}`))) return false;
+  return !gazetteArticleCreation(item).translationOf;
+}
+
+/**
+ * Writes new posts (batchable) and their comments together, a few statements for them all instead of
+ * some forty each (decision 0029). If any of them is refused, the batch is undone and its posts are
+ * written one by one, so that only the refused one fails, with its reason.
+ */
+async function importPostBatch(run: ImportRun, items: readonly WxrItem[]): Promise<void> {
+  if (items.length < 2) {
+    for (const item of items) await importItem(run, item);
+    return;
+  }
+  for (const item of items) await run.media.prepare(item);
+  const before = run.snapshot();
+  try {
+    await withSavepoint(run.trx, () => writePostBatch(run, items));
+  } catch (error) {
+    await run.restore(before);
+    if (reasonOf(error) === null) throw error;
+    for (const item of items) await writeItem(run, item, 'post');
+    return;
+  }
+  items.forEach((item, i) => run.media.afterPost(run.createdArticles[before.created + i]!, item));
+}
+
+async function writePostBatch(run: ImportRun, items: readonly WxrItem[]): Promise<void> {
+  const states = items.map((item) => statusFor(run, item, 'post'));
+  const inputs: ArticleInput[] = [];
+  for (const [i, item] of items.entries()) inputs.push(await newPostInput(run, item, states[i]!));
+  const ids = await createArticlesIn(run.trx, run.store.search, inputs, new Date(run.stamp));
+  for (const [i, item] of items.entries()) await postCreated(run, item, states[i]!, ids[i]!);
+  const comments: NewImportedComment[] = items.flatMap((item, i) => commentsToWrite(run, item).map((w) => ({ ...importedComment(run, ids[i]!, w), key: w.wpId, parentKey: parentKeyOf(item, w.c) })));
+  const made = await importNewCommentsIn(run.trx, run.options.secret, comments);
+  for (const c of comments) {
+    await run.remember('comment', c.key, made.get(c.key)!);
+    run.count('comment', 'imported');
   }
 }
 
@@ -551,6 +642,11 @@ async function importItem(run: ImportRun, item: WxrItem): Promise<void> {
   if (type !== 'post' && type !== 'page') return run.count(type, 'skipped', item.postId, `the post type "${type}" is not imported`);
   if (NOT_CONTENT.has(item.status)) return run.count(type, 'skipped', item.postId, `status "${item.status}" is not imported`);
   await run.media.prepare(item);
+  await writeItem(run, item, type);
+}
+
+/** Writes one post or page (its media prepared) and a post's comments, undone whole if refused. */
+async function writeItem(run: ImportRun, item: WxrItem, type: 'post' | 'page'): Promise<void> {
   // Counts are kept aside until the item is written whole: a refused item is one failure, and undone.
   const before = run.snapshot();
   try {
@@ -579,22 +675,34 @@ async function importHead(run: ImportRun, part: Extract<WxrPart, { kind: 'head' 
   await importTerms(run, part.terms);
 }
 
-/** Writes the parts one chunk of the file completed, in the file's order. */
+/** Writes the parts one chunk of the file completed, in the file's order; runs of new posts together. */
 async function importChunk(run: ImportRun, chunk: WxrChunk): Promise<void> {
   run.scopeTo(chunk.parts.flatMap((p) => (p.kind === 'item' ? [p.item] : [])));
   run.bytesRead = chunk.bytesRead;
   run.totalBytes = chunk.totalBytes;
   const lateTags: WxrTerm[] = [];
+  let posts: WxrItem[] = [];
+  const writePosts = async () => {
+    await importPostBatch(run, posts);
+    posts = [];
+    run.options.onProgress?.(run.progress());
+  };
   for (const part of chunk.parts) {
+    if (part.kind === 'item') await authorOf(run, part.item);
+    if (part.kind === 'item' && (await batchable(run, part.item))) {
+      posts.push(part.item);
+      continue;
+    }
+    if (posts.length) await writePosts();
     if (part.kind === 'head') await importHead(run, part);
     else if (part.kind === 'author') await importListedAuthor(run, part.author);
     else if (part.kind === 'term') await importLateTerm(run, part.term, lateTags);
     else {
-      await authorOf(run, part.item);
       await importItem(run, part.item);
       run.options.onProgress?.(run.progress());
     }
   }
+  if (posts.length) await writePosts();
   if (lateTags.length) await importTags(run, lateTags);
   await run.flushMappings();
   run.options.onProgress?.(run.progress());

@@ -164,12 +164,13 @@ describe('WordPress import: atomic, threaded, hostile', () => {
         secret: 'test-secret',
         onProgress: (p) => {
           seen = Math.max(seen, p.posts);
-          if (p.posts === 3) throw new Error('the disk is full');
+          // New posts are written in batches: progress may pass 3 in one step.
+          if (p.posts >= 3) throw new Error('the disk is full');
         },
       }),
       /the disk is full/,
     );
-    assert.equal(seen, 3, 'three posts were written before the error');
+    assert.ok(seen >= 3, 'three posts or more were written before the error');
     assert.deepEqual(await rowCounts(server), EMPTY);
   });
 

@@ -70,28 +70,110 @@ async function ensureProbe(db: Db): Promise<void> {
 }
 
 /**
- * Splits text into the terms the index would store, with the index's own tokenizer, through a one-row
- * scratch table: every term occurrence with its column and word offset. The scratch table belongs to
- * the connection, so this runs in a transaction (the caller's, or one of its own), which keeps another
- * request from using the table in between.
+ * Splits texts into the terms the index would store, with the index's own tokenizer, through a scratch
+ * table (a row per text): every term occurrence with its column and word offset, by the text's position
+ * in `texts`. The scratch table belongs to the connection, so this runs in a transaction (the caller's,
+ * or one of its own), which keeps another request from using the table in between.
  */
-async function probeTerms(db: Db, fields: Omit<FtsColumns, 'rowid'>): Promise<{ term: string; col: string; offset: number }[]> {
+async function probeTerms(db: Db, texts: readonly Omit<FtsColumns, 'rowid'>[]): Promise<Map<number, { term: string; col: string; offset: number }[]>> {
   const split = async (trx: Db) => {
     const f = fts(trx);
     await ensureProbe(trx);
+    const byText = new Map<number, { term: string; col: string; offset: number }[]>();
+    // A few texts at a time: listing the scratch table's terms costs more per text as it holds more.
+    for (let i = 0; i < texts.length; i += PROBE_ROWS) {
+      await f.deleteFrom('temp.related_probe').execute();
+      await f.insertInto('temp.related_probe').values(texts.slice(i, i + PROBE_ROWS).map((t, j) => ({ rowid: i + j, headline: t.headline, subtitle: t.subtitle, tags: t.tags, body: t.body }))).execute();
+      for (const r of await f.selectFrom('temp.related_probe_terms').select(['doc', 'term', 'col', 'offset']).execute()) {
+        let list = byText.get(r.doc);
+        if (!list) byText.set(r.doc, (list = []));
+        list.push({ term: r.term, col: r.col, offset: r.offset });
+      }
+    }
     await f.deleteFrom('temp.related_probe').execute();
-    await f.insertInto('temp.related_probe').values({ rowid: 1, ...fields }).execute();
-    const instances = await f.selectFrom('temp.related_probe_terms').select(['term', 'col', 'offset']).execute();
-    await f.deleteFrom('temp.related_probe').execute();
-    return instances;
+    return byText;
   };
   // Only the connection's temp tables are written: a deferred transaction, which waits for no writer.
   return db.isTransaction ? split(db) : db.transaction().setAccessMode('read only').execute(split);
 }
 
+/** Texts in the scratch table at once (probeTerms). */
+const PROBE_ROWS = 4;
+/** Articles whose texts are split together by similarMany. */
+const SIMILAR_BATCH = 200;
+
 /** A SearchIndex over the FTS5 table created by migration 003 (see schema.ts). */
 export function createSqliteSearchIndex(): SearchIndex {
   const frequencies = frequencyCache();
+  /**
+   * The articles most like article `id` (its indexed text `own`, split into `instances`): its topic terms
+   * (frequent in it, rare in the index) ranked with bm25, each score relative to the article's own.
+   */
+  async function rank(db: Db, id: number, own: Omit<FtsColumns, 'rowid'>, instances: readonly { term: string; col: string; offset: number }[], highest: number, limit: number): Promise<SimilarArticle[]> {
+    const f = fts(db);
+    const columns: Record<string, string[]> = {
+      headline: own.headline.split(' '),
+      subtitle: own.subtitle.split(' '),
+      tags: own.tags.split(' '),
+      body: own.body.split(' '),
+    };
+    const terms = new Map<string, { tf: number; word: string }>();
+    for (const i of instances) {
+      const word = columns[i.col]?.[i.offset];
+      // Function words, numbers and very short words say little about a topic.
+      if (!word || [...i.term].length < 3 || /^\d+$/.test(i.term) || isStopword(word)) continue;
+      const t = terms.get(i.term) ?? { tf: 0, word };
+      t.tf += COLUMN_TF_WEIGHT[i.col] ?? 1;
+      terms.set(i.term, t);
+    }
+    if (!terms.size) return [];
+
+    // Document frequencies, one term at a time: fts5vocab answers "term = ?" from the term's own
+    // doclist, whereas "term IN (…)" walks the whole vocabulary. Only the terms the article uses most
+    // are looked up; the rest could not outweigh them.
+    const lookups = [...terms.entries()].sort((a, b) => b[1].tf - a[1].tf).slice(0, DF_LOOKUPS);
+    const docs: { term: string; doc: number }[] = [];
+    for (const [term] of lookups) {
+      let doc = frequencies.get(term);
+      if (doc === undefined) {
+        doc = (await f.selectFrom('article_search_terms').select('doc').where('term', '=', term).executeTakeFirst())?.doc ?? 0;
+        frequencies.set(term, doc);
+      }
+      docs.push({ term, doc });
+    }
+    const chosen = chooseTerms(docs.map((d) => ({ ...d, tf: terms.get(d.term)!.tf })), highest);
+    if (!chosen.length) return [];
+    // FTS5 stems what it is given: the words as the article has them, not their stems.
+    const expression = chosen.map((c) => `"${terms.get(c.term)!.word}"`).join(' OR ');
+
+    // Rank in the index alone (it holds published articles only), then read the few winners' rows.
+    // The article itself is ranked too: its own score is the yardstick for the others. (A second
+    // query for it alone would cost as much as this one: bm25 counts each term's articles per query.)
+    const withSelf = await f
+      .selectFrom('article_search')
+      .where(matches(expression))
+      .select(['rowid', sql<number>`bm25(article_search, ${SIMILAR_WEIGHTS})`.as('score')])
+      .orderBy('score')
+      .limit(limit + 1)
+      .execute();
+    const selfScore = withSelf.find((r) => r.rowid === id);
+    const ranked = withSelf.filter((r) => r.rowid !== id).slice(0, limit);
+    if (!ranked.length) return [];
+    // The facets table holds what Check Also weighs (section, date) for indexed, so published, articles.
+    const facts = await f
+      .selectFrom('article_search_facets')
+      .select(['article_id as id', 'section_id', 'published_at'])
+      .where('article_id', 'in', ranked.map((r) => r.rowid))
+      .execute();
+    const byId = new Map(facts.map((a) => [a.id, a]));
+    // bm25 scores are negative, better ones lower; the article's own score is the best any can reach.
+    const best = selfScore && selfScore.score < 0 ? selfScore.score : (ranked[0]?.score ?? -1);
+    return ranked
+      .filter((r) => byId.has(r.rowid))
+      .map((r) => ({ id: r.rowid, similarity: Math.min(1, r.score / best), sectionId: byId.get(r.rowid)!.section_id, publishedAt: byId.get(r.rowid)!.published_at ?? '' }))
+      .filter((r) => r.similarity >= MIN_SIMILARITY);
+  }
+
   return {
     async put(db, doc: IndexDocument) {
       const f = fts(db);
@@ -186,91 +268,37 @@ export function createSqliteSearchIndex(): SearchIndex {
     },
 
     async similar(db, id, limit): Promise<SimilarArticle[]> {
+      return (await this.similarMany(db, [id], limit)).get(id) ?? [];
+    },
+
+    async similarMany(db, ids, limit) {
+      // The texts of a batch are split in one pass; ranking is a query per article, which runs in this
+      // process: there is no round trip to save.
       const f = fts(db);
-      const own = await f.selectFrom('article_search').select(['headline', 'subtitle', 'tags', 'body']).where('rowid', '=', id).executeTakeFirst();
-      if (!own) return [];
-      const instances = await probeTerms(db, own);
-
-      const columns: Record<string, string[]> = {
-        headline: own.headline.split(' '),
-        subtitle: own.subtitle.split(' '),
-        tags: own.tags.split(' '),
-        body: own.body.split(' '),
-      };
-      const terms = new Map<string, { tf: number; word: string }>();
-      for (const i of instances) {
-        const word = columns[i.col]?.[i.offset];
-        // Function words, numbers and very short words say little about a topic.
-        if (!word || [...i.term].length < 3 || /^\d+$/.test(i.term) || isStopword(word)) continue;
-        const t = terms.get(i.term) ?? { tf: 0, word };
-        t.tf += COLUMN_TF_WEIGHT[i.col] ?? 1;
-        terms.set(i.term, t);
-      }
-      if (!terms.size) return [];
-
-      // Document frequencies, one term at a time: fts5vocab answers "term = ?" from the term's own
-      // doclist, whereas "term IN (…)" walks the whole vocabulary. Only the terms the article uses most
-      // are looked up; the rest could not outweigh them.
-      // The highest article id stands in for the number of articles: idf only needs the scale, and
-      // max(id) is one index probe where count(*) would walk every row.
-      const highest = Number((await f.selectFrom('article_search_facets').select((eb) => eb.fn.max('article_id').as('n')).executeTakeFirst())?.n ?? 1);
-      frequencies.sync(highest);
-      const lookups = [...terms.entries()].sort((a, b) => b[1].tf - a[1].tf).slice(0, DF_LOOKUPS);
-      const docs: { term: string; doc: number }[] = [];
-      for (const [term] of lookups) {
-        let doc = frequencies.get(term);
-        if (doc === undefined) {
-          doc = (await f.selectFrom('article_search_terms').select('doc').where('term', '=', term).executeTakeFirst())?.doc ?? 0;
-          frequencies.set(term, doc);
+      const out = new Map<number, SimilarArticle[]>();
+      for (let i = 0; i < ids.length; i += SIMILAR_BATCH) {
+        const batch = ids.slice(i, i + SIMILAR_BATCH);
+        const texts = await f.selectFrom('article_search').select(['rowid', 'headline', 'subtitle', 'tags', 'body']).where('rowid', 'in', batch).execute();
+        const instances = await probeTerms(db, texts);
+        // The highest article id stands in for the number of articles: idf only needs the scale, and
+        // max(id) is one index probe where count(*) would walk every row.
+        const highest = Number((await f.selectFrom('article_search_facets').select((eb) => eb.fn.max('article_id').as('n')).executeTakeFirst())?.n ?? 1);
+        frequencies.sync(highest);
+        const byId = new Map(texts.map((t, j) => [t.rowid, { own: t, instances: instances.get(j) ?? [] }]));
+        for (const id of batch) {
+          const found = byId.get(id);
+          out.set(id, found ? await rank(db, id, found.own, found.instances, highest, limit) : []);
         }
-        docs.push({ term, doc });
       }
-      const chosen = chooseTerms(docs.map((d) => ({ ...d, tf: terms.get(d.term)!.tf })), highest);
-      if (!chosen.length) return [];
-      // FTS5 stems what it is given: the words as the article has them, not their stems.
-      const expression = chosen.map((c) => `"${terms.get(c.term)!.word}"`).join(' OR ');
-
-      // Rank in the index alone (it holds published articles only), then read the few winners' rows.
-      // The article itself is ranked too: its own score is the yardstick for the others. (A second
-      // query for it alone would cost as much as this one: bm25 counts each term's articles per query.)
-      const withSelf = await f
-        .selectFrom('article_search')
-        .where(matches(expression))
-        .select(['rowid', sql<number>`bm25(article_search, ${SIMILAR_WEIGHTS})`.as('score')])
-        .orderBy('score')
-        .limit(limit + 1)
-        .execute();
-      const selfScore = withSelf.find((r) => r.rowid === id);
-      const ranked = withSelf.filter((r) => r.rowid !== id).slice(0, limit);
-      if (!ranked.length) return [];
-      // The facets table holds what Check Also weighs (section, date) for indexed, so published, articles.
-      const facts = await f
-        .selectFrom('article_search_facets')
-        .select(['article_id as id', 'section_id', 'published_at'])
-        .where('article_id', 'in', ranked.map((r) => r.rowid))
-        .execute();
-      const byId = new Map(facts.map((a) => [a.id, a]));
-      // bm25 scores are negative, better ones lower; the article's own score is the best any can reach.
-      const best = selfScore && selfScore.score < 0 ? selfScore.score : (ranked[0]?.score ?? -1);
-      return ranked
-        .filter((r) => byId.has(r.rowid))
-        .map((r) => ({ id: r.rowid, similarity: Math.min(1, r.score / best), sectionId: byId.get(r.rowid)!.section_id, publishedAt: byId.get(r.rowid)!.published_at ?? '' }))
-        .filter((r) => r.similarity >= MIN_SIMILARITY);
+      return out;
     },
 
     compact: compactFts,
 
-    async similarMany(db, ids, limit) {
-      // One article at a time: the statements run in this process, there is no round trip to save.
-      const out = new Map<number, SimilarArticle[]>();
-      for (const id of ids) out.set(id, await this.similar(db, id, limit));
-      return out;
-    },
-
     async prefixReach(db, prefix, wordLimit) {
       // FTS5 stems a prefix before expanding it ("pres" becomes "pre"), so the reach is counted from the
       // stem the index's own tokenizer gives.
-      const stem = (await probeTerms(db, { headline: prefix, subtitle: '', tags: '', body: '' })).sort((a, b) => a.offset - b.offset)[0]?.term ?? prefix;
+      const stem = ((await probeTerms(db, [{ headline: prefix, subtitle: '', tags: '', body: '' }])).get(0) ?? []).sort((a, b) => a.offset - b.offset)[0]?.term ?? prefix;
       // Every word starting with the stem sorts between the stem and the stem with its last character
       // raised by one; fts5vocab answers that range from the index's term list.
       const last = stem.codePointAt(stem.length - 1) ?? 0;
