@@ -277,6 +277,54 @@ ${item(1, 'x'.repeat(301), 'lonely')}${item(2, 'Fine', 'news')}</channel></rss>`
     assert.doesNotMatch(page, /bea@example\.org|al@example\.org/);
   });
 
+  it('threads the comments of posts written together: replies under parents listed later, a cycle broken, a trashed parent dropped', async () => {
+    const post = (id: number, slug: string, comments: [id: number, parent: number, approved: string][]) => `<item><title>Post ${id}</title><dc:creator>ed</dc:creator><content:encoded><![CDATA[Body of ${slug}]]></content:encoded><excerpt:encoded><![CDATA[]]></excerpt:encoded>
+<wp:post_id>${id}</wp:post_id><wp:post_date_gmt>2020-06-0${id} 10:00:00</wp:post_date_gmt><wp:comment_status>open</wp:comment_status><wp:post_name>${slug}</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type>
+${comments.map(([c, parent, approved]) => `<wp:comment><wp:comment_id>${c}</wp:comment_id><wp:comment_author>c${c}</wp:comment_author><wp:comment_author_email>c${c}@example.org</wp:comment_author_email><wp:comment_date_gmt>2020-06-0${id} 11:${String(c).padStart(2, '0')}:00</wp:comment_date_gmt><wp:comment_content>Comment ${c}</wp:comment_content><wp:comment_approved>${approved}</wp:comment_approved><wp:comment_parent>${parent}</wp:comment_parent></wp:comment>`).join('\n')}
+</item>`;
+    const file = path.join(tmp.dir, 'threads-batched.xml');
+    fs.writeFileSync(
+      file,
+      `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/">
+<channel><title>Threads</title><wp:wxr_version>1.2</wp:wxr_version><wp:base_site_url>https://batched.example</wp:base_site_url>
+${post(1, 'one', [[3, 2, '1'], [1, 0, '1'], [2, 1, '0'], [4, 0, '1']])}
+${post(2, 'two', [[5, 6, '1'], [6, 5, '1'], [7, 6, '1']])}
+${post(3, 'three', [[8, 0, 'trash'], [9, 8, '1'], [10, 9, 'spam']])}
+</channel></rss>`,
+    );
+    const r = await runCli(server, ['import', 'wordpress', file]);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.match(r.stdout, /post: 3 imported/);
+    assert.match(r.stdout, /comment: 9 imported, 0 updated, 1 skipped/);
+    const rows = await server.store.db.selectFrom('comments').select(['id', 'article_id', 'parent_id', 'root_id', 'depth', 'author_name', 'status']).where('author_name', 'like', 'c%').execute();
+    const by = (name: string) => {
+      const row = rows.find((c) => c.author_name === name);
+      assert.ok(row, `comment ${name} was imported`);
+      return row;
+    };
+    // Post 1: 1 ← 2 ← 3 listed deepest first; 4 starts its own thread.
+    assert.deepEqual([by('c1').parent_id, by('c1').root_id, by('c1').depth], [null, by('c1').id, 1]);
+    assert.deepEqual([by('c2').parent_id, by('c2').root_id, by('c2').depth, by('c2').status], [by('c1').id, by('c1').id, 2, 'pending']);
+    assert.deepEqual([by('c3').parent_id, by('c3').root_id, by('c3').depth], [by('c2').id, by('c1').id, 3]);
+    assert.deepEqual([by('c4').parent_id, by('c4').root_id], [null, by('c4').id]);
+    // Post 2: 5 and 6 answer each other; the cycle is broken at one of them, and 7 hangs under 6.
+    const starters = ['c5', 'c6'].filter((n) => by(n).parent_id === null);
+    assert.equal(starters.length, 1, 'one comment of the cycle starts the thread');
+    const root = by(starters[0]!).id;
+    for (const n of ['c5', 'c6', 'c7']) assert.equal(by(n).root_id, root, `${n} is in the thread that the cycle became`);
+    assert.equal(by('c7').parent_id, by('c6').id);
+    // Post 3: the trashed parent is not imported; its reply starts a thread, and the spam reply stays under it.
+    assert.equal(rows.some((c) => c.author_name === 'c8'), false);
+    assert.deepEqual([by('c9').parent_id, by('c9').root_id, by('c9').depth], [null, by('c9').id, 1]);
+    assert.deepEqual([by('c10').parent_id, by('c10').status], [by('c9').id, 'spam']);
+    const articles = new Set(['c1', 'c5', 'c9'].map((n) => by(n).article_id));
+    assert.equal(articles.size, 3, 'each post has its own comments');
+    // A second run updates the same rows.
+    const again = await runCli(server, ['import', 'wordpress', file]);
+    assert.match(again.stdout, /comment: 0 imported, 9 updated, 1 skipped/);
+  });
+
   it('a hostile export imports as inert text: no script, no javascript: link', async () => {
     const hostile = `<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/">
