@@ -20,7 +20,9 @@ export function excerpt(text: string, maxChars: number, language = 'en'): string
   if (length(clean.length) <= maxChars) return clean;
   // The end of the last whole word that ends within maxChars.
   let cut = 0;
-  for (const word of wordSpans(clean, language)) {
+  // Words are read up to a little past maxChars (twice as far in UTF-16 units when some take two), not
+  // through the whole text: a card's text is up to 600 characters for a 120-character excerpt.
+  for (const word of wordSpans(clean, language, (astral ? 2 : 1) * maxChars + 4)) {
     if (length(word.end) > maxChars) break;
     cut = word.end;
   }

@@ -35,10 +35,14 @@ export function wordSegmenter(language: string): Intl.Segmenter {
 /** True when the regular expression finds the same words as the segmenter in this text. */
 const spaced = (text: string) => !UNSPACED.test(text);
 
-/** Where each word of the text starts and ends (UTF-16 offsets), in order. */
-export function* wordSpans(text: string, language: string): Generator<{ start: number; end: number }> {
+/**
+ * Where each word of the text starts and ends (UTF-16 offsets), in order. `scanUpTo`, for a caller that
+ * stops before it: text of a script that separates words is read no further (a word running past it
+ * ends there), so the words ending at least two characters before it are the whole text's.
+ */
+export function* wordSpans(text: string, language: string, scanUpTo = text.length): Generator<{ start: number; end: number }> {
   if (spaced(text)) {
-    for (const m of text.matchAll(SPACED_WORD)) yield { start: m.index, end: m.index + m[0].length };
+    for (const m of (scanUpTo < text.length ? text.slice(0, scanUpTo) : text).matchAll(SPACED_WORD)) yield { start: m.index, end: m.index + m[0].length };
     return;
   }
   for (const seg of wordSegmenter(language).segment(text)) if (seg.isWordLike) yield { start: seg.index, end: seg.index + seg.segment.length };

@@ -71,6 +71,20 @@ test('an unpublished article leaves every "Check Also"', async () => {
   assert.notEqual((await checkAlso('/news/keepers-a')).href, '/news/keepers-draft');
 });
 
+test('a pin that is not published gives way to the first published article of the list', async () => {
+  // The pin is read first and alone (article.service.ts, firstPublished); a draft sends the page on to the rest.
+  await createArticle(server.store, { section: 'news', slug: 'keepers-pin-draft', headline: 'Lighthouse keepers in winter', body: LIGHTHOUSE, pins: ['news/keepers-draft'], publishedAt: '2023-01-14T08:00:00Z' });
+  const shown = await checkAlso('/news/keepers-pin-draft');
+  assert.ok(shown.href !== null && shown.href !== '/news/keepers-draft', `shows a published article (got ${shown.href})`);
+  const db = server.store.db;
+  const own = await db.selectFrom('articles').select('id').where('slug', '=', 'keepers-pin-draft').executeTakeFirstOrThrow();
+  const list = await relatedIds(server.store, db, own.id);
+  assert.ok(list.length > 0);
+  const first = await db.selectFrom('articles as a').innerJoin('sections as s', 's.id', 'a.section_id').select(['a.slug', 'a.status', 's.slug as section']).where('a.id', '=', list[0]!).executeTakeFirstOrThrow();
+  assert.equal(first.status, 'published');
+  assert.equal(shown.href, `/${first.section}/${first.slug}`, 'the first article of its list');
+});
+
 test('the "Check Also" excerpt is cut at a word boundary with an ellipsis, in Arabic too', async () => {
   const words = 'قالت مصادر محلية إن المرفأ استأنف العمل بعد توقف طويل بسبب العاصفة التي ضربت الساحل الشمالي للبلاد'.split(' ');
   const body = Array.from({ length: 6 }, () => words.join(' ')).join(' ');
