@@ -10,6 +10,14 @@ export type Bound = string | number;
 
 const PLACEHOLDER = '\u0000gazette-bound:';
 
+/**
+ * The SQL text of every reusable query compiled so far. A store may prepare these once per connection
+ * and run them by name afterwards (PostgreSQL: the server then parses and plans each of them once per
+ * connection rather than on every call); nothing else is prepared, so the set stays as small as the
+ * code's list of reusable queries.
+ */
+export const reusableStatements = new Set<string>();
+
 interface Compiled {
   sql: string;
   /** Each parameter of the compiled query: the index of a bound value, or a constant of the builder. */
@@ -59,6 +67,7 @@ function compileWithPlaceholders(arity: number, build: (placeholders: string[]) 
   const parameters = query.parameters.map((p) => (typeof p === 'string' && p.startsWith(PLACEHOLDER) ? { bound: Number(p.slice(PLACEHOLDER.length)) } : { constant: p }));
   const used = new Set(parameters.flatMap((p) => ('bound' in p ? [p.bound] : [])));
   if (used.size !== arity) throw new Error(`reusableQuery: ${arity - used.size} value(s) did not reach the query as bound values`);
+  reusableStatements.add(query.sql);
   return { sql: query.sql, parameters };
 }
 

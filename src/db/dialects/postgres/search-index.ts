@@ -192,10 +192,9 @@ async function rankAgainst(db: Db, queries: readonly { id: number; query: string
   if (!queries.length) return [];
   const weights = sql.lit(SIMILAR_WEIGHTS);
   const statement = sql<{ for_id: number; self: number | null; article_id: number; section_id: number; published_at: string; score: number }>`
-    select p.id as for_id,
-      (select ts_rank(${weights}::float4[], s.rank_document, p.q) from article_search_rank s where s.article_id = p.id) as self,
-      x.article_id, x.section_id, x.published_at, x.score
+    select p.id as for_id, own.self, x.article_id, x.section_id, x.published_at, x.score
     from (select unnest(${queries.map((q) => q.id)}::int[]) as id, unnest(${queries.map((q) => q.query)}::text[])::tsquery as q) as p
+    left join lateral (select ts_rank(${weights}::float4[], s.rank_document, p.q) as self from article_search_rank s where s.article_id = p.id) as own on true
     cross join lateral (
       select r.article_id, m.section_id, m.published_at, ts_rank(${weights}::float4[], r.rank_document, p.q) as score
       from (
@@ -290,6 +289,28 @@ async function insertMany(db: Db, docs: readonly IndexDocument[]): Promise<void>
       select d.article_id, d.section_id, d.language, d.published_at, ${document(sql.ref('d.body'))} from ${input}`.execute(db);
     await sql`insert into article_search_rank (article_id, rank_document) select d.article_id, ${document(sql.ref('d.rank_body'))} from ${input}`.execute(db);
     await sql`insert into article_search_text (article_id, headline, subtitle, tags, body) select d.article_id, d.headline, d.subtitle, d.tags, d.body from ${input}`.execute(db);
+  }
+}
+
+/** Articles whose terms one statement of countAllTerms counts. */
+const TERM_COUNT_SLICE = 10_000;
+
+/**
+ * Counts every term of the index afresh into the (emptied) terms table, a slice of articles per
+ * statement: ts_stat over the whole index reads every article's document, out of line, and at 100,000
+ * articles that one statement outlasted the default statement timeout (30 s) on a busy machine.
+ * Each slice adds its counts to the terms already counted.
+ */
+export async function countAllTerms(db: Db, slice = TERM_COUNT_SLICE): Promise<void> {
+  const range = await sql<{ low: number | null; high: number | null }>`select min(article_id) as low, max(article_id) as high from article_search`.execute(db);
+  const { low, high } = range.rows[0] ?? { low: null, high: null };
+  if (low === null || high === null) return;
+  for (let from = Number(low); from <= Number(high); from += slice) {
+    // ts_stat takes the text of a query; the bounds are whole numbers written by this code.
+    const documents = `select document from article_search where article_id >= ${from} and article_id < ${from + slice}`;
+    await sql`insert into article_search_terms (term, docs)
+      select word, ndoc from ts_stat(${documents}) order by word
+      on conflict (term) do update set docs = article_search_terms.docs + excluded.docs`.execute(db);
   }
 }
 
@@ -393,7 +414,7 @@ export function createPostgresSearchIndex(): SearchIndex {
       if (budget !== undefined) return Number(merged.rows[0]?.pages ?? 0) > 0;
       // After a bulk load: count terms afresh and refresh the planner's statistics.
       await sql`truncate article_search_terms`.execute(db);
-      await sql`insert into article_search_terms (term, docs) select word, ndoc from ts_stat('select document from article_search') order by word`.execute(db);
+      await countAllTerms(db);
       await sql`analyze article_search`.execute(db);
       await sql`analyze article_search_rank`.execute(db);
       return true;

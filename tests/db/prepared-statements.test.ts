@@ -1,0 +1,44 @@
+// Reusable queries (src/db/reusable-query.ts) run on PostgreSQL as named statements, prepared once per
+// connection: the same rows as the query sent as text, and the statement is kept by the server's session
+// after the first call. Other SQL is not prepared. On SQLite only the rows are checked.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { sql } from 'kysely';
+import { openStore, migrateToLatest, type Store } from '../../src/db/database.ts';
+import { reusableQuery } from '../../src/db/reusable-query.ts';
+import { ENGINE, freshDatabase, type TestDatabase } from '../helpers/database.ts';
+
+let database: TestDatabase;
+let store: Store;
+
+before(async () => {
+  database = await freshDatabase();
+  const url = database.url;
+  // One connection, so the session the statements are prepared in is the one asked about.
+  store = await openStore(url.startsWith('file:') ? { kind: 'sqlite', file: url.slice('file:'.length) } : { kind: 'postgres', url, poolSize: 1, statementTimeoutMs: 0, description: 'test database' } as never);
+  await migrateToLatest(store);
+  await store.db.insertInto('site_state').values([{ key: 'prepared-a', value: 'one' }, { key: 'prepared-b', value: 'two' }]).execute();
+});
+after(async () => {
+  await store?.close();
+  await database?.drop();
+});
+
+const stateValue = reusableQuery((db, key: string) => db.selectFrom('site_state').select('value').where('key', '=', key));
+
+test('a reusable query answers the same rows as the same query sent as text, call after call', async () => {
+  for (const key of ['prepared-a', 'prepared-b', 'prepared-a', 'missing', 'prepared-b', 'prepared-a', 'prepared-b']) {
+    const direct = await store.db.selectFrom('site_state').select('value').where('key', '=', key).execute();
+    assert.deepEqual(await stateValue(store.db, key), direct, key);
+  }
+});
+
+test('on PostgreSQL the reusable query is prepared once in the session, and other SQL is not', { skip: ENGINE !== 'postgres' && 'SQLite prepares statements in the process; there is no server session' }, async () => {
+  await stateValue(store.db, 'prepared-a');
+  const prepared = await sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements`.execute(store.db);
+  const ours = prepared.rows.filter((r) => r.statement.includes('site_state'));
+  assert.equal(ours.length, 1, JSON.stringify(prepared.rows));
+  assert.match(ours[0]!.name, /^gazette_\d+$/);
+  // The query sent as text above (the builder's own) left nothing prepared.
+  assert.equal(prepared.rows.filter((r) => !/^gazette_\d+$/.test(r.name)).length, 0);
+});
