@@ -78,7 +78,7 @@ describe('API tokens and webhooks screens in the browser', () => {
     await page.getByRole('button', { name: 'Add webhook' }).click();
     // No event chosen and a loopback address: both refused next to their fields, what was typed kept.
     assert.equal(await page.getByLabel('URL').inputValue(), receiverUrl);
-    assert.ok(await page.locator('.field-error').count() >= 1);
+    assert.ok(await page.locator('.field-error').count() >= 1, 'the refused webhook form shows at least one error next to a field');
     await assertAccessible(page, 'the refused webhook form');
 
     await page.getByLabel('article.published').check();

@@ -34,7 +34,7 @@ describe('site structure in the browser', () => {
     const header = page.locator('article.article header');
     assert.equal((await header.locator('.kicker').textContent())?.trim(), 'Dispatches');
     assert.match((await header.locator('.dates').textContent()) ?? '', /January 15, 2022, 23:30 HST/);
-    assert.ok(await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Dispatches' }).isVisible());
+    assert.ok(await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Dispatches' }).isVisible(), 'the sections navigation links the renamed section by its new name');
   });
 
   test('a section renamed to a taken slug is refused next to the field, keeping what was typed', async () => {

@@ -107,7 +107,7 @@ describe('the article editor in a browser', () => {
       await preview.waitForLoadState();
       await preview.getByRole('heading', { name: 'Ministry memo leaked to reporters' }).waitFor();
       assert.match(await preview.locator('blockquote').first().innerText(), /We will not comment on leaked documents/);
-      assert.ok((await preview.getByText('Wire agency').count()) > 0);
+      assert.ok((await preview.getByText('Wire agency').count()) > 0, 'the preview names the source Wire agency');
       assert.match(await preview.getByText(/in full/).first().innerText(), /describes the plan in full/);
       await preview.close();
 
