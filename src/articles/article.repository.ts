@@ -3,7 +3,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/store.ts';
 import { reusableListQuery, reusableQuery } from '../db/reusable-query.ts';
-import type { ArticleRow, NewArticleRow, SourceKind, SourceRole } from '../db/schema.ts';
+import type { ArticleRow, ArticleUpdate, NewArticleRow, SourceKind, SourceRole } from '../db/schema.ts';
 
 /** Characters of plain text read for a card's excerpt. */
 const LEAD_CHARS = 600;
@@ -286,6 +286,22 @@ export async function translationGroup(db: Db, articleId: number): Promise<numbe
 
 export function findBySlugInSection(db: Db, sectionId: number, slug: string) {
   return db.selectFrom('articles').select(['id']).where('section_id', '=', sectionId).where('slug', '=', slug).executeTakeFirst();
+}
+
+/** The section of an existing article (throws when there is no such article). */
+export async function sectionIdOf(db: Db, id: number): Promise<number> {
+  const row = await db.selectFrom('articles').select('section_id').where('id', '=', id).executeTakeFirstOrThrow();
+  return row.section_id;
+}
+
+/** What a change to an article needs to know of it before the write. */
+export function changeFactsOf(db: Db, id: number) {
+  return db.selectFrom('articles').select(['id', 'slug', 'status', 'language', 'published_at', 'body_format', 'section_id']).where('id', '=', id).executeTakeFirst();
+}
+
+/** Writes the given columns of one article (the newsroom's workflow writes through this too). */
+export async function updateArticleRow(db: Db, id: number, changes: ArticleUpdate): Promise<void> {
+  await db.updateTable('articles').set(changes).where('id', '=', id).execute();
 }
 
 export async function insertArticle(db: Db, row: NewArticleRow): Promise<number> {

@@ -9,7 +9,7 @@ import { excerpt } from '../lib/excerpt.ts';
 import { BODY_FORMATS, deriveBody } from './article.body.ts';
 import { isSlug, slugify } from '../lib/slug.ts';
 import { articlePath, personPath, sectionPath, tagPath } from '../lib/paths.ts';
-import { findSection, findSections } from '../sections/section.service.ts';
+import { findSection, findSectionById, findSections } from '../sections/section.service.ts';
 import { findPeople, findPerson } from '../people/person.service.ts';
 import { ensureTag, ensureTags } from '../tags/tag.service.ts';
 import { documentExists, downloadName, recordDocument } from '../documents/document.service.ts';
@@ -448,8 +448,7 @@ export async function saveTags(db: Db, articleId: number, names: readonly string
  */
 export async function articleWriteKeys(db: Db, id: number, checkAlsoChanged: readonly number[], also: readonly ChangeKey[]): Promise<ChangeKey[]> {
   const keys = new Set<ChangeKey>([key.article(id), key.articles, key.home, key.feeds, key.sitemaps, key.search, ...also]);
-  const row = await db.selectFrom('articles').select('section_id').where('id', '=', id).executeTakeFirstOrThrow();
-  keys.add(key.section(row.section_id));
+  keys.add(key.section(await repo.sectionIdOf(db, id)));
   for (const t of await repo.tagsOf(db, [id])) keys.add(key.tag(t.id));
   for (const p of await repo.authorsOf(db, [id])) keys.add(key.author(p.id));
   for (const other of [...checkAlsoChanged, ...(await repo.pinnedBy(db, id)), ...(await repo.translationGroup(db, id))]) keys.add(key.article(other));
@@ -708,41 +707,34 @@ export async function updateArticle(store: Store, id: number, changes: ArticleCh
  */
 async function applyArticleChanges(trx: Db, search: SearchIndex, id: number, c: z.output<typeof articleChanges>, now: Date, touch = true): Promise<{ id: number; path: string; keys: ChangeKey[] }> {
   const stamp = now.toISOString();
-  const current = await trx
-    .selectFrom('articles as a')
-    .innerJoin('sections as s', 's.id', 'a.section_id')
-    .select(['a.id', 'a.slug', 'a.status', 'a.language', 'a.published_at', 'a.body_format', 's.slug as section_slug'])
-    .where('a.id', '=', id)
-    .executeTakeFirst();
-  if (!current) throw new AppError('not_found', `There is no article with id ${id}.`);
+  const current = await repo.changeFactsOf(trx, id);
+  // The section is the sections capability's: its slug comes from their service (a foreign key keeps it there).
+  const section = current && (await findSectionById(trx, current.section_id));
+  if (!current || !section) throw new AppError('not_found', `There is no article with id ${id}.`);
   if (c.bodyFormat !== undefined && c.body === undefined) throw new AppError('invalid_input', 'A body format needs the body it describes.', { body: 'required with its format' });
   const format = c.bodyFormat ?? current.body_format;
   const derived = c.body !== undefined ? deriveBody(c.body, current.language, format) : null;
   // Tags it loses change their listings too.
   const also: ChangeKey[] = (await repo.tagsOf(trx, [id])).map((t) => key.tag(t.id));
-  await trx
-    .updateTable('articles')
-    .set({
-      ...(c.headline !== undefined && { headline: c.headline }),
-      ...(c.subtitle !== undefined && { subtitle: c.subtitle }),
-      ...(c.summary !== undefined && { summary: c.summary }),
-      ...(derived && { body: derived.source, body_format: format, body_html: derived.html, body_text: derived.text, word_count: derived.words }),
-      ...(c.status !== undefined && { status: c.status }),
-      ...(c.status === 'published' && current.published_at === null && { published_at: stamp }),
-      ...(c.seoTitle !== undefined && { seo_title: c.seoTitle }),
-      ...(c.seoDescription !== undefined && { seo_description: c.seoDescription }),
-      ...(c.homePinned !== undefined && { home_pinned: c.homePinned ? 1 : 0 }),
-      ...(touch && { updated_at: stamp }),
-    })
-    .where('id', '=', id)
-    .execute();
+  await repo.updateArticleRow(trx, id, {
+    ...(c.headline !== undefined && { headline: c.headline }),
+    ...(c.subtitle !== undefined && { subtitle: c.subtitle }),
+    ...(c.summary !== undefined && { summary: c.summary }),
+    ...(derived && { body: derived.source, body_format: format, body_html: derived.html, body_text: derived.text, word_count: derived.words }),
+    ...(c.status !== undefined && { status: c.status }),
+    ...(c.status === 'published' && current.published_at === null && { published_at: stamp }),
+    ...(c.seoTitle !== undefined && { seo_title: c.seoTitle }),
+    ...(c.seoDescription !== undefined && { seo_description: c.seoDescription }),
+    ...(c.homePinned !== undefined && { home_pinned: c.homePinned ? 1 : 0 }),
+    ...(touch && { updated_at: stamp }),
+  });
   if (c.tags && (await saveTags(trx, id, c.tags)).renamed) also.push(key.tags);
   if (derived) await recordBodyImages(trx, id, await bodyImagesToRecord(trx, derived.html));
   await recordArticleChange(trx, id, { from: current.status, to: c.status ?? current.status }, now);
   await indexArticle(search, trx, id);
   const checkAlso = await relatedAfterChange(search, trx, id, now);
   const keys = await articleWriteKeys(trx, id, checkAlso, also);
-  return { id, path: articlePath(current.section_slug, current.slug), keys };
+  return { id, path: articlePath(section.slug, current.slug), keys };
 }
 
 /**

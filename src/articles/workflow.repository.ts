@@ -2,7 +2,7 @@
 // its workflow columns, revisions, notes and old addresses, and the scheduled articles that are due.
 // Plain functions over a Kysely instance or transaction; rows go no further than the services.
 import type { Db } from '../db/store.ts';
-import type { ArticleStatus, ArticleUpdate } from '../db/schema.ts';
+import type { ArticleStatus } from '../db/schema.ts';
 
 /** An article of any status with its section's slug and its workflow columns. */
 export function findEditable(db: Db, id: number) {
@@ -16,9 +16,8 @@ export function findEditable(db: Db, id: number) {
 }
 export type EditableRow = NonNullable<Awaited<ReturnType<typeof findEditable>>>;
 
-export async function updateArticleRow(db: Db, id: number, changes: ArticleUpdate): Promise<void> {
-  await db.updateTable('articles').set(changes).where('id', '=', id).execute();
-}
+// One writer of an article's columns for both article services: the workflow's and article.service's.
+export { updateArticleRow } from './article.repository.ts';
 
 /** Slugs of an article's authors, in byline order. */
 export async function authorSlugs(db: Db, id: number): Promise<string[]> {

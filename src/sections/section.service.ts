@@ -43,6 +43,12 @@ export async function findSection(db: Db, slug: string): Promise<Section | null>
   return row ? toSection(row) : null;
 }
 
+/** The section with this id, or null. */
+export async function findSectionById(db: Db, id: number): Promise<Section | null> {
+  const row = await repo.findSectionById(db, id);
+  return row ? toSection(row) : null;
+}
+
 /** The sections with these slugs, by slug (unknown slugs are absent). */
 export async function findSections(db: Db, slugs: readonly string[]): Promise<Map<string, Section>> {
   return new Map((await findSectionsBySlug(db, [...new Set(slugs)])).map((r) => [r.slug, toSection(r)]));

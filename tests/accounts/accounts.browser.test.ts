@@ -4,20 +4,20 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { createAccount, signInBrowser } from '../helpers/admin.ts';
-import { axeViolations, launchBrowser } from '../e2e/browser.ts';
+import { browserSuite, type BrowserSuite } from '../helpers/admin-browser.ts';
+import { axeViolations } from '../e2e/browser.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 describe('accounts in the browser', () => {
+  let suite: BrowserSuite;
   let server: TestServer;
   let browser: Browser;
   before(async () => {
-    server = await startTestServer({ demo: false });
-    browser = await launchBrowser();
+    // The sign-in form is under test here: each test signs in by hand.
+    suite = await browserSuite({ server: () => startTestServer({ demo: false }) });
+    ({ server, browser } = suite);
   });
-  after(async () => {
-    await browser.close();
-    await server.close();
-  });
+  after(() => suite?.close());
 
   it('signs in, invites a colleague who joins through the link, and every page passes axe', async () => {
     const admin = await createAccount(server, { role: 'admin', name: 'Nour Haddad' });

@@ -6,10 +6,9 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createAccount, signInBrowser } from '../helpers/admin.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { axeViolations, launchBrowser } from '../e2e/browser.ts';
+import type { Page } from 'playwright-core';
+import { adminBrowser, type AdminBrowser } from '../helpers/admin-browser.ts';
+import { axeViolations } from '../e2e/browser.ts';
 
 async function assertAccessible(page: Page, what: string): Promise<void> {
   const violations = await axeViolations(page);
@@ -17,9 +16,7 @@ async function assertAccessible(page: Page, what: string): Promise<void> {
 }
 
 describe('API tokens and webhooks screens in the browser', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let context: BrowserContext;
+  let ui: AdminBrowser;
   let page: Page;
   let receiver: http.Server;
   let receiverUrl = '';
@@ -36,17 +33,11 @@ describe('API tokens and webhooks screens in the browser', () => {
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-    server = await startTestServer();
-    browser = await launchBrowser();
-    const admin = await createAccount(server, { role: 'admin' });
-    context = await browser.newContext({ baseURL: server.url });
-    page = await context.newPage();
-    await signInBrowser(page, server, admin.email);
+    ui = await adminBrowser();
+    page = ui.page;
   });
   after(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.close();
+    await ui?.close();
     receiver?.close();
   });
 
@@ -87,7 +78,7 @@ describe('API tokens and webhooks screens in the browser', () => {
     await page.getByRole('button', { name: 'Add webhook' }).click();
     // No event chosen and a loopback address: both refused next to their fields, what was typed kept.
     assert.equal(await page.getByLabel('URL').inputValue(), receiverUrl);
-    assert.ok(await page.locator('.field-error').count() >= 1);
+    assert.ok(await page.locator('.field-error').count() >= 1, 'the refused webhook form shows at least one error next to a field');
     await assertAccessible(page, 'the refused webhook form');
 
     await page.getByLabel('article.published').check();

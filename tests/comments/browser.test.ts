@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { axeViolations, launchBrowser } from '../e2e/browser.ts';
+import { axeViolations } from '../e2e/browser.ts';
+import { browserSuite, type BrowserSuite } from '../helpers/admin-browser.ts';
 import type { TestServer } from '../helpers/server.ts';
 import { SEED_PATH, startCommentServer, tokenAged } from './helpers.ts';
 
@@ -36,16 +37,14 @@ async function fillAndPost(page: Page, who: { name: string; email: string; websi
 const tokenIn = (page: Page) => page.locator('form.comment-form input[name="token"]').inputValue();
 
 describe('a reader comments and replies in a browser', () => {
+  let suite: BrowserSuite;
   let server: TestServer;
   let browser: Browser;
   before(async () => {
-    server = await startCommentServer({ COMMENTS_MODERATION: 'hold-none' });
-    browser = await launchBrowser();
+    suite = await browserSuite({ server: () => startCommentServer({ COMMENTS_MODERATION: 'hold-none' }) });
+    ({ server, browser } = suite);
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  after(() => suite?.close());
 
   it('posts a comment, then a reply to it, without JavaScript', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
@@ -109,18 +108,16 @@ describe('a reader comments and replies in a browser', () => {
 });
 
 describe('a reader is timed from their own token, though the page comes from the cache', () => {
+  let suite: BrowserSuite;
   let server: TestServer;
   let browser: Browser;
   before(async () => {
-    server = await startCommentServer({ COMMENTS_MODERATION: 'hold-none', COMMENTS_MIN_SECONDS: '1' });
-    browser = await launchBrowser();
+    suite = await browserSuite({ server: () => startCommentServer({ COMMENTS_MODERATION: 'hold-none', COMMENTS_MIN_SECONDS: '1' }) });
+    ({ server, browser } = suite);
     // Every reader below gets the article from the page cache.
     await (await fetch(server.url + SEED_PATH)).text();
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  after(() => suite?.close());
 
   it('with JavaScript: types, pauses, posts, and it is published', async () => {
     const context = await browser.newContext();

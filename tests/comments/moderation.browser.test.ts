@@ -4,9 +4,9 @@
 // pages, with and without a refused form, and the article with a staff reply pass axe.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { axeViolations, launchBrowser } from '../e2e/browser.ts';
-import { createAccount, signInBrowser } from '../helpers/admin.ts';
+import type { Page } from 'playwright-core';
+import { axeViolations } from '../e2e/browser.ts';
+import { browserSuite, type BrowserSuite } from '../helpers/admin-browser.ts';
 import type { TestServer } from '../helpers/server.ts';
 import { SEED_PATH, fields, postComment, readForm, startCommentServer } from './helpers.ts';
 
@@ -16,28 +16,20 @@ async function noViolations(page: Page, what: string): Promise<void> {
 }
 
 describe('an editor moderates a held comment in a browser', () => {
+  let suite: BrowserSuite;
   let server: TestServer;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let heldId = 0;
 
   before(async () => {
-    server = await startCommentServer({ COMMENTS_MODERATION: 'hold-all' });
-    browser = await launchBrowser();
+    suite = await browserSuite({ server: () => startCommentServer({ COMMENTS_MODERATION: 'hold-all' }) });
+    server = suite.server;
     const answer = await postComment(server, fields(await readForm(server, SEED_PATH), { author: 'Layla', comment: 'A held comment for the desk to read.' }));
     assert.equal(answer.status, 303);
     heldId = (await server.store.db.selectFrom('comments').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow()).id;
-    const editor = await createAccount(server, { role: 'editor', name: 'Omar Desk' });
-    context = await browser.newContext();
-    page = await context.newPage();
-    await signInBrowser(page, server, editor.email);
+    page = (await suite.signedIn({ role: 'editor', name: 'Omar Desk' })).page;
   });
-  after(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.close();
-  });
+  after(() => suite?.close());
 
   it('approves the held comment, and the article page shows it', async () => {
     await page.goto(server.url + SEED_PATH);

@@ -8,8 +8,9 @@ import { getArticle } from '../../src/articles/article.service.ts';
 import { readSeedPage } from '../../src/demo/demo.service.ts';
 import { normaliseSpace } from '../../src/lib/excerpt.ts';
 import { stringsFor } from '../../src/web/i18n/site.ts';
-import { SEED_PATH, startTestServer, type TestServer } from '../helpers/server.ts';
-import { axeViolations, launchBrowser } from './browser.ts';
+import { browserSuite, type BrowserSuite } from '../helpers/admin-browser.ts';
+import { SEED_PATH, type TestServer } from '../helpers/server.ts';
+import { axeViolations } from './browser.ts';
 
 const RELATED_TITLE = 'Israel And Occupied Palestinian Territories 2022';
 const RELATED_SECTION = 'Occupied Palestinian Territories';
@@ -25,6 +26,7 @@ async function texts(locator: Locator): Promise<string[]> {
   return (await locator.allTextContents()).map(normaliseSpace);
 }
 
+let suite: BrowserSuite;
 let server: TestServer;
 let browser: Browser;
 
@@ -145,13 +147,10 @@ async function checkExcerptCut(context: BrowserContext, excerpt: string, href: s
 
 describe('the seed article in a browser', () => {
   before(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
+    suite = await browserSuite();
+    ({ server, browser } = suite);
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  after(() => suite?.close());
 
   test('a reader finds every part of the page, and nothing is fetched from elsewhere', async () => {
     await inContext({}, async (context) => checkSeedArticle(await open(context, SEED_PATH)));

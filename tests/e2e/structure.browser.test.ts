@@ -3,30 +3,20 @@
 // back with errors included.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createAccount, signInBrowser } from '../helpers/admin.ts';
-import { SEED_PATH, startTestServer, type TestServer } from '../helpers/server.ts';
-import { axeViolations, launchBrowser } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { adminBrowser, type AdminBrowser } from '../helpers/admin-browser.ts';
+import { SEED_PATH } from '../helpers/server.ts';
+import { axeViolations } from './browser.ts';
 
 describe('site structure in the browser', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let context: BrowserContext;
+  let ui: AdminBrowser;
   let page: Page;
 
   before(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-    const admin = await createAccount(server, { role: 'admin' });
-    context = await browser.newContext({ baseURL: server.url });
-    page = await context.newPage();
-    await signInBrowser(page, server, admin.email);
+    ui = await adminBrowser();
+    page = ui.page;
   });
-  after(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.close();
-  });
+  after(() => ui?.close());
 
   test('an admin changes the time zone and a section’s name and sees them on the public site', async () => {
     await page.goto('/admin/settings');
@@ -44,7 +34,7 @@ describe('site structure in the browser', () => {
     const header = page.locator('article.article header');
     assert.equal((await header.locator('.kicker').textContent())?.trim(), 'Dispatches');
     assert.match((await header.locator('.dates').textContent()) ?? '', /January 15, 2022, 23:30 HST/);
-    assert.ok(await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Dispatches' }).isVisible());
+    assert.ok(await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Dispatches' }).isVisible(), 'the sections navigation links the renamed section by its new name');
   });
 
   test('a section renamed to a taken slug is refused next to the field, keeping what was typed', async () => {

@@ -6,8 +6,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { after, before, describe, it } from 'node:test';
-import { sql } from 'kysely';
+import { before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { articleImageUsage } from '../../src/articles/article.images.ts';
 import { recordMapping } from '../../src/import/import.repository.ts';
@@ -15,10 +14,10 @@ import { LEGACY_CACHE_CONTROL } from '../../src/import/legacy-links.routes.ts';
 import { parseWxrFile } from '../../src/import/wxr.parser.ts';
 import { uploadImage, type MediaDeps } from '../../src/media/image.service.ts';
 import { localStorage } from '../../src/media/media.storage.ts';
-import { runCli, startTestServer, type TestServer } from '../helpers/server.ts';
+import { runCli, type TestServer } from '../helpers/server.ts';
 import { account } from '../newsroom/helpers.ts';
+import { countRows, FIXTURES, importServer } from './helpers.ts';
 
-const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/wordpress');
 const OLD_SITE = 'http://old.example.org/blog';
 
 const NEWS = encodeURIComponent('أخبار');
@@ -50,10 +49,10 @@ describe('old WordPress addresses', () => {
     return r.status;
   }
 
-  const legacyCount = async () => Number((await server.store.db.selectFrom('legacy_links').select(sql<number | string>`count(*)`.as('n')).executeTakeFirstOrThrow()).n);
+  const legacyCount = () => countRows(server, 'legacy_links');
 
+  importServer((s) => (server = s));
   before(async () => {
-    server = await startTestServer({ demo: false });
     // The attachments importer records each upload as import_map (kind 'upload', path under uploads/): made here by hand.
     const deps: MediaDeps = { store: server.store, storage: localStorage(server.config.mediaDir), settings: server.config.images, usage: articleImageUsage };
     const editor = await account(server, 'editor');
@@ -63,7 +62,6 @@ describe('old WordPress addresses', () => {
     const r = await runCli(server, ['import', 'wordpress', path.join(FIXTURES, 'legacy-links.xml')]);
     assert.equal(r.code, 0, r.stderr + r.stdout);
   });
-  after(() => server.close());
 
   it("answers a post's own link, with or without its slash, and the other permalink shapes, with 301 to the article", async () => {
     for (const old of ['/blog/2020/01/15/harbour-reopens/', '/blog/2020/01/15/harbour-reopens', '/blog/2020/01/harbour-reopens/', '/blog/harbour-reopens/', '/blog/harbour-reopens', '/blog/archives/101', '/blog/?p=101', '/blog?p=101', '/Blog/2020/01/15/Harbour-Reopens/']) {

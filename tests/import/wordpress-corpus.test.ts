@@ -7,15 +7,13 @@
 // (small-export, slashes, theme-unit-test-data), wordpress-acceptance.test.ts (theme data served).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { parseWxrFile, type WxrDocument } from '../../src/import/wxr.parser.ts';
-import { importWordpress, type ImportSummary } from '../../src/import/wordpress.import.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import type { ImportSummary } from '../../src/import/wordpress.import.ts';
+import type { TestServer } from '../helpers/server.ts';
 import { phpUnserialize } from '../helpers/php-serialize.ts';
+import { fixture, importServer, runImport } from './helpers.ts';
 
-const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/wordpress');
-const fixture = (name: string) => path.join(FIXTURES, name);
 const expectations = JSON.parse(fs.readFileSync(fixture('expectations.json'), 'utf8'));
 const parser = expectations.parser;
 const imported = expectations.import;
@@ -103,13 +101,10 @@ describe('WordPress importer test data: what the parser reads', () => {
 
 describe('WordPress importer test data: imported', { timeout: 300_000 }, () => {
   let server: TestServer;
-  before(async () => {
-    server = await startTestServer({ demo: false });
-  });
-  after(() => server.close());
+  importServer((s) => (server = s));
 
   async function load(name: string): Promise<ImportSummary> {
-    const summary = await importWordpress(server.store, fixture(name), { dryRun: false, skipPingbacks: false, secret: 'test-secret' });
+    const summary = await runImport(server, fixture(name));
     const failed = summary.notes.filter((n) => n.outcome === 'failed');
     assert.deepEqual(failed, [], name);
     return summary;

@@ -4,29 +4,20 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { sql } from 'kysely';
+import { describe, it } from 'node:test';
 import { parseDocument } from 'htmlparser2';
 import { textContent } from 'domutils';
 import type { ChildNode, Element } from 'domhandler';
 import { parseWxrFile, WxrError } from '../../src/import/wxr.parser.ts';
 import { ImportRun, importWordpress } from '../../src/import/wordpress.import.ts';
-import { runCli, startTestServer, tempDir, type TestServer } from '../helpers/server.ts';
+import { runCli, type TestServer } from '../helpers/server.ts';
+import { fixture, importServer, rowCountsOf, runImport, wxr } from './helpers.ts';
 
-const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/wordpress');
-const fixture = (name: string) => path.join(FIXTURES, name);
 const expectations = JSON.parse(fs.readFileSync(fixture('expectations.json'), 'utf8'));
 
 const TABLES = ['articles', 'article_tags', 'article_authors', 'sections', 'people', 'tags', 'pages', 'comments', 'import_map'] as const;
 
-async function rowCounts(server: TestServer): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
-  for (const table of TABLES) {
-    const row = await server.store.db.selectFrom(table).select(sql<number | string>`count(*)`.as('n')).executeTakeFirstOrThrow();
-    counts[table] = Number(row.n);
-  }
-  return counts;
-}
+const rowCounts = (server: TestServer) => rowCountsOf(server, TABLES);
 
 /** Script elements with alert in them, event-handler attributes, and javascript: links of a page, as parsed. */
 function liveHostileParts(html: string): string[] {
@@ -52,14 +43,7 @@ const EMPTY = Object.fromEntries(TABLES.map((t) => [t, 0]));
 
 describe('gazette import wordpress', () => {
   let server: TestServer;
-  const tmp = tempDir('gazette-import-');
-  before(async () => {
-    server = await startTestServer({ demo: false });
-  });
-  after(async () => {
-    await server.close();
-    tmp.remove();
-  });
+  const tmp = importServer((s) => (server = s));
 
   it('refuses a malformed file with its line and column, and imports nothing', async () => {
     const r = await runCli(server, ['import', 'wordpress', fixture('malformed.xml')]);
@@ -146,14 +130,7 @@ describe('gazette import wordpress', () => {
 
 describe('WordPress import: atomic, threaded, hostile', () => {
   let server: TestServer;
-  const tmp = tempDir('gazette-import-');
-  before(async () => {
-    server = await startTestServer({ demo: false });
-  });
-  after(async () => {
-    await server.close();
-    tmp.remove();
-  });
+  const tmp = importServer((s) => (server = s));
 
   it('an import stopped half-way by a fatal error leaves no rows', async () => {
     let seen = 0;
@@ -220,7 +197,7 @@ describe('WordPress import: atomic, threaded, hostile', () => {
       /abandoned/,
     );
     // Through the import: a dry run is abandoned, so hooks would run; a real import commits and drops them.
-    const summary = await importWordpress(server.store, fixture('wxr-simple.xml'), { dryRun: true, skipPingbacks: false, secret: 'test-secret' });
+    const summary = await runImport(server, fixture('wxr-simple.xml'), { dryRun: true });
     assert.equal(summary.dryRun, true);
     assert.deepEqual(await rowCounts(server), EMPTY);
   });
@@ -228,12 +205,7 @@ describe('WordPress import: atomic, threaded, hostile', () => {
   it('a refused post is counted as failed with its reason and undone whole; the rest is imported', async () => {
     const item = (id: number, title: string, category: string) =>
       `<item><title>${title}</title><content:encoded>Text</content:encoded><category domain="category" nicename="${category}">${category}</category><wp:post_id>${id}</wp:post_id><wp:post_name>p-${id}</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>`;
-    const file = path.join(tmp.dir, 'one-bad.xml');
-    fs.writeFileSync(
-      file,
-      `<?xml version="1.0"?><rss xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:wp="http://wordpress.org/export/1.2/"><channel><wp:wxr_version>1.2</wp:wxr_version><wp:base_site_url>https://one-bad.example</wp:base_site_url>
-${item(1, 'x'.repeat(301), 'lonely')}${item(2, 'Fine', 'news')}</channel></rss>`,
-    );
+    const file = tmp.write('one-bad.xml', wxr('https://one-bad.example', `${item(1, 'x'.repeat(301), 'lonely')}${item(2, 'Fine', 'news')}`));
     const r = await runCli(server, ['import', 'wordpress', file]);
     assert.equal(r.code, 1, `a failure makes the exit status 1: ${r.stderr}`);
     assert.ok(r.stdout, r.stderr);
@@ -370,27 +342,21 @@ ${post(3, 'three', [[8, 0, 'trash'], [9, 8, '1'], [10, 9, 'spam']])}
 
 describe('WordPress import: authors and terms listed after the posts', () => {
   let server: TestServer;
-  const tmp = tempDir('gazette-import-');
-  before(async () => {
-    server = await startTestServer({ demo: false });
-  });
-  after(async () => {
-    await server.close();
-    tmp.remove();
-  });
+  const tmp = importServer((s) => (server = s));
 
   it('authors and terms listed after the posts: nothing lost, each counted once', async () => {
-    const file = path.join(tmp.dir, 'late.xml');
     const post = (id: number, creator: string, category: string) =>
       `<item><title>Late ${id}</title><dc:creator>${creator}</dc:creator><content:encoded>Text ${id}</content:encoded><category domain="category" nicename="${category}"><![CDATA[${category}]]></category><category domain="post_tag" nicename="tagged"><![CDATA[Tagged]]></category><wp:post_id>${id}</wp:post_id><wp:post_name>late-${id}</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>`;
-    fs.writeFileSync(
-      file,
-      `<?xml version="1.0"?><rss xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/"><channel><wp:wxr_version>1.2</wp:wxr_version><wp:base_site_url>https://late.example</wp:base_site_url>
-${post(1, 'rana', 'world')}${post(2, 'omar', 'world')}
+    const file = tmp.write(
+      'late.xml',
+      wxr(
+        'https://late.example',
+        `${post(1, 'rana', 'world')}${post(2, 'omar', 'world')}
 <wp:author><wp:author_id>3</wp:author_id><wp:author_login>rana</wp:author_login><wp:author_email>rana@example.org</wp:author_email><wp:author_display_name>Rana Haddad</wp:author_display_name></wp:author>
 <wp:category><wp:term_id>9</wp:term_id><wp:category_nicename>world</wp:category_nicename><wp:category_parent></wp:category_parent><wp:cat_name>The World</wp:cat_name><wp:category_description>News from abroad</wp:category_description></wp:category>
 <wp:tag><wp:term_id>10</wp:term_id><wp:tag_slug>extra</wp:tag_slug><wp:tag_name>Extra</wp:tag_name></wp:tag>
-${post(3, 'rana', 'science')}</channel></rss>`,
+${post(3, 'rana', 'science')}`,
+      ),
     );
     const r = await runCli(server, ['import', 'wordpress', file]);
     assert.equal(r.code, 0, r.stderr + r.stdout);
@@ -414,10 +380,7 @@ ${post(3, 'rana', 'science')}</channel></rss>`,
 
 describe('WordPress import: the theme unit test data', () => {
   let server: TestServer;
-  before(async () => {
-    server = await startTestServer({ demo: false });
-  });
-  after(() => server.close());
+  importServer((s) => (server = s));
 
   it('imports without failures; posts not public in WordPress are at no public door; published ones answer 200', async () => {
     const file = fixture('theme-unit-test-data.xml');
@@ -459,26 +422,19 @@ describe('WordPress import: the theme unit test data', () => {
 
 describe('WordPress import: --default-author', () => {
   let server: TestServer;
-  const tmp = tempDir('gazette-import-');
-  before(async () => {
-    server = await startTestServer({ demo: false });
-  });
-  after(async () => {
-    await server.close();
-    tmp.remove();
-  });
+  const tmp = importServer((s) => (server = s));
 
   const post = (id: number, creator: string) =>
     `<item><title>Post ${id}</title><dc:creator>${creator}</dc:creator><content:encoded>Text</content:encoded><wp:post_id>${id}</wp:post_id><wp:post_name>post-${id}</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>`;
   const file = () => {
-    const f = path.join(tmp.dir, 'authors.xml');
-    fs.writeFileSync(
-      f,
-      `<?xml version="1.0"?><rss xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/"><channel><wp:wxr_version>1.2</wp:wxr_version><wp:base_site_url>https://authors.example</wp:base_site_url>
-<wp:author><wp:author_id>1</wp:author_id><wp:author_login>ed</wp:author_login><wp:author_email>Ed@Example.org</wp:author_email><wp:author_display_name>Ed Itor</wp:author_display_name></wp:author>
-${post(1, 'ed')}${post(2, 'ghost')}${post(3, '')}</channel></rss>`,
+    return tmp.write(
+      'authors.xml',
+      wxr(
+        'https://authors.example',
+        `<wp:author><wp:author_id>1</wp:author_id><wp:author_login>ed</wp:author_login><wp:author_email>Ed@Example.org</wp:author_email><wp:author_display_name>Ed Itor</wp:author_display_name></wp:author>
+${post(1, 'ed')}${post(2, 'ghost')}${post(3, '')}`,
+      ),
     );
-    return f;
   };
 
   it('refuses an email no listed author has, before writing anything', async () => {

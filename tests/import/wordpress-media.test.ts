@@ -5,14 +5,13 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { sql } from 'kysely';
+import { describe, it } from 'node:test';
 import { importWordpress } from '../../src/import/wordpress.import.ts';
 import { localStorage } from '../../src/media/media.storage.ts';
 import { allKeys, parseRenditions } from '../../src/media/image.renditions.ts';
-import { runCli, startTestServer, type TestServer } from '../helpers/server.ts';
+import { runCli, type TestServer } from '../helpers/server.ts';
+import { FIXTURES, countRows, importServer } from './helpers.ts';
 
-const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/wordpress');
 const EXPORT = path.join(FIXTURES, 'media-export.xml');
 const UPLOADS = path.join(FIXTURES, 'uploads');
 const LOST = 'https://media.example/wp-content/uploads/2019/05/lost.jpg';
@@ -26,10 +25,7 @@ function storedFiles(server: TestServer): string[] {
     .sort();
 }
 
-async function count(server: TestServer, table: 'media_images' | 'import_map' | 'articles' | 'article_images'): Promise<number> {
-  const row = await server.store.db.selectFrom(table).select(sql<number | string>`count(*)`.as('n')).executeTakeFirstOrThrow();
-  return Number(row.n);
-}
+const count = (server: TestServer, table: 'media_images' | 'import_map' | 'articles' | 'article_images') => countRows(server, table);
 
 async function mapped(server: TestServer, kind: string): Promise<Record<string, number>> {
   const rows = await server.store.db.selectFrom('import_map').select(['wp_id', 'gazette_id']).where('kind', '=', kind).execute();
@@ -38,10 +34,7 @@ async function mapped(server: TestServer, kind: string): Promise<Record<string, 
 
 describe('WordPress import: media from --uploads', () => {
   let server: TestServer;
-  before(async () => {
-    server = await startTestServer({ demo: false });
-  });
-  after(() => server.close());
+  importServer((s) => (server = s));
 
   it('--dry-run checks the files and stores none', async () => {
     const r = await runCli(server, ['import', 'wordpress', EXPORT, '--uploads', UPLOADS, '--dry-run']);
@@ -150,10 +143,7 @@ describe('WordPress import: media from --uploads', () => {
 
 describe('WordPress import: media in an import that fails', () => {
   let server: TestServer;
-  before(async () => {
-    server = await startTestServer({ demo: false });
-  });
-  after(() => server.close());
+  importServer((s) => (server = s));
 
   it('a fatal error rolls back the rows and removes the files stored on the way', async () => {
     let storedBeforeFailure = 0;
@@ -183,10 +173,7 @@ describe('WordPress import: media in an import that fails', () => {
 
 describe('WordPress import: the theme unit test data without --uploads', () => {
   let server: TestServer;
-  before(async () => {
-    server = await startTestServer({ demo: false });
-  });
-  after(() => server.close());
+  importServer((s) => (server = s));
 
   it('reports its 37 attachments as not imported, each with its reason and address, and stores nothing', async () => {
     const r = await runCli(server, ['import', 'wordpress', path.join(FIXTURES, 'theme-unit-test-data.xml')]);

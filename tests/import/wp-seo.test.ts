@@ -3,14 +3,12 @@
 // the engine under test (a file of our own with every plugin, and WordPress's theme unit test data with
 // its sticky post), the values stored, kept on a second run, and the home page led by the sticky post.
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseHTML } from 'linkedom';
-import { importWordpress } from '../../src/import/wordpress.import.ts';
 import { expandTemplate, seoText } from '../../src/import/wp-seo.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { fixture, runImport } from './helpers.ts';
 
-const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/wordpress');
 const context = { title: 'Port strike', excerpt: 'Dockers stop work.', siteName: 'Valley Courier', category: 'Business', author: 'Rana Haddad' };
 
 describe('SEO plugin templates', () => {
@@ -55,12 +53,13 @@ describe('SEO plugin templates', () => {
 
 describe('importing SEO texts and sticky posts', () => {
   let server: TestServer;
+  // Not importServer(): a test below replaces the server with one of its own, which after() closes.
   before(async () => {
     server = await startTestServer({ demo: false });
   });
   after(() => server.close());
 
-  const importFile = async (name: string) => importWordpress(server.store, path.join(FIXTURES, name), { dryRun: false, skipPingbacks: false, secret: 'test-secret' });
+  const importFile = async (name: string) => runImport(server, fixture(name));
 
   const bySlug = async () => {
     const rows = await server.store.db.selectFrom('articles').select(['slug', 'status', 'seo_title', 'seo_description', 'home_pinned']).execute();

@@ -8,13 +8,16 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
-import { createAccount, signInBrowser } from '../helpers/admin.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { axeViolations, launchBrowser } from '../e2e/browser.ts';
+import { createAccount } from '../helpers/admin.ts';
+import { browserSuite, type BrowserSuite } from '../helpers/admin-browser.ts';
+import type { TestServer } from '../helpers/server.ts';
+import { axeViolations } from '../e2e/browser.ts';
 
+let suite: BrowserSuite;
 let server: TestServer;
 let browser: Browser;
-let editorEmail = '';
+/** One editor for every test: the pictures the first one uploads are theirs. */
+let editor: Awaited<ReturnType<typeof createAccount>>;
 
 const HEADLINE = 'Port reopens a month after the blast';
 const WIDTHS = [1280, 390] as const;
@@ -77,20 +80,15 @@ function picturesIn(page: Page, scope: string, folder: string) {
 
 describe('pictures from the editor to the reader', () => {
   before(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-    editorEmail = (await createAccount(server, { role: 'editor', name: 'Eda Editor' })).email;
+    suite = await browserSuite();
+    ({ server, browser } = suite);
+    editor = await createAccount(server, { role: 'editor', name: 'Eda Editor' });
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  after(() => suite?.close());
 
   test('an editor uploads pictures in the body editor (file field and drop), describes them, sets the lead image and publishes', async () => {
-    const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
+    const { context, page } = await suite.signedIn(editor, { viewport: { width: 1280, height: 900 } });
     try {
-      await signInBrowser(page, server, editorEmail);
       await page.goto('/admin/articles/new');
       await page.getByLabel('Headline').fill(HEADLINE);
       await page.getByLabel('Authors').fill('international-desk');
@@ -246,10 +244,8 @@ describe('pictures from the editor to the reader', () => {
   });
 
   test('the library takes several dropped files at once, refuses a bad one by name, and passes axe-core', async () => {
-    const context = await browser.newContext({ baseURL: server.url, viewport: { width: 390, height: 900 } });
-    const page = await context.newPage();
+    const { context, page } = await suite.signedIn(editor, { viewport: { width: 390, height: 900 } });
     try {
-      await signInBrowser(page, server, editorEmail);
       await page.getByRole('navigation', { name: 'Newsroom' }).getByRole('link', { name: 'Media' }).click();
       // With the script, files upload as soon as they are chosen or dropped: no Upload button.
       await page.locator('[data-upload-button]').waitFor({ state: 'hidden' });

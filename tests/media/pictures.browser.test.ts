@@ -12,9 +12,10 @@ import { articleImageUsage } from '../../src/articles/article.images.ts';
 import { createArticle } from '../../src/articles/article.service.ts';
 import { uploadImage, type ImageItem } from '../../src/media/image.service.ts';
 import { localStorage } from '../../src/media/media.storage.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { browserSuite, type BrowserSuite } from '../helpers/admin-browser.ts';
+import type { TestServer } from '../helpers/server.ts';
 import { account } from '../newsroom/helpers.ts';
-import { axeViolations, launchBrowser } from '../e2e/browser.ts';
+import { axeViolations } from '../e2e/browser.ts';
 
 const photo = (colour: string) => sharp({ create: { width: 2400, height: 1600, channels: 3, background: colour } }).jpeg().toBuffer();
 
@@ -54,13 +55,15 @@ const observeShifts = (page: Page) =>
 const eagerPicturesLoaded = (page: Page) => page.waitForFunction(() => [...document.images].filter((i) => i.loading !== 'lazy').every((i) => i.complete && i.naturalWidth > 0));
 
 describe('pictures in the browser', () => {
+  let suite: BrowserSuite;
   let server: TestServer;
   let browser: Browser;
   let articlePath: string;
   let lead: ImageItem;
 
   before(async () => {
-    server = await startTestServer();
+    suite = await browserSuite();
+    ({ server, browser } = suite);
     const deps = { store: server.store, storage: localStorage(server.config.mediaDir), settings: server.config.images, usage: articleImageUsage };
     const editor = await account(server, 'editor');
     lead = await uploadImage(deps, editor, { fileName: 'harbour.jpg', stream: Readable.from([await photo('#1f5f8b')]), truncated: () => false }, { alt: 'Boats in the harbour', caption: 'The harbour at dawn.', credit: 'Rana Haddad' });
@@ -68,12 +71,8 @@ describe('pictures in the browser', () => {
     const body = `<p>First paragraph.</p><figure class="body-image"><img src="${other.picture.src}" alt="The square at noon" data-media-id="${other.id}"><figcaption>Noon</figcaption></figure><p>Last paragraph.</p>`;
     articlePath = (await createArticle(server.store, { section: 'news', headline: 'Boats return to the harbour', body, bodyFormat: 'html', leadImageId: lead.id, authors: ['international-desk'] })).path;
     await createArticle(server.store, { section: 'news', headline: 'Crowds in the square', body: 'Text.', leadImageId: other.id });
-    browser = await launchBrowser();
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  after(() => suite?.close());
 
   for (const width of [1280, 390])
     for (const which of ['article', 'home'] as const)

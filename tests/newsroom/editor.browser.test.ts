@@ -6,19 +6,16 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { publishDueArticles } from '../../src/articles/article.workflow.ts';
-import { createAccount, signInBrowser } from '../helpers/admin.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { axeViolations, launchBrowser } from '../e2e/browser.ts';
+import { browserSuite, type BrowserSuite } from '../helpers/admin-browser.ts';
+import type { TestServer } from '../helpers/server.ts';
+import { axeViolations } from '../e2e/browser.ts';
 
+let suite: BrowserSuite;
 let server: TestServer;
 let browser: Browser;
 
-async function signedIn(role: 'editor' | 'contributor'): Promise<{ context: BrowserContext; page: Page }> {
-  const account = await createAccount(server, { role, name: role === 'editor' ? 'Eda Editor' : 'Carl Contributor' });
-  const context = await browser.newContext({ baseURL: server.url });
-  const page = await context.newPage();
-  await signInBrowser(page, server, account.email, account.password);
-  return { context, page };
+function signedIn(role: 'editor' | 'contributor'): Promise<{ context: BrowserContext; page: Page }> {
+  return suite.signedIn({ role, name: role === 'editor' ? 'Eda Editor' : 'Carl Contributor' });
 }
 
 async function noAxeViolations(page: Page, what: string): Promise<void> {
@@ -53,13 +50,10 @@ const idOf = (page: Page) => Number(/\/admin\/articles\/(\d+)/.exec(page.url())!
 
 describe('the article editor in a browser', () => {
   before(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
+    suite = await browserSuite();
+    ({ server, browser } = suite);
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  after(() => suite?.close());
 
   test('an editor writes an article with a quotation and sources, previews it, schedules it and sees it published', async () => {
     const { context, page } = await signedIn('editor');
@@ -113,7 +107,7 @@ describe('the article editor in a browser', () => {
       await preview.waitForLoadState();
       await preview.getByRole('heading', { name: 'Ministry memo leaked to reporters' }).waitFor();
       assert.match(await preview.locator('blockquote').first().innerText(), /We will not comment on leaked documents/);
-      assert.ok((await preview.getByText('Wire agency').count()) > 0);
+      assert.ok((await preview.getByText('Wire agency').count()) > 0, 'the preview names the source Wire agency');
       assert.match(await preview.getByText(/in full/).first().innerText(), /describes the plan in full/);
       await preview.close();
 

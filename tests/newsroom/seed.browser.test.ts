@@ -9,9 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { createAccount, signInBrowser } from '../helpers/admin.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { axeViolations, launchBrowser } from '../e2e/browser.ts';
+import { browserSuite, type BrowserSuite } from '../helpers/admin-browser.ts';
+import type { TestServer } from '../helpers/server.ts';
+import { axeViolations } from '../e2e/browser.ts';
 
 const MEMO = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% the classified memo\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 
@@ -21,26 +21,23 @@ async function noAxeViolations(page: Page, what: string): Promise<void> {
 }
 
 describe('the seed article written in the newsroom, in Arabic', () => {
+  let suite: BrowserSuite;
   let server: TestServer;
   let browser: Browser;
   let dir: string;
   before(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
+    suite = await browserSuite();
+    ({ server, browser } = suite);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gazette-memo-'));
   });
   after(async () => {
-    await browser?.close();
-    await server?.close();
+    await suite?.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
   test('uploads the document, writes the article right to left with four sources, publishes it', async () => {
-    const editor = await createAccount(server, { role: 'editor', name: 'Rana Editor' });
-    const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
+    const { context, page } = await suite.signedIn({ role: 'editor', name: 'Rana Editor' }, { viewport: { width: 1280, height: 900 } });
     try {
-      await signInBrowser(page, server, editor.email, editor.password);
 
       // The document first.
       const file = path.join(dir, 'memo.pdf');

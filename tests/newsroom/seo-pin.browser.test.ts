@@ -8,9 +8,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
-import { createAccount, signInBrowser } from '../helpers/admin.ts';
-import { ENGINE, startTestServer, type TestServer } from '../helpers/server.ts';
-import { launchBrowser } from '../e2e/browser.ts';
+import { browserSuite, type BrowserSuite } from '../helpers/admin-browser.ts';
+import { ENGINE, type TestServer } from '../helpers/server.ts';
 
 const SHOTS = process.env.SCREENSHOT_DIR;
 
@@ -20,22 +19,17 @@ async function panelViolations(page: Page): Promise<string[]> {
 }
 
 describe('SEO fields and pinning in a browser', () => {
+  let suite: BrowserSuite;
   let server: TestServer;
   let browser: Browser;
   before(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
+    suite = await browserSuite();
+    ({ server, browser } = suite);
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  after(() => suite?.close());
 
   test('an editor writes the SEO texts with a live count, saves, pins, and the home page leads with the article', async () => {
-    const account = await createAccount(server, { role: 'editor', name: 'Eda Editor' });
-    const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await signInBrowser(page, server, account.email, account.password);
+    const { context, page } = await suite.signedIn({ role: 'editor', name: 'Eda Editor' }, { viewport: { width: 1280, height: 900 } });
     await page.goto('/admin/articles/new');
     await page.getByRole('textbox', { name: 'Headline' }).fill('Harbour strike enters its second week');
     await page.getByRole('textbox', { name: 'Subtitle' }).fill('Dockers stop work at both terminals.');

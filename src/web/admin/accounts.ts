@@ -3,7 +3,7 @@
 import { html, type SafeHtml } from '../../lib/html.ts';
 import type { AccountSummary } from '../../accounts/account.service.ts';
 import type { AuditRecord } from '../../accounts/audit.service.ts';
-import { button, csrfField, errorSummary, notice, selectField, textField } from './forms.ts';
+import { button, csrfField, errorSummary, listTime, notice, selectField, textField } from './forms.ts';
 
 type Fields = Readonly<Record<string, string>>;
 
@@ -86,7 +86,7 @@ ${v.links.map((l) => html`<li><a href="${l.path}"><strong>${l.label}</strong><sp
 </ul>`;
 }
 
-const when = (iso: string | null) => (iso ? html`<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>` : html`never`);
+const when = (iso: string | null) => (iso ? listTime(iso, 16, { utc: true }) : html`never`);
 
 const ROLE_OPTIONS = [
   { value: 'contributor', label: 'Contributor — writes drafts, submits for review' },

@@ -7,7 +7,7 @@ import type { ArticleStatus } from '../../db/schema.ts';
 import type { EditorListItem, FieldDiff, RevisionSummary } from '../../articles/article.workflow.ts';
 import { bodyField } from './body-field.ts';
 import { leadImageField, type LeadImagePreview } from './media-picker.ts';
-import { button, checkboxField, csrfField, errorSummary, notice, selectField, textArea, textField } from './forms.ts';
+import { button, checkboxField, csrfField, errorSummary, listTime, notice, selectField, textArea, textField } from './forms.ts';
 
 type Fields = Readonly<Record<string, string>>;
 type Option = { value: string; label: string };
@@ -31,7 +31,7 @@ const STATUS_CLASS: Record<ArticleStatus, string> = {
 
 export const statusLabel = (s: ArticleStatus): SafeHtml => html`<span class="label ${STATUS_CLASS[s]}">${STATUS_LABELS[s]}</span>`;
 
-const when = (iso: string | null) => (iso ? html`<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>` : html`—`);
+const when = (iso: string | null) => (iso ? listTime(iso, 16, { utc: true }) : html`—`);
 
 /** Languages offered in the form; text direction follows them. */
 export const LANGUAGES: readonly (Option & { dir: 'ltr' | 'rtl' })[] = [

@@ -5,7 +5,7 @@
 import type { ArticleChoice, BulkAction, QueueArticle, QueueView, StaffComment } from '../../comments/comment.moderation.ts';
 import type { CommentStatus } from '../../db/schema.ts';
 import { html, type SafeHtml } from '../../lib/html.ts';
-import { button, csrfField, errorSummary, notice, selectField, textArea, textField } from './forms.ts';
+import { button, csrfField, errorSummary, listTime, notice, selectField, textArea, textField } from './forms.ts';
 
 const STATES: readonly CommentStatus[] = ['pending', 'approved', 'spam', 'trash'];
 const STATE_LABEL: Record<CommentStatus, string> = { pending: 'Pending', approved: 'Approved', spam: 'Spam', trash: 'Trash' };
@@ -71,7 +71,7 @@ ${c.note ? html`<p class="moderation-meta">Held because: ${c.note}</p>` : ''}
 <p><a href="${commentAdminPath(c.id)}">Edit or reply<span class="visually-hidden"> to #${c.id}</span></a></p>
 </td>
 <td>${articleLink(c)}</td>
-<td><time datetime="${c.createdAt}">${c.createdAt.slice(0, 16).replace('T', ' ')} UTC</time></td>
+<td>${listTime(c.createdAt, 16, { utc: true })}</td>
 </tr>`;
 }
 
@@ -178,7 +178,7 @@ ${errorSummary({ ...edit.errors, ...reply.errors })}
 <dt>Author</dt><dd><bdi>${c.authorName}</bdi>${c.staff ? html` <span class="moderation-staff">Staff</span>` : ''}</dd>
 <dt>Email</dt><dd class="moderation-private">${c.authorEmail}</dd>
 ${c.ip ? html`<dt>IP</dt><dd class="moderation-private">${c.ip}</dd>` : ''}
-<dt>Written</dt><dd><time datetime="${c.createdAt}">${c.createdAt.slice(0, 16).replace('T', ' ')} UTC</time></dd>
+<dt>Written</dt><dd>${listTime(c.createdAt, 16, { utc: true })}</dd>
 ${c.parentId ? html`<dt>Reply to</dt><dd><a href="${commentAdminPath(c.parentId)}">#${c.parentId}</a></dd>` : ''}
 ${c.note ? html`<dt>Held because</dt><dd>${c.note}</dd>` : ''}
 </dl>

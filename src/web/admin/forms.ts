@@ -102,9 +102,12 @@ export function button(label: string, options: { name?: string; value?: string; 
   return html`<button type="submit" class="button ${options.kind ?? 'secondary'}"${attr('name', options.name)}${attr('value', options.value)}${attr('formaction', options.formaction)}>${label}</button>`;
 }
 
-/** A timestamp as the admin lists show it: `2026-11-29 10:05`, with the full instant in `datetime`. */
-export function listTime(iso: string, length: 10 | 16 | 19 = 16): SafeHtml {
-  return html`<time datetime="${iso}">${iso.slice(0, length).replace('T', ' ')}</time>`;
+/**
+ * A timestamp as the admin screens show it: `2026-11-29 10:05`, with the full instant in `datetime`;
+ * `utc` names the zone after it (`2026-11-29 10:05 UTC`), inside the element.
+ */
+export function listTime(iso: string, length: 10 | 16 | 19 = 16, options: { utc?: boolean } = {}): SafeHtml {
+  return html`<time datetime="${iso}">${iso.slice(0, length).replace('T', ' ')}${options.utc ? ' UTC' : ''}</time>`;
 }
 
 export interface ListTableOptions<T> {

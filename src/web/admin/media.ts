@@ -5,7 +5,7 @@ import { html, type SafeHtml } from '../../lib/html.ts';
 import type { ImageItem, ImageUse } from '../../media/image.service.ts';
 import type { StoredDocument } from '../../documents/document.service.ts';
 import { documentTable, formatBytes } from './documents.ts';
-import { button, checkboxField, csrfField, errorSummary, notice, textArea, textField } from './forms.ts';
+import { button, checkboxField, csrfField, errorSummary, listTime, notice, textArea, textField } from './forms.ts';
 
 /** A picture as the article form's picker and the body editor receive it (GET /admin/media.json). */
 export interface PickerItem {
@@ -157,7 +157,7 @@ ${errorSummary(editErrors)}
 <dt>Number</dt><dd>${i.id} <span class="hint">(the lead image field takes it)</span></dd>
 <dt>Type</dt><dd>${i.mediaType}</dd>
 <dt>Size</dt><dd>${i.width}×${i.height} pixels, ${formatBytes(i.sizeBytes)}</dd>
-<dt>Uploaded</dt><dd><time datetime="${i.createdAt}">${i.createdAt.slice(0, 16).replace('T', ' ')} UTC</time></dd>
+<dt>Uploaded</dt><dd>${listTime(i.createdAt, 16, { utc: true })}</dd>
 <dt>SHA-256</dt><dd><code class="hash">${i.sha256}</code></dd>
 <dt>Metadata</dt><dd>${i.metadataKept ? 'Kept as uploaded' : 'Location and camera serials removed'}</dd>
 </dl>

@@ -2,7 +2,7 @@
 // "Publish" and "Unpublish".
 import { html, type SafeHtml } from '../../lib/html.ts';
 import type { PageDraft, StaticPage } from '../../pages/page.service.ts';
-import { button, csrfField, errorSummary, notice, textArea, textField } from './forms.ts';
+import { button, csrfField, errorSummary, listTime, notice, textArea, textField } from './forms.ts';
 
 type Fields = Readonly<Record<string, string>>;
 
@@ -17,7 +17,7 @@ ${v.pages.length
 <caption class="visually-hidden">Static pages</caption>
 <thead><tr><th scope="col">Title</th><th scope="col">Address</th><th scope="col">Status</th><th scope="col">Updated</th></tr></thead>
 <tbody>${v.pages.map(
-      (p) => html`<tr><td><a href="/admin/pages/${p.id}" dir="auto">${p.title}</a></td><td>${p.status === 'published' ? html`<a href="${p.path}">${p.path}</a>` : p.path}</td><td>${statusLabel(p)}</td><td><time datetime="${p.updatedAt}">${p.updatedAt.slice(0, 16).replace('T', ' ')} UTC</time></td></tr>`,
+      (p) => html`<tr><td><a href="/admin/pages/${p.id}" dir="auto">${p.title}</a></td><td>${p.status === 'published' ? html`<a href="${p.path}">${p.path}</a>` : p.path}</td><td>${statusLabel(p)}</td><td>${listTime(p.updatedAt, 16, { utc: true })}</td></tr>`,
     )}</tbody>
 </table>`
   : html`<p>No pages yet.</p>`}`;

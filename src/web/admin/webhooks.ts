@@ -136,7 +136,7 @@ export function webhookPage(v: WebhookPageView): SafeHtml {
 ${v.secret ? secretNotice(v.secret) : ''}
 ${v.message ? notice('success', v.message) : ''}
 ${v.problem ? notice('error', v.problem) : ''}
-<p>${w.active ? 'Active.' : 'Disabled: nothing is sent until it is enabled again; deliveries wait.'}${w.previousSecretUntil ? html` The secret before the last rotation also signs requests until <time datetime="${w.previousSecretUntil}">${w.previousSecretUntil.replace('T', ' ').slice(0, 16)} UTC</time>.` : ''}</p>
+<p>${w.active ? 'Active.' : 'Disabled: nothing is sent until it is enabled again; deliveries wait.'}${w.previousSecretUntil ? html` The secret before the last rotation also signs requests until ${listTime(w.previousSecretUntil, 16, { utc: true })}.` : ''}</p>
 <div class="actions">
 ${actionForm(w.id, v.csrfToken, 'test', 'Send test event', 'primary')}
 ${actionForm(w.id, v.csrfToken, 'active', w.active ? 'Disable' : 'Enable', w.active ? 'danger' : 'secondary', html`<input type="hidden" name="active" value="${w.active ? '0' : '1'}">`)}
