@@ -10,7 +10,8 @@ import { resolveSecret } from '../comments/comment.service.ts';
 import { forTerminal } from '../lib/terminal-text.ts';
 import { DefaultAuthorUnknown, importWordpress, OUTCOMES, type ImportProgress, type ImportSummary } from '../import/wordpress.import.ts';
 import { WxrError } from '../import/wxr.parser.ts';
-import { fileProgress } from './progress.ts';
+import { fileProgress, progress } from './progress.ts';
+import { heapCeiling } from '../lib/heap.ts';
 import { localStorage } from '../media/media.storage.ts';
 
 export const IMPORT_USAGE = `Usage: gazette import wordpress FILE.xml [options]
@@ -32,8 +33,9 @@ Options:
                           authors, to the listed author with this email
   --skip-pingbacks        Leave pingbacks and trackbacks out
 
-Not imported yet: audio, video and documents (content links to their original addresses), old
-WordPress addresses (redirects).`;
+Old addresses (the site's permalinks, /?p=ID, categories, tags, authors, feeds, uploads) answer with a
+redirect to the new ones. Not imported yet: audio, video and documents (content links to their original
+addresses).`;
 
 export class ImportUsageError extends Error {}
 
@@ -58,6 +60,9 @@ export function describeSummary(summary: ImportSummary): string {
 }
 
 const number = (n: number) => n.toLocaleString('en-US');
+
+/** Heap in use above which the import collects its garbage: what it keeps is well under this. */
+const HEAP_CEILING_BYTES = 96 * 1024 * 1024;
 
 /** The counts shown beside the progress bar. */
 function progressDetail(p: ImportProgress): string {
@@ -88,6 +93,9 @@ export async function runImport(args: string[], loadConfig: () => Config): Promi
     await migrateToLatest(store);
     const secret = await resolveSecret(store.db, config);
     const bar = fileProgress(values['dry-run'] ? 'Checking' : 'Importing');
+    const checkAlso = progress('Computing "Check Also"');
+    // Memory that does not grow with the file: its garbage is collected as it is read (src/lib/heap.ts).
+    const heap = heapCeiling(HEAP_CEILING_BYTES);
     const options = {
       dryRun: values['dry-run'] ?? false,
       defaultAuthor,
@@ -95,7 +103,15 @@ export async function runImport(args: string[], loadConfig: () => Config): Promi
       secret,
       media: { storage: localStorage(config.mediaDir), settings: config.images },
       ...(uploads && { uploads }),
-      onProgress: (p: ImportProgress) => bar.update(p.bytesRead, p.totalBytes, progressDetail(p)),
+      onProgress: (p: ImportProgress) => {
+        bar.update(p.bytesRead, p.totalBytes, progressDetail(p));
+        heap.check();
+      },
+      onCheckAlso: (done: number, total: number) => {
+        if (done === 0) bar.stop();
+        checkAlso.update(done, total);
+        heap.check();
+      },
     };
     let summary: ImportSummary;
     try {
@@ -103,12 +119,14 @@ export async function runImport(args: string[], loadConfig: () => Config): Promi
     } catch (error) {
       // The file is read as it is written: a problem found half-way undid everything written before it.
       bar.stop();
+      checkAlso.stop();
       if (error instanceof DefaultAuthorUnknown) throw new ImportUsageError(`--default-author: no author in ${file} has the email ${error.email}`);
       if (!(error instanceof WxrError)) throw error;
       console.error(`gazette import: ${forTerminal(error.message)}\nNothing was imported.`);
       return EX_DATAERR;
     }
     bar.stop();
+    checkAlso.stop();
     console.log(describeSummary(summary));
     return Object.values(summary.counts).some((c) => c.failed > 0) ? 1 : 0;
   } finally {

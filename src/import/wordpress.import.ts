@@ -46,6 +46,8 @@ export interface ImportOptions {
   now?: Date;
   /** Called after each item (and each chunk of the file) with how far the import has got. */
   onProgress?: (progress: ImportProgress) => void;
+  /** Called as the new articles' "Check Also" lists are computed, after the import committed. */
+  onCheckAlso?: (done: number, total: number) => void;
 }
 
 /** How far an import has got: bytes of the file read, and posts and comments written so far. */
@@ -745,7 +747,7 @@ export async function importWordpress(store: Store, file: string, options: Impor
   if (!options.dryRun) {
     if (done.createdArticles.length) {
       await store.search.compact(store.db);
-      await computeRelatedLists(store, done.createdArticles, () => {}, new Date(stamp));
+      await computeRelatedLists(store, done.createdArticles, options.onCheckAlso, new Date(stamp));
     }
     store.changes.announce([EVERYTHING]);
   }
