@@ -11,7 +11,7 @@ import { create } from 'xmlbuilder2';
 import type { Db } from '../db/store.ts';
 import { AppError } from '../errors.ts';
 import { articlePath, personPath, sectionPath, tagPath } from '../lib/paths.ts';
-import { countPublished } from '../articles/article.repository.ts';
+import { countPublished } from '../articles/article.lookups.ts';
 import * as addresses from '../articles/article.addresses.ts';
 import { listPublishedPages } from '../pages/page.service.ts';
 
