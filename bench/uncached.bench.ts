@@ -166,6 +166,7 @@ async function onOneEngine(ctx: BenchContext, engine: Engine): Promise<{ report:
         const all = seen.hit + seen.miss + seen.store + seen.none;
         report.figures.push({ label: `random reads the server answered from its memory cache (Server-Timing)${tag}`, value: (seen.hit / all) * 100, unit: '%' });
         report.figures.push({ label: `random reads the server answered from its page store (Server-Timing)${tag}`, value: (seen.store / all) * 100, unit: '%' });
+        report.figures.push({ label: `random reads the server rendered (Server-Timing: miss)${tag}`, value: (seen.miss / all) * 100, unit: '%' });
       } else {
         report.notes.push(
           `Random reads pick among ${loadPaths.length} articles; the server does not say which it served from its cache, but an in-memory cache of a few thousand pages can hold only a few per cent of them.`,
