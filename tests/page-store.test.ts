@@ -4,7 +4,6 @@
 // against the same database; the store keeps under its size bound by dropping the oldest pages; only
 // public cacheable pages that exist go in, under the memory cache's normalised key.
 import assert from 'node:assert/strict';
-import { gunzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { createArticle, updateArticle } from '../src/articles/article.service.ts';
 import { PageStore, type StoredPage } from '../src/db/page-store.ts';
@@ -85,7 +84,7 @@ describe('stored rendered pages', () => {
     assert.notEqual(got.cache, 'store');
     assert.match(got.bytes.toString(), /Tide tables for June/);
     await store.pages!.settled();
-    assert.ok((await storedKeys()).includes('/news/night-market') || b.id === a.id, 'a page that does not show the change stays');
+    assert.ok(b.id !== a.id && (await storedKeys()).includes('/news/night-market'), 'a page that does not show the change stays');
   });
 
   it('drops every stored page when everything is announced', async () => {
@@ -117,12 +116,18 @@ describe('stored rendered pages', () => {
 
   it('is emptied by `gazette pages clear`, and filled by `gazette pages prerender`', async () => {
     await storedAndForgotten(SEED_PATH);
+    await get(SEED_PATH);
+    assert.equal((await get(SEED_PATH)).cache, 'hit');
     const cleared = await runCli(server, ['pages', 'clear']);
     assert.equal(cleared.code, 0, cleared.stderr);
     assert.deepEqual(await storedKeys(), []);
-    // The server hears of the command's change (on SQLite when it next asks the change feed); a change
-    // it hears only later drops what was stored since, which costs renders but is never stale.
+    // The server hears of the command's change (SQLite: when it next asks the change feed; PostgreSQL:
+    // when the NOTIFY arrives), which empties its memory cache; a change it hears only later drops what
+    // was stored since, which costs renders but is never stale.
+    const deadline = Date.now() + 15_000;
+    while ((await get(SEED_PATH)).cache === 'hit' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
     await server.store.pages!.settled();
+    server.app.pageCache.clear();
     const filled = await runCli(server, ['pages', 'prerender']);
     assert.equal(filled.code, 0, filled.stderr);
     const keys = await storedKeys();
@@ -194,6 +199,5 @@ describe('the page store on its own', () => {
     const other = new PageStore(server.store.db, (w) => server.store.writeTransaction(w), server.store.changes);
     assert.equal(await other.get('/q/2'), undefined);
     other.close();
-    assert.ok(gunzipSync);
   });
 });
