@@ -17,11 +17,11 @@ export const SEED_ARTICLE_PATH = '/news/disclosure-of-confidential-document';
 /** Tracking parameters as links from newsletters and social networks carry them; `[<id>]` is a new random id per request. */
 export const TRACKING_QUERY = '?utm_source=x&fbclid=[<id>]';
 
-/** The server's own word on a response, when it gives one (Server-Timing: cache;desc=hit|miss). */
-export function cacheStatus(headers: Record<string, string | string[] | undefined>): 'hit' | 'miss' | undefined {
+/** The server's own word on a response, when it gives one (Server-Timing: cache;desc=hit|miss|store). */
+export function cacheStatus(headers: Record<string, string | string[] | undefined>): 'hit' | 'miss' | 'store' | undefined {
   const timing = String(headers['server-timing'] ?? '');
-  const m = /(?:^|,)\s*cache;[^,]*desc="?(hit|miss)/i.exec(timing);
-  return m ? (m[1]!.toLowerCase() as 'hit' | 'miss') : undefined;
+  const m = /(?:^|,)\s*cache;[^,]*desc="?(hit|miss|store)/i.exec(timing);
+  return m ? (m[1]!.toLowerCase() as 'hit' | 'miss' | 'store') : undefined;
 }
 
 /** Whether two responses are the same page. Pages carry nothing per reader or per render (the comment form's token is fetched by each reader, decision 0014), so the same page is the same bytes. */

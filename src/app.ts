@@ -114,7 +114,7 @@ export async function buildApp(config: Config, store: Store, options: BuildOptio
   app.addHook('onClose', async () => limits.close());
 
   await app.register(securityPlugin, { headers });
-  await app.register(pagesPlugin, { changes: store.changes });
+  await app.register(pagesPlugin, { changes: store.changes, stored: store.pages && config.pageStoreMaxBytes !== null ? { pages: store.pages, maxBytes: config.pageStoreMaxBytes } : null });
 
   const comments = await openCommentService(store, config, (message, details) => app.log.warn(details, message));
   app.addHook('onClose', () => comments.close());

@@ -14,6 +14,11 @@ export interface Config {
   readonly database: DatabaseTarget;
   /** Worker threads that run searches on SQLite (SEARCH_THREADS); null: one per core, at most 4. */
   readonly searchThreads: number | null;
+  /**
+   * Stored rendered pages (decision 0038): the most bytes their bodies may take (PAGE_STORE_MAX_MB),
+   * or null when PAGE_STORE=false turns the store off.
+   */
+  readonly pageStoreMaxBytes: number | null;
   readonly logLevel: LogLevel;
   /** Name of the publication, shown in the masthead and as the publisher in structured data. */
   readonly siteName: string;
@@ -258,6 +263,8 @@ const envSchema = z.object({
   DATABASE_URL: databaseUrlSchema.default({ kind: 'sqlite', file: path.resolve('data/gazette.db') }),
   DATABASE_POOL_SIZE: wholeNumber(1, 1000).default(10),
   SEARCH_THREADS: wholeNumber(0, 64).optional(),
+  PAGE_STORE: booleanFlag.default('true'),
+  PAGE_STORE_MAX_MB: wholeNumber(1, 1_000_000).default(2048),
   DATABASE_STATEMENT_TIMEOUT_MS: wholeNumber(0, 86_400_000).default(30_000),
   LOG_LEVEL: z
     .enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` })
@@ -332,6 +339,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ),
     logLevel: e.LOG_LEVEL,
     searchThreads: e.SEARCH_THREADS ?? null,
+    pageStoreMaxBytes: e.PAGE_STORE === 'true' || e.PAGE_STORE === '1' ? e.PAGE_STORE_MAX_MB * 1024 * 1024 : null,
     siteName: e.SITE_NAME,
     siteLanguage: e.SITE_LANGUAGE,
     demoContent: e.DEMO_CONTENT === 'true' || e.DEMO_CONTENT === '1',

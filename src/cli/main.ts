@@ -14,6 +14,7 @@ import { COPY_USAGE, CopyUsageError, runCopy } from './copy.ts';
 import { EXPORT_USAGE, ExportUsageError, runExport } from './export.ts';
 import { MEDIA_USAGE, MediaUsageError, runMedia } from './media.ts';
 import { IMPORT_USAGE, ImportUsageError, runImport } from './import.ts';
+import { PAGES_USAGE, PagesUsageError, runPages } from './pages.ts';
 import { StoreUnavailable } from '../db/database.ts';
 import { DatabaseMissingError, EX_NOINPUT, useDatabase } from './database.ts';
 import { forTerminal } from '../lib/terminal-text.ts';
@@ -32,6 +33,8 @@ ${SEARCH_USAGE}
             current IMAGE_WIDTHS) (gazette media --help)
   import    Import a WordPress export: gazette import wordpress FILE.xml [--dry-run]
             (gazette import --help)
+  pages     Stored rendered pages: prerender (every published article), status, clear
+            (gazette pages --help)
   token     API tokens: create (content keys, admin tokens), list, revoke (gazette token --help)
 ${COPY_USAGE}
 ${EXPORT_USAGE}
@@ -62,6 +65,13 @@ async function run(argv: string[]): Promise<number> {
       return argv.length === 1 ? 64 : 0;
     }
     return runComments(argv.slice(1), configFor('comments'));
+  }
+  if (argv[0] === 'pages') {
+    if (argv.includes('--help') || argv.includes('-h') || argv.length === 1) {
+      console.log(PAGES_USAGE);
+      return argv.length === 1 ? 64 : 0;
+    }
+    return runPages(argv.slice(1), configFor('pages'));
   }
   if (argv[0] === 'user') {
     if (argv.includes('--help') || argv.includes('-h') || argv.length === 1) {
@@ -159,6 +169,9 @@ run(process.argv.slice(2)).then(
       process.exitCode = EX_NOINPUT;
     } else if (error instanceof CommentsUsageError) {
       console.error(`gazette comments: ${error.message}\n\n${COMMENTS_USAGE}`);
+      process.exitCode = 64;
+    } else if (error instanceof PagesUsageError) {
+      console.error(`gazette pages: ${error.message}\n\n${PAGES_USAGE}`);
       process.exitCode = 64;
     } else if (error instanceof UserUsageError) {
       console.error(`gazette user: ${error.message}\n\n${USER_USAGE}`);

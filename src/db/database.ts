@@ -8,6 +8,7 @@ import { openPostgres } from './dialects/postgres/store.ts';
 import { isLockTimeout } from './dialects/postgres/transactions.ts';
 import { isSqliteBusy } from './dialects/sqlite/transactions.ts';
 import type { Store } from './store.ts';
+import { PageStore } from './page-store.ts';
 
 export type { Db, Store } from './store.ts';
 export { StoreUnavailable } from './dialects/postgres/store.ts';
@@ -21,15 +22,37 @@ export interface OpenOptions {
 
 /** Opens the database named by the configuration; throws StoreUnavailable when it cannot. */
 export async function openStore(target: DatabaseTarget, options: OpenOptions = {}): Promise<Store> {
+  let store: Store;
   switch (target.kind) {
     case 'sqlite':
-      return openSqlite(target.file, { readOnly: options.readOnly });
+      store = await openSqlite(target.file, { readOnly: options.readOnly });
+      break;
     case 'postgres':
-      return openPostgres(
+      store = await openPostgres(
         { url: target.url, poolSize: target.poolSize, statementTimeoutMs: target.statementTimeoutMs, description: describeDatabase(target) },
         options.onError,
       );
+      break;
   }
+  return options.readOnly ? store : withStoredPages(store, options.onError);
+}
+
+/**
+ * Every process that can write keeps the stored rendered pages current (decision 0038): its own changes
+ * and those it hears of drop the pages built from them, and closing waits for those drops, so that a
+ * CLI command never leaves behind a stored page its write made stale.
+ */
+function withStoredPages(store: Store, onError?: (error: unknown) => void): Store {
+  const pages = new PageStore(store.db, (work) => store.writeTransaction(work), store.changes, onError);
+  const close = store.close.bind(store);
+  return Object.assign(store, {
+    pages,
+    async close() {
+      await pages.settled().catch(() => {});
+      pages.close();
+      await close();
+    },
+  });
 }
 
 /**

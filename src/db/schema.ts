@@ -405,6 +405,28 @@ export interface Database {
   article_old_addresses: ArticleOldAddressTable;
   import_map: ImportMapTable;
   legacy_links: LegacyLinkTable;
+  stored_pages: StoredPageTable;
+  stored_page_keys: StoredPageKeyTable;
+}
+
+/** A rendered page kept for reads that miss the memory cache (migration 023, src/db/page-store.ts). */
+export interface StoredPageTable {
+  id: Generated<number>;
+  url_key: string;
+  status: number;
+  content_type: string;
+  headers: string;
+  etag: string;
+  encoding: 'gzip' | 'identity';
+  body: Uint8Array;
+  change_keys: string;
+  size: number;
+  stored_at: string;
+}
+
+export interface StoredPageKeyTable {
+  change_key: string;
+  page_id: number;
 }
 
 export type ArticleRow = Selectable<ArticleTable>;

@@ -5,6 +5,7 @@
 import type { ColumnDefinitionBuilder, Kysely } from 'kysely';
 import type { Database } from './schema.ts';
 import type { SearchIndex } from '../search/search-index.ts';
+import type { PageStore } from './page-store.ts';
 
 export type Db = Kysely<Database>;
 
@@ -36,6 +37,8 @@ export interface ChangeFeed {
 export interface SchemaDialect {
   /** An auto-numbered integer primary key. */
   idColumn(c: ColumnDefinitionBuilder): ColumnDefinitionBuilder;
+  /** The column type for bytes (stored pages, migration 023). */
+  readonly bytesType: 'blob' | 'bytea';
   /** Creates the engine's search index tables (migration 003). */
   createSearchSchema(db: Kysely<unknown>): Promise<void>;
   dropSearchSchema(db: Kysely<unknown>): Promise<void>;
@@ -70,6 +73,11 @@ export interface Store {
   writeTransaction<T>(work: (trx: Db) => Promise<T>): Promise<T>;
   readonly search: SearchIndex;
   readonly changes: ChangeFeed;
+  /**
+   * Stored rendered pages (decision 0038), kept current by this store's change feed: every change
+   * announced or heard drops the pages that depend on it. Null for a read-only store.
+   */
+  readonly pages: PageStore | null;
   readonly schema: SchemaDialect;
   /**
    * True when an error means the database cannot be reached or used right now: PostgreSQL unreachable, or

@@ -35,8 +35,18 @@ export class CachedBody {
     readonly identity: Buffer,
     /** Headers sent again with every copy (cache-control, last-modified as the route set them; surrogate-key). */
     readonly headers: Readonly<Record<string, string>> = {},
+    /** What a stored copy (decision 0038) already holds: its ETag and gzip bytes. */
+    stored?: { etag: string; gzip?: Buffer },
   ) {
-    this.etag = `W/"${createHash('sha1').update(identity).digest('base64url').slice(0, 22)}"`;
+    this.etag = stored?.etag ?? `W/"${createHash('sha1').update(identity).digest('base64url').slice(0, 22)}"`;
+    this.gz = stored?.gzip;
+  }
+
+  /** The body as the page store keeps it: gzip when it is worth compressing, otherwise identity. */
+  forStore(): { encoding: 'gzip' | 'identity'; bytes: Buffer } {
+    if (this.identity.length < 1024) return { encoding: 'identity', bytes: this.identity };
+    this.gz ??= gzipSync(this.identity, { level: 9 });
+    return { encoding: 'gzip', bytes: this.gz };
   }
 
   private get brotliOptions(): BrotliOptions {
@@ -183,6 +193,13 @@ export class PageCache {
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** Forgets every entry (as a restart would): the page store, if on, still holds what was stored. */
+  clear(): void {
+    this.entries.clear();
+    this.dependents.clear();
+    this.bytes = 0;
   }
 
   /** The URL keys held, least recently used first. */

@@ -24,6 +24,7 @@ import * as m019 from './019_webhooks.ts';
 import * as m020 from './020_import_map.ts';
 import * as m021 from './021_article_seo_and_home_pin.ts';
 import * as m022 from './022_legacy_links.ts';
+import * as m023 from './023_page_store.ts';
 
 interface MigrationModule {
   up(db: Kysely<unknown>, dialect: SchemaDialect): Promise<void>;
@@ -52,6 +53,7 @@ const MODULES: Record<string, MigrationModule> = {
   '020_import_map': m020,
   '021_article_seo_and_home_pin': m021,
   '022_legacy_links': m022,
+  '023_page_store': m023,
 };
 
 /** Every migration, by name, bound to an engine's schema details. */

@@ -8,6 +8,8 @@ import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ChangeFeed, ChangeKey } from '../../db/store.ts';
 import { notModifiedSince } from '../conditional-get.ts';
+import { gunzipSync } from 'node:zlib';
+import type { PageStore, PageToStore } from '../../db/page-store.ts';
 import { CachedBody, PageCache, etagMatches, negotiateEncoding } from '../page-cache.ts';
 
 /**
@@ -41,6 +43,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The rendered-page cache (read by tests and diagnostics). */
     pageCache: PageCache;
+    /** Resolves when the pages rendered so far are written to the page store (decision 0038). */
+    flushStoredPages(): Promise<void>;
   }
   interface FastifyContextConfig {
     /** Set on routes whose responses may be cached: they depend only on the path, these query parameters and stored content. */
@@ -123,18 +127,26 @@ export function withoutParams(url: string, names: readonly string[]): string {
 /** What one request's response depends on, and how the page cache saw it. */
 interface ResponseState {
   keys: Set<ChangeKey>;
-  cache: { key: string; hit: boolean; since: number } | null;
+  cache: { key: string; hit: boolean; since: number; storeSince?: number; stored?: boolean } | null;
   /** When the request arrived (performance.now()), for the server time a miss took. */
   started: number;
 }
 
 export interface PagesOptions {
   changes: Pick<ChangeFeed, 'current' | 'subscribe'>;
+  /** The stored rendered pages, read on a miss and written after a render (decision 0038); null: off. */
+  stored?: { pages: PageStore; maxBytes: number } | null;
 }
+
+/** Pages waiting to be written to the store, at most; more are not kept (a flood of misses). */
+const STORE_QUEUE = 1000;
+/** Pages written in one transaction. */
+const STORE_BATCH = 200;
 
 export const pagesPlugin = fp<PagesOptions>(
   async (app, opts) => {
     const cache = new PageCache(opts.changes);
+    const stored = opts.stored ?? null;
     app.decorate('pageCache', cache);
     app.addHook('onClose', async () => cache.close());
     const states = new WeakMap<FastifyRequest, ResponseState>();
@@ -157,7 +169,55 @@ export const pagesPlugin = fp<PagesOptions>(
         state.cache = { key, hit: true, since: 0 };
         return sendCached(request, reply, hit.body);
       }
-      state.cache = { key, hit: false, since: cache.mark() };
+      const since = cache.mark();
+      if (stored) {
+        const storeSince = stored.pages.mark();
+        const page = await stored.pages.get(key);
+        if (page) {
+          const identity = page.encoding === 'gzip' ? gunzipSync(page.body) : page.body;
+          const body = new CachedBody(page.status, page.contentType, identity, page.headers, { etag: page.etag, gzip: page.encoding === 'gzip' ? page.body : undefined });
+          cache.set(key, body, page.keys, since);
+          state.cache = { key, hit: true, since: 0, stored: true };
+          return sendCached(request, reply, body);
+        }
+        state.cache = { key, hit: false, since, storeSince };
+        return;
+      }
+      state.cache = { key, hit: false, since };
+    });
+
+    // Pages rendered on a miss, written to the store off the response path, a batch at a time.
+    let queued: PageToStore[] = [];
+    let flushing: Promise<void> | null = null;
+    const flush = async (): Promise<void> => {
+      while (stored && queued.length) {
+        const batch = queued.slice(0, STORE_BATCH);
+        queued = queued.slice(STORE_BATCH);
+        try {
+          await stored.pages.put(batch, stored.maxBytes);
+        } catch (err) {
+          app.log.warn({ err }, 'rendered pages could not be stored');
+        }
+      }
+    };
+    const startFlush = () => {
+      if (flushing) return;
+      flushing = new Promise<void>((resolve) => setImmediate(resolve)).then(flush).finally(() => {
+        flushing = null;
+        if (queued.length) startFlush();
+      });
+    };
+    app.decorate('flushStoredPages', async () => {
+      while (flushing || queued.length) {
+        startFlush();
+        await flushing;
+      }
+    });
+    app.addHook('onClose', async () => {
+      while (flushing || queued.length) {
+        startFlush();
+        await flushing;
+      }
     });
 
     // Responses that did not go through store() (a 304 a route answered itself) get their headers here.
@@ -167,7 +227,7 @@ export const pagesPlugin = fp<PagesOptions>(
       if (state.keys.size && !reply.hasHeader('surrogate-key') && keyedStatus(reply.statusCode)) reply.header('surrogate-key', surrogateKey(state.keys));
       if (state.cache) {
         // A miss also says how long the page took to make (rendering and compressing included).
-        const timing = state.cache.hit ? 'cache;desc=hit' : `cache;desc=miss, render;dur=${(performance.now() - state.started).toFixed(2)}`;
+        const timing = state.cache.stored ? 'cache;desc=store' : state.cache.hit ? 'cache;desc=hit' : `cache;desc=miss, render;dur=${(performance.now() - state.started).toFixed(2)}`;
         const before = reply.getHeader('server-timing');
         reply.header('server-timing', before ? `${String(before)}, ${timing}` : timing);
       }
@@ -189,8 +249,15 @@ export const pagesPlugin = fp<PagesOptions>(
       const entry = new CachedBody(status, contentType, Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8'), headers);
       if (slot) {
         // A response that names nothing it depends on would never be dropped: better not kept at all.
-        if (state.keys.size) cache.set(slot.key, entry, [...state.keys], slot.since);
-        else request.log.warn({ url: slot.key.split('?')[0] }, 'a cacheable response recorded no change keys; not cached');
+        if (state.keys.size) {
+          cache.set(slot.key, entry, [...state.keys], slot.since);
+          // Only pages that exist: a crawler's junk addresses (404s) stay in memory, never on disk.
+          if (stored && status === 200 && slot.storeSince !== undefined && queued.length < STORE_QUEUE) {
+            const { encoding, bytes } = entry.forStore();
+            queued.push({ urlKey: slot.key, since: slot.storeSince, page: { status, contentType, headers: { ...entry.headers }, etag: entry.etag, encoding, body: bytes, keys: [...state.keys] } });
+            startFlush();
+          }
+        } else request.log.warn({ url: slot.key.split('?')[0] }, 'a cacheable response recorded no change keys; not cached');
       }
       return sendCached(request, reply, entry);
     }

@@ -8,6 +8,7 @@ export const TS_CONFIG = 'gazette';
 
 export const postgresSchema: SchemaDialect = {
   idColumn: (c) => c.primaryKey().generatedByDefaultAsIdentity(),
+  bytesType: 'bytea',
 
   async createSearchSchema(db: Kysely<unknown>) {
     // English stemming (Snowball) without a stop-word list: SQLite's porter tokenizer keeps every word,

@@ -67,6 +67,7 @@ export async function openPostgres(target: PostgresTarget, onError: (error: unkn
     db,
     writeTransaction: (work) => db.transaction().execute((trx) => takeWriteTurn(trx).then(() => work(trx))),
     search: createPostgresSearchIndex(),
+    pages: null,
     changes,
     schema: postgresSchema,
     description: target.description,

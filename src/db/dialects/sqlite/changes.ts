@@ -26,6 +26,9 @@ export function sqliteChangeFeed(native: SQLite.Database, db: Db): ChangeFeed & 
 
   const hasLog = () => Boolean(native.prepare("select 1 from sqlite_master where type = 'table' and name = 'change_log'").get());
   const lastId = () => (native.prepare('select coalesce(max(id), 0) from change_log').pluck().get() as number) ?? 0;
+  // Changes made before this process opened the file are in nothing it holds (and the stored pages they
+  // made stale were dropped by the process that made them): start after the last one.
+  if (hasLog()) seenId = lastId();
 
   function tell(keys: readonly ChangeKey[]) {
     counter++;

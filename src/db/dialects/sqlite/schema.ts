@@ -4,6 +4,7 @@ import type { SchemaDialect } from '../../store.ts';
 
 export const sqliteSchema: SchemaDialect = {
   idColumn: (c) => c.primaryKey(),
+  bytesType: 'blob',
 
   async createSearchSchema(db: Kysely<unknown>) {
     // porter: English stemming over unicode61 word splitting; remove_diacritics folds Latin accents.

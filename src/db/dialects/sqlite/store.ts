@@ -42,6 +42,7 @@ export function openSqlite(file: string, options: { readOnly?: boolean } = {}): 
     // Every transaction on this store begins IMMEDIATE (transactions.ts), so this is an ordinary one.
     writeTransaction: (work) => db.transaction().execute(work),
     search: createSqliteSearchIndex(),
+    pages: null,
     changes,
     schema: sqliteSchema,
     description: file,

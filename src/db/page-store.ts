@@ -1,0 +1,273 @@
+// Stored rendered pages (decision 0038), the page cache's second level: the only owner of the
+// `stored_pages` and `stored_page_keys` tables (migration 023). openStore() builds one for every
+// process that opens a store for writing, and it listens to that store's change feed: every announced
+// change deletes the stored pages that recorded one of its keys (`*`: all of them), in the process that
+// made the change (a CLI command drops the pages its own write made stale before it exits) and in every
+// process that hears of it (a server). Reads and writes in this process wait behind the drops it has
+// heard of, and a read never returns a page one of whose keys was announced before the read finished.
+import { EVERYTHING, type ChangeFeed, type ChangeKey, type Db } from './store.ts';
+
+/** What a stored page sends again: the same bytes, status and headers as the copy it was made from. */
+export interface StoredPage {
+  status: number;
+  contentType: string;
+  /** Headers every copy sends again (cache-control, last-modified, surrogate-key). */
+  headers: Record<string, string>;
+  etag: string;
+  /** `gzip` for bodies of 1 KB and more (what most clients take), `identity` for the small ones. */
+  encoding: 'gzip' | 'identity';
+  body: Buffer;
+  /** The change keys the page was built from. */
+  keys: readonly ChangeKey[];
+}
+
+/** One page to write, with the mark() taken before it was rendered. */
+export interface PageToStore {
+  urlKey: string;
+  page: StoredPage;
+  since: number;
+}
+
+/** Announcements remembered for changedSince(); a mark older than these counts as changed. */
+const RECENT = 1000;
+/** Ids per DELETE statement. */
+const CHUNK = 500;
+
+const isMissingTable = (error: unknown) => /no such table|does not exist/i.test(error instanceof Error ? error.message : String(error));
+
+export class PageStore {
+  private heard = 0;
+  private recent: { at: number; keys: readonly ChangeKey[] }[] = [];
+  /** Keys whose drop was heard but has not yet run (with EVERYTHING for "all"), counted. */
+  private pending = new Map<ChangeKey, number>();
+  /** Every drop and write, in the order heard: one after another. */
+  private queue: Promise<void> = Promise.resolve();
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly db: Db,
+    /** The store's writeTransaction: waits its turn to write, as every writer does (decision 0013). */
+    private readonly writeTransaction: <T>(work: (trx: Db) => Promise<T>) => Promise<T>,
+    private readonly changes: Pick<ChangeFeed, 'current' | 'subscribe'>,
+    private readonly onError: (error: unknown) => void = () => {},
+  ) {
+    this.unsubscribe = changes.subscribe((keys) => this.heardOf(keys));
+  }
+
+  /** A mark taken before rendering a page that may be stored with put(). */
+  mark(): number {
+    this.changes.current();
+    return this.heard;
+  }
+
+  /** The stored page for a cache key, unless something it was built from was announced. */
+  async get(urlKey: string): Promise<StoredPage | undefined> {
+    const since = this.mark();
+    if (this.pending.has(EVERYTHING)) return undefined;
+    let row;
+    try {
+      row = await this.db.selectFrom('stored_pages').selectAll().where('url_key', '=', urlKey).executeTakeFirst();
+    } catch (error) {
+      if (!isMissingTable(error)) this.onError(error);
+      return undefined;
+    }
+    if (!row) return undefined;
+    const keys = parseList(row.change_keys);
+    // Drops heard before the read that have not run yet, and announcements heard while it ran.
+    this.changes.current();
+    if (!keys || keys.some((k) => this.pending.has(k)) || this.pending.has(EVERYTHING) || this.changedSince(since, keys)) return undefined;
+    return {
+      status: row.status,
+      contentType: row.content_type,
+      headers: parseHeaders(row.headers),
+      etag: row.etag,
+      encoding: row.encoding,
+      body: Buffer.from(row.body),
+      keys,
+    };
+  }
+
+  /**
+   * Writes pages (a page already stored under the same key is replaced), leaving out those one of whose
+   * keys was announced after their mark; then evicts the oldest pages while the stored bodies take more
+   * than maxBytes. Resolves to how many were written.
+   */
+  put(pages: readonly PageToStore[], maxBytes: number): Promise<number> {
+    return this.enqueue(async () => {
+      this.changes.current();
+      const fresh = pages.filter((p) => p.page.keys.length && !this.changedSince(p.since, p.page.keys));
+      if (!fresh.length) return 0;
+      const now = new Date().toISOString();
+      await this.writeTransaction(async (trx) => {
+        for (const { urlKey, page } of fresh) {
+          const old = await trx.selectFrom('stored_pages').select('id').where('url_key', '=', urlKey).executeTakeFirst();
+          if (old) {
+            await trx.deleteFrom('stored_page_keys').where('page_id', '=', old.id).execute();
+            await trx.deleteFrom('stored_pages').where('id', '=', old.id).execute();
+          }
+          const keys = [...new Set(page.keys)];
+          const { id } = await trx
+            .insertInto('stored_pages')
+            .values({
+              url_key: urlKey,
+              status: page.status,
+              content_type: page.contentType,
+              headers: JSON.stringify(page.headers),
+              etag: page.etag,
+              encoding: page.encoding,
+              body: page.body,
+              change_keys: JSON.stringify(keys),
+              size: page.body.length,
+              stored_at: now,
+            })
+            .returning('id')
+            .executeTakeFirstOrThrow();
+          await trx.insertInto('stored_page_keys').values(keys.map((k) => ({ change_key: k, page_id: Number(id) }))).execute();
+        }
+      });
+      await this.evict(maxBytes);
+      return fresh.length;
+    });
+  }
+
+  /** How many pages are stored and the bytes of their bodies. */
+  async size(): Promise<{ pages: number; bytes: number }> {
+    await this.queue;
+    const row = await this.db
+      .selectFrom('stored_pages')
+      .select((eb) => [eb.fn.countAll<number | string>().as('pages'), eb.fn.coalesce(eb.fn.sum<number | string>('size'), eb.lit(0)).as('bytes')])
+      .executeTakeFirstOrThrow();
+    return { pages: Number(row.pages), bytes: Number(row.bytes) };
+  }
+
+  /** The cache keys stored, oldest first (for tests and `gazette pages status`). */
+  async urlKeys(): Promise<string[]> {
+    await this.queue;
+    return (await this.db.selectFrom('stored_pages').select('url_key').orderBy('id').execute()).map((r) => r.url_key);
+  }
+
+  /** Resolves when every drop and write heard so far has run (a CLI waits for it before it exits). */
+  async settled(): Promise<void> {
+    this.changes.current();
+    await this.queue;
+  }
+
+  close(): void {
+    this.unsubscribe();
+  }
+
+  private heardOf(keys: readonly ChangeKey[]): void {
+    this.heard++;
+    this.recent.push({ at: this.heard, keys });
+    if (this.recent.length > RECENT) this.recent.splice(0, this.recent.length - RECENT);
+    const all = keys.includes(EVERYTHING);
+    const held = all ? [EVERYTHING] : [...new Set(keys)];
+    for (const k of held) this.pending.set(k, (this.pending.get(k) ?? 0) + 1);
+    void this.enqueue(async () => {
+      try {
+        await this.drop(all ? null : held);
+      } finally {
+        for (const k of held) {
+          const n = (this.pending.get(k) ?? 1) - 1;
+          if (n > 0) this.pending.set(k, n);
+          else this.pending.delete(k);
+        }
+      }
+    }).catch(() => {});
+  }
+
+  /** Deletes the pages that recorded any of the keys; null: every page. */
+  private async drop(keys: readonly ChangeKey[] | null): Promise<void> {
+    try {
+      if (keys === null) {
+        await this.db.deleteFrom('stored_page_keys').execute();
+        await this.db.deleteFrom('stored_pages').execute();
+        return;
+      }
+      for (let i = 0; i < keys.length; i += CHUNK) {
+        const ids = (await this.db.selectFrom('stored_page_keys').select('page_id').distinct().where('change_key', 'in', keys.slice(i, i + CHUNK)).execute()).map((r) => r.page_id);
+        await this.deleteIds(ids);
+      }
+    } catch (error) {
+      if (isMissingTable(error)) return;
+      // A drop that could not run leaves pages that may be stale: keep nothing rather than risk one.
+      this.onError(error);
+      await this.db.deleteFrom('stored_page_keys').execute().catch(() => {});
+      await this.db.deleteFrom('stored_pages').execute().catch(() => {});
+      throw error;
+    }
+  }
+
+  private async deleteIds(ids: readonly number[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const chunk = ids.slice(i, i + CHUNK);
+      await this.writeTransaction(async (trx) => {
+        await trx.deleteFrom('stored_page_keys').where('page_id', 'in', chunk).execute();
+        await trx.deleteFrom('stored_pages').where('id', 'in', chunk).execute();
+      });
+    }
+  }
+
+  private async evict(maxBytes: number): Promise<void> {
+    const { bytes } = await this.sizeNow();
+    if (bytes <= maxBytes) return;
+    // Down to 90% of the bound, so that eviction does not run again at the next write.
+    let excess = bytes - Math.floor(maxBytes * 0.9);
+    let after = 0;
+    while (excess > 0) {
+      const rows = await this.db.selectFrom('stored_pages').select(['id', 'size']).where('id', '>', after).orderBy('id').limit(CHUNK).execute();
+      if (!rows.length) break;
+      const ids: number[] = [];
+      for (const r of rows) {
+        if (excess <= 0) break;
+        ids.push(r.id);
+        excess -= r.size;
+      }
+      after = rows[rows.length - 1]!.id;
+      await this.deleteIds(ids);
+    }
+  }
+
+  private async sizeNow(): Promise<{ bytes: number }> {
+    const row = await this.db
+      .selectFrom('stored_pages')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number | string>('size'), eb.lit(0)).as('bytes'))
+      .executeTakeFirstOrThrow();
+    return { bytes: Number(row.bytes) };
+  }
+
+  private enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work);
+    this.queue = run.then(
+      () => {},
+      () => {},
+    );
+    return run;
+  }
+
+  private changedSince(since: number, keys: readonly ChangeKey[]): boolean {
+    if (since === this.heard) return false;
+    const oldest = this.recent[0]?.at ?? this.heard + 1;
+    if (since + 1 < oldest) return true;
+    const mine = new Set(keys);
+    return this.recent.some((r) => r.at > since && r.keys.some((k) => k === EVERYTHING || mine.has(k)));
+  }
+}
+
+function parseList(text: string): ChangeKey[] | null {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return Array.isArray(parsed) && parsed.every((k) => typeof k === 'string') && parsed.length ? (parsed as string[]) : null;
+  } catch {
+    return null;
+  }
+}
+
+function parseHeaders(text: string): Record<string, string> {
+  try {
+    const parsed = JSON.parse(text) as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  } catch {
+    return {};
+  }
+}

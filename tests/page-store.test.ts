@@ -1,0 +1,203 @@
+// Stored rendered pages (decision 0038): a page rendered on a memory miss is written to the store, and
+// a later miss is answered from it with the same bytes and headers. Every announced change drops the
+// stored pages that recorded its keys (`*`: all), from this process or from a `gazette` command run
+// against the same database; the store keeps under its size bound by dropping the oldest pages; only
+// public cacheable pages that exist go in, under the memory cache's normalised key.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createArticle, updateArticle } from '../src/articles/article.service.ts';
+import { PageStore, type StoredPage } from '../src/db/page-store.ts';
+import { SEED_PATH, runCli, startTestServer, type TestServer } from './helpers/server.ts';
+
+let server: TestServer;
+
+interface Got {
+  status: number;
+  headers: Headers;
+  bytes: Buffer;
+  cache: string | null;
+}
+
+async function get(p: string, headers: Record<string, string> = {}): Promise<Got> {
+  const res = await fetch(server.url + p, { headers, redirect: 'manual' });
+  const bytes = Buffer.from(await res.arrayBuffer());
+  return { status: res.status, headers: res.headers, bytes, cache: /\bcache;desc=(hit|miss|store)\b/.exec(res.headers.get('server-timing') ?? '')?.[1] ?? null };
+}
+
+/** Renders a page and waits until it is in the store; then empties the memory cache, as a restart would. */
+async function storedAndForgotten(p: string): Promise<Got> {
+  const first = await get(p);
+  await server.app.flushStoredPages();
+  server.app.pageCache.clear();
+  return first;
+}
+
+const storedKeys = () => server.store.pages!.urlKeys();
+const SENT_AGAIN = ['content-type', 'etag', 'last-modified', 'cache-control', 'surrogate-key', 'vary'];
+
+describe('stored rendered pages', () => {
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  it('answers a memory miss from the store with the bytes and headers of the rendered page', async () => {
+    const rendered = await storedAndForgotten(SEED_PATH);
+    assert.equal(rendered.cache, 'miss');
+    assert.ok((await storedKeys()).includes(SEED_PATH));
+    const fromStore = await get(SEED_PATH);
+    assert.equal(fromStore.cache, 'store');
+    assert.equal(fromStore.status, 200);
+    assert.deepEqual(fromStore.bytes, rendered.bytes);
+    for (const h of SENT_AGAIN) assert.equal(fromStore.headers.get(h), rendered.headers.get(h), h);
+    // It is in memory again: the next read is a memory hit.
+    assert.equal((await get(SEED_PATH)).cache, 'hit');
+    // gzip as stored, identity made from it, and 304 on the ETag, as for a page in memory.
+    server.app.pageCache.clear();
+    const res = await fetch(server.url + SEED_PATH, { headers: { 'accept-encoding': 'gzip' } });
+    assert.deepEqual(Buffer.from(await res.arrayBuffer()), rendered.bytes);
+    server.app.pageCache.clear();
+    assert.equal((await get(SEED_PATH, { 'if-none-match': rendered.headers.get('etag')! })).status, 304);
+  });
+
+  it('keeps a page under the memory cache key: ignored query parameters share one stored page', async () => {
+    await server.store.pages!.settled();
+    server.store.changes.announce(['*']);
+    await server.store.pages!.settled();
+    await storedAndForgotten(`${SEED_PATH}?utm_source=x&fbclid=y`);
+    assert.deepEqual(await storedKeys(), [SEED_PATH]);
+    assert.equal((await get(`${SEED_PATH}?utm_medium=z`)).cache, 'store');
+  });
+
+  it('drops a stored page when a key it recorded is announced, and keeps the others', async () => {
+    server.store.changes.announce(['*']);
+    const store = server.store;
+    const a = await createArticle(store, { section: 'news', slug: 'tide-tables', headline: 'Tide tables', body: 'High water at noon.', authors: ['international-desk'] });
+    const b = await createArticle(store, { section: 'news', slug: 'night-market', headline: 'Night market', body: 'Stalls open at six.', authors: ['international-desk'] });
+    await storedAndForgotten('/news/tide-tables');
+    await storedAndForgotten('/news/night-market');
+    assert.ok((await storedKeys()).includes('/news/tide-tables'));
+    await updateArticle(store, a.id, { headline: 'Tide tables for June' });
+    const got = await get('/news/tide-tables');
+    assert.notEqual(got.cache, 'store');
+    assert.match(got.bytes.toString(), /Tide tables for June/);
+    await store.pages!.settled();
+    assert.ok(b.id !== a.id && (await storedKeys()).includes('/news/night-market'), 'a page that does not show the change stays');
+  });
+
+  it('drops every stored page when everything is announced', async () => {
+    await storedAndForgotten(SEED_PATH);
+    assert.ok((await storedKeys()).length > 0);
+    server.store.changes.announce(['*']);
+    assert.notEqual((await get(SEED_PATH)).cache, 'store', 'not served while the drop runs');
+    await server.store.pages!.settled();
+    await server.app.flushStoredPages();
+    // Only what was rendered after the announcement may be there.
+    assert.deepEqual(await storedKeys(), [SEED_PATH]);
+  });
+
+  it('drops a stored page when a gazette command in another process changes what it shows', async () => {
+    await storedAndForgotten(SEED_PATH);
+    const before = await get(SEED_PATH);
+    assert.equal(before.cache, 'store');
+    server.app.pageCache.clear();
+    const result = await runCli(server, ['comments', 'close', SEED_PATH.slice(1)]);
+    assert.equal(result.code, 0, result.stderr);
+    // The command dropped it before exiting, whether or not this server has heard of the change yet.
+    assert.ok(!(await storedKeys()).includes(SEED_PATH));
+    const after = await get(SEED_PATH);
+    assert.notEqual(after.cache, 'store');
+    assert.notDeepEqual(after.bytes, before.bytes, 'the page shows comments closed');
+    const reopened = await runCli(server, ['comments', 'open', SEED_PATH.slice(1)]);
+    assert.equal(reopened.code, 0, reopened.stderr);
+  });
+
+  it('is emptied by `gazette pages clear`, and filled by `gazette pages prerender`', async () => {
+    await storedAndForgotten(SEED_PATH);
+    await get(SEED_PATH);
+    assert.equal((await get(SEED_PATH)).cache, 'hit');
+    const cleared = await runCli(server, ['pages', 'clear']);
+    assert.equal(cleared.code, 0, cleared.stderr);
+    assert.deepEqual(await storedKeys(), []);
+    // The server hears of the command's change (SQLite: when it next asks the change feed; PostgreSQL:
+    // when the NOTIFY arrives), which empties its memory cache; a change it hears only later drops what
+    // was stored since, which costs renders but is never stale.
+    const deadline = Date.now() + 15_000;
+    while ((await get(SEED_PATH)).cache === 'hit' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+    await server.store.pages!.settled();
+    server.app.pageCache.clear();
+    const filled = await runCli(server, ['pages', 'prerender']);
+    assert.equal(filled.code, 0, filled.stderr);
+    const keys = await storedKeys();
+    assert.ok(keys.includes('/') && keys.includes(SEED_PATH), keys.join(' '));
+    server.app.pageCache.clear();
+    assert.equal((await get(SEED_PATH)).cache, 'store');
+    const refused = await runCli(server, ['pages', 'prerender', '--limit', 'x']);
+    assert.equal(refused.code, 64);
+    assert.match(refused.stderr, /--limit "x"/);
+  });
+
+  it('never stores a page that is not public and cacheable, nor a missing page', async () => {
+    server.store.changes.announce(['*']);
+    await server.store.pages!.settled();
+    await createArticle(server.store, { section: 'news', slug: 'embargoed', headline: 'Embargoed', body: 'Not yet.', status: 'draft', authors: ['international-desk'] } as Parameters<typeof createArticle>[1]);
+    for (const p of ['/news/embargoed', '/news/no-such-article', '/search?q=harbour', '/comments/token', '/admin', '/admin/articles', '/api/v1/articles']) await get(p, { cookie: 'gazette_session=x' });
+    await server.app.flushStoredPages();
+    assert.deepEqual(await storedKeys(), []);
+  });
+});
+
+describe('the page store on its own', () => {
+  before(async () => {
+    server = await startTestServer({ demo: false });
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  const page = (n: number, keys: string[] = [`article:${n}`]): StoredPage => ({
+    status: 200,
+    contentType: 'text/html; charset=utf-8',
+    headers: { 'surrogate-key': keys.join(' ') },
+    etag: `W/"${n}"`,
+    encoding: 'identity',
+    body: Buffer.alloc(1000, 97 + (n % 26)),
+    keys,
+  });
+
+  it('keeps under its size bound by dropping the oldest pages', async () => {
+    const pages = server.store.pages!;
+    for (let n = 1; n <= 10; n++) await pages.put([{ urlKey: `/p/${n}`, page: page(n), since: pages.mark() }], 5000);
+    const { bytes } = await pages.size();
+    assert.ok(bytes <= 5000, `${bytes} bytes stored`);
+    const keys = await pages.urlKeys();
+    assert.ok(keys.includes('/p/10') && !keys.includes('/p/1'), keys.join(' '));
+  });
+
+  it('does not write a page one of whose keys was announced after its mark', async () => {
+    const pages = server.store.pages!;
+    const since = pages.mark();
+    server.store.changes.announce(['article:77']);
+    assert.equal(await pages.put([{ urlKey: '/p/77', page: page(77), since }, { urlKey: '/p/78', page: page(78), since }], 1e9), 1);
+    assert.equal(await pages.get('/p/77'), undefined);
+    assert.ok(await pages.get('/p/78'));
+  });
+
+  it('drops by key through the index, identity bodies read back as written', async () => {
+    const pages = server.store.pages!;
+    await pages.put([{ urlKey: '/q/1', page: page(1, ['tag:1', 'home']), since: pages.mark() }, { urlKey: '/q/2', page: page(2, ['tag:2', 'home']), since: pages.mark() }], 1e9);
+    assert.deepEqual((await pages.get('/q/1'))?.body, page(1).body);
+    server.store.changes.announce(['tag:1']);
+    assert.equal(await pages.get('/q/1'), undefined);
+    assert.ok(await pages.get('/q/2'));
+    server.store.changes.announce(['home']);
+    await pages.settled();
+    const keys = await pages.urlKeys();
+    assert.ok(!keys.includes('/q/1') && !keys.includes('/q/2'));
+    const other = new PageStore(server.store.db, (w) => server.store.writeTransaction(w), server.store.changes);
+    assert.equal(await other.get('/q/2'), undefined);
+    other.close();
+  });
+});
