@@ -87,7 +87,11 @@ describe('API tokens and webhooks screens in the browser', () => {
     await page.getByRole('heading', { name: receiverUrl }).waitFor();
     await assertAccessible(page, 'a new webhook with its secret');
 
+    // The button posts a form and the answer loads a page: wait for it before reloading, or the reload
+    // meets the page being replaced ("Not attached to an active page").
+    const answered = page.waitForEvent('load');
     await page.getByRole('button', { name: 'Send test event' }).click();
+    await answered;
     const deadline = Date.now() + 15_000;
     while (!received.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     assert.equal(received.length, 1, 'the receiver got the test event');
