@@ -6,6 +6,7 @@
 // process that hears of it (a server). Reads and writes in this process wait behind the drops it has
 // heard of, and a read never returns a page one of whose keys was announced before the read finished.
 import { EVERYTHING, type ChangeFeed, type ChangeKey, type Db } from './store.ts';
+import { HeardAnnouncements } from './announcements.ts';
 
 /** What a stored page sends again: the same bytes, status and headers as the copy it was made from. */
 export interface StoredPage {
@@ -36,8 +37,7 @@ const CHUNK = 500;
 const isMissingTable = (error: unknown) => /no such table|does not exist/i.test(error instanceof Error ? error.message : String(error));
 
 export class PageStore {
-  private heard = 0;
-  private recent: { at: number; keys: readonly ChangeKey[] }[] = [];
+  private readonly announcements = new HeardAnnouncements(RECENT);
   /** Keys whose drop was heard but has not yet run (with EVERYTHING for "all"), counted. */
   private pending = new Map<ChangeKey, number>();
   /** Every drop and write, in the order heard: one after another. */
@@ -57,7 +57,7 @@ export class PageStore {
   /** A mark taken before rendering a page that may be stored with put(). */
   mark(): number {
     this.changes.current();
-    return this.heard;
+    return this.announcements.heard;
   }
 
   /** The stored page for a cache key, unless something it was built from was announced. */
@@ -75,7 +75,7 @@ export class PageStore {
     const keys = parseList(row.change_keys);
     // Drops heard before the read that have not run yet, and announcements heard while it ran.
     this.changes.current();
-    if (!keys || keys.some((k) => this.pending.has(k)) || this.pending.has(EVERYTHING) || this.changedSince(since, keys)) return undefined;
+    if (!keys || keys.some((k) => this.pending.has(k)) || this.pending.has(EVERYTHING) || this.announcements.changedSince(since, keys)) return undefined;
     return {
       status: row.status,
       contentType: row.content_type,
@@ -95,7 +95,7 @@ export class PageStore {
   put(pages: readonly PageToStore[], maxBytes: number): Promise<number> {
     return this.enqueue(async () => {
       this.changes.current();
-      const fresh = pages.filter((p) => p.page.keys.length && !this.changedSince(p.since, p.page.keys));
+      const fresh = pages.filter((p) => p.page.keys.length && !this.announcements.changedSince(p.since, p.page.keys));
       if (!fresh.length) return 0;
       const now = new Date().toISOString();
       await this.writeTransaction(async (trx) => {
@@ -157,9 +157,7 @@ export class PageStore {
   }
 
   private heardOf(keys: readonly ChangeKey[]): void {
-    this.heard++;
-    this.recent.push({ at: this.heard, keys });
-    if (this.recent.length > RECENT) this.recent.splice(0, this.recent.length - RECENT);
+    this.announcements.record(keys);
     const all = keys.includes(EVERYTHING);
     const held = all ? [EVERYTHING] : [...new Set(keys)];
     for (const k of held) this.pending.set(k, (this.pending.get(k) ?? 0) + 1);
@@ -243,14 +241,6 @@ export class PageStore {
       () => {},
     );
     return run;
-  }
-
-  private changedSince(since: number, keys: readonly ChangeKey[]): boolean {
-    if (since === this.heard) return false;
-    const oldest = this.recent[0]?.at ?? this.heard + 1;
-    if (since + 1 < oldest) return true;
-    const mine = new Set(keys);
-    return this.recent.some((r) => r.at > since && r.keys.some((k) => k === EVERYTHING || mine.has(k)));
   }
 }
 

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { brotliCompress, brotliCompressSync, constants as zlib, gzipSync, type BrotliOptions } from 'node:zlib';
 import Negotiator from 'negotiator';
 import { EVERYTHING, type ChangeFeed, type ChangeKey } from '../db/store.ts';
+import { HeardAnnouncements } from '../db/announcements.ts';
 
 export type Encoding = 'br' | 'gzip' | 'identity';
 
@@ -130,8 +131,7 @@ export class PageCache {
   private dependents = new Map<ChangeKey, Set<string>>();
   private bytes = 0;
   /** Announcements heard so far, and the latest ones with their keys. */
-  private heard = 0;
-  private recent: { at: number; keys: readonly ChangeKey[] }[] = [];
+  private readonly announcements = new HeardAnnouncements(RECENT_ANNOUNCEMENTS);
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -163,7 +163,7 @@ export class PageCache {
   /** A mark taken before rendering, for set(): changes heard after it may not be in the rendered bytes. */
   mark(): number {
     this.changes.current();
-    return this.heard;
+    return this.announcements.heard;
   }
 
   /**
@@ -173,7 +173,7 @@ export class PageCache {
    */
   set(url: string, body: CachedBody, keys: readonly ChangeKey[], since: number): boolean {
     this.changes.current();
-    if (this.changedSince(since, keys)) return false;
+    if (this.announcements.changedSince(since, keys)) return false;
     this.delete(url);
     const unique = [...new Set(keys)];
     this.entries.set(url, { body, keys: unique });
@@ -230,9 +230,7 @@ export class PageCache {
   }
 
   private drop(keys: readonly ChangeKey[]): void {
-    this.heard++;
-    this.recent.push({ at: this.heard, keys });
-    if (this.recent.length > RECENT_ANNOUNCEMENTS) this.recent.splice(0, this.recent.length - RECENT_ANNOUNCEMENTS);
+    this.announcements.record(keys);
     if (keys.includes(EVERYTHING)) {
       this.entries.clear();
       this.dependents.clear();
@@ -240,14 +238,5 @@ export class PageCache {
       return;
     }
     for (const k of keys) for (const url of this.dependentsOf(k)) this.delete(url);
-  }
-
-  private changedSince(since: number, keys: readonly ChangeKey[]): boolean {
-    if (since === this.heard) return false;
-    const oldest = this.recent[0]?.at ?? this.heard + 1;
-    // Announcements made since then are no longer remembered: assume one of them mattered.
-    if (since + 1 < oldest) return true;
-    const mine = new Set(keys);
-    return this.recent.some((r) => r.at > since && r.keys.some((k) => k === EVERYTHING || mine.has(k)));
   }
 }
