@@ -611,18 +611,20 @@ async function importPostBatch(run: ImportRun, items: readonly WxrItem[]): Promi
   }
   for (const item of items) await run.media.prepare(item);
   const before = run.snapshot();
+  let ids: number[];
   try {
-    await withSavepoint(run.trx, () => writePostBatch(run, items));
+    ids = await withSavepoint(run.trx, () => writePostBatch(run, items));
   } catch (error) {
     await run.restore(before);
     if (reasonOf(error) === null) throw error;
     for (const item of items) await writeItem(run, item, 'post');
     return;
   }
-  items.forEach((item, i) => run.media.afterPost(run.createdArticles[before.created + i]!, item));
+  items.forEach((item, i) => run.media.afterPost(ids[i]!, item));
 }
 
-async function writePostBatch(run: ImportRun, items: readonly WxrItem[]): Promise<void> {
+/** Writes the batch's articles and comments; returns the articles' ids in the order of `items`. */
+async function writePostBatch(run: ImportRun, items: readonly WxrItem[]): Promise<number[]> {
   const states = items.map((item) => statusFor(run, item, 'post'));
   const inputs: ArticleInput[] = [];
   for (const [i, item] of items.entries()) inputs.push(await newPostInput(run, item, states[i]!));
@@ -634,6 +636,7 @@ async function writePostBatch(run: ImportRun, items: readonly WxrItem[]): Promis
     await run.remember('comment', c.key, made.get(c.key)!);
     run.count('comment', 'imported');
   }
+  return ids;
 }
 
 // --- the import ---------------------------------------------------------------------------------------------
