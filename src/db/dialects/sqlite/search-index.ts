@@ -69,69 +69,99 @@ async function ensureProbe(db: Db): Promise<void> {
   await sql`create virtual table if not exists temp.related_probe_terms using fts5vocab('temp', 'related_probe', 'instance')`.execute(db);
 }
 
-/**
- * Splits texts into the terms the index would store, with the index's own tokenizer, through a scratch
- * table (a row per text): every term occurrence with its column and word offset, by the text's position
- * in `texts`. The scratch table belongs to the connection, so this runs in a transaction (the caller's,
- * or one of its own), which keeps another request from using the table in between.
- */
-async function probeTerms(db: Db, texts: readonly Omit<FtsColumns, 'rowid'>[]): Promise<Map<number, { term: string; col: string; offset: number }[]>> {
-  const split = async (trx: Db) => {
-    const f = fts(trx);
-    await ensureProbe(trx);
-    const byText = new Map<number, { term: string; col: string; offset: number }[]>();
-    // A few texts at a time: listing the scratch table's terms costs more per text as it holds more.
-    for (let i = 0; i < texts.length; i += PROBE_ROWS) {
-      await f.deleteFrom('temp.related_probe').execute();
-      await f.insertInto('temp.related_probe').values(texts.slice(i, i + PROBE_ROWS).map((t, j) => ({ rowid: i + j, headline: t.headline, subtitle: t.subtitle, tags: t.tags, body: t.body }))).execute();
-      for (const r of await f.selectFrom('temp.related_probe_terms').select(['doc', 'term', 'col', 'offset']).execute()) {
-        let list = byText.get(r.doc);
-        if (!list) byText.set(r.doc, (list = []));
-        list.push({ term: r.term, col: r.col, offset: r.offset });
-      }
-    }
-    await f.deleteFrom('temp.related_probe').execute();
-    return byText;
-  };
-  // Only the connection's temp tables are written: a deferred transaction, which waits for no writer.
-  return db.isTransaction ? split(db) : db.transaction().setAccessMode('read only').execute(split);
+/** One term occurrence of an indexed text: the stem, the column, and the word it was made from. */
+interface TermInstance {
+  term: string;
+  col: keyof typeof COLUMN_TF_WEIGHT;
+  word: string;
 }
 
-/** Texts in the scratch table at once (probeTerms). */
-const PROBE_ROWS = 4;
+/** Words learnt in one statement (termSplitter). */
+const PROBE_WORDS = 400;
+/** Words whose terms are kept before the record is cleared (a few MB; the vocabulary of a site). */
+const KNOWN_WORDS = 150_000;
+
+/**
+ * What the index's own tokenizer makes of each word, learnt the first time a word is seen and kept.
+ * The indexed columns hold normalised words joined by single spaces (indexText), and the tokenizer
+ * splits each word on its own, whatever is around it; so a text's terms are its words' terms in order,
+ * and only words not seen before go through FTS5. They are written to a scratch table, a row per word,
+ * and read back through fts5vocab: listing a text's terms that way costs some microseconds per
+ * occurrence, where a site's texts repeat a vocabulary of some tens of thousands of words.
+ */
+function termSplitter() {
+  const known = new Map<string, readonly string[]>();
+
+  async function learn(trx: Db, words: readonly string[]): Promise<void> {
+    const f = fts(trx);
+    await ensureProbe(trx);
+    for (let i = 0; i < words.length; i += PROBE_WORDS) {
+      const slice = words.slice(i, i + PROBE_WORDS);
+      await f.deleteFrom('temp.related_probe').execute();
+      await f.insertInto('temp.related_probe').values(slice.map((word, j) => ({ rowid: j, headline: '', subtitle: '', tags: '', body: word }))).execute();
+      const found = slice.map(() => [] as { term: string; offset: number }[]);
+      for (const r of await f.selectFrom('temp.related_probe_terms').select(['doc', 'term', 'offset']).execute()) found[r.doc]?.push(r);
+      slice.forEach((word, j) => known.set(word, found[j]!.sort((a, b) => a.offset - b.offset).map((t) => t.term)));
+    }
+    await f.deleteFrom('temp.related_probe').execute();
+  }
+
+  /**
+   * Every term occurrence of each text, by the text's position in `texts`. The scratch table belongs to
+   * the connection, so new words are learnt in a transaction (the caller's, or one of its own), which
+   * keeps another request from using the table in between.
+   */
+  return async function split(db: Db, texts: readonly Omit<FtsColumns, 'rowid'>[]): Promise<TermInstance[][]> {
+    const columns = texts.map((t) => ({ headline: t.headline.split(' '), subtitle: t.subtitle.split(' '), tags: t.tags.split(' '), body: t.body.split(' ') }));
+    const unknown = new Set<string>();
+    for (const c of columns) for (const list of Object.values(c)) for (const word of list) if (word && !known.has(word)) unknown.add(word);
+    if (unknown.size) {
+      if (known.size + unknown.size > KNOWN_WORDS) known.clear();
+      const words = [...unknown];
+      // Only the connection's temp tables are written: a deferred transaction, which waits for no writer.
+      await (db.isTransaction ? learn(db, words) : db.transaction().setAccessMode('read only').execute((trx) => learn(trx, words)));
+    }
+    return columns.map((c) => {
+      const out: TermInstance[] = [];
+      for (const col of ['headline', 'subtitle', 'tags', 'body'] as const) {
+        for (const word of c[col]) for (const term of (word && known.get(word)) || []) out.push({ term, col, word });
+      }
+      return out;
+    });
+  };
+}
+
+/** The order of the index's term list (UTF-8 bytes; code units agree with it outside the astral planes). */
+const byTerm = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Articles whose texts are split together by similarMany. */
 const SIMILAR_BATCH = 200;
 
 /** A SearchIndex over the FTS5 table created by migration 003 (see schema.ts). */
 export function createSqliteSearchIndex(): SearchIndex {
   const frequencies = frequencyCache();
+  const splitTerms = termSplitter();
   /**
    * The articles most like article `id` (its indexed text `own`, split into `instances`): its topic terms
    * (frequent in it, rare in the index) ranked with bm25, each score relative to the article's own.
    */
-  async function rank(db: Db, id: number, own: Omit<FtsColumns, 'rowid'>, instances: readonly { term: string; col: string; offset: number }[], highest: number, limit: number): Promise<SimilarArticle[]> {
+  async function rank(db: Db, id: number, instances: readonly TermInstance[], highest: number, limit: number): Promise<SimilarArticle[]> {
     const f = fts(db);
-    const columns: Record<string, string[]> = {
-      headline: own.headline.split(' '),
-      subtitle: own.subtitle.split(' '),
-      tags: own.tags.split(' '),
-      body: own.body.split(' '),
-    };
     const terms = new Map<string, { tf: number; word: string }>();
-    for (const i of instances) {
-      const word = columns[i.col]?.[i.offset];
+    for (const { term, col, word } of instances) {
       // Function words, numbers and very short words say little about a topic.
-      if (!word || [...i.term].length < 3 || /^\d+$/.test(i.term) || isStopword(word)) continue;
-      const t = terms.get(i.term) ?? { tf: 0, word };
-      t.tf += COLUMN_TF_WEIGHT[i.col] ?? 1;
-      terms.set(i.term, t);
+      if ([...term].length < 3 || /^\d+$/.test(term) || isStopword(word)) continue;
+      const t = terms.get(term) ?? { tf: 0, word };
+      t.tf += COLUMN_TF_WEIGHT[col] ?? 1;
+      terms.set(term, t);
     }
     if (!terms.size) return [];
 
     // Document frequencies, one term at a time: fts5vocab answers "term = ?" from the term's own
     // doclist, whereas "term IN (…)" walks the whole vocabulary. Only the terms the article uses most
     // are looked up; the rest could not outweigh them.
-    const lookups = [...terms.entries()].sort((a, b) => b[1].tf - a[1].tf).slice(0, DF_LOOKUPS);
+    // Ties go to the term that sorts first, as the index lists its terms.
+    const lookups = [...terms.entries()].sort((a, b) => b[1].tf - a[1].tf || byTerm(a[0], b[0])).slice(0, DF_LOOKUPS);
     const docs: { term: string; doc: number }[] = [];
     for (const [term] of lookups) {
       let doc = frequencies.get(term);
@@ -279,15 +309,15 @@ export function createSqliteSearchIndex(): SearchIndex {
       for (let i = 0; i < ids.length; i += SIMILAR_BATCH) {
         const batch = ids.slice(i, i + SIMILAR_BATCH);
         const texts = await f.selectFrom('article_search').select(['rowid', 'headline', 'subtitle', 'tags', 'body']).where('rowid', 'in', batch).execute();
-        const instances = await probeTerms(db, texts);
+        const instances = await splitTerms(db, texts);
         // The highest article id stands in for the number of articles: idf only needs the scale, and
         // max(id) is one index probe where count(*) would walk every row.
         const highest = Number((await f.selectFrom('article_search_facets').select((eb) => eb.fn.max('article_id').as('n')).executeTakeFirst())?.n ?? 1);
         frequencies.sync(highest);
-        const byId = new Map(texts.map((t, j) => [t.rowid, { own: t, instances: instances.get(j) ?? [] }]));
+        const byId = new Map(texts.map((t, j) => [t.rowid, instances[j]!]));
         for (const id of batch) {
           const found = byId.get(id);
-          out.set(id, found ? await rank(db, id, found.own, found.instances, highest, limit) : []);
+          out.set(id, found ? await rank(db, id, found, highest, limit) : []);
         }
       }
       return out;
@@ -298,7 +328,7 @@ export function createSqliteSearchIndex(): SearchIndex {
     async prefixReach(db, prefix, wordLimit) {
       // FTS5 stems a prefix before expanding it ("pres" becomes "pre"), so the reach is counted from the
       // stem the index's own tokenizer gives.
-      const stem = ((await probeTerms(db, [{ headline: prefix, subtitle: '', tags: '', body: '' }])).get(0) ?? []).sort((a, b) => a.offset - b.offset)[0]?.term ?? prefix;
+      const stem = (await splitTerms(db, [{ headline: prefix, subtitle: '', tags: '', body: '' }]))[0]?.[0]?.term ?? prefix;
       // Every word starting with the stem sorts between the stem and the stem with its last character
       // raised by one; fts5vocab answers that range from the index's term list.
       const last = stem.codePointAt(stem.length - 1) ?? 0;
