@@ -4,7 +4,7 @@
 // the demo, the CLI and articles written before the admin's editor hold) or HTML from the body editor,
 // which is cleaned here to a strict allowlist before anything is stored (decision 0021).
 import MarkdownIt from 'markdown-it';
-import { cleanBodyHtml, plainTextOfHtml } from '../lib/body-html.ts';
+import { cleanedBodyHtml, plainTextOfHtml } from '../lib/body-html.ts';
 import { plainText } from '../lib/plain-text.ts';
 import { countWords } from '../lib/words.ts';
 
@@ -26,7 +26,7 @@ export interface DerivedBody {
 /** The stored source, HTML, plain text and word count of a body written in `language`. */
 export function deriveBody(source: string, language: string, format: BodyFormat = 'markdown'): DerivedBody {
   if (format === 'html') {
-    const html = cleanBodyHtml(source);
+    const html = cleanedBodyHtml(source);
     const text = plainTextOfHtml(html);
     return { source: html, html, text, words: countWords(text, language) };
   }

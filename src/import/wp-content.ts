@@ -213,7 +213,8 @@ export function libraryImages(html: string, media: ContentMedia): string {
     const picture = libraryPictureOf(img, media);
     if (picture) toLibraryFigure(img, picture);
   }
-  return DomUtils.getOuterHTML(document.children);
+  // Characters as they are, not as numeric references: cleaning reads them again.
+  return DomUtils.getOuterHTML(document.children, { encodeEntities: 'utf8' });
 }
 
 /** Blank lines become paragraphs and single line breaks <br>, as WordPress's autop does. */
@@ -234,29 +235,13 @@ export function autoParagraphs(html: string): string {
 }
 
 /**
- * Heading levels as a Gazette page's outline needs them: the headline is the page's h1, so the body's
- * headings start at h2 and never skip a level (WordPress posts often open with an h3 or jump from h2 to
- * h4, which the HTML checker refuses). Works on cleaned HTML, where headings are h2 to h4 and never nest.
- */
-export function levelHeadings(html: string): string {
-  let previous = 1;
-  let open = 2;
-  return html.replace(/<(\/?)h([2-4])(?=[\s>])/gi, (_tag, closing: string, level: string) => {
-    if (closing) return `</h${open}`;
-    open = Math.min(Number(level), previous + 1);
-    previous = open;
-    return `<h${open}`;
-  });
-}
-
-/**
- * A WordPress post's content as the HTML an article stores (cleaned again by the article service). With
+ * A WordPress post's content as the HTML an article stores, cleaned (the article service knows it for clean). With
  * `media`, pictures become library figures and embeds links; without it, media shortcodes just go.
  */
 export function wordpressToHtml(content: string, media?: ContentMedia): string {
   const shortcodes = dropShortcodes(autoEmbeds(mediaShortcodes(captionsToFigures(stripBlockComments(content)), media)));
   const paragraphs = autoParagraphs(shortcodes);
-  return levelHeadings(cleanBodyHtml(media ? libraryImages(paragraphs, media) : paragraphs));
+  return cleanBodyHtml(media ? libraryImages(paragraphs, media) : paragraphs, { levelHeadings: true });
 }
 
 /** WordPress excerpt or comment HTML as plain text: tags removed, line breaks kept. */

@@ -15,7 +15,7 @@ import { loadConfig } from '../../src/config.ts';
 import { migrateToLatest, openStore } from '../../src/db/database.ts';
 import { migrationsFor } from '../../src/db/migrations/index.ts';
 import * as m012 from '../../src/db/migrations/012_article_body_format.ts';
-import { cleanBodyHtml } from '../../src/lib/body-html.ts';
+import { cleanBodyHtml, cleanedBodyHtml } from '../../src/lib/body-html.ts';
 import { freshDatabase } from '../helpers/database.ts';
 import { SEED_PATH, startTestServer, type TestServer } from '../helpers/server.ts';
 
@@ -111,9 +111,20 @@ describe('cleaning body HTML', () => {
         if (problems.length) failures.push(`${JSON.stringify(sent)} -> ${JSON.stringify(clean)}: ${problems.join(', ')}`);
         // What is stored is stable: cleaning it again (the next save from the editor) changes nothing.
         else if (cleanBodyHtml(clean) !== clean) failures.push(`not stable: ${JSON.stringify(sent)} -> ${JSON.stringify(clean)} -> ${JSON.stringify(cleanBodyHtml(clean))}`);
+        // The article service takes a body just cleaned as it is (cleanedBodyHtml): that holds only
+        // because cleaning is stable, with headings levelled too; anything else it cleans.
+        const levelled = cleanBodyHtml(sent, { levelHeadings: true });
+        if (cleanBodyHtml(levelled) !== levelled) failures.push(`levelled, not stable: ${JSON.stringify(sent)} -> ${JSON.stringify(levelled)}`);
+        if (cleanedBodyHtml(sent) !== clean) failures.push(`cleanedBodyHtml differs: ${JSON.stringify(sent)}`);
       }
     }
     assert.deepEqual(failures.slice(0, 20), [], `${failures.length} payloads left something`);
+  });
+
+  it('levels headings on request only: from h2, never skipping a level', () => {
+    const sent = '<h3>A</h3><p>x</p><h4>B</h4><h1>C</h1><h6>D</h6>';
+    assert.equal(cleanBodyHtml(sent), '<h3>A</h3><p>x</p><h4>B</h4><h2>C</h2><h4>D</h4>');
+    assert.equal(cleanBodyHtml(sent, { levelHeadings: true }), '<h2>A</h2><p>x</p><h3>B</h3><h2>C</h2><h3>D</h3>');
   });
 
   it('derives plain text and words from the cleaned HTML, blocks apart', () => {
