@@ -325,10 +325,16 @@ export async function insertArticles(db: Db, rows: readonly NewArticleRow[]): Pr
   return ids;
 }
 
-/** Which of these slugs are taken, as "sectionId/slug". */
-export async function takenSlugs(db: Db, slugs: readonly string[]): Promise<Set<string>> {
-  if (!slugs.length) return new Set();
-  const rows = await db.selectFrom('articles').select(['section_id', 'slug']).where('slug', 'in', [...new Set(slugs)]).execute();
+/** Which of these addresses (a section's id and a slug) are taken, as "sectionId/slug". */
+export async function takenSlugs(db: Db, addresses: readonly { sectionId: number; slug: string }[]): Promise<Set<string>> {
+  if (!addresses.length) return new Set();
+  // Both lists, so the (section, slug) unique index answers: slugs alone would read every article.
+  const rows = await db
+    .selectFrom('articles')
+    .select(['section_id', 'slug'])
+    .where('section_id', 'in', [...new Set(addresses.map((a) => a.sectionId))])
+    .where('slug', 'in', [...new Set(addresses.map((a) => a.slug))])
+    .execute();
   return new Set(rows.map((r) => `${r.section_id}/${r.slug}`));
 }
 

@@ -578,7 +578,13 @@ async function storeArticleBatch(trx: Db, items: readonly ParsedArticle[], stamp
   const sections = await findSections(trx, items.map((a) => a.section));
   const people = await findPeople(trx, items.flatMap((a) => a.authors));
   const slugs = items.map((a) => a.slug ?? slugify(a.headline));
-  const taken = await repo.takenSlugs(trx, slugs.filter(isSlug));
+  const taken = await repo.takenSlugs(
+    trx,
+    items.flatMap((a, i) => {
+      const section = sections.get(a.section);
+      return section && isSlug(slugs[i]!) ? [{ sectionId: section.id, slug: slugs[i]! }] : [];
+    }),
+  );
   for (const a of items) await checkLeadImage(trx, a.leadImageId);
   const rows: NewArticleRow[] = [];
   const links: { personIds: number[]; tags: { slug: string; name: string }[] }[] = [];

@@ -69,12 +69,17 @@ async function ensureProbe(db: Db): Promise<void> {
   await sql`create virtual table if not exists temp.related_probe_terms using fts5vocab('temp', 'related_probe', 'instance')`.execute(db);
 }
 
-/** One term occurrence of an indexed text: the stem, the column, and the word it was made from. */
-interface TermInstance {
-  term: string;
-  col: keyof typeof COLUMN_TF_WEIGHT;
-  word: string;
+/** A text's topic terms (topicTerms), each with how much the text uses it and the first word it came from. */
+type TopicTerms = Map<string, { tf: number; word: string }>;
+
+/** A word as the index's tokenizer splits it: all its terms, and those that can say what a text is about. */
+interface KnownWord {
+  terms: readonly string[];
+  topical: readonly string[];
 }
+
+/** Function words, numbers and very short terms say little about a topic. */
+const topical = (word: string, term: string) => [...term].length >= 3 && !/^\d+$/.test(term) && !isStopword(word);
 
 /** Words learnt in one statement (termSplitter). */
 const PROBE_WORDS = 400;
@@ -87,10 +92,11 @@ const KNOWN_WORDS = 150_000;
  * splits each word on its own, whatever is around it; so a text's terms are its words' terms in order,
  * and only words not seen before go through FTS5. They are written to a scratch table, a row per word,
  * and read back through fts5vocab: listing a text's terms that way costs some microseconds per
- * occurrence, where a site's texts repeat a vocabulary of some tens of thousands of words.
+ * occurrence, where a site's texts repeat a vocabulary of some tens of thousands of words. Whether a
+ * term can say what a text is about is decided once per word too.
  */
 function termSplitter() {
-  const known = new Map<string, readonly string[]>();
+  const known = new Map<string, KnownWord>();
 
   async function learn(trx: Db, words: readonly string[]): Promise<void> {
     const f = fts(trx);
@@ -101,33 +107,56 @@ function termSplitter() {
       await f.insertInto('temp.related_probe').values(slice.map((word, j) => ({ rowid: j, headline: '', subtitle: '', tags: '', body: word }))).execute();
       const found = slice.map(() => [] as { term: string; offset: number }[]);
       for (const r of await f.selectFrom('temp.related_probe_terms').select(['doc', 'term', 'offset']).execute()) found[r.doc]?.push(r);
-      slice.forEach((word, j) => known.set(word, found[j]!.sort((a, b) => a.offset - b.offset).map((t) => t.term)));
+      slice.forEach((word, j) => {
+        const terms = found[j]!.sort((a, b) => a.offset - b.offset).map((t) => t.term);
+        known.set(word, { terms, topical: terms.filter((term) => topical(word, term)) });
+      });
     }
     await f.deleteFrom('temp.related_probe').execute();
   }
 
-  /**
-   * Every term occurrence of each text, by the text's position in `texts`. The scratch table belongs to
-   * the connection, so new words are learnt in a transaction (the caller's, or one of its own), which
-   * keeps another request from using the table in between.
-   */
-  return async function split(db: Db, texts: readonly Omit<FtsColumns, 'rowid'>[]): Promise<TermInstance[][]> {
-    const columns = texts.map((t) => ({ headline: t.headline.split(' '), subtitle: t.subtitle.split(' '), tags: t.tags.split(' '), body: t.body.split(' ') }));
+  /** The words of texts not learnt yet are learnt, in a transaction (see learn). */
+  async function know(db: Db, words: Iterable<string>): Promise<void> {
     const unknown = new Set<string>();
-    for (const c of columns) for (const list of Object.values(c)) for (const word of list) if (word && !known.has(word)) unknown.add(word);
-    if (unknown.size) {
-      if (known.size + unknown.size > KNOWN_WORDS) known.clear();
-      const words = [...unknown];
-      // Only the connection's temp tables are written: a deferred transaction, which waits for no writer.
-      await (db.isTransaction ? learn(db, words) : db.transaction().setAccessMode('read only').execute((trx) => learn(trx, words)));
-    }
-    return columns.map((c) => {
-      const out: TermInstance[] = [];
-      for (const col of ['headline', 'subtitle', 'tags', 'body'] as const) {
-        for (const word of c[col]) for (const term of (word && known.get(word)) || []) out.push({ term, col, word });
-      }
-      return out;
-    });
+    for (const word of words) if (word && !known.has(word)) unknown.add(word);
+    if (!unknown.size) return;
+    if (known.size + unknown.size > KNOWN_WORDS) known.clear();
+    const list = [...unknown];
+    // The scratch table belongs to the connection: a transaction (the caller's, or one of its own) keeps
+    // another request from using it in between. Only the connection's temp tables are written: a
+    // deferred transaction, which waits for no writer.
+    await (db.isTransaction ? learn(db, list) : db.transaction().setAccessMode('read only').execute((trx) => learn(trx, list)));
+  }
+
+  return {
+    /** The terms of one word, in order. */
+    async termsOf(db: Db, word: string): Promise<readonly string[]> {
+      await know(db, [word]);
+      return known.get(word)?.terms ?? [];
+    },
+
+    /**
+     * The topic terms of each text, by the text's position in `texts`: how often each is used, weighted
+     * by the column it is in, and the first word (headline first) it came from.
+     */
+    async topicTerms(db: Db, texts: readonly Omit<FtsColumns, 'rowid'>[]): Promise<TopicTerms[]> {
+      const columns = texts.map((t) => ({ headline: t.headline.split(' '), subtitle: t.subtitle.split(' '), tags: t.tags.split(' '), body: t.body.split(' ') }));
+      await know(db, columns.flatMap((c) => [...c.headline, ...c.subtitle, ...c.tags, ...c.body]));
+      return columns.map((c) => {
+        const out: TopicTerms = new Map();
+        for (const col of ['headline', 'subtitle', 'tags', 'body'] as const) {
+          const weight = COLUMN_TF_WEIGHT[col]!;
+          for (const word of c[col]) {
+            for (const term of (word && known.get(word)?.topical) || []) {
+              const t = out.get(term);
+              if (t) t.tf += weight;
+              else out.set(term, { tf: weight, word });
+            }
+          }
+        }
+        return out;
+      });
+    },
   };
 }
 
@@ -140,21 +169,13 @@ const SIMILAR_BATCH = 200;
 /** A SearchIndex over the FTS5 table created by migration 003 (see schema.ts). */
 export function createSqliteSearchIndex(): SearchIndex {
   const frequencies = frequencyCache();
-  const splitTerms = termSplitter();
+  const words = termSplitter();
   /**
-   * The articles most like article `id` (its indexed text `own`, split into `instances`): its topic terms
-   * (frequent in it, rare in the index) ranked with bm25, each score relative to the article's own.
+   * The articles most like article `id` (its topic `terms`: frequent in it, rare in the index) ranked with
+   * bm25, each score relative to the article's own.
    */
-  async function rank(db: Db, id: number, instances: readonly TermInstance[], highest: number, limit: number): Promise<SimilarArticle[]> {
+  async function rank(db: Db, id: number, terms: TopicTerms, highest: number, limit: number): Promise<SimilarArticle[]> {
     const f = fts(db);
-    const terms = new Map<string, { tf: number; word: string }>();
-    for (const { term, col, word } of instances) {
-      // Function words, numbers and very short words say little about a topic.
-      if ([...term].length < 3 || /^\d+$/.test(term) || isStopword(word)) continue;
-      const t = terms.get(term) ?? { tf: 0, word };
-      t.tf += COLUMN_TF_WEIGHT[col] ?? 1;
-      terms.set(term, t);
-    }
     if (!terms.size) return [];
 
     // Document frequencies, one term at a time: fts5vocab answers "term = ?" from the term's own
@@ -309,12 +330,12 @@ export function createSqliteSearchIndex(): SearchIndex {
       for (let i = 0; i < ids.length; i += SIMILAR_BATCH) {
         const batch = ids.slice(i, i + SIMILAR_BATCH);
         const texts = await f.selectFrom('article_search').select(['rowid', 'headline', 'subtitle', 'tags', 'body']).where('rowid', 'in', batch).execute();
-        const instances = await splitTerms(db, texts);
+        const topics = await words.topicTerms(db, texts);
         // The highest article id stands in for the number of articles: idf only needs the scale, and
         // max(id) is one index probe where count(*) would walk every row.
         const highest = Number((await f.selectFrom('article_search_facets').select((eb) => eb.fn.max('article_id').as('n')).executeTakeFirst())?.n ?? 1);
         frequencies.sync(highest);
-        const byId = new Map(texts.map((t, j) => [t.rowid, instances[j]!]));
+        const byId = new Map(texts.map((t, j) => [t.rowid, topics[j]!]));
         for (const id of batch) {
           const found = byId.get(id);
           out.set(id, found ? await rank(db, id, found, highest, limit) : []);
@@ -328,7 +349,7 @@ export function createSqliteSearchIndex(): SearchIndex {
     async prefixReach(db, prefix, wordLimit) {
       // FTS5 stems a prefix before expanding it ("pres" becomes "pre"), so the reach is counted from the
       // stem the index's own tokenizer gives.
-      const stem = (await splitTerms(db, [{ headline: prefix, subtitle: '', tags: '', body: '' }]))[0]?.[0]?.term ?? prefix;
+      const stem = (await words.termsOf(db, prefix))[0] ?? prefix;
       // Every word starting with the stem sorts between the stem and the stem with its last character
       // raised by one; fts5vocab answers that range from the index's term list.
       const last = stem.codePointAt(stem.length - 1) ?? 0;
