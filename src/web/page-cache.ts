@@ -160,19 +160,22 @@ export class PageCache {
     return hit;
   }
 
-  /** A mark taken before rendering, for set(): changes heard after it may not be in the rendered bytes. */
+  /**
+   * A mark taken before rendering, for set(): changes heard after it may not be in the rendered bytes.
+   * Taken right after get(), which asked the feed: it does not ask again (decision 0040).
+   */
   mark(): number {
-    this.changes.current();
     return this.announcements.heard;
   }
 
   /**
    * Stores a response built from the given keys, unless one of them (or `*`) was announced since
    * `since` (a mark() taken before rendering began): the bytes may then predate the change, and no
-   * later announcement would drop them. Returns whether it was stored.
+   * later announcement would drop them. Returns whether it was stored. It does not ask the feed for
+   * other processes' changes: one it has not heard of yet drops the entry when it is heard, which
+   * happens before any read, as get() asks first.
    */
   set(url: string, body: CachedBody, keys: readonly ChangeKey[], since: number): boolean {
-    this.changes.current();
     if (this.announcements.changedSince(since, keys)) return false;
     this.delete(url);
     const unique = [...new Set(keys)];
