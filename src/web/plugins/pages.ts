@@ -142,7 +142,7 @@ export interface PagesOptions {
 type QueuedPage = Promise<PageToStore>;
 
 /**
- * A page for the store. Its gzip form (level 9), when no client asked for it, is made on a later turn of
+ * A page for the store. Its gzip form, when no client asked for it, is made on a later turn of
  * the event loop: after the response is sent, and one page per turn, between other requests' work.
  */
 async function toStore(urlKey: string, since: number, entry: CachedBody, keys: ChangeKey[]): QueuedPage {
