@@ -7,6 +7,7 @@
 // heard of, and a read never returns a page one of whose keys was announced before the read finished.
 import { EVERYTHING, type ChangeFeed, type ChangeKey, type Db } from './store.ts';
 import { HeardAnnouncements } from './announcements.ts';
+import { reusableQuery } from './reusable-query.ts';
 
 /** What a stored page sends again: the same bytes, status and headers as the copy it was made from. */
 export interface StoredPage {
@@ -34,6 +35,9 @@ const RECENT = 1000;
 /** Ids per DELETE statement. */
 const CHUNK = 500;
 
+/** A memory miss reads this before every render: compiled once (decision 0034's reusable queries). */
+const storedPageByKey = reusableQuery((db: Db, urlKey: string) => db.selectFrom('stored_pages').selectAll().where('url_key', '=', urlKey));
+
 const isMissingTable = (error: unknown) => /no such table|does not exist/i.test(error instanceof Error ? error.message : String(error));
 
 export class PageStore {
@@ -43,6 +47,9 @@ export class PageStore {
   /** Every drop and write, in the order heard: one after another. */
   private queue: Promise<void> = Promise.resolve();
   private readonly unsubscribe: () => void;
+  /** The stored bodies' bytes as last summed plus what this process wrote since (deletions not taken off); null: sum again. */
+  private bytesEstimate: number | null = null;
+  private writtenSinceSum = 0;
 
   constructor(
     private readonly db: Db,
@@ -54,9 +61,12 @@ export class PageStore {
     this.unsubscribe = changes.subscribe((keys) => this.heardOf(keys));
   }
 
-  /** A mark taken before rendering a page that may be stored with put(). */
+  /**
+   * A mark taken before rendering a page that may be stored with put(). It does not ask the feed for
+   * other processes' changes (the memory cache's lookup just did, decision 0040): put() and get() ask
+   * before they judge a page by it.
+   */
   mark(): number {
-    this.changes.current();
     return this.announcements.heard;
   }
 
@@ -66,7 +76,7 @@ export class PageStore {
     if (this.pending.has(EVERYTHING)) return undefined;
     let row;
     try {
-      row = await this.db.selectFrom('stored_pages').selectAll().where('url_key', '=', urlKey).executeTakeFirst();
+      [row] = await storedPageByKey(this.db, urlKey);
     } catch (error) {
       if (!isMissingTable(error)) this.onError(error);
       return undefined;
@@ -125,7 +135,7 @@ export class PageStore {
           await trx.insertInto('stored_page_keys').values(keys.map((k) => ({ change_key: k, page_id: Number(id) }))).execute();
         }
       });
-      await this.evict(maxBytes);
+      await this.evict(maxBytes, fresh.reduce((n, p) => n + p.page.body.length, 0));
       return fresh.length;
     });
   }
@@ -206,9 +216,21 @@ export class PageStore {
     }
   }
 
-  private async evict(maxBytes: number): Promise<void> {
-    const { bytes } = await this.sizeNow();
+  private async evict(maxBytes: number, written: number): Promise<void> {
+    // Summing the sizes reads every row (and the body's overflow pages before the size column): once,
+    // then again only when the estimate passes the bound or this process wrote a twentieth of it since
+    // (other processes' writes, which they bound themselves after writing, are in the next sum).
+    if (this.bytesEstimate !== null) {
+      this.bytesEstimate += written;
+      this.writtenSinceSum += written;
+    }
+    if (this.bytesEstimate === null || this.bytesEstimate > maxBytes || this.writtenSinceSum > maxBytes / 20) {
+      this.bytesEstimate = (await this.sizeNow()).bytes;
+      this.writtenSinceSum = 0;
+    }
+    const bytes = this.bytesEstimate;
     if (bytes <= maxBytes) return;
+    this.bytesEstimate = null;
     // Down to 90% of the bound, so that eviction does not run again at the next write.
     let excess = bytes - Math.floor(maxBytes * 0.9);
     let after = 0;

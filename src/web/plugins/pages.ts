@@ -138,10 +138,25 @@ export interface PagesOptions {
   stored?: { pages: PageStore; maxBytes: number } | null;
 }
 
+/** A page rendered on a miss, waiting to be written to the page store: its body as stored is being made. */
+type QueuedPage = Promise<PageToStore>;
+
+/**
+ * A page for the store. Its gzip form, when no client asked for it, is made on a later turn of
+ * the event loop: after the response is sent, and one page per turn, between other requests' work.
+ */
+async function toStore(urlKey: string, since: number, entry: CachedBody, keys: ChangeKey[]): QueuedPage {
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  const { encoding, bytes } = entry.forStore();
+  return { urlKey, since, page: { status: entry.status, contentType: entry.contentType, headers: { ...entry.headers }, etag: entry.etag, encoding, body: bytes, keys } };
+}
+
 /** Pages waiting to be written to the store, at most; more are not kept (a flood of misses). */
 const STORE_QUEUE = 1000;
 /** Pages written in one transaction. */
 const STORE_BATCH = 200;
+/** How long fewer pages than a batch wait for more before they are written. */
+const STORE_DELAY_MS = 1000;
 
 export const pagesPlugin = fp<PagesOptions>(
   async (app, opts) => {
@@ -187,38 +202,46 @@ export const pagesPlugin = fp<PagesOptions>(
     });
 
     // Pages rendered on a miss, written to the store off the response path, a batch at a time.
-    let queued: PageToStore[] = [];
+    let queued: QueuedPage[] = [];
     let flushing: Promise<void> | null = null;
     const flush = async (): Promise<void> => {
       while (stored && queued.length) {
-        const batch = queued.slice(0, STORE_BATCH);
+        const waiting = queued.slice(0, STORE_BATCH);
         queued = queued.slice(STORE_BATCH);
         try {
-          await stored.pages.put(batch, stored.maxBytes);
+          await stored.pages.put(await Promise.all(waiting), stored.maxBytes);
         } catch (err) {
           app.log.warn({ err }, 'rendered pages could not be stored');
         }
       }
     };
-    const startFlush = () => {
+    // A write is a transaction of its own (and a commit): pages read one at a time (a crawler) would each
+    // pay one. Fewer than a batch wait up to STORE_DELAY_MS for others; a full batch goes at once.
+    let timer: NodeJS.Timeout | null = null;
+    const startFlush = (now = false) => {
       if (flushing) return;
+      if (!now && queued.length < STORE_BATCH) {
+        timer ??= setTimeout(() => {
+          timer = null;
+          startFlush(true);
+        }, STORE_DELAY_MS).unref();
+        return;
+      }
+      if (timer) clearTimeout(timer);
+      timer = null;
       flushing = new Promise<void>((resolve) => setImmediate(resolve)).then(flush).finally(() => {
         flushing = null;
         if (queued.length) startFlush();
       });
     };
-    app.decorate('flushStoredPages', async () => {
+    const flushAll = async () => {
       while (flushing || queued.length) {
-        startFlush();
+        startFlush(true);
         await flushing;
       }
-    });
-    app.addHook('onClose', async () => {
-      while (flushing || queued.length) {
-        startFlush();
-        await flushing;
-      }
-    });
+    };
+    app.decorate('flushStoredPages', flushAll);
+    app.addHook('onClose', flushAll);
 
     // Responses that did not go through store() (a 304 a route answered itself) get their headers here.
     app.addHook('onSend', async (request, reply, payload) => {
@@ -253,8 +276,10 @@ export const pagesPlugin = fp<PagesOptions>(
           cache.set(slot.key, entry, [...state.keys], slot.since);
           // Only pages that exist: a crawler's junk addresses (404s) stay in memory, never on disk.
           if (stored && status === 200 && slot.storeSince !== undefined && queued.length < STORE_QUEUE) {
-            const { encoding, bytes } = entry.forStore();
-            queued.push({ urlKey: slot.key, since: slot.storeSince, page: { status, contentType, headers: { ...entry.headers }, etag: entry.etag, encoding, body: bytes, keys: [...state.keys] } });
+            const page = toStore(slot.key, slot.storeSince, entry, [...state.keys]);
+            // A failure is the flush's to report; until then it is not an unhandled rejection.
+            page.catch(() => {});
+            queued.push(page);
             startFlush();
           }
         } else request.log.warn({ url: slot.key.split('?')[0] }, 'a cacheable response recorded no change keys; not cached');
