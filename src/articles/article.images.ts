@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Db } from '../db/store.ts';
 import { AppError } from '../errors.ts';
 import { bodyImageIds, imageViews, type CropBox, type ImageUsage, type ImageUse } from '../media/image.service.ts';
+import * as repo from './article.repository.ts';
 
 /** Parses a stored crop (JSON thousandths), or null for none or anything malformed. */
 export function parseCrop(json: string | null | undefined): CropBox | null {
@@ -20,31 +21,24 @@ export function parseCrop(json: string | null | undefined): CropBox | null {
 
 /** Records which library images an article's body shows (replacing what was recorded). */
 export async function recordBodyImages(db: Db, articleId: number, imageIds: readonly number[]): Promise<void> {
-  await db.deleteFrom('article_images').where('article_id', '=', articleId).execute();
-  if (imageIds.length) await db.insertInto('article_images').values([...new Set(imageIds)].map((image_id) => ({ article_id: articleId, image_id }))).execute();
+  await repo.replaceBodyImages(db, articleId, [...new Set(imageIds)]);
 }
 
+/** The library images each article's body shows, by article id. */
 export async function bodyImagesOf(db: Db, articleIds: readonly number[]): Promise<Map<number, number[]>> {
   const byArticle = new Map<number, number[]>();
   if (!articleIds.length) return byArticle;
-  const rows = await db.selectFrom('article_images').select(['article_id', 'image_id']).where('article_id', 'in', [...articleIds]).execute();
-  for (const r of rows) byArticle.set(Number(r.article_id), [...(byArticle.get(Number(r.article_id)) ?? []), Number(r.image_id)]);
+  for (const r of await repo.bodyImageRows(db, articleIds)) byArticle.set(r.articleId, [...(byArticle.get(r.articleId) ?? []), r.imageId]);
   return byArticle;
 }
 
 async function uses(db: Db, imageId: number): Promise<ImageUse[]> {
-  const lead = await db.selectFrom('articles').select(['id', 'headline', 'status']).where('lead_image_id', '=', imageId).execute();
-  const body = await db
-    .selectFrom('article_images')
-    .innerJoin('articles', 'articles.id', 'article_images.article_id')
-    .select(['articles.id', 'articles.headline', 'articles.status'])
-    .where('article_images.image_id', '=', imageId)
-    .execute();
+  const { lead, body } = await repo.articlesShowingImage(db, imageId);
   const byId = new Map<number, ImageUse>();
   for (const [rows, as] of [[lead, 'lead'], [body, 'body']] as const)
     for (const r of rows) {
       const id = Number(r.id);
-      const use = byId.get(id) ?? { articleId: id, headline: r.headline, status: r.status, as: [] };
+      const use: ImageUse = byId.get(id) ?? { articleId: id, headline: r.headline, status: r.status, as: [] };
       use.as.push(as);
       byId.set(id, use);
     }
@@ -52,10 +46,9 @@ async function uses(db: Db, imageId: number): Promise<ImageUse[]> {
 }
 
 async function crops(db: Db, imageId: number): Promise<CropBox[]> {
-  const rows = await db.selectFrom('articles').select('lead_image_crop').where('lead_image_id', '=', imageId).where('lead_image_crop', 'is not', null).execute();
   const seen = new Map<string, CropBox>();
-  for (const r of rows) {
-    const c = parseCrop(r.lead_image_crop);
+  for (const stored of await repo.leadImageCrops(db, imageId)) {
+    const c = parseCrop(stored);
     if (c) seen.set(`${c.x},${c.y},${c.w},${c.h}`, c);
   }
   return [...seen.values()];

@@ -3,7 +3,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/store.ts';
 import { reusableListQuery, reusableQuery } from '../db/reusable-query.ts';
-import type { ArticleRow, ArticleUpdate, NewArticleRow, SourceKind, SourceRole } from '../db/schema.ts';
+import type { ArticleRow, ArticleStatus, ArticleUpdate, NewArticleRow, SourceKind, SourceRole } from '../db/schema.ts';
 
 /** Characters of plain text read for a card's excerpt. */
 const LEAD_CHARS = 600;
@@ -547,4 +547,36 @@ export async function setLeadImage(db: Db, id: number, lead: { imageId: number |
 /** Stores a body and what was derived from it. */
 export async function setBody(db: Db, id: number, body: { source: string; html: string; text: string; words: number }, at: string): Promise<void> {
   await db.updateTable('articles').set({ body: body.source, body_html: body.html, body_text: body.text, word_count: body.words, updated_at: at }).where('id', '=', id).execute();
+}
+
+// --- library images an article shows (article_images, and the lead image's column) -------------------
+
+/** Replaces the record of which library images an article's body shows. */
+export async function replaceBodyImages(db: Db, articleId: number, imageIds: readonly number[]): Promise<void> {
+  await db.deleteFrom('article_images').where('article_id', '=', articleId).execute();
+  if (imageIds.length) await db.insertInto('article_images').values(imageIds.map((image_id) => ({ article_id: articleId, image_id }))).execute();
+}
+
+/** The body images recorded for these articles. */
+export async function bodyImageRows(db: Db, articleIds: readonly number[]): Promise<{ articleId: number; imageId: number }[]> {
+  const rows = await db.selectFrom('article_images').select(['article_id', 'image_id']).where('article_id', 'in', [...articleIds]).execute();
+  return rows.map((r) => ({ articleId: Number(r.article_id), imageId: Number(r.image_id) }));
+}
+
+/** The articles that show a library image, as their lead image and in their body. */
+export async function articlesShowingImage(db: Db, imageId: number): Promise<Record<'lead' | 'body', { id: number; headline: string; status: ArticleStatus }[]>> {
+  const lead = await db.selectFrom('articles').select(['id', 'headline', 'status']).where('lead_image_id', '=', imageId).execute();
+  const body = await db
+    .selectFrom('article_images')
+    .innerJoin('articles', 'articles.id', 'article_images.article_id')
+    .select(['articles.id', 'articles.headline', 'articles.status'])
+    .where('article_images.image_id', '=', imageId)
+    .execute();
+  return { lead, body };
+}
+
+/** The stored crops (JSON) of the articles whose lead image this is. */
+export async function leadImageCrops(db: Db, imageId: number): Promise<string[]> {
+  const rows = await db.selectFrom('articles').select('lead_image_crop').where('lead_image_id', '=', imageId).where('lead_image_crop', 'is not', null).execute();
+  return rows.flatMap((r) => (r.lead_image_crop === null ? [] : [r.lead_image_crop]));
 }
