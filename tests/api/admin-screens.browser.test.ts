@@ -8,12 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { adminBrowser, type AdminBrowser } from '../helpers/admin-browser.ts';
-import { axeViolations } from '../e2e/browser.ts';
+import { assertNoAxeViolations } from '../e2e/browser.ts';
 
-async function assertAccessible(page: Page, what: string): Promise<void> {
-  const violations = await axeViolations(page);
-  assert.deepEqual(violations, [], `axe-core on ${what}:\n${violations.join('\n')}`);
-}
 
 describe('API tokens and webhooks screens in the browser', () => {
   let ui: AdminBrowser;
@@ -44,12 +40,12 @@ describe('API tokens and webhooks screens in the browser', () => {
   test('an empty token form is refused next to its field, and the screen passes axe-core', async () => {
     await page.goto('/admin/tokens');
     await page.getByText('No tokens yet.').waitFor();
-    await assertAccessible(page, '/admin/tokens with no tokens');
+    await assertNoAxeViolations(page, '/admin/tokens with no tokens');
     await page.getByRole('button', { name: 'Make token' }).click();
     const name = page.getByLabel('Name', { exact: true });
     assert.equal(await name.getAttribute('aria-invalid'), 'true');
     assert.ok(((await page.locator('#name-error').textContent()) ?? '').trim().length > 0, 'the name field says what is wrong');
-    await assertAccessible(page, 'the refused token form');
+    await assertNoAxeViolations(page, 'the refused token form');
   });
 
   test('a content key is shown once, listed by its first characters, and revoked', async () => {
@@ -61,7 +57,7 @@ describe('API tokens and webhooks screens in the browser', () => {
     const row = page.getByRole('row', { name: /Partner widget/ });
     assert.match((await row.textContent()) ?? '', /Content key/);
     assert.ok(!((await row.textContent()) ?? '').includes(token), 'the list shows only the start of the token');
-    await assertAccessible(page, 'the new token notice and list');
+    await assertNoAxeViolations(page, 'the new token notice and list');
 
     await page.goto('/admin/tokens');
     assert.equal(await page.getByLabel('Token', { exact: true }).count(), 0, 'the token is not shown again');
@@ -72,20 +68,20 @@ describe('API tokens and webhooks screens in the browser', () => {
   test('a webhook is added, sent a test event that reaches the receiver, and its delivery is shown', async () => {
     await page.goto('/admin/webhooks');
     await page.getByText('No webhooks yet.').waitFor();
-    await assertAccessible(page, '/admin/webhooks with no webhooks');
+    await assertNoAxeViolations(page, '/admin/webhooks with no webhooks');
 
     await page.getByLabel('URL').fill(receiverUrl);
     await page.getByRole('button', { name: 'Add webhook' }).click();
     // No event chosen and a loopback address: both refused next to their fields, what was typed kept.
     assert.equal(await page.getByLabel('URL').inputValue(), receiverUrl);
     assert.ok(await page.locator('.field-error').count() >= 1, 'the refused webhook form shows at least one error next to a field');
-    await assertAccessible(page, 'the refused webhook form');
+    await assertNoAxeViolations(page, 'the refused webhook form');
 
     await page.getByLabel('article.published').check();
     await page.getByLabel('Allow private addresses').check();
     await page.getByRole('button', { name: 'Add webhook' }).click();
     await page.getByRole('heading', { name: receiverUrl }).waitFor();
-    await assertAccessible(page, 'a new webhook with its secret');
+    await assertNoAxeViolations(page, 'a new webhook with its secret');
 
     // The button posts a form and the answer loads a page: wait for it before reloading, or the reload
     // meets the page being replaced ("Not attached to an active page").
@@ -101,19 +97,19 @@ describe('API tokens and webhooks screens in the browser', () => {
       delivered = (await page.getByRole('table', { name: 'Newest deliveries first' }).count()) > 0 && /delivered|sent|204/i.test((await page.getByRole('table', { name: 'Newest deliveries first' }).textContent()) ?? '');
     }
     assert.ok(delivered, 'the delivery log shows the answered test event');
-    await assertAccessible(page, 'the webhook with its delivery log');
+    await assertNoAxeViolations(page, 'the webhook with its delivery log');
 
     await page.getByRole('table', { name: 'Newest deliveries first' }).getByRole('link').first().click();
     await page.getByRole('heading', { name: 'Attempts' }).waitFor();
     assert.equal(await page.getByRole('table').count(), 1, 'one attempt table');
-    await assertAccessible(page, 'one delivery with its attempts');
+    await assertNoAxeViolations(page, 'one delivery with its attempts');
   });
 
   test('the token and webhook lists pass axe-core at a phone’s width', async () => {
     await page.setViewportSize({ width: 375, height: 740 });
     for (const path of ['/admin/tokens', '/admin/webhooks']) {
       await page.goto(path);
-      await assertAccessible(page, `${path} at 375 px`);
+      await assertNoAxeViolations(page, `${path} at 375 px`);
     }
   });
 });

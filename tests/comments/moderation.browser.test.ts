@@ -5,15 +5,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { axeViolations } from '../e2e/browser.ts';
+import { assertNoAxeViolations } from '../e2e/browser.ts';
 import { browserSuite, type BrowserSuite } from '../helpers/admin-browser.ts';
 import type { TestServer } from '../helpers/server.ts';
 import { SEED_PATH, fields, postComment, readForm, startCommentServer } from './helpers.ts';
 
-async function noViolations(page: Page, what: string): Promise<void> {
-  const violations = await axeViolations(page);
-  assert.deepEqual(violations, [], `${what}:\n${violations.join('\n')}`);
-}
 
 describe('an editor moderates a held comment in a browser', () => {
   let suite: BrowserSuite;
@@ -39,7 +35,7 @@ describe('an editor moderates a held comment in a browser', () => {
     await page.getByRole('link', { name: /Comments/ }).first().click();
     await page.waitForURL(/\/admin\/comments/);
     assert.equal(await page.getByRole('link', { name: 'Pending (1)' }).getAttribute('aria-current'), 'page');
-    await noViolations(page, 'the pending queue');
+    await assertNoAxeViolations(page, 'the pending queue');
 
     await page.getByRole('checkbox', { name: `#${heldId}` }).check();
     await page.getByRole('button', { name: 'Approve' }).click();
@@ -53,15 +49,15 @@ describe('an editor moderates a held comment in a browser', () => {
 
   it('replies as staff from the comment’s page; the article shows the reply marked Staff', async () => {
     await page.goto(`${server.url}/admin/comments?status=approved`);
-    await noViolations(page, 'the approved queue');
+    await assertNoAxeViolations(page, 'the approved queue');
     await page.getByRole('link', { name: `Edit or reply to #${heldId}` }).click();
     await page.waitForURL(new RegExp(`/admin/comments/${heldId}$`));
-    await noViolations(page, 'a comment’s page');
+    await assertNoAxeViolations(page, 'a comment’s page');
 
     await page.getByRole('button', { name: 'Publish reply' }).click();
     await page.waitForURL(new RegExp(`/admin/comments/${heldId}/reply$`));
     assert.match(await page.locator('#reply-error').innerText(), /Enter the text/);
-    await noViolations(page, 'a refused reply');
+    await assertNoAxeViolations(page, 'a refused reply');
 
     await page.getByRole('textbox', { name: 'Reply' }).fill('Thank you, Layla; we have added a source.');
     await page.getByRole('button', { name: 'Publish reply' }).click();
@@ -71,6 +67,6 @@ describe('an editor moderates a held comment in a browser', () => {
     const reply = page.locator(`#comment-${heldId} li.comment-by-staff`);
     assert.match(await reply.innerText(), /Thank you, Layla; we have added a source\./);
     assert.equal(await reply.locator('.comment-staff').textContent(), 'Staff');
-    await noViolations(page, 'the article with a staff reply');
+    await assertNoAxeViolations(page, 'the article with a staff reply');
   });
 });

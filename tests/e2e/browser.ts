@@ -1,5 +1,6 @@
 // Headless Chromium for browser tests: Debian's /usr/bin/chromium driven by playwright-core (never a
 // downloaded browser), plus an axe-core run whose violations are printed in a form a person can act on.
+import assert from 'node:assert/strict';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -20,6 +21,12 @@ const CHROMIUM_ARGS = [
 /** Starts headless Chromium; close it in an after() hook. */
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+/** Fails with axe-core's findings, one line per failing node, when the page as it stands has any. */
+export async function assertNoAxeViolations(page: Page, what: string): Promise<void> {
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations, [], `axe-core on ${what}:\n${violations.join('\n')}`);
 }
 
 /** Runs axe-core on the page as it stands and returns its violations, one readable line per failing node. */

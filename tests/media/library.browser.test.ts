@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createAccount } from '../helpers/admin.ts';
 import { browserSuite, type BrowserSuite } from '../helpers/admin-browser.ts';
 import type { TestServer } from '../helpers/server.ts';
-import { axeViolations } from '../e2e/browser.ts';
+import { assertNoAxeViolations } from '../e2e/browser.ts';
 
 let suite: BrowserSuite;
 let server: TestServer;
@@ -33,10 +33,6 @@ const published: { path: string; lead: { folder: string; alt: string }; body: { 
 
 const folderOf = (src: string) => src.slice(0, src.lastIndexOf('/') + 1);
 
-async function noAxeViolations(page: Page, what: string): Promise<void> {
-  const violations = await axeViolations(page);
-  assert.deepEqual(violations, [], `axe-core on ${what}:\n${violations.join('\n')}`);
-}
 
 /** Fills the picture dialog the editor opens after an upload, and inserts. */
 async function describe_(page: Page, text: { alt: string; caption: string; credit: string }): Promise<void> {
@@ -159,7 +155,7 @@ describe('pictures from the editor to the reader', () => {
       await page.getByRole('button', { name: 'Choose from library' }).click();
       const picker = page.getByRole('dialog', { name: 'Choose the lead image' });
       await picker.getByRole('button', { name: `harbour.jpg: ${first.alt}` }).waitFor();
-      await noAxeViolations(page, 'the library dialog');
+      await assertNoAxeViolations(page, 'the library dialog');
       await picker.getByRole('button', { name: `harbour.jpg: ${first.alt}` }).click();
       await picker.waitFor({ state: 'detached' });
       // The field is filled once the dialog's answer is handled, a moment after the dialog is gone.
@@ -172,7 +168,7 @@ describe('pictures from the editor to the reader', () => {
 
       // A crop for this article, by typing it (dragging writes the same field).
       await page.getByLabel('Crop for this article').fill('0,100,1000,700');
-      await noAxeViolations(page, 'the article form with pictures');
+      await assertNoAxeViolations(page, 'the article form with pictures');
 
       await page.getByRole('button', { name: 'Publish' }).click();
       await page.getByText('Published.').waitFor();
@@ -250,7 +246,7 @@ describe('pictures from the editor to the reader', () => {
       // With the script, files upload as soon as they are chosen or dropped: no Upload button.
       await page.locator('[data-upload-button]').waitFor({ state: 'hidden' });
       assert.equal(await page.getByLabel('Upload pictures').getAttribute('multiple'), '');
-      await noAxeViolations(page, 'the media library');
+      await assertNoAxeViolations(page, 'the media library');
       const good = (await picture('#264653', 900, 600)).toString('base64');
       const dataTransfer = await page.evaluateHandle((b64) => {
         const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
@@ -265,11 +261,11 @@ describe('pictures from the editor to the reader', () => {
       await list.locator('.is-error').waitFor();
       assert.match(await list.locator('.is-error').innerText(), /notes\.jpg/);
       await page.locator('.media-grid .media-card', { hasText: 'quay.jpg' }).waitFor();
-      await noAxeViolations(page, 'the media library after uploads');
+      await assertNoAxeViolations(page, 'the media library after uploads');
 
       await page.locator('.media-grid .media-card', { hasText: 'quay.jpg' }).click();
       await page.getByRole('heading', { name: 'quay.jpg' }).waitFor();
-      await noAxeViolations(page, 'a picture’s screen');
+      await assertNoAxeViolations(page, 'a picture’s screen');
       // The focal point by clicking on the picture: the number fields follow.
       const img = page.locator('[data-focal-image]');
       const box = (await img.boundingBox())!;

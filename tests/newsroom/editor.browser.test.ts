@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { publishDueArticles } from '../../src/articles/article.workflow.ts';
 import { browserSuite, type BrowserSuite } from '../helpers/admin-browser.ts';
 import type { TestServer } from '../helpers/server.ts';
-import { axeViolations } from '../e2e/browser.ts';
+import { assertNoAxeViolations } from '../e2e/browser.ts';
 
 let suite: BrowserSuite;
 let server: TestServer;
@@ -18,10 +18,6 @@ function signedIn(role: 'editor' | 'contributor'): Promise<{ context: BrowserCon
   return suite.signedIn({ role, name: role === 'editor' ? 'Eda Editor' : 'Carl Contributor' });
 }
 
-async function noAxeViolations(page: Page, what: string): Promise<void> {
-  const violations = await axeViolations(page);
-  assert.deepEqual(violations, [], `axe-core on ${what}:\n${violations.join('\n')}`);
-}
 
 /**
  * Writes the body as a journalist would: in the body editor (decision 0021) when its bundle is served,
@@ -59,7 +55,7 @@ describe('the article editor in a browser', () => {
     const { context, page } = await signedIn('editor');
     try {
       await page.goto('/admin/articles');
-      await noAxeViolations(page, 'the article list');
+      await assertNoAxeViolations(page, 'the article list');
       await page.getByRole('link', { name: 'New article' }).click();
       await page.getByLabel('Headline').fill('Ministry memo leaked to reporters');
       await page.getByLabel('Subtitle').fill('A confidential memo describes the plan in detail');
@@ -75,11 +71,11 @@ describe('the article editor in a browser', () => {
       await page.getByRole('group', { name: 'Source 2' }).getByLabel('Kind').selectOption('agency');
       await page.getByRole('group', { name: 'Source 2' }).getByLabel('Role').selectOption('relayed');
       await page.getByRole('group', { name: 'Source 2' }).getByLabel('Relays').selectOption({ label: '1. Al-Akhbar' });
-      await noAxeViolations(page, 'the new article form');
+      await assertNoAxeViolations(page, 'the new article form');
       await page.getByRole('button', { name: 'Save draft' }).click();
       await page.getByText('Draft created.').waitFor();
       const id = idOf(page);
-      await noAxeViolations(page, 'the edit form');
+      await assertNoAxeViolations(page, 'the edit form');
 
       // Typing is saved by itself within seconds.
       await page.getByLabel('Subtitle').fill('A confidential memo describes the plan in full');
@@ -97,7 +93,7 @@ describe('the article editor in a browser', () => {
       await page.getByRole('heading', { name: 'Someone saved this article after you opened it' }).waitFor();
       assert.match(await page.locator('.conflict').innerText(), /Leaks/);
       assert.equal(await page.getByLabel('Summary').inputValue(), 'What the memo says.');
-      await noAxeViolations(page, 'the stale-save conflict');
+      await assertNoAxeViolations(page, 'the stale-save conflict');
       // Saving again keeps this tab's text over the other one's.
       await page.getByRole('button', { name: 'Save draft' }).click();
       await page.getByText('Saved.').waitFor();
@@ -130,10 +126,10 @@ describe('the article editor in a browser', () => {
       await reader.close();
 
       await page.goto(`/admin/articles/${id}/revisions`);
-      await noAxeViolations(page, 'the revisions page');
+      await assertNoAxeViolations(page, 'the revisions page');
       await page.getByRole('button', { name: 'Compare' }).click();
       await page.getByRole('heading', { name: /→ version/ }).waitFor();
-      await noAxeViolations(page, 'the revision comparison');
+      await assertNoAxeViolations(page, 'the revision comparison');
     } finally {
       await context.close();
     }
@@ -156,7 +152,7 @@ describe('the article editor in a browser', () => {
       await e.goto(`/admin/articles/${idOf(page)}`);
       await e.getByText(/Carl Contributor\s+is editing this article/).waitFor();
       await e.getByRole('button', { name: 'Take over' }).waitFor();
-      await noAxeViolations(e, 'an article locked by someone else');
+      await assertNoAxeViolations(e, 'an article locked by someone else');
 
       await page.getByRole('button', { name: 'Submit for review' }).click();
       await page.getByText('Submitted for review.').waitFor();

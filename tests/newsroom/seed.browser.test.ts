@@ -8,17 +8,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { browserSuite, type BrowserSuite } from '../helpers/admin-browser.ts';
 import type { TestServer } from '../helpers/server.ts';
-import { axeViolations } from '../e2e/browser.ts';
+import { assertNoAxeViolations } from '../e2e/browser.ts';
 
 const MEMO = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% the classified memo\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 
-async function noAxeViolations(page: Page, what: string): Promise<void> {
-  const violations = await axeViolations(page);
-  assert.deepEqual(violations, [], `axe-core on ${what}:\n${violations.join('\n')}`);
-}
 
 describe('the seed article written in the newsroom, in Arabic', () => {
   let suite: BrowserSuite;
@@ -43,13 +39,13 @@ describe('the seed article written in the newsroom, in Arabic', () => {
       const file = path.join(dir, 'memo.pdf');
       fs.writeFileSync(file, MEMO);
       await page.getByRole('navigation', { name: 'Newsroom' }).getByRole('link', { name: 'Documents' }).click();
-      await noAxeViolations(page, 'the documents page');
+      await assertNoAxeViolations(page, 'the documents page');
       await page.getByLabel('Title').fill('وثيقة سرية');
       await page.getByLabel('File').setInputFiles(file);
       await page.getByRole('button', { name: 'Upload' }).click();
       const sha = createHash('sha256').update(MEMO).digest('hex');
       await page.getByText(`SHA-256 ${sha}`).first().waitFor();
-      await noAxeViolations(page, 'the documents page after an upload');
+      await assertNoAxeViolations(page, 'the documents page after an upload');
 
       // The article, right to left.
       await page.goto('/admin/articles/new');
@@ -86,7 +82,7 @@ describe('the seed article written in the newsroom, in Arabic', () => {
           await row.getByLabel('Document').selectOption(value!);
         }
       }
-      await noAxeViolations(page, 'the article form in Arabic');
+      await assertNoAxeViolations(page, 'the article form in Arabic');
       await page.getByRole('button', { name: 'Publish' }).click();
       await page.getByText(/Published/).first().waitFor();
 
@@ -103,7 +99,7 @@ describe('the seed article written in the newsroom, in Arabic', () => {
       const href = await reader.locator('a.source-download').getAttribute('href');
       const download = await fetch(server.url + href);
       assert.equal(createHash('sha256').update(Buffer.from(await download.arrayBuffer())).digest('hex'), sha);
-      await noAxeViolations(reader, 'the published Arabic article');
+      await assertNoAxeViolations(reader, 'the published Arabic article');
       await readers.close();
     } finally {
       await context.close();
