@@ -14,7 +14,7 @@ import { TS_CONFIG } from './schema.ts';
 import { chooseTerms, DF_LOOKUPS, frequencyCache, MIN_SIMILARITY, type FrequencyCache } from '../../../search/similar-terms.ts';
 
 type SearchTables = {
-  article_search: { article_id: number; section_id: number; language: string; published_at: string; document: string };
+  article_search: { article_id: number; section_id: number; language: string; published_at: string; document: string; rank_length: number | null; head_terms: string | null };
   article_search_rank: { article_id: number; rank_document: string };
   article_search_text: { article_id: number; headline: string; subtitle: string; tags: string; body: string };
   article_search_terms: { term: string; docs: number };
@@ -87,6 +87,20 @@ function rankDocumentOf(parts: { headline: string; subtitle: string; tags: strin
   return documentOf({ ...parts, body: parts.body.slice(0, RANK_BODY_CHARS) });
 }
 
+/**
+ * What bounds a match's score without its ranking document (migration 024), stored beside the matching
+ * document: the ranking document's length as ts_rank counts it (its positions), and the lexemes of the
+ * headline, tags and subtitle, without positions (see boundedRanking).
+ */
+function rankLengthOf(articleId: RawBuilder<unknown> | number): RawBuilder<number> {
+  return sql<number>`(select coalesce(sum(coalesce(array_length(u.positions, 1), 1)), 0) from article_search_rank r, unnest(r.rank_document) as u where r.article_id = ${articleId})`;
+}
+
+function headTermsOf(parts: Record<'headline' | 'subtitle' | 'tags', RawBuilder<unknown> | string>): RawBuilder<string> {
+  const terms = (text: RawBuilder<unknown> | string) => sql`to_tsvector(${TS_CONFIG}::regconfig, ${text})`;
+  return sql<string>`strip(${terms(parts.headline)} || ${terms(parts.tags)} || ${terms(parts.subtitle)})`;
+}
+
 function foldedParts(doc: IndexDocument) {
   return {
     headline: indexText(doc.headline),
@@ -116,23 +130,66 @@ async function countTerms(db: Db, articleId: number, next: RawBuilder<string> | 
 }
 
 /**
- * The newest `window` matches of a search with their scores. `article_id + 0`: ordered by the primary
- * key itself, the planner walks it backwards testing every article's whole document against the query
- * (a second at 100,000 articles); ordered by an expression, it asks the GIN index for the matches and
- * sorts their ids. Then each of the window's ranking documents is read by its key, from its own table,
- * where it is in its row (migration 008): as a join, the planner would rather read that whole table.
+ * The newest `window` matches of a search, each with its score, or with null in its place when the
+ * score is bounded instead (see boundedRanking). `article_id + 0`: ordered by the primary key itself,
+ * the planner walks it backwards testing every article's whole document against the query (a second
+ * at 100,000 articles); ordered by an expression, it asks the GIN index for the matches and sorts
+ * their ids. Each ranking document scored is read by its key, from its own table, where it is in its
+ * row (migration 008): as a join, the planner would rather read that whole table.
  */
 function rankedWindow(db: Db, q: RawBuilder<string>, filters: SearchFilters, window: number) {
   const t = tables(db);
-  let matches = t.selectFrom('article_search').select('article_id').where(sql<boolean>`document @@ ${q}`);
+  let matches = t.selectFrom('article_search').select(['article_id', 'rank_length', 'head_terms']).where(sql<boolean>`document @@ ${q}`);
   if (filters.sectionId !== undefined) matches = matches.where('section_id', '=', filters.sectionId);
   if (filters.language !== undefined) matches = matches.where('language', '=', filters.language);
   if (filters.from !== undefined) matches = matches.where('published_at', '>=', filters.from);
   if (filters.before !== undefined) matches = matches.where('published_at', '<', filters.before);
-  const score = sql<number>`(select ts_rank(${SEARCH_WEIGHTS}::float4[], r.rank_document, ${q}, 1) from article_search_rank r where r.article_id = m.article_id)`;
+  const exact = sql<number>`(select ts_rank(${SEARCH_WEIGHTS}::float4[], r.rank_document, ${q}, 1) from article_search_rank r where r.article_id = m.article_id)`;
+  // A one-word query (one operand, not a prefix) whose word is not in the headline, tags or subtitle:
+  // only the body holds it, and its score is bounded by the document's length alone.
+  const bodyOnly = sql<boolean>`numnode(${q}) = 1 and (${q})::text not like '%:*' and m.rank_length is not null and m.head_terms is not null and not (m.head_terms @@ ${q})`;
   return t
     .selectFrom(matches.orderBy(sql`article_id + 0`, 'desc').limit(window).as('m'))
-    .select([sql<number>`m.article_id`.as('id'), score.as('score')]);
+    .select([sql<number>`m.article_id`.as('id'), sql<number | null>`case when ${bodyOnly} then null else ${exact} end`.as('score'), sql<number | null>`m.rank_length`.as('rank_length')]);
+}
+
+/**
+ * ts_rank (normalisation 1) of a match that holds a one-word query only in its body is at most this
+ * over log2(1 + length): the word's occurrences all weigh D (0.1), and ts_rank sums w/i² over the
+ * i-th occurrence divided by pi²/6, under 0.1 however many there are. The margin covers float rounding.
+ */
+const BODY_ONLY_BOUND = 0.1 * 1.001;
+
+const bodyOnlyBound = (rankLength: number) => (rankLength > 0 ? BODY_ONLY_BOUND / Math.log2(rankLength + 1) : 0);
+
+/** Matches scored per statement once the bounded ones are needed. */
+const BOUNDED_BATCH = 100;
+
+/**
+ * The window's rows in rank order as far as the page needs them (`needed` = offset + limit): rows
+ * whose score came back bounded are scored, best bound first, only while their bound could still reach
+ * the needed-th best score found so far. A row never scored has a bound, and so a score, below it:
+ * the first `needed` rows are those ranking every row would give, in the same order.
+ */
+async function boundedRanking(db: Db, q: RawBuilder<string>, rows: { id: number; score: number | null; rank_length: number | null }[], needed: number) {
+  const scored = rows.filter((r): r is { id: number; score: number; rank_length: number | null } => r.score !== null).map((r) => ({ id: r.id, score: r.score }));
+  const open = rows
+    .filter((r) => r.score === null)
+    .map((r) => ({ id: r.id, bound: bodyOnlyBound(Number(r.rank_length ?? 0)) }))
+    .sort((a, b) => b.bound - a.bound);
+  const order = (a: { id: number; score: number }, b: { id: number; score: number }) => b.score - a.score || b.id - a.id;
+  let next = 0;
+  while (next < open.length) {
+    scored.sort(order);
+    const bar = scored.length >= needed ? scored[needed - 1]!.score : -Infinity;
+    if (open[next]!.bound < bar) break;
+    const batch = open.slice(next, next + Math.max(BOUNDED_BATCH, needed - scored.length)).map((o) => o.id);
+    next += batch.length;
+    const found = await sql<{ id: number; score: number }>`
+      select article_id as id, ts_rank(${SEARCH_WEIGHTS}::float4[], rank_document, ${q}, 1) as score from article_search_rank where article_id = any(${batch}::int[])`.execute(db);
+    scored.push(...found.rows);
+  }
+  return scored.sort(order);
 }
 
 /**
@@ -140,22 +197,23 @@ function rankedWindow(db: Db, q: RawBuilder<string>, filters: SearchFilters, win
  * count fetching and decompressing a document stored out of line (30-60 µs each), so for a word in
  * many articles it prefers reading the whole table and testing every document, which takes seconds at
  * 100,000 articles; through the index, the same search reads no document at all. JIT compilation,
- * which the large estimates of such plans set off, costs more than these queries run.
+ * which the large estimates of such plans set off, costs more than these queries run, and so does
+ * starting a parallel worker (about 20 ms, for a sort of a few thousand ids).
  * The settings last only to the end of the transaction (its own, or the caller's, where they are put
  * back afterwards).
  */
 async function withIndexPlan<T>(db: Db, run: (db: Db) => Promise<T>): Promise<T> {
-  const plan = sql`select set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)`;
+  const plan = sql`select set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)`;
   if (!db.isTransaction)
     return db.transaction().execute(async (trx) => {
       await plan.execute(trx);
       return run(trx);
     });
-  const before = await sql<{ seq: string; jit: string }>`select current_setting('enable_seqscan') as seq, current_setting('jit') as jit`.execute(db);
+  const before = await sql<{ seq: string; jit: string; workers: string }>`select current_setting('enable_seqscan') as seq, current_setting('jit') as jit, current_setting('max_parallel_workers_per_gather') as workers`.execute(db);
   await plan.execute(db);
   const result = await run(db);
-  const { seq, jit } = before.rows[0]!;
-  await sql`select set_config('enable_seqscan', ${seq}, true), set_config('jit', ${jit}, true)`.execute(db);
+  const { seq, jit, workers } = before.rows[0]!;
+  await sql`select set_config('enable_seqscan', ${seq}, true), set_config('jit', ${jit}, true), set_config('max_parallel_workers_per_gather', ${workers}, true)`.execute(db);
   return result;
 }
 
@@ -285,9 +343,11 @@ async function insertMany(db: Db, docs: readonly IndexDocument[]): Promise<void>
     await sql`delete from article_search where article_id = any(${ids}::int[])`.execute(db);
     await sql`delete from article_search_rank where article_id = any(${ids}::int[])`.execute(db);
     await sql`delete from article_search_text where article_id = any(${ids}::int[])`.execute(db);
-    await sql`insert into article_search (article_id, section_id, language, published_at, document)
-      select d.article_id, d.section_id, d.language, d.published_at, ${document(sql.ref('d.body'))} from ${input}`.execute(db);
+    // The ranking documents first: each match row's rank_length is counted from its own.
     await sql`insert into article_search_rank (article_id, rank_document) select d.article_id, ${document(sql.ref('d.rank_body'))} from ${input}`.execute(db);
+    const head = headTermsOf({ headline: sql.ref('d.headline'), subtitle: sql.ref('d.subtitle'), tags: sql.ref('d.tags') });
+    await sql`insert into article_search (article_id, section_id, language, published_at, document, rank_length, head_terms)
+      select d.article_id, d.section_id, d.language, d.published_at, ${document(sql.ref('d.body'))}, ${rankLengthOf(sql.ref('d.article_id'))}, ${head} from ${input}`.execute(db);
     await sql`insert into article_search_text (article_id, headline, subtitle, tags, body) select d.article_id, d.headline, d.subtitle, d.tags, d.body from ${input}`.execute(db);
   }
 }
@@ -409,6 +469,7 @@ export function createPostgresSearchIndex(): SearchIndex {
 
   async function insert(db: Db, doc: IndexDocument, parts: ReturnType<typeof foldedParts>) {
     const t = tables(db);
+    await t.insertInto('article_search_rank').values({ article_id: doc.id, rank_document: rankDocumentOf(parts) }).execute();
     await t
       .insertInto('article_search')
       .values({
@@ -417,9 +478,10 @@ export function createPostgresSearchIndex(): SearchIndex {
         language: doc.language,
         published_at: doc.publishedAt,
         document: documentOf(parts),
+        rank_length: rankLengthOf(doc.id),
+        head_terms: headTermsOf(parts),
       })
       .execute();
-    await t.insertInto('article_search_rank').values({ article_id: doc.id, rank_document: rankDocumentOf(parts) }).execute();
     await t.insertInto('article_search_text').values({ article_id: doc.id, ...parts }).execute();
   }
 
@@ -447,10 +509,11 @@ export function createPostgresSearchIndex(): SearchIndex {
       const q = query(clauses);
       // As on SQLite: only the newest matches are ranked, and the same rows give the count.
       const window = Math.max(RANK_WINDOW, countLimit + 1);
-      const rows = await withIndexPlan(db, (t) => rankedWindow(t, q, filters, window).execute());
-      // Best score first (ts_rank: higher is better); on a tie the newer article.
-      rows.sort((a, b) => b.score - a.score || b.id - a.id);
-      const n = rows.length;
+      const { rows, n } = await withIndexPlan(db, async (t) => {
+        const matches = await rankedWindow(t, q, filters, window).execute();
+        // Best score first (ts_rank: higher is better); on a tie the newer article.
+        return { rows: await boundedRanking(t, q, matches, Math.min(offset + limit, matches.length)), n: matches.length };
+      });
       return { ids: rows.slice(offset, offset + limit).map((r) => r.id), total: Math.min(n, countLimit), totalCapped: n > countLimit };
     },
 

@@ -66,6 +66,7 @@ export const sqliteSchema: SchemaDialect = {
   // FTS5 ranks from its own doclists: nothing to add.
   async addRankingDocument() {},
   async separateRankingDocument() {},
+  async addRankingBounds() {},
 
   // A rowid key always continues from the highest id in the table.
   async moveIdentityPast() {},
