@@ -129,28 +129,77 @@ async function countTerms(db: Db, articleId: number, next: RawBuilder<string> | 
     on conflict (term) do update set docs = article_search_terms.docs + excluded.docs`.execute(db);
 }
 
+interface IdRange {
+  low: number | null;
+  high: number | null;
+  /** Articles holding the query's word, when it is one word (the term counts' figure; null otherwise). */
+  docs: number | null;
+}
+
 /**
- * The newest `window` matches of a search, each with its score, or with null in its place when the
- * score is bounded instead (see boundedRanking). `article_id + 0`: ordered by the primary key itself,
- * the planner walks it backwards testing every article's whole document against the query (a second
- * at 100,000 articles); ordered by an expression, it asks the GIN index for the matches and sorts
- * their ids. Each ranking document scored is read by its key, from its own table, where it is in its
- * row (migration 008): as a join, the planner would rather read that whole table.
+ * The lowest and highest indexed ids, read from the primary key before index scans are turned off for
+ * the search, and for a one-word query how many articles hold the word.
  */
-function rankedWindow(db: Db, q: RawBuilder<string>, filters: SearchFilters, window: number) {
+async function idRange(db: Db, q: RawBuilder<string>): Promise<IdRange> {
+  const row = (
+    await sql<{ low: number | null; high: number | null; docs: number | null }>`
+      select min(article_id) as low, max(article_id) as high,
+        (select docs from article_search_terms where numnode(${q}) = 1 and term = trim(both '''' from (${q})::text)) as docs
+      from article_search`.execute(db)
+  ).rows[0];
+  const num = (v: number | string | null | undefined) => (v == null ? null : Number(v));
+  return { low: num(row?.low), high: num(row?.high), docs: num(row?.docs) };
+}
+
+/** A match of the window: its id, the ranking document's length, and whether its score is bounded instead of known. */
+interface WindowRow {
+  id: number;
+  rank_length: number | null;
+  bounded: boolean;
+}
+
+/**
+ * Ids of the matches first searched among the newest articles only: the GIN index's matches and a
+ * range of the primary key are ANDed as bitmaps, so only matches in the range are read from the table.
+ * A common word matches thousands of articles, each read and sorted to find the newest `window` (at
+ * 100,000 articles, 14,000 rows read for 2,000 kept); when the range holds fewer than `window`
+ * matches, the search is made again over every article.
+ */
+const NEWEST_SPAN = 20_000;
+
+/**
+ * The newest `window` matches of a search (see NEWEST_SPAN). `article_id + 0`: ordered by the primary
+ * key itself, the planner walks it backwards testing every article's whole document against the
+ * query (a second at 100,000 articles); ordered by an expression, it asks the GIN index for the
+ * matches and sorts their ids. `bounded`: the query is one word (one operand, not a prefix) that is
+ * not in the match's headline, tags or subtitle, so only its body holds it, and its score is bounded
+ * by the ranking document's length alone (see boundedRanking).
+ */
+async function newestMatches(db: Db, q: RawBuilder<string>, filters: SearchFilters, window: number, ids: IdRange): Promise<WindowRow[]> {
   const t = tables(db);
-  let matches = t.selectFrom('article_search').select(['article_id', 'rank_length', 'head_terms']).where(sql<boolean>`document @@ ${q}`);
-  if (filters.sectionId !== undefined) matches = matches.where('section_id', '=', filters.sectionId);
-  if (filters.language !== undefined) matches = matches.where('language', '=', filters.language);
-  if (filters.from !== undefined) matches = matches.where('published_at', '>=', filters.from);
-  if (filters.before !== undefined) matches = matches.where('published_at', '<', filters.before);
-  const exact = sql<number>`(select ts_rank(${SEARCH_WEIGHTS}::float4[], r.rank_document, ${q}, 1) from article_search_rank r where r.article_id = m.article_id)`;
-  // A one-word query (one operand, not a prefix) whose word is not in the headline, tags or subtitle:
-  // only the body holds it, and its score is bounded by the document's length alone.
-  const bodyOnly = sql<boolean>`numnode(${q}) = 1 and (${q})::text not like '%:*' and m.rank_length is not null and m.head_terms is not null and not (m.head_terms @@ ${q})`;
-  return t
-    .selectFrom(matches.orderBy(sql`article_id + 0`, 'desc').limit(window).as('m'))
-    .select([sql<number>`m.article_id`.as('id'), sql<number | null>`case when ${bodyOnly} then null else ${exact} end`.as('score'), sql<number | null>`m.rank_length`.as('rank_length')]);
+  const matches = (from: number | null) => {
+    let m = t.selectFrom('article_search').select(['article_id', 'rank_length', 'head_terms']).where(sql<boolean>`document @@ ${q}`);
+    if (from !== null) m = m.where('article_id', '>=', from);
+    if (filters.sectionId !== undefined) m = m.where('section_id', '=', filters.sectionId);
+    if (filters.language !== undefined) m = m.where('language', '=', filters.language);
+    if (filters.from !== undefined) m = m.where('published_at', '>=', filters.from);
+    if (filters.before !== undefined) m = m.where('published_at', '<', filters.before);
+    const bounded = sql<boolean>`numnode(${q}) = 1 and (${q})::text not like '%:*' and m.rank_length is not null and m.head_terms is not null and not (m.head_terms @@ ${q})`;
+    return t
+      .selectFrom(m.orderBy(sql`article_id + 0`, 'desc').limit(window).as('m'))
+      .select([sql<number>`m.article_id`.as('id'), sql<number | null>`m.rank_length`.as('rank_length'), bounded.as('bounded')])
+      .execute();
+  };
+  if (ids.low === null || ids.high === null) return [];
+  // The range is searched first only where it should hold the window twice over: one word, no filter,
+  // in enough articles. Otherwise the second search would often follow, and a prefix's or a phrase's
+  // matches would be gathered from the GIN index twice.
+  const span = ids.high - ids.low + 1;
+  const filtered = filters.sectionId !== undefined || filters.language !== undefined || filters.from !== undefined || filters.before !== undefined;
+  if (filtered || ids.docs === null || span < 2 * NEWEST_SPAN || (ids.docs * NEWEST_SPAN) / span < 2 * window) return matches(null);
+  const from = ids.high - NEWEST_SPAN + 1;
+  const newest = await matches(from);
+  return newest.length >= window ? newest : matches(null);
 }
 
 /**
@@ -162,32 +211,40 @@ const BODY_ONLY_BOUND = 0.1 * 1.001;
 
 const bodyOnlyBound = (rankLength: number) => (rankLength > 0 ? BODY_ONLY_BOUND / Math.log2(rankLength + 1) : 0);
 
-/** Matches scored per statement once the bounded ones are needed. */
+/** Bounded matches scored per statement once they are needed. */
 const BOUNDED_BATCH = 100;
 
 /**
- * The window's rows in rank order as far as the page needs them (`needed` = offset + limit): rows
- * whose score came back bounded are scored, best bound first, only while their bound could still reach
- * the needed-th best score found so far. A row never scored has a bound, and so a score, below it:
- * the first `needed` rows are those ranking every row would give, in the same order.
+ * The window's matches in rank order as far as the page needs them (`needed` = offset + limit): every
+ * match whose score is not bounded is scored, then bounded ones, best bound first, only while their
+ * bound could still reach the needed-th best score found so far. A match never scored has a bound,
+ * and so a score, below it: the first `needed` matches are those that ranking every match would give,
+ * in the same order. Ranking documents are read a batch of ids at a time (a bitmap scan of the
+ * ranking table), not one lookup per match.
  */
-async function boundedRanking(db: Db, q: RawBuilder<string>, rows: { id: number; score: number | null; rank_length: number | null }[], needed: number) {
-  const scored = rows.filter((r): r is { id: number; score: number; rank_length: number | null } => r.score !== null).map((r) => ({ id: r.id, score: r.score }));
+async function boundedRanking(db: Db, q: RawBuilder<string>, rows: readonly WindowRow[], needed: number) {
+  const scored: { id: number; score: number }[] = [];
+  const score = async (ids: number[]) => {
+    if (!ids.length) return;
+    const found = await sql<{ id: number; score: number }>`
+      select article_id as id, ts_rank(${SEARCH_WEIGHTS}::float4[], rank_document, ${q}, 1) as score from article_search_rank where article_id = any(${ids}::int[])`.execute(db);
+    scored.push(...found.rows);
+  };
+  await score(rows.filter((r) => !r.bounded).map((r) => r.id));
   const open = rows
-    .filter((r) => r.score === null)
+    .filter((r) => r.bounded)
     .map((r) => ({ id: r.id, bound: bodyOnlyBound(Number(r.rank_length ?? 0)) }))
     .sort((a, b) => b.bound - a.bound);
+  // Best score first (ts_rank: higher is better); on a tie the newer article.
   const order = (a: { id: number; score: number }, b: { id: number; score: number }) => b.score - a.score || b.id - a.id;
   let next = 0;
   while (next < open.length) {
     scored.sort(order);
-    const bar = scored.length >= needed ? scored[needed - 1]!.score : -Infinity;
+    const bar = needed > 0 && scored.length >= needed ? scored[needed - 1]!.score : -Infinity;
     if (open[next]!.bound < bar) break;
     const batch = open.slice(next, next + Math.max(BOUNDED_BATCH, needed - scored.length)).map((o) => o.id);
     next += batch.length;
-    const found = await sql<{ id: number; score: number }>`
-      select article_id as id, ts_rank(${SEARCH_WEIGHTS}::float4[], rank_document, ${q}, 1) as score from article_search_rank where article_id = any(${batch}::int[])`.execute(db);
-    scored.push(...found.rows);
+    await score(batch);
   }
   return scored.sort(order);
 }
@@ -199,21 +256,26 @@ async function boundedRanking(db: Db, q: RawBuilder<string>, rows: { id: number;
  * 100,000 articles; through the index, the same search reads no document at all. JIT compilation,
  * which the large estimates of such plans set off, costs more than these queries run, and so does
  * starting a parallel worker (about 20 ms, for a sort of a few thousand ids).
+ * `bitmapsOnly` turns plain index scans off as well, so that a search's range of newest ids is ANDed
+ * with the GIN index's matches as bitmaps (see newestMatches) instead of walking the primary key and
+ * testing each document, and ranking documents are read a batch of ids at a time.
  * The settings last only to the end of the transaction (its own, or the caller's, where they are put
  * back afterwards).
  */
-async function withIndexPlan<T>(db: Db, run: (db: Db) => Promise<T>): Promise<T> {
-  const plan = sql`select set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)`;
+async function withIndexPlan<T>(db: Db, run: (db: Db) => Promise<T>, options: { bitmapsOnly?: boolean } = {}): Promise<T> {
+  const indexScans = options.bitmapsOnly ? 'off' : 'on';
+  const plan = sql`select set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true), set_config('enable_indexscan', ${indexScans}, true)`;
   if (!db.isTransaction)
     return db.transaction().execute(async (trx) => {
       await plan.execute(trx);
       return run(trx);
     });
-  const before = await sql<{ seq: string; jit: string; workers: string }>`select current_setting('enable_seqscan') as seq, current_setting('jit') as jit, current_setting('max_parallel_workers_per_gather') as workers`.execute(db);
+  const before = await sql<{ seq: string; jit: string; workers: string; index: string }>`
+    select current_setting('enable_seqscan') as seq, current_setting('jit') as jit, current_setting('max_parallel_workers_per_gather') as workers, current_setting('enable_indexscan') as index`.execute(db);
   await plan.execute(db);
   const result = await run(db);
-  const { seq, jit, workers } = before.rows[0]!;
-  await sql`select set_config('enable_seqscan', ${seq}, true), set_config('jit', ${jit}, true), set_config('max_parallel_workers_per_gather', ${workers}, true)`.execute(db);
+  const { seq, jit, workers, index } = before.rows[0]!;
+  await sql`select set_config('enable_seqscan', ${seq}, true), set_config('jit', ${jit}, true), set_config('max_parallel_workers_per_gather', ${workers}, true), set_config('enable_indexscan', ${index}, true)`.execute(db);
   return result;
 }
 
@@ -509,11 +571,15 @@ export function createPostgresSearchIndex(): SearchIndex {
       const q = query(clauses);
       // As on SQLite: only the newest matches are ranked, and the same rows give the count.
       const window = Math.max(RANK_WINDOW, countLimit + 1);
-      const { rows, n } = await withIndexPlan(db, async (t) => {
-        const matches = await rankedWindow(t, q, filters, window).execute();
-        // Best score first (ts_rank: higher is better); on a tie the newer article.
-        return { rows: await boundedRanking(t, q, matches, Math.min(offset + limit, matches.length)), n: matches.length };
-      });
+      const ids = await idRange(db, q);
+      const { rows, n } = await withIndexPlan(
+        db,
+        async (t) => {
+          const matches = await newestMatches(t, q, filters, window, ids);
+          return { rows: await boundedRanking(t, q, matches, Math.min(offset + limit, matches.length)), n: matches.length };
+        },
+        { bitmapsOnly: true },
+      );
       return { ids: rows.slice(offset, offset + limit).map((r) => r.id), total: Math.min(n, countLimit), totalCapped: n > countLimit };
     },
 
