@@ -50,6 +50,8 @@ export interface SchemaDialect {
   separateRankingDocument(db: Kysely<unknown>): Promise<void>;
   /** Adds what bounds a search match's score without its ranking document (migration 024). */
   addRankingBounds(db: Kysely<unknown>): Promise<void>;
+  /** Removes them again (migration 024 going down). */
+  removeRankingBounds(db: Kysely<unknown>): Promise<void>;
   /** After rows were written with explicit ids: the next generated id comes after the highest one. */
   moveIdentityPast(db: Kysely<unknown>, table: string): Promise<void>;
   /** Creates what the engine's change feed needs to reach other processes (migration 005). */

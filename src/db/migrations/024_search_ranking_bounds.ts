@@ -10,4 +10,6 @@ export async function up(db: Kysely<unknown>, dialect: SchemaDialect): Promise<v
   await dialect.addRankingBounds(db);
 }
 
-export async function down(): Promise<void> {}
+export async function down(db: Kysely<unknown>, dialect: SchemaDialect): Promise<void> {
+  await dialect.removeRankingBounds(db);
+}

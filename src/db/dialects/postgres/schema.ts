@@ -101,6 +101,10 @@ export const postgresSchema: SchemaDialect = {
     await sql`select gin_clean_pending_list('article_search_document_idx'::regclass)`.execute(db);
   },
 
+  async removeRankingBounds(db: Kysely<unknown>) {
+    await sql`alter table article_search drop column if exists rank_length, drop column if exists head_terms`.execute(db);
+  },
+
   async createChangeLog() {},
   async dropChangeLog() {},
 };

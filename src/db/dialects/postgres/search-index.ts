@@ -1,7 +1,8 @@
 // The PostgreSQL implementation of SearchIndex: a tsvector per published article (GIN-indexed), built
 // with the `gazette` text search configuration (English Snowball stemming, no stop words) from the
 // same folded text SQLite's FTS5 table holds, so that both engines find the same articles for the same
-// words. Ranking is ts_rank over weighted parts; highlighting is ts_headline over the folded text.
+// words. Ranking is ts_rank over weighted parts (decision 0041: only the matches that can reach the
+// page, for one word); highlighting marks the words at the matching lexemes' positions, as ts_headline would.
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../../schema.ts';
 import type { Db } from '../../store.ts';

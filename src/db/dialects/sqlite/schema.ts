@@ -67,6 +67,7 @@ export const sqliteSchema: SchemaDialect = {
   async addRankingDocument() {},
   async separateRankingDocument() {},
   async addRankingBounds() {},
+  async removeRankingBounds() {},
 
   // A rowid key always continues from the highest id in the table.
   async moveIdentityPast() {},
