@@ -212,7 +212,11 @@ const BODY_ONLY_BOUND = 0.1 * 1.001;
 
 const bodyOnlyBound = (rankLength: number) => (rankLength > 0 ? BODY_ONLY_BOUND / Math.log2(rankLength + 1) : 0);
 
-/** Bounded matches scored per statement once they are needed. */
+/**
+ * Bounded matches scored by the first statement once they are needed; each further statement scores
+ * twice as many, so that a word found mostly in bodies (whose bounds stay above the bar until most are
+ * scored) costs a few statements, not one per hundred matches.
+ */
 const BOUNDED_BATCH = 100;
 
 /**
@@ -239,12 +243,14 @@ async function boundedRanking(db: Db, q: RawBuilder<string>, rows: readonly Wind
   // Best score first (ts_rank: higher is better); on a tie the newer article.
   const order = (a: { id: number; score: number }, b: { id: number; score: number }) => b.score - a.score || b.id - a.id;
   let next = 0;
+  let size = BOUNDED_BATCH;
   while (next < open.length) {
     scored.sort(order);
     const bar = needed > 0 && scored.length >= needed ? scored[needed - 1]!.score : -Infinity;
     if (open[next]!.bound < bar) break;
-    const batch = open.slice(next, next + Math.max(BOUNDED_BATCH, needed - scored.length)).map((o) => o.id);
+    const batch = open.slice(next, next + Math.max(size, needed - scored.length)).map((o) => o.id);
     next += batch.length;
+    size *= 2;
     await score(batch);
   }
   return scored.sort(order);
