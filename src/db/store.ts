@@ -48,6 +48,10 @@ export interface SchemaDialect {
   addRankingDocument(db: Kysely<unknown>): Promise<void>;
   /** Moves the ranking document into a table of its own, where it is stored in the row (migration 008). */
   separateRankingDocument(db: Kysely<unknown>): Promise<void>;
+  /** Adds what bounds a search match's score without its ranking document (migration 024). */
+  addRankingBounds(db: Kysely<unknown>): Promise<void>;
+  /** Removes them again (migration 024 going down). */
+  removeRankingBounds(db: Kysely<unknown>): Promise<void>;
   /** After rows were written with explicit ids: the next generated id comes after the highest one. */
   moveIdentityPast(db: Kysely<unknown>, table: string): Promise<void>;
   /** Creates what the engine's change feed needs to reach other processes (migration 005). */

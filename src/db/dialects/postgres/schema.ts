@@ -89,6 +89,22 @@ export const postgresSchema: SchemaDialect = {
     await sql`alter table article_search drop column rank_document`.execute(db);
   },
 
+  async addRankingBounds(db: Kysely<unknown>) {
+    // Filled as put() writes them (see search-index.ts); a row left without them is ranked as before.
+    // Every row is written again, and its matching document goes to the GIN index's pending list anew:
+    // merged at the end, so that the first searches do not read through it.
+    await sql`alter table article_search add column rank_length integer, add column head_terms tsvector`.execute(db);
+    await sql`
+      update article_search s
+      set rank_length = (select coalesce(sum(coalesce(array_length(u.positions, 1), 1)), 0) from article_search_rank r, unnest(r.rank_document) as u where r.article_id = s.article_id),
+        head_terms = (select strip(to_tsvector('gazette', t.headline) || to_tsvector('gazette', t.tags) || to_tsvector('gazette', t.subtitle)) from article_search_text t where t.article_id = s.article_id)`.execute(db);
+    await sql`select gin_clean_pending_list('article_search_document_idx'::regclass)`.execute(db);
+  },
+
+  async removeRankingBounds(db: Kysely<unknown>) {
+    await sql`alter table article_search drop column if exists rank_length, drop column if exists head_terms`.execute(db);
+  },
+
   async createChangeLog() {},
   async dropChangeLog() {},
 };

@@ -66,6 +66,8 @@ export const sqliteSchema: SchemaDialect = {
   // FTS5 ranks from its own doclists: nothing to add.
   async addRankingDocument() {},
   async separateRankingDocument() {},
+  async addRankingBounds() {},
+  async removeRankingBounds() {},
 
   // A rowid key always continues from the highest id in the table.
   async moveIdentityPast() {},
