@@ -1,9 +1,10 @@
 // Staff accounts (decision 0019): creating and inviting them, roles, passwords, sign-in with its rate
 // limit, sessions kept in the database with idle and absolute expiry, single-use links for invitations
 // and password resets, and "sign out everywhere". Routes and the CLI call these; none imports Fastify.
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
+import { sha256Hex } from '../lib/hash.ts';
 import type { Db, Store } from '../db/store.ts';
 import type { Role } from '../db/schema.ts';
 import * as repo from './account.repository.ts';
@@ -63,7 +64,6 @@ export interface AccountSummary extends Account {
   lastSignInAt: string | null;
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const randomToken = () => randomBytes(32).toString('base64url');
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -281,7 +281,7 @@ async function issueToken(trx: Db, deps: AccountDeps, kind: 'invite' | 'reset', 
   const token = randomToken();
   await repo.retireTokens(trx, userId, kind, now.toISOString());
   const lifetime = kind === 'invite' ? deps.rules.inviteMs : deps.rules.resetMs;
-  await repo.insertToken(trx, { tokenHash: sha256(token), kind, userId, createdBy, now: now.toISOString(), expiresAt: iso(now.getTime() + lifetime) });
+  await repo.insertToken(trx, { tokenHash: sha256Hex(token), kind, userId, createdBy, now: now.toISOString(), expiresAt: iso(now.getTime() + lifetime) });
   return token;
 }
 
@@ -338,7 +338,7 @@ async function mail(deps: AccountDeps, to: string, subject: string, lines: strin
 
 /** What a link's form shows (whose link it is), or null when it is unknown, used or expired. */
 export async function inspectLink(store: Store, kind: 'invite' | 'reset', token: string, now = new Date()): Promise<{ email: string; name: string } | null> {
-  const row = await repo.tokenByHash(store.db, sha256(token));
+  const row = await repo.tokenByHash(store.db, sha256Hex(token));
   if (!row || row.kind !== kind || row.used_at !== null || row.expires_at <= now.toISOString()) return null;
   const user = await repo.userById(store.db, row.user_id);
   if (!user || user.disabled === 1) return null;
@@ -355,7 +355,7 @@ export async function completeLink(store: Store, kind: 'invite' | 'reset', token
   if (problem) throw invalid({ password: problem });
   const passwordHash = await hashPassword(password);
   return store.writeTransaction(async (trx) => {
-    const row = await repo.tokenByHash(trx, sha256(token));
+    const row = await repo.tokenByHash(trx, sha256Hex(token));
     if (!row || !(await repo.useToken(trx, row.token_hash, now.toISOString()))) throw new AppError('not_found', LINK_GONE);
     await repo.updateUser(trx, row.user_id, { password_hash: passwordHash, updated_at: now.toISOString() });
     await repo.bumpSessionGeneration(trx, row.user_id, now.toISOString());
@@ -452,7 +452,7 @@ const SECOND_FACTOR_WAIT_MS = 10 * 60_000;
 /** The account whose session waits for its second factor, or null. */
 export async function pendingSecondFactor(deps: AccountDeps, value: string, now = new Date()): Promise<Account | null> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(value)) return null;
-  const row = await repo.sessionWithUser(deps.store.db, sha256(value));
+  const row = await repo.sessionWithUser(deps.store.db, sha256Hex(value));
   if (!row || row.pending_second_factor !== 1 || row.disabled === 1 || !row.totp_secret) return null;
   if (now.getTime() - Date.parse(row.created_at) > SECOND_FACTOR_WAIT_MS) return null;
   return toAccount({ id: row.user_id, email: row.email, name: row.name, role: row.role, person_id: row.person_id });
@@ -483,7 +483,7 @@ export async function completeSecondFactor(deps: AccountDeps, value: string, cod
   return deps.store.writeTransaction(async (trx) => {
     const changes = step !== null ? { totp_last_step: step } : { recovery_codes: JSON.stringify(stored.filter((d) => d !== recovery)) };
     await repo.updateUser(trx, user.id, { ...changes, last_sign_in_at: now.toISOString(), updated_at: now.toISOString() });
-    await repo.updateSession(trx, sha256(value), { pending_second_factor: 0, last_seen_at: now.toISOString() });
+    await repo.updateSession(trx, sha256Hex(value), { pending_second_factor: 0, last_seen_at: now.toISOString() });
     await repo.clearFailures(trx, subjects.account);
     await recordAudit(trx, { actorId: user.id, action: 'user.sign_in', subject: `user:${user.id}`, details: { ip, secondFactor: step !== null ? 'app' : 'recovery code' } }, now);
     return toAccount(user);
@@ -539,7 +539,7 @@ async function openSession(trx: Db, deps: AccountDeps, user: repo.UserRow, attem
   const value = randomToken();
   const expiresAt = iso(now.getTime() + deps.rules.sessionMaxMs);
   await repo.insertSession(trx, {
-    id_hash: sha256(value),
+    id_hash: sha256Hex(value),
     user_id: user.id,
     generation: user.session_generation,
     csrf_token: randomToken(),
@@ -568,7 +568,7 @@ const TOUCH_EVERY_MS = 60_000;
  */
 export async function resolveSession(deps: AccountDeps, value: string, now = new Date()): Promise<ActiveSession | null> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(value)) return null;
-  const idHash = sha256(value);
+  const idHash = sha256Hex(value);
   const row = await repo.sessionWithUser(deps.store.db, idHash);
   if (!row) return null;
   const idleSince = Date.parse(row.last_seen_at);
@@ -587,7 +587,7 @@ export async function resolveSession(deps: AccountDeps, value: string, now = new
 
 export async function signOut(deps: AccountDeps, value: string, actor: Account | null, now = new Date()): Promise<void> {
   await deps.store.writeTransaction(async (trx) => {
-    await repo.deleteSession(trx, sha256(value));
+    await repo.deleteSession(trx, sha256Hex(value));
     if (actor) await recordAudit(trx, { actorId: actor.id, action: 'user.sign_out', subject: `user:${actor.id}` }, now);
   });
 }

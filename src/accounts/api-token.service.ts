@@ -2,9 +2,10 @@
 // admin tokens, which act as a staff account through the Admin API with a role no higher than that
 // account's. A token is `gzt_` and 43 random characters, shown once; only its SHA-256 digest is stored.
 // The command line (actor null) and administrators make, list and revoke them. None of this imports Fastify.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
+import { sha256Hex } from '../lib/hash.ts';
 import type { Store } from '../db/store.ts';
 import type { Role } from '../db/schema.ts';
 import * as repo from './api-token.repository.ts';
@@ -53,7 +54,6 @@ const TOKEN_SHAPE = /^gzt_[A-Za-z0-9_-]{43}$/;
 const TOUCH_EVERY_MS = 60_000;
 const RANK: Record<Role, number> = { contributor: 0, author: 1, editor: 2, admin: 3 };
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 /** The lower of two roles. */
 const lowerRole = (a: Role, b: Role): Role => (RANK[a] <= RANK[b] ? a : b);
 
@@ -110,7 +110,7 @@ export async function createApiToken(store: Store, actor: Account | null, input:
     const id = await repo.insertApiToken(trx, {
       kind: data.kind,
       name: data.name,
-      tokenHash: sha256(token),
+      tokenHash: sha256Hex(token),
       hint: token.slice(0, TOKEN_PREFIX.length + 4),
       userId,
       role: data.role ?? null,
@@ -167,7 +167,7 @@ export const looksLikeApiToken = (value: string) => TOKEN_SHAPE.test(value);
  */
 export async function resolveApiToken(store: Store, token: string, kind: ApiTokenKind, now = new Date()): Promise<ApiCaller | ApiTokenRefusal> {
   if (!looksLikeApiToken(token)) return 'unknown';
-  const row = await repo.apiTokenByHash(store.db, sha256(token));
+  const row = await repo.apiTokenByHash(store.db, sha256Hex(token));
   if (!row) return 'unknown';
   if (row.revoked_at !== null) return 'revoked';
   if (row.kind !== kind) return 'wrong_kind';

@@ -4,8 +4,8 @@
 // with the fonts the machine has; DejaVu Sans covers Latin and Arabic) into a PNG kept in the media
 // storage under a name made of everything drawn on it. A changed headline, site name or colour gives
 // a new name; the old file stays for caches that still hold its address.
-import crypto, { createHash } from 'node:crypto';
 import sharp from 'sharp';
+import { sha256Hex } from '../lib/hash.ts';
 import { escapeHtml } from '../lib/html.ts';
 import { imageJob } from './image.pipeline.ts';
 import { SOCIAL_SIZE } from './image.renditions.ts';
@@ -55,13 +55,6 @@ export interface SocialSubject {
 const RTL = /^(ar|fa|he|ur|ps|ckb|yi|dv)(-|$)/;
 const RTL_CHARS = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]/;
 const CARD_VERSION = 1;
-
-/**
- * SHA-256 in hex. Every article page names its card by it: the one-shot crypto.hash (Node 20.12) costs a
- * quarter of a Hash object's time on such short texts; older Node 20 releases take the long way.
- */
-const sha256Hex: (text: string) => string =
-  typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'hex') : (text) => createHash('sha256').update(text).digest('hex');
 
 /** The short hash naming a generated card: of everything drawn on it. */
 export function cardHash(text: CardText, colours: CardColours): string {
