@@ -18,6 +18,24 @@ const PLACEHOLDER = '\u0000gazette-bound:';
  */
 export const reusableStatements = new Set<string>();
 
+/**
+ * Runs a reusable query's SQL at once, outside the Kysely instance's driver, and returns its rows; or
+ * undefined when it cannot now (the connection is held by a transaction or another query), and the
+ * query then goes through Kysely as any other.
+ */
+export type DirectReader = (sql: string, parameters: readonly unknown[]) => unknown[] | undefined;
+
+const directReaders = new WeakMap<Db, DirectReader>();
+
+/**
+ * Lets reusable queries on this Kysely instance (not its transactions, nor instances made from it with
+ * withPlugin) be read through `reader` (decision 0044): an engine whose reads are synchronous calls in
+ * the process (SQLite) spares them Kysely's connection handling, a dozen promise hops per query.
+ */
+export function readReusableQueriesDirectly(db: Db, reader: DirectReader): void {
+  directReaders.set(db, reader);
+}
+
 interface Compiled {
   sql: string;
   /** Each parameter of the compiled query: the index of a bound value, or a constant of the builder. */
@@ -73,5 +91,7 @@ function compileWithPlaceholders(arity: number, build: (placeholders: string[]) 
 
 async function run<R>(db: Db, c: Compiled, values: readonly unknown[]): Promise<R[]> {
   const parameters = c.parameters.map((p) => ('bound' in p ? values[p.bound] : p.constant));
+  const rows = directReaders.get(db)?.(c.sql, parameters);
+  if (rows) return rows as R[];
   return (await db.executeQuery<R>(CompiledQuery.raw(c.sql, parameters))).rows;
 }

@@ -42,3 +42,46 @@ test('on PostgreSQL the reusable query is prepared once in the session, and othe
   // The query sent as text above (the builder's own) left nothing prepared.
   assert.equal(prepared.rows.filter((r) => !/^gazette_\d+$/.test(r.name)).length, 0);
 });
+
+test('on SQLite a reusable query reads the connection at once, without going through Kysely, when nothing holds it', { skip: ENGINE !== 'sqlite' && 'only SQLite reads in the process' }, async () => {
+  let throughKysely = 0;
+  // Counts the queries Kysely's executor runs for this instance (an own property over its method, removed after).
+  const executor = store.db.getExecutor();
+  const executeQuery = executor.executeQuery;
+  Object.assign(executor, {
+    executeQuery(this: typeof executor, ...args: Parameters<typeof executeQuery>) {
+      throughKysely++;
+      return executeQuery.apply(this, args);
+    },
+  });
+  try {
+    await store.db.selectFrom('site_state').select('value').where('key', '=', 'prepared-a').execute();
+    assert.equal(throughKysely, 1, 'the spy counts what goes through Kysely');
+    assert.deepEqual(await stateValue(store.db, 'prepared-a'), [{ value: 'one' }]);
+    assert.equal(throughKysely, 1, 'the reusable query went through Kysely');
+  } finally {
+    delete (executor as { executeQuery?: unknown }).executeQuery;
+  }
+});
+
+test('a reusable query waits for a transaction that holds the connection, and never reads its uncommitted rows', async () => {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let inserted!: () => void;
+  const insertedYet = new Promise<void>((resolve) => (inserted = resolve));
+  const transaction = store.writeTransaction(async (trx) => {
+    await trx.insertInto('site_state').values({ key: 'prepared-c', value: 'three' }).execute();
+    inserted();
+    await held;
+  });
+  await insertedYet;
+  let answered: { value: string }[] | null = null;
+  const read = stateValue(store.db, 'prepared-c').then((rows) => (answered = rows));
+  // Turns of the event loop while the transaction is open: the read must still be waiting.
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(answered, null, 'the read ran while the transaction held the connection');
+  release();
+  await transaction;
+  await read;
+  assert.deepEqual(answered, [{ value: 'three' }]);
+});

@@ -6,6 +6,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, type SqliteDatabase } from 'kysely';
 import type { Database } from '../../schema.ts';
 import type { Store } from '../../store.ts';
+import { readReusableQueriesDirectly } from '../../reusable-query.ts';
 import { sqliteChangeFeed } from './changes.ts';
 import { sqliteSchema } from './schema.ts';
 import { createSqliteSearchIndex } from './search-index.ts';
@@ -35,7 +36,17 @@ export function openSqlite(file: string, options: { readOnly?: boolean } = {}): 
   // connection: each keeps a page cache of its own, and better-sqlite3's default of 16 MB each made up
   // a good part of the server's memory. The operating system caches the file for all of them anyway.
   if (options.readOnly) native.pragma(`cache_size = -${READER_CACHE_KB}`);
-  const db = new Kysely<Database>({ dialect: new WaitingSqliteDialect({ database: withStatementCache(native) }) });
+  const statements = withStatementCache(native);
+  const dialect = new WaitingSqliteDialect({ database: statements });
+  const db = new Kysely<Database>({ dialect });
+  // Reusable queries (the reads of an uncached page) run on the connection at once when nothing holds
+  // it, without Kysely's connection handling (decision 0044); while a transaction or another query holds
+  // it they wait their turn through Kysely, as every other statement does.
+  readReusableQueriesDirectly(db, (text, parameters) => {
+    if (!dialect.connectionFree) return undefined;
+    const statement = statements.prepare(text) as SQLite.Statement;
+    return statement.reader ? (statement.all(parameters) as unknown[]) : undefined;
+  });
   const changes = sqliteChangeFeed(native, db);
   return {
     db,

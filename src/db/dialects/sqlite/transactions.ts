@@ -21,6 +21,20 @@ const WAIT = CompiledQuery.raw(`pragma busy_timeout = ${BUSY_TIMEOUT_MS}`);
  * pages; searches run in their own threads) while another process writes.
  */
 class WaitingSqliteDriver extends SqliteDriver {
+  /** Queries and transactions that acquired the connection and have not released it yet. */
+  held = 0;
+
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    const connection = await super.acquireConnection();
+    this.held++;
+    return connection;
+  }
+
+  override async releaseConnection(): Promise<void> {
+    this.held--;
+    await super.releaseConnection();
+  }
+
   override async beginTransaction(connection: DatabaseConnection, settings?: TransactionSettings): Promise<void> {
     if (settings?.accessMode === 'read only') {
       await connection.executeQuery(BEGIN_DEFERRED);
@@ -50,6 +64,7 @@ class WaitingSqliteDriver extends SqliteDriver {
  */
 export class WaitingSqliteDialect extends SqliteDialect {
   readonly #config: SqliteDialectConfig;
+  #driver: WaitingSqliteDriver | null = null;
 
   constructor(config: SqliteDialectConfig) {
     super(config);
@@ -57,7 +72,16 @@ export class WaitingSqliteDialect extends SqliteDialect {
   }
 
   override createDriver(): Driver {
-    return new WaitingSqliteDriver(this.#config);
+    this.#driver = new WaitingSqliteDriver(this.#config);
+    return this.#driver;
+  }
+
+  /**
+   * True when no query or transaction of the Kysely instance holds the connection: a statement run on
+   * it now, synchronously, cannot land inside another's transaction.
+   */
+  get connectionFree(): boolean {
+    return this.#driver !== null && this.#driver.held === 0;
   }
 }
 
