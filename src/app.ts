@@ -112,6 +112,7 @@ export async function buildApp(config: Config, store: Store, options: BuildOptio
   });
   limitConnections(app.server, { perAddress: http.maxConnectionsPerAddress, total: http.maxConnections ?? automaticConnectionLimit(), exempt: http.trustProxy }, limits);
   app.addHook('onClose', async () => limits.close());
+  app.addHook('onClose', async () => site.close());
 
   await app.register(securityPlugin, { headers });
   await app.register(pagesPlugin, { changes: store.changes, stored: store.pages && config.pageStoreMaxBytes !== null ? { pages: store.pages, maxBytes: config.pageStoreMaxBytes } : null });

@@ -29,6 +29,8 @@ export interface Site {
   readonly keys: readonly ChangeKey[];
   /** Frames main content in the theme's layout and returns the whole HTML document. */
   render(meta: PageMeta, main: SafeHtml): Promise<string>;
+  /** Stops listening to the store's change feed. */
+  close(): void;
 }
 
 export interface SiteParts {
@@ -45,7 +47,6 @@ export interface SiteParts {
 }
 
 interface Snapshot {
-  version: string;
   sections: Section[];
   settings: SiteSettings;
 }
@@ -54,14 +55,24 @@ interface Snapshot {
 export function createSite(config: Config, store: Store, { theme, assets, feeds, loadSections, loadSettings, initialSettings }: SiteParts): Site {
   let cached: Snapshot | null = null;
   let settings = initialSettings;
-  async function refresh(): Promise<Snapshot | null> {
-    const version = store.changes.current();
-    if (!cached || cached.version !== version) {
+  // Any announcement makes the snapshot stale. The feed tells its listeners of other processes' changes
+  // when it is asked (current()): refresh() asks; render() uses what was heard, as the public context
+  // refreshed before the route ran (one question of the feed fewer per page, decision 0044).
+  let stale = true;
+  const unsubscribe = store.changes.subscribe(() => {
+    stale = true;
+  });
+  async function refresh(ask: boolean): Promise<Snapshot | null> {
+    if (ask) store.changes.current();
+    if (!cached || stale) {
+      // A change heard while these load leaves the snapshot stale for the next page.
+      stale = false;
       try {
         const [sections, loaded] = await Promise.all([loadSections(), loadSettings()]);
-        cached = { version, sections, settings: loaded };
+        cached = { sections, settings: loaded };
         settings = loaded;
       } catch (error) {
+        stale = true;
         // While the database is away, pages that can still be made (error pages) keep the last chrome.
         if (!store.isUnavailable(error)) throw error;
         return cached;
@@ -70,6 +81,7 @@ export function createSite(config: Config, store: Store, { theme, assets, feeds,
     return cached;
   }
   const link = (l: { label: string; url: string }) => ({ label: l.label, href: l.url });
+  let chrome: { snapshot: Snapshot | null; settings: SiteSettings; view: SiteChrome } | null = null;
   return {
     get name() {
       return settings.name;
@@ -88,27 +100,35 @@ export function createSite(config: Config, store: Store, { theme, assets, feeds,
       return theme.inTimeZone(settings.timeZone);
     },
     async sections() {
-      return (await refresh())?.sections ?? [];
+      return (await refresh(true))?.sections ?? [];
     },
     async refresh() {
-      await refresh();
+      await refresh(true);
     },
     keys: [key.sections, key.settings],
     async render(meta, main) {
-      const snapshot = await refresh();
-      const chrome: SiteChrome = {
-        siteName: settings.name,
-        description: settings.description,
-        logo: settings.logoUrl,
-        publicUrl: config.publicUrl,
-        stylesheet: assets.stylesheetPath,
-        icon: assets.iconPath,
-        sections: (snapshot?.sections ?? []).map((s) => ({ name: s.name, path: s.path, language: s.language })),
-        links: settings.navigation.map(link),
-        footerLinks: settings.footer.map(link),
-        feeds: feeds(settings.name),
-      };
-      return theme.layout(chrome, meta, main);
+      const snapshot = await refresh(false);
+      // The chrome is the same for every page until the snapshot or the settings change.
+      if (!chrome || chrome.snapshot !== snapshot || chrome.settings !== settings) {
+        chrome = {
+          snapshot,
+          settings,
+          view: {
+            siteName: settings.name,
+            description: settings.description,
+            logo: settings.logoUrl,
+            publicUrl: config.publicUrl,
+            stylesheet: assets.stylesheetPath,
+            icon: assets.iconPath,
+            sections: (snapshot?.sections ?? []).map((s) => ({ name: s.name, path: s.path, language: s.language })),
+            links: settings.navigation.map(link),
+            footerLinks: settings.footer.map(link),
+            feeds: feeds(settings.name),
+          },
+        };
+      }
+      return theme.layout(chrome.view, meta, main);
     },
+    close: unsubscribe,
   };
 }

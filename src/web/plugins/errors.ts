@@ -40,6 +40,8 @@ async function sendErrorPage(site: Site, request: FastifyRequest, reply: Fastify
   // An error page names the address asked for, unless that address is itself the problem.
   const asked = request.url.split('?')[0] ?? '/';
   const path = asked.length <= 300 && status !== 400 && status !== 414 ? asked : '/';
+  // Some error pages are made before any context's hooks brought the chrome up to date (a malformed address).
+  await site.refresh();
   const body = await site.render({ language, title, description: message, path, noindex: true }, site.theme.errorPage(language, title, message));
   if (status === 404 && request.routeOptions.config?.pageCache) return reply.dependsOn(...site.keys).page(body, 404);
   return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
