@@ -12,9 +12,12 @@ function alternateLink(publicUrl: string, a: Alternate): SafeHtml {
 `;
 }
 
+const JSON_LD_ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' };
+
 /** Serialises JSON-LD so that no "</script>" or HTML comment can end the script element early. */
 export function jsonLdScript(data: object): SafeHtml {
-  const json = JSON.stringify(data).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  // One pass over the text (five replace() calls made five copies of it).
+  const json = JSON.stringify(data).replace(/[<>&\u2028\u2029]/g, (c) => JSON_LD_ESCAPES[c]!);
   return trusted(`<script type="application/ld+json">${json}</script>`);
 }
 
