@@ -32,10 +32,15 @@ function startWorker(target: DatabaseTarget): Worker {
   return new Worker(new URL('./search-worker.tsx-boot.mjs', import.meta.url), { workerData: { target } });
 }
 
-/** Threads to use: SEARCH_THREADS when set, else one per core, at most 4; 0 on stores that read in parallel. */
+/**
+ * Threads to use: SEARCH_THREADS when set, else one per core beside the main thread's (at least one, at
+ * most 4); 0 on stores whose reads already run in parallel. The main thread is busy too under a search
+ * load (requests, the cache's hits, drawing the pages), so on two cores a second search thread mostly
+ * waited for a core, and each thread costs about 40 MB (decision 0046).
+ */
 export function searchThreads(store: Store, configured: number | null): number {
   if (!store.readsInParallelThreads) return 0;
-  return configured ?? Math.min(4, os.availableParallelism());
+  return configured ?? Math.max(1, Math.min(4, os.availableParallelism() - 1));
 }
 
 /** A search function over `threads` worker threads (0: the main thread). */
