@@ -67,14 +67,17 @@ export interface SearchIndex {
   search(db: Db, clauses: readonly Clause[], filters: SearchFilters, limit: number, offset: number, countLimit: number): Promise<RankedIds>;
   /** Marked index text for the given results. */
   mark(db: Db, clauses: readonly Clause[], ids: readonly number[]): Promise<Map<number, MarkedFields>>;
-  /** Published articles most similar to an indexed one, excluding itself, best first. */
-  similar(db: Db, id: number, limit: number): Promise<SimilarArticle[]>;
+  /**
+   * Published articles most similar to an indexed one, excluding itself, best first. Only the `window`
+   * matches nearest the article (by id; default SIMILAR_WINDOW, see similar-terms.ts) are ranked.
+   */
+  similar(db: Db, id: number, limit: number, window?: number): Promise<SimilarArticle[]>;
   /**
    * similar() for many indexed articles at once (Check Also lists computed in bulk): each article's
    * list is what similar() gives for it, in as few round trips as the engine allows. Every id is a key
    * of the answer (an empty list when nothing is similar or the article is not indexed).
    */
-  similarMany(db: Db, ids: readonly number[], limit: number): Promise<Map<number, SimilarArticle[]>>;
+  similarMany(db: Db, ids: readonly number[], limit: number, window?: number): Promise<Map<number, SimilarArticle[]>>;
   /**
    * What searching a prefix would cost: how many indexed words start with it (counted up to
    * `wordLimit`) and how many article postings those words have in all.

@@ -10,6 +10,33 @@ const MAX_DF_SHARE = 0.05;
 /** Below this similarity (relative to the article itself) two articles only share a word or two. */
 export const MIN_SIMILARITY = 0.1;
 
+/**
+ * Matches ranked per article (decision 0047): when an article's words find more articles than this,
+ * only the matches nearest it in the order articles entered the site (their ids, which stand for
+ * publication time, as in reader searches) are scored; on a tie in distance the newer one. For a new
+ * article that is the newest matches. A site smaller than this ranks every match, as before.
+ */
+export const SIMILAR_WINDOW = 2000;
+
+/**
+ * The window's bounds among an article's matches: `before` the matching ids up to and including `id`,
+ * nearest first (descending), `after` those above it, nearest first (ascending), each at least `window`
+ * long when there are that many. The window is the `window` matches nearest `id` (a tie goes to the
+ * newer), which in id order is one run from `low` to `high`.
+ */
+export function windowBounds(id: number, before: readonly number[], after: readonly number[], window: number): { low: number; high: number } | null {
+  let b = 0;
+  let a = 0;
+  while (b + a < window && (b < before.length || a < after.length)) {
+    const down = b < before.length ? id - before[b]! : Infinity;
+    const up = a < after.length ? after[a]! - id : Infinity;
+    if (up <= down) a++;
+    else b++;
+  }
+  if (b + a === 0) return null;
+  return { low: b > 0 ? before[b - 1]! : after[0]!, high: a > 0 ? after[a - 1]! : before[0]! };
+}
+
 /** Article counts of terms, remembered by one index. */
 export interface FrequencyCache {
   /** Forgets what was remembered when the highest article id moved by more than 1% (or fell). */

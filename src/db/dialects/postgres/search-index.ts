@@ -12,7 +12,7 @@ import { alternatives, type Clause } from '../../../search/query.ts';
 import type { IndexDocument, MarkedFields, RankedIds, SearchFilters, SearchIndex, SimilarArticle } from '../../../search/search-index.ts';
 import { MARK_CLOSE, MARK_OPEN } from '../../../search/snippet.ts';
 import { TS_CONFIG } from './schema.ts';
-import { chooseTerms, DF_LOOKUPS, frequencyCache, MIN_SIMILARITY, type FrequencyCache } from '../../../search/similar-terms.ts';
+import { chooseTerms, DF_LOOKUPS, frequencyCache, MIN_SIMILARITY, SIMILAR_WINDOW, type FrequencyCache } from '../../../search/similar-terms.ts';
 
 type SearchTables = {
   article_search: { article_id: number; section_id: number; language: string; published_at: string; document: string; rank_length: number | null; head_terms: string | null };
@@ -310,12 +310,13 @@ async function ownTerms(db: Db, ids: readonly number[]): Promise<Map<number, Map
 }
 
 /**
- * The newest RANK_WINDOW matches of each article's query (through the GIN index) ranked against it,
- * the best `limit + 1` of each, with the article's own score beside them: one statement for them all,
- * so a batch of articles costs one round trip, not one per article. Runs with the index plan (see
- * withIndexPlan): the queries are not known when the statement is planned.
+ * The `window` matches of each article's query (through the GIN index) nearest the article by id (on a
+ * tie the newer: SIMILAR_WINDOW, the same rule as on SQLite) ranked against it, the best `limit + 1`
+ * of each, with the article's own score beside them: one statement for them all, so a batch of
+ * articles costs one round trip, not one per article. Runs with the index plan (see withIndexPlan):
+ * the queries are not known when the statement is planned.
  */
-async function rankAgainst(db: Db, queries: readonly { id: number; query: string }[], limit: number) {
+async function rankAgainst(db: Db, queries: readonly { id: number; query: string }[], limit: number, window: number) {
   if (!queries.length) return [];
   const weights = sql.lit(SIMILAR_WEIGHTS);
   const statement = sql<{ for_id: number; self: number | null; article_id: number; section_id: number; published_at: string; score: number }>`
@@ -327,8 +328,8 @@ async function rankAgainst(db: Db, queries: readonly { id: number; query: string
       from (
         select article_id, section_id, published_at from article_search
         where document @@ p.q
-        order by article_id + 0 desc
-        limit ${RANK_WINDOW}
+        order by abs(article_id - p.id), article_id desc
+        limit ${window}
       ) as m
       join article_search_rank r on r.article_id = m.article_id
       order by score desc, r.article_id desc
@@ -341,7 +342,7 @@ async function rankAgainst(db: Db, queries: readonly { id: number; query: string
  * Check Also's candidates for many articles at once, each list what similar() gives for its article:
  * a few statements for the whole batch (terms, highest id, document frequencies, ranking).
  */
-async function similarMany(frequencies: FrequencyCache, db: Db, ids: readonly number[], limit: number): Promise<Map<number, SimilarArticle[]>> {
+async function similarMany(frequencies: FrequencyCache, db: Db, ids: readonly number[], limit: number, window: number): Promise<Map<number, SimilarArticle[]>> {
   const out = new Map<number, SimilarArticle[]>(ids.map((id) => [id, []]));
   if (!ids.length) return out;
   const t = tables(db);
@@ -366,7 +367,7 @@ async function similarMany(frequencies: FrequencyCache, db: Db, ids: readonly nu
   }
 
   const ranked = new Map<number, { self: number | null; rows: { article_id: number; section_id: number; published_at: string; score: number }[] }>();
-  for (const r of await rankAgainst(db, queries, limit)) {
+  for (const r of await rankAgainst(db, queries, limit, window)) {
     let entry = ranked.get(r.for_id);
     if (!entry) ranked.set(r.for_id, (entry = { self: r.self, rows: [] }));
     entry.rows.push(r);
@@ -607,11 +608,11 @@ export function createPostgresSearchIndex(): SearchIndex {
       return out;
     },
 
-    async similar(db, id, limit): Promise<SimilarArticle[]> {
-      return (await similarMany(frequencies, db, [id], limit)).get(id) ?? [];
+    async similar(db, id, limit, window = SIMILAR_WINDOW): Promise<SimilarArticle[]> {
+      return (await similarMany(frequencies, db, [id], limit, window)).get(id) ?? [];
     },
 
-    similarMany: (db, ids, limit) => similarMany(frequencies, db, ids, limit),
+    similarMany: (db, ids, limit, window = SIMILAR_WINDOW) => similarMany(frequencies, db, ids, limit, window),
 
     async prefixReach(db, prefix, wordLimit) {
       // A prefix is stemmed before it is expanded, as on SQLite: the reach is counted from the stem.

@@ -9,7 +9,7 @@ import { isStopword } from '../../../search/stopwords.ts';
 import { alternatives, type Clause } from '../../../search/query.ts';
 import type { IndexDocument, MarkedFields, RankedIds, SearchFilters, SearchIndex, SimilarArticle } from '../../../search/search-index.ts';
 import { MARK_CLOSE, MARK_OPEN } from '../../../search/snippet.ts';
-import { chooseTerms, DF_LOOKUPS, frequencyCache, MIN_SIMILARITY } from '../../../search/similar-terms.ts';
+import { chooseTerms, DF_LOOKUPS, frequencyCache, MIN_SIMILARITY, SIMILAR_WINDOW, windowBounds } from '../../../search/similar-terms.ts';
 
 type FtsColumns = {
   rowid: number;
@@ -174,7 +174,7 @@ export function createSqliteSearchIndex(): SearchIndex {
    * The articles most like article `id` (its topic `terms`: frequent in it, rare in the index) ranked with
    * bm25, each score relative to the article's own.
    */
-  async function rank(db: Db, id: number, terms: TopicTerms, highest: number, limit: number): Promise<SimilarArticle[]> {
+  async function rank(db: Db, id: number, terms: TopicTerms, highest: number, limit: number, window: number): Promise<SimilarArticle[]> {
     const f = fts(db);
     if (!terms.size) return [];
 
@@ -198,11 +198,31 @@ export function createSqliteSearchIndex(): SearchIndex {
     const expression = chosen.map((c) => `"${terms.get(c.term)!.word}"`).join(' OR ');
 
     // Rank in the index alone (it holds published articles only), then read the few winners' rows.
-    // The article itself is ranked too: its own score is the yardstick for the others. (A second
-    // query for it alone would cost as much as this one: bm25 counts each term's articles per query.)
-    const withSelf = await f
-      .selectFrom('article_search')
-      .where(matches(expression))
+    // The article itself is ranked too: its own score is the yardstick for the others (it is always in
+    // its own window). bm25 costs the same for every match it scores, so only the window's are: the
+    // matches nearest the article (SIMILAR_WINDOW). Listing matches without scoring them is cheap, and
+    // FTS5 walks them in id order from a bound, so the window is found by two such walks, one each way,
+    // and is one run of ids. When the terms' article counts add up to well under the window, every
+    // match is in it and the walks are skipped.
+    const reach = chosen.reduce((sum, c) => sum + (docs.find((d) => d.term === c.term)?.doc ?? 0), 0);
+    let range: { low: number; high: number } | null = null;
+    if (reach > window / 2) {
+      const walk = (direction: 'asc' | 'desc') =>
+        f
+          .selectFrom('article_search')
+          .where(matches(expression))
+          .where('rowid', direction === 'desc' ? '<=' : '>', id)
+          .select('rowid')
+          .orderBy('rowid', direction)
+          .limit(window)
+          .execute();
+      const before = (await walk('desc')).map((r) => r.rowid);
+      const after = (await walk('asc')).map((r) => r.rowid);
+      if (before.length + after.length >= window) range = windowBounds(id, before, after, window);
+    }
+    let query = f.selectFrom('article_search').where(matches(expression));
+    if (range) query = query.where('rowid', '>=', range.low).where('rowid', '<=', range.high);
+    const withSelf = await query
       .select(['rowid', sql<number>`bm25(article_search, ${SIMILAR_WEIGHTS})`.as('score')])
       .orderBy('score')
       .limit(limit + 1)
@@ -318,11 +338,11 @@ export function createSqliteSearchIndex(): SearchIndex {
       return out;
     },
 
-    async similar(db, id, limit): Promise<SimilarArticle[]> {
-      return (await this.similarMany(db, [id], limit)).get(id) ?? [];
+    async similar(db, id, limit, window = SIMILAR_WINDOW): Promise<SimilarArticle[]> {
+      return (await this.similarMany(db, [id], limit, window)).get(id) ?? [];
     },
 
-    async similarMany(db, ids, limit) {
+    async similarMany(db, ids, limit, window = SIMILAR_WINDOW) {
       // The texts of a batch are split in one pass; ranking is a query per article, which runs in this
       // process: there is no round trip to save.
       const f = fts(db);
@@ -338,7 +358,7 @@ export function createSqliteSearchIndex(): SearchIndex {
         const byId = new Map(texts.map((t, j) => [t.rowid, topics[j]!]));
         for (const id of batch) {
           const found = byId.get(id);
-          out.set(id, found ? await rank(db, id, found, highest, limit) : []);
+          out.set(id, found ? await rank(db, id, found, highest, limit, window) : []);
         }
       }
       return out;
