@@ -12,7 +12,7 @@ export interface Config {
   /** Absolute origin used in canonical links, feeds and structured data, without a trailing slash. */
   readonly publicUrl: string;
   readonly database: DatabaseTarget;
-  /** Worker threads that run searches on SQLite (SEARCH_THREADS); null: one per core, at most 4. */
+  /** Worker threads that run searches on SQLite (SEARCH_THREADS); null: one per core beside the main thread's, at least 1, at most 4. */
   readonly searchThreads: number | null;
   /**
    * Stored rendered pages (decision 0038): the most bytes their bodies may take (PAGE_STORE_MAX_MB),
