@@ -3,13 +3,13 @@
 // word count behind the reading time. Rendering a page then parses nothing. A body is Markdown (what
 // the demo, the CLI and articles written before the admin's editor hold) or HTML from the body editor,
 // which is cleaned here to a strict allowlist before anything is stored (decision 0021).
-import MarkdownIt from 'markdown-it';
 import { cleanedBodyHtml, plainTextOfHtml } from '../lib/body-html.ts';
 import { plainText } from '../lib/plain-text.ts';
 import { countWords } from '../lib/words.ts';
+import { markdownIt, onDemand } from '../lib/on-demand.ts';
 
 // Raw HTML in a body is shown as text, never rendered; markdown-it also refuses javascript: links.
-const markdown = new MarkdownIt({ html: false, linkify: true, typographer: false });
+const markdown = onDemand(() => new (markdownIt())({ html: false, linkify: true, typographer: false }));
 
 /** How an article's body is written: Markdown, or HTML from the admin's body editor. */
 export type BodyFormat = 'markdown' | 'html';
@@ -31,5 +31,5 @@ export function deriveBody(source: string, language: string, format: BodyFormat 
     return { source: html, html, text, words: countWords(text, language) };
   }
   const text = plainText(source);
-  return { source, html: markdown.render(source), text, words: countWords(text, language) };
+  return { source, html: markdown().render(source), text, words: countWords(text, language) };
 }

@@ -1,7 +1,7 @@
 // Outgoing mail over SMTP (nodemailer), configured by env. Every message carries an unsubscribe link,
 // in the text and as List-Unsubscribe headers (RFC 2369 / RFC 8058 one-click).
-import nodemailer from 'nodemailer';
 import type { MailConfig } from '../config.ts';
+import { nodemailer } from '../lib/on-demand.ts';
 
 export interface MailMessage {
   to: string;
@@ -18,7 +18,7 @@ export interface Mailer {
 /** A mailer sending through the configured SMTP server. */
 /** A transport to the configured SMTP server, with short timeouts; shared by every kind of mail the site sends. */
 export function smtpTransport(config: MailConfig) {
-  return nodemailer.createTransport({
+  return nodemailer().createTransport({
     host: config.host,
     port: config.port,
     secure: config.secure,

@@ -1,11 +1,10 @@
 // Comment text is plain text. For display it is read into paragraphs, lines and links for the http(s)
 // addresses it contains: data, which pages and feeds turn into HTML, escaping every piece of text, so no
 // markup a reader typed is ever live.
-import MarkdownIt from 'markdown-it';
+import { markdownIt, onDemand } from '../lib/on-demand.ts';
 
 // markdown-it's linkify-it instance is the one detector used site-wide; only its matcher is used here.
-const linkify = new MarkdownIt({ linkify: true }).linkify;
-linkify.set({ fuzzyLink: true, fuzzyEmail: false, fuzzyIP: false });
+const linkify = onDemand(() => new (markdownIt())({ linkify: true }).linkify.set({ fuzzyLink: true, fuzzyEmail: false, fuzzyIP: false }));
 
 interface Link {
   index: number;
@@ -15,7 +14,7 @@ interface Link {
 
 /** The http(s) links in a text, in order: full addresses and ones starting "www." (not bare domain names). */
 function linksIn(text: string): Link[] {
-  return (linkify.match(text) ?? [])
+  return (linkify().match(text) ?? [])
     .filter((m) => /^https?:\/\//i.test(m.url) && /^(https?:\/\/|www\.)/i.test(m.raw))
     .map((m) => ({ index: m.index, lastIndex: m.lastIndex, url: m.url }));
 }

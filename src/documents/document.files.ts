@@ -6,7 +6,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { fileTypeFromFile } from 'file-type';
 import { AppError } from '../errors.ts';
 
 /** Media types a document may have, with the extension its stored name gets. */
@@ -58,6 +57,7 @@ export async function receiveFile(files: DocumentFiles, source: Readable, trunca
     await pipeline(source, counter, fs.createWriteStream(tmp, { flags: 'wx' }));
     if (truncated()) throw new TooLarge();
     if (size === 0) throw new AppError('invalid_input', 'The file is empty.', { file: 'The file is empty. Choose the document again.' });
+    const { fileTypeFromFile } = await import('file-type');
     const type = (await fileTypeFromFile(tmp))?.mime;
     const ext = type ? DOCUMENT_TYPES[type] : undefined;
     if (!type || !ext) {

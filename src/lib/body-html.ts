@@ -1,9 +1,9 @@
 // An article body written as HTML (the admin's body editor) is cleaned on the server when it is written,
 // to the few elements a news article is made of; nothing the browser sent is trusted (decision 0021).
 // Kept pure so the store's migrations and the article service can both derive a body from it.
-import { Parser } from 'htmlparser2';
-import sanitizeHtml from 'sanitize-html';
+import type sanitizeHtml from 'sanitize-html';
 import { normaliseSpace } from './excerpt.ts';
+import { htmlparser2, sanitizeHtml as sanitizer } from './on-demand.ts';
 
 /** Classes the body's figures carry: an image with caption and credit, or an embed shown as a link. */
 export const FIGURE_CLASSES = { image: 'body-image', embed: 'body-embed', credit: 'credit' } as const;
@@ -101,7 +101,7 @@ function remember(clean: string): string {
  * asks for this: a writer's own headings are kept as chosen).
  */
 export function cleanBodyHtml(dirty: string, options: { levelHeadings?: boolean } = {}): string {
-  const clean = sanitizeHtml(dirty, OPTIONS).trim();
+  const clean = sanitizer()(dirty, OPTIONS).trim();
   return remember(options.levelHeadings ? levelHeadings(clean) : clean);
 }
 
@@ -120,7 +120,7 @@ export function plainTextOfHtml(clean: string): string {
   const parts: string[] = [];
   // Captions and credits under figures are not the story's text: excerpts, snippets and the reading time leave them out.
   let inCaption = 0;
-  const parser = new Parser(
+  const parser = new (htmlparser2().Parser)(
     {
       ontext: (text) => {
         if (!inCaption) parts.push(text);
@@ -148,7 +148,7 @@ export function plainTextOfHtml(clean: string): string {
  */
 export function imagesWithoutAlt(bodyHtml: string): number {
   let missing = 0;
-  const parser = new Parser({
+  const parser = new (htmlparser2().Parser)({
     onopentag(name, attribs) {
       if (name === 'img' && !Object.hasOwn(attribs, 'alt')) missing++;
     },

@@ -1,14 +1,14 @@
 // The plain text of a Markdown body: what excerpts, word counts, search snippets and the search index
 // are made from. Kept apart from the article service so that search and feeds can use it without
 // importing the service that in turn writes to the search index.
-import MarkdownIt from 'markdown-it';
 import { normaliseSpace } from './excerpt.ts';
+import { markdownIt, onDemand } from './on-demand.ts';
 
-const parser = new MarkdownIt({ html: false, linkify: true, typographer: false });
+const parser = onDemand(() => new (markdownIt())({ html: false, linkify: true, typographer: false }));
 
 /** Plain text of a Markdown body, white space collapsed. */
 export function plainText(markdownSource: string): string {
-  const tokens = parser.parse(markdownSource, {});
+  const tokens = parser().parse(markdownSource, {});
   const parts: string[] = [];
   for (const t of tokens) {
     if (t.type === 'inline') parts.push((t.children ?? []).filter((c) => c.type === 'text' || c.type === 'code_inline').map((c) => c.content).join(''));

@@ -3,9 +3,8 @@
 // the site keeps all metadata), and make every rendition once. One picture is worked on at a time, by one
 // libvips thread, so ten uploads at once stay within a few hundred megabytes.
 import fs from 'node:fs';
-import { fileTypeFromFile } from 'file-type';
-import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp';
-import exifReader from 'exif-reader';
+import type { Metadata, OutputInfo, Sharp } from 'sharp';
+import { exifReader, sharp } from '../lib/on-demand.ts';
 import { AppError } from '../errors.ts';
 import type { MediaStorage } from './media.storage.ts';
 import {
@@ -22,8 +21,6 @@ import {
   type Renditions,
 } from './image.renditions.ts';
 
-sharp.cache(false);
-sharp.concurrency(1);
 
 /**
  * A limit on how many callers run at once; the others wait their turn in order. A finishing caller hands
@@ -87,6 +84,7 @@ async function head(file: string, bytes = 512): Promise<string> {
 
 /** What an upload is, by its content; a clear refusal for anything that is not an accepted picture. */
 export async function imageTypeOf(file: string, fileName: string): Promise<string> {
+  const { fileTypeFromFile } = await import('file-type');
   const type = (await fileTypeFromFile(file))?.mime;
   if (type && IMAGE_TYPES.includes(type)) return type;
   const name = fileName || 'The file';
@@ -113,7 +111,7 @@ export interface ImageFacts {
 export async function inspectImage(file: string, fileName: string, maxPixels: number): Promise<ImageFacts> {
   let meta: Metadata;
   try {
-    meta = await sharp(file, { limitInputPixels: false, animated: true }).metadata();
+    meta = await sharp()(file, { limitInputPixels: false, animated: true }).metadata();
   } catch {
     throw refuse(`${fileName || 'The file'} could not be read as a picture: it is damaged or incomplete.`);
   }
@@ -134,7 +132,7 @@ export async function inspectImage(file: string, fileName: string, maxPixels: nu
 function creditFields(exif: Buffer | undefined): Record<string, string> {
   if (!exif) return {};
   try {
-    const image = exifReader(exif).Image ?? {};
+    const image = exifReader()(exif).Image ?? {};
     const kept: Record<string, string> = {};
     for (const name of ['Copyright', 'Artist'] as const) {
       const value = image[name];
@@ -154,9 +152,9 @@ function creditFields(exif: Buffer | undefined): Record<string, string> {
  */
 export async function privateOriginal(file: string, mediaType: string, facts: ImageFacts, keepMetadata: boolean, scratch: string, maxPixels: number): Promise<string> {
   if (keepMetadata || !facts.hasMetadata) return file;
-  const meta = await sharp(file, { limitInputPixels: maxPixels }).metadata();
+  const meta = await sharp()(file, { limitInputPixels: maxPixels }).metadata();
   const credits = creditFields(meta.exif);
-  let image = sharp(file, { limitInputPixels: maxPixels, animated: facts.animated }).autoOrient().keepIccProfile();
+  let image = sharp()(file, { limitInputPixels: maxPixels, animated: facts.animated }).autoOrient().keepIccProfile();
   if (Object.keys(credits).length) image = image.withExif({ IFD0: credits });
   await encode(image, formatOf(mediaType), 'original').toFile(scratch);
   return scratch;
@@ -197,7 +195,7 @@ interface Source {
 
 /** The picture upright, as a starting point for one rendition. */
 function upright(source: Source): Sharp {
-  return sharp(source.file, { limitInputPixels: source.maxPixels, animated: source.animated }).autoOrient();
+  return sharp()(source.file, { limitInputPixels: source.maxPixels, animated: source.animated }).autoOrient();
 }
 
 /**
@@ -215,7 +213,7 @@ async function master(source: Source, widest: number): Promise<Source & { raw: {
 function fromMaster(m: Awaited<ReturnType<typeof master>>, still = false): Sharp {
   if (!m.raw) return upright({ ...m, animated: m.animated && !still });
   const { info, data } = m.raw;
-  return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
+  return sharp()(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
 }
 
 /** Makes every file of the plan that storage does not hold yet; returns the keys written. */

@@ -4,7 +4,7 @@
 // with the fonts the machine has; DejaVu Sans covers Latin and Arabic) into a PNG kept in the media
 // storage under a name made of everything drawn on it. A changed headline, site name or colour gives
 // a new name; the old file stays for caches that still hold its address.
-import sharp from 'sharp';
+import { sharp } from '../lib/on-demand.ts';
 import { sha256Hex } from '../lib/hash.ts';
 import { escapeHtml } from '../lib/html.ts';
 import { imageJob } from './image.pipeline.ts';
@@ -147,7 +147,7 @@ export async function ensureCard(storage: MediaStorage, hash: string, text: Card
   let pending = making.get(key);
   if (!pending) {
     pending = imageJob(async () => {
-      const png = await sharp(Buffer.from(cardSvg(text, colours))).png({ compressionLevel: 9, palette: false }).toBuffer();
+      const png = await sharp()(Buffer.from(cardSvg(text, colours))).png({ compressionLevel: 9, palette: false }).toBuffer();
       await storage.putBytes(key, png);
       return png.length;
     }).finally(() => making.delete(key));
