@@ -42,11 +42,12 @@ export interface WebhookEvent {
 const messageId = () => `msg_${randomBytes(16).toString('base64url')}`;
 
 /**
- * Records an event in the caller's transaction, for every active endpoint subscribed to its type (or
- * only for `onlyWebhookId`, the test event). Nothing is written when no endpoint wants it.
+ * Records an event in the caller's transaction, for every active endpoint subscribed to its type, or
+ * for the endpoints given (the test event's one; those a caller has just read). Nothing is written when
+ * no endpoint wants it.
  */
-export async function recordEvent(trx: Db, event: WebhookEvent, now = new Date(), onlyWebhookId?: number): Promise<void> {
-  const targets = onlyWebhookId !== undefined ? [onlyWebhookId] : await subscribers(trx, event.type);
+export async function recordEvent(trx: Db, event: WebhookEvent, now = new Date(), endpoints?: readonly number[]): Promise<void> {
+  const targets = endpoints ?? (await subscribers(trx, event.type));
   if (!targets.length) return;
   // The payload says when the change happened (the service's clock); queueing and pruning go by the real one.
   const payload = JSON.stringify({ type: event.type, timestamp: now.toISOString(), data: event.data });
@@ -59,7 +60,11 @@ export async function recordEvent(trx: Db, event: WebhookEvent, now = new Date()
 }
 
 async function subscribers(trx: Db, type: string): Promise<number[]> {
-  return (await repo.activeWebhooks(trx)).filter((w) => subscribedTypes(w.events).includes(type)).map((w) => w.id);
+  return subscribersOf(await repo.activeWebhooks(trx), type);
+}
+
+function subscribersOf(active: readonly { id: number; events: string }[], type: string): number[] {
+  return active.filter((w) => subscribedTypes(w.events).includes(type)).map((w) => w.id);
 }
 
 /** The event types stored for an endpoint (unknown ones, from a later version, are kept as they are). */
@@ -89,7 +94,8 @@ export function articleEventType(from: ArticleStatus | null, to: ArticleStatus, 
  */
 export async function recordArticleChange(trx: Db, id: number, change: { from: ArticleStatus | null; to: ArticleStatus; scheduledAt?: string }, now = new Date()): Promise<void> {
   const type = articleEventType(change.from, change.to, change.scheduledAt !== undefined);
-  if (!type || !(await subscribers(trx, type)).length) return;
+  const targets = type ? await subscribers(trx, type) : [];
+  if (!type || !targets.length) return;
   const [text] = await articleTexts(trx, [id]);
   if (!text) return;
   const path = (await pathsOf(trx, [id])).get(id) ?? null;
@@ -108,6 +114,7 @@ export async function recordArticleChange(trx: Db, id: number, change: { from: A
       },
     },
     now,
+    targets,
   );
 }
 
@@ -120,9 +127,13 @@ export async function recordCommentChange(trx: Db, comment: { id: number; articl
   const types: EventType[] = [];
   if (comment.from === null && comment.to !== 'spam') types.push('comment.created');
   if (comment.to === 'approved' && comment.from !== 'approved') types.push('comment.approved');
+  if (!types.length) return;
+  // The endpoints are read once for both events (a new comment approved at once is both).
+  const active = await repo.activeWebhooks(trx);
   for (const type of types) {
-    if (!(await subscribers(trx, type)).length) continue;
+    const targets = subscribersOf(active, type);
+    if (!targets.length) continue;
     const articlePath = (await pathsOf(trx, [comment.articleId])).get(comment.articleId) ?? null;
-    await recordEvent(trx, { type, data: { id: comment.id, articleId: comment.articleId, articlePath, parentId: comment.parentId, status: comment.to } }, now);
+    await recordEvent(trx, { type, data: { id: comment.id, articleId: comment.articleId, articlePath, parentId: comment.parentId, status: comment.to } }, now, targets);
   }
 }

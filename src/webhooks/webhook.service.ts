@@ -236,7 +236,7 @@ export async function sendTestEvent(store: Store, actor: Account, id: number, no
     const row = await repo.findWebhook(trx, id);
     if (!row) throw new AppError('not_found', `There is no webhook ${id}.`);
     if (row.active !== 1) throw new AppError('conflict', 'This webhook is disabled: enable it to send a test.');
-    await recordEvent(trx, { type: TEST_EVENT, data: { webhookId: id, message: 'A test event sent from the newsroom.' } }, now, id);
+    await recordEvent(trx, { type: TEST_EVENT, data: { webhookId: id, message: 'A test event sent from the newsroom.' } }, now, [id]);
     await recordAudit(trx, { actorId: actor.id, action: 'webhook.test', subject: `webhook:${id}` }, now);
   });
 }

@@ -130,6 +130,22 @@ describe('webhook delivery', () => {
     }
   });
 
+  it('sends both comment.created and comment.approved for a comment published at once', async () => {
+    await subscribe(['comment.created', 'comment.approved']);
+    const config = { ...site.config, comments: { ...site.config.comments, moderation: 'hold-none' as const } };
+    const comments = createCommentService({ store: site.store, config, secret: await resolveSecret(site.store.db, config), mailer: null });
+    const a = await createDraft(site.store, admin, draft('Webhook story with an open thread'));
+    await publishArticle(site.store, admin, a.id, a.version);
+    const posted = await comments.post(
+      { article_id: String(a.id), author: 'Quick Reader', email: 'quick.reader@example.org', comment: 'Published at once.', token: comments.formToken(a.id, new Date(Date.now() - 60_000)) },
+      { ip: '203.0.113.78', userAgent: 'test browser', now: new Date(), browserComments: [] },
+    );
+    assert.equal(posted.status, 'approved');
+    const sent = (await receiver.received(2)).map((r) => JSON.parse(r.body) as Sent);
+    assert.deepEqual(sent.map((s) => s.type).sort(), ['comment.approved', 'comment.created']);
+    for (const s of sent) assert.equal(s.data.id, posted.id);
+  });
+
   it('sends media.replaced when a library picture gets a new file', async () => {
     await subscribe(['media.replaced']);
     const deps = { store: site.store, storage: localStorage(site.config.mediaDir), settings: site.config.images, usage: articleImageUsage };
