@@ -1,7 +1,7 @@
 // Reading a WordPress export (WXR 1.0, 1.1 or 1.2) as a stream: the file is fed to a strict SAX parser in
-// chunks and only the parts Gazette imports are kept. readWxr hands them on as they are completed (the head
-// first: site, authors and terms; then each item), so memory holds one chunk and one item, whatever the
-// size of the file (decision 0029). A file that is not well-formed XML, declares a DOCTYPE (entities are
+// chunks and only the parts Gazette imports are kept. readWxr hands on the parts each 256 KiB of the file
+// completed (the head first: site, authors and terms; then items), so memory holds that much and one
+// unfinished item, whatever the size of the file (decisions 0029 and 0049). A file that is not well-formed XML, declares a DOCTYPE (entities are
 // never expanded: no billion laughs, no external entities), or is not WXR is refused with a WxrError naming
 // the file, line and column, possibly after earlier parts were handed on: the consumer must be able to undo
 // them (the importer writes in one transaction).
@@ -83,7 +83,7 @@ export type WxrPart =
   | { kind: 'term'; term: WxrTerm }
   | { kind: 'item'; item: WxrItem };
 
-/** The parts one chunk of the file completed, and how far into the file the reader is. */
+/** The parts one hand-over's reads of the file completed (HANDOVER_BYTES), and how far into the file the reader is. */
 export interface WxrChunk {
   parts: WxrPart[];
   /** The WXR version as far as known (the last chunk always has it). */
