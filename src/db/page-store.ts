@@ -74,6 +74,10 @@ export class PageStore {
   async get(urlKey: string): Promise<StoredPage | undefined> {
     const since = this.mark();
     if (this.pending.has(EVERYTHING)) return undefined;
+    // Drops heard but not yet run when the read starts: the read may see a page one of them is about
+    // to delete, and that drop may finish (and leave `pending`) before the read's answer arrives, which
+    // happens on an engine whose reads and drops use different connections (PostgreSQL's pool).
+    const unfinished = this.pending.size ? new Set(this.pending.keys()) : null;
     let row;
     try {
       [row] = await storedPageByKey(this.db, urlKey);
@@ -83,9 +87,9 @@ export class PageStore {
     }
     if (!row) return undefined;
     const keys = parseList(row.change_keys);
-    // Drops heard before the read that have not run yet, and announcements heard while it ran.
+    // Drops unfinished when the read started or still now, and announcements heard while it ran.
     this.changes.current();
-    if (!keys || keys.some((k) => this.pending.has(k)) || this.pending.has(EVERYTHING) || this.announcements.changedSince(since, keys)) return undefined;
+    if (!keys || keys.some((k) => this.pending.has(k) || unfinished?.has(k)) || this.pending.has(EVERYTHING) || this.announcements.changedSince(since, keys)) return undefined;
     return {
       status: row.status,
       contentType: row.content_type,

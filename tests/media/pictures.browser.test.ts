@@ -4,6 +4,8 @@
 // measured by Chromium (PerformanceObserver 'layout-shift') must stay 0. A control picture without
 // width and height, added the same way, proves the measurement sees a shift. axe-core finds no violation.
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page, Route } from 'playwright-core';
@@ -51,6 +53,43 @@ const observeShifts = (page: Page) =>
       for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) if (!entry.hadRecentInput) window.shift += entry.value;
     }).observe({ type: 'layout-shift', buffered: true });
   });
+
+/**
+ * A proxy in front of the server that sends a page's HTML in two parts: up to and including the first
+ * occurrence of `splitAfter`, then the rest when release() is called. A browser paints the first part
+ * meanwhile, as it does whenever its parser stops between two network packets or for its time budget (on
+ * a slow connection, or a busy machine: the shift this test first met was 0.00077, the search box moving
+ * when its button arrived).
+ */
+async function splittingProxy(target: string, splitAfter: string): Promise<{ url: string; release(): void; close(): Promise<void> }> {
+  const upstream = new URL(target);
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const proxy = http.createServer((req, res) => {
+    // Identity bytes, so that the split falls in the markup.
+    const headers = { ...req.headers, 'accept-encoding': 'identity' };
+    const forward = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers }, (answer) => {
+      res.writeHead(answer.statusCode!, answer.headers);
+      if (!String(answer.headers['content-type']).startsWith('text/html')) return void answer.pipe(res);
+      const chunks: Buffer[] = [];
+      answer.on('data', (c: Buffer) => chunks.push(c));
+      answer.on('end', () => {
+        const all = Buffer.concat(chunks);
+        const at = all.indexOf(splitAfter);
+        assert.ok(at >= 0, `the page holds ${splitAfter}`);
+        res.write(all.subarray(0, at + splitAfter.length));
+        void released.then(() => res.end(all.subarray(at + splitAfter.length)));
+      });
+    });
+    req.pipe(forward);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+    release,
+    close: () => new Promise<void>((resolve) => proxy.close(() => resolve())),
+  };
+}
 
 const eagerPicturesLoaded = (page: Page) => page.waitForFunction(() => [...document.images].filter((i) => i.loading !== 'lazy').every((i) => i.complete && i.naturalWidth > 0));
 
@@ -116,6 +155,44 @@ describe('pictures in the browser', () => {
           assert.ok((await page.evaluate(() => window.shift)) > 0, 'the measurement sees a shift when a box is not reserved');
         } finally {
           await context.close();
+        }
+      });
+
+  // Where a later part of the markup could move what is already painted: the sections' list beside the
+  // site's name (on a phone it wraps below the name once it is long), the search box at the masthead's
+  // end (its button comes after its field, the button's label after the button), the home page's lead story beside its picture (its text comes
+  // a line at a time), an article's headline and lead picture.
+  const splits = [
+    { which: 'home', after: 'id="site-search-q" name="q" type="search" maxlength="200" placeholder="Search" dir="auto">' },
+    { which: 'home', after: '<button type="submit">' },
+    { which: 'home', after: 'News</a></li>' },
+    { which: 'home', after: '<h2 class="lead-title">' },
+    { which: 'home', after: '<p class="card-excerpt">' },
+    { which: 'article', after: '<h1' },
+    { which: 'article', after: '<figure class="article-image">' },
+  ] as const;
+  for (const width of [1280, 390])
+    for (const { which, after } of splits)
+      it(`${which} page at ${width}px, painted before the markup after ${after.slice(-24)} arrives: no layout shift`, async () => {
+        const proxy = await splittingProxy(server.url, after);
+        const context = await browser.newContext({ viewport: { width, height: 800 } });
+        const page = await context.newPage();
+        try {
+          const pictures = await holdPictures(page);
+          await page.goto(proxy.url + (which === 'article' ? articlePath : '/'), { waitUntil: 'commit' });
+          // The first part is parsed and painted (the stylesheet, which blocks painting, included).
+          await page.waitForFunction(() => document.styleSheets.length > 0 && document.body !== null);
+          await painted(page);
+          await observeShifts(page);
+          proxy.release();
+          await page.waitForLoadState('domcontentloaded');
+          await pictures.release();
+          await eagerPicturesLoaded(page);
+          await painted(page);
+          assert.equal(await page.evaluate(() => window.shift), 0, 'cumulative layout shift');
+        } finally {
+          await context.close();
+          await proxy.close();
         }
       });
 });
