@@ -273,28 +273,13 @@ export function createSqliteSearchIndex(): SearchIndex {
 
   return {
     async put(db, doc: IndexDocument) {
-      const f = fts(db);
-      await f.deleteFrom('article_search').where('rowid', '=', doc.id).execute();
-      await f
-        .insertInto('article_search_facets')
-        .values({ article_id: doc.id, section_id: doc.sectionId, language: doc.language, published_at: doc.publishedAt })
-        .onConflict((oc) => oc.column('article_id').doUpdateSet({ section_id: doc.sectionId, language: doc.language, published_at: doc.publishedAt }))
-        .execute();
-      await f
-        .insertInto('article_search')
-        .values({
-          rowid: doc.id,
-          headline: indexText(doc.headline),
-          subtitle: indexText(doc.subtitle),
-          tags: indexText(doc.tags.join(' . ')),
-          body: indexText(doc.body),
-        })
-        .execute();
+      await this.putMany(db, [doc]);
     },
 
     async putMany(db, docs) {
-      // What put() does for each, in three statements per slice instead of three per article (an
-      // import writes its posts' entries this way, decision 0049). An article given twice keeps its last.
+      // Each article's entry replaces what the index held for it, in three statements per slice of
+      // articles rather than three per article (an import writes its posts' entries this way, decision
+      // 0049). An article given twice keeps its last.
       const latest = [...new Map(docs.map((d) => [d.id, d])).values()];
       const f = fts(db);
       for (let i = 0; i < latest.length; i += PUT_ROWS) {
