@@ -94,8 +94,9 @@ export function articleEventType(from: ArticleStatus | null, to: ArticleStatus, 
  */
 export async function recordArticleChange(trx: Db, id: number, change: { from: ArticleStatus | null; to: ArticleStatus; scheduledAt?: string }, now = new Date()): Promise<void> {
   const type = articleEventType(change.from, change.to, change.scheduledAt !== undefined);
-  const targets = type ? await subscribers(trx, type) : [];
-  if (!type || !targets.length) return;
+  if (!type) return;
+  const targets = await subscribers(trx, type);
+  if (!targets.length) return;
   const [text] = await articleTexts(trx, [id]);
   if (!text) return;
   const path = (await pathsOf(trx, [id])).get(id) ?? null;
@@ -128,12 +129,14 @@ export async function recordCommentChange(trx: Db, comment: { id: number; articl
   if (comment.from === null && comment.to !== 'spam') types.push('comment.created');
   if (comment.to === 'approved' && comment.from !== 'approved') types.push('comment.approved');
   if (!types.length) return;
-  // The endpoints are read once for both events (a new comment approved at once is both).
+  // The endpoints and the article's address are read once for both events (a new comment approved at
+  // once is both).
   const active = await repo.activeWebhooks(trx);
+  let articlePath: string | null | undefined;
   for (const type of types) {
     const targets = subscribersOf(active, type);
     if (!targets.length) continue;
-    const articlePath = (await pathsOf(trx, [comment.articleId])).get(comment.articleId) ?? null;
+    if (articlePath === undefined) articlePath = (await pathsOf(trx, [comment.articleId])).get(comment.articleId) ?? null;
     await recordEvent(trx, { type, data: { id: comment.id, articleId: comment.articleId, articlePath, parentId: comment.parentId, status: comment.to } }, now, targets);
   }
 }
