@@ -27,6 +27,12 @@ export interface LoadOptions {
    * pages; `url` then only gives the origin. Runs in the load generator, so keep it cheap.
    */
   nextPath?: () => string;
+  /**
+   * Paths (with query) sent in turn, each request's bytes built once before the run; `url` then only gives
+   * the origin. For many distinct URLs without the per-request cost of nextPath or idReplacement in the
+   * load generator, which would otherwise be what a run measures when the client is the bottleneck.
+   */
+  paths?: readonly string[];
   /** The body of each request, asked anew for every request (e.g. a form post to another article each time). */
   nextBody?: () => string;
   /** Called with each measured response's status and headers (names in lower case). */
@@ -81,6 +87,7 @@ function databaseCpuBetween(before: Map<number, number>, after: Map<number, numb
 /** Runs the warm-up, then the measured load, and returns the measured figures. */
 export async function runLoad(options: LoadOptions): Promise<LoadFigures> {
   const { nextPath, nextBody } = options;
+  if (options.paths && (nextPath || nextBody || options.onResponse || options.idReplacement)) throw new Error('runLoad: paths cannot be combined with nextPath, nextBody, onResponse or idReplacement');
   let measuring = false;
   const onResponse = options.onResponse;
   const common = {
@@ -91,7 +98,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadFigures> {
     body: options.body,
     idReplacement: options.idReplacement ?? false,
     ...(options.overallRate ? { overallRate: options.overallRate } : {}),
-    ...(nextPath || nextBody || onResponse
+    ...(options.paths
+      ? { requests: options.paths.map((path) => ({ method: options.method ?? 'GET', path })) }
+      : nextPath || nextBody || onResponse
       ? {
           requests: [
             {

@@ -1,9 +1,9 @@
 // The accounts' screens under /admin: sign-in and sign-out, the password links (invitation, reset), the
 // dashboard, staff management (admins), the account's own page, and the audit log (admins).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import QRCode from 'qrcode';
 import { z } from 'zod';
 import { trusted } from '../lib/html.ts';
+import { qrcode } from '../lib/on-demand.ts';
 import { AppError } from '../errors.ts';
 import * as views from '../web/admin/accounts.ts';
 import { idParam } from '../web/admin/params.ts';
@@ -261,7 +261,7 @@ export async function accountAdminRoutes(app: FastifyInstance, { deps, secure }:
   }
 
   async function setupPage(request: FastifyRequest, reply: FastifyReply, setup: accounts.SecondFactorSetup, fields: Record<string, string> = {}) {
-    const qr = await QRCode.toString(setup.uri, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
+    const qr = await qrcode().toString(setup.uri, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
     return reply.adminPage({
       title: 'Two-step sign-in',
       nav: 'account',

@@ -1,6 +1,6 @@
 // Staff passwords: argon2id through @node-rs/argon2 (prebuilt binaries, runs off the main thread), with
 // OWASP's minimum parameters; the PHC string records them, so raising them later still verifies old hashes.
-import { hash, verify } from '@node-rs/argon2';
+import { argon2 } from '../lib/on-demand.ts';
 
 /** Shortest and longest password accepted, in characters. */
 export const PASSWORD_MIN = 10;
@@ -18,13 +18,13 @@ export function passwordProblem(password: string, context: { email: string; name
   return null;
 }
 
-export const hashPassword = (password: string): Promise<string> => hash(password, PARAMS);
+export const hashPassword = (password: string): Promise<string> => argon2().hash(password, PARAMS);
 
 /** Whether the password matches the stored hash; an empty or malformed hash never matches. */
 export async function passwordMatches(stored: string, password: string): Promise<boolean> {
   if (!stored.startsWith('$argon2')) return false;
   try {
-    return await verify(stored, password);
+    return await argon2().verify(stored, password);
   } catch {
     return false;
   }

@@ -4,14 +4,13 @@ import { Migrator } from 'kysely';
 import { describeDatabase, type DatabaseTarget } from '../config.ts';
 import { migrationsFor } from './migrations/index.ts';
 import { openSqlite } from './dialects/sqlite/store.ts';
-import { openPostgres } from './dialects/postgres/store.ts';
 import { isLockTimeout } from './dialects/postgres/transactions.ts';
 import { isSqliteBusy } from './dialects/sqlite/transactions.ts';
 import type { Store } from './store.ts';
 import { PageStore } from './page-store.ts';
 
 export type { Db, Store } from './store.ts';
-export { StoreUnavailable } from './dialects/postgres/store.ts';
+export { StoreUnavailable } from './store.ts';
 
 export interface OpenOptions {
   /** Only read (a search thread's connection): SQLite opens the file read-only. */
@@ -27,12 +26,15 @@ export async function openStore(target: DatabaseTarget, options: OpenOptions = {
     case 'sqlite':
       store = await openSqlite(target.file, { readOnly: options.readOnly });
       break;
-    case 'postgres':
+    case 'postgres': {
+      // Loaded only here: a SQLite server, its search threads and the CLI on SQLite never load pg.
+      const { openPostgres } = await import('./dialects/postgres/store.ts');
       store = await openPostgres(
         { url: target.url, poolSize: target.poolSize, statementTimeoutMs: target.statementTimeoutMs, description: describeDatabase(target) },
         options.onError,
       );
       break;
+    }
   }
   return options.readOnly ? store : withStoredPages(store, options.onError);
 }

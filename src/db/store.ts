@@ -103,3 +103,15 @@ export interface Store {
   readonly description: string;
   close(): Promise<void>;
 }
+
+/** The database could not be reached or used at start; the message names no password. */
+export class StoreUnavailable extends Error {
+  constructor(
+    message: string,
+    /** 69 (EX_UNAVAILABLE) when the server cannot be reached; 78 (EX_CONFIG) when it is the wrong one. */
+    readonly exitCode = 69,
+  ) {
+    super(message);
+    this.name = 'StoreUnavailable';
+  }
+}

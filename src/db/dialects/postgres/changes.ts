@@ -3,7 +3,8 @@
 // A lost listening connection is opened again, and since notices sent meanwhile are lost, listeners
 // are then told that everything changed.
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
+import { pg } from './pg.ts';
+import type * as Pg from 'pg';
 import { EVERYTHING, type ChangeFeed, type ChangeKey } from '../../store.ts';
 
 const CHANNEL = 'gazette_changes';
@@ -14,11 +15,11 @@ export interface PostgresChangeFeed extends ChangeFeed {
   close(): Promise<void>;
 }
 
-export function postgresChangeFeed(pool: pg.Pool, clientConfig: pg.ClientConfig, onError: (error: unknown) => void): PostgresChangeFeed {
+export function postgresChangeFeed(pool: Pg.Pool, clientConfig: Pg.ClientConfig, onError: (error: unknown) => void): PostgresChangeFeed {
   const node = randomUUID();
   const listeners = new Set<(keys: readonly ChangeKey[]) => void>();
   let counter = 0;
-  let client: pg.Client | null = null;
+  let client: Pg.Client | null = null;
   let closed = false;
   let retry: NodeJS.Timeout | null = null;
   let delay = 250;
@@ -52,7 +53,7 @@ export function postgresChangeFeed(pool: pg.Pool, clientConfig: pg.ClientConfig,
     }
   }
 
-  function lost(c: pg.Client) {
+  function lost(c: Pg.Client) {
     if (client === c) client = null;
     c.removeAllListeners('end');
     c.end().catch(() => {});

@@ -1,9 +1,10 @@
 // The PostgreSQL store: a pool of connections through Kysely's PostgresDialect, checked at open.
 import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import { pg } from './pg.ts';
+import type * as Pg from 'pg';
 import { reusableStatements } from '../../reusable-query.ts';
 import type { Database } from '../../schema.ts';
-import type { Store } from '../../store.ts';
+import { StoreUnavailable, type Store } from '../../store.ts';
 import { postgresChangeFeed } from './changes.ts';
 import { postgresSchema } from './schema.ts';
 import { createPostgresSearchIndex } from './search-index.ts';
@@ -20,25 +21,13 @@ export interface PostgresTarget {
 /** The oldest server the schema and queries are written for. */
 const MIN_VERSION = 150000;
 
-/** The database could not be reached or used at start; the message names no password. */
-export class StoreUnavailable extends Error {
-  constructor(
-    message: string,
-    /** 69 (EX_UNAVAILABLE) when the server cannot be reached; 78 (EX_CONFIG) when it is the wrong one. */
-    readonly exitCode = 69,
-  ) {
-    super(message);
-    this.name = 'StoreUnavailable';
-  }
-}
-
 // Integers beyond 2^31 (count(*), sum()) arrive as text by default; every count here fits a double.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 
 /** Connects, checks the server, and returns the store over a pool. */
 export async function openPostgres(target: PostgresTarget, onError: (error: unknown) => void = () => {}): Promise<Store> {
-  const clientConfig: pg.ClientConfig = {
+  const clientConfig: Pg.ClientConfig = {
     connectionString: target.url,
     connectionTimeoutMillis: 5000,
     application_name: 'gazette',
@@ -92,7 +81,7 @@ const statementNames = new Map<string, string>();
  * server, parsing and planning each anew cost about as much as running it. Any other SQL is sent as
  * before.
  */
-function prepareReusable(client: pg.PoolClient): void {
+function prepareReusable(client: Pg.PoolClient): void {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
   (client as { query: unknown }).query = (text: unknown, values?: unknown, ...rest: unknown[]) => {
     if (typeof text !== 'string' || !Array.isArray(values) || !reusableStatements.has(text)) return query(text, values, ...rest);
