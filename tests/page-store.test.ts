@@ -239,4 +239,47 @@ describe('the page store on its own', () => {
       reader.close();
     }
   });
+
+  // A drop that fails is followed by emptying the store; when the database refuses that too, the pages
+  // that drop should have deleted are still there. Served later, they would be stale for good.
+  it('serves no stored page after a drop and the emptying after it both failed, until an emptying succeeds', async () => {
+    let failing = false;
+    const refuseDeletes: KyselyPlugin = {
+      transformQuery(args) {
+        if (failing && args.node.kind === 'DeleteQueryNode') throw new Error('the database went away');
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    };
+    // Its own change feed, so that the server's page store does not run the drop this one fails.
+    let hear: (keys: readonly string[]) => void = () => {};
+    const feed = { current: () => '0', subscribe: (listener: (keys: readonly string[]) => void) => ((hear = listener), () => {}) };
+    const errors: unknown[] = [];
+    const pages = new PageStore(
+      server.store.db.withPlugin(refuseDeletes),
+      (work) => (failing ? Promise.reject(new Error('the database went away')) : server.store.writeTransaction(work)),
+      feed,
+      (error) => errors.push(error),
+    );
+    try {
+      await pages.put([{ urlKey: '/s/1', page: page(1, ['article:901']), since: pages.mark() }, { urlKey: '/s/2', page: page(2, ['tag:902']), since: pages.mark() }], 1e9);
+      failing = true;
+      hear(['article:901']);
+      await pages.settled();
+      assert.ok(errors.length > 0, 'the failed drop was reported');
+      assert.ok((await pages.urlKeys()).includes('/s/1'), 'the page the drop should have deleted is still stored');
+      assert.equal(await pages.get('/s/1'), undefined, 'the stale page is not served');
+      assert.equal(await pages.get('/s/2'), undefined, 'nor any other: any may be stale');
+      assert.equal(await pages.put([{ urlKey: '/s/3', page: page(3, ['tag:903']), since: pages.mark() }], 1e9), 0, 'nothing is written meanwhile');
+      failing = false;
+      assert.equal(await pages.get('/s/2'), undefined, 'the read that finds the database back queues the emptying');
+      await pages.settled();
+      assert.deepEqual((await pages.urlKeys()).filter((k) => k.startsWith('/s/')), [], 'the store was emptied');
+      await pages.put([{ urlKey: '/s/4', page: page(4, ['tag:904']), since: pages.mark() }], 1e9);
+      assert.ok(await pages.get('/s/4'), 'and is used again');
+    } finally {
+      failing = false;
+      pages.close();
+    }
+  });
 });

@@ -50,6 +50,13 @@ export class PageStore {
   /** The stored bodies' bytes as last summed plus what this process wrote since (deletions not taken off); null: sum again. */
   private bytesEstimate: number | null = null;
   private writtenSinceSum = 0;
+  /**
+   * A drop failed and so did emptying the store after it (the database went away): any stored page may
+   * be stale. Until an emptying succeeds, no stored page is served and none is written; each read that
+   * finds this set queues another attempt (one at a time).
+   */
+  private emptyingOwed = false;
+  private emptying = false;
 
   constructor(
     private readonly db: Db,
@@ -73,6 +80,10 @@ export class PageStore {
   /** The stored page for a cache key, unless something it was built from was announced. */
   async get(urlKey: string): Promise<StoredPage | undefined> {
     const since = this.mark();
+    if (this.emptyingOwed) {
+      this.tryEmptying();
+      return undefined;
+    }
     if (this.pending.has(EVERYTHING)) return undefined;
     // Drops heard but not yet run when the read starts: the read may see a page one of them is about
     // to delete, and that drop may finish (and leave `pending`) before the read's answer arrives, which
@@ -89,7 +100,7 @@ export class PageStore {
     const keys = parseList(row.change_keys);
     // Drops unfinished when the read started or still now, and announcements heard while it ran.
     this.changes.current();
-    if (!keys || keys.some((k) => this.pending.has(k) || unfinished?.has(k)) || this.pending.has(EVERYTHING) || this.announcements.changedSince(since, keys)) return undefined;
+    if (!keys || keys.some((k) => this.pending.has(k) || unfinished?.has(k)) || this.pending.has(EVERYTHING) || this.emptyingOwed || this.announcements.changedSince(since, keys)) return undefined;
     return {
       status: row.status,
       contentType: row.content_type,
@@ -109,6 +120,7 @@ export class PageStore {
   put(pages: readonly PageToStore[], maxBytes: number): Promise<number> {
     return this.enqueue(async () => {
       this.changes.current();
+      if (this.emptyingOwed) return 0;
       const fresh = pages.filter((p) => p.page.keys.length && !this.announcements.changedSince(p.since, p.page.keys));
       if (!fresh.length) return 0;
       const now = new Date().toISOString();
@@ -192,8 +204,7 @@ export class PageStore {
   private async drop(keys: readonly ChangeKey[] | null): Promise<void> {
     try {
       if (keys === null) {
-        await this.db.deleteFrom('stored_page_keys').execute();
-        await this.db.deleteFrom('stored_pages').execute();
+        await this.empty();
         return;
       }
       for (let i = 0; i < keys.length; i += CHUNK) {
@@ -202,12 +213,33 @@ export class PageStore {
       }
     } catch (error) {
       if (isMissingTable(error)) return;
-      // A drop that could not run leaves pages that may be stale: keep nothing rather than risk one.
+      // A drop that could not run leaves pages that may be stale: keep nothing rather than risk one, and
+      // when even that fails, serve none until it has been done.
       this.onError(error);
-      await this.db.deleteFrom('stored_page_keys').execute().catch(() => {});
-      await this.db.deleteFrom('stored_pages').execute().catch(() => {});
+      await this.empty().catch(() => {
+        this.emptyingOwed = true;
+      });
       throw error;
     }
+  }
+
+  private async empty(): Promise<void> {
+    await this.db.deleteFrom('stored_page_keys').execute();
+    await this.db.deleteFrom('stored_pages').execute();
+  }
+
+  /** Queues an emptying of the store owed since a failed drop, unless one is queued already. */
+  private tryEmptying(): void {
+    if (this.emptying) return;
+    this.emptying = true;
+    void this.enqueue(async () => {
+      try {
+        await this.empty();
+        this.emptyingOwed = false;
+      } finally {
+        this.emptying = false;
+      }
+    }).catch(() => {});
   }
 
   private async deleteIds(ids: readonly number[]): Promise<void> {
