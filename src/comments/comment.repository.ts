@@ -69,19 +69,38 @@ function threadSliceQuery(db: Db, articleId: number, offset: number, limit: numb
     .orderBy('id');
 }
 
-/** How many of an article's approved threads come before the thread `rootId`, and how many there are. */
-export async function threadPosition(db: Db, articleId: number, rootId: number): Promise<{ before: number; threads: number }> {
-  const row = await db
-    .selectFrom('comments')
-    .select((eb) => [
-      eb.fn.count<number | string>('root_id').distinct().as('threads'),
-      eb.fn.count<number | string>(eb.case().when('root_id', '<', rootId).then(eb.ref('root_id')).end()).distinct().as('before'),
-    ])
-    .where('article_id', '=', articleId)
-    .where('status', '=', 'approved')
-    .executeTakeFirstOrThrow();
-  return { before: Number(row.before), threads: Number(row.threads) };
+/**
+ * Where an approved comment stands among its article's approved threads: its article, how many threads
+ * come before its own and how many there are; undefined when it is not an approved comment. One
+ * statement: the comment's row joined to its article's approved comments.
+ */
+export async function approvedPlace(db: Db, id: number): Promise<{ articleId: number; before: number; threads: number } | undefined> {
+  const [row] = await placeRows(db, id);
+  return row && { articleId: row.article_id, before: Number(row.before), threads: Number(row.threads) };
 }
+
+const placeRows = reusableQuery((db, id: number) =>
+  db
+    .selectFrom('comments as c')
+    .innerJoin('comments as t', (join) => join.onRef('t.article_id', '=', 'c.article_id').on('t.status', '=', 'approved'))
+    .select((eb) => [
+      'c.article_id',
+      eb.fn.count<number | string>('t.root_id').distinct().as('threads'),
+      eb.fn
+        .count<number | string>(
+          eb
+            .case()
+            .when('t.root_id', '<', eb.fn.coalesce('c.root_id', 'c.id'))
+            .then(eb.ref('t.root_id'))
+            .end(),
+        )
+        .distinct()
+        .as('before'),
+    ])
+    .where('c.id', '=', id)
+    .where('c.status', '=', 'approved')
+    .groupBy(['c.id', 'c.article_id', 'c.root_id']),
+);
 
 /** One approved comment, without any private column. */
 export function findApproved(db: Db, id: number) {
@@ -151,25 +170,20 @@ export async function hasApprovedFrom(db: Db, emailLower: string): Promise<boole
   return row !== undefined;
 }
 
-/** True when an approved comment on the article has exactly this text (public facts only). */
-export async function hasApprovedText(db: Db, articleId: number, body: string): Promise<boolean> {
-  const row = await db.selectFrom('comments').select('id').where('article_id', '=', articleId).where('status', '=', 'approved').where('body', '=', body).limit(1).executeTakeFirst();
-  return row !== undefined;
-}
-
-/** True when one of these comments (the ones a browser sent) is on the article with exactly this text (trash aside). */
-export async function hasTextAmong(db: Db, ids: readonly number[], articleId: number, body: string): Promise<boolean> {
-  if (!ids.length) return false;
+/**
+ * True when the article has a comment with exactly this text that is approved (public facts only), or
+ * that is one of `browserIds` (the comments a browser sent) and not in the trash: the duplicate rule, in
+ * one statement (each half keeps its own plan: the article's approved comments; the browser's ids).
+ */
+export async function isRepeat(db: Db, articleId: number, body: string, browserIds: readonly number[]): Promise<boolean> {
+  const approved = db.selectFrom('comments').select('id').where('article_id', '=', articleId).where('status', '=', 'approved').where('body', '=', body);
+  if (!browserIds.length) return (await approved.limit(1).executeTakeFirst()) !== undefined;
+  const sent = db.selectFrom('comments').select('id').where('id', 'in', browserIds).where('article_id', '=', articleId).where('body', '=', body).where('status', '!=', 'trash');
   const row = await db
-    .selectFrom('comments')
-    .select('id')
-    .where('id', 'in', ids)
-    .where('article_id', '=', articleId)
-    .where('body', '=', body)
-    .where('status', '!=', 'trash')
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
+    .selectNoFrom((eb) => eb.or([eb.exists(approved), eb.exists(sent)]).as('repeat'))
+    .executeTakeFirstOrThrow();
+  // PostgreSQL answers a boolean, SQLite 0 or 1.
+  return Boolean(row.repeat);
 }
 
 /** Who wrote these comments (the ones a browser sent) and where they stand. */

@@ -206,9 +206,9 @@ export async function commentRoutes(app: FastifyInstance, { comments, site, conf
     throw error;
   });
 
-  /** Where the reader of a published comment is sent: the page that shows it. */
+  /** Where the reader of a published comment is sent: the page that shows it (post() has just found its article published). */
   async function approvedHref(result: PostResult): Promise<string> {
-    const at = await comments.locate(result.id);
+    const at = await comments.locate(result.id, { id: result.articleId, path: result.articlePath });
     // Trashed in the meantime: the article will say nothing of it, but its address is still right.
     return at ? commentHref(at, 'approved') : `${result.articlePath}?comment=approved#comment-${result.id}`;
   }

@@ -43,6 +43,7 @@ export interface PostContext {
 export interface PostResult {
   id: number;
   status: CommentStatus;
+  articleId: number;
   articlePath: string;
 }
 
@@ -554,7 +555,7 @@ export function createCommentService(deps: CommentServiceDeps) {
     }
     // A repeat of a published comment, or of one this browser sent: never judged by the address typed,
     // so the answer tells nobody whether an address wrote anything.
-    if ((await repo.hasApprovedText(trx, article.id, v.text)) || (await repo.hasTextAmong(trx, ctx.browserComments, article.id, v.text)))
+    if (await repo.isRepeat(trx, article.id, v.text, ctx.browserComments))
       throw new CommentRejected('duplicate', 'The same comment was already sent to this article.');
     const id = await repo.insertComment(trx, {
       article_id: article.id,
@@ -673,7 +674,7 @@ export function createCommentService(deps: CommentServiceDeps) {
       if (decision.status === 'approved') noticeReply(id);
       else if (decision.status === 'pending') noticeHeld(id);
       const browserComments = [...ctx.browserComments.filter((c) => c !== id), id].slice(-BROWSER_COMMENTS_KEPT);
-      return { id, status: decision.status, articlePath: article.path, browserComments };
+      return { id, status: decision.status, articleId: article.id, articlePath: article.path, browserComments };
     },
 
     /** A form token for one reader, issued now: the minimum age counts from this reader's request. */
@@ -716,13 +717,17 @@ export function createCommentService(deps: CommentServiceDeps) {
       };
     },
 
-    /** The page that shows an approved comment of a published article now; undefined for any other comment. */
-    async locate(id: number): Promise<CommentLocation | undefined> {
-      const c = await repo.findApproved(db, id);
-      const article = c && (await commentTarget(db, c.article_id));
-      if (!c || !article) return undefined;
-      const position = await repo.threadPosition(db, c.article_id, c.root_id ?? c.id);
-      return { id, articleId: article.id, articlePath: article.path, page: Math.floor(position.before / rules.perPage) + 1, defaultPage: pageLayout(position.threads).default };
+    /**
+     * The page that shows an approved comment of a published article now; undefined for any other
+     * comment. `article`: the published article the caller has just found the comment on (a reader's
+     * post, which checked it), so that it is not read again; a comment of another article is undefined.
+     */
+    async locate(id: number, article?: { id: number; path: string }): Promise<CommentLocation | undefined> {
+      const place = await repo.approvedPlace(db, id);
+      if (!place || (article && article.id !== place.articleId)) return undefined;
+      const on = article ?? (await commentTarget(db, place.articleId));
+      if (!on) return undefined;
+      return { id, articleId: on.id, articlePath: on.path, page: Math.floor(place.before / rules.perPage) + 1, defaultPage: pageLayout(place.threads).default };
     },
 
     /** The article a refused form belongs to, to show the form again; null when there is none. */
@@ -813,7 +818,7 @@ export function createCommentService(deps: CommentServiceDeps) {
       const v = validate({ author: who.name, email: who.email, comment: text, comment_parent: String(parentId) });
       const id = await insertChecked(article, v, { status: 'approved', note: 'reply by an editor' }, { ip: '', userAgent: 'gazette cli', now, browserComments: [] });
       noticeReply(id);
-      return { id, status: 'approved', articlePath: article.path };
+      return { id, status: 'approved', articleId: article.id, articlePath: article.path };
     },
 
     /** Opens or closes comments on the article at section/slug. */

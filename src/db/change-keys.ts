@@ -48,4 +48,9 @@ export const key = {
   settings: 'settings' as ChangeKey,
   /** Every computed "Check Also" list at once (`gazette reindex` recomputes them all). */
   related: 'related' as ChangeKey,
+  /**
+   * Which webhook endpoints exist and what they take (no page records it): the webhook worker, which
+   * skips looking for deliveries on a change while no endpoint is active, looks again when it hears it.
+   */
+  webhooks: 'webhooks' as ChangeKey,
 } as const;

@@ -1,8 +1,8 @@
 // What routes render through: the site's name and URL, its theme, the section navigation and the site
-// settings (re-read only when content changed), and render(), which frames a page's main content in the
+// settings (re-read only when they changed), and render(), which frames a page's main content in the
 // theme's layout.
 import type { Config } from '../config.ts';
-import type { ChangeKey, Store } from '../db/store.ts';
+import { EVERYTHING, type ChangeKey, type Store } from '../db/store.ts';
 import { key } from '../db/change-keys.ts';
 import type { SafeHtml } from '../lib/html.ts';
 import type { Section } from '../sections/section.service.ts';
@@ -55,12 +55,15 @@ interface Snapshot {
 export function createSite(config: Config, store: Store, { theme, assets, feeds, loadSections, loadSettings, initialSettings }: SiteParts): Site {
   let cached: Snapshot | null = null;
   let settings = initialSettings;
-  // Any announcement makes the snapshot stale. The feed tells its listeners of other processes' changes
-  // when it is asked (current()): refresh() asks; render() uses what was heard, as the public context
-  // refreshed before the route ran (one question of the feed fewer per page, decision 0044).
+  // An announcement of the keys the chrome is built from (those pages record for it, `keys` below) or of
+  // everything makes the snapshot stale; others (a comment, an article) leave it, so the next page or
+  // comment post does not read the sections and settings again (decision 0052). The feed tells its
+  // listeners of other processes' changes when it is asked (current()): refresh() asks; render() uses
+  // what was heard, as the public context refreshed before the route ran (decision 0044).
   let stale = true;
-  const unsubscribe = store.changes.subscribe(() => {
-    stale = true;
+  const chromeKeys = new Set<ChangeKey>([key.sections, key.settings, EVERYTHING]);
+  const unsubscribe = store.changes.subscribe((keys) => {
+    if (keys.some((k) => chromeKeys.has(k))) stale = true;
   });
   async function refresh(ask: boolean): Promise<Snapshot | null> {
     if (ask) store.changes.current();

@@ -5,7 +5,8 @@
 // attempt cap marks the delivery failed. Finished deliveries are pruned after `keepDays`.
 import { randomBytes } from 'node:crypto';
 import type { LookupFunction } from 'node:net';
-import type { Store } from '../db/store.ts';
+import { EVERYTHING, type Store } from '../db/store.ts';
+import { key } from '../db/change-keys.ts';
 import { sendWebhook, type SendResult } from './webhook.http.ts';
 import { signedHeaders } from './webhook.signing.ts';
 import * as repo from './webhook.repository.ts';
@@ -114,16 +115,17 @@ async function record(store: Store, row: repo.ClaimedRow, token: string, started
 }
 
 /**
- * Claims and sends one batch of due deliveries; returns how many were claimed. The cheap look comes
- * first, so an idle site never takes the write lock for it.
+ * Claims and sends one batch of due deliveries; returns how many were claimed, and whether any endpoint
+ * was active when it looked. The cheap look comes first, so an idle site never takes the write lock for it.
  */
-export async function deliverDue(store: Store, o: WorkerOptions, now = new Date()): Promise<number> {
+export async function deliverDue(store: Store, o: WorkerOptions, now = new Date()): Promise<{ claimed: number; active: boolean }> {
   const stamp = now.toISOString();
-  if (!(await repo.anyDue(store.db, stamp))) return 0;
+  const look = await repo.lookDue(store.db, stamp);
+  if (!look.due) return { claimed: 0, active: look.active };
   const token = randomBytes(12).toString('base64url');
   const until = new Date(now.getTime() + o.leaseMs).toISOString();
   const claimed = await store.writeTransaction((trx) => repo.claimDue(trx, stamp, until, token, o.batch));
-  if (!claimed) return 0;
+  if (!claimed) return { claimed: 0, active: look.active };
   const rows = await repo.claimedBy(store.db, token);
   await Promise.all(
     rows.map(async (row) => {
@@ -132,7 +134,7 @@ export async function deliverDue(store: Store, o: WorkerOptions, now = new Date(
       await record(store, row, token, started, result, o);
     }),
   );
-  return claimed;
+  return { claimed, active: look.active };
 }
 
 /** Removes finished deliveries older than the retention. */
@@ -147,12 +149,20 @@ export interface WebhookWorker {
   stop(): Promise<void>;
 }
 
-/** Starts the worker: at once, then every `everyMs` and whenever a change is announced; pruning hourly. */
+/**
+ * Starts the worker: at once, then every `everyMs` and whenever a change is announced while an endpoint
+ * is active (with none, no change can have queued a delivery: only the timer looks, and a change to the
+ * endpoints, `webhooks`, makes the next change look again); pruning hourly.
+ */
 export function startWebhookWorker(store: Store, o: WorkerOptions): WebhookWorker {
   let stopped = false;
   let running: Promise<void> | null = null;
   let again = false;
   let prunedAt = 0;
+  /** Whether an endpoint was active at the last look; null when unknown (never looked, or the endpoints changed since). */
+  let active: boolean | null = null;
+  /** Counts the changes heard to the endpoints: a look that began before one does not say what is active now. */
+  let endpointChanges = 0;
   const run = async () => {
     do {
       again = false;
@@ -160,8 +170,11 @@ export function startWebhookWorker(store: Store, o: WorkerOptions): WebhookWorke
         prunedAt = Date.now();
         await pruneDeliveries(store, o.keepDays);
       }
+      const before = endpointChanges;
+      const done = await deliverDue(store, o);
+      if (endpointChanges === before) active = done.active;
       // A full batch may mean more are waiting.
-      if ((await deliverDue(store, o)) >= o.batch) again = true;
+      if (done.claimed >= o.batch) again = true;
     } while (again && !stopped);
   };
   const tick = () => {
@@ -178,7 +191,13 @@ export function startWebhookWorker(store: Store, o: WorkerOptions): WebhookWorke
   };
   const timer = setInterval(tick, o.everyMs);
   timer.unref();
-  const unsubscribe = store.changes.subscribe(() => tick());
+  const unsubscribe = store.changes.subscribe((keys) => {
+    if (keys.includes(key.webhooks) || keys.includes(EVERYTHING)) {
+      endpointChanges++;
+      active = null;
+    }
+    if (active !== false) tick();
+  });
   tick();
   return {
     wake: tick,

@@ -3,6 +3,7 @@
 // the Kysely instance (or transaction) it is given.
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { Db } from '../db/store.ts';
+import { reusableQuery } from '../db/reusable-query.ts';
 
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
 
@@ -125,10 +126,22 @@ function due(db: Db, now: string) {
     .where('webhook_id', 'in', t.selectFrom('webhooks').select('id').where('active', '=', 1));
 }
 
-/** Whether any delivery is due (a read, so an idle worker never takes the write lock). */
-export async function anyDue(db: Db, now: string): Promise<boolean> {
-  return (await due(db, now).limit(1).executeTakeFirst()) !== undefined;
+/**
+ * Whether any endpoint is active and whether any delivery is due, in one read (so an idle worker never
+ * takes the write lock); compiled once.
+ */
+export async function lookDue(db: Db, now: string): Promise<{ active: boolean; due: boolean }> {
+  const [row] = await lookRows(db, now);
+  // PostgreSQL answers booleans, SQLite 0 or 1.
+  return { active: Boolean(row?.active), due: Boolean(row?.due) };
 }
+
+const lookRows = reusableQuery((db, now: string) =>
+  db.selectNoFrom((eb) => [
+    eb.exists(tables(db).selectFrom('webhooks').select('id').where('active', '=', 1)).as('active'),
+    eb.exists(due(db, now)).as('due'),
+  ]),
+);
 
 /**
  * Claims up to `limit` due deliveries for `token` until `until`. The outer WHERE repeats the claim test,

@@ -7,6 +7,7 @@ import type { Account } from '../accounts/permissions.ts';
 import { ensureCan } from '../accounts/permissions.ts';
 import { recordAudit } from '../accounts/audit.service.ts';
 import type { Store } from '../db/store.ts';
+import { key } from '../db/change-keys.ts';
 import { AppError } from '../errors.ts';
 import { EVENT_TYPES, recordEvent, subscribedTypes, TEST_EVENT, type EventType } from './webhook.events.ts';
 import { urlProblem } from './webhook.http.ts';
@@ -179,6 +180,7 @@ export async function createWebhook(store: Store, actor: Account, input: Webhook
     await recordAudit(trx, { actorId: actor.id, action: 'webhook.create', subject: `webhook:${id}`, details: { url: w.url, events: w.events, allowPrivate: w.allowPrivate } }, now);
     return id;
   });
+  store.changes.announce([key.webhooks]);
   return { webhook: toView(await rowOrNotFound(store, id)), secret };
 }
 
@@ -191,6 +193,7 @@ export async function updateWebhook(store: Store, actor: Account, id: number, in
     await repo.updateWebhook(trx, id, { url: w.url, description: w.description, events: JSON.stringify([...new Set(w.events)]), allow_private: w.allowPrivate ? 1 : 0, updated_at: now.toISOString() });
     await recordAudit(trx, { actorId: actor.id, action: 'webhook.update', subject: `webhook:${id}`, details: { url: w.url, events: w.events, allowPrivate: w.allowPrivate } }, now);
   });
+  store.changes.announce([key.webhooks]);
   return getWebhook(store, actor, id);
 }
 
@@ -202,6 +205,7 @@ export async function setWebhookActive(store: Store, actor: Account, id: number,
     await repo.updateWebhook(trx, id, { active: active ? 1 : 0, updated_at: now.toISOString() });
     await recordAudit(trx, { actorId: actor.id, action: active ? 'webhook.enable' : 'webhook.disable', subject: `webhook:${id}` }, now);
   });
+  store.changes.announce([key.webhooks]);
   return getWebhook(store, actor, id);
 }
 
@@ -227,6 +231,7 @@ export async function deleteWebhook(store: Store, actor: Account, id: number, no
     await repo.deleteWebhook(trx, id);
     await recordAudit(trx, { actorId: actor.id, action: 'webhook.delete', subject: `webhook:${id}`, details: { url: row.url } }, now);
   });
+  store.changes.announce([key.webhooks]);
 }
 
 /** Queues a `webhook.test` event for this endpoint only, delivered like any other. */

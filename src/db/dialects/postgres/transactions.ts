@@ -8,7 +8,8 @@ import type { Db } from '../../store.ts';
  * Every write transaction first takes this transaction-level advisory lock (the number is Gazette's own:
  * "gazette" and 1 in ASCII). It waits at most 5 s, like SQLite's busy_timeout, then fails with lock_not_available (answered 503); the
  * statements after it get the server's usual lock_timeout back. One round trip: a query without
- * parameters goes through the simple protocol, which runs several statements.
+ * parameters goes through the simple protocol, which runs several statements; the pool's connections
+ * send the transaction's `begin` in the same message (store.ts, decision 0052).
  */
 const TAKE_WRITE_TURN = CompiledQuery.raw(
   "set local lock_timeout = '5s'; select pg_advisory_xact_lock(7449369834811581697); set local lock_timeout to default",
