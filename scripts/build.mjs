@@ -7,9 +7,14 @@ import path from 'node:path';
 import { buildEditor } from './build-editor.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
-// The search worker threads (src/search/search.pool.ts) load dist/search-worker.mjs beside the server.
+// The search worker threads (src/search/search.pool.ts) load dist/search-worker.mjs beside the server, and
+// the import's reading thread (src/import/wxr.ahead.ts) dist/import-worker.mjs.
 await build({
-  entryPoints: { gazette: path.join(root, 'src/cli/main.ts'), 'search-worker': path.join(root, 'src/search/search.worker.ts') },
+  entryPoints: {
+    gazette: path.join(root, 'src/cli/main.ts'),
+    'search-worker': path.join(root, 'src/search/search.worker.ts'),
+    'import-worker': path.join(root, 'src/import/wxr.thread.ts'),
+  },
   outdir: path.join(root, 'dist'),
   outExtension: { '.js': '.mjs' },
   bundle: true,

@@ -1,10 +1,11 @@
 // Importing a WordPress export (issue 14, decisions 0028 and 0029) through the owning services: authors
 // become people, categories sections, tags tags, posts articles, pages static pages, comments comments.
-// The file is read as a stream (readWxr) and each part written as it is read, so memory stays flat
-// whatever the size of the file. Everything is written in ONE write transaction, so a fatal error (a
-// file found broken half-way included) leaves the site as it was; a dry run does the same work and rolls
-// it back, so its counts are exactly what an import would do. The import_map table remembers what each
-// WordPress object became, so a second run updates instead of adding.
+// The file is read as a stream (readWxr, on a thread of its own: readWxrAhead, decision 0051) and each
+// part written as it is read, so memory stays flat whatever the size of the file. Everything is written
+// in ONE write transaction, so a fatal error (a file found broken half-way included) leaves the site as it
+// was; a dry run does the same work and rolls it back, so its counts are exactly what an import would do.
+// The import_map table remembers what each WordPress object became, so a second run updates instead of
+// adding.
 import type { Db, Store } from '../db/store.ts';
 import { EVERYTHING } from '../db/store.ts';
 import { AppError } from '../errors.ts';
@@ -21,7 +22,9 @@ import type { CommentStatus } from '../db/schema.ts';
 import { computeRelatedLists } from '../related/related.service.ts';
 import { mappedIds, mappedIdsAmong, recordMappings, withSavepoint, type MappedKind } from './import.repository.ts';
 import { wordpressToText } from './wp-content.ts';
-import { readWxr, type WxrAuthor, type WxrChunk, type WxrComment, type WxrHead, type WxrItem, type WxrPart, type WxrTerm } from './wxr.parser.ts';
+import { readWxrAhead } from './wxr.ahead.ts';
+import { commentText, excerptText } from './wxr.prepare.ts';
+import { type WxrAuthor, type WxrChunk, type WxrComment, type WxrHead, type WxrItem, type WxrPart, type WxrTerm } from './wxr.parser.ts';
 import { LegacyLinks } from './legacy-links.ts';
 import { WpMedia } from './wp-media.ts';
 import type { ImageFileDeps } from '../media/image.service.ts';
@@ -445,7 +448,7 @@ function headlineOf(item: WxrItem, kind: string): string {
 function postContent(run: ImportRun, item: WxrItem, state: ArticleState) {
   return {
     headline: headlineOf(item, 'post'),
-    summary: wordpressToText(item.excerpt).slice(0, 1000),
+    summary: excerptText(item).slice(0, 1000),
     body: run.media.html(item),
     bodyFormat: 'html' as const,
     tags: tagsOf(item),
@@ -553,7 +556,7 @@ function commentsToWrite(run: ImportRun, item: WxrItem): CommentToWrite[] {
       run.count('comment', 'skipped', wpId, `${c.type} skipped (--skip-pingbacks)`);
       continue;
     }
-    const text = wordpressToText(c.content);
+    const text = commentText(c);
     if (!text) {
       run.count('comment', 'skipped', wpId, 'an empty comment');
       continue;
@@ -713,9 +716,12 @@ async function importChunk(run: ImportRun, chunk: WxrChunk): Promise<void> {
   run.options.onProgress?.(run.progress());
 }
 
-/** Reads `file` and writes each chunk's parts before the next chunk is read. */
+/**
+ * Reads `file` and writes each chunk's parts in turn; the reading thread reads, parses and converts the
+ * next chunks meanwhile (a few ahead at most, decision 0051).
+ */
 async function runImport(run: ImportRun, file: string): Promise<void> {
-  for await (const chunk of readWxr(file)) await importChunk(run, chunk);
+  for await (const chunk of readWxrAhead(file)) await importChunk(run, chunk);
   // Featured images and galleries that named attachments listed later in the file.
   await run.media.finish();
   await run.flushMappings();

@@ -17,8 +17,9 @@ import { articleFacts } from '../articles/article.lookups.ts';
 import { setLeadImageIn, updateArticleIn } from '../articles/article.service.ts';
 import { checkImageFile, fillImageTextIn, imageViews, importImageFileIn, markDecorativeIn, type ImageFileDeps } from '../media/image.service.ts';
 import { forgetMapping, withSavepoint, type MappedKind } from './import.repository.ts';
-import { wordpressToHtml, wordpressToMarkdown, wordpressToText, type ContentAttachment, type ContentMedia, type ContentPicture } from './wp-content.ts';
+import { wordpressToHtml, wordpressToMarkdown, type ContentAttachment, type ContentMedia, type ContentPicture } from './wp-content.ts';
 import type { WxrItem } from './wxr.parser.ts';
+import { excerptText, preparedHtml } from './wxr.prepare.ts';
 
 type Outcome = 'imported' | 'updated' | 'skipped' | 'failed';
 
@@ -226,7 +227,7 @@ export class WpMedia {
       file,
       title: item.title.trim(),
       alt: metaOf(item, '_wp_attachment_image_alt').slice(0, 500),
-      caption: wordpressToText(item.excerpt).slice(0, 1000),
+      caption: excerptText(item).slice(0, 1000),
       image: PICTURE_FILE.test(file || url),
     };
     this.attachments.set(id, a);
@@ -289,7 +290,9 @@ export class WpMedia {
 
   /** A post's content as article HTML with library figures and embed links. */
   html(item: WxrItem): string {
-    return wordpressToHtml(item.content, this.contentMedia(item.postId));
+    // Converted ahead by the reading thread, unless what this run has taken since would change it.
+    const media = this.contentMedia(item.postId);
+    return preparedHtml(item, media.byUrl) ?? wordpressToHtml(item.content, media);
   }
 
   /** A page's content as Markdown (library pictures shown at their current address). */

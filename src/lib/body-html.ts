@@ -115,6 +115,15 @@ export function cleanedBodyHtml(html: string): string {
   return recentlyCleaned.has(html) ? html : cleanBodyHtml(html);
 }
 
+/**
+ * A body cleanBodyHtml returned in another thread of this process (the import's reading thread,
+ * decision 0051), remembered as if returned here, so cleanedBodyHtml gives it back as it is. Only for
+ * that: a string from anywhere else must go through cleanBodyHtml.
+ */
+export function cleanedInThread(clean: string): string {
+  return remember(clean);
+}
+
 /** Plain text of body HTML (as cleanBodyHtml returns it), a space between blocks, white space collapsed. */
 export function plainTextOfHtml(clean: string): string {
   const parts: string[] = [];
