@@ -3,30 +3,11 @@
 // post, which has just checked it), two otherwise; the answers are those of the rules as before.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { KyselyPlugin } from 'kysely';
 import { createCommentService, resolveSecret, type CommentService } from '../../src/comments/comment.service.ts';
 import { CommentRejected } from '../../src/comments/comment.errors.ts';
-import type { Store } from '../../src/db/store.ts';
+import { countingStatements as counting } from '../helpers/counting.ts';
 import type { TestServer } from '../helpers/server.ts';
 import { SEED_PATH, startCommentServer } from './helpers.ts';
-
-/** The store with every statement its services run through Kysely counted, in write transactions too. */
-function counting(store: Store): { store: Store; count: () => number } {
-  let n = 0;
-  const plugin: KyselyPlugin = {
-    transformQuery: (args) => args.node,
-    transformResult: async (args) => {
-      n++;
-      return args.result;
-    },
-  };
-  const counted = {
-    ...store,
-    db: store.db.withPlugin(plugin),
-    writeTransaction: <T>(work: (trx: Store['db']) => Promise<T>) => store.writeTransaction((trx) => work(trx.withPlugin(plugin))),
-  } as Store;
-  return { store: counted, count: () => n };
-}
 
 describe('the statements of an accepted comment', () => {
   let server: TestServer;

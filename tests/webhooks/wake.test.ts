@@ -5,30 +5,16 @@
 // so that only changes wake the worker.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { KyselyPlugin } from 'kysely';
 import type { Account } from '../../src/accounts/permissions.ts';
 import { createDraft, publishArticle } from '../../src/articles/article.workflow.ts';
 import { createCommentService, resolveSecret } from '../../src/comments/comment.service.ts';
 import { key } from '../../src/db/change-keys.ts';
-import type { Store } from '../../src/db/store.ts';
 import { DEFAULT_WEBHOOK_WORKER, startWebhookWorker } from '../../src/webhooks/webhook.delivery.ts';
 import { createWebhook, listWebhooks, setWebhookActive } from '../../src/webhooks/webhook.service.ts';
 import { account, draft } from '../newsroom/helpers.ts';
+import { countingStatements as counting } from '../helpers/counting.ts';
 import type { TestServer } from '../helpers/server.ts';
 import { newPlace, startReceiver, startSite, type Place, type Receiver, type Site } from './helpers.ts';
-
-/** The store with the statements run through its Kysely instance counted. */
-function counting(store: Store): { store: Store; count: () => number } {
-  let n = 0;
-  const plugin: KyselyPlugin = {
-    transformQuery: (args) => args.node,
-    transformResult: async (args) => {
-      n++;
-      return args.result;
-    },
-  };
-  return { store: { ...store, db: store.db.withPlugin(plugin) } as Store, count: () => n };
-}
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
 
