@@ -3,7 +3,8 @@
 // the file is read, parsed and its content converted (wxr.prepare.ts) in a worker thread while the
 // importer writes the chunks before. The thread runs at most AHEAD chunks ahead, so memory holds a few
 // chunks whatever the size of the file; it ends when the reader is done with it, or abandons it.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startThread } from '../lib/worker-thread.ts';
 import { WxrError, type WxrChunk } from './wxr.parser.ts';
 
 /** Chunks (of 256 KiB of the file each) the thread may have handed on that the importer has not taken. */
@@ -21,13 +22,9 @@ export type ReadingMessage =
   | { kind: 'refused'; file: string; line: number; column: number; problem: string }
   | { kind: 'failed'; message: string; stack: string | undefined };
 
-/**
- * The reading thread: the bundled dist/import-worker.mjs beside dist/gazette.mjs, or, when the sources run
- * under tsx (the CLI, tests), the TypeScript module through tsx's loader, which a worker does not inherit.
- */
-function startThread(data: ReadingThreadData): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./import-worker.mjs', import.meta.url), { workerData: data });
-  return new Worker(new URL('./wxr-thread.tsx-boot.mjs', import.meta.url), { workerData: data });
+/** The reading thread: dist/import-worker.mjs from the bundle, wxr.thread.ts from the sources. */
+function startReadingThread(data: ReadingThreadData): Worker {
+  return startThread(import.meta.url, { bundled: './import-worker.mjs', source: './wxr.thread.ts' }, data);
 }
 
 /** A message from the thread, or how it stopped without one. */
@@ -39,7 +36,7 @@ type Event = ReadingMessage | { kind: 'crashed'; error: unknown } | { kind: 'exi
  * thread met. Leaving the loop early (an error in the writes) ends the thread.
  */
 export async function* readWxrAhead(file: string): AsyncGenerator<WxrChunk> {
-  const thread = startThread({ file, ahead: AHEAD });
+  const thread = startReadingThread({ file, ahead: AHEAD });
   const events: Event[] = [];
   let wake: (() => void) | null = null;
   const push = (event: Event) => {

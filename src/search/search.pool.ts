@@ -3,10 +3,11 @@
 // in parallel (PostgreSQL's pool) searches run in the main thread. Errors come back as they were thrown:
 // an AppError keeps its code, so the reader sees the same message either way.
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { DatabaseTarget } from '../config.ts';
 import type { Store } from '../db/store.ts';
 import { AppError, type ErrorCode } from '../errors.ts';
+import { startThread } from '../lib/worker-thread.ts';
 import { search, type SearchOutcome, type SearchRequest } from './search.service.ts';
 
 export interface SearchRunner {
@@ -22,14 +23,9 @@ interface Thread {
   pending: Map<number, { resolve(o: SearchOutcome): void; reject(e: unknown): void }>;
 }
 
-/**
- * A search thread: the bundled dist/search-worker.mjs beside dist/gazette.mjs (npm start), or, when the
- * sources run under tsx (the CLI, tests), the TypeScript module loaded through tsx's loader, which a
- * worker thread does not inherit.
- */
+/** A search thread: dist/search-worker.mjs from the bundle, search.worker.ts from the sources. */
 function startWorker(target: DatabaseTarget): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./search-worker.mjs', import.meta.url), { workerData: { target } });
-  return new Worker(new URL('./search-worker.tsx-boot.mjs', import.meta.url), { workerData: { target } });
+  return startThread(import.meta.url, { bundled: './search-worker.mjs', source: './search.worker.ts' }, { target });
 }
 
 /**
