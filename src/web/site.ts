@@ -52,18 +52,20 @@ interface Snapshot {
 }
 
 /** The site over a store: its chrome, cached until the store announces a change. */
+/** What the chrome shows from the store (the navigation, the settings): the keys pages record for it. */
+const CHROME_KEYS: readonly ChangeKey[] = [key.sections, key.settings];
+
 export function createSite(config: Config, store: Store, { theme, assets, feeds, loadSections, loadSettings, initialSettings }: SiteParts): Site {
   let cached: Snapshot | null = null;
   let settings = initialSettings;
-  // An announcement of the keys the chrome is built from (those pages record for it, `keys` below) or of
+  // An announcement of the keys the chrome is built from (CHROME_KEYS, which pages record for it) or of
   // everything makes the snapshot stale; others (a comment, an article) leave it, so the next page or
   // comment post does not read the sections and settings again (decision 0052). The feed tells its
   // listeners of other processes' changes when it is asked (current()): refresh() asks; render() uses
   // what was heard, as the public context refreshed before the route ran (decision 0044).
   let stale = true;
-  const chromeKeys = new Set<ChangeKey>([key.sections, key.settings, EVERYTHING]);
   const unsubscribe = store.changes.subscribe((keys) => {
-    if (keys.some((k) => chromeKeys.has(k))) stale = true;
+    if (keys.some((k) => k === EVERYTHING || CHROME_KEYS.includes(k))) stale = true;
   });
   async function refresh(ask: boolean): Promise<Snapshot | null> {
     if (ask) store.changes.current();
@@ -108,7 +110,7 @@ export function createSite(config: Config, store: Store, { theme, assets, feeds,
     async refresh() {
       await refresh(true);
     },
-    keys: [key.sections, key.settings],
+    keys: CHROME_KEYS,
     async render(meta, main) {
       const snapshot = await refresh(false);
       // The chrome is the same for every page until the snapshot or the settings change.
