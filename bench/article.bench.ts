@@ -15,8 +15,6 @@ import { residentBytes } from './lib/proc.ts';
 import { addTo, atLeast, below, emptyReport, onEngine, valid, type BenchContext, type Check, type LoadRow, type ScenarioReport } from './lib/scenario.ts';
 
 export const SEED_ARTICLE_PATH = '/news/disclosure-of-confidential-document';
-/** Tracking parameters as links from newsletters and social networks carry them; `[<id>]` is a new random id per request. */
-export const TRACKING_QUERY = '?utm_source=x&fbclid=[<id>]';
 /** Distinct tracking-parameter URLs the variant run sends in turn. */
 const VARIANTS = 1_000;
 
@@ -62,7 +60,7 @@ async function onOneEngine(ctx: BenchContext, gazette: GazetteServer): Promise<S
   const loads: LoadRow[] = [...runs];
 
   // The same article with tracking parameters, a different fbclid on each of VARIANTS URLs.
-  const variant = SEED_ARTICLE_PATH + TRACKING_QUERY;
+  const variant = `${SEED_ARTICLE_PATH}?utm_source=x&fbclid=<random> (${VARIANTS} URLs)`;
   const variants = trackingVariants(SEED_ARTICLE_PATH);
   const variantRuns: LoadRow[] = [];
   for (let round = 1; round <= ctx.rounds; round++) {
