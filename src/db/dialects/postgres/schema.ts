@@ -106,7 +106,7 @@ export const postgresSchema: SchemaDialect = {
   },
 
   async addSearchFunctions(db: Kysely<unknown>) {
-    // See search-index.ts (newestMatches, scoreMatches) for what each does and why. Their SET clauses
+    // See search-index.ts (newestMatches, boundedRanking) for what each does and why. Their SET clauses
     // hold the planner settings the search's statements need, restored when the function returns: no
     // sequential scans, no JIT, no parallel workers, each statement planned with its values. Index
     // scans are turned off inside the window's function only once it has read the id range from the
@@ -137,7 +137,7 @@ export const postgresSchema: SchemaDialect = {
         low integer;
         high integer;
         span bigint;
-        word_docs integer;
+        most integer;
         split integer;
         found integer;
         one_word boolean := numnode(q) = 1 and q::text not like '%:*';
@@ -146,12 +146,17 @@ export const postgresSchema: SchemaDialect = {
         if low is null then
           return;
         end if;
-        if one_word then
-          select t.docs into word_docs from article_search_terms t where t.term = trim(both '''' from q::text);
+        -- At most as many matches as the rarest word the query needs (a word of no article: none), when
+        -- its operands are all ANDed; a prefix does not say.
+        if position('|' in q::text) = 0 then
+          select min(coalesce(t.docs, 0)) into most
+          from regexp_matches(q::text, '''((?:[^'']|'''')*)''(:[*])?', 'g') as m
+          left join article_search_terms t on t.term = replace(m[1], '''''', '''')
+          where m[2] is null;
         end if;
         perform set_config('enable_indexscan', 'off', true);
         span := high - low + 1;
-        if span < 2 * newest_span or (one_word and (word_docs is null or word_docs::float8 * newest_span / span < 2 * size)) then
+        if span < 2 * newest_span or most::float8 * newest_span / span < 2 * size then
           return query ${sql.raw(matches('', 'size'))};
           return;
         end if;

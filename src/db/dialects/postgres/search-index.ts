@@ -147,10 +147,11 @@ const NEWEST_SPAN = 20_000;
 
 /**
  * The newest `window` matches of a search, found by one call of gazette_search_window (migration 025,
- * in the PostgreSQL schema), which reads the id range and, for a one-word query, the word's article
- * count, and then searches:
- * - every article at once when the ids span less than twice NEWEST_SPAN, or when the query is one word
- *   whose article count says the newest ids would not hold the window twice over;
+ * in the PostgreSQL schema), which reads the id range and, unless the query ORs alternatives, the
+ * article count of its rarest whole word (the term counts' figure, an upper bound on its matches),
+ * and then searches:
+ * - every article at once when the ids span less than twice NEWEST_SPAN, or when that count says the
+ *   newest ids could not hold the window twice over;
  * - otherwise the newest NEWEST_SPAN ids first and, when they hold fewer than `window` matches, the
  *   older ids for the rest (decision 0054; before it, a query of several operands or with a filter was
  *   always searched over every article, and a word whose newest range fell short was searched again
