@@ -147,7 +147,7 @@ export const postgresSchema: SchemaDialect = {
           return;
         end if;
         -- At most as many matches as the rarest word the query needs (a word of no article: none), when
-        -- its operands are all ANDed; a prefix does not say.
+        -- its operands are all ANDed; a prefix does not say, and neither do alternatives.
         if position('|' in q::text) = 0 then
           select min(coalesce(t.docs, 0)) into most
           from regexp_matches(q::text, '''((?:[^'']|'''')*)''(:[*])?', 'g') as m
@@ -156,7 +156,11 @@ export const postgresSchema: SchemaDialect = {
         end if;
         perform set_config('enable_indexscan', 'off', true);
         span := high - low + 1;
-        if span < 2 * newest_span or most::float8 * newest_span / span < 2 * size then
+        -- The newest ids are searched first only when that count is known, says they may hold the
+        -- window, and is at most newest_span: for a query the planner expects in more articles than the
+        -- range holds, it tests every article of the range against the query instead of ANDing the
+        -- range with the GIN index's matches, reading 20,000 documents out of line (decision 0054).
+        if span < 2 * newest_span or most is null or most > newest_span or most::float8 * newest_span / span < size then
           return query ${sql.raw(matches('', 'size'))};
           return;
         end if;
