@@ -52,6 +52,10 @@ export interface SchemaDialect {
   addRankingBounds(db: Kysely<unknown>): Promise<void>;
   /** Removes them again (migration 024 going down). */
   removeRankingBounds(db: Kysely<unknown>): Promise<void>;
+  /** Adds what the engine's search calls in the database itself, when it calls anything (migration 025). */
+  addSearchFunctions(db: Kysely<unknown>): Promise<void>;
+  /** Removes them again (migration 025 going down). */
+  removeSearchFunctions(db: Kysely<unknown>): Promise<void>;
   /** After rows were written with explicit ids: the next generated id comes after the highest one. */
   moveIdentityPast(db: Kysely<unknown>, table: string): Promise<void>;
   /** Creates what the engine's change feed needs to reach other processes (migration 005). */

@@ -107,16 +107,7 @@ export async function search(store: Store, request: SearchRequest): Promise<Sear
   const to = day(request.to, 'to');
   if (from && to && from > to) throw new AppError('bad_request', 'The "from" date is after the "to" date; swap them to search that period.');
 
-  const sections = await allSections(db);
-  // Languages offered as a filter: those of the sections (reading every article would cost a scan).
-  const languages = [...new Set(sections.map((s) => s.language))].sort();
   const filters: SearchFilters = {};
-  const sectionSlug = request.section ?? '';
-  if (sectionSlug) {
-    const section = sections.find((s) => s.slug === sectionSlug);
-    if (!section) throw new AppError('bad_request', `There is no section "${sectionSlug}" to search in.`);
-    filters.sectionId = section.id;
-  }
   const language = request.language ?? '';
   if (language) {
     if (!/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(language)) throw new AppError('bad_request', 'The language must be a language code such as en, ar or fa.');
@@ -124,6 +115,17 @@ export async function search(store: Store, request: SearchRequest): Promise<Sear
   }
   if (from) filters.from = from.toISOString();
   if (to) filters.before = new Date(to.getTime() + 86_400_000).toISOString();
+  // The sections are read while the search runs, unless the search is limited to one of them: on
+  // PostgreSQL that is one round trip less to wait for (decision 0054). Handled here so that an error
+  // met first elsewhere leaves no unhandled rejection behind; awaiting it below still throws.
+  const sectionsRead = allSections(db);
+  sectionsRead.catch(() => {});
+  const sectionSlug = request.section ?? '';
+  if (sectionSlug) {
+    const section = (await sectionsRead).find((s) => s.slug === sectionSlug);
+    if (!section) throw new AppError('bad_request', `There is no section "${sectionSlug}" to search in.`);
+    filters.sectionId = section.id;
+  }
 
   const outcome: SearchOutcome = {
     query: parsed.text,
@@ -136,12 +138,12 @@ export async function search(store: Store, request: SearchRequest): Promise<Sear
     totalCapped: false,
     truncated: parsed.truncated,
     broadPrefixes: [],
-    sections,
-    languages,
+    sections: [],
+    languages: [],
     suggestions: [],
     latest: [],
   };
-  if (!outcome.searched) return outcome;
+  if (!outcome.searched) return withSections(outcome, await sectionsRead);
 
   const clauses = await boundPrefixes(index, db, parsed.clauses, outcome.broadPrefixes);
   const ranked = await index.search(db, clauses, filters, RESULTS_PER_PAGE, (page - 1) * RESULTS_PER_PAGE, MAX_COUNTED);
@@ -154,6 +156,13 @@ export async function search(store: Store, request: SearchRequest): Promise<Sear
     outcome.suggestions = await suggestionsFor(index, db, clauses, filters, outcome.filters);
     outcome.latest = await cardsFor(db, await publishedIds(db, {}, 5));
   }
+  return withSections(outcome, await sectionsRead);
+}
+
+/** The outcome with the sections and the languages offered as filters: those of the sections (reading every article would cost a scan). */
+function withSections(outcome: SearchOutcome, sections: Section[]): SearchOutcome {
+  outcome.sections = sections;
+  outcome.languages = [...new Set(sections.map((s) => s.language))].sort();
   return outcome;
 }
 

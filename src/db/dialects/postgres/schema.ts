@@ -105,6 +105,87 @@ export const postgresSchema: SchemaDialect = {
     await sql`alter table article_search drop column if exists rank_length, drop column if exists head_terms`.execute(db);
   },
 
+  async addSearchFunctions(db: Kysely<unknown>) {
+    // See search-index.ts (newestMatches, boundedRanking) for what each does and why. Their SET clauses
+    // hold the planner settings the search's statements need, restored when the function returns: no
+    // sequential scans, no JIT, no parallel workers, each statement planned with its values. Index
+    // scans are turned off inside the window's function only once it has read the id range from the
+    // primary key (the SET clause restores the caller's value on return).
+    const settings = (indexScans: 'on' | 'off') => sql.raw(`
+      set enable_seqscan = off
+      set enable_indexscan = ${indexScans}
+      set jit = off
+      set max_parallel_workers_per_gather = 0
+      set plan_cache_mode = force_custom_plan`);
+    const matches = (range: string, limit: string) => `
+      select m.article_id, m.rank_length, one_word and m.rank_length is not null and m.head_terms is not null and not (m.head_terms @@ q)
+      from (
+        select s.article_id, s.rank_length, s.head_terms from article_search s
+        where s.document @@ q ${range}
+          and (filter_section is null or s.section_id = filter_section) and (filter_language is null or s.language = filter_language)
+          and (filter_from is null or s.published_at >= filter_from) and (filter_before is null or s.published_at < filter_before)
+        order by s.article_id + 0 desc limit ${limit}
+      ) as m`;
+    await sql`
+      create or replace function gazette_search_window(
+        q tsquery, filter_section integer, filter_language text, filter_from text, filter_before text, size integer, newest_span integer)
+      returns table (id integer, rank_length integer, bounded boolean)
+      language plpgsql stable ${settings('on')}
+      as $fn$
+      #variable_conflict use_column
+      declare
+        low integer;
+        high integer;
+        span bigint;
+        most integer;
+        split integer;
+        found integer;
+        one_word boolean := numnode(q) = 1 and q::text not like '%:*';
+      begin
+        select min(s.article_id), max(s.article_id) into low, high from article_search s;
+        if low is null then
+          return;
+        end if;
+        -- At most as many matches as the rarest word the query needs (a word of no article: none), when
+        -- its operands are all ANDed; a prefix does not say, and neither do alternatives.
+        if position('|' in q::text) = 0 then
+          select min(coalesce(t.docs, 0)) into most
+          from regexp_matches(q::text, '''((?:[^'']|'''')*)''(:[*])?', 'g') as m
+          left join article_search_terms t on t.term = replace(m[1], '''''', '''')
+          where m[2] is null;
+        end if;
+        perform set_config('enable_indexscan', 'off', true);
+        span := high - low + 1;
+        -- The newest ids are searched first only when that count is known, says they may hold the
+        -- window, and is at most newest_span: for a query the planner expects in more articles than the
+        -- range holds, it tests every article of the range against the query instead of ANDing the
+        -- range with the GIN index's matches, reading 20,000 documents out of line (decision 0054).
+        if span < 2 * newest_span or most is null or most > newest_span or most::float8 * newest_span / span < size then
+          return query ${sql.raw(matches('', 'size'))};
+          return;
+        end if;
+        split := high - newest_span + 1;
+        return query ${sql.raw(matches('and s.article_id >= split', 'size'))};
+        get diagnostics found = row_count;
+        if found < size then
+          return query ${sql.raw(matches('and s.article_id < split', 'size - found'))};
+        end if;
+      end
+      $fn$`.execute(db);
+    await sql`
+      create or replace function gazette_search_scores(weights real[], q tsquery, ids integer[])
+      returns table (id integer, score real)
+      language sql stable ${settings('off')}
+      as $fn$
+        select r.article_id, ts_rank(weights, r.rank_document, q, 1) from article_search_rank r where r.article_id = any(ids)
+      $fn$`.execute(db);
+  },
+
+  async removeSearchFunctions(db: Kysely<unknown>) {
+    await sql`drop function if exists gazette_search_scores(real[], tsquery, integer[])`.execute(db);
+    await sql`drop function if exists gazette_search_window(tsquery, integer, text, text, text, integer, integer)`.execute(db);
+  },
+
   async createChangeLog() {},
   async dropChangeLog() {},
 };

@@ -130,28 +130,6 @@ async function countTerms(db: Db, articleId: number, next: RawBuilder<string> | 
     on conflict (term) do update set docs = article_search_terms.docs + excluded.docs`.execute(db);
 }
 
-interface IdRange {
-  low: number | null;
-  high: number | null;
-  /** Articles holding the query's word, when it is one word (the term counts' figure; null otherwise). */
-  docs: number | null;
-}
-
-/**
- * The lowest and highest indexed ids, read from the primary key before index scans are turned off for
- * the search, and for a one-word query how many articles hold the word.
- */
-async function idRange(db: Db, q: RawBuilder<string>): Promise<IdRange> {
-  const row = (
-    await sql<{ low: number | null; high: number | null; docs: number | null }>`
-      select min(article_id) as low, max(article_id) as high,
-        (select docs from article_search_terms where numnode(${q}) = 1 and term = trim(both '''' from (${q})::text)) as docs
-      from article_search`.execute(db)
-  ).rows[0];
-  const num = (v: number | string | null | undefined) => (v == null ? null : Number(v));
-  return { low: num(row?.low), high: num(row?.high), docs: num(row?.docs) };
-}
-
 /** A match of the window: its id, the ranking document's length, and whether its score is bounded instead of known. */
 interface WindowRow {
   id: number;
@@ -160,47 +138,39 @@ interface WindowRow {
 }
 
 /**
- * Ids of the matches first searched among the newest articles only: the GIN index's matches and a
- * range of the primary key are ANDed as bitmaps, so only matches in the range are read from the table.
- * A common word matches thousands of articles, each read and sorted to find the newest `window` (at
- * 100,000 articles, 14,000 rows read for 2,000 kept); when the range holds fewer than `window`
- * matches, the search is made again over every article.
+ * Ids searched first for the newest matches: the newest NEWEST_SPAN ids, whose matches the GIN index
+ * and a range of the primary key give ANDed as bitmaps, so only matches in the range are read from
+ * the table. A common word matches thousands of articles, each read and sorted to find the newest
+ * `window` (at 100,000 articles, 14,000 rows read for 2,000 kept).
  */
 const NEWEST_SPAN = 20_000;
 
 /**
- * The newest `window` matches of a search (see NEWEST_SPAN). `article_id + 0`: ordered by the primary
- * key itself, the planner walks it backwards testing every article's whole document against the
- * query (a second at 100,000 articles); ordered by an expression, it asks the GIN index for the
- * matches and sorts their ids. `bounded`: the query is one word (one operand, not a prefix) that is
- * not in the match's headline, tags or subtitle, so only its body holds it, and its score is bounded
- * by the ranking document's length alone (see boundedRanking).
+ * The newest `window` matches of a search, found by one call of gazette_search_window (migration 025,
+ * in the PostgreSQL schema), which reads the id range and, unless the query ORs alternatives, the
+ * article count of its rarest whole word (the term counts' figure, an upper bound on its matches),
+ * and then searches:
+ * - every article at once when the ids span less than twice NEWEST_SPAN, when that count is unknown
+ *   (a prefix, alternatives), when it is larger than NEWEST_SPAN (the planner would then test every
+ *   document of the range instead of ANDing the range with the GIN index's matches: over a second for
+ *   "the" at 100,000 articles), or when it says the newest ids could not hold the window;
+ * - otherwise the newest NEWEST_SPAN ids first and, when they hold fewer than `window` matches, the
+ *   older ids for the rest (decision 0054; before it, a query of several operands or with a filter was
+ *   always searched over every article, and a word whose newest range fell short was searched again
+ *   over every article).
+ * Each search orders by `article_id + 0`: ordered by the primary key itself, the planner walks it
+ * backwards testing every article's whole document against the query (a second at 100,000 articles);
+ * ordered by an expression, it asks the GIN index for the matches and sorts their ids. `bounded`: the
+ * query is one word (one operand, not a prefix) that is not in the match's headline, tags or subtitle,
+ * so only its body holds it, and its score is bounded by the ranking document's length alone (see
+ * boundedRanking). The function's SET clauses carry the planner settings (see withIndexPlan for why
+ * each), so the search needs no transaction of its own to set them.
  */
-async function newestMatches(db: Db, q: RawBuilder<string>, filters: SearchFilters, window: number, ids: IdRange): Promise<WindowRow[]> {
-  const t = tables(db);
-  const matches = (from: number | null) => {
-    let m = t.selectFrom('article_search').select(['article_id', 'rank_length', 'head_terms']).where(sql<boolean>`document @@ ${q}`);
-    if (from !== null) m = m.where('article_id', '>=', from);
-    if (filters.sectionId !== undefined) m = m.where('section_id', '=', filters.sectionId);
-    if (filters.language !== undefined) m = m.where('language', '=', filters.language);
-    if (filters.from !== undefined) m = m.where('published_at', '>=', filters.from);
-    if (filters.before !== undefined) m = m.where('published_at', '<', filters.before);
-    const bounded = sql<boolean>`numnode(${q}) = 1 and (${q})::text not like '%:*' and m.rank_length is not null and m.head_terms is not null and not (m.head_terms @@ ${q})`;
-    return t
-      .selectFrom(m.orderBy(sql`article_id + 0`, 'desc').limit(window).as('m'))
-      .select([sql<number>`m.article_id`.as('id'), sql<number | null>`m.rank_length`.as('rank_length'), bounded.as('bounded')])
-      .execute();
-  };
-  if (ids.low === null || ids.high === null) return [];
-  // The range is searched first only where it should hold the window twice over: one word, no filter,
-  // in enough articles. Otherwise the second search would often follow, and a prefix's or a phrase's
-  // matches would be gathered from the GIN index twice.
-  const span = ids.high - ids.low + 1;
-  const filtered = filters.sectionId !== undefined || filters.language !== undefined || filters.from !== undefined || filters.before !== undefined;
-  if (filtered || ids.docs === null || span < 2 * NEWEST_SPAN || (ids.docs * NEWEST_SPAN) / span < 2 * window) return matches(null);
-  const from = ids.high - NEWEST_SPAN + 1;
-  const newest = await matches(from);
-  return newest.length >= window ? newest : matches(null);
+async function newestMatches(db: Db, q: RawBuilder<string>, filters: SearchFilters, window: number): Promise<WindowRow[]> {
+  const found = await sql<WindowRow>`
+    select id, rank_length, bounded from gazette_search_window(${q}, ${filters.sectionId ?? null}::int, ${filters.language ?? null}::text,
+      ${filters.from ?? null}::text, ${filters.before ?? null}::text, ${window}::int, ${NEWEST_SPAN}::int)`.execute(db);
+  return found.rows;
 }
 
 /**
@@ -231,8 +201,10 @@ async function boundedRanking(db: Db, q: RawBuilder<string>, rows: readonly Wind
   const scored: { id: number; score: number }[] = [];
   const score = async (ids: number[]) => {
     if (!ids.length) return;
+    // gazette_search_scores (migration 025): ts_rank of each id's ranking document, read a batch of
+    // ids at a time (a bitmap scan: its SET clauses turn plain index scans off).
     const found = await sql<{ id: number; score: number }>`
-      select article_id as id, ts_rank(${SEARCH_WEIGHTS}::float4[], rank_document, ${q}, 1) as score from article_search_rank where article_id = any(${ids}::int[])`.execute(db);
+      select id, score from gazette_search_scores(${SEARCH_WEIGHTS}::float4[], ${q}, ${ids}::int[])`.execute(db);
     scored.push(...found.rows);
   };
   await score(rows.filter((r) => !r.bounded).map((r) => r.id));
@@ -263,26 +235,23 @@ async function boundedRanking(db: Db, q: RawBuilder<string>, rows: readonly Wind
  * 100,000 articles; through the index, the same search reads no document at all. JIT compilation,
  * which the large estimates of such plans set off, costs more than these queries run, and so does
  * starting a parallel worker (about 20 ms, for a sort of a few thousand ids).
- * `bitmapsOnly` turns plain index scans off as well, so that a search's range of newest ids is ANDed
- * with the GIN index's matches as bitmaps (see newestMatches) instead of walking the primary key and
- * testing each document, and ranking documents are read a batch of ids at a time.
+ * Reader searches carry the same settings in the SET clauses of their functions (migration 025).
  * The settings last only to the end of the transaction (its own, or the caller's, where they are put
  * back afterwards).
  */
-async function withIndexPlan<T>(db: Db, run: (db: Db) => Promise<T>, options: { bitmapsOnly?: boolean } = {}): Promise<T> {
-  const indexScans = options.bitmapsOnly ? 'off' : 'on';
-  const plan = sql`select set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true), set_config('enable_indexscan', ${indexScans}, true)`;
+async function withIndexPlan<T>(db: Db, run: (db: Db) => Promise<T>): Promise<T> {
+  const plan = sql`select set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)`;
   if (!db.isTransaction)
     return db.transaction().execute(async (trx) => {
       await plan.execute(trx);
       return run(trx);
     });
-  const before = await sql<{ seq: string; jit: string; workers: string; index: string }>`
-    select current_setting('enable_seqscan') as seq, current_setting('jit') as jit, current_setting('max_parallel_workers_per_gather') as workers, current_setting('enable_indexscan') as index`.execute(db);
+  const before = await sql<{ seq: string; jit: string; workers: string }>`
+    select current_setting('enable_seqscan') as seq, current_setting('jit') as jit, current_setting('max_parallel_workers_per_gather') as workers`.execute(db);
   await plan.execute(db);
   const result = await run(db);
-  const { seq, jit, workers, index } = before.rows[0]!;
-  await sql`select set_config('enable_seqscan', ${seq}, true), set_config('jit', ${jit}, true), set_config('max_parallel_workers_per_gather', ${workers}, true), set_config('enable_indexscan', ${index}, true)`.execute(db);
+  const { seq, jit, workers } = before.rows[0]!;
+  await sql`select set_config('enable_seqscan', ${seq}, true), set_config('jit', ${jit}, true), set_config('max_parallel_workers_per_gather', ${workers}, true)`.execute(db);
   return result;
 }
 
@@ -579,15 +548,9 @@ export function createPostgresSearchIndex(): SearchIndex {
       const q = query(clauses);
       // As on SQLite: only the newest matches are ranked, and the same rows give the count.
       const window = Math.max(RANK_WINDOW, countLimit + 1);
-      const ids = await idRange(db, q);
-      const { rows, n } = await withIndexPlan(
-        db,
-        async (t) => {
-          const matches = await newestMatches(t, q, filters, window, ids);
-          return { rows: await boundedRanking(t, q, matches, Math.min(offset + limit, matches.length)), n: matches.length };
-        },
-        { bitmapsOnly: true },
-      );
+      const matches = await newestMatches(db, q, filters, window);
+      const rows = await boundedRanking(db, q, matches, Math.min(offset + limit, matches.length));
+      const n = matches.length;
       return { ids: rows.slice(offset, offset + limit).map((r) => r.id), total: Math.min(n, countLimit), totalCapped: n > countLimit };
     },
 

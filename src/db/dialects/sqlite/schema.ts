@@ -68,6 +68,8 @@ export const sqliteSchema: SchemaDialect = {
   async separateRankingDocument() {},
   async addRankingBounds() {},
   async removeRankingBounds() {},
+  async addSearchFunctions() {},
+  async removeSearchFunctions() {},
 
   // A rowid key always continues from the highest id in the table.
   async moveIdentityPast() {},
