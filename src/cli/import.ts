@@ -103,6 +103,7 @@ export async function runImport(args: string[], loadConfig: () => Config): Promi
       secret,
       media: { storage: localStorage(config.mediaDir), settings: config.images },
       ...(uploads && { uploads }),
+      database: config.database,
       onProgress: (p: ImportProgress) => {
         bar.update(p.bytesRead, p.totalBytes, progressDetail(p));
         heap.check();

@@ -125,16 +125,22 @@ const RECOMPUTE_BATCH = 200;
 const PARALLEL_BATCHES = 2;
 
 /**
+ * Where a batch's similar articles are ranked: the store's own index and connection, or another
+ * connection's (a search thread's, similarThread in src/search/search.pool.ts, decision 0056).
+ */
+export type SimilarSource = (ids: readonly number[], limit: number) => Promise<Map<number, SimilarArticle[]>>;
+
+/**
  * Computes the lists of one batch of articles from reads, then stores them in one write transaction;
  * unpublished or unknown ones lose theirs. The scoring runs outside the write turn, so two batches
  * score at once even where writers take turns (PostgreSQL's write lock, decision 0013).
  */
-async function computeBatch(store: RelatedStore, batch: readonly number[], now: Date): Promise<void> {
-  const { search: index, db } = store;
+async function computeBatch(store: RelatedStore, batch: readonly number[], now: Date, similarOf: SimilarSource): Promise<void> {
+  const { db } = store;
   const facts = await articleFactsOf(db, batch);
   const published = batch.filter((id) => facts.get(id)?.published);
   // The whole batch's similar articles at once: on PostgreSQL a few statements instead of five per article.
-  const similar = await index.similarMany(db, published, CANDIDATES);
+  const similar = await similarOf(published, CANDIDATES);
   const lists: { articleId: number; list: StoredRelated[] }[] = [];
   const dropped: number[] = [];
   for (const id of batch) {
@@ -151,23 +157,39 @@ async function computeBatch(store: RelatedStore, batch: readonly number[], now: 
 /**
  * Computes and stores the lists of these articles, a batch per transaction (far fewer commits, and
  * readers never wait long), the articles' facts read and the lists written a batch at a time, two
- * batches at once. Reports (done, total) after each batch.
+ * batches at once. Reports (done, total) after each batch. `helpers` rank batches beside the store's
+ * own connection (a search thread on SQLite, whose connection runs one query at a time): each takes
+ * batches in turn with it, so the lists are the same, computed on more cores. They must read what the
+ * store has committed.
  */
-export async function computeRelatedLists(store: RelatedStore, ids: readonly number[], onProgress: (done: number, total: number) => void = () => {}, now = new Date()): Promise<void> {
+export async function computeRelatedLists(
+  store: RelatedStore,
+  ids: readonly number[],
+  onProgress: (done: number, total: number) => void = () => {},
+  now = new Date(),
+  helpers: readonly SimilarSource[] = [],
+): Promise<void> {
   onProgress(0, ids.length);
   const batches: number[][] = [];
   for (let i = 0; i < ids.length; i += RECOMPUTE_BATCH) batches.push(ids.slice(i, i + RECOMPUTE_BATCH));
+  const local: SimilarSource = (batch, limit) => store.search.similarMany(store.db, batch, limit);
   let next = 0;
   let done = 0;
-  const worker = async () => {
+  const worker = async (similarOf: SimilarSource) => {
     while (next < batches.length) {
       const batch = batches[next++]!;
-      await computeBatch(store, batch, now);
+      await computeBatch(store, batch, now, similarOf);
       done += batch.length;
       onProgress(done, ids.length);
+      // SQLite's statements run in this thread and resolve as microtasks: without a turn of the event
+      // loop, the main thread's lane would rank batch after batch before a helper's answer is read.
+      if (helpers.length) await new Promise((resolve) => setImmediate(resolve));
     }
   };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL_BATCHES, batches.length) }, worker));
+  // With helpers, the store's own connection ranks one batch at a time and each helper holds two, so
+  // that it has the next one while its answer waits for the main thread.
+  const lanes: SimilarSource[] = helpers.length ? [local, ...helpers.flatMap((h) => [h, h])] : Array.from({ length: PARALLEL_BATCHES }, () => local);
+  await Promise.all(lanes.slice(0, batches.length).map(worker));
 }
 
 /** Recomputes every published article's list (for `gazette reindex`); returns how many were computed. */

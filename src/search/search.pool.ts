@@ -8,6 +8,7 @@ import type { DatabaseTarget } from '../config.ts';
 import type { Store } from '../db/store.ts';
 import { AppError, type ErrorCode } from '../errors.ts';
 import { startThread } from '../lib/worker-thread.ts';
+import type { SimilarArticle } from './search-index.ts';
 import { search, type SearchOutcome, type SearchRequest } from './search.service.ts';
 
 export interface SearchRunner {
@@ -15,17 +16,55 @@ export interface SearchRunner {
   close(): Promise<void>;
 }
 
-type Reply = { id: number; outcome?: SearchOutcome; error?: { code?: ErrorCode; message: string; fields?: Record<string, string>; stack?: string } };
+type Reply = { id: number; outcome?: SearchOutcome; similar?: [number, SimilarArticle[]][]; error?: { code?: ErrorCode; message: string; fields?: Record<string, string>; stack?: string } };
+
+/** A job of search.worker.ts: a search, or similarity for "Check Also" (without its id, which ask() adds). */
+type Job = { request: SearchRequest } | { similar: { ids: readonly number[]; limit: number } };
 
 interface Thread {
   worker: Worker;
   ready: Promise<void>;
-  pending: Map<number, { resolve(o: SearchOutcome): void; reject(e: unknown): void }>;
+  pending: Map<number, { resolve(r: Reply): void; reject(e: unknown): void }>;
+  /** Sends a job once the thread is ready; its reply, or its error as it was thrown (an AppError keeps its code). */
+  ask(job: Job): Promise<Reply>;
 }
 
 /** A search thread: dist/search-worker.mjs from the bundle, search.worker.ts from the sources. */
 function startWorker(target: DatabaseTarget): Worker {
   return startThread(import.meta.url, { bundled: './search-worker.mjs', source: './search.worker.ts' }, { target });
+}
+
+/** Starts a search thread and keeps track of the jobs it has not answered yet. */
+function startSearchThread(target: DatabaseTarget): Thread {
+  const worker = startWorker(target);
+  const pending = new Map<number, { resolve(r: Reply): void; reject(e: unknown): void }>();
+  let nextId = 1;
+  const ready = new Promise<void>((resolve, reject) => {
+    worker.once('error', reject);
+    worker.on('message', (message: Reply | 'ready') => {
+      if (message === 'ready') return resolve();
+      const job = pending.get(message.id);
+      if (!job) return;
+      pending.delete(message.id);
+      const e = message.error;
+      if (!e) return job.resolve(message);
+      if (e.code) job.reject(new AppError(e.code, e.message, e.fields));
+      else job.reject(Object.assign(new Error(e.message), { stack: e.stack }));
+    });
+  });
+  worker.on('error', (error) => {
+    for (const job of pending.values()) job.reject(error);
+    pending.clear();
+  });
+  const ask = async (job: Job): Promise<Reply> => {
+    await ready;
+    const id = nextId++;
+    return new Promise<Reply>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ id, ...job });
+    });
+  };
+  return { worker, ready, pending, ask };
 }
 
 /**
@@ -42,45 +81,40 @@ export function searchThreads(store: Store, configured: number | null): number {
 /** A search function over `threads` worker threads (0: the main thread). */
 export function searchRunner(store: Store, target: DatabaseTarget, threads: number): SearchRunner {
   if (threads <= 0) return Object.assign((request: SearchRequest) => search(store, request), { close: async () => {} });
-  let nextId = 1;
   const pool: Thread[] = [];
-  const start = (): Thread => {
-    const worker = startWorker(target);
-    const pending = new Map<number, { resolve(o: SearchOutcome): void; reject(e: unknown): void }>();
-    const ready = new Promise<void>((resolve, reject) => {
-      worker.once('error', reject);
-      worker.on('message', (message: Reply | 'ready') => {
-        if (message === 'ready') return resolve();
-        const job = pending.get(message.id);
-        if (!job) return;
-        pending.delete(message.id);
-        if (message.outcome) return job.resolve(message.outcome);
-        const e = message.error!;
-        if (e.code) job.reject(new AppError(e.code, e.message, e.fields));
-        else job.reject(Object.assign(new Error(e.message), { stack: e.stack }));
-      });
-    });
-    worker.on('error', (error) => {
-      for (const job of pending.values()) job.reject(error);
-      pending.clear();
-    });
-    return { worker, ready, pending };
-  };
   const run = async (request: SearchRequest): Promise<SearchOutcome> => {
     // Threads start with the first search: a site that is only read pays no memory for them.
-    if (!pool.length) for (let i = 0; i < threads; i++) pool.push(start());
+    if (!pool.length) for (let i = 0; i < threads; i++) pool.push(startSearchThread(target));
     // The thread with the fewest searches waiting.
     const thread = pool.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
-    await thread.ready;
-    const id = nextId++;
-    return new Promise<SearchOutcome>((resolve, reject) => {
-      thread.pending.set(id, { resolve, reject });
-      thread.worker.postMessage({ id, request });
-    });
+    return (await thread.ask({ request })).outcome!;
   };
   return Object.assign(run, {
     async close() {
       await Promise.all(pool.map((t) => t.worker.terminate()));
     },
   });
+}
+
+/** SearchIndex.similarMany answered on a search thread of its own (a read-only connection to the store). */
+export interface SimilarThread {
+  similarMany(ids: readonly number[], limit: number): Promise<Map<number, SimilarArticle[]>>;
+  close(): Promise<void>;
+}
+
+/**
+ * A thread that ranks "Check Also" candidates beside the main thread, for a bulk load on a store whose
+ * reads run one at a time per connection (SQLite; decision 0056). It reads what is committed: the caller
+ * uses it only after the articles it asks about are committed and indexed.
+ */
+export function similarThread(target: DatabaseTarget): SimilarThread {
+  const thread = startSearchThread(target);
+  return {
+    async similarMany(ids, limit) {
+      return new Map((await thread.ask({ similar: { ids, limit } })).similar ?? []);
+    },
+    async close() {
+      await thread.worker.terminate();
+    },
+  };
 }

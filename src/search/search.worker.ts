@@ -1,28 +1,34 @@
 // A search thread: opens its own read-only connection to the store and answers search requests from
-// the server's main thread (see search.pool.ts). On SQLite one connection runs one query at a time, so
-// searches, which take milliseconds at 100,000 articles, are spread over a few of these threads.
+// the server's main thread (see search.pool.ts), or "Check Also" similarity requests from a bulk load
+// (similarThread, decision 0056). On SQLite one connection runs one query at a time, so searches, which
+// take milliseconds at 100,000 articles, are spread over a few of these threads.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { DatabaseTarget } from '../config.ts';
 import { openStore } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import { search, type SearchRequest } from './search.service.ts';
 
-interface Job {
-  id: number;
-  request: SearchRequest;
-}
+/** A search, or the articles most similar to each of `ids` (SearchIndex.similarMany). */
+type Job = { id: number; request: SearchRequest } | { id: number; similar: { ids: number[]; limit: number } };
 
 const port = parentPort;
 if (!port) throw new Error('search.worker.ts runs as a worker thread');
 const store = await openStore(workerData.target as DatabaseTarget, { readOnly: true });
+
+/** What the job asks, answered on this thread's connection. */
+async function answer(job: Job): Promise<object> {
+  if ('request' in job) return { outcome: await search(store, job.request) };
+  const similar = await store.search.similarMany(store.db, job.similar.ids, job.similar.limit);
+  return { similar: [...similar] };
+}
 
 port.on('message', (job: Job | 'close') => {
   if (job === 'close') {
     void store.close().then(() => port.close());
     return;
   }
-  search(store, job.request).then(
-    (outcome) => port.postMessage({ id: job.id, outcome }),
+  answer(job).then(
+    (reply) => port.postMessage({ id: job.id, ...reply }),
     (error: unknown) =>
       port.postMessage({
         id: job.id,

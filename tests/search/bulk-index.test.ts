@@ -7,7 +7,8 @@ import { after, before, test } from 'node:test';
 import { loadCorpus } from '../../src/demo/corpus.ts';
 import { parseQuery } from '../../src/search/query.ts';
 import { indexArticle } from '../../src/search/indexing.ts';
-import { recomputeRelated } from '../../src/related/related.service.ts';
+import { computeRelatedLists, recomputeRelated, type SimilarSource } from '../../src/related/related.service.ts';
+import { similarThread } from '../../src/search/search.pool.ts';
 import { storedList } from '../../src/related/related.repository.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
@@ -75,4 +76,32 @@ test('similarMany answers every id asked, with what similar() gives each', async
   assert.deepEqual([...many.keys()].sort((a, b) => a - b), [...ids].sort((a, b) => a - b));
   assert.deepEqual(many.get(999_999), [], 'an article not indexed has no similar ones');
   for (const id of corpusIds.slice(0, 30)) assert.deepEqual(many.get(id), await search.similar(db, id, 30), `article ${id}`);
+});
+
+test('"Check Also" lists ranked partly on a search thread are the lists ranked in the main thread alone (decision 0056)', async () => {
+  const { db } = server.store;
+  const lists = async () => {
+    const out = new Map<number, unknown>();
+    for (const id of corpusIds) out.set(id, await storedList(db, id));
+    return out;
+  };
+  const now = new Date('2026-02-01T00:00:00Z');
+  await computeRelatedLists(server.store, corpusIds, () => {}, now);
+  const alone = await lists();
+  assert.ok([...alone.values()].filter((l) => Array.isArray(l) && l.length > 0).length > 400, 'nearly every corpus article has a list');
+  await server.store.writeTransaction((trx) => trx.deleteFrom('related_lists').where('article_id', 'in', corpusIds).execute());
+  const thread = similarThread(server.config.database);
+  const asked: number[] = [];
+  const helper: SimilarSource = (ids, limit) => {
+    asked.push(...ids);
+    return thread.similarMany(ids, limit);
+  };
+  try {
+    await computeRelatedLists(server.store, corpusIds, () => {}, now, [helper]);
+  } finally {
+    await thread.close();
+  }
+  assert.ok(asked.length >= 200, 'the thread ranked at least one batch of 200');
+  assert.ok(asked.length < corpusIds.length, 'the main thread ranked batches too');
+  assert.deepEqual(await lists(), alone);
 });
