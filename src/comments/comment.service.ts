@@ -723,10 +723,15 @@ export function createCommentService(deps: CommentServiceDeps) {
      * post, which checked it), so that it is not read again; a comment of another article is undefined.
      */
     async locate(id: number, article?: { id: number; path: string }): Promise<CommentLocation | undefined> {
-      const place = await repo.approvedPlace(db, id);
-      if (!place || (article && article.id !== place.articleId)) return undefined;
-      const on = article ?? (await commentTarget(db, place.articleId));
-      if (!on) return undefined;
+      let place: { before: number; threads: number } | undefined;
+      let on: { id: number; path: string } | undefined = article;
+      if (article) place = await repo.approvedPlaceOn(db, id, article.id);
+      else {
+        const found = await repo.approvedPlace(db, id);
+        place = found;
+        on = found && (await commentTarget(db, found.articleId));
+      }
+      if (!place || !on) return undefined;
       return { id, articleId: on.id, articlePath: on.path, page: Math.floor(place.before / rules.perPage) + 1, defaultPage: pageLayout(place.threads).default };
     },
 

@@ -26,6 +26,7 @@ import * as m021 from './021_article_seo_and_home_pin.ts';
 import * as m022 from './022_legacy_links.ts';
 import * as m023 from './023_page_store.ts';
 import * as m024 from './024_search_ranking_bounds.ts';
+import * as m026 from './026_comment_text_index.ts';
 
 interface MigrationModule {
   up(db: Kysely<unknown>, dialect: SchemaDialect): Promise<void>;
@@ -56,6 +57,7 @@ const MODULES: Record<string, MigrationModule> = {
   '022_legacy_links': m022,
   '023_page_store': m023,
   '024_search_ranking_bounds': m024,
+  '026_comment_text_index': m026,
 };
 
 /** Every migration, by name, bound to an engine's schema details. */
