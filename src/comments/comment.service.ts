@@ -531,11 +531,11 @@ export function createCommentService(deps: CommentServiceDeps) {
 
   async function insertChecked(article: CommentTarget, v: ValidComment, decision: { status: CommentStatus; note: string }, ctx: PostContext) {
     // The parent, the duplicate check and the insert share one transaction: no half-accepted comment.
-    const id = await store.writeTransaction((trx) => insertIn(trx, article, v, decision, ctx, null));
     // Held and spam comments change no public page: keep the page cache, so a flood of them costs readers nothing.
-    // An approved one changes its article's thread, comment feed and the comment count on its cards.
-    if (decision.status === 'approved') store.changes.announce([key.comments(article.id)]);
-    return id;
+    // An approved one changes its article's thread, comment feed and the comment count on its cards:
+    // announced with the commit (decision 0055).
+    const announces = decision.status === 'approved' ? [key.comments(article.id)] : undefined;
+    return store.writeTransaction((trx) => insertIn(trx, article, v, decision, ctx, null), announces);
   }
 
   /**
