@@ -111,7 +111,7 @@ function prepareConnection(client: Pg.PoolClient): void {
   let heldOnCommit: string | null = null;
   (client as { query: unknown }).query = (text: unknown, values?: unknown, ...rest: unknown[]) => {
     const simple = typeof text === 'string' && Array.isArray(values) && values.length === 0 && rest.length === 0;
-    if (simple && (text as string).startsWith(ON_COMMIT)) {
+    if (simple && !heldBegin && (text as string).startsWith(ON_COMMIT)) {
       heldOnCommit = heldOnCommit === null ? (text as string) : `${heldOnCommit}; ${text as string}`;
       return Promise.resolve(unsent('SELECT'));
     }
