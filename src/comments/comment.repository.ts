@@ -1,5 +1,6 @@
 // Queries over comments and mail opt-outs (the articles they hang on are asked of src/articles/). Public reads select a fixed list
 // of columns that leaves out the address, IP and user agent; only the editor queries at the end read them.
+import { sql, type Expression } from 'kysely';
 import type { Db } from '../db/store.ts';
 import type { CommentStatus, NewCommentRow } from '../db/schema.ts';
 import { reusableListQuery, reusableQuery } from '../db/reusable-query.ts';
@@ -102,6 +103,45 @@ const placeRows = reusableQuery((db, id: number) =>
     .groupBy(['c.id', 'c.article_id', 'c.root_id']),
 );
 
+/**
+ * approvedPlace for a comment said to be on article `articleId` (a reader's post, which has just found
+ * it): undefined when it is not an approved comment of that article. One statement, and one pass over
+ * the article's approved threads in the order of their index (comments_article_thread_idx), distinct
+ * without a sort, instead of the join above, which pairs the comment with every approved comment of its
+ * article and sorts them twice (decision 0055). The comment's own row is read by its key alone (the
+ * article and status are checked in the answer), so that the planner, which has no statistics where
+ * nothing analyses, cannot take the article's index for it.
+ */
+export async function approvedPlaceOn(db: Db, id: number, articleId: number): Promise<{ before: number; threads: number } | undefined> {
+  const [row] = await placeOnRows(db, id, articleId);
+  return row && row.root !== null ? { before: Number(row.before), threads: Number(row.threads) } : undefined;
+}
+
+const placeOnRows = reusableQuery((db, id: number, articleId: number) => placeOnQuery(db, id, articleId));
+
+/** approvedPlaceOn's statement (exported for the test of its plan). */
+export function placeOnQuery(db: Db, id: number, articleId: number) {
+  return db
+    .selectFrom((eb) => eb.selectFrom('comments').select('root_id as r').distinct().where('article_id', '=', articleId).where('status', '=', 'approved').as('u'))
+    .select((eb) => {
+      const own = eb.selectFrom('comments as c').where('c.id', '=', id);
+      return [
+        own
+          .select((c) =>
+            c
+              .case()
+              .when(c.and([c('c.article_id', '=', articleId), c('c.status', '=', 'approved')]))
+              .then(c.fn.coalesce('c.root_id', 'c.id'))
+              .end()
+              .as('root'),
+          )
+          .as('root'),
+        eb.fn.count<number | string>('u.r').as('threads'),
+        eb.fn.count<number | string>(eb.case().when('u.r', '<', own.select((c) => c.fn.coalesce('c.root_id', 'c.id').as('root'))).then(eb.lit(1)).end()).as('before'),
+      ];
+    });
+}
+
 /** One approved comment, without any private column. */
 export function findApproved(db: Db, id: number) {
   return db.selectFrom('comments').select(PUBLIC_COLUMNS).where('id', '=', id).where('status', '=', 'approved').executeTakeFirst();
@@ -170,20 +210,35 @@ export async function hasApprovedFrom(db: Db, emailLower: string): Promise<boole
   return row !== undefined;
 }
 
+/** The characters of a comment's text that comments_article_text_idx holds (migration 026: substr(body, 1, 64)). */
+const TEXT_PREFIX_CHARS = 64;
+
 /**
  * True when the article has a comment with exactly this text that is approved (public facts only), or
  * that is one of `browserIds` (the comments a browser sent) and not in the trash: the duplicate rule, in
  * one statement (each half keeps its own plan: the article's approved comments; the browser's ids).
  */
 export async function isRepeat(db: Db, articleId: number, body: string, browserIds: readonly number[]): Promise<boolean> {
-  const approved = db.selectFrom('comments').select('id').where('article_id', '=', articleId).where('status', '=', 'approved').where('body', '=', body);
-  if (!browserIds.length) return (await approved.limit(1).executeTakeFirst()) !== undefined;
-  const sent = db.selectFrom('comments').select('id').where('id', 'in', browserIds).where('article_id', '=', articleId).where('body', '=', body).where('status', '!=', 'trash');
-  const row = await db
-    .selectNoFrom((eb) => eb.or([eb.exists(approved), eb.exists(sent)]).as('repeat'))
-    .executeTakeFirstOrThrow();
+  const row = await repeatQuery(db, articleId, body, browserIds).executeTakeFirst();
   // PostgreSQL answers a boolean, SQLite 0 or 1.
-  return Boolean(row.repeat);
+  return row !== undefined && Boolean(row.repeat);
+}
+
+/** isRepeat's statement (exported for the test of its plan): one row, `repeat`, or none. */
+export function repeatQuery(db: Db, articleId: number, body: string, browserIds: readonly number[]) {
+  // The text's prefix names comments_article_text_idx's expression (migration 026): the rule reads the
+  // comments that begin alike, not every approved comment of the article (decision 0055).
+  const prefix = (text: Expression<string>) => sql<string>`substr(${text}, 1, ${sql.lit(TEXT_PREFIX_CHARS)})`;
+  const approved = db
+    .selectFrom('comments')
+    .select('id')
+    .where('article_id', '=', articleId)
+    .where('status', '=', 'approved')
+    .where((eb) => eb(prefix(eb.ref('body')), '=', prefix(eb.val(body))))
+    .where('body', '=', body);
+  if (!browserIds.length) return approved.select(sql<boolean>`1`.as('repeat')).limit(1);
+  const sent = db.selectFrom('comments').select('id').where('id', 'in', browserIds).where('article_id', '=', articleId).where('body', '=', body).where('status', '!=', 'trash');
+  return db.selectNoFrom((eb) => eb.or([eb.exists(approved), eb.exists(sent)]).as('repeat'));
 }
 
 /** Who wrote these comments (the ones a browser sent) and where they stand. */

@@ -531,11 +531,11 @@ export function createCommentService(deps: CommentServiceDeps) {
 
   async function insertChecked(article: CommentTarget, v: ValidComment, decision: { status: CommentStatus; note: string }, ctx: PostContext) {
     // The parent, the duplicate check and the insert share one transaction: no half-accepted comment.
-    const id = await store.writeTransaction((trx) => insertIn(trx, article, v, decision, ctx, null));
     // Held and spam comments change no public page: keep the page cache, so a flood of them costs readers nothing.
-    // An approved one changes its article's thread, comment feed and the comment count on its cards.
-    if (decision.status === 'approved') store.changes.announce([key.comments(article.id)]);
-    return id;
+    // An approved one changes its article's thread, comment feed and the comment count on its cards:
+    // announced with the commit (decision 0055).
+    const announces = decision.status === 'approved' ? [key.comments(article.id)] : undefined;
+    return store.writeTransaction((trx) => insertIn(trx, article, v, decision, ctx, null), announces);
   }
 
   /**
@@ -723,10 +723,15 @@ export function createCommentService(deps: CommentServiceDeps) {
      * post, which checked it), so that it is not read again; a comment of another article is undefined.
      */
     async locate(id: number, article?: { id: number; path: string }): Promise<CommentLocation | undefined> {
-      const place = await repo.approvedPlace(db, id);
-      if (!place || (article && article.id !== place.articleId)) return undefined;
-      const on = article ?? (await commentTarget(db, place.articleId));
-      if (!on) return undefined;
+      let place: { before: number; threads: number } | undefined;
+      let on: { id: number; path: string } | undefined = article;
+      if (article) place = await repo.approvedPlaceOn(db, id, article.id);
+      else {
+        const found = await repo.approvedPlace(db, id);
+        place = found;
+        on = found && (await commentTarget(db, found.articleId));
+      }
+      if (!place || !on) return undefined;
       return { id, articleId: on.id, articlePath: on.path, page: Math.floor(place.before / rules.perPage) + 1, defaultPage: pageLayout(place.threads).default };
     },
 

@@ -77,8 +77,11 @@ export interface Store {
    * see no other writer in between, and a busy database makes writers wait (up to 5 s on SQLite, then
    * an error isUnavailable accepts) instead of failing at once. SQLite: BEGIN IMMEDIATE; PostgreSQL: a
    * transaction-level advisory lock taken first (decision 0013). Single statements need none of this.
+   * `announces`: what the transaction changes, announced (as changes.announce) once it has committed, and
+   * not at all when it rolls back. On PostgreSQL the NOTIFY for other processes goes to the server with
+   * the commit, in its round trip (decision 0055): a NOTIFY the server refuses fails the commit.
    */
-  writeTransaction<T>(work: (trx: Db) => Promise<T>): Promise<T>;
+  writeTransaction<T>(work: (trx: Db) => Promise<T>, announces?: readonly ChangeKey[]): Promise<T>;
   readonly search: SearchIndex;
   readonly changes: ChangeFeed;
   /**

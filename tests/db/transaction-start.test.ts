@@ -1,7 +1,9 @@
 // On PostgreSQL a transaction's `begin` goes to the server with its first statement when that one can
 // carry it (decision 0052): a write transaction's `begin` and its write turn are one round trip. What a
 // transaction does, commits or rolls back is the same as before; a transaction with no statement sends
-// nothing. On SQLite only the outcomes are checked (there is no round trip).
+// nothing. A write transaction's announcement goes with its commit (decision 0055): the NOTIFY for other
+// processes in the commit's round trip, this process's listeners told after the commit, nothing at all
+// for a transaction that rolls back. On SQLite only the outcomes are checked (there is no round trip).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
@@ -91,5 +93,50 @@ describe('the start of a transaction', () => {
     });
     assert.equal(seen, 'four');
     assert.equal((await store.db.selectFrom('site_state').select('value').where('key', '=', 'start-d').executeTakeFirst())?.value, 'four');
+  });
+
+  it('announces a write transaction’s keys with its commit, and nothing when it rolls back', async () => {
+    const heard: string[][] = [];
+    const stop = store.changes.subscribe((keys) => heard.push([...keys]));
+    // Another process listening on PostgreSQL: it hears the NOTIFY once the transaction commits.
+    const notified: string[] = [];
+    let listener: pg.Client | null = null;
+    if (ENGINE === 'postgres') {
+      listener = new pg.Client({ connectionString: database.url });
+      await listener.connect();
+      listener.on('notification', (m) => notified.push(m.payload ?? ''));
+      await listener.query('listen gazette_changes');
+    }
+    try {
+      const trips = await roundTrips(() =>
+        store.writeTransaction(async (trx) => {
+          await trx.insertInto('site_state').values({ key: 'start-e', value: 'five' }).execute();
+          assert.deepEqual(heard, [], 'nothing told before the commit');
+        }, ['comments:7', "it's:quoted"]),
+      );
+      assert.deepEqual(heard, [['comments:7', "it's:quoted"]]);
+      assert.equal((await store.db.selectFrom('site_state').select('value').where('key', '=', 'start-e').executeTakeFirst())?.value, 'five');
+      await assert.rejects(
+        store.writeTransaction(async (trx) => {
+          await trx.insertInto('site_state').values({ key: 'start-f', value: 'six' }).execute();
+          throw new Error('refused after the insert');
+        }, ['comments:8']),
+        /refused after the insert/,
+      );
+      assert.deepEqual(heard, [['comments:7', "it's:quoted"]], 'a rolled-back transaction announces nothing');
+      assert.equal(await store.db.selectFrom('site_state').select('value').where('key', '=', 'start-f').executeTakeFirst(), undefined);
+      if (ENGINE === 'postgres') {
+        // begin with the write turn; the insert; the NOTIFY with the commit.
+        assert.equal(trips.length, 3, trips.join(' | '));
+        assert.match(trips[2]!, /pg_notify\('gazette_changes', .*; commit$/);
+        for (let i = 0; i < 50 && notified.length < 1; i++) await new Promise((r) => setTimeout(r, 20));
+        await new Promise((r) => setTimeout(r, 100));
+        assert.equal(notified.length, 1, notified.join(' | '));
+        assert.deepEqual((JSON.parse(notified[0]!) as { k: string[] }).k, ['comments:7', "it's:quoted"]);
+      }
+    } finally {
+      stop();
+      await listener?.end();
+    }
   });
 });

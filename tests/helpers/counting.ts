@@ -15,7 +15,7 @@ export function countingStatements(store: Store): { store: Store; count: () => n
   const counted = {
     ...store,
     db: store.db.withPlugin(plugin),
-    writeTransaction: <T>(work: (trx: Store['db']) => Promise<T>) => store.writeTransaction((trx) => work(trx.withPlugin(plugin))),
+    writeTransaction: <T>(work: (trx: Store['db']) => Promise<T>, announces?: readonly string[]) => store.writeTransaction((trx) => work(trx.withPlugin(plugin)), announces),
   } as Store;
   return { store: counted, count: () => n };
 }

@@ -27,6 +27,7 @@ import * as m022 from './022_legacy_links.ts';
 import * as m023 from './023_page_store.ts';
 import * as m024 from './024_search_ranking_bounds.ts';
 import * as m025 from './025_search_functions.ts';
+import * as m026 from './026_comment_text_index.ts';
 
 interface MigrationModule {
   up(db: Kysely<unknown>, dialect: SchemaDialect): Promise<void>;
@@ -58,6 +59,7 @@ const MODULES: Record<string, MigrationModule> = {
   '023_page_store': m023,
   '024_search_ranking_bounds': m024,
   '025_search_functions': m025,
+  '026_comment_text_index': m026,
 };
 
 /** Every migration, by name, bound to an engine's schema details. */

@@ -11,7 +11,21 @@ const CHANNEL = 'gazette_changes';
 /** NOTIFY payloads must stay under 8000 bytes; a longer list is sent as "everything". */
 const MAX_PAYLOAD = 7000;
 
+/**
+ * How a statement to be sent with its transaction's commit begins: the store's connections hold it until
+ * the `commit` and send both in one message (store.ts).
+ */
+export const ON_COMMIT = '/* gazette: with commit */ ';
+
 export interface PostgresChangeFeed extends ChangeFeed {
+  /**
+   * The NOTIFY of an announcement, as a statement for a write transaction to run last (marked ON_COMMIT):
+   * the server delivers it when the transaction commits, and never if it rolls back. tellHere() then
+   * tells this process's listeners.
+   */
+  notifyOnCommit(keys: readonly ChangeKey[]): string;
+  /** Tells this process's listeners only: the NOTIFY went with the transaction's commit. */
+  tellHere(keys: readonly ChangeKey[]): void;
   close(): Promise<void>;
 }
 
@@ -23,6 +37,11 @@ export function postgresChangeFeed(pool: Pg.Pool, clientConfig: Pg.ClientConfig,
   let closed = false;
   let retry: NodeJS.Timeout | null = null;
   let delay = 250;
+
+  function payloadOf(keys: readonly ChangeKey[]): string {
+    const payload = JSON.stringify({ n: node, k: keys });
+    return payload.length > MAX_PAYLOAD ? JSON.stringify({ n: node, k: [EVERYTHING] }) : payload;
+  }
 
   function tell(keys: readonly ChangeKey[]) {
     counter++;
@@ -71,10 +90,14 @@ export function postgresChangeFeed(pool: Pg.Pool, clientConfig: Pg.ClientConfig,
   return {
     announce(keys) {
       tell(keys);
-      let payload = JSON.stringify({ n: node, k: keys });
-      if (payload.length > MAX_PAYLOAD) payload = JSON.stringify({ n: node, k: [EVERYTHING] });
-      pool.query('select pg_notify($1, $2)', [CHANNEL, payload]).catch(onError);
+      pool.query('select pg_notify($1, $2)', [CHANNEL, payloadOf(keys)]).catch(onError);
     },
+    notifyOnCommit(keys) {
+      // No parameters, so that it can share the commit's message (simple protocol); the channel is a
+      // constant and the payload a quoted literal.
+      return `${ON_COMMIT}select pg_notify('${CHANNEL}', ${pg.Client.prototype.escapeLiteral(payloadOf(keys))})`;
+    },
+    tellHere: tell,
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

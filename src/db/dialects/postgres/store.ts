@@ -1,11 +1,11 @@
 // The PostgreSQL store: a pool of connections through Kysely's PostgresDialect, checked at open.
-import { Kysely, PostgresDialect } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import { pg } from './pg.ts';
 import type * as Pg from 'pg';
 import { reusableStatements } from '../../reusable-query.ts';
 import type { Database } from '../../schema.ts';
 import { StoreUnavailable, type Store } from '../../store.ts';
-import { postgresChangeFeed } from './changes.ts';
+import { ON_COMMIT, postgresChangeFeed } from './changes.ts';
 import { postgresSchema } from './schema.ts';
 import { createPostgresSearchIndex } from './search-index.ts';
 import { isLockTimeout, takeWriteTurn } from './transactions.ts';
@@ -54,7 +54,17 @@ export async function openPostgres(target: PostgresTarget, onError: (error: unkn
   const changes = postgresChangeFeed(pool, clientConfig, onError);
   return {
     db,
-    writeTransaction: (work) => db.transaction().execute((trx) => takeWriteTurn(trx).then(() => work(trx))),
+    async writeTransaction(work, announces) {
+      const result = await db.transaction().execute(async (trx) => {
+        await takeWriteTurn(trx);
+        const done = await work(trx);
+        // Held by the connection and sent with the commit (prepareConnection): no round trip of its own.
+        if (announces?.length) await trx.executeQuery(CompiledQuery.raw(changes.notifyOnCommit(announces)));
+        return done;
+      });
+      if (announces?.length) changes.tellHere(announces);
+      return result;
+    },
     search: createPostgresSearchIndex(),
     pages: null,
     changes,
@@ -77,7 +87,7 @@ const statementNames = new Map<string, string>();
 const BEGIN = 'begin';
 
 /** Answers for a transaction's start or end that the server was not asked (see prepareConnection). */
-const unsent = (command: 'BEGIN' | 'COMMIT' | 'ROLLBACK') => ({ command, rowCount: null, oid: 0, rows: [], fields: [] });
+const unsent = (command: 'BEGIN' | 'COMMIT' | 'ROLLBACK' | 'SELECT') => ({ command, rowCount: null, oid: 0, rows: [], fields: [] });
 
 /**
  * Makes a new connection of the pool:
@@ -86,6 +96,9 @@ const unsent = (command: 'BEGIN' | 'COMMIT' | 'ROLLBACK') => ({ command, rowCoun
  *   keeps the statement, planning it once it has seen that a generic plan serves (after five runs). An
  *   uncached article page makes about nine small queries; on the server, parsing and planning each anew
  *   cost about as much as running it. Any other SQL is sent as before.
+ * - hold a statement marked ON_COMMIT (changes.ts: the NOTIFY of a write transaction's announcement) and
+ *   send it in one message with the `commit` after it (decision 0055); a rollback drops it, and any other
+ *   statement after it has it sent first.
  * - send a transaction's `begin` with the statement after it when that one goes by the simple protocol
  *   (no parameters; several statements may share a message): a write transaction's first statement
  *   takes the write turn (transactions.ts), so `begin` and the turn cost one round trip instead of two
@@ -95,8 +108,23 @@ const unsent = (command: 'BEGIN' | 'COMMIT' | 'ROLLBACK') => ({ command, rowCoun
 function prepareConnection(client: Pg.PoolClient): void {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
   let heldBegin = false;
+  let heldOnCommit: string | null = null;
   (client as { query: unknown }).query = (text: unknown, values?: unknown, ...rest: unknown[]) => {
     const simple = typeof text === 'string' && Array.isArray(values) && values.length === 0 && rest.length === 0;
+    if (simple && !heldBegin && (text as string).startsWith(ON_COMMIT)) {
+      heldOnCommit = heldOnCommit === null ? (text as string) : `${heldOnCommit}; ${text as string}`;
+      return Promise.resolve(unsent('SELECT'));
+    }
+    if (heldOnCommit !== null) {
+      const held = heldOnCommit;
+      heldOnCommit = null;
+      if (simple && text === 'commit') {
+        // One message; the caller gets the commit's answer. An error in either fails the commit, and the
+        // rollback Kysely then sends ends the failed transaction: nothing is written, nothing announced.
+        return (query(`${held}; commit`, []) as Promise<Pg.QueryResult[]>).then((results) => results[results.length - 1]);
+      }
+      if (!(simple && text === 'rollback')) (query(held, []) as Promise<unknown>).catch(() => {});
+    }
     if (simple && text === BEGIN && !heldBegin) {
       heldBegin = true;
       return Promise.resolve(unsent('BEGIN'));

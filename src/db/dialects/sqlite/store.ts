@@ -51,7 +51,11 @@ export function openSqlite(file: string, options: { readOnly?: boolean } = {}): 
   return {
     db,
     // Every transaction on this store begins IMMEDIATE (transactions.ts), so this is an ordinary one.
-    writeTransaction: (work) => db.transaction().execute(work),
+    async writeTransaction(work, announces) {
+      const result = await db.transaction().execute(work);
+      if (announces?.length) changes.announce(announces);
+      return result;
+    },
     search: createSqliteSearchIndex(),
     pages: null,
     changes,

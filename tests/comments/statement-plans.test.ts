@@ -1,0 +1,107 @@
+// What the two statements of an accepted comment that read its article's comments cost as the article's
+// comments grow (decision 0055): the duplicate rule finds the comments whose text begins alike through
+// comments_article_text_idx (migration 026) instead of reading every approved comment of the article,
+// and the page of a comment just posted counts the article's threads in one pass of their index, not a
+// join of the comment with every approved comment of its article. Plans are read as each engine makes
+// them without statistics (nothing analyses in these tests, nor on the bench's server); the answers are
+// those of the rules as before.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { CompiledQuery, type Compilable } from 'kysely';
+import * as repo from '../../src/comments/comment.repository.ts';
+import type { Db } from '../../src/db/store.ts';
+import { ENGINE } from '../helpers/database.ts';
+import type { TestServer } from '../helpers/server.ts';
+import { SEED_PATH, serviceFor, startCommentServer } from './helpers.ts';
+
+/** Comments of the article beside the test's own: enough that reading them all is not the cheapest plan. */
+const FILLER = 2000;
+
+/** The plan of a statement: PostgreSQL's nodes (JSON), or SQLite's EXPLAIN QUERY PLAN lines. */
+async function planOf(db: Db, query: Compilable<unknown>): Promise<string> {
+  const { sql, parameters } = query.compile();
+  if (ENGINE === 'postgres') {
+    const { rows } = await db.executeQuery<{ 'QUERY PLAN': unknown }>(CompiledQuery.raw(`explain (format json) ${sql}`, [...parameters]));
+    return JSON.stringify(rows[0]!['QUERY PLAN']);
+  }
+  const { rows } = await db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${sql}`, [...parameters]));
+  return rows.map((r) => r.detail).join('\n');
+}
+
+describe('the statements that read an article’s comments for an accepted comment', () => {
+  let server: TestServer;
+  let articleId: number;
+  let otherId: number;
+  const ids: number[] = [];
+
+  before(async () => {
+    server = await startCommentServer({ COMMENTS_MODERATION: 'hold-none' });
+    const service = await serviceFor(server);
+    const [section, slug] = SEED_PATH.slice(1).split('/');
+    const rows = await server.store.db
+      .selectFrom('articles as a')
+      .innerJoin('sections as s', 's.id', 'a.section_id')
+      .select(['a.id', 'a.slug', 's.slug as section'])
+      .where('a.status', '=', 'published')
+      .execute();
+    articleId = rows.find((r) => r.slug === slug && r.section === section)!.id;
+    otherId = rows.find((r) => r.id !== articleId)!.id;
+    const post = (text: string, parent = 0) =>
+      service.post(
+        { article_id: String(articleId), author: 'Planned Reader', email: 'planned@example.org', comment: text, comment_parent: String(parent), token: service.formToken(articleId, new Date(Date.now() - 60_000)) },
+        { ip: '203.0.113.9', userAgent: 'test browser', now: new Date(), browserComments: [] },
+      );
+    for (let i = 0; i < 4; i++) ids.push((await post(`Thread ${i} of the planned article.`)).id);
+    ids.push((await post('A reply in the second thread.', ids[1])).id);
+    // Many more approved threads and held comments, written as rows (the service's checks are not under test).
+    const model = await repo.findComment(server.store.db, ids[0]!);
+    const { id: _id, ...columns } = model!;
+    for (let i = 0; i < FILLER; i += 500) {
+      const batch = Array.from({ length: 500 }, (_, j) => ({ ...columns, body: `Filler comment ${i + j}, much like the others.`, status: j % 2 ? ('approved' as const) : ('pending' as const), root_id: null }));
+      await server.store.db.insertInto('comments').values(batch).execute();
+    }
+    await server.store.db.updateTable('comments').set((eb) => ({ root_id: eb.ref('id') })).where('root_id', 'is', null).execute();
+    ids.push((await post('The newest thread, after the filler.')).id);
+  });
+  after(() => server.close());
+
+  it('checks the duplicate rule through the index of the texts’ beginnings, with and without the browser’s comments', async () => {
+    for (const browser of [[], [ids[0]!]]) {
+      const plan = await planOf(server.store.db, repo.repeatQuery(server.store.db, articleId, 'Filler comment 7, much like the others.', browser));
+      assert.match(plan, /comments_article_text_idx/, `browser comments ${JSON.stringify(browser)}: ${plan}`);
+    }
+    const repeat = (text: string, browser: number[] = []) => repo.isRepeat(server.store.db, articleId, text, browser);
+    assert.equal(await repeat('Filler comment 7, much like the others.'), true, 'an approved text');
+    assert.equal(await repeat('Filler comment 8, much like the others.'), false, 'a held text');
+    assert.equal(await repeat('Filler comment 8, much like the others.', [ids[0]!]), false, 'a held text not of this browser');
+    assert.equal(await repeat('Thread 0 of the planned article.', [ids[0]!]), true, 'this browser’s text');
+    assert.equal(await repeat('Filler comment 7, much like the others'), false, 'a text that only begins alike');
+    const long = `${'x'.repeat(70)} one ending`;
+    assert.equal(await repeat(long), false);
+    await server.store.db.insertInto('comments').values({ ...(await repo.findComment(server.store.db, ids[0]!))!, id: undefined, body: long } as never).execute();
+    assert.equal(await repeat(long), true, 'a text longer than the indexed beginning');
+    assert.equal(await repeat(`${'x'.repeat(70)} another ending`), false, 'a text that shares only the indexed beginning');
+  });
+
+  it('finds the page of a comment on a known article in one pass over its threads, with the answers of the general statement', async () => {
+    const plan = await planOf(server.store.db, repo.placeOnQuery(server.store.db, ids.at(-1)!, articleId));
+    if (ENGINE === 'postgres') {
+      // No join of the comment with its article's comments, and no sort for the distinct threads.
+      assert.doesNotMatch(plan, /"Node Type":"(Nested Loop|Hash Join|Merge Join|Sort)"/, plan);
+      assert.match(plan, /comments_article_thread_idx/, plan);
+    } else {
+      // One reading of the article's approved comments, by the thread index, with no temporary b-tree for distinct or grouping.
+      assert.doesNotMatch(plan, /TEMP B-TREE/, plan);
+      assert.equal(plan.match(/comments_article_thread_idx/g)?.length, 1, plan);
+    }
+    for (const id of ids) {
+      const general = await repo.approvedPlace(server.store.db, id);
+      assert.deepEqual(await repo.approvedPlaceOn(server.store.db, id, articleId), general && { before: general.before, threads: general.threads }, `comment ${id}`);
+    }
+    assert.equal((await repo.approvedPlaceOn(server.store.db, ids.at(-1)!, articleId))!.threads, 4 + FILLER / 2 + 1);
+    assert.equal(await repo.approvedPlaceOn(server.store.db, ids[0]!, otherId), undefined, 'another article’s');
+    const held = await server.store.db.selectFrom('comments').select('id').where('status', '=', 'pending').executeTakeFirstOrThrow();
+    assert.equal(await repo.approvedPlaceOn(server.store.db, held.id, articleId), undefined, 'a held comment');
+    assert.equal(await repo.approvedPlaceOn(server.store.db, 99_999_999, articleId), undefined, 'no such comment');
+  });
+});
