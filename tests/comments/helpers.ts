@@ -2,7 +2,7 @@
 // reader's browser would send it (token and article id read from the real page), and database snapshots.
 import { parseHTML } from 'linkedom';
 import { createCommentService, resolveSecret, type CommentService } from '../../src/comments/comment.service.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { SEED_PATH, startTestServer, type TestServer } from '../helpers/server.ts';
 
 export { SEED_PATH } from '../helpers/server.ts';
 
@@ -17,6 +17,19 @@ export function startCommentServer(env: Record<string, string> = {}): Promise<Te
 /** A comment service over the test server's own store and configuration (no mailer). */
 export async function serviceFor(server: TestServer): Promise<CommentService> {
   return createCommentService({ store: server.store, config: server.config, secret: await resolveSecret(server.store.db, server.config), mailer: null });
+}
+
+/** The seed article's id, and the id of another published article (for "a comment of another article"). */
+export async function seedAndOtherArticle(server: TestServer): Promise<{ articleId: number; otherId: number }> {
+  const [section, slug] = SEED_PATH.slice(1).split('/');
+  const rows = await server.store.db
+    .selectFrom('articles as a')
+    .innerJoin('sections as s', 's.id', 'a.section_id')
+    .select(['a.id', 'a.slug', 's.slug as section'])
+    .where('a.status', '=', 'published')
+    .execute();
+  const articleId = rows.find((r) => r.slug === slug && r.section === section)!.id;
+  return { articleId, otherId: rows.find((r) => r.id !== articleId)!.id };
 }
 
 export interface ReaderForm {

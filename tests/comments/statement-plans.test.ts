@@ -12,7 +12,7 @@ import * as repo from '../../src/comments/comment.repository.ts';
 import type { Db } from '../../src/db/store.ts';
 import { ENGINE } from '../helpers/database.ts';
 import type { TestServer } from '../helpers/server.ts';
-import { SEED_PATH, serviceFor, startCommentServer } from './helpers.ts';
+import { seedAndOtherArticle, serviceFor, startCommentServer } from './helpers.ts';
 
 /** Comments of the article beside the test's own: enough that reading them all is not the cheapest plan. */
 const FILLER = 2000;
@@ -37,15 +37,7 @@ describe('the statements that read an article’s comments for an accepted comme
   before(async () => {
     server = await startCommentServer({ COMMENTS_MODERATION: 'hold-none' });
     const service = await serviceFor(server);
-    const [section, slug] = SEED_PATH.slice(1).split('/');
-    const rows = await server.store.db
-      .selectFrom('articles as a')
-      .innerJoin('sections as s', 's.id', 'a.section_id')
-      .select(['a.id', 'a.slug', 's.slug as section'])
-      .where('a.status', '=', 'published')
-      .execute();
-    articleId = rows.find((r) => r.slug === slug && r.section === section)!.id;
-    otherId = rows.find((r) => r.id !== articleId)!.id;
+    ({ articleId, otherId } = await seedAndOtherArticle(server));
     const post = (text: string, parent = 0) =>
       service.post(
         { article_id: String(articleId), author: 'Planned Reader', email: 'planned@example.org', comment: text, comment_parent: String(parent), token: service.formToken(articleId, new Date(Date.now() - 60_000)) },

@@ -7,7 +7,7 @@ import { createCommentService, resolveSecret, type CommentService } from '../../
 import { CommentRejected } from '../../src/comments/comment.errors.ts';
 import { countingStatements as counting } from '../helpers/counting.ts';
 import type { TestServer } from '../helpers/server.ts';
-import { SEED_PATH, startCommentServer } from './helpers.ts';
+import { SEED_PATH, seedAndOtherArticle, startCommentServer } from './helpers.ts';
 
 describe('the statements of an accepted comment', () => {
   let server: TestServer;
@@ -21,15 +21,7 @@ describe('the statements of an accepted comment', () => {
     const counted = counting(server.store);
     count = counted.count;
     service = createCommentService({ store: counted.store, config: server.config, secret: await resolveSecret(server.store.db, server.config), mailer: null });
-    const [section, slug] = SEED_PATH.slice(1).split('/');
-    const rows = await server.store.db
-      .selectFrom('articles as a')
-      .innerJoin('sections as s', 's.id', 'a.section_id')
-      .select(['a.id', 'a.slug', 's.slug as section'])
-      .where('a.status', '=', 'published')
-      .execute();
-    articleId = rows.find((r) => r.slug === slug && r.section === section)!.id;
-    otherId = rows.find((r) => r.id !== articleId)!.id;
+    ({ articleId, otherId } = await seedAndOtherArticle(server));
   });
   after(() => server.close());
 
