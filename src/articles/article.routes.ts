@@ -15,7 +15,7 @@ import type { CommentsSectionView } from '../web/theme.ts';
 import { stringsFor } from '../web/i18n/site.ts';
 import { newsArticleJsonLd } from './article.jsonld.ts';
 import { headTexts } from './article.seo.ts';
-import { cardKeys, getArticle, listArticles, publishedArticlePath, type Article, type ArticleCard, type Page } from './article.service.ts';
+import { articleOf, cardKeys, findArticle, listArticles, type FoundArticle, publishedArticlePath, type Article, type ArticleCard, type Page } from './article.service.ts';
 import { movedArticlePath } from './article.workflow.ts';
 import type { ListFilter } from './article.repository.ts';
 import { feedAlternates, type FeedScope } from '../feeds/feed-paths.ts';
@@ -46,7 +46,8 @@ const pageSuffix = (page: Page<unknown>, language: string) => (page.page > 1 ? `
 export interface ArticleComments {
   /** The query parameters sectionFor() reads (the notice after posting, the comment replied to). */
   readonly query: readonly QueryParam[];
-  sectionFor(article: Article, query: unknown): Promise<CommentsSectionView>;
+  /** From the article's own row (found, not yet read whole): the section is read beside the rest of it. */
+  sectionFor(article: Pick<FoundArticle, 'id' | 'path' | 'language' | 'commentsOpen' | 'publishedAt'>, query: unknown): Promise<CommentsSectionView>;
 }
 
 export interface ArticleRoutesOptions {
@@ -182,11 +183,18 @@ export async function articleRoutes(app: FastifyInstance, { store, site, comment
   app.get<{ Params: { section: string; slug: string } }>('/:section/:slug', { config: { pageCache: { query: comments.query, missing: [key.articles] } } }, async (request, reply) => {
     reply.dependsOn(...site.keys);
     const { section, slug } = request.params;
-    const article = await orMoved(request, reply, () => getArticle(store, section, slug), () => articleMovedTo(section, slug));
-    if (!article) return reply;
+    const found = await orMoved(request, reply, () => findArticle(store, section, slug), () => articleMovedTo(section, slug));
+    if (!found) return reply;
+    // The comment section needs only the article's own row: its reads go beside the rest of the
+    // article's, one round trip fewer for a page not in the cache on PostgreSQL (decision 0061).
+    const commentRead = comments.sectionFor(found, request.query);
+    commentRead.catch(() => {}); // answered below, once the article's own failure (if any) has gone first
+    const article = await articleOf(store, found);
+    // Before the comment section's answer: a comment page that does not exist is a cached 404 that
+    // must go when the article's comments change.
     reply.dependsOn(...article.keys);
     const translations = article.translations;
-    const [commentSection, social] = await Promise.all([comments.sectionFor(article, request.query), pageSocialImage(storage, article, { name: site.name, colours: site.theme.colours })]);
+    const [commentSection, social] = await Promise.all([commentRead, pageSocialImage(storage, article, { name: site.name, colours: site.theme.colours })]);
     const image = { url: site.publicUrl + social.path, width: social.width, height: social.height, type: social.type, alt: social.alt };
     const body = await site.render(
       {

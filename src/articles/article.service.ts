@@ -196,9 +196,33 @@ async function firstPublished(db: Db, ids: readonly number[]): Promise<repo.Arti
 
 /** The published article at /<section>/<slug>, or a not_found error. */
 export async function getArticle(store: Store, sectionSlug: string, slug: string): Promise<Article> {
+  return articleOf(store, await findArticle(store, sectionSlug, slug));
+}
+
+/**
+ * A published article found at its address, with what its own row says: enough for the parts of its
+ * page that need nothing else (the comment section), which can then be read beside the rest of the
+ * article (articleOf) rather than after it.
+ */
+export interface FoundArticle {
+  id: number;
+  path: string;
+  language: string;
+  commentsOpen: boolean;
+  publishedAt: string;
+  row: repo.ArticlePageRow;
+}
+
+/** The published article at /<section>/<slug> as found (one query), or a not_found error. */
+export async function findArticle(store: Store, sectionSlug: string, slug: string): Promise<FoundArticle> {
   const row = await repo.findPublished(store.db, sectionSlug, slug);
   if (!row) throw new AppError('not_found', 'No published article has this address.');
-  return articleFromRow(store, row);
+  return { id: row.id, path: articlePath(row.section_slug, row.slug), language: row.language, commentsOpen: row.comments_open === 1, publishedAt: row.published_at ?? row.updated_at, row };
+}
+
+/** The whole article, as its page shows it, of an article found by findArticle. */
+export function articleOf(store: Store, found: FoundArticle): Promise<Article> {
+  return articleFromRow(store, found.row);
 }
 
 /**

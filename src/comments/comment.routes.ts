@@ -4,7 +4,6 @@
 // and the theme's pages, and keep the commenter cookie (decision 0014). This plugin parses only
 // HTML-form bodies, with its own size limit.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Article } from '../articles/article.service.ts';
 import type { Config } from '../config.ts';
 import type { ChangeFeed } from '../db/store.ts';
 import { key } from '../db/change-keys.ts';
@@ -16,7 +15,7 @@ import type { Site } from '../web/site.ts';
 import type { CommentNotice, CommentsSectionView, FormValues, UnsubscribeState } from '../web/theme.ts';
 import { CommentRejected, REJECTION_CODE, type RejectionProblem } from './comment.errors.ts';
 import { commentsRss } from './comment.feed.ts';
-import type { CommentLocation, CommentService, CommentSubmission, PostResult, ThreadView } from './comment.service.ts';
+import type { ArticleRef, CommentLocation, CommentService, CommentSubmission, PostResult, ThreadView } from './comment.service.ts';
 
 const FIELDS = ['article_id', 'author', 'email', 'url', 'comment', 'comment_parent', 'notify', 'homepage', 'token'] as const;
 const NOT_A_FORM = Symbol('not a form');
@@ -79,7 +78,7 @@ function commentPageHead(articlePath: string, view: ThreadView): CommentsSection
 export function articleComments(service: CommentService, config: Config, formScript: string) {
   return {
     query: ARTICLE_QUERY,
-    async sectionFor(article: Article, query: unknown): Promise<CommentsSectionView> {
+    async sectionFor(article: ArticleRef, query: unknown): Promise<CommentsSectionView> {
       const { notice, replyTo, page } = readArticleQuery(query);
       const view = await service.threadFor(
         { id: article.id, path: article.path, language: article.language, commentsOpen: article.commentsOpen, publishedAt: article.publishedAt },

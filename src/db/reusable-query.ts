@@ -19,18 +19,20 @@ const PLACEHOLDER = '\u0000gazette-bound:';
 export const reusableStatements = new Set<string>();
 
 /**
- * Runs a reusable query's SQL at once, outside the Kysely instance's driver, and returns its rows; or
- * undefined when it cannot now (the connection is held by a transaction or another query), and the
- * query then goes through Kysely as any other.
+ * Runs a reusable query's SQL outside the Kysely instance's executor and returns its rows (SQLite: at
+ * once; PostgreSQL: once a pooled connection answers); or undefined when it cannot now (SQLite: the
+ * connection is held by a transaction or another query), and the query then goes through Kysely as any
+ * other.
  */
-export type DirectReader = (sql: string, parameters: readonly unknown[]) => unknown[] | undefined;
+export type DirectReader = (sql: string, parameters: readonly unknown[]) => unknown[] | Promise<unknown[]> | undefined;
 
 const directReaders = new WeakMap<Db, DirectReader>();
 
 /**
  * Lets reusable queries on this Kysely instance (not its transactions, nor instances made from it with
- * withPlugin) be read through `reader` (decision 0044): an engine whose reads are synchronous calls in
- * the process (SQLite) spares them Kysely's connection handling, a dozen promise hops per query.
+ * withPlugin) be read through `reader`, sparing them Kysely's executor and connection handling, a dozen
+ * promise hops per query: SQLite's reads are synchronous calls in the process (decision 0044);
+ * PostgreSQL's take a pooled connection and run a named statement (decision 0061).
  */
 export function readReusableQueriesDirectly(db: Db, reader: DirectReader): void {
   directReaders.set(db, reader);
@@ -92,6 +94,6 @@ function compileWithPlaceholders(arity: number, build: (placeholders: string[]) 
 async function run<R>(db: Db, c: Compiled, values: readonly unknown[]): Promise<R[]> {
   const parameters = c.parameters.map((p) => ('bound' in p ? values[p.bound] : p.constant));
   const rows = directReaders.get(db)?.(c.sql, parameters);
-  if (rows) return rows as R[];
+  if (rows) return rows as R[] | Promise<R[]>;
   return (await db.executeQuery<R>(CompiledQuery.raw(c.sql, parameters))).rows;
 }

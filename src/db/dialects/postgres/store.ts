@@ -2,11 +2,11 @@
 import { CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import { pg } from './pg.ts';
 import type * as Pg from 'pg';
-import { reusableStatements } from '../../reusable-query.ts';
 import type { Database } from '../../schema.ts';
 import { StoreUnavailable, type Store } from '../../store.ts';
 import { ON_COMMIT, postgresChangeFeed } from './changes.ts';
 import { postgresSchema } from './schema.ts';
+import { readReusableQueriesOnPool, reusableStatementName } from './reusable-reads.ts';
 import { createPostgresSearchIndex } from './search-index.ts';
 import { isLockTimeout, takeWriteTurn } from './transactions.ts';
 
@@ -51,6 +51,7 @@ export async function openPostgres(target: PostgresTarget, onError: (error: unkn
     throw new StoreUnavailable(`${target.description} runs PostgreSQL ${formatVersion(version)}; Gazette needs PostgreSQL 15 or later`, 78);
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  readReusableQueriesOnPool(db, pool);
   const changes = postgresChangeFeed(pool, clientConfig, onError);
   return {
     db,
@@ -79,9 +80,6 @@ export async function openPostgres(target: PostgresTarget, onError: (error: unkn
     },
   };
 }
-
-/** The statement name of each reusable query's SQL text, numbered in the order first run. */
-const statementNames = new Map<string, string>();
 
 /** What Kysely's driver sends to start a transaction that asks for no isolation level or access mode. */
 const BEGIN = 'begin';
@@ -139,10 +137,8 @@ function prepareConnection(client: Pg.PoolClient): void {
       // Sent first, ahead of the statement in the connection's queue; a failure shows in the statement's answer too.
       (query(BEGIN, []) as Promise<unknown>).catch(() => {});
     }
-    if (typeof text !== 'string' || !Array.isArray(values) || !reusableStatements.has(text)) return query(text, values, ...rest);
-    let name = statementNames.get(text);
-    if (!name) statementNames.set(text, (name = `gazette_${statementNames.size + 1}`));
-    return query({ name, text, values }, ...rest);
+    const name = typeof text === 'string' && Array.isArray(values) ? reusableStatementName(text) : undefined;
+    return name ? query({ name, text, values }, ...rest) : query(text, values, ...rest);
   };
 }
 
