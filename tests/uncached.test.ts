@@ -135,6 +135,25 @@ describe('pages not in the cache', () => {
     assert.doesNotMatch(without, /approved comment/);
   });
 
+  it('shows the "Check Also" pick\'s own authors and comment count when the first pinned article is not published', async () => {
+    const store = server.store;
+    for (const slug of ['pick-writer', 'draft-writer']) await definePerson(store, { slug, name: slug, bio: '', url: null });
+    await createArticle(store, { section: 'news', slug: 'unpublished-pin', headline: 'Unpublished pin', body: 'Not yet.', status: 'draft', authors: ['draft-writer'] });
+    const second = await createArticle(store, { section: 'news', slug: 'second-pin', headline: 'Second pin', body: 'The one shown.', authors: ['pick-writer'] });
+    await createArticle(store, { section: 'news', slug: 'pins-a-draft', headline: 'Pins a draft', body: 'Its first pin is a draft.', pins: ['news/unpublished-pin', 'news/second-pin'] });
+    const secret = await resolveSecret(store.db, server.config);
+    await store.writeTransaction((trx) =>
+      importCommentIn(trx, secret, { articleId: second.id, parentId: null, author: 'Reader Four', email: 'reader.four@example.org', url: null, text: 'On the second pin.', status: 'approved', createdAt: '2026-11-20T10:00:00.000Z' }, null),
+    );
+    const article = await getArticle(store, 'news', 'pins-a-draft');
+    assert.equal(article.related?.id, second.id);
+    // Read ahead for the first pin, these would be the draft's (draft-writer, no comment).
+    assert.deepEqual(article.related.authors.map((a) => a.slug), ['pick-writer']);
+    assert.equal(article.related.commentCount, 1);
+    assert.deepEqual(article.authors, []);
+    assert.equal(article.commentCount, 0);
+  });
+
   it('names a generated social card on the page without drawing it; the card is drawn when its address is first asked for', async () => {
     const store = server.store;
     await createArticle(store, { section: 'news', slug: 'card-later', headline: 'A card drawn later', body: 'The page names its card.' });

@@ -110,8 +110,26 @@ function leadImagesOf(db: Db, rows: readonly repo.ArticleListRow[]): Promise<Map
   return wanted.length ? imageViews(db, wanted) : Promise.resolve(new Map());
 }
 
-async function toCards(db: Db, rows: repo.ArticleListRow[]): Promise<ArticleCard[]> {
-  const [authors, comments, images] = await Promise.all([repo.authorsOf(db, rows.map((r) => r.id)), approvedCommentCounts(db, rows.map((r) => r.id)), leadImagesOf(db, rows)]);
+/** What cards show beyond their own rows, read by article id: their authors and comment counts. */
+interface CardExtras {
+  authors: Awaited<ReturnType<typeof repo.authorsOf>>;
+  comments: Map<number, number>;
+}
+
+async function cardExtras(db: Db, ids: readonly number[]): Promise<CardExtras> {
+  const [authors, comments] = await Promise.all([repo.authorsOf(db, ids), approvedCommentCounts(db, ids)]);
+  return { authors, comments };
+}
+
+/** The card extras of an article and its likely "Check Also" pick, read before the pick's row is known. */
+interface CardsAhead {
+  pickId: number;
+  extras: Promise<CardExtras>;
+}
+
+/** `extras`: read ahead for these rows' ids (articleFromRow), or undefined to read them now. */
+async function toCards(db: Db, rows: repo.ArticleListRow[], extras?: Promise<CardExtras>): Promise<ArticleCard[]> {
+  const [{ authors, comments }, images] = await Promise.all([extras ?? cardExtras(db, rows.map((r) => r.id)), leadImagesOf(db, rows)]);
   return rows.map((r) => ({
     id: r.id,
     path: articlePath(r.section_slug, r.slug),
@@ -155,7 +173,7 @@ export async function cardsFor(db: Db, ids: readonly number[]): Promise<ArticleC
  * articleWriteKeys), `related` is announced when every list is recomputed, and the fallbacks change
  * with their section's listing or with any article.
  */
-async function relatedFor(store: Store, db: Db, row: repo.ArticleListRow): Promise<{ pick: repo.ArticleListRow | undefined; keys: ChangeKey[] }> {
+async function relatedFor(store: Store, db: Db, row: repo.ArticleListRow): Promise<{ pick: repo.ArticleListRow | undefined; keys: ChangeKey[]; ahead?: CardsAhead }> {
   const keys: ChangeKey[] = [];
   // Pins and the stored list are read together, then the first of them that is published (one more
   // query, two when the first is not): on PostgreSQL each is a round trip. A list is computed (and
@@ -163,7 +181,13 @@ async function relatedFor(store: Store, db: Db, row: repo.ArticleListRow): Promi
   const [pinRows, stored] = await Promise.all([repo.pinnedIds(db, row.id), storedRelatedIds(db, row.id)]);
   const pins = pinRows.map((p) => p.id).filter((id) => id !== row.id);
   const listed = (stored ?? []).filter((id) => id !== row.id);
-  const first = await firstPublished(db, [...new Set([...pins, ...listed])]);
+  const candidates = [...new Set([...pins, ...listed])];
+  // The first candidate is nearly always the pick: the two cards' authors and comment counts are read
+  // beside its row rather than after it (on PostgreSQL, one round trip fewer); articleFromRow reads
+  // them again when the pick is another article.
+  const ahead = candidates.length ? { pickId: candidates[0]!, extras: cardExtras(db, [row.id, candidates[0]!]) } : undefined;
+  ahead?.extras.catch(() => {}); // answered by articleFromRow, or not needed
+  const first = await firstPublished(db, candidates);
   let pick = first && pins.includes(first.id) ? first : undefined;
   if (!pick) {
     keys.push(key.related);
@@ -181,7 +205,7 @@ async function relatedFor(store: Store, db: Db, row: repo.ArticleListRow): Promi
     keys.push(key.articles);
     pick = (await repo.listPublished(db, { excludeIds: [row.id] }, 1, 0))[0];
   }
-  return { pick, keys };
+  return { pick, keys, ahead };
 }
 
 /**
@@ -249,8 +273,9 @@ async function articleFromRow(store: Store, row: repo.ArticlePageRow): Promise<A
   const bodyIds = bodyImages.get(row.id) ?? [];
   // The article's card and its "Check Also" card in one pass (authors, comment counts, lead pictures),
   // beside the pictures its body shows.
+  const extras = related.pick && related.ahead?.pickId === related.pick.id ? related.ahead.extras : undefined;
   const [[card, relatedCard], bodyViews] = await Promise.all([
-    toCards(db, related.pick ? [row, related.pick] : [row]),
+    toCards(db, related.pick ? [row, related.pick] : [row], extras),
     bodyIds.length ? imageViews(db, bodyIds.map((id) => ({ id }))) : new Map<number, ImageView>(),
   ]);
   return {

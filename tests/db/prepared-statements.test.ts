@@ -43,7 +43,7 @@ test('on PostgreSQL the reusable query is prepared once in the session, and othe
   assert.equal(prepared.rows.filter((r) => !/^gazette_\d+$/.test(r.name)).length, 0);
 });
 
-test('on SQLite a reusable query reads the connection at once, without going through Kysely, when nothing holds it', { skip: ENGINE !== 'sqlite' && 'only SQLite reads in the process' }, async () => {
+test('a reusable query is read without going through Kysely (SQLite: on the connection at once when nothing holds it; PostgreSQL: a pooled connection runs its named statement)', async () => {
   let throughKysely = 0;
   // Counts the queries Kysely's executor runs for this instance (an own property over its method, removed after).
   const executor = store.db.getExecutor();
@@ -59,6 +59,12 @@ test('on SQLite a reusable query reads the connection at once, without going thr
     assert.equal(throughKysely, 1, 'the spy counts what goes through Kysely');
     assert.deepEqual(await stateValue(store.db, 'prepared-a'), [{ value: 'one' }]);
     assert.equal(throughKysely, 1, 'the reusable query went through Kysely');
+    if (ENGINE === 'postgres') {
+      // Read by name: the statement the session holds is the one the direct read prepared.
+      const prepared = await sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements where statement like '%site_state%'`.execute(store.db);
+      assert.equal(prepared.rows.length, 1, JSON.stringify(prepared.rows));
+      assert.match(prepared.rows[0]!.name, /^gazette_\d+$/);
+    }
   } finally {
     delete (executor as { executeQuery?: unknown }).executeQuery;
   }
@@ -84,4 +90,31 @@ test('a reusable query waits for a transaction that holds the connection, and ne
   await transaction;
   await read;
   assert.deepEqual(answered, [{ value: 'three' }]);
+});
+
+test('on PostgreSQL a reusable query asked during another connection\'s open transaction answers at once with what was committed, then sees the commit', { skip: ENGINE !== 'postgres' && 'SQLite has one connection: the test above covers it' }, async () => {
+  // Two connections: the transaction holds one, the read takes the other.
+  const two = await openStore({ kind: 'postgres', url: database.url, poolSize: 2, statementTimeoutMs: 0, description: 'test database' } as never);
+  try {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let inserted!: () => void;
+    const insertedYet = new Promise<void>((resolve) => (inserted = resolve));
+    const transaction = two.writeTransaction(async (trx) => {
+      await trx.insertInto('site_state').values({ key: 'prepared-d', value: 'four' }).execute();
+      await trx.updateTable('site_state').set({ value: 'one, changed' }).where('key', '=', 'prepared-a').execute();
+      inserted();
+      await held;
+    });
+    await insertedYet;
+    assert.deepEqual(await stateValue(two.db, 'prepared-d'), [], 'the uncommitted row was read');
+    assert.deepEqual(await stateValue(two.db, 'prepared-a'), [{ value: 'one' }], 'the uncommitted change was read');
+    release();
+    await transaction;
+    assert.deepEqual(await stateValue(two.db, 'prepared-d'), [{ value: 'four' }]);
+    assert.deepEqual(await stateValue(two.db, 'prepared-a'), [{ value: 'one, changed' }]);
+  } finally {
+    await two.db.updateTable('site_state').set({ value: 'one' }).where('key', '=', 'prepared-a').execute();
+    await two.close();
+  }
 });
