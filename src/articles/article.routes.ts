@@ -15,7 +15,7 @@ import type { CommentsSectionView } from '../web/theme.ts';
 import { stringsFor } from '../web/i18n/site.ts';
 import { newsArticleJsonLd } from './article.jsonld.ts';
 import { headTexts } from './article.seo.ts';
-import { articleOf, cardKeys, findArticle, listArticles, type FoundArticle, publishedArticlePath, type Article, type ArticleCard, type Page } from './article.service.ts';
+import { articleOf, cardKeys, findArticle, listArticles, type FoundArticle, publishedArticlePath, type ArticleCard, type Page } from './article.service.ts';
 import { movedArticlePath } from './article.workflow.ts';
 import type { ListFilter } from './article.repository.ts';
 import { feedAlternates, type FeedScope } from '../feeds/feed-paths.ts';

@@ -313,6 +313,20 @@ describe('comment pages on an article with few comments', () => {
     assert.equal(r.location, `${SEED_PATH}?comment=approved#comment-${commentIdFrom(r.location)}`);
     assert.equal((await doc(server, SEED_PATH)).querySelector('nav.comment-pages'), null);
   });
+
+  it("keeps a page past the last as a cached 404 only until the article's comments change", async () => {
+    const past = `${SEED_PATH}?cpage=2`;
+    const state = async () => {
+      const r = await get(server, past);
+      return `${r.status} ${r.headers.get('server-timing') ?? ''}`;
+    };
+    assert.match(await state(), /^404 /);
+    assert.match(await state(), /^404 .*hit/, 'the 404 is cached');
+    const form = await readForm(server, SEED_PATH);
+    await postComment(server, fields(form, { comment: 'Still one page of comments.' }));
+    // Still past the last page, but made again: the cached 404 recorded the article's comments.
+    assert.match(await state(), /^404 .*miss/);
+  });
 });
 
 describe('migration 009: the thread of comments written before comment pages', () => {

@@ -93,7 +93,9 @@ const unsent = (command: 'BEGIN' | 'COMMIT' | 'ROLLBACK' | 'SELECT') => ({ comma
  *   statement's text to be parsed once per connection and then only its name and values, and the server
  *   keeps the statement, planning it once it has seen that a generic plan serves (after five runs). An
  *   uncached article page makes about nine small queries; on the server, parsing and planning each anew
- *   cost about as much as running it. Any other SQL is sent as before.
+ *   cost about as much as running it. Any other SQL is sent as before. (The store's own Kysely instance
+ *   runs its reusable queries on the pool itself, already named: reusable-reads.ts; those of
+ *   transactions are named here.)
  * - hold a statement marked ON_COMMIT (changes.ts: the NOTIFY of a write transaction's announcement) and
  *   send it in one message with the `commit` after it (decision 0055); a rollback drops it, and any other
  *   statement after it has it sent first.
