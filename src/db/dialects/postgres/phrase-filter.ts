@@ -10,6 +10,9 @@
 // lexemes and positions the phrase check reads), and tested inside gazette_search_window (migration
 // 027), which hashes the query's pairs the same way (lexemeHash).
 
+// The filters already written depend on the hash and the constants below: changing any of them (but
+// BITS_PER_PAIR, which only sizes new filters) needs a migration that computes every filter again.
+
 /** Bits set by each pair (the Bloom filter's k). */
 export const PAIR_HASHES = 3;
 /** Bits of filter per distinct pair of the document, before rounding up to FILTER_STEP_BYTES. */
