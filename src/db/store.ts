@@ -56,6 +56,10 @@ export interface SchemaDialect {
   addSearchFunctions(db: Kysely<unknown>): Promise<void>;
   /** Removes them again (migration 025 going down). */
   removeSearchFunctions(db: Kysely<unknown>): Promise<void>;
+  /** Adds each indexed article's filter of adjacent word pairs, when the engine checks phrases by one (migration 027). */
+  addPhraseFilter(db: Kysely<unknown>): Promise<void>;
+  /** Removes it again (migration 027 going down). */
+  removePhraseFilter(db: Kysely<unknown>): Promise<void>;
   /** After rows were written with explicit ids: the next generated id comes after the highest one. */
   moveIdentityPast(db: Kysely<unknown>, table: string): Promise<void>;
   /** Creates what the engine's change feed needs to reach other processes (migration 005). */

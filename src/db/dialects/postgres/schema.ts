@@ -2,6 +2,7 @@
 // (changes reach other connections through NOTIFY, see changes.ts).
 import { sql, type Kysely } from 'kysely';
 import type { SchemaDialect } from '../../store.ts';
+import { FILTER_MAX_BYTES, FILTER_STEP_BYTES, FNV_OFFSET, FNV_PRIME, MIX_1, MIX_2, PAIR_HASHES, phraseFilterHex, SECOND_SEED } from './phrase-filter.ts';
 
 /** The text search configuration the index and every query use (see createSearchSchema). */
 export const TS_CONFIG = 'gazette';
@@ -106,79 +107,30 @@ export const postgresSchema: SchemaDialect = {
   },
 
   async addSearchFunctions(db: Kysely<unknown>) {
-    // See search-index.ts (newestMatches, boundedRanking) for what each does and why. Their SET clauses
-    // hold the planner settings the search's statements need, restored when the function returns: no
-    // sequential scans, no JIT, no parallel workers, each statement planned with its values. Index
-    // scans are turned off inside the window's function only once it has read the id range from the
-    // primary key (the SET clause restores the caller's value on return).
-    const settings = (indexScans: 'on' | 'off') => sql.raw(`
-      set enable_seqscan = off
-      set enable_indexscan = ${indexScans}
-      set jit = off
-      set max_parallel_workers_per_gather = 0
-      set plan_cache_mode = force_custom_plan`);
-    const matches = (range: string, limit: string) => `
-      select m.article_id, m.rank_length, one_word and m.rank_length is not null and m.head_terms is not null and not (m.head_terms @@ q)
-      from (
-        select s.article_id, s.rank_length, s.head_terms from article_search s
-        where s.document @@ q ${range}
-          and (filter_section is null or s.section_id = filter_section) and (filter_language is null or s.language = filter_language)
-          and (filter_from is null or s.published_at >= filter_from) and (filter_before is null or s.published_at < filter_before)
-        order by s.article_id + 0 desc limit ${limit}
-      ) as m`;
-    await sql`
-      create or replace function gazette_search_window(
-        q tsquery, filter_section integer, filter_language text, filter_from text, filter_before text, size integer, newest_span integer)
-      returns table (id integer, rank_length integer, bounded boolean)
-      language plpgsql stable ${settings('on')}
-      as $fn$
-      #variable_conflict use_column
-      declare
-        low integer;
-        high integer;
-        span bigint;
-        most integer;
-        split integer;
-        found integer;
-        one_word boolean := numnode(q) = 1 and q::text not like '%:*';
-      begin
-        select min(s.article_id), max(s.article_id) into low, high from article_search s;
-        if low is null then
-          return;
-        end if;
-        -- At most as many matches as the rarest word the query needs (a word of no article: none), when
-        -- its operands are all ANDed; a prefix does not say, and neither do alternatives.
-        if position('|' in q::text) = 0 then
-          select min(coalesce(t.docs, 0)) into most
-          from regexp_matches(q::text, '''((?:[^'']|'''')*)''(:[*])?', 'g') as m
-          left join article_search_terms t on t.term = replace(m[1], '''''', '''')
-          where m[2] is null;
-        end if;
-        perform set_config('enable_indexscan', 'off', true);
-        span := high - low + 1;
-        -- The newest ids are searched first only when that count is known, says they may hold the
-        -- window, and is at most newest_span: for a query the planner expects in more articles than the
-        -- range holds, it tests every article of the range against the query instead of ANDing the
-        -- range with the GIN index's matches, reading 20,000 documents out of line (decision 0054).
-        if span < 2 * newest_span or most is null or most > newest_span or most::float8 * newest_span / span < size then
-          return query ${sql.raw(matches('', 'size'))};
-          return;
-        end if;
-        split := high - newest_span + 1;
-        return query ${sql.raw(matches('and s.article_id >= split', 'size'))};
-        get diagnostics found = row_count;
-        if found < size then
-          return query ${sql.raw(matches('and s.article_id < split', 'size - found'))};
-        end if;
-      end
-      $fn$`.execute(db);
+    // See search-index.ts (newestMatches, boundedRanking) for what each does and why.
+    await createSearchWindow(db, false);
     await sql`
       create or replace function gazette_search_scores(weights real[], q tsquery, ids integer[])
       returns table (id integer, score real)
-      language sql stable ${settings('off')}
+      language sql stable ${searchSettings('off')}
       as $fn$
         select r.article_id, ts_rank(weights, r.rank_document, q, 1) from article_search_rank r where r.article_id = any(ids)
       $fn$`.execute(db);
+  },
+
+  async addPhraseFilter(db: Kysely<unknown>) {
+    // Filled as put() writes it (see phrase-filter.ts); a row left without it is checked as before.
+    await sql`alter table article_search add column phrase_filter bit varying`.execute(db);
+    await createHashFunctions(db);
+    await fillPhraseFilters(db);
+    await createSearchWindow(db, true);
+  },
+
+  async removePhraseFilter(db: Kysely<unknown>) {
+    await createSearchWindow(db, false);
+    await sql`alter table article_search drop column if exists phrase_filter`.execute(db);
+    await sql`drop function if exists gazette_lexeme_hash(text)`.execute(db);
+    await sql`drop function if exists gazette_hash_mix(bigint)`.execute(db);
   },
 
   async removeSearchFunctions(db: Kysely<unknown>) {
@@ -189,3 +141,220 @@ export const postgresSchema: SchemaDialect = {
   async createChangeLog() {},
   async dropChangeLog() {},
 };
+
+/**
+ * The SET clauses of the search functions: the planner settings the search's statements need,
+ * restored when the function returns: no sequential scans, no JIT, no parallel workers, each statement
+ * planned with its values. Index scans are turned off inside the window's function only once it has
+ * read the id range from the primary key (the SET clause restores the caller's value on return).
+ */
+function searchSettings(indexScans: 'on' | 'off') {
+  return sql.raw(`
+      set enable_seqscan = off
+      set enable_indexscan = ${indexScans}
+      set jit = off
+      set max_parallel_workers_per_gather = 0
+      set plan_cache_mode = force_custom_plan`);
+}
+
+/** Bits of filter per length step: a filter of length L bits is tested against masks[L / STEP_BITS]. */
+const STEP_BITS = FILTER_STEP_BYTES * 8;
+
+/**
+ * One search of the window's function over a range of ids: its newest `limit` matches. With the phrase
+ * filter (migration 027), a query holding pairs of adjacent words is first matched on all of its words
+ * (`words`, which the GIN index answers without reading any document), the candidates' filters are
+ * tested against the pairs' mask of the filter's length, and only the candidates left are checked
+ * against the phrase in their whole document. The subquery's OFFSET 0 keeps the planner from merging
+ * the phrase check into the index scan, where it would read every candidate's document before the
+ * filter is tested.
+ */
+function windowMatches(range: string, limit: string, phraseFilter: boolean): string {
+  const filters = `(filter_section is null or s.section_id = filter_section) and (filter_language is null or s.language = filter_language)
+          and (filter_from is null or s.published_at >= filter_from) and (filter_before is null or s.published_at < filter_before)`;
+  const candidates = phraseFilter
+    ? `(
+          select s.article_id, s.rank_length, s.head_terms, s.document from article_search s
+          where s.document @@ words ${range} and ${filters}
+            and (s.phrase_filter is null or (s.phrase_filter & masks[length(s.phrase_filter) / ${STEP_BITS}]) = masks[length(s.phrase_filter) / ${STEP_BITS}])
+          offset 0
+        ) as s
+        where s.document @@ q`
+    : `article_search s
+        where s.document @@ q ${range} and ${filters}`;
+  return `
+      select m.article_id, m.rank_length, one_word and m.rank_length is not null and m.head_terms is not null and not (m.head_terms @@ q)
+      from (
+        select s.article_id, s.rank_length, s.head_terms from ${candidates}
+        order by s.article_id + 0 desc limit ${limit}
+      ) as m`;
+}
+
+/**
+ * The query's pairs of adjacent lexemes and its operands ANDed, for the phrase filter. Only for a query
+ * without alternatives or negation: there, two lexemes written `'a' <-> 'b'` must be at neighbouring
+ * positions of any matching document. The query's text is cut into tokens (quoted lexemes with what
+ * follows them, operators, parentheses); a pair is a lexeme, `<->` and a lexeme, neither with a
+ * suffix (a prefix or weights). A lexeme written with a backslash is left out rather than unescaped.
+ * Each pair is hashed as phrase-filter.ts hashes a document's pairs, and sets its bits in a mask for
+ * every length a filter may have.
+ */
+const PAIR_MASKS = `
+      if position('|' in q::text) = 0 and position('!' in q::text) = 0 then
+        with token as (
+          select t.n, replace(t.m[1], '''''', '''') as lexeme, t.m[2] as suffix, t.m[3] as op
+          from regexp_matches(q::text, '''((?:[^'']|'''')*)''(:[*A-D]+)?|(<->|<[0-9]+>|[&()])', 'g') with ordinality as t(m, n)
+        ), pair as (
+          select gazette_lexeme_hash(a.lexeme) as a1, gazette_lexeme_hash(b.lexeme) as b1
+          from token a join token op on op.n = a.n + 1 and op.op = '<->' join token b on b.n = a.n + 2
+          where a.lexeme is not null and a.suffix is null and b.lexeme is not null and b.suffix is null
+            and strpos(a.lexeme, chr(92)) = 0 and strpos(b.lexeme, chr(92)) = 0
+        )
+        select array_agg(a1 # gazette_hash_mix(b1 # ${SECOND_SEED})), array_agg((gazette_hash_mix(a1 # ${SECOND_SEED}) # b1) | 1)
+        into pair_g1, pair_g2
+        from pair;
+        if pair_g1 is not null then
+          select string_agg('''' || m[1] || '''' || coalesce(m[2], ''), ' & ')::tsquery into words
+          from regexp_matches(q::text, '''((?:[^'']|'''')*)''(:[*A-D]+)?', 'g') as m;
+          for step in 1 .. ${FILTER_MAX_BYTES / FILTER_STEP_BYTES} loop
+            mask := repeat('0', step * ${STEP_BITS})::varbit;
+            for pair_index in 1 .. array_length(pair_g1, 1) loop
+              for hash_index in 0 .. ${PAIR_HASHES - 1} loop
+                mask := set_bit(mask, ((pair_g1[pair_index] + hash_index * pair_g2[pair_index]) % (step * ${STEP_BITS}))::int, 1);
+              end loop;
+            end loop;
+            masks[step] := mask;
+          end loop;
+        end if;
+      end if;`;
+
+/** What PAIR_MASKS computes: the pairs' hashes, the query's operands ANDed, a mask per filter length. */
+const PAIR_VARIABLES = `
+      pair_g1 bigint[];
+      pair_g2 bigint[];
+      words tsquery;
+      masks varbit[];
+      mask varbit;`;
+
+/**
+ * gazette_search_window (see newestMatches in search-index.ts). With the phrase filter (migration 027)
+ * a query holding adjacent pairs is searched through it (see windowMatches, PAIR_MASKS).
+ */
+export async function createSearchWindow(db: Kysely<unknown>, phraseFilter: boolean): Promise<void> {
+  // A query the filter applies to is searched over every article at once: the rarest word's count
+  // bounds the matches of its words, not of its phrase, which are far fewer ("central bank" at 100,000
+  // articles: 12,596 articles hold both words, 440 the phrase, 84 of them among the newest 20,000 ids),
+  // so the newest ids would rarely hold the window and the older ones would be searched as well.
+  const phraseFirst = phraseFilter
+    ? `if masks is not null then
+        return query ${windowMatches('', 'size', true)};
+        return;
+      end if;`
+    : '';
+  await sql`
+    create or replace function gazette_search_window(
+      q tsquery, filter_section integer, filter_language text, filter_from text, filter_before text, size integer, newest_span integer)
+    returns table (id integer, rank_length integer, bounded boolean)
+    language plpgsql stable ${searchSettings('on')}
+    as $fn$
+    #variable_conflict use_column
+    declare
+      low integer;
+      high integer;
+      span bigint;
+      most integer;
+      split integer;
+      found integer;
+      one_word boolean := numnode(q) = 1 and q::text not like '%:*';${sql.raw(phraseFilter ? PAIR_VARIABLES : '')}
+    begin
+      select min(s.article_id), max(s.article_id) into low, high from article_search s;
+      if low is null then
+        return;
+      end if;
+      -- At most as many matches as the rarest word the query needs (a word of no article: none), when
+      -- its operands are all ANDed; a prefix does not say, and neither do alternatives.
+      if position('|' in q::text) = 0 then
+        select min(coalesce(t.docs, 0)) into most
+        from regexp_matches(q::text, '''((?:[^'']|'''')*)''(:[*])?', 'g') as m
+        left join article_search_terms t on t.term = replace(m[1], '''''', '''')
+        where m[2] is null;
+      end if;${sql.raw(phraseFilter ? PAIR_MASKS : '')}
+      perform set_config('enable_indexscan', 'off', true);
+      ${sql.raw(phraseFirst)}
+      span := high - low + 1;
+      -- The newest ids are searched first only when that count is known, says they may hold the
+      -- window, and is at most newest_span: for a query the planner expects in more articles than the
+      -- range holds, it tests every article of the range against the query instead of ANDing the
+      -- range with the GIN index's matches, reading 20,000 documents out of line (decision 0054).
+      if span < 2 * newest_span or most is null or most > newest_span or most::float8 * newest_span / span < size then
+        return query ${sql.raw(windowMatches('', 'size', false))};
+        return;
+      end if;
+      split := high - newest_span + 1;
+      return query ${sql.raw(windowMatches('and s.article_id >= split', 'size', false))};
+      get diagnostics found = row_count;
+      if found < size then
+        return query ${sql.raw(windowMatches('and s.article_id < split', 'size - found', false))};
+      end if;
+    end
+    $fn$`.execute(db);
+}
+
+/** Articles whose filters one statement of the migration writes. */
+const FILL_BATCH = 500;
+
+/** Computes the phrase filter of every indexed article, a batch of documents at a time (migration 027). */
+async function fillPhraseFilters(db: Kysely<unknown>): Promise<void> {
+  let after = 0;
+  for (;;) {
+    const rows = await sql<{ article_id: number; document: string }>`
+      select article_id, document::text as document from article_search where article_id > ${after} order by article_id limit ${FILL_BATCH}`.execute(db);
+    if (!rows.rows.length) break;
+    const ids = rows.rows.map((r) => r.article_id);
+    const filters = rows.rows.map((r) => phraseFilterHex(r.document));
+    await sql`
+      update article_search s set phrase_filter = ('x' || d.filter)::varbit
+      from unnest(${ids}::int[], ${filters}::text[]) as d(article_id, filter)
+      where s.article_id = d.article_id`.execute(db);
+    after = ids[ids.length - 1]!;
+  }
+  // Every row was written again, its document added to the GIN index's pending list anew: merged now,
+  // so that the first searches do not read through it.
+  await sql`select gin_clean_pending_list('article_search_document_idx'::regclass)`.execute(db);
+}
+
+/** (a × b) mod 2^32 for a, b below 2^32, in bigint arithmetic without overflow: a's halves apart. */
+const times32 = (a: string, b: number) => `((((((${a}) >> 16) * ${b}) & 65535) << 16) + ((${a}) & 65535) * ${b}) & 4294967295`;
+
+/**
+ * lexemeHash and mix of phrase-filter.ts in SQL (migration 027): FNV-1a over the lexeme's UTF-8 bytes,
+ * then MurmurHash3's finaliser, in bigint arithmetic kept below 2^32.
+ */
+async function createHashFunctions(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    create or replace function gazette_hash_mix(value bigint) returns bigint
+    language plpgsql immutable parallel safe strict
+    as $fn$
+    declare
+      h bigint := value & 4294967295;
+    begin
+      h := ${sql.raw(times32('h # (h >> 16)', MIX_1))};
+      h := ${sql.raw(times32('h # (h >> 13)', MIX_2))};
+      return h # (h >> 16);
+    end
+    $fn$`.execute(db);
+  await sql`
+    create or replace function gazette_lexeme_hash(lexeme text) returns bigint
+    language plpgsql immutable parallel safe strict
+    as $fn$
+    declare
+      bytes bytea := convert_to(lexeme, 'UTF8');
+      h bigint := ${sql.raw(String(FNV_OFFSET))};
+    begin
+      for i in 0 .. length(bytes) - 1 loop
+        h := ((h # get_byte(bytes, i)) * ${sql.raw(String(FNV_PRIME))}) & 4294967295;
+      end loop;
+      return gazette_hash_mix(h);
+    end
+    $fn$`.execute(db);
+}

@@ -12,10 +12,20 @@ import { alternatives, type Clause } from '../../../search/query.ts';
 import type { IndexDocument, MarkedFields, RankedIds, SearchFilters, SearchIndex, SimilarArticle } from '../../../search/search-index.ts';
 import { MARK_CLOSE, MARK_OPEN } from '../../../search/snippet.ts';
 import { TS_CONFIG } from './schema.ts';
+import { phraseFilterHex } from './phrase-filter.ts';
 import { chooseTerms, DF_LOOKUPS, frequencyCache, MIN_SIMILARITY, SIMILAR_WINDOW, type FrequencyCache } from '../../../search/similar-terms.ts';
 
 type SearchTables = {
-  article_search: { article_id: number; section_id: number; language: string; published_at: string; document: string; rank_length: number | null; head_terms: string | null };
+  article_search: {
+    article_id: number;
+    section_id: number;
+    language: string;
+    published_at: string;
+    document: string;
+    rank_length: number | null;
+    head_terms: string | null;
+    phrase_filter: string | null;
+  };
   article_search_rank: { article_id: number; rank_document: string };
   article_search_text: { article_id: number; headline: string; subtitle: string; tags: string; body: string };
   article_search_terms: { term: string; docs: number };
@@ -101,6 +111,19 @@ function headTermsOf(parts: Record<'headline' | 'subtitle' | 'tags', RawBuilder<
   const terms = (text: RawBuilder<unknown> | string) => sql`to_tsvector(${TS_CONFIG}::regconfig, ${text})`;
   return sql<string>`strip(${terms(parts.headline)} || ${terms(parts.tags)} || ${terms(parts.subtitle)})`;
 }
+
+/**
+ * The matching document of these folded parts, in tsvector's text form: the write paths build it once,
+ * compute its phrase filter from it (phrase-filter.ts), and write it back as it is.
+ */
+async function documentTexts(db: Db, input: RawBuilder<unknown>, body: RawBuilder<unknown>): Promise<Map<number, string>> {
+  const document = documentExpression({ headline: sql.ref('d.headline'), subtitle: sql.ref('d.subtitle'), tags: sql.ref('d.tags'), body });
+  const rows = await sql<{ article_id: number; document: string }>`select d.article_id, (${document})::text as document from ${input}`.execute(db);
+  return new Map(rows.rows.map((r) => [r.article_id, r.document]));
+}
+
+/** A bit string's value from its hexadecimal digits (null stays null). */
+const bitsFromHex = (hex: string | null): RawBuilder<string | null> => sql<string | null>`('x' || ${hex}::text)::varbit`;
 
 function foldedParts(doc: IndexDocument) {
   return {
@@ -379,14 +402,19 @@ async function insertMany(db: Db, docs: readonly IndexDocument[]): Promise<void>
     ) as d(article_id, section_id, language, published_at, headline, subtitle, tags, body, rank_body)`;
     const document = (body: RawBuilder<unknown>) =>
       documentExpression({ headline: sql.ref('d.headline'), subtitle: sql.ref('d.subtitle'), tags: sql.ref('d.tags'), body });
+    const documents = await documentTexts(db, input, sql.ref('d.body'));
+    const texts = ids.map((id) => documents.get(id)!);
+    const filters = texts.map(phraseFilterHex);
     await sql`delete from article_search where article_id = any(${ids}::int[])`.execute(db);
     await sql`delete from article_search_rank where article_id = any(${ids}::int[])`.execute(db);
     await sql`delete from article_search_text where article_id = any(${ids}::int[])`.execute(db);
     // The ranking documents first: each match row's rank_length is counted from its own.
     await sql`insert into article_search_rank (article_id, rank_document) select d.article_id, ${document(sql.ref('d.rank_body'))} from ${input}`.execute(db);
     const head = headTermsOf({ headline: sql.ref('d.headline'), subtitle: sql.ref('d.subtitle'), tags: sql.ref('d.tags') });
-    await sql`insert into article_search (article_id, section_id, language, published_at, document, rank_length, head_terms)
-      select d.article_id, d.section_id, d.language, d.published_at, ${document(sql.ref('d.body'))}, ${rankLengthOf(sql.ref('d.article_id'))}, ${head} from ${input}`.execute(db);
+    // The matching documents as built above, each with its phrase filter, matched to their rows by id.
+    await sql`insert into article_search (article_id, section_id, language, published_at, document, rank_length, head_terms, phrase_filter)
+      select d.article_id, d.section_id, d.language, d.published_at, w.document::tsvector, ${rankLengthOf(sql.ref('d.article_id'))}, ${head}, ('x' || w.filter)::varbit
+      from ${input} join unnest(${ids}::int[], ${texts}::text[], ${filters}::text[]) as w(article_id, document, filter) on w.article_id = d.article_id`.execute(db);
     await sql`insert into article_search_text (article_id, headline, subtitle, tags, body) select d.article_id, d.headline, d.subtitle, d.tags, d.body from ${input}`.execute(db);
   }
 }
@@ -506,7 +534,7 @@ export function createPostgresSearchIndex(): SearchIndex {
     await deleteEntry(db, id);
   }
 
-  async function insert(db: Db, doc: IndexDocument, parts: ReturnType<typeof foldedParts>) {
+  async function insert(db: Db, doc: IndexDocument, parts: ReturnType<typeof foldedParts>, document: string) {
     const t = tables(db);
     await t.insertInto('article_search_rank').values({ article_id: doc.id, rank_document: rankDocumentOf(parts) }).execute();
     await t
@@ -516,9 +544,10 @@ export function createPostgresSearchIndex(): SearchIndex {
         section_id: doc.sectionId,
         language: doc.language,
         published_at: doc.publishedAt,
-        document: documentOf(parts),
+        document: sql<string>`${document}::tsvector`,
         rank_length: rankLengthOf(doc.id),
         head_terms: headTermsOf(parts),
+        phrase_filter: bitsFromHex(phraseFilterHex(document)),
       })
       .execute();
     await t.insertInto('article_search_text').values({ article_id: doc.id, ...parts }).execute();
@@ -527,9 +556,12 @@ export function createPostgresSearchIndex(): SearchIndex {
   return {
     async put(db, doc) {
       const parts = foldedParts(doc);
-      await countTerms(db, doc.id, documentOf(parts));
+      // The document is built once, here, and written back as it is (with its phrase filter).
+      const row = await sql<{ document: string }>`select (${documentOf(parts)})::text as document`.execute(db);
+      const document = row.rows[0]!.document;
+      await countTerms(db, doc.id, sql`${document}::tsvector`);
       await deleteEntry(db, doc.id);
-      await insert(db, doc, parts);
+      await insert(db, doc, parts, document);
     },
 
     remove,

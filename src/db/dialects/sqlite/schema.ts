@@ -70,6 +70,8 @@ export const sqliteSchema: SchemaDialect = {
   async removeRankingBounds() {},
   async addSearchFunctions() {},
   async removeSearchFunctions() {},
+  async addPhraseFilter() {},
+  async removePhraseFilter() {},
 
   // A rowid key always continues from the highest id in the table.
   async moveIdentityPast() {},
