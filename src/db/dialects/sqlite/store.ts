@@ -13,14 +13,14 @@ import { createSqliteSearchIndex } from './search-index.ts';
 import { BUSY_TIMEOUT_MS, WaitingSqliteDialect, isSqliteBusy } from './transactions.ts';
 
 /** Page cache of each search thread's connection, in KiB. */
-export const READER_CACHE_KB = 4096;
+const READER_CACHE_KB = 4096;
 
 /**
  * Page cache of a process's own (writing) connection when SQLITE_CACHE_MB does not say, in MiB: what
  * better-sqlite3's build gave before it was set here (16,000 KiB). It is the largest piece of native
  * memory a server on SQLite keeps, filled as pages of the file are read or written (decision 0060).
  */
-export const DEFAULT_CACHE_MB = 16;
+const DEFAULT_CACHE_MB = 16;
 
 /**
  * Opens (creating if needed) the SQLite file and returns the store over it. A read-only store (a search
