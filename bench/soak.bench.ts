@@ -212,6 +212,8 @@ async function onOneEngine(ctx: BenchContext, engine: Engine): Promise<ScenarioR
     );
     report.notes.push(
       `RSS MB every ${SAMPLE_SEC} s: ${samples.map((s) => s.rssMb.toFixed(0)).join(' ')}`,
+      // What the slope is fitted through, so a reader can tell a floor still settling from one that climbs on.
+      `lowest RSS MB of each minute after the warm-up (the fitted points): ${floors.map(([minute, mb]) => `${Math.floor(minute)}: ${mb.toFixed(1)}`).join(', ')}`,
       `open file descriptors every ${SAMPLE_SEC} s: ${samples.map((s) => s.fds).join(' ')}`,
       `p99 ms per minute, reads: ${readRuns.map((r) => r.p99Ms).join(' ')}; posts: ${postRuns.map((r) => r.p99Ms).join(' ')}`,
     );

@@ -124,7 +124,15 @@ export interface MailConfig {
 }
 
 export type DatabaseTarget =
-  | { readonly kind: 'sqlite'; readonly file: string }
+  | {
+      readonly kind: 'sqlite';
+      readonly file: string;
+      /**
+       * Page cache of the process's own connection, in MiB (SQLITE_CACHE_MB); unset: 16 (decision 0060).
+       * Search threads' read-only connections keep 4 MiB each whatever this says.
+       */
+      readonly cacheMb?: number;
+    }
   | {
       readonly kind: 'postgres';
       /** The connection URL as given, password included: never log it (see describeDatabase). */
@@ -262,6 +270,7 @@ const envSchema = z.object({
   PUBLIC_URL: publicUrlSchema.optional(),
   DATABASE_URL: databaseUrlSchema.default({ kind: 'sqlite', file: path.resolve('data/gazette.db') }),
   DATABASE_POOL_SIZE: wholeNumber(1, 1000).default(10),
+  SQLITE_CACHE_MB: wholeNumber(1, 4096).default(16),
   SEARCH_THREADS: wholeNumber(0, 64).optional(),
   PAGE_STORE: booleanFlag.default('true'),
   PAGE_STORE_MAX_MB: wholeNumber(1, 1_000_000).default(2048),
@@ -334,7 +343,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     database: Object.freeze(
       e.DATABASE_URL.kind === 'sqlite'
-        ? e.DATABASE_URL
+        ? { ...e.DATABASE_URL, cacheMb: e.SQLITE_CACHE_MB }
         : { ...e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS },
     ),
     logLevel: e.LOG_LEVEL,

@@ -24,7 +24,7 @@ describe('loadConfig', () => {
     assert.equal(config.port, 8080);
     assert.equal(config.host, '0.0.0.0');
     assert.equal(config.publicUrl, 'https://news.example.org');
-    assert.deepEqual(config.database, { kind: 'sqlite', file: '/tmp/x.db' });
+    assert.deepEqual(config.database, { kind: 'sqlite', file: '/tmp/x.db', cacheMb: 16 });
     assert.equal(config.logLevel, 'warn');
   });
 
@@ -46,6 +46,8 @@ describe('loadConfig', () => {
     ['DATABASE_URL', 'postgres://u:pw@db.example/news?sslmode=sometimes', /DATABASE_URL: expected sslmode to be one of disable, .*\(got "postgres:\/\/u:\*\*\*@db.example\/news\?sslmode=sometimes"\)/],
     ['DATABASE_URL', 'mysql://localhost/db', /DATABASE_URL: expected file:<path.* or postgres:\/\//],
     ['DATABASE_POOL_SIZE', '0', /DATABASE_POOL_SIZE: expected a whole number from 1 to 1000/],
+    ['SQLITE_CACHE_MB', '0', /SQLITE_CACHE_MB: expected a whole number from 1 to 4096 \(got "0"\)/],
+    ['SQLITE_CACHE_MB', '16MB', /SQLITE_CACHE_MB: expected a whole number from 1 to 4096/],
     ['DATABASE_STATEMENT_TIMEOUT_MS', 'soon', /DATABASE_STATEMENT_TIMEOUT_MS: expected a whole number/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent/],
     ['DEMO_CONTENT', 'maybe', /DEMO_CONTENT: expected true or false/],

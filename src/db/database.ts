@@ -24,7 +24,7 @@ export async function openStore(target: DatabaseTarget, options: OpenOptions = {
   let store: Store;
   switch (target.kind) {
     case 'sqlite':
-      store = await openSqlite(target.file, { readOnly: options.readOnly });
+      store = await openSqlite(target.file, { readOnly: options.readOnly, cacheMb: target.cacheMb });
       break;
     case 'postgres': {
       // Loaded only here: a SQLite server, its search threads and the CLI on SQLite never load pg.

@@ -16,10 +16,17 @@ import { BUSY_TIMEOUT_MS, WaitingSqliteDialect, isSqliteBusy } from './transacti
 const READER_CACHE_KB = 4096;
 
 /**
+ * Page cache of a process's own (writing) connection when SQLITE_CACHE_MB does not say, in MiB: what
+ * better-sqlite3's build gave before it was set here (16,000 KiB). It is the largest piece of native
+ * memory a server on SQLite keeps, filled as pages of the file are read or written (decision 0060).
+ */
+const DEFAULT_CACHE_MB = 16;
+
+/**
  * Opens (creating if needed) the SQLite file and returns the store over it. A read-only store (a search
  * thread's) opens an existing file and changes no setting of it.
  */
-export function openSqlite(file: string, options: { readOnly?: boolean } = {}): Store {
+export function openSqlite(file: string, options: { readOnly?: boolean; cacheMb?: number } = {}): Store {
   if (!options.readOnly) fs.mkdirSync(path.dirname(file), { recursive: true });
   const native = new SQLite(file, { readonly: options.readOnly === true, fileMustExist: options.readOnly === true });
   if (!options.readOnly) {
@@ -32,10 +39,12 @@ export function openSqlite(file: string, options: { readOnly?: boolean } = {}): 
   // How long a single statement waits for another connection's lock before it fails (answered 503);
   // transactions wait as long, without holding up the event loop (transactions.ts).
   native.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-  // A read-only store is a search thread's (search.pool.ts), one per thread beside the server's own
-  // connection: each keeps a page cache of its own, and better-sqlite3's default of 16 MB each made up
-  // a good part of the server's memory. The operating system caches the file for all of them anyway.
-  if (options.readOnly) native.pragma(`cache_size = -${READER_CACHE_KB}`);
+  // Each connection keeps a page cache of its own, which grows as pages are read or written until it
+  // reaches this bound; the operating system caches the file for all of them anyway. A read-only store
+  // is a search thread's (search.pool.ts), one per thread beside the process's own connection, and
+  // better-sqlite3's default of 16 MB each made up a good part of the server's memory. The process's own
+  // connection is bounded here too rather than by the library's build (SQLITE_CACHE_MB, decision 0060).
+  native.pragma(`cache_size = -${options.readOnly ? READER_CACHE_KB : (options.cacheMb ?? DEFAULT_CACHE_MB) * 1024}`);
   const statements = withStatementCache(native);
   const dialect = new WaitingSqliteDialect({ database: statements });
   const db = new Kysely<Database>({ dialect });
