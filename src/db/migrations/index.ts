@@ -28,6 +28,7 @@ import * as m023 from './023_page_store.ts';
 import * as m024 from './024_search_ranking_bounds.ts';
 import * as m025 from './025_search_functions.ts';
 import * as m026 from './026_comment_text_index.ts';
+import * as m027 from './027_comment_text_index_by_article.ts';
 
 interface MigrationModule {
   up(db: Kysely<unknown>, dialect: SchemaDialect): Promise<void>;
@@ -60,6 +61,7 @@ const MODULES: Record<string, MigrationModule> = {
   '024_search_ranking_bounds': m024,
   '025_search_functions': m025,
   '026_comment_text_index': m026,
+  '027_comment_text_index_by_article': m027,
 };
 
 /** Every migration, by name, bound to an engine's schema details. */
