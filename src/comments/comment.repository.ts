@@ -174,9 +174,12 @@ export async function insertComment(db: Db, row: Omit<NewCommentRow, 'root_id'>)
     .values((eb) => ({ ...row, root_id: parentId === null ? null : eb.selectFrom('comments as p').select('p.root_id').where('p.id', '=', parentId) }))
     .returning('id')
     .executeTakeFirstOrThrow();
-  if (parentId === null) await db.updateTable('comments').set({ root_id: inserted.id }).where('id', '=', inserted.id).execute();
+  if (parentId === null) await startThread(db, inserted.id);
   return inserted.id;
 }
+
+/** A top-level comment is its own thread's root: compiled once, a named statement on PostgreSQL (decision 0057). */
+const startThread = reusableQuery((db, id: number) => db.updateTable('comments').set({ root_id: id }).where('id', '=', id));
 
 /** Rows per multi-row insert of comments: 17 values a row stays far below both engines' parameter limits. */
 const INSERT_CHUNK = 500;
@@ -248,8 +251,11 @@ export function repeatQuery(db: Db, articleId: number, body: string, browserIds:
 /** Who wrote these comments (the ones a browser sent) and where they stand. */
 export function authorsOf(db: Db, ids: readonly number[]) {
   if (!ids.length) return Promise.resolve([]);
-  return db.selectFrom('comments').select(['id', 'status', 'author_name', 'author_email_lower']).where('id', 'in', ids).execute();
+  return authorRows(db, ids);
 }
+
+/** Read for every comment a returning browser posts: compiled once per number of ids, a named statement on PostgreSQL (decision 0057). */
+const authorRows = reusableListQuery((db, ids) => db.selectFrom('comments').select(['id', 'status', 'author_name', 'author_email_lower']).where('id', 'in', ids));
 
 // ---- editors ------------------------------------------------------------------------------------
 
