@@ -223,9 +223,21 @@ const TEXT_PREFIX_CHARS = 64;
  * each in its answer.
  */
 export async function isRepeat(db: Db, articleId: number, body: string, browserIds: readonly number[]): Promise<boolean> {
-  const row = await repeatQuery(db, articleId, body, browserIds).executeTakeFirst();
+  const [row] = browserIds.length <= MAX_REUSED_BROWSER_IDS ? await repeatRows(browserIds.length)(db, articleId, body, ...browserIds) : await repeatQuery(db, articleId, body, browserIds).execute();
   // 1 or 0, or null when the article has no comment with this text.
   return row !== undefined && Number(row.repeat) === 1;
+}
+
+/** Browsers naming more comments than this (a cookie holds at most 20) have the rule's statement built for their call. */
+const MAX_REUSED_BROWSER_IDS = 8;
+
+/** isRepeat's statement for each number of the browser's comments: compiled once, a named statement on PostgreSQL (decision 0057). */
+const repeatByCount = new Map<number, (db: Db, articleId: number, body: string, ...browserIds: number[]) => Promise<{ repeat: number | null }[]>>();
+
+function repeatRows(count: number) {
+  let rows = repeatByCount.get(count);
+  if (!rows) repeatByCount.set(count, (rows = reusableQuery((db, articleId: number, body: string, ...browserIds: number[]) => repeatQuery(db, articleId, body, browserIds))));
+  return rows;
 }
 
 /** isRepeat's statement (exported for the test of its plan): one row, `repeat`. */
