@@ -473,9 +473,12 @@ function commentTargets(db: Db) {
 }
 export type CommentTargetRow = Awaited<ReturnType<ReturnType<typeof commentTargets>['executeTakeFirstOrThrow']>>;
 
-export function commentTargetById(db: Db, id: number): Promise<CommentTargetRow | undefined> {
-  return commentTargets(db).where('a.id', '=', id).executeTakeFirst();
+export async function commentTargetById(db: Db, id: number): Promise<CommentTargetRow | undefined> {
+  return (await commentTargetRows(db, id))[0];
 }
+
+/** Every comment posted and every reader's form token reads this: compiled once, a named statement on PostgreSQL (decision 0057). */
+const commentTargetRows = reusableQuery((db, id: number) => commentTargets(db).where('a.id', '=', id));
 
 export function commentTargetAt(db: Db, sectionSlug: string, slug: string): Promise<CommentTargetRow | undefined> {
   return commentTargets(db).where('s.slug', '=', sectionSlug).where('a.slug', '=', slug).executeTakeFirst();

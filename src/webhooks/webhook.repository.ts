@@ -79,8 +79,11 @@ export function listWebhooks(db: Db): Promise<WebhookRow[]> {
 }
 
 export function activeWebhooks(db: Db): Promise<WebhookRow[]> {
-  return tables(db).selectFrom('webhooks').selectAll().where('active', '=', 1).orderBy('id').execute();
+  return activeWebhookRows(db);
 }
+
+/** Read in the transaction of every new comment (its events' subscribers): compiled once, a named statement on PostgreSQL (decision 0057). */
+const activeWebhookRows = reusableQuery((db) => tables(db).selectFrom('webhooks').selectAll().where('active', '=', 1).orderBy('id'));
 
 export function findWebhook(db: Db, id: number): Promise<WebhookRow | undefined> {
   return tables(db).selectFrom('webhooks').selectAll().where('id', '=', id).executeTakeFirst();
