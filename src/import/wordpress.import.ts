@@ -773,9 +773,12 @@ export async function importWordpress(store: Store, file: string, options: Impor
       // Into a site without comments, the comments' indexes are built once at the end (decision 0058);
       // a dry run's rollback brings them back without building them.
       const rebuildCommentIndexes = await setCommentIndexesAsideForImport(store, trx);
+      // The search index is compacted whole after the commit: it need not tidy itself on the way.
+      const resumeTidying = await store.search.pauseTidying(trx);
       await runImport(run, file);
       if (options.dryRun) throw new DryRunRollback();
       await rebuildCommentIndexes?.();
+      await resumeTidying();
     });
   } catch (error) {
     const abandoned = run as ImportRun | null;
