@@ -207,6 +207,11 @@ export async function insertComments(db: Db, rows: readonly NewCommentRow[]): Pr
   return ids;
 }
 
+/** True when the site holds at least one comment, whatever its status. */
+export async function hasAnyComment(db: Db): Promise<boolean> {
+  return (await db.selectFrom('comments').select('id').limit(1).executeTakeFirst()) !== undefined;
+}
+
 /** True when this address already has an approved comment anywhere on the site. */
 export async function hasApprovedFrom(db: Db, emailLower: string): Promise<boolean> {
   const row = await db.selectFrom('comments').select('id').where('author_email_lower', '=', emailLower).where('status', '=', 'approved').limit(1).executeTakeFirst();

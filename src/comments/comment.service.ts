@@ -217,6 +217,18 @@ export async function importCommentIn(trx: Db, secret: string, c: ImportedCommen
   return repo.insertComment(trx, importedRow(secret, c, parent ?? null));
 }
 
+/**
+ * Before an import writes comments in `trx` (decision 0058): when the site holds none yet, the comments'
+ * secondary indexes are set aside (Store.setIndexesAside) and the function returned builds them again
+ * over everything imported, to be called before the transaction commits. Null when the site already has
+ * comments (an index kept row by row then costs less than building it again over them all) or the engine
+ * keeps its indexes. Only the import's own statements run meanwhile, and they read comments by id alone.
+ */
+export async function setCommentIndexesAsideForImport(store: Store, trx: Db): Promise<(() => Promise<void>) | null> {
+  if (await repo.hasAnyComment(trx)) return null;
+  return store.setIndexesAside(trx, 'comments');
+}
+
 /** A new imported comment for importNewCommentsIn: its parent named by key among the same call's comments. */
 export interface NewImportedComment extends Omit<ImportedComment, 'parentId'> {
   /** Unique within the call (e.g. the WordPress post and comment ids). */

@@ -110,6 +110,15 @@ export interface Store {
    * already run in parallel (PostgreSQL's pool).
    */
   readonly readsInParallelThreads: boolean;
+  /**
+   * For a bulk load inside a write transaction (`trx`): drops the secondary indexes of `table` that
+   * enforce nothing (not UNIQUE, not a key) and returns a function that creates them again, exactly as
+   * they were, to call in the same transaction before it commits; its rollback restores them anyway.
+   * Building an index once over the loaded rows costs far less than keeping it row by row (decision
+   * 0058). Null when the engine keeps them: on PostgreSQL dropping an index locks every reader of the
+   * table out until the commit, where SQLite's readers go on reading the last committed schema.
+   */
+  setIndexesAside(trx: Db, table: string): Promise<(() => Promise<void>) | null>;
   /** Where the store lives, safe to print: a file path, or host/database without the password. */
   readonly description: string;
   close(): Promise<void>;

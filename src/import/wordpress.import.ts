@@ -19,7 +19,7 @@ import { defineSectionIn, RESERVED_SECTION_SLUGS } from '../sections/section.ser
 import { definePersonIn } from '../people/person.service.ts';
 import { ensureTags } from '../tags/tag.service.ts';
 import { definePageIn } from '../pages/page.service.ts';
-import { importCommentIn, importNewCommentsIn, type NewImportedComment } from '../comments/comment.service.ts';
+import { importCommentIn, importNewCommentsIn, setCommentIndexesAsideForImport, type NewImportedComment } from '../comments/comment.service.ts';
 import type { CommentStatus } from '../db/schema.ts';
 import { computeRelatedLists } from '../related/related.service.ts';
 import { similarThread } from '../search/search.pool.ts';
@@ -770,8 +770,15 @@ export async function importWordpress(store: Store, file: string, options: Impor
   try {
     await store.writeTransaction(async (trx) => {
       run = new ImportRun(trx, store, options, stamp);
+      // Into a site without comments, the comments' indexes are built once at the end (decision 0058);
+      // a dry run's rollback brings them back without building them.
+      const rebuildCommentIndexes = await setCommentIndexesAsideForImport(store, trx);
+      // The search index is compacted whole after the commit: it need not tidy itself on the way.
+      const resumeTidying = await store.search.pauseTidying(trx);
       await runImport(run, file);
       if (options.dryRun) throw new DryRunRollback();
+      await rebuildCommentIndexes?.();
+      await resumeTidying();
     });
   } catch (error) {
     const abandoned = run as ImportRun | null;

@@ -89,4 +89,11 @@ export interface SearchIndex {
    * was any work to do, so a running server can spread it out (see upkeep.ts).
    */
   compact(db: Db, budget?: number): Promise<boolean>;
+  /**
+   * Before a bulk load that ends with compact() without a budget (an import), in its transaction:
+   * stops the index tidying its storage as entries arrive, work that compact() does again whole, and
+   * returns what restarts it, to call before that transaction commits (decision 0058). SQLite: FTS5's
+   * automatic merging; PostgreSQL: nothing to stop.
+   */
+  pauseTidying(db: Db): Promise<() => Promise<void>>;
 }

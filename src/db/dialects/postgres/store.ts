@@ -73,6 +73,8 @@ export async function openPostgres(target: PostgresTarget, onError: (error: unkn
     description: target.description,
     isUnavailable: (error) => isConnectionError(error) || isLockTimeout(error),
     readsInParallelThreads: false,
+    // DROP INDEX takes an ACCESS EXCLUSIVE lock held to the commit: a live site's readers would wait.
+    setIndexesAside: async () => null,
     isUniqueViolation: (error) => (error as { code?: string } | null)?.code === '23505',
     async close() {
       await changes.close();

@@ -394,6 +394,7 @@ export function createSqliteSearchIndex(): SearchIndex {
     },
 
     compact: compactFts,
+    pauseTidying: pauseAutomerge,
 
     async prefixReach(db, prefix, wordLimit) {
       // FTS5 stems a prefix before expanding it ("pres" becomes "pre"), so the reach is counted from the
@@ -441,3 +442,23 @@ async function compactFts(db: Db, budget?: number): Promise<boolean> {
   return after - before >= 2;
 }
 
+/** FTS5's automerge setting when the table's configuration names none. */
+const FTS5_DEFAULT_AUTOMERGE = 4;
+
+/**
+ * FTS5 writes what it holds in memory as a new segment at every transaction and savepoint (an import
+ * opens one per run of posts), and its automatic merging then merges those segments, over and over as
+ * they grow, into larger ones; compactFts without a budget merges everything into one at the end
+ * anyway. Merging only when a level holds too many segments (FTS5's 'crisismerge', 16) does that work
+ * fewer times over (decision 0058). The setting is stored in the table's configuration, in the caller's
+ * transaction: the function returned sets it back before that commits, and a rollback undoes both.
+ */
+async function pauseAutomerge(db: Db): Promise<() => Promise<void>> {
+  const { rows } = await sql<{ v: number }>`select v from article_search_config where k = 'automerge'`.execute(db);
+  // FTS5 takes the value as an integer only, which a bound JavaScript number is not: a literal.
+  const before = Math.trunc(Number(rows[0]?.v ?? FTS5_DEFAULT_AUTOMERGE));
+  await sql`insert into article_search(article_search, rank) values ('automerge', 0)`.execute(db);
+  return async () => {
+    await sql`insert into article_search(article_search, rank) values ('automerge', ${sql.lit(before)})`.execute(db);
+  };
+}

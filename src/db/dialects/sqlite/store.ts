@@ -3,9 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, type SqliteDatabase } from 'kysely';
+import { Kysely, sql, type SqliteDatabase } from 'kysely';
 import type { Database } from '../../schema.ts';
-import type { Store } from '../../store.ts';
+import type { Db, Store } from '../../store.ts';
 import { readReusableQueriesDirectly } from '../../reusable-query.ts';
 import { sqliteChangeFeed } from './changes.ts';
 import { sqliteSchema } from './schema.ts';
@@ -74,11 +74,27 @@ export function openSqlite(file: string, options: { readOnly?: boolean; cacheMb?
     // its write lock for longer than busy_timeout.
     isUnavailable: isSqliteBusy,
     readsInParallelThreads: true,
+    setIndexesAside,
     isUniqueViolation: (error) => ['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY'].includes((error as { code?: string } | null)?.code ?? ''),
     async close() {
       await changes.settled();
       await db.destroy();
     },
+  };
+}
+
+/**
+ * Store.setIndexesAside on SQLite: the table's indexes written by CREATE INDEX (sqlite_master keeps their
+ * statement; those of UNIQUE and PRIMARY KEY constraints have none) and not UNIQUE are dropped, and
+ * their statements run again by the function returned. Other connections go on reading the committed
+ * schema, indexes included, until the transaction commits with them rebuilt.
+ */
+async function setIndexesAside(trx: Db, table: string): Promise<() => Promise<void>> {
+  const { rows } = await sql<{ name: string; sql: string }>`select name, sql from sqlite_master where type = 'index' and tbl_name = ${table} and sql is not null order by name`.execute(trx);
+  const aside = rows.filter((r) => !/^\s*create\s+unique\b/i.test(r.sql));
+  for (const r of aside) await sql`drop index ${sql.id(r.name)}`.execute(trx);
+  return async () => {
+    for (const r of aside) await sql.raw(r.sql).execute(trx);
   };
 }
 

@@ -1,0 +1,99 @@
+// What a large import does to the store for its own speed (decision 0058): the comments' secondary
+// indexes set aside and built again before the commit when the site has no comments (SQLite), the search
+// index's automatic tidying paused and resumed. Whatever the outcome (committed, refused half-way, a dry
+// run), the schema and the index's settings are left as the migrations made them.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { before, describe, it } from 'node:test';
+import { sql } from 'kysely';
+import type { Db } from '../../src/db/store.ts';
+import { setCommentIndexesAsideForImport } from '../../src/comments/comment.service.ts';
+import { ENGINE } from '../helpers/database.ts';
+import type { TestServer } from '../helpers/server.ts';
+import { countRows, fixture, importServer, runImport } from './helpers.ts';
+
+const SQLITE_ONLY = { skip: ENGINE === 'postgres' ? 'PostgreSQL keeps its indexes (a dropped index would lock readers out until the commit)' : false };
+
+/** The statements that create `table`'s indexes (SQLite), sorted. */
+async function indexesOf(db: Db, table: string): Promise<string[]> {
+  const { rows } = await sql<{ sql: string }>`select sql from sqlite_master where type = 'index' and tbl_name = ${table} and sql is not null`.execute(db);
+  return rows.map((r) => r.sql).sort();
+}
+
+/** FTS5's automerge setting as the table's configuration holds it (none written: FTS5's default, 4). */
+async function automerge(db: Db): Promise<number> {
+  const { rows } = await sql<{ v: number }>`select v from article_search_config where k = 'automerge'`.execute(db);
+  return rows.length ? Number(rows[0]!.v) : 4;
+}
+
+describe('WordPress import: what a bulk load sets aside comes back', () => {
+  let server: TestServer;
+  const tmp = importServer((s) => (server = s));
+  /** The comments' indexes as the migrations made them, and the search index's merging (SQLite). */
+  let migrated: string[] = [];
+  let merging = 0;
+  before(async () => {
+    if (ENGINE === 'postgres') return;
+    migrated = await indexesOf(server.store.db, 'comments');
+    merging = await automerge(server.store.db);
+  });
+
+  it('Store.setIndexesAside drops the non-unique indexes a table was created with and builds them again as they were', SQLITE_ONLY, async () => {
+    const comments = migrated;
+    const articles = await indexesOf(server.store.db, 'articles');
+    assert.ok(comments.length >= 5, 'the comments table has its secondary indexes');
+    await server.store.writeTransaction(async (trx) => {
+      const rebuild = await server.store.setIndexesAside(trx, 'comments');
+      assert.ok(rebuild, 'SQLite sets indexes aside');
+      assert.deepEqual(await indexesOf(trx, 'comments'), []);
+      const rebuildArticles = (await server.store.setIndexesAside(trx, 'articles'))!;
+      // The unique ones stay: they refuse rows, which an import relies on (a taken address).
+      const kept = await indexesOf(trx, 'articles');
+      assert.ok(kept.every((s) => /^create unique/i.test(s)), kept.join('\n'));
+      await rebuildArticles();
+      await rebuild();
+    });
+    assert.deepEqual(await indexesOf(server.store.db, 'comments'), comments);
+    assert.deepEqual(await indexesOf(server.store.db, 'articles'), articles);
+  });
+
+  it('the comments\' indexes are set aside only in a site without comments', async () => {
+    assert.equal(await countRows(server, 'comments'), 0);
+    await server.store.writeTransaction(async (trx) => {
+      const rebuild = await setCommentIndexesAsideForImport(server.store, trx);
+      if (ENGINE === 'postgres') assert.equal(rebuild, null);
+      else {
+        assert.ok(rebuild);
+        assert.deepEqual(await indexesOf(trx, 'comments'), []);
+        await rebuild();
+      }
+    });
+    const summary = await runImport(server, fixture('small-export.xml'));
+    assert.ok((summary.counts.comment?.imported ?? 0) > 0, 'the export has comments');
+    if (ENGINE === 'sqlite') assert.deepEqual(await indexesOf(server.store.db, 'comments'), migrated, 'built again after the import');
+    await server.store.writeTransaction(async (trx) => {
+      assert.equal(await setCommentIndexesAsideForImport(server.store, trx), null);
+    });
+  });
+
+  it('after an import, a dry run and one refused half-way, the comments\' indexes and the search index\'s merging are as before', async () => {
+    // A fresh site: the previous test imported.
+    await server.store.db.deleteFrom('comments').execute();
+    const unchanged = async (when: string) => {
+      if (ENGINE === 'postgres') return;
+      assert.deepEqual(await indexesOf(server.store.db, 'comments'), migrated, when);
+      assert.equal(await automerge(server.store.db), merging, when);
+    };
+    await runImport(server, fixture('small-export.xml'), { dryRun: true });
+    await unchanged('after a dry run');
+    const whole = fs.readFileSync(fixture('small-export.xml'), 'utf8');
+    const broken = path.join(tmp.dir, 'broken.xml');
+    fs.writeFileSync(broken, `${whole.slice(0, whole.lastIndexOf('</item>') + '</item>'.length)}\n<wp:oops></channel></rss>\n`);
+    await assert.rejects(runImport(server, broken));
+    await unchanged('after an import refused at its end');
+    await runImport(server, fixture('small-export.xml'));
+    await unchanged('after an import');
+    assert.ok((await countRows(server, 'comments')) > 0);
+  });
+});
