@@ -26,6 +26,24 @@ after(async () => {
 
 const stateValue = reusableQuery((db, key: string) => db.selectFrom('site_state').select('value').where('key', '=', key));
 
+/**
+ * Opens a write transaction on `on` that runs `writes` and then stays open until `release()`: `written`
+ * resolves once the writes are in, `done` once the transaction has committed.
+ */
+async function heldTransaction(on: Store, writes: (trx: Store['db']) => Promise<void>): Promise<{ release: () => void; done: Promise<void> }> {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let written!: () => void;
+  const writtenYet = new Promise<void>((resolve) => (written = resolve));
+  const done = on.writeTransaction(async (trx) => {
+    await writes(trx);
+    written();
+    await held;
+  });
+  await writtenYet;
+  return { release, done };
+}
+
 test('a reusable query answers the same rows as the same query sent as text, call after call', async () => {
   for (const key of ['prepared-a', 'prepared-b', 'prepared-a', 'missing', 'prepared-b', 'prepared-a', 'prepared-b']) {
     const direct = await store.db.selectFrom('site_state').select('value').where('key', '=', key).execute();
@@ -71,16 +89,9 @@ test('a reusable query is read without going through Kysely (SQLite: on the conn
 });
 
 test('a reusable query waits for a transaction that holds the connection, and never reads its uncommitted rows', async () => {
-  let release!: () => void;
-  const held = new Promise<void>((resolve) => (release = resolve));
-  let inserted!: () => void;
-  const insertedYet = new Promise<void>((resolve) => (inserted = resolve));
-  const transaction = store.writeTransaction(async (trx) => {
+  const { release, done: transaction } = await heldTransaction(store, async (trx) => {
     await trx.insertInto('site_state').values({ key: 'prepared-c', value: 'three' }).execute();
-    inserted();
-    await held;
   });
-  await insertedYet;
   let answered: { value: string }[] | null = null;
   const read = stateValue(store.db, 'prepared-c').then((rows) => (answered = rows));
   // Turns of the event loop while the transaction is open: the read must still be waiting.
@@ -96,17 +107,10 @@ test('on PostgreSQL a reusable query asked during another connection\'s open tra
   // Two connections: the transaction holds one, the read takes the other.
   const two = await openStore({ kind: 'postgres', url: database.url, poolSize: 2, statementTimeoutMs: 0, description: 'test database' } as never);
   try {
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let inserted!: () => void;
-    const insertedYet = new Promise<void>((resolve) => (inserted = resolve));
-    const transaction = two.writeTransaction(async (trx) => {
+    const { release, done: transaction } = await heldTransaction(two, async (trx) => {
       await trx.insertInto('site_state').values({ key: 'prepared-d', value: 'four' }).execute();
       await trx.updateTable('site_state').set({ value: 'one, changed' }).where('key', '=', 'prepared-a').execute();
-      inserted();
-      await held;
     });
-    await insertedYet;
     assert.deepEqual(await stateValue(two.db, 'prepared-d'), [], 'the uncommitted row was read');
     assert.deepEqual(await stateValue(two.db, 'prepared-a'), [{ value: 'one' }], 'the uncommitted change was read');
     release();
