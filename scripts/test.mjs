@@ -5,7 +5,8 @@
 // and finding none is an error. Arguments narrow the run: `npm test -- tests/config.test.ts`.
 // GAZETTE_TEST_ENGINE=sqlite or =postgres runs one pass only.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { buildEditor } from './build-editor.mjs';
 
@@ -37,10 +38,24 @@ if (!args.length) {
   }
 }
 
+const failuresDir = mkdtempSync(path.join(os.tmpdir(), 'gazette-test-failures-'));
+const reporters = (engine) => [
+  '--test-reporter=tap',
+  '--test-reporter-destination=stdout',
+  `--test-reporter=${path.join(root, 'scripts/failures-reporter.mjs')}`,
+  `--test-reporter-destination=${path.join(failuresDir, engine)}`,
+];
+
+/** The failures scripts/failures-reporter.mjs wrote for one engine's pass ('' when there were none). */
+function failuresOf(engine) {
+  const file = path.join(failuresDir, engine);
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+}
+
 /** Runs the files on one engine, echoing the TAP output; resolves to its exit status and counts. */
 function pass(engine) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', ...files], {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--test', ...reporters(engine), ...files], {
       stdio: ['ignore', 'pipe', 'inherit'],
       cwd: root,
       env: { ...process.env, GAZETTE_TEST_ENGINE: engine },
@@ -73,6 +88,11 @@ for (const engine of engines) {
   results.push(await pass(engine));
 }
 
+for (const r of results) {
+  const failed = failuresOf(r.engine);
+  if (failed) console.log(`# failed on ${r.engine}:\n${failed.replace(/^/gm, '#   ')}`);
+}
+rmSync(failuresDir, { recursive: true, force: true });
 for (const r of results) console.log(`# ${r.engine}: ${r.pass} passed, ${r.fail} failed, ${r.skipped} skipped`);
 const sum = (k) => results.reduce((n, r) => n + r[k], 0);
 console.log(`total: ${sum('pass')} passed, ${sum('fail')} failed, ${sum('skipped')} skipped`);
