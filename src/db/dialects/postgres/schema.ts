@@ -138,6 +138,49 @@ export const postgresSchema: SchemaDialect = {
     await sql`drop function if exists gazette_search_window(tsquery, integer, text, text, text, integer, integer)`.execute(db);
   },
 
+  async addCommentCountTriggers(db: Kysely<unknown>) {
+    // The same rules as SQLite's triggers (dialects/sqlite/schema.ts): a comment counts while it is
+    // approved and has its thread; an update acts only when the status, the thread or the article changed.
+    await sql`
+      create function gazette_comment_counts() returns trigger language plpgsql as $$
+      declare
+        left_in integer;
+        now_in integer;
+      begin
+        if tg_op <> 'INSERT' then
+          if old.status = 'approved' and old.root_id is not null then
+            update comment_live_threads set approved = approved - 1 where article_id = old.article_id and root_id = old.root_id returning approved into left_in;
+            if left_in = 0 then
+              delete from comment_live_threads where article_id = old.article_id and root_id = old.root_id;
+            end if;
+            update comment_counts set comments = comments - 1, threads = threads - (case when left_in = 0 then 1 else 0 end) where article_id = old.article_id;
+          end if;
+        end if;
+        if tg_op <> 'DELETE' then
+          if new.status = 'approved' and new.root_id is not null then
+            insert into comment_live_threads as t (article_id, root_id, approved) values (new.article_id, new.root_id, 1)
+              on conflict (article_id, root_id) do update set approved = t.approved + 1
+              returning approved into now_in;
+            insert into comment_counts as c (article_id, comments, threads) values (new.article_id, 1, case when now_in = 1 then 1 else 0 end)
+              on conflict (article_id) do update set comments = c.comments + 1, threads = c.threads + excluded.threads;
+          end if;
+        end if;
+        return null;
+      end
+      $$`.execute(db);
+    await sql`create trigger comment_counts_insert after insert on comments for each row execute function gazette_comment_counts()`.execute(db);
+    await sql`create trigger comment_counts_delete after delete on comments for each row execute function gazette_comment_counts()`.execute(db);
+    await sql`
+      create trigger comment_counts_update after update of status, root_id, article_id on comments for each row
+        when (old.status is distinct from new.status or old.root_id is distinct from new.root_id or old.article_id is distinct from new.article_id)
+        execute function gazette_comment_counts()`.execute(db);
+  },
+
+  async removeCommentCountTriggers(db: Kysely<unknown>) {
+    for (const name of ['comment_counts_insert', 'comment_counts_delete', 'comment_counts_update']) await sql`drop trigger if exists ${sql.id(name)} on comments`.execute(db);
+    await sql`drop function if exists gazette_comment_counts()`.execute(db);
+  },
+
   async createChangeLog() {},
   async dropChangeLog() {},
 };
