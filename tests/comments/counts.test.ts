@@ -6,8 +6,10 @@
 // what it was, an edit, an import (again, and in bulk), and a deletion that takes its replies with it.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { Migrator } from 'kysely';
 import * as repo from '../../src/comments/comment.repository.ts';
 import { importCommentIn, importNewCommentsIn, resolveSecret, type CommentService } from '../../src/comments/comment.service.ts';
+import { migrationsFor } from '../../src/db/migrations/index.ts';
 import type { Db } from '../../src/db/store.ts';
 import type { TestServer } from '../helpers/server.ts';
 import { seedAndOtherArticle, serviceFor, startCommentServer } from './helpers.ts';
@@ -160,6 +162,22 @@ describe('the kept counts of approved comments and threads', () => {
     assert.equal(await repo.approvedPlaceOn(db(), c, articleId), undefined);
     await service.moderate(all, 'approved');
     await assertCounts(db(), articles, 'all approved again');
+  });
+
+  it('migration 029 fills them from the comments already there, and goes down and up again', async () => {
+    const migrator = new Migrator({ db: db(), provider: { getMigrations: async () => migrationsFor(server.store.schema) } });
+    const down = await migrator.migrateTo('028_comment_text_index_by_article');
+    assert.equal(down.error, undefined);
+    assert.equal(down.results?.at(-1)?.migrationName, '029_comment_counts');
+    // Written while nothing keeps the counts: the migration must count them.
+    const t = await post('Before the counts were kept.');
+    await post('A reply, before them too.', t);
+    const up = await migrator.migrateToLatest();
+    assert.equal(up.error, undefined);
+    await assertCounts(db(), articles, 'after migration 029');
+    assert.ok((await repo.approvedTotals(db(), articleId)).threads > 0);
+    await post('After them.', t);
+    await assertCounts(db(), articles, 'kept again after the migration');
   });
 
   it('a comment that is not approved, or of another article, has no place', async () => {
