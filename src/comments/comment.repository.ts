@@ -17,20 +17,15 @@ export type PublicCommentRow = Awaited<ReturnType<typeof newestApproved>>[number
 
 /**
  * How many approved comments an article has, and in how many threads (a thread is everything under one
- * top-level comment, counted while any of it is approved).
+ * top-level comment, counted while any of it is approved). Read from comment_counts, which triggers keep
+ * on every write of comments (migration 029, decision 0062): one row by its key, whatever the article's size.
  */
 export async function approvedTotals(db: Db, articleId: number): Promise<{ comments: number; threads: number }> {
   const [row] = await totalsRow(db, articleId);
-  return { comments: Number(row!.comments), threads: Number(row!.threads) };
+  return { comments: Number(row?.comments ?? 0), threads: Number(row?.threads ?? 0) };
 }
 
-const totalsRow = reusableQuery((db, articleId: number) =>
-  db
-    .selectFrom('comments')
-    .select((eb) => [eb.fn.countAll<number | string>().as('comments'), eb.fn.count<number | string>('root_id').distinct().as('threads')])
-    .where('article_id', '=', articleId)
-    .where('status', '=', 'approved'),
-);
+const totalsRow = reusableQuery((db, articleId: number) => db.selectFrom('comment_counts').select(['comments', 'threads']).where('article_id', '=', articleId));
 
 /**
  * The approved comments of a slice of an article's threads, threads ordered by their top-level comment's
@@ -72,74 +67,73 @@ function threadSliceQuery(db: Db, articleId: number, offset: number, limit: numb
 
 /**
  * Where an approved comment stands among its article's approved threads: its article, how many threads
- * come before its own and how many there are; undefined when it is not an approved comment. One
- * statement: the comment's row joined to its article's approved comments.
+ * come before its own and how many there are; undefined when it is not an approved comment. The total is
+ * comment_counts' and the threads before are the total less those from its own on, a range of
+ * comment_live_threads' key (migration 029, decision 0062): the cost grows with the threads started after
+ * the comment's own (none or a few for a new comment), not with the article.
  */
 export async function approvedPlace(db: Db, id: number): Promise<{ articleId: number; before: number; threads: number } | undefined> {
   const [row] = await placeRows(db, id);
-  return row && { articleId: row.article_id, before: Number(row.before), threads: Number(row.threads) };
+  return row && { articleId: row.article_id, before: Number(row.threads) - Number(row.from_own), threads: Number(row.threads) };
 }
 
 const placeRows = reusableQuery((db, id: number) =>
   db
     .selectFrom('comments as c')
-    .innerJoin('comments as t', (join) => join.onRef('t.article_id', '=', 'c.article_id').on('t.status', '=', 'approved'))
+    .innerJoin('comment_counts as t', 't.article_id', 'c.article_id')
     .select((eb) => [
       'c.article_id',
-      eb.fn.count<number | string>('t.root_id').distinct().as('threads'),
-      eb.fn
-        .count<number | string>(
-          eb
-            .case()
-            .when('t.root_id', '<', eb.fn.coalesce('c.root_id', 'c.id'))
-            .then(eb.ref('t.root_id'))
-            .end(),
-        )
-        .distinct()
-        .as('before'),
+      't.threads',
+      eb
+        .selectFrom('comment_live_threads as l')
+        .select((l) => l.fn.countAll<number | string>().as('n'))
+        .whereRef('l.article_id', '=', 'c.article_id')
+        .where('l.root_id', '>=', eb.fn.coalesce('c.root_id', 'c.id'))
+        .as('from_own'),
     ])
     .where('c.id', '=', id)
-    .where('c.status', '=', 'approved')
-    .groupBy(['c.id', 'c.article_id', 'c.root_id']),
+    .where('c.status', '=', 'approved'),
 );
 
 /**
  * approvedPlace for a comment said to be on article `articleId` (a reader's post, which has just found
- * it): undefined when it is not an approved comment of that article. One statement, and one pass over
- * the article's approved threads in the order of their index (comments_article_thread_idx), distinct
- * without a sort, instead of the join above, which pairs the comment with every approved comment of its
- * article and sorts them twice (decision 0055). The comment's own row is read by its key alone (the
- * article and status are checked in the answer), so that the planner, which has no statistics where
- * nothing analyses, cannot take the article's index for it.
+ * it): undefined when it is not an approved comment of that article. One statement of three scalar
+ * subqueries, each on a key: the comment's row by its id (the article and status are checked in the
+ * answer), the article's counts, and the article's threads from the comment's own on.
  */
 export async function approvedPlaceOn(db: Db, id: number, articleId: number): Promise<{ before: number; threads: number } | undefined> {
   const [row] = await placeOnRows(db, id, articleId);
-  return row && row.root !== null ? { before: Number(row.before), threads: Number(row.threads) } : undefined;
+  if (!row || row.root === null) return undefined;
+  const threads = Number(row.threads ?? 0);
+  return { before: threads - Number(row.from_own), threads };
 }
 
 const placeOnRows = reusableQuery((db, id: number, articleId: number) => placeOnQuery(db, id, articleId));
 
 /** approvedPlaceOn's statement (exported for the test of its plan). */
 export function placeOnQuery(db: Db, id: number, articleId: number) {
-  return db
-    .selectFrom((eb) => eb.selectFrom('comments').select('root_id as r').distinct().where('article_id', '=', articleId).where('status', '=', 'approved').as('u'))
-    .select((eb) => {
-      const own = eb.selectFrom('comments as c').where('c.id', '=', id);
-      return [
-        own
-          .select((c) =>
-            c
-              .case()
-              .when(c.and([c('c.article_id', '=', articleId), c('c.status', '=', 'approved')]))
-              .then(c.fn.coalesce('c.root_id', 'c.id'))
-              .end()
-              .as('root'),
-          )
-          .as('root'),
-        eb.fn.count<number | string>('u.r').as('threads'),
-        eb.fn.count<number | string>(eb.case().when('u.r', '<', own.select((c) => c.fn.coalesce('c.root_id', 'c.id').as('root'))).then(eb.lit(1)).end()).as('before'),
-      ];
-    });
+  return db.selectNoFrom((eb) => {
+    const own = () => eb.selectFrom('comments as c').where('c.id', '=', id);
+    return [
+      own()
+        .select((c) =>
+          c
+            .case()
+            .when(c.and([c('c.article_id', '=', articleId), c('c.status', '=', 'approved')]))
+            .then(c.fn.coalesce('c.root_id', 'c.id'))
+            .end()
+            .as('root'),
+        )
+        .as('root'),
+      eb.selectFrom('comment_counts as t').select('t.threads').where('t.article_id', '=', articleId).as('threads'),
+      eb
+        .selectFrom('comment_live_threads as l')
+        .select((l) => l.fn.countAll<number | string>().as('n'))
+        .where('l.article_id', '=', articleId)
+        .where('l.root_id', '>=', own().select((c) => c.fn.coalesce('c.root_id', 'c.id').as('r')))
+        .as('from_own'),
+    ];
+  });
 }
 
 /** One approved comment, without any private column. */
@@ -147,14 +141,9 @@ export function findApproved(db: Db, id: number) {
   return db.selectFrom('comments').select(PUBLIC_COLUMNS).where('id', '=', id).where('status', '=', 'approved').executeTakeFirst();
 }
 
-/** Number of approved comments per article id. */
+/** Number of approved comments per article id (articles with none are left out), from comment_counts. */
 const approvedCountRows = reusableListQuery((db, articleIds) =>
-  db
-    .selectFrom('comments')
-    .select(['article_id', (eb) => eb.fn.countAll<number | string>().as('n')])
-    .where('article_id', 'in', articleIds)
-    .where('status', '=', 'approved')
-    .groupBy('article_id'),
+  db.selectFrom('comment_counts').select(['article_id', 'comments as n']).where('article_id', 'in', articleIds).where('comments', '>', 0),
 );
 
 export async function approvedCounts(db: Db, articleIds: readonly number[]): Promise<Map<number, number>> {

@@ -61,9 +61,10 @@ export const CONTENT_TABLES: readonly TableSpec[] = [
  * Tables a store keeps for itself, never copied: the engine's search index, its change log, migrations,
  * and what is short-lived about signing in (sessions, pending invitation and reset links, failed
  * attempts), webhooks' outbox and delivery log, and stored rendered pages (decision 0038): after a copy,
- * staff sign in again.
+ * staff sign in again. The comment counts (migration 029) are filled by the target's own triggers as the
+ * comments are copied.
  */
-export const STORE_TABLES = /^(article_search.*|change_log|stored_pages|stored_page_keys|kysely_migration.*|sqlite_.*|sessions|account_tokens|signin_failures|webhook_events|webhook_deliveries|webhook_attempts)$/;
+export const STORE_TABLES = /^(article_search.*|comment_counts|comment_live_threads|change_log|stored_pages|stored_page_keys|kysely_migration.*|sqlite_.*|sessions|account_tokens|signin_failures|webhook_events|webhook_deliveries|webhook_attempts)$/;
 
 type Row = Record<string, unknown>;
 type AnyDb = Kysely<Record<string, Row>>;

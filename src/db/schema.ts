@@ -198,6 +198,24 @@ export interface CommentTable {
   staff_account_id: Generated<number | null>;
 }
 
+/**
+ * Per article, how many comments are approved and in how many threads (migration 029, decision 0062): kept
+ * by triggers on comments in the transaction of every write, so no writer can forget it. Derived data,
+ * never copied between stores (the target's triggers fill it). An article without a row has none.
+ */
+export interface CommentCountTable {
+  article_id: number;
+  comments: number;
+  threads: number;
+}
+
+/** One row per thread with at least one approved comment (root_id not null), and how many (migration 029). */
+export interface CommentLiveThreadTable {
+  article_id: number;
+  root_id: number;
+  approved: number;
+}
+
 /** Addresses that asked for no more mail, stored as a keyed HMAC. */
 export interface MailOptoutTable {
   key: string;
@@ -388,6 +406,8 @@ export interface Database {
   related_pins: RelatedPinTable;
   site_state: SiteStateTable;
   comments: CommentTable;
+  comment_counts: CommentCountTable;
+  comment_live_threads: CommentLiveThreadTable;
   mail_optouts: MailOptoutTable;
   related_articles: RelatedArticleTable;
   related_lists: RelatedListTable;

@@ -60,6 +60,10 @@ export interface SchemaDialect {
   addPhraseFilter(db: Kysely<unknown>): Promise<void>;
   /** Removes it again (migration 027 going down). */
   removePhraseFilter(db: Kysely<unknown>): Promise<void>;
+  /** Creates the triggers that keep comment_counts and comment_live_threads right on every write of comments (migration 029). */
+  addCommentCountTriggers(db: Kysely<unknown>): Promise<void>;
+  /** Removes them again (migration 029 going down). */
+  removeCommentCountTriggers(db: Kysely<unknown>): Promise<void>;
   /** After rows were written with explicit ids: the next generated id comes after the highest one. */
   moveIdentityPast(db: Kysely<unknown>, table: string): Promise<void>;
   /** Creates what the engine's change feed needs to reach other processes (migration 005). */

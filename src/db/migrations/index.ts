@@ -30,6 +30,7 @@ import * as m025 from './025_search_functions.ts';
 import * as m026 from './026_comment_text_index.ts';
 import * as m027 from './027_phrase_filter.ts';
 import * as m028 from './028_comment_text_index_by_article.ts';
+import * as m029 from './029_comment_counts.ts';
 
 interface MigrationModule {
   up(db: Kysely<unknown>, dialect: SchemaDialect): Promise<void>;
@@ -64,6 +65,7 @@ const MODULES: Record<string, MigrationModule> = {
   '026_comment_text_index': m026,
   '027_phrase_filter': m027,
   '028_comment_text_index_by_article': m028,
+  '029_comment_counts': m029,
 };
 
 /** Every migration, by name, bound to an engine's schema details. */

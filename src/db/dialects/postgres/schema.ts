@@ -138,9 +138,94 @@ export const postgresSchema: SchemaDialect = {
     await sql`drop function if exists gazette_search_window(tsquery, integer, text, text, text, integer, integer)`.execute(db);
   },
 
+  async addCommentCountTriggers(db: Kysely<unknown>) {
+    // The same rules as SQLite's triggers (dialects/sqlite/schema.ts), once per statement instead of once
+    // per row: each statement's rows that leave or enter the counts are summed by thread, and each
+    // article's row is written once. Per row, a bulk write (an import's 500-row inserts, a bulk move)
+    // updated an article's row as many times in one transaction, each update one more version that the
+    // next one walks past: 16,000 replies on 4 articles cost 2.4 s more, against 0.05 s here.
+    for (const t of COUNT_TRIGGERS) {
+      await sql.raw(`create function ${t.fn}() returns trigger language plpgsql as $$ begin ${countStatements(t.delta, t.removes)} return null; end $$`).execute(db);
+      await sql.raw(`create trigger ${t.name} after ${t.event} on comments referencing ${t.tables} for each statement execute function ${t.fn}()`).execute(db);
+    }
+  },
+
+  async removeCommentCountTriggers(db: Kysely<unknown>) {
+    for (const t of COUNT_TRIGGERS) {
+      await sql.raw(`drop trigger if exists ${t.name} on comments`).execute(db);
+      await sql.raw(`drop function if exists ${t.fn}()`).execute(db);
+    }
+  },
+
   async createChangeLog() {},
   async dropChangeLog() {},
 };
+
+/** A comment counts (migration 029) while it is approved and has its thread (root_id). */
+const COUNTED = (row: string) => `${row}.status = 'approved' and ${row}.root_id is not null`;
+const CHANGED = `(o.status is distinct from a.status or o.root_id is distinct from a.root_id or o.article_id is distinct from a.article_id)`;
+
+/**
+ * The statement triggers that keep comment_counts and comment_live_threads (migration 029). A trigger
+ * with transition tables is for one event and, for an update, names no columns: the update's finds
+ * the rows whose status, thread or article changed by joining the old and new rows on their id.
+ */
+const COUNT_TRIGGERS = [
+  {
+    name: 'comment_counts_insert',
+    fn: 'gazette_comment_counts_insert',
+    event: 'insert',
+    tables: 'new table as added_rows',
+    delta: `select a.article_id, a.root_id, count(*) as n from added_rows a where ${COUNTED('a')} group by 1, 2`,
+    removes: false,
+  },
+  {
+    name: 'comment_counts_delete',
+    fn: 'gazette_comment_counts_delete',
+    event: 'delete',
+    tables: 'old table as removed_rows',
+    delta: `select o.article_id, o.root_id, -count(*) as n from removed_rows o where ${COUNTED('o')} group by 1, 2`,
+    removes: true,
+  },
+  {
+    name: 'comment_counts_update',
+    fn: 'gazette_comment_counts_update',
+    event: 'update',
+    tables: 'old table as removed_rows new table as added_rows',
+    delta: `select article_id, root_id, sum(n) as n from (
+        select o.article_id, o.root_id, -1 as n from removed_rows o join added_rows a on a.id = o.id where ${COUNTED('o')} and ${CHANGED}
+        union all
+        select a.article_id, a.root_id, 1 as n from removed_rows o join added_rows a on a.id = o.id where ${COUNTED('a')} and ${CHANGED}
+      ) moved group by 1, 2 having sum(n) <> 0`,
+    removes: true,
+  },
+] as const;
+
+/**
+ * A count trigger's statements: each thread's approved comments move by the statement's delta (added
+ * relative to the row as it stands, so that it holds under concurrent writers); a thread that went from
+ * none to some, or from some to none, moves its article's thread count; threads left with none are deleted.
+ */
+function countStatements(delta: string, removes: boolean): string {
+  const moved = `
+    with d as (${delta}),
+    up as (
+      insert into comment_live_threads as t (article_id, root_id, approved) select article_id, root_id, n from d
+        on conflict (article_id, root_id) do update set approved = t.approved + excluded.approved
+        returning t.article_id, t.root_id, t.approved
+    ),
+    moves as (
+      select up.article_id, d.n, case when up.approved > 0 and up.approved = d.n then 1 when up.approved = 0 then -1 else 0 end as threads
+      from up join d on d.article_id = up.article_id and d.root_id = up.root_id
+    )
+    insert into comment_counts as c (article_id, comments, threads)
+      select article_id, sum(n), sum(threads) from moves group by article_id
+      on conflict (article_id) do update set comments = c.comments + excluded.comments, threads = c.threads + excluded.threads;`;
+  const emptied = `
+    delete from comment_live_threads t using (select distinct o.article_id, o.root_id from removed_rows o where ${COUNTED('o')}) r
+      where t.article_id = r.article_id and t.root_id = r.root_id and t.approved = 0;`;
+  return moved + (removes ? emptied : '');
+}
 
 /**
  * The SET clauses of the search functions: the planner settings the search's statements need,

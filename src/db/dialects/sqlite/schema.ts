@@ -73,6 +73,35 @@ export const sqliteSchema: SchemaDialect = {
   async addPhraseFilter() {},
   async removePhraseFilter() {},
 
+  async addCommentCountTriggers(db: Kysely<unknown>) {
+    // A comment counts while it is approved and has its thread (root_id, set in the inserting
+    // transaction). The update triggers act only when one of those changed, so an edit of the text or a
+    // status set again to what it was costs nothing. The two update triggers never touch the same thread:
+    // when both fire, the status stayed approved and the thread or the article changed.
+    const counted = (row: 'new' | 'old') => `${row}.status = 'approved' and ${row}.root_id is not null`;
+    const changed = `(old.status is not new.status or old.root_id is not new.root_id or old.article_id is not new.article_id)`;
+    const add = `
+      insert into comment_live_threads (article_id, root_id, approved) values (new.article_id, new.root_id, 1)
+        on conflict (article_id, root_id) do update set approved = approved + 1;
+      insert into comment_counts (article_id, comments, threads)
+        values (new.article_id, 1, (select approved = 1 from comment_live_threads where article_id = new.article_id and root_id = new.root_id))
+        on conflict (article_id) do update set comments = comments + 1, threads = threads + excluded.threads;`;
+    const remove = `
+      update comment_live_threads set approved = approved - 1 where article_id = old.article_id and root_id = old.root_id;
+      update comment_counts set comments = comments - 1,
+          threads = threads - (select count(*) from comment_live_threads where article_id = old.article_id and root_id = old.root_id and approved = 0)
+        where article_id = old.article_id;
+      delete from comment_live_threads where article_id = old.article_id and root_id = old.root_id and approved = 0;`;
+    await sql.raw(`create trigger comment_counts_insert after insert on comments when ${counted('new')} begin ${add} end`).execute(db);
+    await sql.raw(`create trigger comment_counts_delete after delete on comments when ${counted('old')} begin ${remove} end`).execute(db);
+    await sql.raw(`create trigger comment_counts_update_old after update of status, root_id, article_id on comments when ${counted('old')} and ${changed} begin ${remove} end`).execute(db);
+    await sql.raw(`create trigger comment_counts_update_new after update of status, root_id, article_id on comments when ${counted('new')} and ${changed} begin ${add} end`).execute(db);
+  },
+
+  async removeCommentCountTriggers(db: Kysely<unknown>) {
+    for (const name of ['comment_counts_insert', 'comment_counts_delete', 'comment_counts_update_old', 'comment_counts_update_new']) await sql.raw(`drop trigger if exists ${name}`).execute(db);
+  },
+
   // A rowid key always continues from the highest id in the table.
   async moveIdentityPast() {},
 
