@@ -1,6 +1,6 @@
 // A second reporter for `npm test` (scripts/test.mjs): one entry per failed test, with the suites it
-// sits in, its file and the first line of its error. (Not its line: under tsx the runner reports the
-// line of the compiled code.) CI keeps only the tail of a run's output, and the TAP stream names a
+// sits in, its file (not a line number: under tsx the runner reports lines of the compiled code) and
+// its error on one line. CI keeps only the tail of a run's output, and the TAP stream names a
 // failure hundreds of lines before the end, so scripts/test.mjs prints this list after the counts.
 // Suites that failed only because a test inside them did are left out: the test is the news.
 
@@ -24,7 +24,9 @@ export default async function* failures(source) {
     if (error?.failureType === 'subtestsFailed') continue;
     const suites = (started.get(file) ?? []).slice(0, data.nesting);
     const where = path.relative(process.cwd(), file);
-    const message = String(error?.cause?.message ?? error?.message ?? error ?? '').split('\n')[0].slice(0, 300);
+    // An assertion's first line only says what kind it is ("Expected values to be strictly equal:");
+    // its next lines hold the values, so the message is kept whole, on one line, and cut at 300.
+    const message = String(error?.cause?.message ?? error?.message ?? error ?? '').replace(/\s+/g, ' ').trim().slice(0, 300);
     yield `${[...suites, data.name].join(' › ')}\n    at ${where}\n    ${error?.failureType ?? 'failure'}: ${message}\n`;
   }
 }
