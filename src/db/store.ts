@@ -64,6 +64,10 @@ export interface SchemaDialect {
   addCommentCountTriggers(db: Kysely<unknown>): Promise<void>;
   /** Removes them again (migration 029 going down). */
   removeCommentCountTriggers(db: Kysely<unknown>): Promise<void>;
+  /** Adds the engine's one-call search ranking, when its search ranks in the database in several calls (migration 030). */
+  addRankedSearch(db: Kysely<unknown>): Promise<void>;
+  /** Removes it again (migration 030 going down). */
+  removeRankedSearch(db: Kysely<unknown>): Promise<void>;
   /** After rows were written with explicit ids: the next generated id comes after the highest one. */
   moveIdentityPast(db: Kysely<unknown>, table: string): Promise<void>;
   /** Creates what the engine's change feed needs to reach other processes (migration 005). */

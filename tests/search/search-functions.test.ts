@@ -23,11 +23,13 @@ before(async () => {
   database = await freshDatabase();
   store = await openStore(loadConfig({ DATABASE_URL: database.url }).database);
   await migrateToLatest(store);
-  // "quokka" in most articles, "wombat" in every seventh, the phrase "central bank" in every
+  // "quokka" in most articles (several times in some), "wombat" in every seventh, the phrase "central bank" in every
   // eleventh (its two words apart in others), two sections, dates a day apart.
   const docs = Array.from({ length: ARTICLES }, (_, i) => {
     const words = Array.from({ length: 20 + ((i * 37) % 60) }, (_, j) => filler[(i + j) % filler.length]!);
     if (i % 5 !== 0) words.splice(i % words.length, 0, 'quokka');
+    // Some bodies say it several times: their scores then do not follow their lengths alone.
+    if (i % 5 !== 0 && i % 4 === 1) words.splice(words.length - 1, 0, 'quokka', 'quokka', 'quokka');
     if (i % 7 === 0) words.splice((i * 3) % words.length, 0, 'wombats');
     if (i % 11 === 0) words.splice(3, 0, 'central', 'bank');
     else if (i % 3 === 0) words.splice(3, 0, 'central', 'harbour', 'bank');
@@ -129,11 +131,46 @@ test('a one-word window says which matches hold the word only in their bodies', 
   assert.ok(several.rows.length > 0 && several.rows.every((r) => !r.bounded));
 });
 
+const WEIGHTS = '{0.1, 0.4, 0.5, 1.0}';
+
+/** Every match of the window scored, best first (on a tie the newer), and how many there were. */
+async function everyMatchRanked(text: string, filters: Filters, size: number, span: number): Promise<{ ids: number[]; total: number }> {
+  const window = await windowOf(text, filters, size, span);
+  const rows = await sql<{ id: number }>`
+    select id from gazette_search_scores(${WEIGHTS}::float4[], to_tsquery('gazette', ${queryOf(text)}), ${window}::int[]) order by score desc, id desc`.execute(store.db);
+  return { ids: rows.rows.map((r) => r.id), total: window.length };
+}
+
+async function rankedOf(text: string, filters: Filters, size: number, span: number, needed: number): Promise<{ ids: number[]; total: number }> {
+  const rows = await sql<{ id: number | null; total: number }>`
+    select id, total from gazette_search_ranked(${WEIGHTS}::float4[], to_tsquery('gazette', ${queryOf(text)}), ${filters.section}::int, ${filters.language}::text,
+      ${filters.from}::text, ${filters.before}::text, ${size}::int, ${span}::int, ${needed}::int)`.execute(store.db);
+  return { ids: rows.rows.flatMap((r) => (r.id === null ? [] : [r.id])), total: rows.rows[0]?.total ?? -1 };
+}
+
+test('one ranked call gives the page that scoring every match of the window gives, and the window\'s count', { skip }, async () => {
+  // Most "quokka" matches and every "wombat" one hold the word only in their bodies: the bounded ones,
+  // scored only while they could reach the page. Bodies that say "quokka" several times score above
+  // longer ones that say it once, so a ranking that stopped early would lose them.
+  for (const text of ['quokka', 'wombat', 'harbour', '"central bank"', 'quokka wombat', 'quok*', 'zzqxv'])
+    for (const filters of [NONE, { ...NONE, section: 2 }])
+      for (const [size, span] of [[2000, 100_000], [30, 40], [200, 60]] as const) {
+        const all = await everyMatchRanked(text, filters, size, span);
+        for (const needed of [0, 1, 10, 25, 150, 5000]) {
+          const ranked = await rankedOf(text, filters, size, span, needed);
+          const label = `${text} ${JSON.stringify(filters)} size ${size} span ${span} needed ${needed}`;
+          assert.equal(ranked.total, all.total, label);
+          assert.deepEqual(ranked.ids, all.ids.slice(0, needed), label);
+        }
+      }
+});
+
 test('the planner settings of the search functions end with the call', { skip }, async () => {
   await store.db.transaction().execute(async (trx) => {
     await sql`select set_config('enable_indexscan', 'on', true), set_config('enable_seqscan', 'on', true)`.execute(trx);
     await sql`select count(*) from gazette_search_window(to_tsquery('gazette', 'quokka'), null, null, null, null, 50, 100)`.execute(trx);
     await sql`select count(*) from gazette_search_scores('{0.1, 0.4, 0.5, 1.0}'::float4[], to_tsquery('gazette', 'quokka'), array[1, 2, 3])`.execute(trx);
+    await sql`select count(*) from gazette_search_ranked('{0.1, 0.4, 0.5, 1.0}'::float4[], to_tsquery('gazette', 'quokka'), null, null, null, null, 50, 100, 10)`.execute(trx);
     const after = await sql<{ index: string; seq: string; jit: string }>`
       select current_setting('enable_indexscan') as index, current_setting('enable_seqscan') as seq, current_setting('jit') as jit`.execute(trx);
     assert.deepEqual(after.rows[0], { index: 'on', seq: 'on', jit: (await sql<{ jit: string }>`show jit`.execute(store.db)).rows[0]!.jit });

@@ -31,6 +31,7 @@ import * as m026 from './026_comment_text_index.ts';
 import * as m027 from './027_phrase_filter.ts';
 import * as m028 from './028_comment_text_index_by_article.ts';
 import * as m029 from './029_comment_counts.ts';
+import * as m030 from './030_ranked_search.ts';
 
 interface MigrationModule {
   up(db: Kysely<unknown>, dialect: SchemaDialect): Promise<void>;
@@ -66,6 +67,7 @@ const MODULES: Record<string, MigrationModule> = {
   '027_phrase_filter': m027,
   '028_comment_text_index_by_article': m028,
   '029_comment_counts': m029,
+  '030_ranked_search': m030,
 };
 
 /** Every migration, by name, bound to an engine's schema details. */

@@ -107,7 +107,7 @@ export const postgresSchema: SchemaDialect = {
   },
 
   async addSearchFunctions(db: Kysely<unknown>) {
-    // See search-index.ts (newestMatches, boundedRanking) for what each does and why.
+    // See search-index.ts (rankedMatches) and addRankedSearch for what each does and why.
     await createSearchWindow(db, false);
     await sql`
       create or replace function gazette_search_scores(weights real[], q tsquery, ids integer[])
@@ -116,6 +116,83 @@ export const postgresSchema: SchemaDialect = {
       as $fn$
         select r.article_id, ts_rank(weights, r.rank_document, q, 1) from article_search_rank r where r.article_id = any(ids)
       $fn$`.execute(db);
+  },
+
+  async addRankedSearch(db: Kysely<unknown>) {
+    // A search's window of matches ranked as far as its page needs, in the database (decision 0065):
+    // every match whose score is not bounded is scored, then the bounded ones (a one-word query found
+    // only in an article's body: its ts_rank is at most 0.1 over log2(1 + the ranking document's
+    // length), with a margin for rounding), best bound first, a batch at a time, only while their bound
+    // could still reach the needed-th best score found so far. A match never scored has a bound, and so
+    // a score, below that score: the first `needed` rows are those ranking every match would give, in
+    // the same order (best score first; on a tie the newer article). Each batch scores twice as many as
+    // the one before, so a word found mostly in bodies costs a few calls of gazette_search_scores, not one
+    // per hundred matches. The rows carry the window's match count; with none to return, one row
+    // without an id carries it.
+    await sql`
+      create or replace function gazette_search_ranked(
+        weights real[], q tsquery, filter_section integer, filter_language text, filter_from text, filter_before text,
+        size integer, newest_span integer, needed integer)
+      returns table (id integer, score real, total integer)
+      language plpgsql stable ${searchSettings('off')}
+      as $fn$
+      #variable_conflict use_column
+      declare
+        n integer;
+        unbounded integer[];
+        open_ids integer[];
+        open_bounds float8[];
+        open_count integer;
+        scored_ids integer[] := '{}';
+        scored integer;
+        scores real[] := '{}';
+        bar real;
+        next_open integer := 1;
+        batch integer := ${sql.lit(RANKED_FIRST_BATCH)};
+        take integer;
+      begin
+        with w as (
+          select w.id, w.bounded,
+            case when coalesce(w.rank_length, 0) > 0 then ${sql.lit(BODY_ONLY_BOUND)}::float8 / (ln(w.rank_length + 1) / ln(2)) else 0 end as bound
+          from gazette_search_window(q, filter_section, filter_language, filter_from, filter_before, size, newest_span) as w
+        )
+        select count(*)::integer,
+          array_agg(w.id) filter (where not w.bounded),
+          array_agg(w.id order by w.bound desc, w.id desc) filter (where w.bounded),
+          array_agg(w.bound order by w.bound desc, w.id desc) filter (where w.bounded)
+        into n, unbounded, open_ids, open_bounds
+        from w;
+        needed := least(needed, n);
+        if unbounded is not null then
+          select coalesce(array_agg(s.id), '{}'), coalesce(array_agg(s.score), '{}') into scored_ids, scores
+          from gazette_search_scores(weights, q, unbounded) as s;
+        end if;
+        open_count := coalesce(array_length(open_ids, 1), 0);
+        while next_open <= open_count and needed > 0 loop
+          scored := coalesce(array_length(scores, 1), 0);
+          if needed > 0 and scored >= needed then
+            select x into bar from unnest(scores) as x order by x desc offset needed - 1 limit 1;
+            exit when open_bounds[next_open] < bar;
+          end if;
+          take := greatest(batch, needed - scored);
+          select scored_ids || coalesce(array_agg(s.id), '{}'), scores || coalesce(array_agg(s.score), '{}') into scored_ids, scores
+          from gazette_search_scores(weights, q, open_ids[next_open : next_open + take - 1]) as s;
+          next_open := next_open + take;
+          batch := batch * 2;
+        end loop;
+        return query
+          select r.id, r.score, n from unnest(scored_ids, scores) as r(id, score)
+          order by r.score desc, r.id desc
+          limit needed;
+        if not found then
+          return query select null::integer, null::real, n;
+        end if;
+      end
+      $fn$`.execute(db);
+  },
+
+  async removeRankedSearch(db: Kysely<unknown>) {
+    await sql`drop function if exists gazette_search_ranked(real[], tsquery, integer, text, text, text, integer, integer, integer)`.execute(db);
   },
 
   async addPhraseFilter(db: Kysely<unknown>) {
@@ -233,6 +310,16 @@ function countStatements(delta: string, removes: boolean): string {
  * planned with its values. Index scans are turned off inside the window's function only once it has
  * read the id range from the primary key (the SET clause restores the caller's value on return).
  */
+/**
+ * ts_rank (normalisation 1) of a match that holds a one-word query only in its body is at most this
+ * over log2(1 + length): the word's occurrences all weigh D (0.1), and ts_rank sums w/i² over the
+ * i-th occurrence divided by pi²/6, under 0.1 however many there are. The margin covers float rounding.
+ */
+const BODY_ONLY_BOUND = 0.1 * 1.001;
+
+/** Bounded matches gazette_search_ranked scores first, once they are needed; each further batch is twice as large. */
+const RANKED_FIRST_BATCH = 100;
+
 function searchSettings(indexScans: 'on' | 'off') {
   return sql.raw(`
       set enable_seqscan = off
@@ -322,7 +409,7 @@ const PAIR_VARIABLES = `
       mask varbit;`;
 
 /**
- * gazette_search_window (see newestMatches in search-index.ts). With the phrase filter (migration 027)
+ * gazette_search_window (see rankedMatches in search-index.ts). With the phrase filter (migration 027)
  * a query holding adjacent pairs is searched through it (see windowMatches, PAIR_MASKS).
  */
 export async function createSearchWindow(db: Kysely<unknown>, phraseFilter: boolean): Promise<void> {

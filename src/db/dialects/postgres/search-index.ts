@@ -101,7 +101,7 @@ function rankDocumentOf(parts: { headline: string; subtitle: string; tags: strin
 /**
  * What bounds a match's score without its ranking document (migration 024), stored beside the matching
  * document: the ranking document's length as ts_rank counts it (its positions), and the lexemes of the
- * headline, tags and subtitle, without positions (see boundedRanking).
+ * headline, tags and subtitle, without positions (see rankedMatches).
  */
 function rankLengthOf(articleId: RawBuilder<unknown> | number): RawBuilder<number> {
   return sql<number>`(select coalesce(sum(coalesce(array_length(u.positions, 1), 1)), 0) from article_search_rank r, unnest(r.rank_document) as u where r.article_id = ${articleId})`;
@@ -153,13 +153,6 @@ async function countTerms(db: Db, articleId: number, next: RawBuilder<string> | 
     on conflict (term) do update set docs = article_search_terms.docs + excluded.docs`.execute(db);
 }
 
-/** A match of the window: its id, the ranking document's length, and whether its score is bounded instead of known. */
-interface WindowRow {
-  id: number;
-  rank_length: number | null;
-  bounded: boolean;
-}
-
 /**
  * Ids searched first for the newest matches: the newest NEWEST_SPAN ids, whose matches the GIN index
  * and a range of the primary key give ANDed as bitmaps, so only matches in the range are read from
@@ -169,9 +162,10 @@ interface WindowRow {
 const NEWEST_SPAN = 20_000;
 
 /**
- * The newest `window` matches of a search, found by one call of gazette_search_window (migration 025,
- * in the PostgreSQL schema), which reads the id range and, unless the query ORs alternatives, the
- * article count of its rarest whole word (the term counts' figure, an upper bound on its matches),
+ * A search's page of matches, best first, and how many the window held, in one call of
+ * gazette_search_ranked (migration 030, decision 0065). It takes the newest `window` matches from
+ * gazette_search_window (migration 025, in the PostgreSQL schema), which reads the id range and,
+ * unless the query ORs alternatives, the article count of its rarest whole word (the term counts' figure, an upper bound on its matches),
  * and then searches:
  * - every article at once when the ids span less than twice NEWEST_SPAN, when that count is unknown
  *   (a prefix, alternatives), when it is larger than NEWEST_SPAN (the planner would then test every
@@ -185,70 +179,17 @@ const NEWEST_SPAN = 20_000;
  * backwards testing every article's whole document against the query (a second at 100,000 articles);
  * ordered by an expression, it asks the GIN index for the matches and sorts their ids. `bounded`: the
  * query is one word (one operand, not a prefix) that is not in the match's headline, tags or subtitle,
- * so only its body holds it, and its score is bounded by the ranking document's length alone (see
- * boundedRanking). The function's SET clauses carry the planner settings (see withIndexPlan for why
- * each), so the search needs no transaction of its own to set them.
+ * so only its body holds it, and its score is bounded by the ranking document's length alone; such
+ * matches are scored only while their bound could still reach the page (see addRankedSearch in
+ * schema.ts). Only the page's ids come back, not the whole window. The functions' SET clauses carry
+ * the planner settings (see withIndexPlan for why each), so the search needs no transaction of its own
+ * to set them.
  */
-async function newestMatches(db: Db, q: RawBuilder<string>, filters: SearchFilters, window: number): Promise<WindowRow[]> {
-  const found = await sql<WindowRow>`
-    select id, rank_length, bounded from gazette_search_window(${q}, ${filters.sectionId ?? null}::int, ${filters.language ?? null}::text,
-      ${filters.from ?? null}::text, ${filters.before ?? null}::text, ${window}::int, ${NEWEST_SPAN}::int)`.execute(db);
-  return found.rows;
-}
-
-/**
- * ts_rank (normalisation 1) of a match that holds a one-word query only in its body is at most this
- * over log2(1 + length): the word's occurrences all weigh D (0.1), and ts_rank sums w/i² over the
- * i-th occurrence divided by pi²/6, under 0.1 however many there are. The margin covers float rounding.
- */
-const BODY_ONLY_BOUND = 0.1 * 1.001;
-
-const bodyOnlyBound = (rankLength: number) => (rankLength > 0 ? BODY_ONLY_BOUND / Math.log2(rankLength + 1) : 0);
-
-/**
- * Bounded matches scored by the first statement once they are needed; each further statement scores
- * twice as many, so that a word found mostly in bodies (whose bounds stay above the bar until most are
- * scored) costs a few statements, not one per hundred matches.
- */
-const BOUNDED_BATCH = 100;
-
-/**
- * The window's matches in rank order as far as the page needs them (`needed` = offset + limit): every
- * match whose score is not bounded is scored, then bounded ones, best bound first, only while their
- * bound could still reach the needed-th best score found so far. A match never scored has a bound,
- * and so a score, below it: the first `needed` matches are those that ranking every match would give,
- * in the same order. Ranking documents are read a batch of ids at a time (a bitmap scan of the
- * ranking table), not one lookup per match.
- */
-async function boundedRanking(db: Db, q: RawBuilder<string>, rows: readonly WindowRow[], needed: number) {
-  const scored: { id: number; score: number }[] = [];
-  const score = async (ids: number[]) => {
-    if (!ids.length) return;
-    // gazette_search_scores (migration 025): ts_rank of each id's ranking document, read a batch of
-    // ids at a time (a bitmap scan: its SET clauses turn plain index scans off).
-    const found = await sql<{ id: number; score: number }>`
-      select id, score from gazette_search_scores(${SEARCH_WEIGHTS}::float4[], ${q}, ${ids}::int[])`.execute(db);
-    scored.push(...found.rows);
-  };
-  await score(rows.filter((r) => !r.bounded).map((r) => r.id));
-  const open = rows
-    .filter((r) => r.bounded)
-    .map((r) => ({ id: r.id, bound: bodyOnlyBound(Number(r.rank_length ?? 0)) }))
-    .sort((a, b) => b.bound - a.bound);
-  // Best score first (ts_rank: higher is better); on a tie the newer article.
-  const order = (a: { id: number; score: number }, b: { id: number; score: number }) => b.score - a.score || b.id - a.id;
-  let next = 0;
-  let size = BOUNDED_BATCH;
-  while (next < open.length) {
-    scored.sort(order);
-    const bar = needed > 0 && scored.length >= needed ? scored[needed - 1]!.score : -Infinity;
-    if (open[next]!.bound < bar) break;
-    const batch = open.slice(next, next + Math.max(size, needed - scored.length)).map((o) => o.id);
-    next += batch.length;
-    size *= 2;
-    await score(batch);
-  }
-  return scored.sort(order);
+async function rankedMatches(db: Db, q: RawBuilder<string>, filters: SearchFilters, window: number, needed: number): Promise<{ ids: number[]; total: number }> {
+  const found = await sql<{ id: number | null; total: number }>`
+    select id, total from gazette_search_ranked(${SEARCH_WEIGHTS}::float4[], ${q}, ${filters.sectionId ?? null}::int, ${filters.language ?? null}::text,
+      ${filters.from ?? null}::text, ${filters.before ?? null}::text, ${window}::int, ${NEWEST_SPAN}::int, ${needed}::int)`.execute(db);
+  return { ids: found.rows.flatMap((r) => (r.id === null ? [] : [r.id])), total: Number(found.rows[0]?.total ?? 0) };
 }
 
 /**
@@ -580,10 +521,8 @@ export function createPostgresSearchIndex(): SearchIndex {
       const q = query(clauses);
       // As on SQLite: only the newest matches are ranked, and the same rows give the count.
       const window = Math.max(RANK_WINDOW, countLimit + 1);
-      const matches = await newestMatches(db, q, filters, window);
-      const rows = await boundedRanking(db, q, matches, Math.min(offset + limit, matches.length));
-      const n = matches.length;
-      return { ids: rows.slice(offset, offset + limit).map((r) => r.id), total: Math.min(n, countLimit), totalCapped: n > countLimit };
+      const { ids, total: n } = await rankedMatches(db, q, filters, window, offset + limit);
+      return { ids: ids.slice(offset, offset + limit), total: Math.min(n, countLimit), totalCapped: n > countLimit };
     },
 
     async mark(db, clauses, ids) {

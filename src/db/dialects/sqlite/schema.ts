@@ -72,6 +72,8 @@ export const sqliteSchema: SchemaDialect = {
   async removeSearchFunctions() {},
   async addPhraseFilter() {},
   async removePhraseFilter() {},
+  async addRankedSearch() {},
+  async removeRankedSearch() {},
 
   async addCommentCountTriggers(db: Kysely<unknown>) {
     // A comment counts while it is approved and has its thread (root_id, set in the inserting
