@@ -103,22 +103,16 @@ export interface BulkRanker {
 }
 
 /**
- * What the ranking of one committed state of the index remembers: words' postings, rows' sizes and
- * idfs. `column weights` are bm25's, in the table's column order.
+ * The ranker of one committed state of the index, which remembers words' postings, rows' sizes and
+ * idfs (`rows` and `tokens` from FTS5's averages record; `columnWeights` bm25's, in column order).
  */
-export function bulkRanker(columnWeights: readonly number[]): { current(db: Db): Promise<BulkRanker> } {
+function stateRanker(rows: number, tokens: number, columnWeights: readonly number[]): BulkRanker {
   const [headline, subtitle, tags, body] = columnWeights;
-  let state = '';
-  let rows = 0;
-  let avgdl = 0;
+  const avgdl = averageLength(tokens, rows);
   const postings = new Map<string, Postings>();
   let remembered = 0;
   const sizes = new Map<number, number>();
   const idfs = new Map<number, number>();
-
-  async function ensureInstances(db: Db): Promise<void> {
-    await sql`create virtual table if not exists temp.article_search_instances using fts5vocab('main', 'article_search', 'instance')`.execute(db);
-  }
 
   async function postingsOf(db: Db, term: string): Promise<Postings> {
     const known = postings.get(term);
@@ -149,20 +143,25 @@ export function bulkRanker(columnWeights: readonly number[]): { current(db: Db):
     return idf;
   }
 
-  async function sizesOf(db: Db, ids: Int32Array): Promise<void> {
-    let missing: number[] = [];
+  /** The token count of each of `ids` (FTS5's docsize rows, all columns), in their order. */
+  async function sizesOf(db: Db, ids: Int32Array): Promise<Float64Array> {
+    const missing: number[] = [];
     for (const id of ids) if (!sizes.has(id)) missing.push(id);
-    if (!missing.length) return;
-    if (sizes.size + missing.length > REMEMBERED_SIZES) {
-      sizes.clear();
-      missing = Array.from(ids);
+    const found = new Map<number, number>();
+    if (missing.length) {
+      const { rows: read } = await sql<{ id: number; sz: Uint8Array }>`
+        select id, sz from article_search_docsize where id in (select value from json_each(${JSON.stringify(missing)}))`.execute(db);
+      if (sizes.size + read.length > REMEMBERED_SIZES) sizes.clear();
+      for (const r of read) {
+        const size = sumOfVarints(r.sz);
+        found.set(r.id, size);
+        sizes.set(r.id, size);
+      }
     }
-    const { rows: found } = await sql<{ id: number; sz: Uint8Array }>`
-      select id, sz from article_search_docsize where id in (select value from json_each(${JSON.stringify(missing)}))`.execute(db);
-    for (const r of found) sizes.set(r.id, sumOfVarints(r.sz));
+    return Float64Array.from(ids, (id) => found.get(id) ?? sizes.get(id)!);
   }
 
-  const ranker: BulkRanker = {
+  return {
     async rank(db, id, words, walk, window, count) {
       const lists: Postings[] = [];
       for (const word of words) lists.push(await postingsOf(db, word));
@@ -188,14 +187,15 @@ export function bulkRanker(columnWeights: readonly number[]): { current(db: Db):
       if (!scored.length) return [];
       const idf: number[] = [];
       for (const l of lists) idf.push(await idfOf(db, l.rows.length));
-      await sizesOf(db, scored);
+      const size = await sizesOf(db, scored);
       // Each word's postings are read alongside the scored rows, both ascending.
       const next = lists.map((l) => countUpTo(l.rows, scored[0]! - 1));
       const freq = new Array<number>(lists.length);
       // The best `count` rows, best first; a row goes after those that score the same, which keeps ties
       // in FTS5's ascending order, as SQLite's sorter does (a stable sort of all, then the first `count`).
       const best: { rowid: number; score: number }[] = [];
-      for (const row of scored) {
+      for (let r = 0; r < scored.length; r++) {
+        const row = scored[r]!;
         for (let i = 0; i < lists.length; i++) {
           const l = lists[i]!;
           let at = next[i]!;
@@ -203,7 +203,7 @@ export function bulkRanker(columnWeights: readonly number[]): { current(db: Db):
           next[i] = at;
           freq[i] = at < l.rows.length && l.rows[at] === row ? l.hits[at]! : 0;
         }
-        const score = bm25(idf, freq, sizes.get(row)!, avgdl);
+        const score = bm25(idf, freq, size[r]!, avgdl);
         if (best.length === count && !(score < best[count - 1]!.score)) continue;
         let i = best.length === count ? count - 1 : best.length;
         while (i > 0 && score < best[i - 1]!.score) {
@@ -215,22 +215,24 @@ export function bulkRanker(columnWeights: readonly number[]): { current(db: Db):
       return best;
     },
   };
+}
 
+/**
+ * The bulk ranking of an index: `current` gives the ranker of the index as committed now, which keeps
+ * what it remembered while the index is unchanged (FTS5's averages and structure records the same: every
+ * write to the index changes its structure). A ranker already handed out keeps its own state.
+ */
+export function bulkRanker(columnWeights: readonly number[]): { current(db: Db): Promise<BulkRanker> } {
+  let held: { state: string; ranker: BulkRanker } | null = null;
   return {
-    /** The ranker for the index as committed now: what was remembered is kept while the index is unchanged. */
     async current(db) {
       const { rows: records } = await sql<{ id: number; block: Uint8Array }>`select id, block from article_search_data where id in (${AVERAGES_ID}, ${STRUCTURE_ID})`.execute(db);
       const averages = records.find((r) => r.id === AVERAGES_ID)?.block;
-      const now = `${hex(averages)}/${hex(records.find((r) => r.id === STRUCTURE_ID)?.block)}`;
-      if (now !== state) {
-        state = now;
-        postings.clear();
-        remembered = 0;
-        sizes.clear();
-        idfs.clear();
+      const state = `${hex(averages)}/${hex(records.find((r) => r.id === STRUCTURE_ID)?.block)}`;
+      if (held?.state !== state) {
         // The averages record: the row count, then each column's token total.
+        let rows = 0;
         let tokens = 0;
-        rows = 0;
         if (averages?.length) {
           let at: number;
           [rows, at] = varint(averages, 0);
@@ -240,10 +242,11 @@ export function bulkRanker(columnWeights: readonly number[]): { current(db: Db):
             at = next;
           }
         }
-        avgdl = averageLength(tokens, rows);
-        await ensureInstances(db);
+        held = { state, ranker: stateRanker(rows, tokens, columnWeights) };
       }
-      return ranker;
+      // The term instances' table belongs to the connection, as related_probe does (created once).
+      await sql`create virtual table if not exists temp.article_search_instances using fts5vocab('main', 'article_search', 'instance')`.execute(db);
+      return held.ranker;
     },
   };
 }
