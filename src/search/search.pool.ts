@@ -3,7 +3,7 @@
 // in parallel (PostgreSQL's pool) searches run in the main thread. Errors come back as they were thrown:
 // an AppError keeps its code, so the reader sees the same message either way.
 import os from 'node:os';
-import type { Worker } from 'node:worker_threads';
+import type { ResourceLimits, Worker } from 'node:worker_threads';
 import type { DatabaseTarget } from '../config.ts';
 import type { Store } from '../db/store.ts';
 import { AppError, type ErrorCode } from '../errors.ts';
@@ -30,13 +30,13 @@ interface Thread {
 }
 
 /** A search thread: dist/search-worker.mjs from the bundle, search.worker.ts from the sources. */
-function startWorker(target: DatabaseTarget): Worker {
-  return startThread(import.meta.url, { bundled: './search-worker.mjs', source: './search.worker.ts' }, { target });
+function startWorker(target: DatabaseTarget, resourceLimits?: ResourceLimits): Worker {
+  return startThread(import.meta.url, { bundled: './search-worker.mjs', source: './search.worker.ts' }, { target }, resourceLimits);
 }
 
 /** Starts a search thread and keeps track of the jobs it has not answered yet. */
-function startSearchThread(target: DatabaseTarget): Thread {
-  const worker = startWorker(target);
+function startSearchThread(target: DatabaseTarget, resourceLimits?: ResourceLimits): Thread {
+  const worker = startWorker(target, resourceLimits);
   const pending = new Map<number, { resolve(r: Reply): void; reject(e: unknown): void }>();
   let nextId = 1;
   const ready = new Promise<void>((resolve, reject) => {
@@ -103,12 +103,20 @@ export interface SimilarThread {
 }
 
 /**
+ * The young generation of a thread ranking "Check Also" in bulk, in MiB. Ranked from the words' postings
+ * (decision 0064) it allocates fast, the topic words of 200 texts a request, and V8 grows the young
+ * generation of a thread that allocates fast: at 100,000 posts this limit, with the thread's heap ceiling
+ * (search.worker.ts), keeps the import's peak memory where it was before (measured).
+ */
+const SIMILAR_THREAD_YOUNG_MB = 4;
+
+/**
  * A thread that ranks "Check Also" candidates beside the main thread, for a bulk load on a store whose
  * reads run one at a time per connection (SQLite; decision 0056). It reads what is committed: the caller
  * uses it only after the articles it asks about are committed and indexed.
  */
 export function similarThread(target: DatabaseTarget): SimilarThread {
-  const thread = startSearchThread(target);
+  const thread = startSearchThread(target, { maxYoungGenerationSizeMb: SIMILAR_THREAD_YOUNG_MB });
   return {
     async similarMany(ids, limit) {
       return new Map((await thread.ask({ similar: { ids, limit } })).similar ?? []);

@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { DatabaseTarget } from '../config.ts';
 import { openStore } from '../db/database.ts';
 import { AppError } from '../errors.ts';
+import { heapCeiling } from '../lib/heap.ts';
 import { search, type SearchRequest } from './search.service.ts';
 
 /** A search, or the articles most similar to each of `ids` (SearchIndex.similarMany). */
@@ -14,11 +15,18 @@ type Job = { id: number; request: SearchRequest } | { id: number; similar: { ids
 const port = parentPort;
 if (!port) throw new Error('search.worker.ts runs as a worker thread');
 const store = await openStore(workerData.target as DatabaseTarget, { readOnly: true });
+/**
+ * A bulk load's similarity requests follow one another as fast as they are answered, and V8 lets the
+ * heap of a thread that allocates that fast grow far past what it keeps (decision 0064): past this, a
+ * full collection runs after a request (src/lib/heap.ts, as the import's reading thread does).
+ */
+const heap = heapCeiling(64 * 1024 * 1024);
 
 /** What the job asks, answered on this thread's connection. */
 async function answer(job: Job): Promise<object> {
   if ('request' in job) return { outcome: await search(store, job.request) };
   const similar = await store.search.similarMany(store.db, job.similar.ids, job.similar.limit);
+  heap.check();
   return { similar: [...similar] };
 }
 

@@ -10,6 +10,7 @@ import { alternatives, type Clause } from '../../../search/query.ts';
 import type { IndexDocument, MarkedFields, RankedIds, SearchFilters, SearchIndex, SimilarArticle } from '../../../search/search-index.ts';
 import { MARK_CLOSE, MARK_OPEN } from '../../../search/snippet.ts';
 import { chooseTerms, DF_LOOKUPS, frequencyCache, MIN_SIMILARITY, SIMILAR_WINDOW, windowBounds } from '../../../search/similar-terms.ts';
+import { bulkRanker, type BulkRanker } from './bulk-rank.ts';
 
 type FtsColumns = {
   rowid: number;
@@ -37,7 +38,8 @@ const SEARCH_WEIGHTS = sql`10.0, 4.0, 5.0, 1.0`;
 /** Matches ranked per search: the newest ones, when a query matches more (see search(), which ranks countLimit + 1 when that is more). */
 export const RANK_WINDOW = 2000;
 /** For similarity the topic words of the headline and tags matter more than in reader searches. */
-const SIMILAR_WEIGHTS = sql`6.0, 3.0, 6.0, 1.0`;
+const SIMILAR_COLUMN_WEIGHTS = [6, 3, 6, 1];
+const SIMILAR_WEIGHTS = sql.raw(SIMILAR_COLUMN_WEIGHTS.map((w) => w.toFixed(1)).join(', '));
 /** How much each column of the article itself counts when choosing its characteristic words. */
 const COLUMN_TF_WEIGHT: Record<string, number> = { headline: 4, subtitle: 2, tags: 4, body: 1 };
 
@@ -69,8 +71,11 @@ async function ensureProbe(db: Db): Promise<void> {
   await sql`create virtual table if not exists temp.related_probe_terms using fts5vocab('temp', 'related_probe', 'instance')`.execute(db);
 }
 
-/** A text's topic terms (topicTerms), each with how much the text uses it and the first word it came from. */
-type TopicTerms = Map<string, { tf: number; word: string }>;
+/**
+ * A text's topic terms (topicTerms), each with how much the text uses it, the first word it came from,
+ * and whether that word is the term alone (a word the tokenizer splits in several is a phrase to FTS5).
+ */
+type TopicTerms = Map<string, { tf: number; word: string; alone: boolean }>;
 
 /** A word as the index's tokenizer splits it: all its terms, and those that can say what a text is about. */
 interface KnownWord {
@@ -152,10 +157,11 @@ function termSplitter() {
         }
         const out: TopicTerms = new Map();
         for (const [word, weight] of weights) {
-          for (const term of known.get(word)?.topical ?? []) {
+          const k = known.get(word);
+          for (const term of k?.topical ?? []) {
             const t = out.get(term);
             if (t) t.tf += weight;
-            else out.set(term, { tf: weight, word });
+            else out.set(term, { tf: weight, word, alone: k!.terms.length === 1 });
           }
         }
         return out;
@@ -171,8 +177,8 @@ const byTerm = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * The `n` terms a text uses most, most used first, ties to the term that sorts first: what sorting them
  * all and taking the first `n` gives, without sorting the hundreds an article has (decision 0049).
  */
-function mostUsed(terms: TopicTerms, n: number): [string, { tf: number; word: string }][] {
-  const top: [string, { tf: number; word: string }][] = [];
+function mostUsed(terms: TopicTerms, n: number): [string, { tf: number; word: string; alone: boolean }][] {
+  const top: [string, { tf: number; word: string; alone: boolean }][] = [];
   const before = (a: [string, { tf: number }], b: [string, { tf: number }]) => b[1].tf - a[1].tf || byTerm(a[0], b[0]);
   for (const entry of terms) {
     if (top.length === n && before(entry, top[n - 1]!) >= 0) continue;
@@ -186,6 +192,36 @@ function mostUsed(terms: TopicTerms, n: number): [string, { tf: number; word: st
   return top;
 }
 
+/**
+ * The matches of `expression` that bm25 ranks for article `id`, best first, at most `count`: with `walk`,
+ * only the window of matches nearest the article (two walks in id order find it, see rank()).
+ */
+async function rankByQuery(db: Db, id: number, expression: string, walk: boolean, window: number, count: number): Promise<{ rowid: number; score: number }[]> {
+  const f = fts(db);
+  let range: { low: number; high: number } | null = null;
+  if (walk) {
+    const step = (direction: 'asc' | 'desc') =>
+      f
+        .selectFrom('article_search')
+        .where(matches(expression))
+        .where('rowid', direction === 'desc' ? '<=' : '>', id)
+        .select('rowid')
+        .orderBy('rowid', direction)
+        .limit(window)
+        .execute();
+    const before = (await step('desc')).map((r) => r.rowid);
+    const after = (await step('asc')).map((r) => r.rowid);
+    if (before.length + after.length >= window) range = windowBounds(id, before, after, window);
+  }
+  let query = f.selectFrom('article_search').where(matches(expression));
+  if (range) query = query.where('rowid', '>=', range.low).where('rowid', '<=', range.high);
+  return query
+    .select(['rowid', sql<number>`bm25(article_search, ${SIMILAR_WEIGHTS})`.as('score')])
+    .orderBy('score')
+    .limit(count)
+    .execute();
+}
+
 /** Articles whose index entries putMany writes in one statement per table (5 values a row: far below SQLite's 32,766). */
 const PUT_ROWS = 500;
 
@@ -196,11 +232,14 @@ const SIMILAR_BATCH = 200;
 export function createSqliteSearchIndex(): SearchIndex {
   const frequencies = frequencyCache();
   const words = termSplitter();
+  const bulk = bulkRanker(SIMILAR_COLUMN_WEIGHTS);
   /**
    * The articles most like article `id` (its topic `terms`: frequent in it, rare in the index) ranked with
-   * bm25, each score relative to the article's own.
+   * bm25, each score relative to the article's own. With `ranker` (outside a transaction: the index as
+   * committed), the bm25 query and its walks are worked out from the words' postings instead, with the
+   * same rows and scores (bulk-rank.ts, decision 0064), when every word is one term.
    */
-  async function rank(db: Db, id: number, terms: TopicTerms, highest: number, limit: number, window: number): Promise<SimilarArticle[]> {
+  async function rank(db: Db, id: number, terms: TopicTerms, highest: number, limit: number, window: number, ranker: BulkRanker | null): Promise<SimilarArticle[]> {
     const f = fts(db);
     if (!terms.size) return [];
 
@@ -231,28 +270,10 @@ export function createSqliteSearchIndex(): SearchIndex {
     // and is one run of ids. When the terms' article counts add up to well under the window, every
     // match is in it and the walks are skipped.
     const reach = chosen.reduce((sum, c) => sum + (docs.find((d) => d.term === c.term)?.doc ?? 0), 0);
-    let range: { low: number; high: number } | null = null;
-    if (reach > window / 2) {
-      const walk = (direction: 'asc' | 'desc') =>
-        f
-          .selectFrom('article_search')
-          .where(matches(expression))
-          .where('rowid', direction === 'desc' ? '<=' : '>', id)
-          .select('rowid')
-          .orderBy('rowid', direction)
-          .limit(window)
-          .execute();
-      const before = (await walk('desc')).map((r) => r.rowid);
-      const after = (await walk('asc')).map((r) => r.rowid);
-      if (before.length + after.length >= window) range = windowBounds(id, before, after, window);
-    }
-    let query = f.selectFrom('article_search').where(matches(expression));
-    if (range) query = query.where('rowid', '>=', range.low).where('rowid', '<=', range.high);
-    const withSelf = await query
-      .select(['rowid', sql<number>`bm25(article_search, ${SIMILAR_WEIGHTS})`.as('score')])
-      .orderBy('score')
-      .limit(limit + 1)
-      .execute();
+    const withSelf =
+      ranker && chosen.every((c) => terms.get(c.term)!.alone)
+        ? await ranker.rank(db, id, chosen.map((c) => c.term), reach > window / 2, window, limit + 1)
+        : await rankByQuery(db, id, expression, reach > window / 2, window, limit + 1);
     const selfScore = withSelf.find((r) => r.rowid === id);
     const ranked = withSelf.filter((r) => r.rowid !== id).slice(0, limit);
     if (!ranked.length) return [];
@@ -372,8 +393,8 @@ export function createSqliteSearchIndex(): SearchIndex {
     },
 
     async similarMany(db, ids, limit, window = SIMILAR_WINDOW) {
-      // The texts of a batch are split in one pass; ranking is a query per article, which runs in this
-      // process: there is no round trip to save.
+      // The texts of a batch are split in one pass; ranking is a query per article (or worked out from
+      // the words' postings, see rank()), which runs in this process: there is no round trip to save.
       const f = fts(db);
       const out = new Map<number, SimilarArticle[]>();
       for (let i = 0; i < ids.length; i += SIMILAR_BATCH) {
@@ -384,10 +405,13 @@ export function createSqliteSearchIndex(): SearchIndex {
         // max(id) is one index probe where count(*) would walk every row.
         const highest = Number((await f.selectFrom('article_search_facets').select((eb) => eb.fn.max('article_id').as('n')).executeTakeFirst())?.n ?? 1);
         frequencies.sync(highest);
+        // Outside a transaction the index is as committed, and what the bulk ranker remembers of it holds
+        // until it changes; inside one, FTS5 counts what the transaction wrote too: the queries rank there.
+        const ranker = db.isTransaction ? null : await bulk.current(db);
         const byId = new Map(texts.map((t, j) => [t.rowid, topics[j]!]));
         for (const id of batch) {
           const found = byId.get(id);
-          out.set(id, found ? await rank(db, id, found, highest, limit, window) : []);
+          out.set(id, found ? await rank(db, id, found, highest, limit, window, ranker) : []);
         }
       }
       return out;
