@@ -42,7 +42,7 @@ const LAYERS: readonly { name: string; why: string; files: readonly RegExp[] }[]
   {
     name: 'base',
     why: 'pure helpers any layer may use, including the store: no I/O, no state',
-    files: [/^lib\//, /^errors\.ts$/, /^config\.ts$/, /^search\/(?:normalise|query|stopwords|snippet|similar-terms)\.ts$/, /^articles\/article\.body\.ts$/],
+    files: [/^lib\//, /^errors\.ts$/, /^config\.ts$/, /^search\/(?:normalise|query|stopwords|snippet|similar-terms|bm25)\.ts$/, /^articles\/article\.body\.ts$/],
   },
 ];
 
