@@ -170,7 +170,7 @@ export const postgresSchema: SchemaDialect = {
         open_count := coalesce(array_length(open_ids, 1), 0);
         while next_open <= open_count and needed > 0 loop
           scored := coalesce(array_length(scores, 1), 0);
-          if needed > 0 and scored >= needed then
+          if scored >= needed then
             select x into bar from unnest(scores) as x order by x desc offset needed - 1 limit 1;
             exit when open_bounds[next_open] < bar;
           end if;
@@ -305,12 +305,6 @@ function countStatements(delta: string, removes: boolean): string {
 }
 
 /**
- * The SET clauses of the search functions: the planner settings the search's statements need,
- * restored when the function returns: no sequential scans, no JIT, no parallel workers, each statement
- * planned with its values. Index scans are turned off inside the window's function only once it has
- * read the id range from the primary key (the SET clause restores the caller's value on return).
- */
-/**
  * ts_rank (normalisation 1) of a match that holds a one-word query only in its body is at most this
  * over log2(1 + length): the word's occurrences all weigh D (0.1), and ts_rank sums w/i² over the
  * i-th occurrence divided by pi²/6, under 0.1 however many there are. The margin covers float rounding.
@@ -320,6 +314,12 @@ const BODY_ONLY_BOUND = 0.1 * 1.001;
 /** Bounded matches gazette_search_ranked scores first, once they are needed; each further batch is twice as large. */
 const RANKED_FIRST_BATCH = 100;
 
+/**
+ * The SET clauses of the search functions: the planner settings the search's statements need,
+ * restored when the function returns: no sequential scans, no JIT, no parallel workers, each statement
+ * planned with its values. Index scans are turned off inside the window's function only once it has
+ * read the id range from the primary key (the SET clause restores the caller's value on return).
+ */
 function searchSettings(indexScans: 'on' | 'off') {
   return sql.raw(`
       set enable_seqscan = off

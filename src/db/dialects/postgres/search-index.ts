@@ -165,8 +165,8 @@ const NEWEST_SPAN = 20_000;
  * A search's page of matches, best first, and how many the window held, in one call of
  * gazette_search_ranked (migration 030, decision 0065). It takes the newest `window` matches from
  * gazette_search_window (migration 025, in the PostgreSQL schema), which reads the id range and,
- * unless the query ORs alternatives, the article count of its rarest whole word (the term counts' figure, an upper bound on its matches),
- * and then searches:
+ * unless the query ORs alternatives, the article count of its rarest whole word (the term counts'
+ * figure, an upper bound on its matches), and then searches:
  * - every article at once when the ids span less than twice NEWEST_SPAN, when that count is unknown
  *   (a prefix, alternatives), when it is larger than NEWEST_SPAN (the planner would then test every
  *   document of the range instead of ANDing the range with the GIN index's matches: over a second for
