@@ -4,8 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import Database from 'better-sqlite3';
-import type { KyselyPlugin } from 'kysely';
+import { sql, type KyselyPlugin } from 'kysely';
 import { createArticle } from '../../src/articles/article.service.ts';
+import { bulkRanker } from '../../src/db/dialects/sqlite/bulk-rank.ts';
 import { averageLength, bm25, clampedIdf, idfArgument } from '../../src/search/bm25.ts';
 import { SIMILAR_WINDOW } from '../../src/search/similar-terms.ts';
 import { ENGINE, startTestServer, type TestServer } from '../helpers/server.ts';
@@ -180,4 +181,24 @@ test('what the bulk ranking remembers is dropped when the index changes', SQLITE
     ids.some((id) => JSON.stringify(first.get(id)) !== JSON.stringify(bulk.get(id))),
     'the new article changed some lists',
   );
+});
+
+test('a ranker that clears what it remembers, again and again, ranks as one that never does', SQLITE_ONLY, async () => {
+  const { db } = server.store;
+  const weights = [6, 3, 6, 1];
+  const roomy = await bulkRanker(weights).current(db);
+  // Bounds far below one window's rows: both records are cleared on nearly every call.
+  const cramped = await bulkRanker(weights, { postings: 2, sizes: 3 }).current(db);
+  const { rows } = await sql<{ term: string }>`select term from temp.article_search_instances group by term order by count(*) desc, term limit 4`.execute(db);
+  const terms = rows.map((r) => r.term);
+  assert.equal(terms.length, 4);
+  let ranked = 0;
+  for (const [walk, window] of [[true, 12], [true, 5], [false, SIMILAR_WINDOW]] as const)
+    for (const id of ids) {
+      const expected = await roomy.rank(db, id, terms, walk, window, 31);
+      assert.deepEqual(await cramped.rank(db, id, terms, walk, window, 31), expected, `article ${id}, window ${window}`);
+      assert.ok(expected.every((r) => Number.isFinite(r.score)));
+      ranked += expected.length;
+    }
+  assert.ok(ranked > 0);
 });

@@ -21,10 +21,16 @@ interface Postings {
 const AVERAGES_ID = 1;
 const STRUCTURE_ID = 10;
 
-/** Postings remembered before the record is cleared (entries: rows of the words read; some tens of MB at most). */
-const REMEMBERED_POSTINGS = 4_000_000;
-/** Row sizes remembered before the record is cleared. */
-const REMEMBERED_SIZES = 500_000;
+/**
+ * What a ranker remembers before it clears that record: postings (entries: rows of the words read; some
+ * tens of MB at most) and row sizes.
+ */
+export interface RememberedLimits {
+  postings: number;
+  sizes: number;
+}
+
+const REMEMBERED: RememberedLimits = { postings: 4_000_000, sizes: 500_000 };
 
 /** SQLite's variable-length integer (FTS5 writes its records with it): its value and the next offset. */
 function varint(bytes: Uint8Array, at: number): [number, number] {
@@ -106,7 +112,7 @@ export interface BulkRanker {
  * The ranker of one committed state of the index, which remembers words' postings, rows' sizes and
  * idfs (`rows` and `tokens` from FTS5's averages record; `columnWeights` bm25's, in column order).
  */
-function stateRanker(rows: number, tokens: number, columnWeights: readonly number[]): BulkRanker {
+function stateRanker(rows: number, tokens: number, columnWeights: readonly number[], limits: RememberedLimits): BulkRanker {
   const [headline, subtitle, tags, body] = columnWeights;
   const avgdl = averageLength(tokens, rows);
   const postings = new Map<string, Postings>();
@@ -123,7 +129,7 @@ function stateRanker(rows: number, tokens: number, columnWeights: readonly numbe
       select doc, sum(case col when 'headline' then ${headline} when 'subtitle' then ${subtitle} when 'tags' then ${tags} else ${body} end) as w
       from temp.article_search_instances where term = ${term} group by doc order by doc`.execute(db);
     const list: Postings = { rows: Int32Array.from(found, (r) => r.doc), hits: Int32Array.from(found, (r) => Number(r.w)) };
-    if (remembered + found.length > REMEMBERED_POSTINGS) {
+    if (remembered + found.length > limits.postings) {
       postings.clear();
       remembered = 0;
     }
@@ -145,20 +151,22 @@ function stateRanker(rows: number, tokens: number, columnWeights: readonly numbe
 
   /** The token count of each of `ids` (FTS5's docsize rows, all columns), in their order. */
   async function sizesOf(db: Db, ids: Int32Array): Promise<Float64Array> {
+    // The remembered sizes are taken before the record may be cleared below, which would lose them.
+    const out = new Float64Array(ids.length);
     const missing: number[] = [];
-    for (const id of ids) if (!sizes.has(id)) missing.push(id);
-    const found = new Map<number, number>();
+    ids.forEach((id, i) => {
+      const size = sizes.get(id);
+      if (size === undefined) missing.push(i);
+      else out[i] = size;
+    });
     if (missing.length) {
       const { rows: read } = await sql<{ id: number; sz: Uint8Array }>`
-        select id, sz from article_search_docsize where id in (select value from json_each(${JSON.stringify(missing)}))`.execute(db);
-      if (sizes.size + read.length > REMEMBERED_SIZES) sizes.clear();
-      for (const r of read) {
-        const size = sumOfVarints(r.sz);
-        found.set(r.id, size);
-        sizes.set(r.id, size);
-      }
+        select id, sz from article_search_docsize where id in (select value from json_each(${JSON.stringify(missing.map((i) => ids[i]))}))`.execute(db);
+      if (sizes.size + read.length > limits.sizes) sizes.clear();
+      for (const r of read) sizes.set(r.id, sumOfVarints(r.sz));
+      for (const i of missing) out[i] = sizes.get(ids[i]!)!;
     }
-    return Float64Array.from(ids, (id) => found.get(id) ?? sizes.get(id)!);
+    return out;
   }
 
   return {
@@ -222,7 +230,7 @@ function stateRanker(rows: number, tokens: number, columnWeights: readonly numbe
  * what it remembered while the index is unchanged (FTS5's averages and structure records the same: every
  * write to the index changes its structure). A ranker already handed out keeps its own state.
  */
-export function bulkRanker(columnWeights: readonly number[]): { current(db: Db): Promise<BulkRanker> } {
+export function bulkRanker(columnWeights: readonly number[], limits: RememberedLimits = REMEMBERED): { current(db: Db): Promise<BulkRanker> } {
   let held: { state: string; ranker: BulkRanker } | null = null;
   return {
     async current(db) {
@@ -231,18 +239,9 @@ export function bulkRanker(columnWeights: readonly number[]): { current(db: Db):
       const state = `${hex(averages)}/${hex(records.find((r) => r.id === STRUCTURE_ID)?.block)}`;
       if (held?.state !== state) {
         // The averages record: the row count, then each column's token total.
-        let rows = 0;
-        let tokens = 0;
-        if (averages?.length) {
-          let at: number;
-          [rows, at] = varint(averages, 0);
-          while (at < averages.length) {
-            const [total, next] = varint(averages, at);
-            tokens += total;
-            at = next;
-          }
-        }
-        held = { state, ranker: stateRanker(rows, tokens, columnWeights) };
+        const [rows, at] = averages?.length ? varint(averages, 0) : [0, 0];
+        const tokens = averages ? sumOfVarints(averages.subarray(at)) : 0;
+        held = { state, ranker: stateRanker(rows, tokens, columnWeights, limits) };
       }
       // The term instances' table belongs to the connection, as related_probe does (created once).
       await sql`create virtual table if not exists temp.article_search_instances using fts5vocab('main', 'article_search', 'instance')`.execute(db);
