@@ -21,6 +21,12 @@ async function indexesOf(db: Db, table: string): Promise<string[]> {
   return rows.map((r) => r.sql).sort();
 }
 
+/** The connection's page cache setting (SQLite's cache_size: negative in KiB). */
+async function pageCache(db: Db): Promise<number> {
+  const { rows } = await sql<{ cache_size: number }>`pragma cache_size`.execute(db);
+  return Number(rows[0]!.cache_size);
+}
+
 /** FTS5's automerge setting as the table's configuration holds it (none written: FTS5's default, 4). */
 async function automerge(db: Db): Promise<number> {
   const { rows } = await sql<{ v: number }>`select v from article_search_config where k = 'automerge'`.execute(db);
@@ -51,8 +57,11 @@ describe('WordPress import: what a bulk load sets aside comes back', () => {
       // The unique ones stay: they refuse rows, which an import relies on (a taken address).
       const kept = await indexesOf(trx, 'articles');
       assert.ok(kept.every((s) => /^create unique/i.test(s)), kept.join('\n'));
+      const cacheBefore = await pageCache(trx);
       await rebuildArticles();
       await rebuild();
+      // The indexes are built with a smaller page cache (the bound of their sort), then it is as before.
+      assert.equal(await pageCache(trx), cacheBefore);
     });
     assert.deepEqual(await indexesOf(server.store.db, 'comments'), comments);
     assert.deepEqual(await indexesOf(server.store.db, 'articles'), articles);

