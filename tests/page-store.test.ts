@@ -202,43 +202,85 @@ describe('the page store on its own', () => {
     other.close();
   });
 
+  // PostgreSQL's page store reads the lookups of one turn of the event loop together (decision 0066): each
+  // reader still gets its own page, or none, and the store sends a statement per sixteen of them.
+  it('reads lookups made together in statements of sixteen, each answered with its own page', async () => {
+    const pages = server.store.pages!;
+    const since = pages.mark();
+    await pages.put(Array.from({ length: 20 }, (_, n) => ({ urlKey: `/t/${n}`, page: page(100 + n, [`article:${100 + n}`]), since })), 1e9);
+    for (const lookups of ['one by one', 'together'] as const) {
+      let reads = 0;
+      // A reusable query is compiled once and run many times: its results are what can be counted.
+      const counting: KyselyPlugin = {
+        transformQuery: (args) => args.node,
+        async transformResult(args) {
+          reads += 1;
+          return args.result;
+        },
+      };
+      const reader = new PageStore(server.store.db.withPlugin(counting), (w) => server.store.writeTransaction(w), server.store.changes, undefined, lookups);
+      try {
+        // Twenty stored pages, one key twice and one never stored: 22 lookups in one turn.
+        const asked = [...Array.from({ length: 20 }, (_, n) => `/t/${n}`), '/t/3', '/t/none'];
+        const got = await Promise.all(asked.map((k) => reader.get(k)));
+        asked.forEach((k, i) => {
+          const n = Number(k.slice(3));
+          if (k === '/t/none') assert.equal(got[i], undefined, k);
+          else assert.deepEqual(got[i]?.body, page(100 + n).body, k);
+        });
+        assert.equal(reads, lookups === 'together' ? 2 : asked.length, `statements read with lookups ${lookups}`);
+        // A change announced before a lookup is still heard by it when it is read together with others.
+        server.store.changes.announce(['article:105']);
+        const [five, six] = await Promise.all([reader.get('/t/5'), reader.get('/t/6')]);
+        assert.equal(five, undefined);
+        assert.ok(six);
+      } finally {
+        reader.close();
+      }
+      await pages.settled();
+      await pages.put([{ urlKey: '/t/5', page: page(105, ['article:105']), since: pages.mark() }], 1e9);
+    }
+  });
+
   // PostgreSQL reads on one connection of its pool and drops on others: a read that saw a page before a
   // drop deleted it can be answered after the drop has finished. A real reader met this as a reply missing
   // from the page they were sent to after posting it (tests/comments/browser.test.ts, once in a full run).
-  it('does not return a page whose drop was heard before the read and finished while the answer was on its way', { skip: ENGINE !== 'postgres' && 'SQLite reads and drops on its one connection, one after the other' }, async () => {
-    const pages = server.store.pages!;
-    await pages.put([{ urlKey: '/r/1', page: page(1, ['comments:1']), since: pages.mark() }], 1e9);
-    // Holds back the answer to the stored page's read (it has been read: the rows are in hand) until let go.
-    let held: ((go: () => void) => void) | null = null;
-    const gate: KyselyPlugin = {
-      transformQuery: (args) => args.node,
-      async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-        const hold = held;
-        if (hold && args.result.rows.some((r) => r.url_key === '/r/1')) await new Promise<void>((go) => hold(go));
-        return args.result;
-      },
-    };
-    const reader = new PageStore(server.store.db.withPlugin(gate), (w) => server.store.writeTransaction(w), server.store.changes);
-    try {
-      let release!: () => void;
-      const answerHeld = new Promise<void>((inHand) => {
-        held = (go) => {
-          release = go;
-          inHand();
-        };
-      });
-      server.store.changes.announce(['comments:1']);
-      const read = reader.get('/r/1');
-      await answerHeld;
-      held = null;
-      await reader.settled();
-      assert.deepEqual(await server.store.pages!.urlKeys().then((keys) => keys.includes('/r/1')), false, 'the drop has run');
-      release();
-      assert.equal(await read, undefined, 'the page its drop deleted is not returned');
-    } finally {
-      reader.close();
-    }
-  });
+  for (const lookups of ['one by one', 'together'] as const) {
+    it(`does not return a page whose drop was heard before the read and finished while the answer was on its way (lookups ${lookups})`, { skip: ENGINE !== 'postgres' && 'SQLite reads and drops on its one connection, one after the other' }, async () => {
+      const pages = server.store.pages!;
+      await pages.put([{ urlKey: '/r/1', page: page(1, ['comments:1']), since: pages.mark() }], 1e9);
+      // Holds back the answer to the stored page's read (it has been read: the rows are in hand) until let go.
+      let held: ((go: () => void) => void) | null = null;
+      const gate: KyselyPlugin = {
+        transformQuery: (args) => args.node,
+        async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+          const hold = held;
+          if (hold && args.result.rows.some((r) => r.url_key === '/r/1')) await new Promise<void>((go) => hold(go));
+          return args.result;
+        },
+      };
+      const reader = new PageStore(server.store.db.withPlugin(gate), (w) => server.store.writeTransaction(w), server.store.changes, undefined, lookups);
+      try {
+        let release!: () => void;
+        const answerHeld = new Promise<void>((inHand) => {
+          held = (go) => {
+            release = go;
+            inHand();
+          };
+        });
+        server.store.changes.announce(['comments:1']);
+        const read = reader.get('/r/1');
+        await answerHeld;
+        held = null;
+        await reader.settled();
+        assert.deepEqual(await server.store.pages!.urlKeys().then((keys) => keys.includes('/r/1')), false, 'the drop has run');
+        release();
+        assert.equal(await read, undefined, 'the page its drop deleted is not returned');
+      } finally {
+        reader.close();
+      }
+    });
+  }
 
   // A drop that fails is followed by emptying the store; when the database refuses that too, the pages
   // that drop should have deleted are still there. Served later, they would be stale for good.

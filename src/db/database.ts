@@ -7,7 +7,7 @@ import { openSqlite } from './dialects/sqlite/store.ts';
 import { isLockTimeout } from './dialects/postgres/transactions.ts';
 import { isSqliteBusy } from './dialects/sqlite/transactions.ts';
 import type { Store } from './store.ts';
-import { PageStore } from './page-store.ts';
+import { PageStore, type PageLookups } from './page-store.ts';
 
 export type { Db, Store } from './store.ts';
 export { StoreUnavailable } from './store.ts';
@@ -22,9 +22,11 @@ export interface OpenOptions {
 /** Opens the database named by the configuration; throws StoreUnavailable when it cannot. */
 export async function openStore(target: DatabaseTarget, options: OpenOptions = {}): Promise<Store> {
   let store: Store;
+  let lookups: PageLookups;
   switch (target.kind) {
     case 'sqlite':
       store = await openSqlite(target.file, { readOnly: options.readOnly, cacheMb: target.cacheMb });
+      lookups = 'one by one';
       break;
     case 'postgres': {
       // Loaded only here: a SQLite server, its search threads and the CLI on SQLite never load pg.
@@ -33,10 +35,11 @@ export async function openStore(target: DatabaseTarget, options: OpenOptions = {
         { url: target.url, poolSize: target.poolSize, statementTimeoutMs: target.statementTimeoutMs, description: describeDatabase(target) },
         options.onError,
       );
+      lookups = 'together';
       break;
     }
   }
-  return options.readOnly ? store : withStoredPages(store, options.onError);
+  return options.readOnly ? store : withStoredPages(store, lookups, options.onError);
 }
 
 /**
@@ -44,8 +47,8 @@ export async function openStore(target: DatabaseTarget, options: OpenOptions = {
  * and those it hears of drop the pages built from them, and closing waits for those drops, so that a
  * CLI command never leaves behind a stored page its write made stale.
  */
-function withStoredPages(store: Store, onError?: (error: unknown) => void): Store {
-  const pages = new PageStore(store.db, (work) => store.writeTransaction(work), store.changes, onError);
+function withStoredPages(store: Store, lookups: PageLookups, onError?: (error: unknown) => void): Store {
+  const pages = new PageStore(store.db, (work) => store.writeTransaction(work), store.changes, onError, lookups);
   const close = store.close.bind(store);
   return Object.assign(store, {
     pages,

@@ -38,6 +38,51 @@ const CHUNK = 500;
 /** A memory miss reads this before every render: compiled once (decision 0034's reusable queries). */
 const storedPageByKey = reusableQuery((db: Db, urlKey: string) => db.selectFrom('stored_pages').selectAll().where('url_key', '=', urlKey));
 
+/** Keys one statement of lookups read together looks up (see lookupsTogether). */
+const LOOKUPS_TOGETHER = 16;
+
+/** The same read for LOOKUPS_TOGETHER keys at once, one SQL text (unused places repeat a key). */
+const storedPagesByKeys = reusableQuery((db: Db, ...urlKeys: string[]) => db.selectFrom('stored_pages').selectAll().where('url_key', 'in', urlKeys));
+
+type StoredPageRow = Awaited<ReturnType<typeof storedPageByKey>>[number];
+
+/**
+ * How the store looks up a page: one read per lookup, or the lookups asked for in one turn of the
+ * event loop read together, up to LOOKUPS_TOGETHER a statement (decision 0066). Together is for an
+ * engine where every read is a round trip to a server (PostgreSQL): many readers at once then cost the
+ * process and the server a statement each LOOKUPS_TOGETHER pages instead of one a page. SQLite reads in
+ * the process, a call without a round trip, and has nothing to save.
+ */
+export type PageLookups = 'one by one' | 'together';
+
+/** Lookups asked for before the event loop next checks its immediates, read in statements of LOOKUPS_TOGETHER keys. */
+function lookupsTogether(db: Db): (urlKey: string) => Promise<StoredPageRow | undefined> {
+  let waiting: { urlKey: string; resolve: (row: StoredPageRow | undefined) => void; reject: (error: unknown) => void }[] = [];
+  const readWaiting = () => {
+    const all = waiting;
+    waiting = [];
+    for (let i = 0; i < all.length; i += LOOKUPS_TOGETHER) {
+      const batch = all.slice(i, i + LOOKUPS_TOGETHER);
+      const keys = batch.map((w) => w.urlKey);
+      while (keys.length < LOOKUPS_TOGETHER) keys.push(keys[0]!);
+      storedPagesByKeys(db, ...keys).then(
+        (rows) => {
+          const byKey = new Map(rows.map((r) => [r.url_key, r]));
+          for (const w of batch) w.resolve(byKey.get(w.urlKey));
+        },
+        (error: unknown) => {
+          for (const w of batch) w.reject(error);
+        },
+      );
+    }
+  };
+  return (urlKey) =>
+    new Promise((resolve, reject) => {
+      if (!waiting.length) setImmediate(readWaiting);
+      waiting.push({ urlKey, resolve, reject });
+    });
+}
+
 const isMissingTable = (error: unknown) => /no such table|does not exist/i.test(error instanceof Error ? error.message : String(error));
 
 export class PageStore {
@@ -57,6 +102,8 @@ export class PageStore {
    */
   private emptyingOwed = false;
   private emptying = false;
+  /** The stored page's row for a cache key (see PageLookups). */
+  private readonly lookUp: (urlKey: string) => Promise<StoredPageRow | undefined>;
 
   constructor(
     private readonly db: Db,
@@ -64,7 +111,9 @@ export class PageStore {
     private readonly writeTransaction: <T>(work: (trx: Db) => Promise<T>) => Promise<T>,
     private readonly changes: Pick<ChangeFeed, 'current' | 'subscribe'>,
     private readonly onError: (error: unknown) => void = () => {},
+    lookups: PageLookups = 'one by one',
   ) {
+    this.lookUp = lookups === 'together' ? lookupsTogether(db) : async (urlKey) => (await storedPageByKey(db, urlKey))[0];
     this.unsubscribe = changes.subscribe((keys) => this.heardOf(keys));
   }
 
@@ -91,7 +140,7 @@ export class PageStore {
     const unfinished = this.pending.size ? new Set(this.pending.keys()) : null;
     let row;
     try {
-      [row] = await storedPageByKey(this.db, urlKey);
+      row = await this.lookUp(urlKey);
     } catch (error) {
       if (!isMissingTable(error)) this.onError(error);
       return undefined;
