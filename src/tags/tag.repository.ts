@@ -17,16 +17,38 @@ export async function upsertTag(db: Db, t: Omit<TagRow, 'id'>): Promise<number> 
   return row.id;
 }
 
-/** upsertTag for many tags (distinct slugs) in one statement; returns each slug's id. */
+/**
+ * upsertTag for many tags (distinct slugs); returns each slug's id. A tag already spelled as given is
+ * only read: rewriting it unchanged, as an upsert of every tag would, leaves a new row version for each
+ * article batch of a bulk load, and on PostgreSQL, inside one long transaction, none of those versions
+ * can be pruned, so every later read of the tag (the foreign key check of each article_tags row among
+ * them) walked a chain that grew with the import (a 30,000-post import spent most of its database time
+ * there). New tags are inserted in one statement, which renames instead when a concurrent writer made
+ * the slug meanwhile; renamed ones are updated.
+ */
 export async function upsertTags(db: Db, tags: readonly Omit<TagRow, 'id'>[]): Promise<Map<string, number>> {
   if (!tags.length) return new Map();
-  const rows = await db
-    .insertInto('tags')
-    .values([...tags])
-    .onConflict((oc) => oc.column('slug').doUpdateSet((eb) => ({ name: eb.ref('excluded.name') })))
-    .returning(['id', 'slug'])
-    .execute();
-  return new Map(rows.map((r) => [r.slug, r.id]));
+  const existing = new Map((await db.selectFrom('tags').selectAll().where('slug', 'in', tags.map((t) => t.slug)).execute()).map((r) => [r.slug, r]));
+  const ids = new Map<string, number>();
+  const added: Omit<TagRow, 'id'>[] = [];
+  for (const t of tags) {
+    const row = existing.get(t.slug);
+    if (!row) added.push(t);
+    else {
+      if (row.name !== t.name) await db.updateTable('tags').set({ name: t.name }).where('id', '=', row.id).execute();
+      ids.set(t.slug, row.id);
+    }
+  }
+  if (added.length) {
+    const rows = await db
+      .insertInto('tags')
+      .values(added)
+      .onConflict((oc) => oc.column('slug').doUpdateSet((eb) => ({ name: eb.ref('excluded.name') })))
+      .returning(['id', 'slug'])
+      .execute();
+    for (const r of rows) ids.set(r.slug, r.id);
+  }
+  return ids;
 }
 
 export function findTagById(db: Db, id: number): Promise<TagRow | undefined> {

@@ -24,7 +24,9 @@ export interface Tag {
  */
 export async function ensureTag(db: Db, slug: string, name: string): Promise<{ id: number; renamed: boolean }> {
   const existing = await findTagBySlug(db, slug);
-  return { id: await upsertTag(db, { slug, name }), renamed: Boolean(existing && existing.name !== name) };
+  // A tag already spelled so is left as it is: rewritten unchanged, its row would only gain a version.
+  if (existing?.name === name) return { id: existing.id, renamed: false };
+  return { id: await upsertTag(db, { slug, name }), renamed: Boolean(existing) };
 }
 
 /**
