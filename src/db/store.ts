@@ -127,6 +127,14 @@ export interface Store {
    * table out until the commit, where SQLite's readers go on reading the last committed schema.
    */
   setIndexesAside(trx: Db, table: string): Promise<(() => Promise<void>) | null>;
+  /**
+   * For a bulk load inside a write transaction (`trx`): tells the query planner how `table` has grown
+   * with the rows written so far. PostgreSQL plans from statistics that nothing gathers inside a
+   * transaction, so a table a load filled from empty still looks empty, and a lookup of many keys
+   * was planned as a walk of every row of one kind (decision 0067): ANALYZE, which counts the
+   * transaction's own rows. SQLite finds a key through its index whatever it knows of the table: nothing.
+   */
+  refreshPlannerStatistics(trx: Db, table: string): Promise<void>;
   /** Where the store lives, safe to print: a file path, or host/database without the password. */
   readonly description: string;
   close(): Promise<void>;

@@ -118,6 +118,9 @@ const MAX_TAGS = 50;
  */
 const ITEM_KINDS: ReadonlySet<MappedKind> = new Set(['post', 'page', 'comment']);
 
+/** Mappings an import writes before it first refreshes the planner's statistics of import_map. */
+const PLAN_MAPPINGS_FROM = 2000;
+
 /** The state of one import, kept while its transaction runs. */
 export class ImportRun {
   readonly summary: ImportSummary;
@@ -133,6 +136,9 @@ export class ImportRun {
   private rollbackHooks: RollbackHook[] = [];
   /** Mappings remembered but not yet written: written together after each chunk (flushMappings). */
   private pendingMappings: { kind: MappedKind; wpId: string; gazetteId: number }[] = [];
+  /** Mappings this run has written, and how many it had when it last refreshed the planner's statistics. */
+  private mappingsWritten = 0;
+  private mappingsPlanned = 0;
   /** Errors thrown by rollback hooks (they run on, each hook in turn). */
   readonly rollbackFailures: unknown[] = [];
   bytesRead = 0;
@@ -271,6 +277,13 @@ export class ImportRun {
     const rows = this.pendingMappings;
     this.pendingMappings = [];
     await recordMappings(this.trx, this.summary.site, rows, this.stamp);
+    // The mappings are looked up by key a chunk at a time; for the lookups to stay index lookups as the
+    // table grows, the planner is told its size each time the run's own rows have doubled (decision 0067).
+    this.mappingsWritten += rows.length;
+    if (this.mappingsWritten >= Math.max(PLAN_MAPPINGS_FROM, 2 * this.mappingsPlanned)) {
+      await this.store.refreshPlannerStatistics(this.trx, 'import_map');
+      this.mappingsPlanned = this.mappingsWritten;
+    }
   }
 }
 

@@ -9,6 +9,7 @@ import { before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import type { Db } from '../../src/db/store.ts';
 import { setCommentIndexesAsideForImport } from '../../src/comments/comment.service.ts';
+import { recordMappings } from '../../src/import/import.repository.ts';
 import { ENGINE } from '../helpers/database.ts';
 import type { TestServer } from '../helpers/server.ts';
 import { countRows, fixture, importServer, runImport } from './helpers.ts';
@@ -104,5 +105,37 @@ describe('WordPress import: what a bulk load sets aside comes back', () => {
     await runImport(server, fixture('small-export.xml'));
     await unchanged('after an import');
     assert.ok((await countRows(server, 'comments')) > 0);
+  });
+});
+
+// A bulk load fills import_map inside one transaction, where PostgreSQL gathers no planner statistics:
+// the table looked empty, and a lookup of many WordPress ids was planned as a walk of every mapping of one
+// kind, a walk that grew with the import (decision 0067). After Store.refreshPlannerStatistics the same
+// lookup finds each id through the table's key, on both engines.
+describe('WordPress import: lookups of many ids after a bulk load of mappings', () => {
+  let server: TestServer;
+  importServer((s) => (server = s));
+
+  it('are planned through the whole key once the planner has been told the table\'s size', async () => {
+    await server.store.writeTransaction(async (trx) => {
+      const at = new Date().toISOString();
+      const rows = Array.from({ length: 20_000 }, (_, i) => ({ kind: 'comment' as const, wpId: String(i + 1), gazetteId: i + 1 }));
+      for (let i = 0; i < rows.length; i += 2000) await recordMappings(trx, 'https://plan.example', rows.slice(i, i + 2000), at);
+      await server.store.refreshPlannerStatistics(trx, 'import_map');
+      const ids = Array.from({ length: 20 }, (_, i) => String(i * 997 + 7));
+      const lookup = trx.selectFrom('import_map').select(['wp_id', 'gazette_id']).where('site', '=', 'https://plan.example').where('kind', '=', 'comment').where('wp_id', 'in', ids);
+      // The statement with its values written in, as EXPLAIN takes it on either engine.
+      const compiled = lookup.compile();
+      let next = 0;
+      const literal = (i: number) => `'${String(compiled.parameters[i]).replace(/'/g, "''")}'`;
+      const inlined = compiled.sql.replace(/\$(\d+)|\?/g, (_, n: string | undefined) => literal(n ? Number(n) - 1 : next++));
+      const plan =
+        ENGINE === 'postgres'
+          ? (await sql.raw<{ 'QUERY PLAN': string }>(`explain ${inlined}`).execute(trx)).rows.map((r) => r['QUERY PLAN']).join('\n')
+          : (await sql.raw<{ detail: string }>(`explain query plan ${inlined}`).execute(trx)).rows.map((r) => r.detail).join('\n');
+      const keyed = ENGINE === 'postgres' ? /Index Cond: .*wp_id = ANY/.test(plan) : /USING (PRIMARY KEY|INDEX \S+) \(site=\? AND kind=\? AND wp_id=\?\)/.test(plan);
+      assert.ok(keyed, plan);
+      assert.equal((await lookup.execute()).length, 20);
+    });
   });
 });

@@ -1,5 +1,5 @@
 // The PostgreSQL store: a pool of connections through Kysely's PostgresDialect, checked at open.
-import { CompiledQuery, Kysely, PostgresDialect } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import { pg } from './pg.ts';
 import type * as Pg from 'pg';
 import type { Database } from '../../schema.ts';
@@ -75,6 +75,9 @@ export async function openPostgres(target: PostgresTarget, onError: (error: unkn
     readsInParallelThreads: false,
     // DROP INDEX takes an ACCESS EXCLUSIVE lock held to the commit: a live site's readers would wait.
     setIndexesAside: async () => null,
+    async refreshPlannerStatistics(trx, table) {
+      await sql`analyze ${sql.id(table)}`.execute(trx);
+    },
     isUniqueViolation: (error) => (error as { code?: string } | null)?.code === '23505',
     async close() {
       await changes.close();

@@ -75,6 +75,8 @@ export function openSqlite(file: string, options: { readOnly?: boolean; cacheMb?
     isUnavailable: isSqliteBusy,
     readsInParallelThreads: true,
     setIndexesAside,
+    // SQLite's planner takes a key's index whatever it knows of the table (Store.refreshPlannerStatistics).
+    refreshPlannerStatistics: async () => {},
     isUniqueViolation: (error) => ['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY'].includes((error as { code?: string } | null)?.code ?? ''),
     async close() {
       await changes.settled();
