@@ -35,7 +35,7 @@ export async function upsertTags(db: Db, tags: readonly Omit<TagRow, 'id'>[]): P
     const row = existing.get(t.slug);
     if (!row) added.push(t);
     else {
-      if (row.name !== t.name) await db.updateTable('tags').set({ name: t.name }).where('id', '=', row.id).execute();
+      if (row.name !== t.name) await updateTagRow(db, row.id, t);
       ids.set(t.slug, row.id);
     }
   }
