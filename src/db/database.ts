@@ -48,7 +48,11 @@ export async function openStore(target: DatabaseTarget, options: OpenOptions = {
  * CLI command never leaves behind a stored page its write made stale.
  */
 function withStoredPages(store: Store, lookups: PageLookups, onError?: (error: unknown) => void): Store {
-  const pages = new PageStore(store.db, (work) => store.writeTransaction(work), store.changes, onError, lookups);
+  const pages = new PageStore(store.db, (work) => store.writeTransaction(work), store.changes, {
+    onError,
+    lookups,
+    refreshStatistics: (db, table) => store.refreshPlannerStatistics(db, table),
+  });
   const close = store.close.bind(store);
   return Object.assign(store, {
     pages,

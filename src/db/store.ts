@@ -128,13 +128,15 @@ export interface Store {
    */
   setIndexesAside(trx: Db, table: string): Promise<(() => Promise<void>) | null>;
   /**
-   * For a bulk load inside a write transaction (`trx`): tells the query planner how `table` has grown
-   * with the rows written so far. PostgreSQL plans from statistics that nothing gathers inside a
-   * transaction, so a table a load filled from empty still looks empty, and a lookup of many keys
-   * was planned as a walk of every row of one kind (decision 0067): ANALYZE, which counts the
-   * transaction's own rows. SQLite finds a key through its index whatever it knows of the table: nothing.
+   * Tells the query planner how `table` has grown: for a table that fills from empty while it is used.
+   * PostgreSQL plans from statistics, and on a server whose autovacuum is off (or not yet round)
+   * nothing gathers them: a bulk load inside a write transaction (`db` that transaction, whose own
+   * rows are then counted) planned a lookup of many keys as a walk of every row of one kind (decision
+   * 0067), and a statement planned once for every later call while the page store was empty walked
+   * every stored page (decision 0068). ANALYZE. SQLite finds a key through its index whatever it
+   * knows of the table: nothing.
    */
-  refreshPlannerStatistics(trx: Db, table: string): Promise<void>;
+  refreshPlannerStatistics(db: Db, table: string): Promise<void>;
   /** Where the store lives, safe to print: a file path, or host/database without the password. */
   readonly description: string;
   close(): Promise<void>;

@@ -75,8 +75,8 @@ export async function openPostgres(target: PostgresTarget, onError: (error: unkn
     readsInParallelThreads: false,
     // DROP INDEX takes an ACCESS EXCLUSIVE lock held to the commit: a live site's readers would wait.
     setIndexesAside: async () => null,
-    async refreshPlannerStatistics(trx, table) {
-      await sql`analyze ${sql.id(table)}`.execute(trx);
+    async refreshPlannerStatistics(db, table) {
+      await sql`analyze ${sql.id(table)}`.execute(db);
     },
     isUniqueViolation: (error) => (error as { code?: string } | null)?.code === '23505',
     async close() {
