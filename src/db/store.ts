@@ -129,7 +129,7 @@ export interface Store {
   setIndexesAside(trx: Db, table: string): Promise<(() => Promise<void>) | null>;
   /**
    * Tells the query planner how `table` has grown: for a table that fills from empty while it is used.
-   * PostgreSQL plans from statistics, and on a server whose autovacuum is off (or not yet round)
+   * PostgreSQL plans from statistics, and on a server whose autovacuum is off (or has not yet run)
    * nothing gathers them: a bulk load inside a write transaction (`db` that transaction, whose own
    * rows are then counted) planned a lookup of many keys as a walk of every row of one kind (decision
    * 0067), and a statement planned once for every later call while the page store was empty walked
