@@ -4,6 +4,7 @@
 // cache served a response is read from its Server-Timing header, as a CDN or a browser would see it.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { parseHTML } from 'linkedom';
 import { createArticle, updateArticle } from '../src/articles/article.service.ts';
 import { EVERYTHING, type ChangeKey } from '../src/db/store.ts';
@@ -306,5 +307,21 @@ describe('PageCache', () => {
     assert.equal(cache.set('/two', body('fine'), ['article:2'], mark), true);
     changes.announce([EVERYTHING]);
     assert.equal(cache.set('/two', body('fine'), ['article:2'], mark), false);
+  });
+
+  // A page read back from the page store comes as gzip, which most clients take as it is (decision 0068).
+  it('unzips a body read back from the page store only for a client that asks for it unzipped', () => {
+    const page = Buffer.from('<p>' + 'Tide tables and night markets. '.repeat(80) + '</p>');
+    const gzip = gzipSync(page);
+    const stored = CachedBody.fromStored(200, 'text/html', gzip, {}, 'W/"t"');
+    assert.equal(stored.body('gzip').bytes, gzip, 'the stored bytes themselves');
+    assert.equal(stored.cost, 2 * page.length, 'budgeted by the size the gzip trailer gives');
+    assert.deepEqual(stored.body('identity').bytes, page);
+    // Bytes that only look like gzip (the trailer's size, nothing to unzip): a gzip client is served them,
+    // which shows nothing unzips them for it; unzipped, they fail.
+    const fake = Buffer.concat([Buffer.alloc(20, 7), gzip.subarray(gzip.length - 8)]);
+    const unread = CachedBody.fromStored(200, 'text/html', fake, {}, 'W/"f"');
+    assert.equal(unread.body('gzip').bytes, fake);
+    assert.throws(() => unread.body('identity'));
   });
 });

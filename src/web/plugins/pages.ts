@@ -8,7 +8,6 @@ import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ChangeFeed, ChangeKey } from '../../db/store.ts';
 import { notModifiedSince } from '../conditional-get.ts';
-import { gunzipSync } from 'node:zlib';
 import type { PageStore, PageToStore } from '../../db/page-store.ts';
 import { CachedBody, PageCache, etagMatches, negotiateEncoding } from '../page-cache.ts';
 
@@ -189,8 +188,10 @@ export const pagesPlugin = fp<PagesOptions>(
         const storeSince = stored.pages.mark();
         const page = await stored.pages.get(key);
         if (page) {
-          const identity = page.encoding === 'gzip' ? gunzipSync(page.body) : page.body;
-          const body = new CachedBody(page.status, page.contentType, identity, page.headers, { etag: page.etag, gzip: page.encoding === 'gzip' ? page.body : undefined });
+          const body =
+            page.encoding === 'gzip'
+              ? CachedBody.fromStored(page.status, page.contentType, page.body, page.headers, page.etag)
+              : new CachedBody(page.status, page.contentType, page.body, page.headers, { etag: page.etag });
           cache.set(key, body, page.keys, since);
           state.cache = { key, hit: true, since: 0, stored: true };
           return sendCached(request, reply, body);
