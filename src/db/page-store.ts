@@ -8,6 +8,7 @@
 import { EVERYTHING, type ChangeFeed, type ChangeKey, type Db } from './store.ts';
 import { HeardAnnouncements } from './announcements.ts';
 import { reusableQuery } from './reusable-query.ts';
+import { StatisticsDue } from './planner-statistics.ts';
 
 /** What a stored page sends again: the same bytes, status and headers as the copy it was made from. */
 export interface StoredPage {
@@ -125,9 +126,8 @@ export class PageStore {
   private readonly lookUp: (urlKey: string) => Promise<StoredPageRow | undefined>;
   private readonly onError: (error: unknown) => void;
   private readonly refreshStatistics: NonNullable<PageStoreOptions['refreshStatistics']>;
-  /** Pages this process has written, and how many it had written when the statistics were last refreshed. */
-  private pagesWritten = 0;
-  private pagesPlanned = 0;
+  /** Pages this process has written, counted for the refreshes of the planner's statistics. */
+  private readonly statistics = new StatisticsDue(PLAN_PAGES_FROM);
 
   constructor(
     private readonly db: Db,
@@ -238,9 +238,7 @@ export class PageStore {
    * pages stay written.
    */
   private async keepPlansCurrent(written: number): Promise<void> {
-    this.pagesWritten += written;
-    if (this.pagesWritten < Math.max(PLAN_PAGES_FROM, 2 * this.pagesPlanned)) return;
-    this.pagesPlanned = this.pagesWritten;
+    if (!this.statistics.wrote(written)) return;
     try {
       await this.refreshStatistics(this.db, 'stored_pages');
       await this.refreshStatistics(this.db, 'stored_page_keys');

@@ -10,6 +10,7 @@ import os from 'node:os';
 import type { DatabaseTarget } from '../config.ts';
 import type { Db, Store } from '../db/store.ts';
 import { EVERYTHING } from '../db/store.ts';
+import { StatisticsDue } from '../db/planner-statistics.ts';
 import { AppError } from '../errors.ts';
 import { isSlug, slugify } from '../lib/slug.ts';
 import { createArticleIn, createArticlesIn, updateArticleIn, type ArticleInput } from '../articles/article.service.ts';
@@ -136,9 +137,8 @@ export class ImportRun {
   private rollbackHooks: RollbackHook[] = [];
   /** Mappings remembered but not yet written: written together after each chunk (flushMappings). */
   private pendingMappings: { kind: MappedKind; wpId: string; gazetteId: number }[] = [];
-  /** Mappings this run has written, and how many it had when it last refreshed the planner's statistics. */
-  private mappingsWritten = 0;
-  private mappingsPlanned = 0;
+  /** Mappings this run has written, counted for the refreshes of the planner's statistics. */
+  private readonly mappingStatistics = new StatisticsDue(PLAN_MAPPINGS_FROM);
   /** Errors thrown by rollback hooks (they run on, each hook in turn). */
   readonly rollbackFailures: unknown[] = [];
   bytesRead = 0;
@@ -279,11 +279,7 @@ export class ImportRun {
     await recordMappings(this.trx, this.summary.site, rows, this.stamp);
     // The mappings are looked up by key a chunk at a time; for the lookups to stay index lookups as the
     // table grows, the planner is told its size each time the run's own rows have doubled (decision 0067).
-    this.mappingsWritten += rows.length;
-    if (this.mappingsWritten >= Math.max(PLAN_MAPPINGS_FROM, 2 * this.mappingsPlanned)) {
-      await this.store.refreshPlannerStatistics(this.trx, 'import_map');
-      this.mappingsPlanned = this.mappingsWritten;
-    }
+    if (this.mappingStatistics.wrote(rows.length)) await this.store.refreshPlannerStatistics(this.trx, 'import_map');
   }
 }
 

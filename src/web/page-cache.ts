@@ -23,11 +23,10 @@ const GZIP_LEVEL = 6;
 
 /**
  * One representation set of a response body: identity, and gzip/brotli made on first demand (a stored
- * copy's identity too, see fromStored). Brotli
- * is smaller but costs about five times gzip's time (0.7 ms against 0.15 ms for a 16 KB page), too
- * much to pay on every miss when most pages of a large archive are read once: a client that accepts
- * gzip as well gets gzip until the page is asked for again, and that second request starts brotli off
- * the main thread (libuv's pool) for the requests after it.
+ * copy's identity too, see fromStored). Brotli is smaller but costs about five times gzip's time (0.7 ms
+ * against 0.15 ms for a 16 KB page), too much to pay on every miss when most pages of a large archive
+ * are read once: a client that accepts gzip as well gets gzip until the page is asked for again, and
+ * that second request starts brotli off the main thread (libuv's pool) for the requests after it.
  */
 export class CachedBody {
   readonly etag: string;
