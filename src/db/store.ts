@@ -68,6 +68,8 @@ export interface SchemaDialect {
   addRankedSearch(db: Kysely<unknown>): Promise<void>;
   /** Removes it again (migration 030 going down). */
   removeRankedSearch(db: Kysely<unknown>): Promise<void>;
+  /** Writes the engine's search window function again from the current code, when it has one (migration 031). */
+  rewriteSearchWindow(db: Kysely<unknown>): Promise<void>;
   /** After rows were written with explicit ids: the next generated id comes after the highest one. */
   moveIdentityPast(db: Kysely<unknown>, table: string): Promise<void>;
   /** Creates what the engine's change feed needs to reach other processes (migration 005). */

@@ -32,6 +32,7 @@ import * as m027 from './027_phrase_filter.ts';
 import * as m028 from './028_comment_text_index_by_article.ts';
 import * as m029 from './029_comment_counts.ts';
 import * as m030 from './030_ranked_search.ts';
+import * as m031 from './031_phrase_filter_bits.ts';
 
 interface MigrationModule {
   up(db: Kysely<unknown>, dialect: SchemaDialect): Promise<void>;
@@ -68,6 +69,7 @@ const MODULES: Record<string, MigrationModule> = {
   '028_comment_text_index_by_article': m028,
   '029_comment_counts': m029,
   '030_ranked_search': m030,
+  '031_phrase_filter_bits': m031,
 };
 
 /** Every migration, by name, bound to an engine's schema details. */

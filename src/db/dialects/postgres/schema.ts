@@ -210,6 +210,10 @@ export const postgresSchema: SchemaDialect = {
     await sql`drop function if exists gazette_hash_mix(bigint)`.execute(db);
   },
 
+  async rewriteSearchWindow(db: Kysely<unknown>) {
+    await createSearchWindow(db, true);
+  },
+
   async removeSearchFunctions(db: Kysely<unknown>) {
     await sql`drop function if exists gazette_search_scores(real[], tsquery, integer[])`.execute(db);
     await sql`drop function if exists gazette_search_window(tsquery, integer, text, text, text, integer, integer)`.execute(db);
@@ -329,38 +333,54 @@ function searchSettings(indexScans: 'on' | 'off') {
       set plan_cache_mode = force_custom_plan`);
 }
 
-/** Bits of filter per length step: a filter of length L bits is tested against masks[L / STEP_BITS]. */
+/** Bits of filter per length step: a filter's length is a multiple of this. */
 const STEP_BITS = FILTER_STEP_BYTES * 8;
 
-/**
- * One search of the window's function over a range of ids: its newest `limit` matches. With the phrase
- * filter (migration 027), a query holding pairs of adjacent words is first matched on all of its words
- * (`words`, which the GIN index answers without reading any document), the candidates' filters are
- * tested against the pairs' mask of the filter's length, and only the candidates left are checked
- * against the phrase in their whole document. The subquery's OFFSET 0 keeps the planner from merging
- * the phrase check into the index scan, where it would read every candidate's document before the
- * filter is tested.
- */
-function windowMatches(range: string, limit: string, phraseFilter: boolean): string {
-  const filters = `(filter_section is null or s.section_id = filter_section) and (filter_language is null or s.language = filter_language)
-          and (filter_from is null or s.published_at >= filter_from) and (filter_before is null or s.published_at < filter_before)`;
-  const candidates = phraseFilter
-    ? `(
-          select s.article_id, s.rank_length, s.head_terms, s.document from article_search s
-          where s.document @@ words ${range} and ${filters}
-            and (s.phrase_filter is null or (s.phrase_filter & masks[length(s.phrase_filter) / ${STEP_BITS}]) = masks[length(s.phrase_filter) / ${STEP_BITS}])
-          offset 0
-        ) as s
-        where s.document @@ q`
-    : `article_search s
-        where s.document @@ q ${range} and ${filters}`;
+/** The window's filters, on its variables or (in a query run with EXECUTE) on its numbered parameters. */
+function windowFilters(v: { section: string; language: string; from: string; before: string }): string {
+  return `(${v.section} is null or s.section_id = ${v.section}) and (${v.language} is null or s.language = ${v.language})
+          and (${v.from} is null or s.published_at >= ${v.from}) and (${v.before} is null or s.published_at < ${v.before})`;
+}
+
+/** What the window returns of each match `m`: its id, its rank length, and whether its score is bounded. */
+function windowColumns(oneWord: string, q: string): string {
+  return `m.article_id, m.rank_length, ${oneWord} and m.rank_length is not null and m.head_terms is not null and not (m.head_terms @@ ${q})`;
+}
+
+/** One search of the window's function over a range of ids: its newest `limit` matches. */
+function windowMatches(range: string, limit: string): string {
+  const filters = windowFilters({ section: 'filter_section', language: 'filter_language', from: 'filter_from', before: 'filter_before' });
   return `
-      select m.article_id, m.rank_length, one_word and m.rank_length is not null and m.head_terms is not null and not (m.head_terms @@ q)
+      select ${windowColumns('one_word', 'q')}
       from (
-        select s.article_id, s.rank_length, s.head_terms from ${candidates}
+        select s.article_id, s.rank_length, s.head_terms from article_search s
+        where s.document @@ q ${range} and ${filters}
         order by s.article_id + 0 desc limit ${limit}
       ) as m`;
 }
+
+/**
+ * The phrase filter's search (migration 027; its test rewritten by migration 031), run with EXECUTE. The
+ * query holds pairs of adjacent words, so it is first matched on all of its words ($1, `words`, which
+ * the GIN index answers without reading any document), the candidates' filters are tested for the
+ * pairs' bits (`filter_test`, written into the text for this query), and only the candidates left are
+ * checked against the phrase ($2, `q`) in their whole document. The subquery's OFFSET 0 keeps the
+ * planner from merging the phrase check into the index scan, where it would read every candidate's
+ * document before the filter is tested. Parameters: words, q, section, language, from, before, size,
+ * one_word.
+ */
+const PHRASE_WINDOW = `format($q$
+      select ${windowColumns('$8', '$2')}
+      from (
+        select s.article_id, s.rank_length, s.head_terms from (
+          select s.article_id, s.rank_length, s.head_terms, s.document from article_search s
+          where s.document @@ $1 and ${windowFilters({ section: '$3', language: '$4', from: '$5', before: '$6' })}
+            and (s.phrase_filter is null or %s)
+          offset 0
+        ) as s
+        where s.document @@ $2
+        order by s.article_id + 0 desc limit $7
+      ) as m$q$, filter_test)`;
 
 /**
  * The query's pairs of adjacent lexemes and its operands ANDed, for the phrase filter. Only for a query
@@ -368,8 +388,13 @@ function windowMatches(range: string, limit: string, phraseFilter: boolean): str
  * positions of any matching document. The query's text is cut into tokens (quoted lexemes with what
  * follows them, operators, parentheses); a pair is a lexeme, `<->` and a lexeme, neither with a
  * suffix (a prefix or weights). A lexeme written with a backslash is left out rather than unescaped.
- * Each pair is hashed as phrase-filter.ts hashes a document's pairs, and sets its bits in a mask for
- * every length a filter may have.
+ * Each pair is hashed as phrase-filter.ts hashes a document's pairs.
+ *
+ * The test of a candidate's filter is then written out as SQL for this query (migration 031): for each
+ * length a filter may have, get_bit at each of the pairs' bit positions for that length. Migration 027
+ * ANDed the filter with a mask of its length instead, which copied the mask out of an array and built
+ * a new bit string for every candidate: about three times the cost. A filter of a length not foreseen
+ * lets its article through to the phrase check.
  */
 const PAIR_MASKS = `
       if position('|' in q::text) = 0 and position('!' in q::text) = 0 then
@@ -388,29 +413,31 @@ const PAIR_MASKS = `
         if pair_g1 is not null then
           select string_agg('''' || m[1] || '''' || coalesce(m[2], ''), ' & ')::tsquery into words
           from regexp_matches(q::text, '''((?:[^'']|'''')*)''(:[*A-D]+)?', 'g') as m;
+          filter_test := 'case length(s.phrase_filter)';
           for step in 1 .. ${FILTER_MAX_BYTES / FILTER_STEP_BYTES} loop
-            mask := repeat('0', step * ${STEP_BITS})::varbit;
+            bits := null;
             for pair_index in 1 .. array_length(pair_g1, 1) loop
               for hash_index in 0 .. ${PAIR_HASHES - 1} loop
-                mask := set_bit(mask, ((pair_g1[pair_index] + hash_index * pair_g2[pair_index]) % (step * ${STEP_BITS}))::int, 1);
+                bits := concat_ws(' & ', bits, format('get_bit(s.phrase_filter, %s)', (pair_g1[pair_index] + hash_index * pair_g2[pair_index]) % (step * ${STEP_BITS})));
               end loop;
             end loop;
-            masks[step] := mask;
+            filter_test := format('%s when %s then %s', filter_test, step * ${STEP_BITS}, bits);
           end loop;
+          filter_test := filter_test || ' else 1 end = 1';
         end if;
       end if;`;
 
-/** What PAIR_MASKS computes: the pairs' hashes, the query's operands ANDed, a mask per filter length. */
+/** What PAIR_MASKS computes: the pairs' hashes, the query's operands ANDed, the filter's test as SQL. */
 const PAIR_VARIABLES = `
       pair_g1 bigint[];
       pair_g2 bigint[];
       words tsquery;
-      masks varbit[];
-      mask varbit;`;
+      filter_test text;
+      bits text;`;
 
 /**
  * gazette_search_window (see rankedMatches in search-index.ts). With the phrase filter (migration 027)
- * a query holding adjacent pairs is searched through it (see windowMatches, PAIR_MASKS).
+ * a query holding adjacent pairs is searched through it (see PHRASE_WINDOW, PAIR_MASKS).
  */
 export async function createSearchWindow(db: Kysely<unknown>, phraseFilter: boolean): Promise<void> {
   // A query the filter applies to is searched over every article at once: the rarest word's count
@@ -418,8 +445,8 @@ export async function createSearchWindow(db: Kysely<unknown>, phraseFilter: bool
   // articles: 12,596 articles hold both words, 440 the phrase, 84 of them among the newest 20,000 ids),
   // so the newest ids would rarely hold the window and the older ones would be searched as well.
   const phraseFirst = phraseFilter
-    ? `if masks is not null then
-        return query ${windowMatches('', 'size', true)};
+    ? `if filter_test is not null then
+        return query execute ${PHRASE_WINDOW} using words, q, filter_section, filter_language, filter_from, filter_before, size, one_word;
         return;
       end if;`
     : '';
@@ -459,14 +486,14 @@ export async function createSearchWindow(db: Kysely<unknown>, phraseFilter: bool
       -- range holds, it tests every article of the range against the query instead of ANDing the
       -- range with the GIN index's matches, reading 20,000 documents out of line (decision 0054).
       if span < 2 * newest_span or most is null or most > newest_span or most::float8 * newest_span / span < size then
-        return query ${sql.raw(windowMatches('', 'size', false))};
+        return query ${sql.raw(windowMatches('', 'size'))};
         return;
       end if;
       split := high - newest_span + 1;
-      return query ${sql.raw(windowMatches('and s.article_id >= split', 'size', false))};
+      return query ${sql.raw(windowMatches('and s.article_id >= split', 'size'))};
       get diagnostics found = row_count;
       if found < size then
-        return query ${sql.raw(windowMatches('and s.article_id < split', 'size - found', false))};
+        return query ${sql.raw(windowMatches('and s.article_id < split', 'size - found'))};
       end if;
     end
     $fn$`.execute(db);

@@ -74,6 +74,7 @@ export const sqliteSchema: SchemaDialect = {
   async removePhraseFilter() {},
   async addRankedSearch() {},
   async removeRankedSearch() {},
+  async rewriteSearchWindow() {},
 
   async addCommentCountTriggers(db: Kysely<unknown>) {
     // A comment counts while it is approved and has its thread (root_id, set in the inserting
