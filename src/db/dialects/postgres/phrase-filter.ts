@@ -70,7 +70,7 @@ const [SPACE, QUOTE, COLON, COMMA, DIGIT_0, DIGIT_9, WEIGHT_A, WEIGHT_D] = [..."
 
 /**
  * A lexeme's 32-bit hash: FNV-1a over its UTF-8 bytes, then MurmurHash3's finaliser, which spreads
- * FNV's weak high bits. Written out here and in SQL (PAIR_MASKS, migration 027) with nothing but
+ * FNV's weak high bits. Written out here and in SQL (PAIR_FILTER_TEST, migration 027) with nothing but
  * arithmetic, so both sides agree on any Node.js and PostgreSQL version (a built-in md5 per lexeme cost
  * about 2.8 µs, 0.6 ms an article).
  */

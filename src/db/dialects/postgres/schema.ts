@@ -396,7 +396,7 @@ const PHRASE_WINDOW = `format($q$
  * a new bit string for every candidate: about three times the cost. A filter of a length not foreseen
  * lets its article through to the phrase check.
  */
-const PAIR_MASKS = `
+const PAIR_FILTER_TEST = `
       if position('|' in q::text) = 0 and position('!' in q::text) = 0 then
         with token as (
           select t.n, replace(t.m[1], '''''', '''') as lexeme, t.m[2] as suffix, t.m[3] as op
@@ -427,7 +427,7 @@ const PAIR_MASKS = `
         end if;
       end if;`;
 
-/** What PAIR_MASKS computes: the pairs' hashes, the query's operands ANDed, the filter's test as SQL. */
+/** What PAIR_FILTER_TEST computes: the pairs' hashes, the query's operands ANDed, the filter's test as SQL. */
 const PAIR_VARIABLES = `
       pair_g1 bigint[];
       pair_g2 bigint[];
@@ -437,7 +437,7 @@ const PAIR_VARIABLES = `
 
 /**
  * gazette_search_window (see rankedMatches in search-index.ts). With the phrase filter (migration 027)
- * a query holding adjacent pairs is searched through it (see PHRASE_WINDOW, PAIR_MASKS).
+ * a query holding adjacent pairs is searched through it (see PHRASE_WINDOW, PAIR_FILTER_TEST).
  */
 export async function createSearchWindow(db: Kysely<unknown>, phraseFilter: boolean): Promise<void> {
   // A query the filter applies to is searched over every article at once: the rarest word's count
@@ -477,7 +477,7 @@ export async function createSearchWindow(db: Kysely<unknown>, phraseFilter: bool
         from regexp_matches(q::text, '''((?:[^'']|'''')*)''(:[*])?', 'g') as m
         left join article_search_terms t on t.term = replace(m[1], '''''', '''')
         where m[2] is null;
-      end if;${sql.raw(phraseFilter ? PAIR_MASKS : '')}
+      end if;${sql.raw(phraseFilter ? PAIR_FILTER_TEST : '')}
       perform set_config('enable_indexscan', 'off', true);
       ${sql.raw(phraseFirst)}
       span := high - low + 1;
