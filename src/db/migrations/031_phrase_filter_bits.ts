@@ -4,7 +4,8 @@
 // function's arguments and results stay as migration 027 left them. Functions are generated from the
 // current code, so a database migrated from before 027 already gets this body there; this migration
 // gives it to the databases migrated before it. Going down keeps the body: on the same schema it
-// answers as the old one did for every filter Gazette writes. SQLite answers phrases from FTS5's own positions and adds nothing.
+// answers as the old one did for every filter Gazette writes. SQLite answers phrases from FTS5's own
+// positions and adds nothing.
 import type { Kysely } from 'kysely';
 import type { SchemaDialect } from '../store.ts';
 
