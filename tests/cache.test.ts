@@ -313,14 +313,14 @@ describe('PageCache', () => {
   it('unzips a body read back from the page store only for a client that asks for it unzipped', () => {
     const page = Buffer.from('<p>' + 'Tide tables and night markets. '.repeat(80) + '</p>');
     const gzip = gzipSync(page);
-    const stored = CachedBody.fromStored(200, 'text/html', gzip, {}, 'W/"t"');
+    const stored = CachedBody.fromStored({ status: 200, contentType: 'text/html', headers: {}, etag: 'W/"t"', encoding: 'gzip', body: gzip });
     assert.equal(stored.body('gzip').bytes, gzip, 'the stored bytes themselves');
     assert.equal(stored.cost, 2 * page.length, 'budgeted by the size the gzip trailer gives');
     assert.deepEqual(stored.body('identity').bytes, page);
     // Bytes that only look like gzip (the trailer's size, nothing to unzip): a gzip client is served them,
     // which shows nothing unzips them for it; unzipped, they fail.
     const fake = Buffer.concat([Buffer.alloc(20, 7), gzip.subarray(gzip.length - 8)]);
-    const unread = CachedBody.fromStored(200, 'text/html', fake, {}, 'W/"f"');
+    const unread = CachedBody.fromStored({ status: 200, contentType: 'text/html', headers: {}, etag: 'W/"f"', encoding: 'gzip', body: fake });
     assert.equal(unread.body('gzip').bytes, fake);
     assert.throws(() => unread.body('identity'));
   });

@@ -6,6 +6,7 @@ import { brotliCompress, brotliCompressSync, constants as zlib, gunzipSync, gzip
 import Negotiator from 'negotiator';
 import { EVERYTHING, type ChangeFeed, type ChangeKey } from '../db/store.ts';
 import { HeardAnnouncements } from '../db/announcements.ts';
+import type { StoredPage } from '../db/page-store.ts';
 
 export type Encoding = 'br' | 'gzip' | 'identity';
 
@@ -58,12 +59,15 @@ export class CachedBody {
   }
 
   /**
-   * A body read back from the page store as gzip: its identity form is made only when a client asks for
-   * it (or for brotli). Most clients take gzip, and unzipping a page they would not have read was a
-   * quarter of the CPU of a page served from the store (decision 0068).
+   * A body read back from the page store. One stored as gzip has its identity form made only when a
+   * client asks for it (or for brotli): most clients take gzip, and unzipping a page they would not have
+   * read was a quarter of the CPU of a page served from the store (decision 0068).
    */
-  static fromStored(status: number, contentType: string, gzip: Buffer, headers: Readonly<Record<string, string>>, etag: string): CachedBody {
-    return new CachedBody(status, contentType, null, headers, { etag, gzip });
+  static fromStored(page: Omit<StoredPage, 'keys'>): CachedBody {
+    const { status, contentType, headers, etag, body } = page;
+    return page.encoding === 'gzip'
+      ? new CachedBody(status, contentType, null, headers, { etag, gzip: body })
+      : new CachedBody(status, contentType, body, headers, { etag });
   }
 
   /** The body as sent to a client that takes no compression. */

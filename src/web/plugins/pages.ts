@@ -188,10 +188,7 @@ export const pagesPlugin = fp<PagesOptions>(
         const storeSince = stored.pages.mark();
         const page = await stored.pages.get(key);
         if (page) {
-          const body =
-            page.encoding === 'gzip'
-              ? CachedBody.fromStored(page.status, page.contentType, page.body, page.headers, page.etag)
-              : new CachedBody(page.status, page.contentType, page.body, page.headers, { etag: page.etag });
+          const body = CachedBody.fromStored(page);
           cache.set(key, body, page.keys, since);
           state.cache = { key, hit: true, since: 0, stored: true };
           return sendCached(request, reply, body);
