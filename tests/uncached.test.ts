@@ -78,26 +78,37 @@ describe('pages not in the cache', () => {
       slug: 'rich-report',
       headline: 'Rich report on water rates',
       body: 'Water rates rise across the region.',
-      authors: ['writer-1', 'writer-2', 'writer-3'],
+      // A byline, tags and sources whose order is neither by id nor by name: the page keeps byline and
+      // source order, and lists tags by name, though they come in one row (decision 0070).
+      authors: ['writer-3', 'writer-1', 'writer-2'],
       tags: ['Water', 'Rates', 'Region', 'Utilities', 'Budget'],
-      sources: Array.from({ length: 8 }, (_, i) => ({ name: `Source ${i}`, kind: 'outlet' as const, role: 'reported' as const })),
+      sources: Array.from({ length: 8 }, (_, i) => ({ name: `Source ${(i * 5) % 8}`, kind: 'outlet' as const, role: 'reported' as const })),
       pins: ['news/plain-note'],
     });
     await createArticle(store, { section: 'akhbar', slug: 'rich-report-ar', language: 'ar', headline: 'تقرير عن أسعار المياه', body: 'ارتفعت أسعار المياه.', translationOf: 'news/rich-report' });
     const counted = counting(store);
+    const pages = new Map<string, Awaited<ReturnType<typeof getArticle>>>();
     const queries = async (path: string) => {
       counted.reset();
       const [section, slug] = path.split('/');
-      await getArticle(counted.store, section!, slug!);
+      pages.set(path, await getArticle(counted.store, section!, slug!));
       assert.equal(counted.writes(), 0, `${path}: an article page writes nothing`);
       return counted.reads();
     };
     const plainQueries = await queries('news/plain-note');
     const richQueries = await queries('news/rich-report');
+    // The article's row with its tags, sources, authors and pins; its stored "Check Also" list; the
+    // pick's card row with its authors; the two cards' comment counts.
+    assert.ok(plainQueries <= 4, `a plain article page: ${plainQueries} queries`);
     // The rich article has translations (one query more) and a pin (its pick needs no computed list).
-    assert.ok(plainQueries <= 8, `a plain article page: ${plainQueries} queries`);
     assert.ok(richQueries <= plainQueries + 1, `an article with 3 authors, 5 tags, 8 sources, a pin and a translation: ${richQueries} queries (plain: ${plainQueries})`);
     assert.ok(plain.id && rich.id);
+    const page = pages.get('news/rich-report')!;
+    assert.deepEqual(page.authors.map((a) => a.slug), ['writer-3', 'writer-1', 'writer-2']);
+    assert.deepEqual(page.tags.map((t) => t.name), ['Budget', 'Rates', 'Region', 'Utilities', 'Water']);
+    assert.deepEqual(page.sources.map((s) => s.name), Array.from({ length: 8 }, (_, i) => `Source ${(i * 5) % 8}`));
+    assert.equal(page.related?.path, '/news/plain-note', 'the pinned article is its "Check Also"');
+    assert.deepEqual(page.related?.authors.map((a) => a.slug), ['writer-1'], 'the pick came with its byline');
   });
 
   it('reads cards by lists of ids compiled once per length: each length gives its own rows, in the order asked, past the reused lengths too', async () => {

@@ -1,9 +1,10 @@
 // Queries over articles and what hangs off them (authors, tags, sources, pins). Plain functions taking
 // a Kysely instance or transaction; rows go no further than the service.
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { Db } from '../db/store.ts';
 import { reusableListQuery, reusableQuery } from '../db/reusable-query.ts';
-import type { ArticleRow, ArticleStatus, ArticleUpdate, NewArticleRow, SourceKind, SourceRole } from '../db/schema.ts';
+import { jsonRows, parseJsonRows } from '../db/json-rows.ts';
+import type { ArticleRow, ArticleStatus, ArticleUpdate, Database, NewArticleRow, SourceKind, SourceRole } from '../db/schema.ts';
 
 /** Characters of plain text read for a card's excerpt. */
 const LEAD_CHARS = 600;
@@ -46,31 +47,118 @@ function publishedWithSection(db: Db) {
 
 export type ArticleListRow = Awaited<ReturnType<ReturnType<typeof publishedWithSection>['executeTakeFirstOrThrow']>>;
 
-/**
- * A published article with what its own page shows beyond a card: the rendered body and word count,
- * and whether any article names it as its original (when none does and it translates none, its page
- * has no translations to look up).
- */
-const publishedAt = reusableQuery((db, sectionSlug: string, slug: string) =>
-  publishedWithSection(db)
-    .select((eb) => ['a.body_html', 'a.word_count', eb.exists(eb.selectFrom('articles as t').select('t.id').whereRef('t.translation_of', '=', 'a.id')).as('translated')])
-    .where('s.slug', '=', sectionSlug)
-    .where('a.slug', '=', slug),
-);
-
-export async function findPublished(db: Db, sectionSlug: string, slug: string) {
-  const row = (await publishedAt(db, sectionSlug, slug))[0];
-  return row && { ...row, translated: Boolean(row.translated) };
+/** An article's tag as its page shows it. */
+export interface TagPart {
+  id: number;
+  slug: string;
+  name: string;
 }
-export type ArticlePageRow = NonNullable<Awaited<ReturnType<typeof findPublished>>>;
+/** A source of an article, with the document it cites (when it cites one). */
+export interface SourcePart {
+  position: number;
+  name: string;
+  description: string;
+  url: string | null;
+  kind: SourceKind;
+  role: SourceRole;
+  document_id: number | null;
+  document_title: string | null;
+  document_sha256: string | null;
+  document_file: string | null;
+  document_media_type: string | null;
+  document_file_name: string | null;
+  document_size: number | null;
+}
+/** A person bylined on an article, in byline order. */
+export interface AuthorPart {
+  position: number;
+  id: number;
+  slug: string;
+  name: string;
+  url: string | null;
+}
+/** An article an editor pinned as related to this one (any status), in pin order. */
+export interface PinPart {
+  position: number;
+  id: number;
+}
+
+/**
+ * What an article's own page shows beyond a card: the rendered body and word count, whether any article
+ * names it as its original (when none does and it translates none, its page has no translations to look
+ * up), and its tags, sources, authors and pins, each as a JSON array in the same row (decision 0070: on
+ * PostgreSQL four statements fewer for a page not in the cache, each a round trip).
+ */
+function withPageParts(db: Db) {
+  return withSection(db).select((eb) => [
+    'a.body_html',
+    'a.word_count',
+    eb.exists(eb.selectFrom('articles as t').select('t.id').whereRef('t.translation_of', '=', 'a.id')).as('translated'),
+    jsonRows<TagPart>(db, eb.selectFrom('article_tags as at').innerJoin('tags as t', 't.id', 'at.tag_id').whereRef('at.article_id', '=', 'a.id').select(['t.id', 't.slug', 't.name']), ['id', 'slug', 'name'], ['name']).as('tags'),
+    jsonRows<SourcePart>(
+      db,
+      eb
+        .selectFrom('sources as src')
+        .leftJoin('documents as d', 'd.id', 'src.document_id')
+        .whereRef('src.article_id', '=', 'a.id')
+        .select([
+          'src.position',
+          'src.name',
+          'src.description',
+          'src.url',
+          'src.kind',
+          'src.role',
+          'd.id as document_id',
+          'd.title as document_title',
+          'd.sha256 as document_sha256',
+          'd.file_path as document_file',
+          'd.media_type as document_media_type',
+          'd.file_name as document_file_name',
+          'd.size_bytes as document_size',
+        ]),
+      ['position', 'name', 'description', 'url', 'kind', 'role', 'document_id', 'document_title', 'document_sha256', 'document_file', 'document_media_type', 'document_file_name', 'document_size'],
+      ['position'],
+    ).as('sources'),
+    authorsJson(db, eb).as('authors'),
+    jsonRows<PinPart>(db, eb.selectFrom('related_pins as rp').whereRef('rp.article_id', '=', 'a.id').select(['rp.position', 'rp.related_article_id as id']), ['position', 'id'], ['position']).as('pins'),
+  ]);
+}
+
+/** The article's bylined people as a JSON array, in byline order (a column of a query on `articles as a`). */
+function authorsJson(db: Db, eb: ExpressionBuilder<Database & { a: Database['articles'] }, 'a'>) {
+  return jsonRows<AuthorPart>(
+    db,
+    eb.selectFrom('article_authors as aa').innerJoin('people as p', 'p.id', 'aa.person_id').whereRef('aa.article_id', '=', 'a.id').select(['aa.position', 'p.id', 'p.slug', 'p.name', 'p.url']),
+    ['position', 'id', 'slug', 'name', 'url'],
+    ['position'],
+  );
+}
+
+/** A page row with its JSON columns read back. */
+function pageRow<R extends { translated: unknown; tags: TagPart[] | string; sources: SourcePart[] | string; authors: AuthorPart[] | string; pins: PinPart[] | string }>(row: R) {
+  return { ...row, translated: Boolean(row.translated), tags: parseJsonRows(row.tags), sources: parseJsonRows(row.sources), authors: parseJsonRows(row.authors), pins: parseJsonRows(row.pins) };
+}
+
+const publishedPageAt = reusableQuery((db, sectionSlug: string, slug: string) => withPageParts(db).where('a.status', '=', 'published').where('s.slug', '=', sectionSlug).where('a.slug', '=', slug));
+
+/** The published article at /<section>/<slug> with what its page shows (withPageParts). */
+export async function findPublishedPage(db: Db, sectionSlug: string, slug: string) {
+  const row = (await publishedPageAt(db, sectionSlug, slug))[0];
+  return row && pageRow(row);
+}
+export type ArticlePageRow = NonNullable<Awaited<ReturnType<typeof findPublishedPage>>>;
+
+const publishedAt = reusableQuery((db, sectionSlug: string, slug: string) => publishedWithSection(db).where('s.slug', '=', sectionSlug).where('a.slug', '=', slug));
+
+/** The published article at /<section>/<slug>, as a card row (an existence check, a redirect's target). */
+export async function findPublished(db: Db, sectionSlug: string, slug: string): Promise<ArticleListRow | undefined> {
+  return (await publishedAt(db, sectionSlug, slug))[0];
+}
 
 /** Any article (any status) with what its page shows, for editors' previews. */
 export async function findForPreview(db: Db, id: number): Promise<ArticlePageRow | undefined> {
-  const row = await withSection(db)
-    .select((eb) => ['a.body_html', 'a.word_count', eb.exists(eb.selectFrom('articles as t').select('t.id').whereRef('t.translation_of', '=', 'a.id')).as('translated')])
-    .where('a.id', '=', id)
-    .executeTakeFirst();
-  return row && { ...row, translated: Boolean(row.translated) };
+  const row = await withPageParts(db).where('a.id', '=', id).executeTakeFirst();
+  return row && pageRow(row);
 }
 
 export async function findPublishedById(db: Db, id: number): Promise<ArticleListRow | undefined> {
@@ -123,6 +211,14 @@ export async function findPublishedByIds(db: Db, ids: readonly number[]): Promis
 }
 
 const rowsWithIds = reusableListQuery((db, ids) => withSection(db).where('a.id', 'in', ids));
+
+const cardWithId = reusableQuery((db, id: number) => withSection(db).select((eb) => authorsJson(db, eb).as('authors')).where('a.id', '=', id));
+
+/** A published article's card row with its authors (an article page's "Check Also" pick), by id; status checked as findPublishedByIds does. */
+export async function findPublishedCard(db: Db, id: number): Promise<(ArticleListRow & { authors: AuthorPart[] }) | undefined> {
+  const row = (await cardWithId(db, id))[0];
+  return row && row.status === 'published' ? { ...row, authors: parseJsonRows(row.authors) } : undefined;
+}
 
 /** Published articles, newest first. */
 export async function listPublished(db: Db, filter: ListFilter, limit: number, offset: number): Promise<ArticleListRow[]> {
@@ -217,40 +313,6 @@ export function tagsOf(db: Db, articleIds: readonly number[]) {
     .orderBy('t.name')
     .execute();
 }
-
-/** The tags of one article, in name order (its page). */
-export const tagsOfArticle = reusableQuery((db, articleId: number) =>
-  db.selectFrom('article_tags as at').innerJoin('tags as t', 't.id', 'at.tag_id').where('at.article_id', '=', articleId).select(['at.article_id', 't.id', 't.slug', 't.name']).orderBy('t.name'),
-);
-
-export const sourcesOf = reusableQuery((db, articleId: number) =>
-  db
-    .selectFrom('sources as src')
-    .leftJoin('documents as d', 'd.id', 'src.document_id')
-    .where('src.article_id', '=', articleId)
-    .select([
-      'src.id',
-      'src.name',
-      'src.description',
-      'src.url',
-      'src.kind',
-      'src.role',
-      'src.relays',
-      'd.id as document_id',
-      'd.title as document_title',
-      'd.sha256 as document_sha256',
-      'd.file_path as document_file',
-      'd.media_type as document_media_type',
-      'd.file_name as document_file_name',
-      'd.size_bytes as document_size',
-    ])
-    .orderBy('src.position'),
-);
-
-/** Articles an editor pinned as related to this one (any status), in pin order. */
-export const pinnedIds = reusableQuery((db, articleId: number) =>
-  db.selectFrom('related_pins').select('related_article_id as id').where('article_id', '=', articleId).orderBy('position'),
-);
 
 /** Published articles an editor pinned as related to this one, in pin order. */
 export function pinnedRelated(db: Db, articleId: number): Promise<ArticleListRow[]> {

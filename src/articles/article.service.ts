@@ -110,26 +110,16 @@ function leadImagesOf(db: Db, rows: readonly repo.ArticleListRow[]): Promise<Map
   return wanted.length ? imageViews(db, wanted) : Promise.resolve(new Map());
 }
 
-/** What cards show beyond their own rows, read by article id: their authors and comment counts. */
-interface CardExtras {
-  authors: Awaited<ReturnType<typeof repo.authorsOf>>;
-  comments: Map<number, number>;
-}
+/** A card's row; with its authors when it was read with them (findPublishedCard, an article page's own row). */
+type CardRow = repo.ArticleListRow & { authors?: readonly repo.AuthorPart[] };
 
-async function cardExtras(db: Db, ids: readonly number[]): Promise<CardExtras> {
-  const [authors, comments] = await Promise.all([repo.authorsOf(db, ids), approvedCommentCounts(db, ids)]);
-  return { authors, comments };
-}
-
-/** The card extras of an article and its likely "Check Also" pick, read before the pick's row is known. */
-interface CardsAhead {
-  pickId: number;
-  extras: Promise<CardExtras>;
-}
-
-/** `extras`: read ahead for these rows' ids (articleFromRow), or undefined to read them now. */
-async function toCards(db: Db, rows: repo.ArticleListRow[], extras?: Promise<CardExtras>): Promise<ArticleCard[]> {
-  const [{ authors, comments }, images] = await Promise.all([extras ?? cardExtras(db, rows.map((r) => r.id)), leadImagesOf(db, rows)]);
+/**
+ * `comments`: the rows' approved comment counts when already asked for (articleFromRow reads them ahead),
+ * or undefined to read them now. Authors are read only for rows that came without theirs.
+ */
+async function toCards(db: Db, rows: readonly CardRow[], comments?: Promise<Map<number, number>>): Promise<ArticleCard[]> {
+  const unbylined = rows.filter((r) => !r.authors).map((r) => r.id);
+  const [authorRows, counts, images] = await Promise.all([repo.authorsOf(db, unbylined), comments ?? approvedCommentCounts(db, rows.map((r) => r.id)), leadImagesOf(db, rows)]);
   return rows.map((r) => ({
     id: r.id,
     path: articlePath(r.section_slug, r.slug),
@@ -138,13 +128,13 @@ async function toCards(db: Db, rows: repo.ArticleListRow[], extras?: Promise<Car
     subtitle: r.subtitle,
     excerpt: excerpt(r.summary || r.lead, EXCERPT_CHARS, r.language),
     section: { slug: r.section_slug, name: r.section_name, path: sectionPath(r.section_slug) },
-    authors: authors.filter((a) => a.article_id === r.id).map((a) => ({ slug: a.slug, name: a.name, path: personPath(a.slug) })),
+    authors: (r.authors ?? authorRows.filter((a) => a.article_id === r.id)).map((a) => ({ slug: a.slug, name: a.name, path: personPath(a.slug) })),
     imageUrl: r.image_url,
     imageAlt: r.image_alt,
     leadImage: r.lead_image_id === null ? null : (images.get(Number(r.lead_image_id)) ?? null),
     publishedAt: r.published_at ?? r.updated_at,
     updatedAt: r.updated_at,
-    commentCount: comments.get(r.id) ?? 0,
+    commentCount: counts.get(r.id) ?? 0,
     seoTitle: r.seo_title,
     seoDescription: r.seo_description,
     pinned: r.home_pinned === 1,
@@ -173,22 +163,23 @@ export async function cardsFor(db: Db, ids: readonly number[]): Promise<ArticleC
  * articleWriteKeys), `related` is announced when every list is recomputed, and the fallbacks change
  * with their section's listing or with any article.
  */
-async function relatedFor(store: Store, db: Db, row: repo.ArticleListRow): Promise<{ pick: repo.ArticleListRow | undefined; keys: ChangeKey[]; ahead?: CardsAhead }> {
+async function relatedFor(store: Store, db: Db, row: repo.ArticlePageRow): Promise<{ pick: CardRow | undefined; keys: ChangeKey[]; comments?: Promise<Map<number, number>> }> {
   const keys: ChangeKey[] = [];
-  // Pins and the stored list are read together, then the first of them that is published (one more
-  // query, two when the first is not): on PostgreSQL each is a round trip. A list is computed (and
-  // written) only when no pin is published and none is stored.
-  const [pinRows, stored] = await Promise.all([repo.pinnedIds(db, row.id), storedRelatedIds(db, row.id)]);
-  const pins = pinRows.map((p) => p.id).filter((id) => id !== row.id);
+  // The pins came with the article's row; the stored list is read, then the first candidate that is
+  // published (one more query, two when the first is not). A list is computed (and written) only when
+  // no pin is published and none is stored.
+  const stored = await storedRelatedIds(db, row.id);
+  const pins = row.pins.map((p) => p.id).filter((id) => id !== row.id);
   const listed = (stored ?? []).filter((id) => id !== row.id);
   const candidates = [...new Set([...pins, ...listed])];
-  // The first candidate is nearly always the pick: the two cards' authors and comment counts are read
-  // beside its row rather than after it (on PostgreSQL, one round trip fewer); articleFromRow reads
-  // them again when the pick is another article.
-  const ahead = candidates.length ? { pickId: candidates[0]!, extras: cardExtras(db, [row.id, candidates[0]!]) } : undefined;
-  ahead?.extras.catch(() => {}); // answered by articleFromRow, or not needed
+  // The first candidate is nearly always the pick: the two cards' comment counts are read beside its
+  // row rather than after it (on PostgreSQL, one round trip fewer); articleFromRow reads them again
+  // when the pick is another article.
+  const ahead = candidates[0];
+  const comments = ahead === undefined ? undefined : approvedCommentCounts(db, [row.id, ahead]);
+  comments?.catch(() => {}); // answered by articleFromRow, or not needed
   const first = await firstPublished(db, candidates);
-  let pick = first && pins.includes(first.id) ? first : undefined;
+  let pick: CardRow | undefined = first && pins.includes(first.id) ? first : undefined;
   if (!pick) {
     keys.push(key.related);
     pick = first;
@@ -205,17 +196,18 @@ async function relatedFor(store: Store, db: Db, row: repo.ArticleListRow): Promi
     keys.push(key.articles);
     pick = (await repo.listPublished(db, { excludeIds: [row.id] }, 1, 0))[0];
   }
-  return { pick, keys, ahead };
+  return { pick, keys, comments: pick && pick.id === ahead ? comments : undefined };
 }
 
 /**
- * The first published article among these ids, in their order. The first is read alone: it is nearly
- * always published, and a card row is long (the plain text it cuts the excerpt from comes after the
- * bodies): reading the whole list (five articles as a rule) to show one cost four such rows per page.
+ * The first published article among these ids, in their order, with its authors. The first is read
+ * alone: it is nearly always published, and a card row is long (the plain text it cuts the excerpt from
+ * comes after the bodies): reading the whole list (five articles as a rule) to show one cost four such
+ * rows per page.
  */
-async function firstPublished(db: Db, ids: readonly number[]): Promise<repo.ArticleListRow | undefined> {
+async function firstPublished(db: Db, ids: readonly number[]): Promise<CardRow | undefined> {
   if (!ids.length) return undefined;
-  return (await repo.findPublishedByIds(db, ids.slice(0, 1)))[0] ?? (await repo.findPublishedByIds(db, ids.slice(1)))[0];
+  return (await repo.findPublishedCard(db, ids[0]!)) ?? (await repo.findPublishedByIds(db, ids.slice(1)))[0];
 }
 
 /** The published article at /<section>/<slug>, or a not_found error. */
@@ -239,7 +231,7 @@ export interface FoundArticle {
 
 /** The published article at /<section>/<slug> as found (one query), or a not_found error. */
 export async function findArticle(store: Store, sectionSlug: string, slug: string): Promise<FoundArticle> {
-  const row = await repo.findPublished(store.db, sectionSlug, slug);
+  const row = await repo.findPublishedPage(store.db, sectionSlug, slug);
   if (!row) throw new AppError('not_found', 'No published article has this address.');
   return { id: row.id, path: articlePath(row.section_slug, row.slug), language: row.language, commentsOpen: row.comments_open === 1, publishedAt: row.published_at ?? row.updated_at, row };
 }
@@ -262,20 +254,18 @@ export async function previewArticle(store: Store, id: number): Promise<Article>
 async function articleFromRow(store: Store, row: repo.ArticlePageRow): Promise<Article> {
   const { db } = store;
   const group = row.translation_of ?? (row.translated ? row.id : null);
-  const [tags, sources, related, translations, bodyImages] = await Promise.all([
-    repo.tagsOfArticle(db, row.id),
-    repo.sourcesOf(db, row.id),
+  const { tags, sources } = row;
+  const [related, translations, bodyImages] = await Promise.all([
     relatedFor(store, db, row),
     group === null ? [] : translationGroup(db, group),
     // Only a body written with library pictures names one (data-media-id): others skip the query.
     row.body_html.includes('data-media-id') ? bodyImagesOf(db, [row.id]) : new Map<number, number[]>(),
   ]);
   const bodyIds = bodyImages.get(row.id) ?? [];
-  // The article's card and its "Check Also" card in one pass (authors, comment counts, lead pictures),
-  // beside the pictures its body shows.
-  const extras = related.pick && related.ahead?.pickId === related.pick.id ? related.ahead.extras : undefined;
+  // The article's card and its "Check Also" card in one pass (comment counts, lead pictures; both rows
+  // came with their authors), beside the pictures its body shows.
   const [[card, relatedCard], bodyViews] = await Promise.all([
-    toCards(db, related.pick ? [row, related.pick] : [row], extras),
+    toCards(db, related.pick ? [row, related.pick] : [row], related.comments),
     bodyIds.length ? imageViews(db, bodyIds.map((id) => ({ id }))) : new Map<number, ImageView>(),
   ]);
   return {

@@ -7,6 +7,7 @@ import { StoreUnavailable, type Store } from '../../store.ts';
 import { ON_COMMIT, postgresChangeFeed } from './changes.ts';
 import { postgresSchema } from './schema.ts';
 import { readReusableQueriesOnPool, reusableStatementName } from './reusable-reads.ts';
+import { useJsonFunctions } from '../../json-rows.ts';
 import { createPostgresSearchIndex } from './search-index.ts';
 import { isLockTimeout, takeWriteTurn } from './transactions.ts';
 
@@ -52,6 +53,7 @@ export async function openPostgres(target: PostgresTarget, onError: (error: unkn
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   readReusableQueriesOnPool(db, pool);
+  useJsonFunctions(db, { array: 'json_agg', object: 'json_build_object' });
   const changes = postgresChangeFeed(pool, clientConfig, onError);
   return {
     db,

@@ -7,6 +7,7 @@ import { Kysely, sql, type SqliteDatabase } from 'kysely';
 import type { Database } from '../../schema.ts';
 import type { Db, Store } from '../../store.ts';
 import { readReusableQueriesDirectly } from '../../reusable-query.ts';
+import { useJsonFunctions } from '../../json-rows.ts';
 import { sqliteChangeFeed } from './changes.ts';
 import { sqliteSchema } from './schema.ts';
 import { createSqliteSearchIndex } from './search-index.ts';
@@ -48,6 +49,7 @@ export function openSqlite(file: string, options: { readOnly?: boolean; cacheMb?
   const statements = withStatementCache(native);
   const dialect = new WaitingSqliteDialect({ database: statements });
   const db = new Kysely<Database>({ dialect });
+  useJsonFunctions(db, { array: 'json_group_array', object: 'json_object' });
   // Reusable queries (the reads of an uncached page) run on the connection at once when nothing holds
   // it, without Kysely's connection handling (decision 0044); while a transaction or another query holds
   // it they wait their turn through Kysely, as every other statement does.
