@@ -22,7 +22,11 @@ await build({
   format: 'esm',
   target: 'node20',
   packages: 'external',
+  // The map is there so that `--enable-source-maps` turns a stack trace's lines into src/ lines. Node
+  // reads every map at start and keeps it: the sources' text in it cost the server about 2.5 MB of heap
+  // and 12 MB of RSS at rest, for nothing a trace uses (the sources are in the repository; decision 0071).
   sourcemap: 'linked',
+  sourcesContent: false,
   logLevel: 'warning',
 });
 // The admin's body editor, for the browser: dist/admin-assets/editor.js (decision 0021).

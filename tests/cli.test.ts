@@ -5,6 +5,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
+import { SourceMap } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import { buildAndGetServeArgs } from '../scripts/start-command.mjs';
 import { describeDatabase, loadConfig } from '../src/config.ts';
@@ -140,6 +141,22 @@ describe('npm start', () => {
     const sheet = /href="(\/assets\/gazette\.[0-9a-f]+\.css)"/.exec(html)![1]!;
     assert.equal((await fetch(running.url + sheet)).status, 200);
     assert.equal(await stop(running.child), 0);
+  });
+
+  it("bundles with a source map that turns the bundle's lines into src/ lines and holds no source text", () => {
+    buildAndGetServeArgs(path.resolve('.'));
+    const bundle = fs.readFileSync(path.resolve('dist/gazette.mjs'), 'utf8');
+    const payload = JSON.parse(fs.readFileSync(path.resolve('dist/gazette.mjs.map'), 'utf8'));
+    // Node keeps every map it reads at start (--enable-source-maps): the text would only cost memory.
+    assert.equal(payload.sourcesContent, undefined);
+    // A stack frame in findArticle points at the article service, as it would in a trace.
+    const lines = bundle.split('\n');
+    const line = lines.findIndex((l) => l.startsWith('async function findArticle('));
+    assert.ok(line >= 0, 'the bundle holds findArticle');
+    const entry = new SourceMap(payload).findEntry(line, 0) as { originalSource?: string; originalLine?: number };
+    assert.match(entry.originalSource ?? '', /src\/articles\/article\.service\.ts$/);
+    const original = fs.readFileSync(path.resolve('src/articles/article.service.ts'), 'utf8').split('\n');
+    assert.match(original[entry.originalLine!] ?? '', /async function findArticle\(/);
   });
 });
 
