@@ -126,13 +126,15 @@ describe('gazette serve on a port already in use', () => {
 
 describe('npm start', () => {
   let database: TestDatabase;
+  let args: string[];
   before(async () => {
     database = await freshDatabase();
+    // Built once, as `npm start` builds: both tests read the same bundle.
+    args = buildAndGetServeArgs(path.resolve('.'));
   });
   after(() => database.drop());
 
   it('builds the bundle and serves the seed article and its stylesheet from it', async () => {
-    const args = buildAndGetServeArgs(path.resolve('.'));
     const running = await serve({ DATABASE_URL: database.url }, args);
     const page = await fetch(running.url + SEED_PATH);
     assert.equal(page.status, 200);
@@ -144,9 +146,8 @@ describe('npm start', () => {
   });
 
   it("bundles with a source map that turns the bundle's lines into src/ lines and holds no source text", () => {
-    buildAndGetServeArgs(path.resolve('.'));
-    const bundle = fs.readFileSync(path.resolve('dist/gazette.mjs'), 'utf8');
-    const payload = JSON.parse(fs.readFileSync(path.resolve('dist/gazette.mjs.map'), 'utf8'));
+    const bundle = fs.readFileSync(args.at(-2)!, 'utf8');
+    const payload = JSON.parse(fs.readFileSync(`${args.at(-2)!}.map`, 'utf8'));
     // Node keeps every map it reads at start (--enable-source-maps): the text would only cost memory.
     assert.equal(payload.sourcesContent, undefined);
     // A stack frame in findArticle points at the article service, as it would in a trace.
