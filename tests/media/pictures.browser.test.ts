@@ -4,6 +4,7 @@
 // measured by Chromium (PerformanceObserver 'layout-shift') must stay 0. A control picture without
 // width and height, added the same way, proves the measurement sees a shift. axe-core finds no violation.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
@@ -158,24 +159,21 @@ describe('pictures in the browser', () => {
         }
       });
 
-  // Where a later part of the markup could move what is already painted: the sections' list beside the
-  // site's name (on a phone it wraps below the name once it is long), the search box at the masthead's
-  // end (its button comes after its field, the button's label after the button), the home page's lead story beside its picture (its text comes
-  // a line at a time), an article's headline and lead picture.
-  // Each shift these splits found, and decision 0048 removed, was 0.00014 or more. Once, in a full run and
-  // in one of the sweeps behind 0048, the home page at 1280px split after the lead story's excerpt moved
-  // by 0.0000146, whose cause was not found (a sub-pixel move, far below what a reader sees); the split
-  // tests allow less than a third of the smallest shift fixed, so that one does not fail them while every
-  // shift fixed still would. The test of a whole page above still requires 0.
-  const SPLIT_SHIFT_ALLOWED = 0.00005;
+  // Where a later part of the markup could move what is already painted: the masthead's row beside the
+  // site's name (the nav and the search box are taller than the name), the sections' list beside the name
+  // (on a phone it wraps below the name once it is long), the search box at the masthead's end (its button
+  // comes after its field, the button's label after the button), the home page's lead story beside its
+  // picture (its text comes a line at a time), an article's headline and lead picture. Each must not move
+  // at all (decisions 0048 and 0072).
   const splits = [
+    { which: 'home', after: '<nav class="site-nav"' },
     { which: 'home', after: 'id="site-search-q" name="q" type="search" maxlength="200" placeholder="Search" dir="auto">' },
     { which: 'home', after: '<button type="submit">' },
     { which: 'home', after: 'News</a></li>' },
     { which: 'home', after: '<h2 class="lead-title">' },
     { which: 'home', after: '<p class="card-excerpt">' },
     { which: 'article', after: '<h1' },
-    { which: 'article', after: '<figure class="article-image">' },
+    { which: 'article', after: '<figure class="article-image wide">' },
   ] as const;
   for (const width of [1280, 390])
     for (const { which, after } of splits)
@@ -195,11 +193,19 @@ describe('pictures in the browser', () => {
           await pictures.release();
           await eagerPicturesLoaded(page);
           await painted(page);
-          const shift = await page.evaluate(() => window.shift);
-          assert.ok(shift < SPLIT_SHIFT_ALLOWED, `cumulative layout shift ${shift} (allowed: under ${SPLIT_SHIFT_ALLOWED})`);
+          assert.equal(await page.evaluate(() => window.shift), 0, 'cumulative layout shift');
         } finally {
           await context.close();
           await proxy.close();
         }
       });
+
+  // Chromium has painted a figure with its picture but before a `:has(picture)` rule matched it, then
+  // widened it: 0.0259 on an article at 1280px, in one CI run, and in about one load in five with the CPU
+  // slowed eightfold; never with the HTML split at any one place. The theme marks such elements from the
+  // server instead (decision 0072), and this keeps it so.
+  it('the theme’s stylesheet styles nothing by :has(), whose match Chromium may paint late', () => {
+    const css = readFileSync(new URL('../../src/web/theme/assets/gazette.css', import.meta.url), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+    assert.deepEqual(css.split('\n').filter((line) => line.includes(':has(')), []);
+  });
 });

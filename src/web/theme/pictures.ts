@@ -31,7 +31,7 @@ const LEAD_SIZES = '(min-width: 56rem) 52rem, 100vw';
 /** The article's lead picture with its caption and credit (credit as small print). */
 export function leadFigure(view: ImageView): SafeHtml {
   const caption = view.caption || view.credit;
-  return html`<figure class="article-image">${picture(view.picture, { alt: altOf(view), sizes: LEAD_SIZES, lazy: false, priority: true })}${
+  return html`<figure class="article-image wide">${picture(view.picture, { alt: altOf(view), sizes: LEAD_SIZES, lazy: false, priority: true })}${
     caption
       ? html`<figcaption>${view.caption ? html`<span class="caption">${view.caption}</span>` : ''}${view.credit ? html` <small class="credit">${view.credit}</small>` : ''}</figcaption>`
       : ''
