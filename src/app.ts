@@ -58,6 +58,7 @@ import { legacyLinkRoutes } from './import/legacy-links.routes.ts';
 import { MAX_URL_LENGTH, securityHeaders, securityPlugin } from './web/plugins/security.ts';
 import { createSite, type Site } from './web/site.ts';
 import { defaultTheme } from './web/theme/index.ts';
+import { renderBuild } from './web/render-build.ts';
 import { webhookAdminRoutes } from './webhooks/webhook.admin.routes.ts';
 import { DEFAULT_WEBHOOK_WORKER, startWebhookWorker, type WorkerOptions } from './webhooks/webhook.delivery.ts';
 
@@ -115,7 +116,7 @@ export async function buildApp(config: Config, store: Store, options: BuildOptio
   app.addHook('onClose', async () => site.close());
 
   await app.register(securityPlugin, { headers });
-  await app.register(pagesPlugin, { changes: store.changes, stored: store.pages && config.pageStoreMaxBytes !== null ? { pages: store.pages, maxBytes: config.pageStoreMaxBytes } : null });
+  await app.register(pagesPlugin, { changes: store.changes, stored: store.pages && config.pageStoreMaxBytes !== null ? { pages: store.pages, maxBytes: config.pageStoreMaxBytes, build: renderBuild(config) } : null });
 
   const comments = await openCommentService(store, config, (message, details) => app.log.warn(details, message));
   app.addHook('onClose', () => comments.close());

@@ -145,6 +145,22 @@ describe('npm start', () => {
     assert.equal(await stop(running.child), 0);
   });
 
+  // The bundle and the `gazette` command (the sources under tsx) are one build (decision 0073): the pages
+  // the command prerenders are the ones the bundled server sends.
+  it('serves from the bundle the pages `gazette pages prerender` stored from the sources', async () => {
+    const env = { DATABASE_URL: database.url, PUBLIC_URL: 'http://localhost:3000' };
+    const filled = gazette(['pages', 'prerender', '--limit', '3'], { ...env, LOG_LEVEL: 'silent' });
+    assert.equal(filled.status, 0, filled.stderr);
+    const running = await serve(env, args);
+    try {
+      const home = await fetch(running.url + '/');
+      assert.equal(home.status, 200);
+      assert.match(home.headers.get('server-timing') ?? '', /cache;desc=store/);
+    } finally {
+      assert.equal(await stop(running.child), 0);
+    }
+  });
+
   it("bundles with a source map that turns the bundle's lines into src/ lines and holds no source text", () => {
     const bundle = fs.readFileSync(args.at(-2)!, 'utf8');
     const payload = JSON.parse(fs.readFileSync(`${args.at(-2)!}.map`, 'utf8'));

@@ -2,10 +2,12 @@
 // a later miss is answered from it with the same bytes and headers. Every announced change drops the
 // stored pages that recorded its keys (`*`: all), from this process or from a `gazette` command run
 // against the same database; the store keeps under its size bound by dropping the oldest pages; only
-// public cacheable pages that exist go in, under the memory cache's normalised key.
+// public cacheable pages that exist go in, under the memory cache's normalised key; a server sends only
+// the pages of its own build (decision 0073).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createArticle, updateArticle } from '../src/articles/article.service.ts';
+import { buildApp } from '../src/app.ts';
 import { PageStore, type StoredPage } from '../src/db/page-store.ts';
 import { sql, type KyselyPlugin, type PluginTransformResultArgs, type QueryResult, type UnknownRow } from 'kysely';
 import { ENGINE, SEED_PATH, runCli, startTestServer, type TestServer } from './helpers/server.ts';
@@ -34,6 +36,8 @@ async function storedAndForgotten(p: string): Promise<Got> {
 }
 
 const storedKeys = () => server.store.pages!.urlKeys();
+/** The build of the pages these tests put in the store and read back themselves. */
+const BUILD = 'test';
 const SENT_AGAIN = ['content-type', 'etag', 'last-modified', 'cache-control', 'surrogate-key', 'vary'];
 
 describe('stored rendered pages', () => {
@@ -140,6 +144,34 @@ describe('stored rendered pages', () => {
     assert.match(refused.stderr, /--limit "x"/);
   });
 
+  // An upgrade, or a change of a setting from the environment that pages show, starts a server of another
+  // build (decision 0073): it must not send what the last one stored, which may name a stylesheet it no
+  // longer serves, and it deletes those pages when it starts.
+  it('sends no page another build stored, and a server of a new build deletes them when it starts', async () => {
+    await storedAndForgotten(SEED_PATH);
+    assert.ok((await storedKeys()).includes(SEED_PATH));
+    const renamed = await buildApp({ ...server.config, siteName: 'The Harbour Times' }, server.store, { logger: false });
+    try {
+      await server.store.pages!.settled();
+      assert.deepEqual(await storedKeys(), [], 'the other build’s pages are deleted at start');
+      const first = await renamed.inject({ url: SEED_PATH });
+      assert.match(String(first.headers['server-timing']), /cache;desc=miss/);
+      assert.match(first.body, /The Harbour Times/);
+      await renamed.flushStoredPages();
+      renamed.pageCache.clear();
+      const again = await renamed.inject({ url: SEED_PATH });
+      assert.match(String(again.headers['server-timing']), /cache;desc=store/, 'its own pages it reads back');
+      assert.equal(again.body, first.body);
+      // The first server, of the old build, does not send the new one's page either.
+      server.app.pageCache.clear();
+      const old = await get(SEED_PATH);
+      assert.equal(old.cache, 'miss');
+      assert.doesNotMatch(old.bytes.toString(), /The Harbour Times/);
+    } finally {
+      await renamed.close();
+    }
+  });
+
   it('never stores a page that is not public and cacheable, nor a missing page', async () => {
     server.store.changes.announce(['*']);
     await server.store.pages!.settled();
@@ -170,35 +202,48 @@ describe('the page store on its own', () => {
 
   it('keeps under its size bound by dropping the oldest pages', async () => {
     const pages = server.store.pages!;
-    for (let n = 1; n <= 10; n++) await pages.put([{ urlKey: `/p/${n}`, page: page(n), since: pages.mark() }], 5000);
+    for (let n = 1; n <= 10; n++) await pages.put([{ build: BUILD, urlKey: `/p/${n}`, page: page(n), since: pages.mark() }], 5000);
     const { bytes } = await pages.size();
     assert.ok(bytes <= 5000, `${bytes} bytes stored`);
     const keys = await pages.urlKeys();
     assert.ok(keys.includes('/p/10') && !keys.includes('/p/1'), keys.join(' '));
   });
 
+  it('reads a page only for the build that stored it, and deletes the other builds’ pages when asked', async () => {
+    const pages = server.store.pages!;
+    await pages.put([{ build: 'older', urlKey: '/b/1', page: page(1, ['tag:301']), since: pages.mark() }, { build: BUILD, urlKey: '/b/2', page: page(2, ['tag:302']), since: pages.mark() }], 1e9);
+    assert.equal(await pages.get('/b/1', BUILD), undefined);
+    assert.deepEqual((await pages.get('/b/1', 'older'))?.body, page(1).body);
+    assert.deepEqual((await pages.get('/b/2', BUILD))?.body, page(2).body);
+    assert.equal(await pages.dropOtherBuilds(BUILD), 1);
+    const keys = await pages.urlKeys();
+    assert.ok(!keys.includes('/b/1') && keys.includes('/b/2'), keys.join(' '));
+    assert.equal(await pages.get('/b/1', 'older'), undefined);
+    assert.equal(await pages.dropOtherBuilds(BUILD), 0);
+  });
+
   it('does not write a page one of whose keys was announced after its mark', async () => {
     const pages = server.store.pages!;
     const since = pages.mark();
     server.store.changes.announce(['article:77']);
-    assert.equal(await pages.put([{ urlKey: '/p/77', page: page(77), since }, { urlKey: '/p/78', page: page(78), since }], 1e9), 1);
-    assert.equal(await pages.get('/p/77'), undefined);
-    assert.ok(await pages.get('/p/78'));
+    assert.equal(await pages.put([{ build: BUILD, urlKey: '/p/77', page: page(77), since }, { build: BUILD, urlKey: '/p/78', page: page(78), since }], 1e9), 1);
+    assert.equal(await pages.get('/p/77', BUILD), undefined);
+    assert.ok(await pages.get('/p/78', BUILD));
   });
 
   it('drops by key through the index, identity bodies read back as written', async () => {
     const pages = server.store.pages!;
-    await pages.put([{ urlKey: '/q/1', page: page(1, ['tag:1', 'home']), since: pages.mark() }, { urlKey: '/q/2', page: page(2, ['tag:2', 'home']), since: pages.mark() }], 1e9);
-    assert.deepEqual((await pages.get('/q/1'))?.body, page(1).body);
+    await pages.put([{ build: BUILD, urlKey: '/q/1', page: page(1, ['tag:1', 'home']), since: pages.mark() }, { build: BUILD, urlKey: '/q/2', page: page(2, ['tag:2', 'home']), since: pages.mark() }], 1e9);
+    assert.deepEqual((await pages.get('/q/1', BUILD))?.body, page(1).body);
     server.store.changes.announce(['tag:1']);
-    assert.equal(await pages.get('/q/1'), undefined);
-    assert.ok(await pages.get('/q/2'));
+    assert.equal(await pages.get('/q/1', BUILD), undefined);
+    assert.ok(await pages.get('/q/2', BUILD));
     server.store.changes.announce(['home']);
     await pages.settled();
     const keys = await pages.urlKeys();
     assert.ok(!keys.includes('/q/1') && !keys.includes('/q/2'));
     const other = new PageStore(server.store.db, (w) => server.store.writeTransaction(w), server.store.changes);
-    assert.equal(await other.get('/q/2'), undefined);
+    assert.equal(await other.get('/q/2', BUILD), undefined);
     other.close();
   });
 
@@ -207,7 +252,7 @@ describe('the page store on its own', () => {
   it('reads lookups made together in statements of sixteen, each answered with its own page', async () => {
     const pages = server.store.pages!;
     const since = pages.mark();
-    await pages.put(Array.from({ length: 20 }, (_, n) => ({ urlKey: `/t/${n}`, page: page(100 + n, [`article:${100 + n}`]), since })), 1e9);
+    await pages.put(Array.from({ length: 20 }, (_, n) => ({ build: BUILD, urlKey: `/t/${n}`, page: page(100 + n, [`article:${100 + n}`]), since })), 1e9);
     for (const lookups of ['one by one', 'together'] as const) {
       let reads = 0;
       // A reusable query is compiled once and run many times: its results are what can be counted.
@@ -222,7 +267,7 @@ describe('the page store on its own', () => {
       try {
         // Twenty stored pages, one key twice and one never stored: 22 lookups in one turn.
         const asked = [...Array.from({ length: 20 }, (_, n) => `/t/${n}`), '/t/3', '/t/none'];
-        const got = await Promise.all(asked.map((k) => reader.get(k)));
+        const got = await Promise.all(asked.map((k) => reader.get(k, BUILD)));
         asked.forEach((k, i) => {
           const n = Number(k.slice(3));
           if (k === '/t/none') assert.equal(got[i], undefined, k);
@@ -231,14 +276,14 @@ describe('the page store on its own', () => {
         assert.equal(reads, lookups === 'together' ? 2 : asked.length, `statements read with lookups ${lookups}`);
         // A change announced before a lookup is still heard by it when it is read together with others.
         server.store.changes.announce(['article:105']);
-        const [five, six] = await Promise.all([reader.get('/t/5'), reader.get('/t/6')]);
+        const [five, six] = await Promise.all([reader.get('/t/5', BUILD), reader.get('/t/6', BUILD)]);
         assert.equal(five, undefined);
         assert.ok(six);
       } finally {
         reader.close();
       }
       await pages.settled();
-      await pages.put([{ urlKey: '/t/5', page: page(105, ['article:105']), since: pages.mark() }], 1e9);
+      await pages.put([{ build: BUILD, urlKey: '/t/5', page: page(105, ['article:105']), since: pages.mark() }], 1e9);
     }
   });
 
@@ -248,7 +293,7 @@ describe('the page store on its own', () => {
   for (const lookups of ['one by one', 'together'] as const) {
     it(`does not return a page whose drop was heard before the read and finished while the answer was on its way (lookups ${lookups})`, { skip: ENGINE !== 'postgres' && 'SQLite reads and drops on its one connection, one after the other' }, async () => {
       const pages = server.store.pages!;
-      await pages.put([{ urlKey: '/r/1', page: page(1, ['comments:1']), since: pages.mark() }], 1e9);
+      await pages.put([{ build: BUILD, urlKey: '/r/1', page: page(1, ['comments:1']), since: pages.mark() }], 1e9);
       // Holds back the answer to the stored page's read (it has been read: the rows are in hand) until let go.
       let held: ((go: () => void) => void) | null = null;
       const gate: KyselyPlugin = {
@@ -269,7 +314,7 @@ describe('the page store on its own', () => {
           };
         });
         server.store.changes.announce(['comments:1']);
-        const read = reader.get('/r/1');
+        const read = reader.get('/r/1', BUILD);
         await answerHeld;
         held = null;
         await reader.settled();
@@ -304,21 +349,21 @@ describe('the page store on its own', () => {
       { onError: (error) => errors.push(error) },
     );
     try {
-      await pages.put([{ urlKey: '/s/1', page: page(1, ['article:901']), since: pages.mark() }, { urlKey: '/s/2', page: page(2, ['tag:902']), since: pages.mark() }], 1e9);
+      await pages.put([{ build: BUILD, urlKey: '/s/1', page: page(1, ['article:901']), since: pages.mark() }, { build: BUILD, urlKey: '/s/2', page: page(2, ['tag:902']), since: pages.mark() }], 1e9);
       failing = true;
       hear(['article:901']);
       await pages.settled();
       assert.ok(errors.length > 0, 'the failed drop was reported');
       assert.ok((await pages.urlKeys()).includes('/s/1'), 'the page the drop should have deleted is still stored');
-      assert.equal(await pages.get('/s/1'), undefined, 'the stale page is not served');
-      assert.equal(await pages.get('/s/2'), undefined, 'nor any other: any may be stale');
-      assert.equal(await pages.put([{ urlKey: '/s/3', page: page(3, ['tag:903']), since: pages.mark() }], 1e9), 0, 'nothing is written meanwhile');
+      assert.equal(await pages.get('/s/1', BUILD), undefined, 'the stale page is not served');
+      assert.equal(await pages.get('/s/2', BUILD), undefined, 'nor any other: any may be stale');
+      assert.equal(await pages.put([{ build: BUILD, urlKey: '/s/3', page: page(3, ['tag:903']), since: pages.mark() }], 1e9), 0, 'nothing is written meanwhile');
       failing = false;
-      assert.equal(await pages.get('/s/2'), undefined, 'the read that finds the database back queues the emptying');
+      assert.equal(await pages.get('/s/2', BUILD), undefined, 'the read that finds the database back queues the emptying');
       await pages.settled();
       assert.deepEqual((await pages.urlKeys()).filter((k) => k.startsWith('/s/')), [], 'the store was emptied');
-      await pages.put([{ urlKey: '/s/4', page: page(4, ['tag:904']), since: pages.mark() }], 1e9);
-      assert.ok(await pages.get('/s/4'), 'and is used again');
+      await pages.put([{ build: BUILD, urlKey: '/s/4', page: page(4, ['tag:904']), since: pages.mark() }], 1e9);
+      assert.ok(await pages.get('/s/4', BUILD), 'and is used again');
     } finally {
       failing = false;
       pages.close();
@@ -331,7 +376,7 @@ describe('the page store on its own', () => {
   // page for as long as the connection lived (decision 0068).
   const writePages = async (pages: PageStore, prefix: string, from: number, count: number) => {
     for (let n = from; n < from + count; n += 200) {
-      const batch = Array.from({ length: Math.min(200, from + count - n) }, (_, i) => ({ urlKey: `${prefix}${n + i}`, page: page(n + i, ['tag:950']), since: pages.mark() }));
+      const batch = Array.from({ length: Math.min(200, from + count - n) }, (_, i) => ({ build: BUILD, urlKey: `${prefix}${n + i}`, page: page(n + i, ['tag:950']), since: pages.mark() }));
       await pages.put(batch, 1e9);
     }
   };

@@ -29,6 +29,8 @@ export interface PageToStore {
   urlKey: string;
   page: StoredPage;
   since: number;
+  /** The build that rendered it (decision 0073): only a server of the same build reads it. */
+  build: string;
 }
 
 /** Announcements remembered for changedSince(); a mark older than these counts as changed. */
@@ -151,8 +153,11 @@ export class PageStore {
     return this.announcements.heard;
   }
 
-  /** The stored page for a cache key, unless something it was built from was announced. */
-  async get(urlKey: string): Promise<StoredPage | undefined> {
+  /**
+   * The stored page for a cache key, if `build` rendered it (decision 0073) and nothing it was built from
+   * was announced.
+   */
+  async get(urlKey: string, build: string): Promise<StoredPage | undefined> {
     const since = this.mark();
     if (this.emptyingOwed) {
       this.tryEmptying();
@@ -170,7 +175,7 @@ export class PageStore {
       if (!isMissingTable(error)) this.onError(error);
       return undefined;
     }
-    if (!row) return undefined;
+    if (!row || row.build !== build) return undefined;
     const keys = parseList(row.change_keys);
     // Drops unfinished when the read started or still now, and announcements heard while it ran.
     this.changes.current();
@@ -199,7 +204,7 @@ export class PageStore {
       if (!fresh.length) return 0;
       const now = new Date().toISOString();
       await this.writeTransaction(async (trx) => {
-        for (const { urlKey, page } of fresh) {
+        for (const { urlKey, page, build } of fresh) {
           const old = await trx.selectFrom('stored_pages').select('id').where('url_key', '=', urlKey).executeTakeFirst();
           if (old) {
             await trx.deleteFrom('stored_page_keys').where('page_id', '=', old.id).execute();
@@ -219,6 +224,7 @@ export class PageStore {
               change_keys: JSON.stringify(keys),
               size: page.body.length,
               stored_at: now,
+              build,
             })
             .returning('id')
             .executeTakeFirstOrThrow();
@@ -245,6 +251,23 @@ export class PageStore {
     } catch (error) {
       this.onError(error);
     }
+  }
+
+  /**
+   * Deletes the pages another build rendered (decision 0073): after an upgrade, or a change of the
+   * settings a page shows, none of them would be read again. Resolves to how many were deleted.
+   */
+  dropOtherBuilds(build: string): Promise<number> {
+    return this.enqueue(async () => {
+      let deleted = 0;
+      for (;;) {
+        const ids = (await this.db.selectFrom('stored_pages').select('id').where('build', '<>', build).orderBy('id').limit(CHUNK).execute()).map((r) => r.id);
+        if (!ids.length) return deleted;
+        await this.deleteIds(ids);
+        deleted += ids.length;
+        this.bytesEstimate = null;
+      }
+    });
   }
 
   /** How many pages are stored and the bytes of their bodies. */

@@ -442,6 +442,8 @@ export interface StoredPageTable {
   change_keys: string;
   size: number;
   stored_at: string;
+  /** The build that rendered it (migration 032, decision 0073); '' for pages stored before. */
+  build: Generated<string>;
 }
 
 export interface StoredPageKeyTable {

@@ -33,6 +33,7 @@ import * as m028 from './028_comment_text_index_by_article.ts';
 import * as m029 from './029_comment_counts.ts';
 import * as m030 from './030_ranked_search.ts';
 import * as m031 from './031_phrase_filter_bits.ts';
+import * as m032 from './032_stored_page_build.ts';
 
 interface MigrationModule {
   up(db: Kysely<unknown>, dialect: SchemaDialect): Promise<void>;
@@ -70,6 +71,7 @@ const MODULES: Record<string, MigrationModule> = {
   '029_comment_counts': m029,
   '030_ranked_search': m030,
   '031_phrase_filter_bits': m031,
+  '032_stored_page_build': m032,
 };
 
 /** Every migration, by name, bound to an engine's schema details. */

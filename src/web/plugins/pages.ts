@@ -5,7 +5,7 @@
 // announced on the store's change feed. The keys go out as Surrogate-Key (the header CDNs purge by),
 // and responses of cached routes say in Server-Timing whether the cache served them.
 import fp from 'fastify-plugin';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChangeFeed, ChangeKey } from '../../db/store.ts';
 import { notModifiedSince } from '../conditional-get.ts';
 import type { PageStore, PageToStore } from '../../db/page-store.ts';
@@ -133,8 +133,12 @@ interface ResponseState {
 
 export interface PagesOptions {
   changes: Pick<ChangeFeed, 'current' | 'subscribe'>;
-  /** The stored rendered pages, read on a miss and written after a render (decision 0038); null: off. */
-  stored?: { pages: PageStore; maxBytes: number } | null;
+  /**
+   * The stored rendered pages, read on a miss and written after a render (decision 0038); null: off.
+   * `build` is this process's (web/render-build.ts): it reads only pages of its build, and deletes the
+   * others' when it starts (decision 0073).
+   */
+  stored?: { pages: PageStore; maxBytes: number; build: string } | null;
 }
 
 /** A page rendered on a miss, waiting to be written to the page store: its body as stored is being made. */
@@ -144,10 +148,10 @@ type QueuedPage = Promise<PageToStore>;
  * A page for the store. Its gzip form, when no client asked for it, is made on a later turn of
  * the event loop: after the response is sent, and one page per turn, between other requests' work.
  */
-async function toStore(urlKey: string, since: number, entry: CachedBody, keys: ChangeKey[]): QueuedPage {
+async function toStore(urlKey: string, since: number, build: string, entry: CachedBody, keys: ChangeKey[]): QueuedPage {
   await new Promise<void>((resolve) => setImmediate(resolve));
   const { encoding, bytes } = entry.forStore();
-  return { urlKey, since, page: { status: entry.status, contentType: entry.contentType, headers: { ...entry.headers }, etag: entry.etag, encoding, body: bytes, keys } };
+  return { urlKey, since, build, page: { status: entry.status, contentType: entry.contentType, headers: { ...entry.headers }, etag: entry.etag, encoding, body: bytes, keys } };
 }
 
 /** Pages waiting to be written to the store, at most; more are not kept (a flood of misses). */
@@ -157,11 +161,22 @@ const STORE_BATCH = 200;
 /** How long fewer pages than a batch wait for more before they are written. */
 const STORE_DELAY_MS = 1000;
 
+/** Deletes the pages other builds stored, after start-up and in the store's own order (decision 0073). */
+function dropOtherBuilds(app: FastifyInstance, pages: PageStore, build: string): void {
+  pages.dropOtherBuilds(build).then(
+    (deleted) => {
+      if (deleted) app.log.info({ deleted, build }, 'stored pages of another build deleted');
+    },
+    (err: unknown) => app.log.warn({ err }, 'stored pages of another build could not be deleted'),
+  );
+}
+
 export const pagesPlugin = fp<PagesOptions>(
   async (app, opts) => {
     const cache = new PageCache(opts.changes);
     const stored = opts.stored ?? null;
     app.decorate('pageCache', cache);
+    if (stored) dropOtherBuilds(app, stored.pages, stored.build);
     app.addHook('onClose', async () => cache.close());
     const states = new WeakMap<FastifyRequest, ResponseState>();
     const stateOf = (request: FastifyRequest): ResponseState => {
@@ -186,7 +201,7 @@ export const pagesPlugin = fp<PagesOptions>(
       const since = cache.mark();
       if (stored) {
         const storeSince = stored.pages.mark();
-        const page = await stored.pages.get(key);
+        const page = await stored.pages.get(key, stored.build);
         if (page) {
           const body = CachedBody.fromStored(page);
           cache.set(key, body, page.keys, since);
@@ -274,7 +289,7 @@ export const pagesPlugin = fp<PagesOptions>(
           cache.set(slot.key, entry, [...state.keys], slot.since);
           // Only pages that exist: a crawler's junk addresses (404s) stay in memory, never on disk.
           if (stored && status === 200 && slot.storeSince !== undefined && queued.length < STORE_QUEUE) {
-            const page = toStore(slot.key, slot.storeSince, entry, [...state.keys]);
+            const page = toStore(slot.key, slot.storeSince, stored.build, entry, [...state.keys]);
             // A failure is the flush's to report; until then it is not an unhandled rejection.
             page.catch(() => {});
             queued.push(page);
