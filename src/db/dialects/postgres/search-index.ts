@@ -343,20 +343,31 @@ async function insertMany(db: Db, docs: readonly IndexDocument[]): Promise<void>
     ) as d(article_id, section_id, language, published_at, headline, subtitle, tags, body, rank_body)`;
     const document = (body: RawBuilder<unknown>) =>
       documentExpression({ headline: sql.ref('d.headline'), subtitle: sql.ref('d.subtitle'), tags: sql.ref('d.tags'), body });
-    const documents = await documentTexts(db, input, sql.ref('d.body'));
+    // Two statements a slice, each sending the texts once: the old rows deleted and the matching
+    // documents built and read back (their phrase filters are made here, from their positions), then
+    // every new row written.
+    const read = await sql<{ article_id: number; document: string }>`
+      with gone as (delete from article_search where article_id = any(${ids}::int[])),
+        gone_rank as (delete from article_search_rank where article_id = any(${ids}::int[])),
+        gone_text as (delete from article_search_text where article_id = any(${ids}::int[]))
+      select d.article_id, (${document(sql.ref('d.body'))})::text as document from ${input}`.execute(db);
+    const documents = new Map(read.rows.map((r) => [r.article_id, r.document]));
     const texts = ids.map((id) => documents.get(id)!);
     const filters = texts.map(phraseFilterHex);
-    await sql`delete from article_search where article_id = any(${ids}::int[])`.execute(db);
-    await sql`delete from article_search_rank where article_id = any(${ids}::int[])`.execute(db);
-    await sql`delete from article_search_text where article_id = any(${ids}::int[])`.execute(db);
-    // The ranking documents first: each match row's rank_length is counted from its own.
-    await sql`insert into article_search_rank (article_id, rank_document) select d.article_id, ${document(sql.ref('d.rank_body'))} from ${input}`.execute(db);
     const head = headTermsOf({ headline: sql.ref('d.headline'), subtitle: sql.ref('d.subtitle'), tags: sql.ref('d.tags') });
-    // The matching documents as built above, each with its phrase filter, matched to their rows by id.
-    await sql`insert into article_search (article_id, section_id, language, published_at, document, rank_length, head_terms, phrase_filter)
-      select d.article_id, d.section_id, d.language, d.published_at, w.document::tsvector, ${rankLengthOf(sql.ref('d.article_id'))}, ${head}, ('x' || w.filter)::varbit
-      from ${input} join unnest(${ids}::int[], ${texts}::text[], ${filters}::text[]) as w(article_id, document, filter) on w.article_id = d.article_id`.execute(db);
-    await sql`insert into article_search_text (article_id, headline, subtitle, tags, body) select d.article_id, d.headline, d.subtitle, d.tags, d.body from ${input}`.execute(db);
+    // One statement sees one snapshot: each match row's rank_length is counted from the ranking document
+    // the rank CTE returns, not read back from its table.
+    await sql`
+      with d as materialized (select * from ${input}),
+        rank as (
+          insert into article_search_rank (article_id, rank_document)
+          select d.article_id, ${document(sql.ref('d.rank_body'))} from d
+          returning article_id, (select coalesce(sum(coalesce(array_length(u.positions, 1), 1)), 0) from unnest(rank_document) as u) as rank_length
+        ),
+        text as (insert into article_search_text (article_id, headline, subtitle, tags, body) select d.article_id, d.headline, d.subtitle, d.tags, d.body from d)
+      insert into article_search (article_id, section_id, language, published_at, document, rank_length, head_terms, phrase_filter)
+      select d.article_id, d.section_id, d.language, d.published_at, w.document::tsvector, rank.rank_length, ${head}, ('x' || w.filter)::varbit
+      from d join rank using (article_id) join unnest(${ids}::int[], ${texts}::text[], ${filters}::text[]) as w(article_id, document, filter) using (article_id)`.execute(db);
   }
 }
 
