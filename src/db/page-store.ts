@@ -260,11 +260,13 @@ export class PageStore {
   dropOtherBuilds(build: string): Promise<number> {
     return this.enqueue(async () => {
       let deleted = 0;
-      for (;;) {
-        const ids = (await this.db.selectFrom('stored_pages').select('id').where('build', '<>', build).orderBy('id').limit(CHUNK).execute()).map((r) => r.id);
+      // From where the last chunk ended: the rows deleted before are not walked again.
+      for (let after = 0; ; ) {
+        const ids = (await this.db.selectFrom('stored_pages').select('id').where('id', '>', after).where('build', '<>', build).orderBy('id').limit(CHUNK).execute()).map((r) => r.id);
         if (!ids.length) return deleted;
         await this.deleteIds(ids);
         deleted += ids.length;
+        after = ids[ids.length - 1]!;
         this.bytesEstimate = null;
       }
     });
