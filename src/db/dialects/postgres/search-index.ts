@@ -104,22 +104,15 @@ function rankDocumentOf(parts: { headline: string; subtitle: string; tags: strin
  * headline, tags and subtitle, without positions (see rankedMatches).
  */
 function rankLengthOf(articleId: RawBuilder<unknown> | number): RawBuilder<number> {
-  return sql<number>`(select coalesce(sum(coalesce(array_length(u.positions, 1), 1)), 0) from article_search_rank r, unnest(r.rank_document) as u where r.article_id = ${articleId})`;
+  return sql<number>`(select ${RANK_LENGTH} from article_search_rank r, unnest(r.rank_document) as u where r.article_id = ${articleId})`;
 }
+
+/** That length, summed over a ranking document's lexemes unnested as `u` (one without positions counts one). */
+const RANK_LENGTH = sql<number>`coalesce(sum(coalesce(array_length(u.positions, 1), 1)), 0)`;
 
 function headTermsOf(parts: Record<'headline' | 'subtitle' | 'tags', RawBuilder<unknown> | string>): RawBuilder<string> {
   const terms = (text: RawBuilder<unknown> | string) => sql`to_tsvector(${TS_CONFIG}::regconfig, ${text})`;
   return sql<string>`strip(${terms(parts.headline)} || ${terms(parts.tags)} || ${terms(parts.subtitle)})`;
-}
-
-/**
- * The matching document of these folded parts, in tsvector's text form: the write paths build it once,
- * compute its phrase filter from it (phrase-filter.ts), and write it back as it is.
- */
-async function documentTexts(db: Db, input: RawBuilder<unknown>, body: RawBuilder<unknown>): Promise<Map<number, string>> {
-  const document = documentExpression({ headline: sql.ref('d.headline'), subtitle: sql.ref('d.subtitle'), tags: sql.ref('d.tags'), body });
-  const rows = await sql<{ article_id: number; document: string }>`select d.article_id, (${document})::text as document from ${input}`.execute(db);
-  return new Map(rows.rows.map((r) => [r.article_id, r.document]));
 }
 
 /** A bit string's value from its hexadecimal digits (null stays null). */
@@ -362,7 +355,7 @@ async function insertMany(db: Db, docs: readonly IndexDocument[]): Promise<void>
         rank as (
           insert into article_search_rank (article_id, rank_document)
           select d.article_id, ${document(sql.ref('d.rank_body'))} from d
-          returning article_id, (select coalesce(sum(coalesce(array_length(u.positions, 1), 1)), 0) from unnest(rank_document) as u) as rank_length
+          returning article_id, (select ${RANK_LENGTH} from unnest(rank_document) as u) as rank_length
         ),
         text as (insert into article_search_text (article_id, headline, subtitle, tags, body) select d.article_id, d.headline, d.subtitle, d.tags, d.body from d)
       insert into article_search (article_id, section_id, language, published_at, document, rank_length, head_terms, phrase_filter)
