@@ -36,6 +36,12 @@ export interface GazetteServer extends ServerProcess {
    * server process): their CPU time is part of what a response costs.
    */
   databasePids?: () => Promise<number[]>;
+  /**
+   * The environment the server was given beyond DATABASE_URL (PORT, MEDIA_DIR, the run's own settings),
+   * for a `gazette` command that must render as the server does: a stored page belongs to the build
+   * that rendered it, PUBLIC_URL (from PORT) among its settings (decision 0073).
+   */
+  readonly env: Readonly<Record<string, string>>;
 }
 
 export interface GazetteOptions {
@@ -70,11 +76,13 @@ export async function startGazette(options: GazetteOptions = {}): Promise<Gazett
     await options.prepare?.(database);
     // Uploaded files and generated social cards go in the run's own folder: with the default
     // (data/media under the repository, kept between runs) a run would find what earlier runs made.
+    const port = await freePort();
     const env = { MEDIA_DIR: path.join(dir, 'media'), ...options.env };
-    const server = await serveGazette(database, { port: await freePort(), args: buildAndGetServeArgs(REPO_ROOT), env });
+    const server = await serveGazette(database, { port, args: buildAndGetServeArgs(REPO_ROOT), env });
     return {
       ...server,
       database,
+      env: { PORT: String(port), ...env },
       ...(databasePids ? { databasePids } : {}),
       async stop() {
         await server.stop();
