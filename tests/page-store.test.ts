@@ -226,6 +226,44 @@ describe('the page store on its own', () => {
     assert.equal(await pages.dropOtherBuilds(BUILD), 0);
   });
 
+  // Decision 0075: a batch is written in a few statements, not three a page. 250 pages (three statements'
+  // worth), one key given twice (its last page kept) and one stored before (replaced, its old keys gone).
+  it('writes a batch of pages in a few statements, the last page of a key kept and an old one replaced', async () => {
+    const pages = server.store.pages!;
+    await pages.put([{ build: BUILD, urlKey: '/w/7', page: page(7, ['tag:407']), since: pages.mark() }], 1e9);
+    let statements = 0;
+    const counting: KyselyPlugin = {
+      transformQuery: (args) => args.node,
+      async transformResult(args) {
+        statements += 1;
+        return args.result;
+      },
+    };
+    const writer = new PageStore(server.store.db, (work) => server.store.writeTransaction((trx) => work(trx.withPlugin(counting))), server.store.changes);
+    try {
+      const since = writer.mark();
+      const batch = Array.from({ length: 250 }, (_, n) => ({ build: BUILD, urlKey: `/w/${n}`, page: page(500 + n, [`article:${500 + n}`, 'section:9']), since }));
+      batch.push({ build: BUILD, urlKey: '/w/3', page: page(3, ['article:903']), since });
+      assert.equal(await writer.put(batch, 1e9), 250);
+      assert.ok(statements <= 11, `${statements} statements for 250 pages`);
+      for (const n of [0, 99, 100, 249]) assert.deepEqual((await pages.get(`/w/${n}`, BUILD))?.body, page(500 + n).body, `/w/${n}`);
+      assert.deepEqual((await pages.get('/w/3', BUILD))?.keys, ['article:903']);
+      assert.deepEqual((await pages.get('/w/7', BUILD))?.keys, ['article:507', 'section:9']);
+      assert.equal((await pages.urlKeys()).filter((k) => k.startsWith('/w/')).length, 250);
+      // Each page's change keys were written: announcing one drops exactly its pages.
+      server.store.changes.announce(['tag:407', 'article:903', 'article:599']);
+      await pages.settled();
+      assert.ok(await pages.get('/w/7', BUILD), 'the replaced page kept none of its old keys');
+      assert.equal(await pages.get('/w/3', BUILD), undefined);
+      assert.equal(await pages.get('/w/99', BUILD), undefined);
+      server.store.changes.announce(['section:9']);
+      await pages.settled();
+      assert.equal((await pages.urlKeys()).filter((k) => k.startsWith('/w/')).length, 0);
+    } finally {
+      writer.close();
+    }
+  });
+
   it('does not write a page one of whose keys was announced after its mark', async () => {
     const pages = server.store.pages!;
     const since = pages.mark();

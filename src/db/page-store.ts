@@ -43,6 +43,17 @@ const PLAN_PAGES_FROM = 1000;
 /** Ids per DELETE statement. */
 const CHUNK = 500;
 
+/**
+ * Pages written by one statement (decision 0075): a batch is written in three statements for up to this
+ * many pages (the old rows of their keys, the pages, their change keys), not three a page. 11 values a
+ * page and some 20 change keys of 2 values each stay far below both engines' limits on a statement's
+ * parameters (SQLite 32,766, PostgreSQL 65,535).
+ */
+const PAGES_PER_STATEMENT = 100;
+
+/** Change-key rows written by one statement (2 values each). */
+const KEY_ROWS_PER_STATEMENT = 5000;
+
 /** A memory miss reads this before every render: compiled once (decision 0034's reusable queries). */
 const storedPageByKey = reusableQuery((db: Db, urlKey: string) => db.selectFrom('stored_pages').selectAll().where('url_key', '=', urlKey));
 
@@ -201,39 +212,16 @@ export class PageStore {
       this.changes.current();
       if (this.emptyingOwed) return 0;
       const fresh = pages.filter((p) => p.page.keys.length && !this.announcements.changedSince(p.since, p.page.keys));
-      if (!fresh.length) return 0;
+      // A key given twice keeps its last page.
+      const written = [...new Map(fresh.map((p) => [p.urlKey, p])).values()];
+      if (!written.length) return 0;
       const now = new Date().toISOString();
       await this.writeTransaction(async (trx) => {
-        for (const { urlKey, page, build } of fresh) {
-          const old = await trx.selectFrom('stored_pages').select('id').where('url_key', '=', urlKey).executeTakeFirst();
-          if (old) {
-            await trx.deleteFrom('stored_page_keys').where('page_id', '=', old.id).execute();
-            await trx.deleteFrom('stored_pages').where('id', '=', old.id).execute();
-          }
-          const keys = [...new Set(page.keys)];
-          const { id } = await trx
-            .insertInto('stored_pages')
-            .values({
-              url_key: urlKey,
-              status: page.status,
-              content_type: page.contentType,
-              headers: JSON.stringify(page.headers),
-              etag: page.etag,
-              encoding: page.encoding,
-              body: page.body,
-              change_keys: JSON.stringify(keys),
-              size: page.body.length,
-              stored_at: now,
-              build,
-            })
-            .returning('id')
-            .executeTakeFirstOrThrow();
-          await trx.insertInto('stored_page_keys').values(keys.map((k) => ({ change_key: k, page_id: Number(id) }))).execute();
-        }
+        for (let i = 0; i < written.length; i += PAGES_PER_STATEMENT) await writePages(trx, written.slice(i, i + PAGES_PER_STATEMENT), now);
       });
-      await this.evict(maxBytes, fresh.reduce((n, p) => n + p.page.body.length, 0));
-      await this.keepPlansCurrent(fresh.length);
-      return fresh.length;
+      await this.evict(maxBytes, written.reduce((n, p) => n + p.page.body.length, 0));
+      await this.keepPlansCurrent(written.length);
+      return written.length;
     });
   }
 
@@ -416,6 +404,42 @@ export class PageStore {
     );
     return run;
   }
+}
+
+/**
+ * Writes pages of distinct keys in one transaction's statements; a page already stored under a key is
+ * replaced (its old row and change keys deleted first).
+ */
+async function writePages(trx: Db, pages: readonly PageToStore[], now: string): Promise<void> {
+  const byKey = new Map(pages.map((p) => [p.urlKey, p]));
+  const urlKeys = [...byKey.keys()];
+  const old = (await trx.selectFrom('stored_pages').select('id').where('url_key', 'in', urlKeys).execute()).map((r) => r.id);
+  if (old.length) {
+    await trx.deleteFrom('stored_page_keys').where('page_id', 'in', old).execute();
+    await trx.deleteFrom('stored_pages').where('id', 'in', old).execute();
+  }
+  const rows = await trx
+    .insertInto('stored_pages')
+    .values(
+      pages.map(({ urlKey, page, build }) => ({
+        url_key: urlKey,
+        status: page.status,
+        content_type: page.contentType,
+        headers: JSON.stringify(page.headers),
+        etag: page.etag,
+        encoding: page.encoding,
+        body: page.body,
+        change_keys: JSON.stringify([...new Set(page.keys)]),
+        size: page.body.length,
+        stored_at: now,
+        build,
+      })),
+    )
+    .returning(['id', 'url_key'])
+    .execute();
+  // By key, not by position: neither engine promises RETURNING's order.
+  const keyRows = rows.flatMap((r) => [...new Set(byKey.get(r.url_key)!.page.keys)].map((k) => ({ change_key: k, page_id: Number(r.id) })));
+  for (let i = 0; i < keyRows.length; i += KEY_ROWS_PER_STATEMENT) await trx.insertInto('stored_page_keys').values(keyRows.slice(i, i + KEY_ROWS_PER_STATEMENT)).execute();
 }
 
 function parseList(text: string): ChangeKey[] | null {
