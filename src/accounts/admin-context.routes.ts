@@ -135,6 +135,7 @@ export const adminContext = fp<AdminContextOptions>(
         siteName: deps.siteName,
         publicUrl: deps.publicUrl,
         stylesheet: assets.path('admin.css'),
+        script: assets.path('admin.js'),
         account: account ? { name: account.name, email: account.email, role: account.role } : null,
         csrfToken: request.csrfToken,
         nav: account ? navFor(account, (p) => registered.has(p), pending) : [],

@@ -17,6 +17,8 @@ export interface AdminChrome {
   siteName: string;
   publicUrl: string;
   stylesheet: string;
+  /** Public path of the script every signed-in page loads (admin.js: the navigation row on phones). */
+  script: string;
   /** The signed-in person, or null on the sign-in and link pages. */
   account: { name: string; email: string; role: string } | null;
   csrfToken: string;
@@ -62,7 +64,7 @@ export function adminLayout(chrome: AdminChrome, page: AdminPageContent): string
 <meta name="robots" content="noindex, nofollow">
 <title>${page.title} – ${chrome.siteName} newsroom</title>
 <link rel="stylesheet" href="${chrome.stylesheet}">
-${(page.scripts ?? []).map((src) => html`<script type="module" src="${src}"></script>\n`)}</head>
+${[...(signedIn ? [chrome.script] : []), ...(page.scripts ?? [])].map((src) => html`<script type="module" src="${src}"></script>\n`)}</head>
 <body class="${signedIn ? 'admin' : 'admin signed-out'}">
 <a class="skip-link" href="#main">Skip to content</a>
 <header class="admin-header">
