@@ -128,7 +128,27 @@ describe('article page', () => {
     assert.equal(response.headers.get('content-type'), 'text/css; charset=utf-8');
     assert.equal(response.headers.get('cache-control'), 'public, max-age=31536000, immutable');
     assert.match(await response.text(), /\.check-also/);
-    assert.equal((await fetch(server.url + '/assets/gazette.000000000000.css')).status, 404);
+    assert.equal((await fetch(server.url + '/assets/nothing.000000000000.css')).status, 404);
+  });
+
+  // Decision 0076: a page of another build (from before an upgrade, or another node while nodes are
+  // upgraded one at a time) names its stylesheet and script by that build's fingerprints.
+  it('sends a stylesheet or script asked for by another build\'s fingerprint on to this build\'s, unstored', async () => {
+    const { document } = await get(server, SEED_PATH);
+    const href = document.querySelector('link[rel="stylesheet"]')!.getAttribute('href')!;
+    for (const [asked, now] of [
+      ['/assets/gazette.000000000000.css', href],
+      ['/assets/comments.0123456789ab.js', document.querySelector('script[src^="/assets/comments."]')!.getAttribute('src')!],
+    ]) {
+      const moved = await fetch(server.url + asked, { redirect: 'manual' });
+      assert.equal(moved.status, 307, asked);
+      assert.equal(moved.headers.get('location'), now, asked);
+      assert.equal(moved.headers.get('cache-control'), 'no-store', asked);
+      assert.equal((await fetch(server.url + asked)).status, 200, `${asked} followed`);
+    }
+    for (const missing of ['/assets/gazette.00000000000.css', '/assets/gazette.css', '/assets/logo.000000000000.svg', '/assets/gazette.000000000000.js']) {
+      assert.equal((await fetch(server.url + missing, { redirect: 'manual' })).status, 404, missing);
+    }
   });
 
   it('answers a repeated request with 304 and compresses for clients that accept it', async () => {

@@ -10,6 +10,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, HTTP_STATUS } from '../errors.ts';
 import type { AdminAssets } from '../web/admin/assets.ts';
 import { adminErrorPage } from '../web/admin/accounts.ts';
+import { sendRenamed } from '../web/plugins/assets.ts';
 import { sendCached } from '../web/plugins/pages.ts';
 import { sameOrigin, sessionCookieName } from '../web/plugins/staff-session.ts';
 import { adminLayout, type AdminChrome, type AdminNavItem, type AdminPageContent } from '../web/admin/layout.ts';
@@ -217,7 +218,7 @@ export const adminContext = fp<AdminContextOptions>(
 
     app.get<{ Params: { file: string } }>('/assets/:file', { config: { signedOut: true } }, async (request, reply) => {
       const asset = assets.get(`/admin/assets/${request.params.file}`);
-      if (!asset) throw new AppError('not_found', 'There is no such file.');
+      if (!asset) return sendRenamed(reply, assets.renamed(`/admin/assets/${request.params.file}`));
       reply.header('cache-control', 'public, max-age=31536000, immutable');
       return sendCached(request, reply, asset.body);
     });

@@ -31,4 +31,13 @@ describe('the body editor bundle', () => {
     const gzipped = gzipSync(Buffer.from(code), { level: 9 }).length;
     assert.ok(gzipped < GZIP_BUDGET, `editor.js is ${gzipped} bytes gzipped, over the budget of ${GZIP_BUDGET}`);
   });
+
+  it('is sent on from another build\'s fingerprint to this build\'s (decision 0076), and an unknown file is 404', async () => {
+    const publicPath = loadAdminAssets().path('editor.js');
+    const moved = await fetch(new URL('/admin/assets/editor.000000000000.js', server.url), { redirect: 'manual' });
+    assert.equal(moved.status, 307);
+    assert.equal(moved.headers.get('location'), publicPath);
+    assert.equal(moved.headers.get('cache-control'), 'no-store');
+    assert.equal((await fetch(new URL('/admin/assets/nothing.000000000000.js', server.url), { redirect: 'manual' })).status, 404);
+  });
 });

@@ -6,12 +6,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { projectFile } from '../../lib/project-files.ts';
 import { CachedBody } from '../page-cache.ts';
-import type { Asset } from '../assets.ts';
+import { renamedAmong, type Asset } from '../assets.ts';
 
 export interface AdminAssets {
   /** The public path of a file by its name, e.g. path('admin.css') → /admin/assets/admin.3f2a….css. */
   path(name: string): string;
   get(publicPath: string): Asset | undefined;
+  /** The public path this build gives a file asked for by another build's fingerprint (decision 0076). */
+  renamed(publicPath: string): string | undefined;
 }
 
 const TYPES: Record<string, string> = {
@@ -45,5 +47,6 @@ export function loadAdminAssets(dirs: readonly string[] = ADMIN_ASSET_DIRS): Adm
       return asset.path;
     },
     get: (p) => byPath.get(p),
+    renamed: renamedAmong([...byName.values()]),
   };
 }
