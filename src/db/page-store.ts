@@ -411,9 +411,8 @@ export class PageStore {
  * replaced (its old row and change keys deleted first).
  */
 async function writePages(trx: Db, pages: readonly PageToStore[], now: string): Promise<void> {
-  const byKey = new Map(pages.map((p) => [p.urlKey, p]));
-  const urlKeys = [...byKey.keys()];
-  const old = (await trx.selectFrom('stored_pages').select('id').where('url_key', 'in', urlKeys).execute()).map((r) => r.id);
+  const keysOf = new Map(pages.map((p) => [p.urlKey, [...new Set(p.page.keys)]]));
+  const old = (await trx.selectFrom('stored_pages').select('id').where('url_key', 'in', [...keysOf.keys()]).execute()).map((r) => r.id);
   if (old.length) {
     await trx.deleteFrom('stored_page_keys').where('page_id', 'in', old).execute();
     await trx.deleteFrom('stored_pages').where('id', 'in', old).execute();
@@ -429,7 +428,7 @@ async function writePages(trx: Db, pages: readonly PageToStore[], now: string): 
         etag: page.etag,
         encoding: page.encoding,
         body: page.body,
-        change_keys: JSON.stringify([...new Set(page.keys)]),
+        change_keys: JSON.stringify(keysOf.get(urlKey)),
         size: page.body.length,
         stored_at: now,
         build,
@@ -438,7 +437,7 @@ async function writePages(trx: Db, pages: readonly PageToStore[], now: string): 
     .returning(['id', 'url_key'])
     .execute();
   // By key, not by position: neither engine promises RETURNING's order.
-  const keyRows = rows.flatMap((r) => [...new Set(byKey.get(r.url_key)!.page.keys)].map((k) => ({ change_key: k, page_id: Number(r.id) })));
+  const keyRows = rows.flatMap((r) => keysOf.get(r.url_key)!.map((k) => ({ change_key: k, page_id: Number(r.id) })));
   for (let i = 0; i < keyRows.length; i += KEY_ROWS_PER_STATEMENT) await trx.insertInto('stored_page_keys').values(keyRows.slice(i, i + KEY_ROWS_PER_STATEMENT)).execute();
 }
 
