@@ -5,6 +5,7 @@ import type { Db } from '../db/store.ts';
 import { reusableListQuery, reusableQuery } from '../db/reusable-query.ts';
 import { jsonRows, parseJsonRows } from '../db/json-rows.ts';
 import type { ArticleRow, ArticleStatus, ArticleUpdate, Database, NewArticleRow, SourceKind, SourceRole } from '../db/schema.ts';
+import { parseStoredListColumn, storedListColumn, type StoredListColumn } from '../related/related.repository.ts';
 
 /** Characters of plain text read for a card's excerpt. */
 const LEAD_CHARS = 600;
@@ -87,7 +88,8 @@ export interface PinPart {
  * What an article's own page shows beyond a card: the rendered body and word count, whether any article
  * names it as its original (when none does and it translates none, its page has no translations to look
  * up), and its tags, sources, authors and pins, each as a JSON array in the same row (decision 0070: on
- * PostgreSQL four statements fewer for a page not in the cache, each a round trip).
+ * PostgreSQL four statements fewer for a page not in the cache, each a round trip). Its stored "Check
+ * Also" list comes in the same row too, as the related capability writes the column (decision 0077).
  */
 function withPageParts(db: Db) {
   return withSection(db).select((eb) => [
@@ -121,6 +123,7 @@ function withPageParts(db: Db) {
     ).as('sources'),
     authorsJson(db, eb).as('authors'),
     jsonRows<PinPart>(db, eb.selectFrom('related_pins as rp').whereRef('rp.article_id', '=', 'a.id').select(['rp.position', 'rp.related_article_id as id']), ['position', 'id'], ['position']).as('pins'),
+    storedListColumn(db, eb.ref('a.id')).as('listed'),
   ]);
 }
 
@@ -134,9 +137,17 @@ function authorsJson(db: Db, eb: ExpressionBuilder<Database & { a: Database['art
   );
 }
 
-/** A page row with its JSON columns read back. */
-function pageRow<R extends { translated: unknown; tags: TagPart[] | string; sources: SourcePart[] | string; authors: AuthorPart[] | string; pins: PinPart[] | string }>(row: R) {
-  return { ...row, translated: Boolean(row.translated), tags: parseJsonRows(row.tags), sources: parseJsonRows(row.sources), authors: parseJsonRows(row.authors), pins: parseJsonRows(row.pins) };
+/** A page row with its JSON columns read back; `listed`: the stored "Check Also" ids, null when never computed. */
+function pageRow<R extends { translated: unknown; tags: TagPart[] | string; sources: SourcePart[] | string; authors: AuthorPart[] | string; pins: PinPart[] | string; listed: StoredListColumn }>(row: R) {
+  return {
+    ...row,
+    translated: Boolean(row.translated),
+    tags: parseJsonRows(row.tags),
+    sources: parseJsonRows(row.sources),
+    authors: parseJsonRows(row.authors),
+    pins: parseJsonRows(row.pins),
+    listed: parseStoredListColumn(row.listed),
+  };
 }
 
 const publishedPageAt = reusableQuery((db, sectionSlug: string, slug: string) => withPageParts(db).where('a.status', '=', 'published').where('s.slug', '=', sectionSlug).where('a.slug', '=', slug));

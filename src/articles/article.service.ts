@@ -16,7 +16,7 @@ import { documentExists, downloadName, recordDocument } from '../documents/docum
 import { indexArticle, indexDocument } from '../search/indexing.ts';
 import { articleTexts } from './article.lookups.ts';
 import type { SearchIndex } from '../search/search-index.ts';
-import { computeRelatedLists, relatedAfterChange, relatedIds, storedRelatedIds } from '../related/related.service.ts';
+import { computeRelatedLists, relatedAfterChange, relatedIds } from '../related/related.service.ts';
 import { approvedCommentCounts } from '../comments/comment.service.ts';
 import { bodyImagesToRecord, checkLeadImage, cropBoxSchema, recordBodyImages } from './article.images.ts';
 import * as repo from './article.repository.ts';
@@ -165,10 +165,10 @@ export async function cardsFor(db: Db, ids: readonly number[]): Promise<ArticleC
  */
 async function relatedFor(store: Store, db: Db, row: repo.ArticlePageRow): Promise<{ pick: CardRow | undefined; keys: ChangeKey[]; comments?: Promise<Map<number, number>> }> {
   const keys: ChangeKey[] = [];
-  // The pins came with the article's row; the stored list is read, then the first candidate that is
-  // published (one more query, two when the first is not). A list is computed (and written) only when
-  // no pin is published and none is stored.
-  const stored = await storedRelatedIds(db, row.id);
+  // The pins and the stored list came with the article's row (decision 0077); the first candidate that
+  // is published is read (one more query, two when the first is not). A list is computed (and written)
+  // only when no pin is published and none is stored.
+  const stored = row.listed;
   const pins = row.pins.map((p) => p.id).filter((id) => id !== row.id);
   const listed = (stored ?? []).filter((id) => id !== row.id);
   const candidates = [...new Set([...pins, ...listed])];

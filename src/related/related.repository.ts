@@ -1,6 +1,8 @@
 // Stored "Check Also" lists: which articles each article's list holds, and whether it was computed.
+import { sql, type Expression, type RawBuilder } from 'kysely';
 import type { Db } from '../db/store.ts';
 import { reusableQuery } from '../db/reusable-query.ts';
+import { jsonRows, parseJsonRows } from '../db/json-rows.ts';
 
 export interface StoredRelated {
   relatedId: number;
@@ -22,6 +24,27 @@ export async function storedList(db: Db, articleId: number): Promise<StoredRelat
   const rows = await listRows(db, articleId);
   if (!rows.length) return null;
   return rows.flatMap((r) => (r.related_article_id === null ? [] : [{ relatedId: r.related_article_id, score: r.score ?? 0 }]));
+}
+
+/** A stored list as `storedListColumn` gives it: null, or its ids as JSON objects (text on SQLite). */
+export type StoredListColumn = { id: number }[] | string | null;
+
+/**
+ * An article's stored list as one column of a query on the article's own row (`articleId`, e.g. the
+ * reference `a.id`): its related ids best first, as a JSON array, or null when the list was never
+ * computed (as storedList). The article page's row carries it (decision 0077), so an uncached page
+ * reads the list with the article instead of in a round trip of its own. The SQL is this module's; the
+ * articles repository only places the column in its row.
+ */
+export function storedListColumn(db: Db, articleId: Expression<number>): RawBuilder<StoredListColumn> {
+  const rows = db.selectFrom('related_articles as ra').select(['ra.related_article_id as id', 'ra.position']).where('ra.article_id', '=', articleId);
+  const computed = db.selectFrom('related_lists as rl').select('rl.article_id').where('rl.article_id', '=', articleId);
+  return sql<StoredListColumn>`case when exists ${computed} then ${jsonRows<{ id: number; position: number }>(db, rows, ['id'], ['position'])} end`;
+}
+
+/** The ids of a storedListColumn value, best first; null when the list was never computed. */
+export function parseStoredListColumn(value: StoredListColumn): number[] | null {
+  return value === null ? null : parseJsonRows(value).map((r) => Number(r.id));
 }
 
 /** Replaces an article's list and marks it computed. */

@@ -100,11 +100,6 @@ export async function relatedAfterChange(index: SearchIndex, db: Db, id: number,
   return [...changed];
 }
 
-/** The stored list's related ids, best first, or null when it is not computed (nothing is written). */
-export async function storedRelatedIds(db: Db, id: number): Promise<number[] | null> {
-  return (await repo.storedList(db, id))?.map((r) => r.relatedId) ?? null;
-}
-
 /** Related article ids for reading, best first; computes and stores the list when it is missing. */
 export async function relatedIds(store: Pick<Store, 'search' | 'writeTransaction'>, db: Db, id: number, now = new Date()): Promise<number[]> {
   const index = store.search;
