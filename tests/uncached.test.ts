@@ -98,9 +98,9 @@ describe('pages not in the cache', () => {
     };
     const plainQueries = await queries('news/plain-note');
     const richQueries = await queries('news/rich-report');
-    // The article's row with its tags, sources, authors, pins and stored "Check Also" list; the pick's
-    // card row with its authors; the two cards' comment counts.
-    assert.ok(plainQueries <= 3, `a plain article page: ${plainQueries} queries`);
+    // The article's row with its tags, sources, authors, pins, comment counts, and its "Check Also"
+    // pick's card with that card's byline and comment count (decision 0078).
+    assert.ok(plainQueries <= 1, `a plain article page: ${plainQueries} queries`);
     // The rich article has translations (one query more) and a pin (its pick needs no computed list).
     assert.ok(richQueries <= plainQueries + 1, `an article with 3 authors, 5 tags, 8 sources, a pin and a translation: ${richQueries} queries (plain: ${plainQueries})`);
     assert.ok(plain.id && rich.id);
@@ -112,18 +112,32 @@ describe('pages not in the cache', () => {
     assert.deepEqual(page.related?.authors.map((a) => a.slug), ['writer-1'], 'the pick came with its byline');
   });
 
-  it('reads an uncached article page in two rounds: the row with its "Check Also" list, then the pick\'s card beside the comment counts', async () => {
+  it('reads an uncached article page in one round: its row comes with its comment counts and its "Check Also" card', async () => {
     const store = server.store;
-    await createArticle(store, { section: 'news', slug: 'rounds-pick', headline: 'Rounds pick', body: 'Grain prices in the port.' });
-    await createArticle(store, { section: 'news', slug: 'rounds-page', headline: 'Rounds page', body: 'Grain prices fall in the port.' });
+    await definePerson(store, { slug: 'grain-writer', name: 'Grain Writer', bio: '', url: null });
+    const pick = await createArticle(store, { section: 'news', slug: 'rounds-pick', headline: 'Rounds pick', body: 'Grain prices in the port.', authors: ['grain-writer'] });
+    const article = await createArticle(store, { section: 'news', slug: 'rounds-page', headline: 'Rounds page', body: 'Grain prices fall in the port.' });
+    const secret = await resolveSecret(store.db, server.config);
+    const comment = (articleId: number, n: number) => ({ articleId, parentId: null, author: `Reader ${n}`, email: `reader${n}@example.org`, url: null, text: `Comment ${n}.`, status: 'approved' as const, createdAt: '2026-11-20T10:00:00.000Z' });
+    await store.writeTransaction(async (trx) => {
+      await importCommentIn(trx, secret, comment(pick.id, 1), null);
+      await importCommentIn(trx, secret, comment(pick.id, 2), null);
+      await importCommentIn(trx, secret, comment(article.id, 3), null);
+    });
     // Its stored list, as a reader's first visit or a bulk load leaves it.
     await getArticle(store, 'news', 'rounds-page');
     const counted = countingRounds(store);
     const page = await getArticle(counted.store, 'news', 'rounds-page');
-    assert.ok(page.related, 'it shows a "Check Also" article');
     // Each round waits for the one before it: on PostgreSQL, a round trip each.
-    assert.equal(counted.rounds(), 2, `rounds (${counted.statements()} statements)`);
-    assert.equal(counted.statements(), 3);
+    assert.equal(counted.rounds(), 1, `rounds (${counted.statements()} statements)`);
+    assert.equal(counted.statements(), 1);
+    assert.equal(page.related?.id, pick.id, 'it shows the other grain article as "Check Also"');
+    assert.deepEqual(page.related.authors.map((a) => a.slug), ['grain-writer']);
+    assert.equal(page.related.commentCount, 2);
+    assert.equal(page.commentCount, 1);
+    // The same card as a card read on its own.
+    const [alone] = await cardsFor(store.db, [pick.id]);
+    assert.deepEqual(page.related, alone);
   });
 
   it('reads cards by lists of ids compiled once per length: each length gives its own rows, in the order asked, past the reused lengths too', async () => {

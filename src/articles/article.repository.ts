@@ -1,11 +1,12 @@
 // Queries over articles and what hangs off them (authors, tags, sources, pins). Plain functions taking
 // a Kysely instance or transaction; rows go no further than the service.
-import { sql, type ExpressionBuilder } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder } from 'kysely';
 import type { Db } from '../db/store.ts';
 import { reusableListQuery, reusableQuery } from '../db/reusable-query.ts';
-import { jsonRows, parseJsonRows } from '../db/json-rows.ts';
+import { jsonObject, jsonRows, parseJsonObject, parseJsonRows } from '../db/json-rows.ts';
 import type { ArticleRow, ArticleStatus, ArticleUpdate, Database, NewArticleRow, SourceKind, SourceRole } from '../db/schema.ts';
-import { parseStoredListColumn, storedListColumn, type StoredListColumn } from '../related/related.repository.ts';
+import { parseStoredListColumn, storedFirstColumn, storedListColumn, type StoredListColumn } from '../related/related.repository.ts';
+import { approvedTotalsColumns } from '../comments/comment.repository.ts';
 
 /** Characters of plain text read for a card's excerpt. */
 const LEAD_CHARS = 600;
@@ -84,6 +85,65 @@ export interface PinPart {
   id: number;
 }
 
+/** A card row with its byline and approved comment count, as the page row's `ahead` column holds it. */
+export type AheadCard = ArticleListRow & { authors: AuthorPart[]; comments: number };
+
+/**
+ * The card of the article an article page's "Check Also" most likely shows: its first pin other than
+ * itself, else the first article of its stored list other than itself (as relatedFor orders them), as
+ * one JSON object of the card row's columns with its byline and approved comment count (decision 0078).
+ * Its own aliases (p, ps, paa, pp): inside it, `a` is the page's article.
+ */
+function aheadCardColumn(db: Db) {
+  const firstPin = db
+    .selectFrom('related_pins as rp')
+    .select('rp.related_article_id')
+    .where('rp.article_id', '=', sql.ref<number>('a.id'))
+    .where('rp.related_article_id', '<>', sql.ref<number>('a.id'))
+    .orderBy('rp.position')
+    .limit(1);
+  const ahead = sql<number | null>`coalesce(${firstPin}, ${storedFirstColumn(db, sql.ref('a.id'))})`;
+  const p = (column: string) => sql.ref(`p.${column}`);
+  const columns: Record<keyof ArticleListRow, Expression<unknown>> = {
+    id: p('id'),
+    slug: p('slug'),
+    status: p('status'),
+    language: p('language'),
+    headline: p('headline'),
+    subtitle: p('subtitle'),
+    summary: p('summary'),
+    lead: sql`substr(p.body_text, 1, ${LEAD_CHARS})`,
+    image_url: p('image_url'),
+    image_alt: p('image_alt'),
+    lead_image_id: p('lead_image_id'),
+    lead_image_crop: p('lead_image_crop'),
+    published_at: p('published_at'),
+    updated_at: p('updated_at'),
+    comments_open: p('comments_open'),
+    translation_of: p('translation_of'),
+    seo_title: p('seo_title'),
+    seo_description: p('seo_description'),
+    home_pinned: p('home_pinned'),
+    section_id: sql.ref('ps.id'),
+    section_slug: sql.ref('ps.slug'),
+    section_name: sql.ref('ps.name'),
+  };
+  const authors = jsonRows<AuthorPart>(
+    db,
+    db.selectFrom('article_authors as paa').innerJoin('people as pp', 'pp.id', 'paa.person_id').whereRef('paa.article_id', '=', sql.ref('p.id')).select(['paa.position', 'pp.id', 'pp.slug', 'pp.name', 'pp.url']),
+    ['position', 'id', 'slug', 'name', 'url'],
+    ['position'],
+  );
+  const card = jsonObject<AheadCard>(db, { ...columns, authors, comments: approvedTotalsColumns(db, sql.ref('p.id')).comments });
+  return sql<AheadCard | string | null>`(select ${card} from articles as p inner join sections as ps on ps.id = p.section_id where p.id = ${ahead})`;
+}
+
+/** The `ahead` column as read back: its byline parsed, its count a number (0 when none). */
+function parseAheadCard(value: AheadCard | string | null): AheadCard | null {
+  const card = parseJsonObject(value);
+  return card && { ...card, authors: parseJsonRows(card.authors), comments: Number(card.comments ?? 0) };
+}
+
 /**
  * What an article's own page shows beyond a card: the rendered body and word count, whether any article
  * names it as its original (when none does and it translates none, its page has no translations to look
@@ -124,6 +184,9 @@ function withPageParts(db: Db) {
     authorsJson(db, eb).as('authors'),
     jsonRows<PinPart>(db, eb.selectFrom('related_pins as rp').whereRef('rp.article_id', '=', 'a.id').select(['rp.position', 'rp.related_article_id as id']), ['position', 'id'], ['position']).as('pins'),
     storedListColumn(db, eb.ref('a.id')).as('listed'),
+    aheadCardColumn(db).as('ahead'),
+    approvedTotalsColumns(db, eb.ref('a.id')).comments.as('approved_comments'),
+    approvedTotalsColumns(db, eb.ref('a.id')).threads.as('approved_threads'),
   ]);
 }
 
@@ -138,7 +201,19 @@ function authorsJson(db: Db, eb: ExpressionBuilder<Database & { a: Database['art
 }
 
 /** A page row with its JSON columns read back; `listed`: the stored "Check Also" ids, null when never computed. */
-function pageRow<R extends { translated: unknown; tags: TagPart[] | string; sources: SourcePart[] | string; authors: AuthorPart[] | string; pins: PinPart[] | string; listed: StoredListColumn }>(row: R) {
+function pageRow<
+  R extends {
+    translated: unknown;
+    tags: TagPart[] | string;
+    sources: SourcePart[] | string;
+    authors: AuthorPart[] | string;
+    pins: PinPart[] | string;
+    listed: StoredListColumn;
+    ahead: AheadCard | string | null;
+    approved_comments: number | string | null;
+    approved_threads: number | string | null;
+  },
+>(row: R) {
   return {
     ...row,
     translated: Boolean(row.translated),
@@ -147,6 +222,8 @@ function pageRow<R extends { translated: unknown; tags: TagPart[] | string; sour
     authors: parseJsonRows(row.authors),
     pins: parseJsonRows(row.pins),
     listed: parseStoredListColumn(row.listed),
+    ahead: parseAheadCard(row.ahead),
+    commentTotals: { comments: Number(row.approved_comments ?? 0), threads: Number(row.approved_threads ?? 0) },
   };
 }
 

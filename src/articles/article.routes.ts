@@ -47,7 +47,7 @@ export interface ArticleComments {
   /** The query parameters sectionFor() reads (the notice after posting, the comment replied to). */
   readonly query: readonly QueryParam[];
   /** From the article's own row (found, not yet read whole): the section is read beside the rest of it. */
-  sectionFor(article: Pick<FoundArticle, 'id' | 'path' | 'language' | 'commentsOpen' | 'publishedAt'>, query: unknown): Promise<CommentsSectionView>;
+  sectionFor(article: Pick<FoundArticle, 'id' | 'path' | 'language' | 'commentsOpen' | 'publishedAt'> & Partial<Pick<FoundArticle, 'commentTotals'>>, query: unknown): Promise<CommentsSectionView>;
 }
 
 export interface ArticleRoutesOptions {

@@ -155,6 +155,11 @@ export async function cardsFor(db: Db, ids: readonly number[]): Promise<ArticleC
   return toCards(db, await repo.findPublishedByIds(db, ids));
 }
 
+/** Approved comment counts by article, as approvedCommentCounts gives them (articles with none left out). */
+function countsOf(pairs: readonly [number, number][]): Map<number, number> {
+  return new Map(pairs.filter(([, n]) => n > 0));
+}
+
 /**
  * The "Check Also" article: an editor's pin when there is one, otherwise the most similar published
  * article by content (src/related/), otherwise the newest other published article of the same section,
@@ -176,9 +181,12 @@ async function relatedFor(store: Store, db: Db, row: repo.ArticlePageRow): Promi
   // row rather than after it (on PostgreSQL, one round trip fewer); articleFromRow reads them again
   // when the pick is another article.
   const ahead = candidates[0];
-  const comments = ahead === undefined ? undefined : approvedCommentCounts(db, [row.id, ahead]);
+  // The row came with that article's card and both comment counts (decision 0078), unless the
+  // candidate it chose is not this one; then they are read as before.
+  const known = row.ahead !== null && row.ahead.id === ahead ? row.ahead : undefined;
+  const comments = ahead === undefined ? undefined : known ? Promise.resolve(countsOf([[row.id, row.commentTotals.comments], [known.id, known.comments]])) : approvedCommentCounts(db, [row.id, ahead]);
   comments?.catch(() => {}); // answered by articleFromRow, or not needed
-  const first = await firstPublished(db, candidates);
+  const first = known?.status === 'published' ? known : await firstPublished(db, candidates);
   let pick: CardRow | undefined = first && pins.includes(first.id) ? first : undefined;
   if (!pick) {
     keys.push(key.related);
@@ -226,6 +234,8 @@ export interface FoundArticle {
   language: string;
   commentsOpen: boolean;
   publishedAt: string;
+  /** Its approved comments and threads, read with its row (decision 0078). */
+  commentTotals: { comments: number; threads: number };
   row: repo.ArticlePageRow;
 }
 
@@ -233,7 +243,15 @@ export interface FoundArticle {
 export async function findArticle(store: Store, sectionSlug: string, slug: string): Promise<FoundArticle> {
   const row = await repo.findPublishedPage(store.db, sectionSlug, slug);
   if (!row) throw new AppError('not_found', 'No published article has this address.');
-  return { id: row.id, path: articlePath(row.section_slug, row.slug), language: row.language, commentsOpen: row.comments_open === 1, publishedAt: row.published_at ?? row.updated_at, row };
+  return {
+    id: row.id,
+    path: articlePath(row.section_slug, row.slug),
+    language: row.language,
+    commentsOpen: row.comments_open === 1,
+    publishedAt: row.published_at ?? row.updated_at,
+    commentTotals: row.commentTotals,
+    row,
+  };
 }
 
 /** The whole article, as its page shows it, of an article found by findArticle. */

@@ -16,6 +16,17 @@ export function newestApproved(db: Db, articleId: number, limit: number) {
 export type PublicCommentRow = Awaited<ReturnType<typeof newestApproved>>[number];
 
 /**
+ * An article's approved comment count and thread count as columns of a query on another row
+ * (`articleId`, e.g. the reference `a.id`): null when the article has no row in comment_counts (none).
+ * The article page's row carries them (decision 0078), so a page not in the cache reads no count of
+ * its own; the SQL over comment_counts stays here.
+ */
+export function approvedTotalsColumns(db: Db, articleId: Expression<number>) {
+  const one = (column: 'comments' | 'threads') => db.selectFrom('comment_counts as cc').select(`cc.${column}`).where('cc.article_id', '=', articleId);
+  return { comments: one('comments'), threads: one('threads') };
+}
+
+/**
  * How many approved comments an article has, and in how many threads (a thread is everything under one
  * top-level comment, counted while any of it is approved). Read from comment_counts, which triggers keep
  * on every write of comments (migration 029, decision 0062): one row by its key, whatever the article's size.

@@ -81,7 +81,7 @@ export function articleComments(service: CommentService, config: Config, formScr
     async sectionFor(article: ArticleRef, query: unknown): Promise<CommentsSectionView> {
       const { notice, replyTo, page } = readArticleQuery(query);
       const view = await service.threadFor(
-        { id: article.id, path: article.path, language: article.language, commentsOpen: article.commentsOpen, publishedAt: article.publishedAt },
+        { id: article.id, path: article.path, language: article.language, commentsOpen: article.commentsOpen, publishedAt: article.publishedAt, commentTotals: article.commentTotals },
         { page, replyTo },
       );
       return { articleId: article.id, articlePath: article.path, language: article.language, view, notice, mail: config.mail !== null, formScript, head: commentPageHead(article.path, view) };

@@ -101,6 +101,8 @@ export interface ArticleRef {
   language: string;
   commentsOpen: boolean;
   publishedAt: string;
+  /** Its approved comments and threads when the caller read them already (with the article's row); read here otherwise. */
+  commentTotals?: { comments: number; threads: number };
 }
 
 /**
@@ -710,7 +712,7 @@ export function createCommentService(deps: CommentServiceDeps) {
      * past the last is not_found (comments written later may fill it).
      */
     async threadFor(article: ArticleRef, ask: { page: number | null; replyTo: number | null }, now = new Date()): Promise<ThreadView> {
-      const totals = await repo.approvedTotals(db, article.id);
+      const totals = article.commentTotals ?? (await repo.approvedTotals(db, article.id));
       const layout = pageLayout(totals.threads);
       const current = ask.page ?? layout.default;
       if (current > layout.count)

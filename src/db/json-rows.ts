@@ -37,6 +37,23 @@ export function jsonRows<T>(db: WithAdapter, from: Expression<unknown>, columns:
   return sql<T[] | string>`(select coalesce(${sql.raw(functions.array)}(${sql.raw(functions.object)}(${object}) order by ${order}), '[]') from ${from} as rows)`;
 }
 
+/**
+ * One JSON object of the given keys and values (SQL expressions of the outer query), built with the
+ * engine's function; a value that is itself a `jsonRows` column arrives in it as JSON on PostgreSQL and
+ * as text on SQLite (read it with `parseJsonRows`). Comes back parsed on PostgreSQL, as text on SQLite.
+ */
+export function jsonObject<T>(db: WithAdapter, values: Readonly<Record<string, Expression<unknown>>>): RawBuilder<T | string> {
+  const functions = registered.get(db.getExecutor().adapter);
+  if (!functions) throw new Error('jsonObject: the store did not register its JSON functions for this database');
+  const pairs = sql.join(Object.entries(values).flatMap(([k, v]) => [sql.lit(k), v]));
+  return sql<T | string>`${sql.raw(functions.object)}(${pairs})`;
+}
+
+/** A `jsonObject` value as read back (null stays null). */
+export function parseJsonObject<T>(value: T | string | null): T | null {
+  return typeof value === 'string' ? (JSON.parse(value) as T) : value;
+}
+
 /** A `jsonRows` column as read back: PostgreSQL's driver parsed it already, SQLite's gives its text. */
 export function parseJsonRows<T>(value: T[] | string): T[] {
   return typeof value === 'string' ? (JSON.parse(value) as T[]) : value;

@@ -42,6 +42,21 @@ export function storedListColumn(db: Db, articleId: Expression<number>): RawBuil
   return sql<StoredListColumn>`case when exists ${computed} then ${jsonRows<{ id: number; position: number }>(db, rows, ['id'], ['position'])} end`;
 }
 
+/**
+ * The first article of an article's stored list other than itself, as a scalar subquery on the article's
+ * row (`articleId`); null when the list holds none. The article page's row reads that article's card
+ * with it (decision 0078).
+ */
+export function storedFirstColumn(db: Db, articleId: Expression<number>) {
+  return db
+    .selectFrom('related_articles as ra')
+    .select('ra.related_article_id')
+    .where('ra.article_id', '=', articleId)
+    .where('ra.related_article_id', '<>', articleId)
+    .orderBy('ra.position')
+    .limit(1);
+}
+
 /** The ids of a storedListColumn value, best first; null when the list was never computed. */
 export function parseStoredListColumn(value: StoredListColumn): number[] | null {
   return value === null ? null : parseJsonRows(value).map((r) => Number(r.id));
