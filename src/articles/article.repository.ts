@@ -149,7 +149,8 @@ function parseAheadCard(value: AheadCard | string | null): AheadCard | null {
  * names it as its original (when none does and it translates none, its page has no translations to look
  * up), and its tags, sources, authors and pins, each as a JSON array in the same row (decision 0070: on
  * PostgreSQL four statements fewer for a page not in the cache, each a round trip). Its stored "Check
- * Also" list comes in the same row too, as the related capability writes the column (decision 0077).
+ * Also" list (decision 0077), its approved comment counts and its likely pick's card (decision 0078)
+ * come in the same row too, the first two as columns whose SQL their owners write.
  */
 function withPageParts(db: Db) {
   return withSection(db).select((eb) => [
@@ -200,7 +201,11 @@ function authorsJson(db: Db, eb: ExpressionBuilder<Database & { a: Database['art
   );
 }
 
-/** A page row with its JSON columns read back; `listed`: the stored "Check Also" ids, null when never computed. */
+/**
+ * A page row with its JSON columns read back. `listed`: the stored "Check Also" ids, null when never
+ * computed; `ahead`: the likely pick's card, null when there is no candidate; `commentTotals`: the
+ * article's approved comments and threads.
+ */
 function pageRow<
   R extends {
     translated: unknown;

@@ -170,19 +170,17 @@ function countsOf(pairs: readonly [number, number][]): Map<number, number> {
  */
 async function relatedFor(store: Store, db: Db, row: repo.ArticlePageRow): Promise<{ pick: CardRow | undefined; keys: ChangeKey[]; comments?: Promise<Map<number, number>> }> {
   const keys: ChangeKey[] = [];
-  // The pins and the stored list came with the article's row (decision 0077); the first candidate that
-  // is published is read (one more query, two when the first is not). A list is computed (and written)
-  // only when no pin is published and none is stored.
+  // The pins and the stored list came with the article's row (decision 0077). A list is computed (and
+  // written) only when no pin is published and none is stored.
   const stored = row.listed;
   const pins = row.pins.map((p) => p.id).filter((id) => id !== row.id);
   const listed = (stored ?? []).filter((id) => id !== row.id);
   const candidates = [...new Set([...pins, ...listed])];
-  // The first candidate is nearly always the pick: the two cards' comment counts are read beside its
-  // row rather than after it (on PostgreSQL, one round trip fewer); articleFromRow reads them again
-  // when the pick is another article.
+  // The first candidate is nearly always the pick, and the row came with its card and both cards'
+  // comment counts (decision 0078; the SQL picks it as this code does, so the two agree). Should they
+  // not, the counts are read beside the first candidate's row; when that article is not published, the
+  // candidates are read in turn and articleFromRow reads the counts again for the pick.
   const ahead = candidates[0];
-  // The row came with that article's card and both comment counts (decision 0078), unless the
-  // candidate it chose is not this one; then they are read as before.
   const known = row.ahead !== null && row.ahead.id === ahead ? row.ahead : undefined;
   const comments = ahead === undefined ? undefined : known ? Promise.resolve(countsOf([[row.id, row.commentTotals.comments], [known.id, known.comments]])) : approvedCommentCounts(db, [row.id, ahead]);
   comments?.catch(() => {}); // answered by articleFromRow, or not needed
