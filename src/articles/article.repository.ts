@@ -1,10 +1,10 @@
 // Queries over articles and what hangs off them (authors, tags, sources, pins). Plain functions taking
 // a Kysely instance or transaction; rows go no further than the service.
-import { sql, type Expression, type ExpressionBuilder } from 'kysely';
+import { sql, type Expression } from 'kysely';
 import type { Db } from '../db/store.ts';
 import { reusableListQuery, reusableQuery } from '../db/reusable-query.ts';
 import { jsonObject, jsonRows, parseJsonObject, parseJsonRows } from '../db/json-rows.ts';
-import type { ArticleRow, ArticleStatus, ArticleUpdate, Database, NewArticleRow, SourceKind, SourceRole } from '../db/schema.ts';
+import type { ArticleRow, ArticleStatus, ArticleUpdate, NewArticleRow, SourceKind, SourceRole } from '../db/schema.ts';
 import { parseStoredListColumn, storedFirstColumn, storedListColumn, type StoredListColumn } from '../related/related.repository.ts';
 import { approvedTotalsColumns } from '../comments/comment.repository.ts';
 
@@ -92,7 +92,7 @@ export type AheadCard = ArticleListRow & { authors: AuthorPart[]; comments: numb
  * The card of the article an article page's "Check Also" most likely shows: its first pin other than
  * itself, else the first article of its stored list other than itself (as relatedFor orders them), as
  * one JSON object of the card row's columns with its byline and approved comment count (decision 0078).
- * Its own aliases (p, ps, paa, pp): inside it, `a` is the page's article.
+ * Its own aliases (p, ps, and authorsJson's): inside it, `a` is the page's article.
  */
 function aheadCardColumn(db: Db) {
   const firstPin = db
@@ -128,13 +128,7 @@ function aheadCardColumn(db: Db) {
     section_slug: sql.ref('ps.slug'),
     section_name: sql.ref('ps.name'),
   };
-  const authors = jsonRows<AuthorPart>(
-    db,
-    db.selectFrom('article_authors as paa').innerJoin('people as pp', 'pp.id', 'paa.person_id').whereRef('paa.article_id', '=', sql.ref('p.id')).select(['paa.position', 'pp.id', 'pp.slug', 'pp.name', 'pp.url']),
-    ['position', 'id', 'slug', 'name', 'url'],
-    ['position'],
-  );
-  const card = jsonObject<AheadCard>(db, { ...columns, authors, comments: approvedTotalsColumns(db, sql.ref('p.id')).comments });
+  const card = jsonObject<AheadCard>(db, { ...columns, authors: authorsJson(db, sql.ref('p.id')), comments: approvedTotalsColumns(db, sql.ref('p.id')).comments });
   return sql<AheadCard | string | null>`(select ${card} from articles as p inner join sections as ps on ps.id = p.section_id where p.id = ${ahead})`;
 }
 
@@ -153,6 +147,7 @@ function parseAheadCard(value: AheadCard | string | null): AheadCard | null {
  * come in the same row too, the first two as columns whose SQL their owners write.
  */
 function withPageParts(db: Db) {
+  const totals = approvedTotalsColumns(db, sql.ref<number>('a.id'));
   return withSection(db).select((eb) => [
     'a.body_html',
     'a.word_count',
@@ -182,20 +177,23 @@ function withPageParts(db: Db) {
       ['position', 'name', 'description', 'url', 'kind', 'role', 'document_id', 'document_title', 'document_sha256', 'document_file', 'document_media_type', 'document_file_name', 'document_size'],
       ['position'],
     ).as('sources'),
-    authorsJson(db, eb).as('authors'),
+    authorsJson(db, eb.ref('a.id')).as('authors'),
     jsonRows<PinPart>(db, eb.selectFrom('related_pins as rp').whereRef('rp.article_id', '=', 'a.id').select(['rp.position', 'rp.related_article_id as id']), ['position', 'id'], ['position']).as('pins'),
     storedListColumn(db, eb.ref('a.id')).as('listed'),
     aheadCardColumn(db).as('ahead'),
-    approvedTotalsColumns(db, eb.ref('a.id')).comments.as('approved_comments'),
-    approvedTotalsColumns(db, eb.ref('a.id')).threads.as('approved_threads'),
+    totals.comments.as('approved_comments'),
+    totals.threads.as('approved_threads'),
   ]);
 }
 
-/** The article's bylined people as a JSON array, in byline order (a column of a query on `articles as a`). */
-function authorsJson(db: Db, eb: ExpressionBuilder<Database & { a: Database['articles'] }, 'a'>) {
+/**
+ * The bylined people of the article `articleId` refers to, as a JSON array in byline order (a column of
+ * a query on that article's row: `a.id` on a page or card row, `p.id` in the page row's pick card).
+ */
+function authorsJson(db: Db, articleId: Expression<number>) {
   return jsonRows<AuthorPart>(
     db,
-    eb.selectFrom('article_authors as aa').innerJoin('people as p', 'p.id', 'aa.person_id').whereRef('aa.article_id', '=', 'a.id').select(['aa.position', 'p.id', 'p.slug', 'p.name', 'p.url']),
+    db.selectFrom('article_authors as aa').innerJoin('people as pe', 'pe.id', 'aa.person_id').where('aa.article_id', '=', articleId).select(['aa.position', 'pe.id', 'pe.slug', 'pe.name', 'pe.url']),
     ['position', 'id', 'slug', 'name', 'url'],
     ['position'],
   );
@@ -305,7 +303,7 @@ export async function findPublishedByIds(db: Db, ids: readonly number[]): Promis
 
 const rowsWithIds = reusableListQuery((db, ids) => withSection(db).where('a.id', 'in', ids));
 
-const cardWithId = reusableQuery((db, id: number) => withSection(db).select((eb) => authorsJson(db, eb).as('authors')).where('a.id', '=', id));
+const cardWithId = reusableQuery((db, id: number) => withSection(db).select(authorsJson(db, sql.ref<number>('a.id')).as('authors')).where('a.id', '=', id));
 
 /** A published article's card row with its authors (an article page's "Check Also" pick), by id; status checked as findPublishedByIds does. */
 export async function findPublishedCard(db: Db, id: number): Promise<(ArticleListRow & { authors: AuthorPart[] }) | undefined> {

@@ -24,14 +24,20 @@ export function useJsonFunctions(db: WithAdapter, functions: JsonFunctions): voi
   registered.set(db.getExecutor().adapter, functions);
 }
 
+/** The JSON functions the store registered for `db`; `caller` names the builder in the error. */
+function functionsOf(db: WithAdapter, caller: string): JsonFunctions {
+  const functions = registered.get(db.getExecutor().adapter);
+  if (!functions) throw new Error(`${caller}: the store did not register its JSON functions for this database`);
+  return functions;
+}
+
 /**
  * The rows of `from` as a JSON array of objects holding `columns`, in the order of `orderBy` (columns
  * of `from`), '[]' when it has none. The value comes back parsed on PostgreSQL and as text on SQLite:
  * read it with `parseJsonRows`.
  */
 export function jsonRows<T>(db: WithAdapter, from: Expression<unknown>, columns: readonly (keyof T & string)[], orderBy: readonly (keyof T & string)[]): RawBuilder<T[] | string> {
-  const functions = registered.get(db.getExecutor().adapter);
-  if (!functions) throw new Error('jsonRows: the store did not register its JSON functions for this database');
+  const functions = functionsOf(db, 'jsonRows');
   const object = sql.join(columns.flatMap((c) => [sql.lit(c), sql.ref(`rows.${c}`)]));
   const order = sql.join(orderBy.map((c) => sql.ref(`rows.${c}`)));
   return sql<T[] | string>`(select coalesce(${sql.raw(functions.array)}(${sql.raw(functions.object)}(${object}) order by ${order}), '[]') from ${from} as rows)`;
@@ -43,8 +49,7 @@ export function jsonRows<T>(db: WithAdapter, from: Expression<unknown>, columns:
  * as text on SQLite (read it with `parseJsonRows`). Comes back parsed on PostgreSQL, as text on SQLite.
  */
 export function jsonObject<T>(db: WithAdapter, values: Readonly<Record<string, Expression<unknown>>>): RawBuilder<T | string> {
-  const functions = registered.get(db.getExecutor().adapter);
-  if (!functions) throw new Error('jsonObject: the store did not register its JSON functions for this database');
+  const functions = functionsOf(db, 'jsonObject');
   const pairs = sql.join(Object.entries(values).flatMap(([k, v]) => [sql.lit(k), v]));
   return sql<T | string>`${sql.raw(functions.object)}(${pairs})`;
 }
