@@ -11,13 +11,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { buildAndGetServeArgs } from '../scripts/start-command.mjs';
+import { buildServer } from './lib/builds.ts';
 import { loadConfig } from '../src/config.ts';
 import { openStore, type Store } from '../src/db/database.ts';
 import { tempDir } from './lib/cleanup.ts';
 import type { ServerProcess } from './lib/child-server.ts';
 import { createDatabase, type Engine } from './lib/engines.ts';
-import { REPO_ROOT, runGazette, serveGazette, type BenchDatabase } from './lib/gazette-server.ts';
+import { runGazette, serveGazette, type BenchDatabase } from './lib/gazette-server.ts';
 import { request } from './lib/http.ts';
 import { freePort } from './lib/ports.ts';
 import { addTo, emptyReport, onEngine, valid, type BenchContext, type Check, type ScenarioReport } from './lib/scenario.ts';
@@ -90,7 +90,7 @@ async function onOneEngine(ctx: BenchContext, engine: Engine, kills: number, sec
     drop = () => created.drop();
     database = { engine, url: created.url };
   }
-  const args = buildAndGetServeArgs(REPO_ROOT);
+  const args = buildServer();
   const port = await freePort();
   const env = { COMMENTS_MODERATION: 'hold-first', COMMENTS_RATE_MAX: '1000000', COMMENTS_MIN_SECONDS: '0' };
   let server: ServerProcess | null = null;

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { atExit, tempDir } from './lib/cleanup.ts';
 import { createDatabase, type Engine } from './lib/engines.ts';
+import { noteCodeStart } from './lib/builds.ts';
 import { REPO_ROOT, runGazette } from './lib/gazette-server.ts';
 import { cpuSeconds, sampleRss } from './lib/proc.ts';
 import { atLeast, below, emptyReport, onEngine, valid, type BenchContext, type ScenarioReport } from './lib/scenario.ts';
@@ -42,6 +43,7 @@ interface ImportRun {
 /** Runs `gazette import wordpress file` against a database, sampling the process's memory and CPU. */
 function importFile(databaseUrl: string, file: string): Promise<ImportRun> {
   return new Promise((resolve, reject) => {
+    noteCodeStart();
     const started = performance.now();
     const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'gazette.mjs'), 'import', 'wordpress', file], {
       cwd: REPO_ROOT,

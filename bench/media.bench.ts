@@ -16,6 +16,7 @@ import sharp from 'sharp';
 import { atExit, tempDir } from './lib/cleanup.ts';
 import { compareWithBare } from './lib/compare.ts';
 import type { Engine } from './lib/engines.ts';
+import { noteCodeStart } from './lib/builds.ts';
 import { REPO_ROOT, startGazette, type BenchDatabase } from './lib/gazette-server.ts';
 import { sampleRss } from './lib/proc.ts';
 import { addTo, below, emptyReport, onEngine, valid, type BenchContext, type ScenarioReport } from './lib/scenario.ts';
@@ -88,6 +89,7 @@ interface IngestOutput {
 /** Runs the ingest child: `count` uploads of `photo` at once into the database and MEDIA_DIR given. */
 function ingest(photo: string, count: number, database: string, mediaDir: string): Promise<IngestOutput & { sampledPeakBytes: number }> {
   return new Promise((resolve, reject) => {
+    noteCodeStart();
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'lib', 'media-ingest.child.ts'), photo, String(count)], {
       cwd: REPO_ROOT,
       env: { ...process.env, DATABASE_URL: database, MEDIA_DIR: mediaDir, LOG_LEVEL: 'warn' },

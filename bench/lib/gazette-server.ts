@@ -4,13 +4,13 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildAndGetServeArgs } from '../../scripts/start-command.mjs';
+import { buildServer, noteCodeStart, REPO_ROOT } from './builds.ts';
 import { atExit, tempDir } from './cleanup.ts';
 import { spawnServer, type ServerProcess } from './child-server.ts';
 import { backendPids, createDatabase, SQLITE, type Engine } from './engines.ts';
 import { freePort } from './ports.ts';
 
-export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
+export { REPO_ROOT };
 
 /**
  * Extra Node options for the Gazette server only (BENCH_NODE_OPTIONS), to try a runtime setting such as
@@ -78,7 +78,7 @@ export async function startGazette(options: GazetteOptions = {}): Promise<Gazett
     // (data/media under the repository, kept between runs) a run would find what earlier runs made.
     const port = await freePort();
     const env = { MEDIA_DIR: path.join(dir, 'media'), ...options.env };
-    const server = await serveGazette(database, { port, args: buildAndGetServeArgs(REPO_ROOT), env });
+    const server = await serveGazette(database, { port, args: buildServer(), env });
     return {
       ...server,
       database,
@@ -100,7 +100,7 @@ export async function startGazette(options: GazetteOptions = {}): Promise<Gazett
 /**
  * Starts the server as `npm start` does on a database that already exists, and leaves the database alone
  * when it stops: a scenario that restarts servers on one database (crash) creates and drops it itself.
- * `args` come from buildAndGetServeArgs (built once by the caller).
+ * `args` come from buildServer (built once by the caller).
  */
 export function serveGazette(database: BenchDatabase, options: { port: number; args: string[]; env?: Record<string, string> }): Promise<ServerProcess> {
   return spawnServer({
@@ -134,6 +134,7 @@ export interface CommandResult {
 /** Runs `gazette <args>` against a database (its DATABASE_URL), e.g. to load a corpus. */
 export function runGazette(databaseUrl: string, args: string[], env: Record<string, string> = {}): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
+    noteCodeStart();
     const started = performance.now();
     const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'gazette.mjs'), ...args], {
       cwd: REPO_ROOT,

@@ -1,10 +1,10 @@
 // Results on disk: one JSON file per scenario run (bench/results/<name>-<date>.json), and
 // bench/results/latest.md, rebuilt from the newest file of every scenario so that running one
 // scenario does not drop the others from the summary.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { codeStartMark, codeStartsSince, gitState, type GitState } from './builds.ts';
 import { GAZETTE_NODE_OPTIONS } from './gazette-server.ts';
 import type { BenchContext, Figure, ScenarioReport } from './scenario.ts';
 
@@ -17,22 +17,37 @@ export interface ResultFile extends ScenarioReport {
   finishedAt: string;
   settings: { durationSec: number; warmupSec: number; connections: number; rounds: number; gazetteNodeOptions?: string; engines?: string[]; postgresSkipped?: string };
   machine: { node: string; platform: string; cpus: number; cpuModel: string; postgres?: string; loadAverageBefore: number[]; loadAverageAfter: number[] };
-  git: { commit: string; dirty: boolean } | null;
-}
-
-function gitState(): ResultFile['git'] {
-  try {
-    const cwd = path.resolve(import.meta.dirname, '..', '..');
-    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'bin'], { cwd, encoding: 'utf8' }).trim() !== '';
-    return { commit, dirty };
-  } catch {
-    return null; // Not a git checkout: the figures stand without it.
-  }
+  /**
+   * The code measured: the checkout of the run's first server build or `gazette` command (lib/builds.ts),
+   * or the checkout at the start when the run started neither. `atStart`: the checkout when the run
+   * began, when it was another. `laterStarts`: other checkouts that later builds or commands ran.
+   */
+  git: (GitState & { atStart?: GitState | null; laterStarts?: (GitState | null)[] }) | null;
 }
 
 /** What is known of a run before it starts. */
-export type RunInfo = Omit<ResultFile, keyof ScenarioReport | 'finishedAt' | 'machine'> & { machine: Omit<ResultFile['machine'], 'loadAverageAfter'> };
+export type RunInfo = Omit<ResultFile, keyof ScenarioReport | 'finishedAt' | 'machine' | 'git'> & {
+  machine: Omit<ResultFile['machine'], 'loadAverageAfter'>;
+  /** The checkout when the run began. */
+  gitAtStart: GitState | null;
+  /** Where this run's builds and commands begin in lib/builds.ts's record. */
+  codeStartMark: number;
+};
+
+const sameState = (a: GitState | null, b: GitState | null) => a?.commit === b?.commit && a?.dirty === b?.dirty;
+
+/** The result file's git field: the code the run's servers and commands started from (see ResultFile). */
+export function measuredCode(atStart: GitState | null, starts: readonly (GitState | null)[]): ResultFile['git'] {
+  if (!starts.length) return atStart;
+  const first = starts[0]!;
+  const later = starts.slice(1).filter((s, i, all) => !sameState(s, first) && all.findIndex((o) => sameState(o, s)) === i);
+  if (!first) return null;
+  return {
+    ...first,
+    ...(sameState(atStart, first) ? {} : { atStart }),
+    ...(later.length ? { laterStarts: later } : {}),
+  };
+}
 
 /** Everything about the run that is not a measurement, taken before it starts. */
 export function describeRun(scenario: string, ctx: BenchContext): RunInfo {
@@ -56,16 +71,19 @@ export function describeRun(scenario: string, ctx: BenchContext): RunInfo {
       ...Object.fromEntries(ctx.engines.flatMap((e) => (e.kind === 'postgres' ? [['postgres', e.description]] : []))),
       loadAverageBefore: os.loadavg(),
     },
-    git: gitState(),
+    gitAtStart: gitState(),
+    codeStartMark: codeStartMark(),
   };
 }
 
 /** Writes one scenario's result file and rebuilds latest.md. */
 export function writeResult(run: RunInfo, report: ScenarioReport): { file: string; result: ResultFile } {
+  const { gitAtStart, codeStartMark: mark, ...info } = run;
   const result: ResultFile = {
-    ...run,
+    ...info,
     finishedAt: new Date().toISOString(),
     machine: { ...run.machine, loadAverageAfter: os.loadavg() },
+    git: measuredCode(gitAtStart, codeStartsSince(mark)),
     ...report,
   };
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
@@ -106,6 +124,17 @@ const num = (value: number | null | undefined, digits = 0) =>
   value === undefined || value === null || !Number.isFinite(value) ? '' : value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const mark = (pass: boolean) => (pass ? '✓ pass' : '✗ FAIL');
 
+const describeState = (state: GitState | null | undefined) =>
+  state ? `${state.commit}${state.dirty ? ' with uncommitted changes in src/ or bin/' : ''}` : 'outside a git checkout';
+
+/** The commit measured, and the others the run met (older result files hold the commit at the start only). */
+function gitLine(git: ResultFile['git']): string {
+  if (!git) return '';
+  const atStart = git.atStart !== undefined ? ` (the run began at ${describeState(git.atStart)})` : '';
+  const later = git.laterStarts?.length ? `; **later servers or commands ran ${git.laterStarts.map(describeState).join(', ')}**` : '';
+  return `; commit ${describeState(git)}${atStart}${later}`;
+}
+
 /** One scenario as Markdown: the load runs, the other figures, the checks. Also printed to the terminal. */
 export function renderScenario(result: ResultFile): string {
   const s = result.settings;
@@ -117,7 +146,7 @@ export function renderScenario(result: ResultFile): string {
       `${s.rounds > 1 ? `, ${s.rounds} alternating rounds (figures and checks use medians)` : ''}` +
       `${s.gazetteNodeOptions ? `, **Gazette run with BENCH_NODE_OPTIONS="${s.gazetteNodeOptions}"**` : ''}; node ${result.machine.node}, ` +
       `${result.machine.cpus} CPUs, load average ${load(result.machine.loadAverageBefore)} before, ${load(result.machine.loadAverageAfter)} after` +
-      (result.git ? `; commit ${result.git.commit}${result.git.dirty ? ' with uncommitted changes in src/ or bin/' : ''}` : '') +
+      gitLine(result.git) +
       '.',
     '',
   ];
