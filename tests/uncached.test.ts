@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { KyselyPlugin } from 'kysely';
-import { cardsFor, createArticle, getArticle } from '../src/articles/article.service.ts';
+import { cardsFor, createArticle, getArticle, listArticles } from '../src/articles/article.service.ts';
 import { findPublishedByIds } from '../src/articles/article.repository.ts';
 import { importCommentIn, resolveSecret } from '../src/comments/comment.service.ts';
 import { loadCorpus } from '../src/demo/corpus.ts';
@@ -138,6 +138,35 @@ describe('pages not in the cache', () => {
     // The same card as a card read on its own.
     const [alone] = await cardsFor(store.db, [pick.id]);
     assert.deepEqual(page.related, alone);
+  });
+
+  it('reads a list of cards in one statement, each with its byline and comment count', async () => {
+    const store = server.store;
+    await definePerson(store, { slug: 'list-writer-a', name: 'List Writer A', bio: '', url: null });
+    await definePerson(store, { slug: 'list-writer-b', name: 'List Writer B', bio: '', url: null });
+    const bylined = await createArticle(store, { section: 'news', slug: 'list-two-writers', headline: 'Two writers', body: 'Salt.', authors: ['list-writer-b', 'list-writer-a'] });
+    const unsigned = await createArticle(store, { section: 'news', slug: 'list-no-writer', headline: 'No writer', body: 'Pepper.' });
+    const commented = await createArticle(store, { section: 'akhbar', slug: 'list-commented', language: 'ar', headline: 'تعليقات', body: 'ملح.', authors: ['list-writer-a'] });
+    const secret = await resolveSecret(store.db, server.config);
+    const comment = (articleId: number, n: number, status: 'approved' | 'pending') => ({ articleId, parentId: null, author: `Reader ${n}`, email: `list${n}@example.org`, url: null, text: `Note ${n}.`, status, createdAt: '2026-11-21T10:00:00.000Z' });
+    await store.writeTransaction(async (trx) => {
+      for (const [n, status] of [[1, 'approved'], [2, 'approved'], [3, 'pending'], [4, 'approved']] as const) await importCommentIn(trx, secret, comment(commented.id, n, status), null);
+    });
+    const counted = countingRounds(store);
+    const ids = [commented.id, unsigned.id, bylined.id];
+    const cards = await cardsFor(counted.store.db, ids);
+    assert.equal(counted.statements(), 1, 'the cards, their bylines and their counts in one statement');
+    assert.deepEqual(cards.map((c) => c.id), ids, 'in the order asked');
+    assert.deepEqual(cards.map((c) => c.authors.map((a) => a.slug)), [['list-writer-a'], [], ['list-writer-b', 'list-writer-a']], 'each byline in its order');
+    assert.deepEqual(cards.map((c) => c.commentCount), [3, 0, 0], 'approved comments only');
+    // A section's listing: its count and its ids, then the cards.
+    counted.reset();
+    const [news] = await store.db.selectFrom('sections').select('id').where('slug', '=', 'news').execute();
+    counted.reset();
+    const listing = await listArticles(counted.store.db, { sectionId: news!.id }, 1, 5);
+    assert.ok(listing.items.some((c) => c.id === bylined.id));
+    assert.equal(listing.items.find((c) => c.id === bylined.id)?.authors.length, 2);
+    assert.equal(counted.statements(), 3, `a listing page: ${counted.rounds()} rounds`);
   });
 
   it('reads cards by lists of ids compiled once per length: each length gives its own rows, in the order asked, past the reused lengths too', async () => {

@@ -42,6 +42,14 @@ export async function articleTexts(db: Db, ids: readonly number[]): Promise<Arti
   return withTags(db, await repo.articleTexts(db, ids));
 }
 
+/**
+ * The plain text of each article's body, by id (a search result's snippet): one statement, without
+ * the tags and headlines articleTexts reads for the index.
+ */
+export async function bodyTexts(db: Db, ids: readonly number[]): Promise<Map<number, string>> {
+  return new Map((await repo.bodyTextsOf(db, ids)).map((r) => [r.id, r.body_text]));
+}
+
 /** Published articles after an id, in id order: the pages a rebuild walks through. */
 export async function publishedTextsAfter(db: Db, afterId: number, limit: number): Promise<ArticleText[]> {
   return withTags(db, await repo.publishedTextsAfter(db, afterId, limit));

@@ -85,8 +85,26 @@ export interface PinPart {
   id: number;
 }
 
-/** A card row with its byline and approved comment count, as the page row's `ahead` column holds it. */
-export type AheadCard = ArticleListRow & { authors: AuthorPart[]; comments: number };
+/**
+ * A card's row: the listing columns, its byline and its approved comment count, read in one statement
+ * (decision 0079). The page row's `ahead` column holds one as JSON.
+ */
+export type ArticleCardRow = ArticleListRow & { authors: AuthorPart[]; comments: number };
+type AheadCard = ArticleCardRow;
+
+/**
+ * Card rows: the listing columns with the byline and the approved comment count as two more columns,
+ * the count's SQL written by comments/ (as in the page row).
+ */
+function withCardParts(db: Db) {
+  const articleId = sql.ref<number>('a.id');
+  return withSection(db).select([authorsJson(db, articleId).as('authors'), approvedTotalsColumns(db, articleId).comments.as('comments')]);
+}
+
+/** A card row as read back: its byline parsed, its count a number (0 when the article has none). */
+function cardRow<R extends { authors: AuthorPart[] | string; comments: number | string | null }>(row: R) {
+  return { ...row, authors: parseJsonRows(row.authors), comments: Number(row.comments ?? 0) };
+}
 
 /**
  * The card of the article an article page's "Check Also" most likely shows: its first pin other than
@@ -132,10 +150,10 @@ function aheadCardColumn(db: Db) {
   return sql<AheadCard | string | null>`(select ${card} from articles as p inner join sections as ps on ps.id = p.section_id where p.id = ${ahead})`;
 }
 
-/** The `ahead` column as read back: its byline parsed, its count a number (0 when none). */
+/** The `ahead` column as read back, as a card row (cardRow). */
 function parseAheadCard(value: AheadCard | string | null): AheadCard | null {
   const card = parseJsonObject(value);
-  return card && { ...card, authors: parseJsonRows(card.authors), comments: Number(card.comments ?? 0) };
+  return card && cardRow(card);
 }
 
 /**
@@ -252,7 +270,7 @@ export async function findForPreview(db: Db, id: number): Promise<ArticlePageRow
   return row && pageRow(row);
 }
 
-export async function findPublishedById(db: Db, id: number): Promise<ArticleListRow | undefined> {
+export async function findPublishedById(db: Db, id: number): Promise<ArticleCardRow | undefined> {
   return (await findPublishedByIds(db, [id]))[0];
 }
 
@@ -294,25 +312,28 @@ export async function listPublishedIds(db: Db, filter: ListFilter, limit: number
  * SQL: with `status = 'published'` in the query, SQLite (without statistics) may walk a status index
  * over every published article instead of looking the ids up (20 ms instead of 0.2 ms at 100,000).
  */
-export async function findPublishedByIds(db: Db, ids: readonly number[]): Promise<ArticleListRow[]> {
+export async function findPublishedByIds(db: Db, ids: readonly number[]): Promise<ArticleCardRow[]> {
   if (!ids.length) return [];
   const rows = (await rowsWithIds(db, ids)).filter((r) => r.status === 'published');
   const byId = new Map(rows.map((r) => [r.id, r]));
-  return ids.map((id) => byId.get(id)).filter((r): r is ArticleListRow => r !== undefined);
+  return ids.flatMap((id) => {
+    const row = byId.get(id);
+    return row ? [cardRow(row)] : [];
+  });
 }
 
-const rowsWithIds = reusableListQuery((db, ids) => withSection(db).where('a.id', 'in', ids));
+const rowsWithIds = reusableListQuery((db, ids) => withCardParts(db).where('a.id', 'in', ids));
 
-const cardWithId = reusableQuery((db, id: number) => withSection(db).select(authorsJson(db, sql.ref<number>('a.id')).as('authors')).where('a.id', '=', id));
+const cardWithId = reusableQuery((db, id: number) => withCardParts(db).where('a.id', '=', id));
 
-/** A published article's card row with its authors (an article page's "Check Also" pick), by id; status checked as findPublishedByIds does. */
-export async function findPublishedCard(db: Db, id: number): Promise<(ArticleListRow & { authors: AuthorPart[] }) | undefined> {
+/** A published article's card row (an article page's "Check Also" pick), by id; status checked as findPublishedByIds does. */
+export async function findPublishedCard(db: Db, id: number): Promise<ArticleCardRow | undefined> {
   const row = (await cardWithId(db, id))[0];
-  return row && row.status === 'published' ? { ...row, authors: parseJsonRows(row.authors) } : undefined;
+  return row && row.status === 'published' ? cardRow(row) : undefined;
 }
 
 /** Published articles, newest first. */
-export async function listPublished(db: Db, filter: ListFilter, limit: number, offset: number): Promise<ArticleListRow[]> {
+export async function listPublished(db: Db, filter: ListFilter, limit: number, offset: number): Promise<ArticleCardRow[]> {
   return findPublishedByIds(db, await listPublishedIds(db, filter, limit, offset));
 }
 
@@ -574,6 +595,13 @@ function textColumns(db: Db) {
   return db.selectFrom('articles').select(['id', 'status', 'headline', 'subtitle', 'body_text', 'section_id', 'language', 'published_at']);
 }
 export type ArticleTextRow = Awaited<ReturnType<ReturnType<typeof textColumns>['executeTakeFirstOrThrow']>>;
+
+/** The plain text of these articles' bodies (search snippets), drafts included; unknown ids left out. */
+export function bodyTextsOf(db: Db, ids: readonly number[]): Promise<{ id: number; body_text: string }[]> {
+  return ids.length ? bodyTextRows(db, ids) : Promise.resolve([]);
+}
+
+const bodyTextRows = reusableListQuery((db, ids) => db.selectFrom('articles').select(['id', 'body_text']).where('id', 'in', ids));
 
 export function articleTexts(db: Db, ids: readonly number[]): Promise<ArticleTextRow[]> {
   return ids.length ? textColumns(db).where('id', 'in', ids).execute() : Promise.resolve([]);

@@ -17,7 +17,6 @@ import { indexArticle, indexDocument } from '../search/indexing.ts';
 import { articleTexts } from './article.lookups.ts';
 import type { SearchIndex } from '../search/search-index.ts';
 import { computeRelatedLists, relatedAfterChange, relatedIds } from '../related/related.service.ts';
-import { approvedCommentCounts } from '../comments/comment.service.ts';
 import { bodyImagesToRecord, checkLeadImage, cropBoxSchema, recordBodyImages } from './article.images.ts';
 import * as repo from './article.repository.ts';
 import { bodyImagesOf, parseCrop } from './article.images.ts';
@@ -110,16 +109,12 @@ function leadImagesOf(db: Db, rows: readonly repo.ArticleListRow[]): Promise<Map
   return wanted.length ? imageViews(db, wanted) : Promise.resolve(new Map());
 }
 
-/** A card's row; with its authors when it was read with them (findPublishedCard, an article page's own row). */
-type CardRow = repo.ArticleListRow & { authors?: readonly repo.AuthorPart[] };
+/** A card's row: every card row comes with its byline and comment count (decision 0079). */
+type CardRow = repo.ArticleCardRow;
 
-/**
- * `comments`: the rows' approved comment counts when already asked for (articleFromRow reads them ahead),
- * or undefined to read them now. Authors are read only for rows that came without theirs.
- */
-async function toCards(db: Db, rows: readonly CardRow[], comments?: Promise<Map<number, number>>): Promise<ArticleCard[]> {
-  const unbylined = rows.filter((r) => !r.authors).map((r) => r.id);
-  const [authorRows, counts, images] = await Promise.all([repo.authorsOf(db, unbylined), comments ?? approvedCommentCounts(db, rows.map((r) => r.id)), leadImagesOf(db, rows)]);
+/** Cards of these rows; only their lead pictures, when they have any, take a query. */
+async function toCards(db: Db, rows: readonly CardRow[]): Promise<ArticleCard[]> {
+  const images = await leadImagesOf(db, rows);
   return rows.map((r) => ({
     id: r.id,
     path: articlePath(r.section_slug, r.slug),
@@ -128,13 +123,13 @@ async function toCards(db: Db, rows: readonly CardRow[], comments?: Promise<Map<
     subtitle: r.subtitle,
     excerpt: excerpt(r.summary || r.lead, EXCERPT_CHARS, r.language),
     section: { slug: r.section_slug, name: r.section_name, path: sectionPath(r.section_slug) },
-    authors: (r.authors ?? authorRows.filter((a) => a.article_id === r.id)).map((a) => ({ slug: a.slug, name: a.name, path: personPath(a.slug) })),
+    authors: r.authors.map((a) => ({ slug: a.slug, name: a.name, path: personPath(a.slug) })),
     imageUrl: r.image_url,
     imageAlt: r.image_alt,
     leadImage: r.lead_image_id === null ? null : (images.get(Number(r.lead_image_id)) ?? null),
     publishedAt: r.published_at ?? r.updated_at,
     updatedAt: r.updated_at,
-    commentCount: counts.get(r.id) ?? 0,
+    commentCount: r.comments,
     seoTitle: r.seo_title,
     seoDescription: r.seo_description,
     pinned: r.home_pinned === 1,
@@ -155,11 +150,6 @@ export async function cardsFor(db: Db, ids: readonly number[]): Promise<ArticleC
   return toCards(db, await repo.findPublishedByIds(db, ids));
 }
 
-/** Approved comment counts by article, as approvedCommentCounts gives them (articles with none left out). */
-function countsOf(pairs: readonly [number, number][]): Map<number, number> {
-  return new Map(pairs.filter(([, n]) => n > 0));
-}
-
 /**
  * The "Check Also" article: an editor's pin when there is one, otherwise the most similar published
  * article by content (src/related/), otherwise the newest other published article of the same section,
@@ -168,7 +158,7 @@ function countsOf(pairs: readonly [number, number][]): Map<number, number> {
  * articleWriteKeys), `related` is announced when every list is recomputed, and the fallbacks change
  * with their section's listing or with any article.
  */
-async function relatedFor(store: Store, db: Db, row: repo.ArticlePageRow): Promise<{ pick: CardRow | undefined; keys: ChangeKey[]; comments?: Promise<Map<number, number>> }> {
+async function relatedFor(store: Store, db: Db, row: repo.ArticlePageRow): Promise<{ pick: CardRow | undefined; keys: ChangeKey[] }> {
   const keys: ChangeKey[] = [];
   // The pins and the stored list came with the article's row (decision 0077). A list is computed (and
   // written) only when no pin is published and none is stored.
@@ -176,14 +166,11 @@ async function relatedFor(store: Store, db: Db, row: repo.ArticlePageRow): Promi
   const pins = row.pins.map((p) => p.id).filter((id) => id !== row.id);
   const listed = (stored ?? []).filter((id) => id !== row.id);
   const candidates = [...new Set([...pins, ...listed])];
-  // The first candidate is nearly always the pick, and the row came with its card and both cards'
-  // comment counts (decision 0078; the SQL picks it as this code does, so the two agree). Should they
-  // not, the counts are read beside the first candidate's row; when that article is not published, the
-  // candidates are read in turn and articleFromRow reads the counts again for the pick.
+  // The first candidate is nearly always the pick, and the row came with its card (decision 0078; the
+  // SQL picks it as this code does, so the two agree). Should they not, or should that article not be
+  // published, the candidates' card rows are read in turn.
   const ahead = candidates[0];
   const known = row.ahead !== null && row.ahead.id === ahead ? row.ahead : undefined;
-  const comments = ahead === undefined ? undefined : known ? Promise.resolve(countsOf([[row.id, row.commentTotals.comments], [known.id, known.comments]])) : approvedCommentCounts(db, [row.id, ahead]);
-  comments?.catch(() => {}); // answered by articleFromRow, or not needed
   const first = known?.status === 'published' ? known : await firstPublished(db, candidates);
   let pick: CardRow | undefined = first && pins.includes(first.id) ? first : undefined;
   if (!pick) {
@@ -202,11 +189,11 @@ async function relatedFor(store: Store, db: Db, row: repo.ArticlePageRow): Promi
     keys.push(key.articles);
     pick = (await repo.listPublished(db, { excludeIds: [row.id] }, 1, 0))[0];
   }
-  return { pick, keys, comments: pick && pick.id === ahead ? comments : undefined };
+  return { pick, keys };
 }
 
 /**
- * The first published article among these ids, in their order, with its authors. The first is read
+ * The first published article among these ids, in their order, as a card row. The first is read
  * alone: it is nearly always published, and a card row is long (the plain text it cuts the excerpt from
  * comes after the bodies): reading the whole list (five articles as a rule) to show one cost four such
  * rows per page.
@@ -278,10 +265,11 @@ async function articleFromRow(store: Store, row: repo.ArticlePageRow): Promise<A
     row.body_html.includes('data-media-id') ? bodyImagesOf(db, [row.id]) : new Map<number, number[]>(),
   ]);
   const bodyIds = bodyImages.get(row.id) ?? [];
-  // The article's card and its "Check Also" card in one pass (comment counts, lead pictures; both rows
-  // came with their authors), beside the pictures its body shows.
+  // The article's card and its "Check Also" card in one pass (lead pictures; both rows came with their
+  // authors and comment counts), beside the pictures its body shows.
+  const own: CardRow = { ...row, comments: row.commentTotals.comments };
   const [[card, relatedCard], bodyViews] = await Promise.all([
-    toCards(db, related.pick ? [row, related.pick] : [row], related.comments),
+    toCards(db, related.pick ? [own, related.pick] : [own]),
     bodyIds.length ? imageViews(db, bodyIds.map((id) => ({ id }))) : new Map<number, ImageView>(),
   ]);
   return {

@@ -18,8 +18,9 @@ export type PublicCommentRow = Awaited<ReturnType<typeof newestApproved>>[number
 /**
  * An article's approved comment count and thread count as columns of a query on another row
  * (`articleId`, e.g. the reference `a.id`): null when the article has no row in comment_counts (none).
- * The article page's row carries them (decision 0078), so a page not in the cache reads no count of
- * its own; the SQL over comment_counts stays here.
+ * The article page's row carries them (decision 0078), and every card row its count (decision 0079),
+ * so neither a page not in the cache nor a list of cards reads counts of its own; the SQL over
+ * comment_counts stays here.
  */
 export function approvedTotalsColumns(db: Db, articleId: Expression<number>) {
   const one = (column: 'comments' | 'threads') => db.selectFrom('comment_counts as cc').select(`cc.${column}`).where('cc.article_id', '=', articleId);
@@ -150,17 +151,6 @@ export function placeOnQuery(db: Db, id: number, articleId: number) {
 /** One approved comment, without any private column. */
 export function findApproved(db: Db, id: number) {
   return db.selectFrom('comments').select(PUBLIC_COLUMNS).where('id', '=', id).where('status', '=', 'approved').executeTakeFirst();
-}
-
-/** Number of approved comments per article id (articles with none are left out), from comment_counts. */
-const approvedCountRows = reusableListQuery((db, articleIds) =>
-  db.selectFrom('comment_counts').select(['article_id', 'comments as n']).where('article_id', 'in', articleIds).where('comments', '>', 0),
-);
-
-export async function approvedCounts(db: Db, articleIds: readonly number[]): Promise<Map<number, number>> {
-  if (!articleIds.length) return new Map();
-  const rows = await approvedCountRows(db, articleIds);
-  return new Map(rows.map((r) => [r.article_id, Number(r.n)]));
 }
 
 /**

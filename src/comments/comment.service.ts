@@ -296,11 +296,6 @@ function importedRow(secret: string, c: ImportedComment, parent: { id: number; d
   };
 }
 
-/** Approved-comment counts for article cards. */
-export function approvedCommentCounts(db: Db, articleIds: readonly number[]): Promise<Map<number, number>> {
-  return repo.approvedCounts(db, articleIds);
-}
-
 /** True when an article takes comments now: open, and not past the auto-close age. */
 export function acceptsComments(open: boolean, publishedAt: string | null, rules: CommentsConfig, now: Date): boolean {
   if (!open) return false;

@@ -10,7 +10,7 @@ import type { SearchIndex } from './search-index.ts';
 import type { Store } from '../db/store.ts';
 import { MAX_QUERY_CHARS, parseQuery, type Clause } from './query.ts';
 import type { SearchFilters } from './search-index.ts';
-import { articleTexts, publishedIds } from '../articles/article.lookups.ts';
+import { bodyTexts, publishedIds } from '../articles/article.lookups.ts';
 import { highlightWhole, snippetAround, type Segment } from './snippet.ts';
 
 export type { Segment } from './snippet.ts';
@@ -184,17 +184,12 @@ async function boundPrefixes(index: SearchIndex, db: Db, clauses: readonly Claus
 }
 
 async function toResults(index: SearchIndex, db: Db, clauses: readonly Clause[], ids: readonly number[]): Promise<SearchResult[]> {
-  const [cards, marks, texts] = await Promise.all([
-    cardsFor(db, ids),
-    index.mark(db, clauses, ids),
-    articleTexts(db, ids),
-  ]);
-  const textById = new Map(texts.map((t) => [t.id, t]));
+  // Read together: on PostgreSQL, one round of three statements.
+  const [cards, marks, texts] = await Promise.all([cardsFor(db, ids), index.mark(db, clauses, ids), bodyTexts(db, ids)]);
   return cards.map((card) => {
     const marked = marks.get(card.id);
-    const text = textById.get(card.id);
     const headline = highlightWhole(card.headline, marked?.headline ?? null);
-    const body = text ? text.bodyText : '';
+    const body = texts.get(card.id) ?? '';
     const snippet = (body && snippetAround(body, marked?.body ?? null)) ||
       (card.subtitle && snippetAround(card.subtitle, marked?.subtitle ?? null)) || [{ text: card.excerpt || excerpt(body, 200, card.language), match: false }];
     return { card, headline, snippet };

@@ -5,7 +5,8 @@ import { after, before, describe, test } from 'node:test';
 import { parseHTML } from 'linkedom';
 import { createArticle, updateArticle } from '../../src/articles/article.service.ts';
 import { AppError } from '../../src/errors.ts';
-import { MAX_PREFIX_WORDS } from '../../src/search/search.service.ts';
+import { MAX_PREFIX_WORDS, search } from '../../src/search/search.service.ts';
+import { countingRounds } from '../helpers/counting.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 let server: TestServer;
@@ -176,6 +177,16 @@ describe('result pages', () => {
     const second = await get(next);
     assert.equal(second.doc.querySelectorAll('.search-result').length, 2);
     assert.equal((await get(`/search?${q('xylophone')}&page=3`)).status, 404);
+  });
+
+  test('reads a page of results in two rounds: the ranking, then the cards, their marks and texts together', async () => {
+    // Each round waits for the one before it: on PostgreSQL, a round trip each. The cards come with
+    // their bylines and comment counts (decision 0079), the texts without the tags the index reads.
+    const counted = countingRounds(server.store);
+    const outcome = await search(counted.store, { q: 'quetzal' });
+    assert.deepEqual(outcome.results.map((r) => r.card.path), ['/news/quetzal-headline', '/news/quetzal-body']);
+    assert.match(outcome.results[1]!.snippet.map((s) => s.text).join(''), /observer reported a quetzal/);
+    assert.ok(counted.rounds() <= 2, `${counted.rounds()} rounds, ${counted.statements()} statements`);
   });
 
   test('no results: says so, suggests searches that work, lists the latest articles', async () => {
