@@ -716,10 +716,24 @@ export async function createArticles(
   if (batch.length) await flush();
   if (ids.length) {
     await store.search.compact(store.db);
+    await refreshArticleStatistics(store);
     await computeRelatedLists(store, ids, report.related, now);
     store.changes.announce([EVERYTHING]);
   }
   return ids;
+}
+
+/** The article tables a bulk load fills, whose planner statistics it gathers again afterwards. */
+const BULK_LOADED_TABLES = ['articles', 'article_authors', 'article_tags', 'sources'] as const;
+
+/**
+ * After a bulk load (a generated corpus, an import), tells the query planner how the article tables
+ * grew (decision 0080). On PostgreSQL without it, until autovacuum gets round to them (never, where it
+ * is off), an article's page was found by walking its section's published articles instead of its
+ * address's key, and statements planned once per pooled connection keep such a plan.
+ */
+export async function refreshArticleStatistics(store: Store): Promise<void> {
+  for (const table of BULK_LOADED_TABLES) await store.refreshPlannerStatistics(store.db, table);
 }
 
 export const articleChanges = z

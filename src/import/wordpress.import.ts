@@ -13,7 +13,7 @@ import { EVERYTHING } from '../db/store.ts';
 import { StatisticsDue } from '../db/planner-statistics.ts';
 import { AppError } from '../errors.ts';
 import { isSlug, slugify } from '../lib/slug.ts';
-import { createArticleIn, createArticlesIn, updateArticleIn, type ArticleInput } from '../articles/article.service.ts';
+import { createArticleIn, createArticlesIn, refreshArticleStatistics, updateArticleIn, type ArticleInput } from '../articles/article.service.ts';
 import { articleFacts } from '../articles/article.lookups.ts';
 import { holdImportedIn } from '../articles/article.workflow.ts';
 import { defineSectionIn, RESERVED_SECTION_SLUGS } from '../sections/section.service.ts';
@@ -800,6 +800,7 @@ export async function importWordpress(store: Store, file: string, options: Impor
   if (!options.dryRun) {
     if (done.createdArticles.length) {
       await store.search.compact(store.db);
+      await refreshArticleStatistics(store);
       await checkAlsoLists(store, done.createdArticles, options, new Date(stamp));
     }
     store.changes.announce([EVERYTHING]);
