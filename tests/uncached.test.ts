@@ -159,14 +159,19 @@ describe('pages not in the cache', () => {
     assert.deepEqual(cards.map((c) => c.id), ids, 'in the order asked');
     assert.deepEqual(cards.map((c) => c.authors.map((a) => a.slug)), [['list-writer-a'], [], ['list-writer-b', 'list-writer-a']], 'each byline in its order');
     assert.deepEqual(cards.map((c) => c.commentCount), [3, 0, 0], 'approved comments only');
-    // A section's listing: its count and its ids, then the cards.
+    // A section's listing: its count beside its ids, then the cards.
     counted.reset();
     const [news] = await store.db.selectFrom('sections').select('id').where('slug', '=', 'news').execute();
     counted.reset();
     const listing = await listArticles(counted.store.db, { sectionId: news!.id }, 1, 5);
     assert.ok(listing.items.some((c) => c.id === bylined.id));
     assert.equal(listing.items.find((c) => c.id === bylined.id)?.authors.length, 2);
-    assert.equal(counted.statements(), 3, `a listing page: ${counted.rounds()} rounds`);
+    assert.equal(counted.statements(), 3, 'a listing page: its count and ids, then its cards');
+    assert.equal(counted.rounds(), 2, 'the count beside the ids');
+    // A page past the end is still refused, and reads no cards.
+    counted.reset();
+    await assert.rejects(listArticles(counted.store.db, { sectionId: news!.id }, 1000, 5), /There is no page 1000/);
+    assert.equal(counted.statements(), 2);
   });
 
   it('reads cards by lists of ids compiled once per length: each length gives its own rows, in the order asked, past the reused lengths too', async () => {

@@ -300,12 +300,15 @@ export async function publishedArticlePath(db: Db, sectionSlug: string, slug: st
   return row ? articlePath(row.section_slug, row.slug) : null;
 }
 
-/** One page of published articles matching the filter, newest first. */
+/**
+ * One page of published articles matching the filter, newest first. The count and the page's rows are
+ * read together (a page past the end finds no rows and costs no card read), so a listing waits on two
+ * rounds: the count beside the ids, then the cards.
+ */
 export async function listArticles(db: Db, filter: repo.ListFilter, page: number, perPage: number): Promise<Page<ArticleCard>> {
-  const total = await repo.countPublished(db, filter);
+  const [total, rows] = await Promise.all([repo.countPublished(db, filter), repo.listPublished(db, filter, perPage, (page - 1) * perPage)]);
   const pageCount = Math.max(1, Math.ceil(total / perPage));
   if (page > pageCount) throw new AppError('not_found', `There is no page ${page}; the last page is ${pageCount}.`);
-  const rows = await repo.listPublished(db, filter, perPage, (page - 1) * perPage);
   return { items: await toCards(db, rows), page, pageCount, total };
 }
 
